@@ -1,0 +1,76 @@
+// Reflow throughput benchmark (not a test): MB/s of `ocrflow reflow`'s text
+// path, single thread, on generated OCR-like newspaper text, and peak RSS.
+//
+//   build/bench/reflow_bench [total_MB=64] [doc_KB=64]
+//
+// Two runs: many documents of doc_KB (throughput; memory stays at one
+// document), then one document of total_MB (memory must grow linearly with
+// the document, so peak RSS / document size is reported).
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "bench/news_text_gen.h"
+#include "pipeline/app/text_job.h"
+
+using namespace ocrflow;
+
+static long PeakRssKb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+int main(int argc, char** argv) {
+  const size_t total_mb = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 64;
+  const size_t doc_kb = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 64;
+  auto job = TextJob::Build({});
+  if (!job.ok()) {
+    std::fprintf(stderr, "%s\n", job.status().ToString().c_str());
+    return 1;
+  }
+  RunContext ctx;
+
+  // Pre-generate so generation is not timed.
+  bench::NewsTextGenerator gen(42);
+  std::vector<std::string> docs;
+  size_t bytes = 0;
+  while (bytes < total_mb << 20) {
+    docs.push_back(gen.Document(doc_kb << 10));
+    bytes += docs.back().size();
+  }
+  long rss_before = PeakRssKb();
+  auto t0 = std::chrono::steady_clock::now();
+  size_t paragraphs = 0;
+  for (const auto& d : docs) {
+    auto page = job->Run(d, ctx);
+    if (!page.ok()) {
+      std::fprintf(stderr, "failed: %s\n", page.status().ToString().c_str());
+      return 1;
+    }
+    paragraphs += page->paragraphs.size();
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("many documents: %zu docs, %.1f MB, %.2f s, %.1f MB/s, %zu paragraphs, peak RSS %.1f MB (input held: %.1f MB)\n",
+              docs.size(), bytes / 1048576.0, secs, bytes / 1048576.0 / secs, paragraphs, PeakRssKb() / 1024.0,
+              bytes / 1048576.0);
+  (void)rss_before;
+  docs.clear();
+  docs.shrink_to_fit();
+
+  // One big document: memory linear in it.
+  for (size_t mb : {total_mb / 4, total_mb / 2}) {
+    if (mb == 0) continue;
+    std::string big = bench::NewsTextGenerator(7).Document(mb << 20);
+    long before = PeakRssKb();
+    auto t1 = std::chrono::steady_clock::now();
+    auto page = job->Run(big, ctx);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    if (!page.ok()) return 1;
+    std::printf("one document of %.1f MB: %.2f s, %.1f MB/s, peak RSS %.1f MB (%.1f MB before the run)\n",
+                big.size() / 1048576.0, s, big.size() / 1048576.0 / s, PeakRssKb() / 1024.0, before / 1024.0);
+  }
+  return 0;
+}

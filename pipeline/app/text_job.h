@@ -1,0 +1,55 @@
+// Runs the text pipeline on one input: bytes in, a Page with paragraphs (and
+// what was dropped) out. Shared by `ocrflow reflow`, the benchmarks, the
+// fuzzer and the tests, so they all exercise the same path.
+//
+// Thread safety: ReflowBytes is re-entrant; a TextJob may be shared between
+// threads once built.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/document.h"
+#include "pipeline/stage.h"
+#include "pipeline/status.h"
+#include "stages/text/unicode_clean.h"
+
+namespace ocrflow {
+
+struct TextJobOptions {
+  std::vector<std::string> stages;                    // empty: the default text chain
+  std::map<std::string, StageSettings> settings;      // stage -> option -> value
+  text::DecodeOptions decode;
+};
+
+class TextJob {
+ public:
+  static Result<TextJob> Build(const TextJobOptions& options);
+
+  // Decodes `bytes` (see stages/text/unicode_clean.h) and runs the chain.
+  Result<Page> Run(std::string_view bytes, const RunContext& ctx) const;
+
+ private:
+  Pipeline pipeline_;
+  text::DecodeOptions decode_;
+};
+
+// Registers every built-in stage once (idempotent).
+void RegisterBuiltinStages();
+
+// The output formats of `ocrflow reflow`.
+std::string RenderText(const Page& page);
+std::string RenderJson(const Page& page, const std::string& source, bool with_decisions);
+std::string RenderExplain(const Page& page, const std::string& source);
+
+// Reads a whole file; kNotFound / kIoError name the file and the reason
+// (a directory, a permission problem).
+Result<std::string> ReadFileBytes(const std::string& path);
+
+// Writes via a temporary file in the same directory and rename(2), so a
+// reader never sees a half-written file.
+Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+}  // namespace ocrflow

@@ -1,0 +1,259 @@
+// ocrflow command line: the thin top layer. Parses flags (CLI11), builds the
+// job from the stage registry, and maps results to files and exit codes.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#if __has_include("pipeline/app/eval_cmd.h")
+#include "pipeline/app/eval_cmd.h"
+#define OCRFLOW_HAVE_EVAL 1
+#endif
+#include "pipeline/app/text_job.h"
+
+namespace fs = std::filesystem;
+using namespace ocrflow;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitSomeFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitOutput = 3;
+
+const char* kReflowFooter = R"(
+Input: plain UTF-8 text as OCR or a web scrape produced it (hard-wrapped
+lines, column breaks as blank lines, boilerplate). '-' or no FILE reads stdin.
+
+Output contract: UTF-8, one paragraph per line, no blank lines, '\n' ends.
+  one input            -> OUT (a file), OUT/<name> if OUT is a directory, or stdout
+  several inputs       -> -o DIR is required; DIR/<input name> each
+  --format json        -> per paragraph its role and source line range, and
+                          every dropped piece with its reason (.json names)
+
+Examples:
+  ocrflow reflow page.txt                      # clean text to stdout
+  ocrflow reflow scans/*.txt -o corpus/        # one output per input
+  ocrflow reflow page.txt --explain -o /dev/null   # why each line joined or split
+  ocrflow reflow page.txt --set reflow.short_gap=1.5 --format json
+
+Tuning: every stage option can be set with --set STAGE.OPTION=VALUE;
+`ocrflow stages` lists them with defaults and units.
+
+Exit codes:
+  0  every input was processed
+  1  some inputs failed (each is named on stderr with the reason); the others
+     were still written
+  2  usage error: bad flag, bad option value, nothing to do
+  3  an output could not be written)";
+
+struct ReflowArgs {
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string format = "txt";
+  bool explain = false;
+  std::vector<std::string> sets;
+  std::vector<std::string> stages;
+  std::string boilerplate;
+  bool lossy = false;
+  size_t max_line_bytes = 8u << 20;
+  bool quiet = false;
+};
+
+std::string DisplayName(const std::string& input) { return input == "-" ? "<stdin>" : input; }
+
+Result<std::string> ReadInput(const std::string& input) {
+  if (input != "-") return ReadFileBytes(input);
+  std::ostringstream ss;
+  ss << std::cin.rdbuf();
+  return ss.str();
+}
+
+int RunReflow(const ReflowArgs& args) {
+  TextJobOptions jo;
+  jo.stages = args.stages;
+  jo.decode.lossy = args.lossy;
+  jo.decode.max_line_bytes = args.max_line_bytes;
+  for (const auto& s : args.sets) {
+    auto eq = s.find('=');
+    auto dot = s.find('.');
+    if (eq == std::string::npos || dot == std::string::npos || dot > eq) {
+      std::cerr << "ocrflow reflow: --set '" << s << "': expected STAGE.OPTION=VALUE (see `ocrflow stages`)\n";
+      return kExitUsage;
+    }
+    jo.settings[s.substr(0, dot)][s.substr(dot + 1, eq - dot - 1)] = s.substr(eq + 1);
+  }
+  if (!args.boilerplate.empty()) jo.settings["boilerplate"]["extra_rules"] = args.boilerplate;
+  auto job = TextJob::Build(jo);
+  if (!job.ok()) {
+    std::cerr << "ocrflow reflow: " << job.status().ToString() << "\n";
+    return kExitUsage;
+  }
+
+  std::vector<std::string> inputs = args.inputs;
+  if (inputs.empty()) {
+    if (isatty(STDIN_FILENO)) {
+      std::cerr << "ocrflow reflow: no input (give FILE... or pipe text to stdin; --help shows how)\n";
+      return kExitUsage;
+    }
+    inputs.push_back("-");
+  }
+  const bool json = args.format == "json";
+  bool out_is_dir = false;
+  if (!args.output.empty()) {
+    std::error_code ec;
+    bool exists = fs::exists(args.output, ec);
+    out_is_dir = exists ? fs::is_directory(args.output, ec) : (inputs.size() > 1 || args.output.back() == '/');
+    if (out_is_dir && !exists && !fs::create_directories(args.output, ec) && ec) {
+      std::cerr << "ocrflow reflow: " << args.output << ": cannot create directory: " << ec.message() << "\n";
+      return kExitOutput;
+    }
+  }
+  if (inputs.size() > 1 && !out_is_dir) {
+    std::cerr << "ocrflow reflow: " << inputs.size()
+              << " inputs need -o DIR (a directory); each output is written to DIR/<input name>\n";
+    return kExitUsage;
+  }
+
+  RunContext ctx;
+  ctx.explain = args.explain || json;
+  const bool progress = !args.quiet && inputs.size() > 1 && isatty(STDERR_FILENO);
+  std::set<std::string> written;
+  int failed = 0;
+  bool output_error = false;
+  for (size_t n = 0; n < inputs.size(); ++n) {
+    const std::string& input = inputs[n];
+    if (progress) std::cerr << "\r[" << n + 1 << "/" << inputs.size() << "] " << DisplayName(input) << "\033[K" << std::flush;
+    auto bytes = ReadInput(input);
+    if (!bytes.ok()) {
+      if (progress) std::cerr << "\n";
+      std::cerr << "ocrflow reflow: " << bytes.status().ToString() << "\n";
+      ++failed;
+      continue;
+    }
+    auto page = job->Run(bytes.value(), ctx);
+    if (!page.ok()) {
+      if (progress) std::cerr << "\n";
+      std::cerr << "ocrflow reflow: " << DisplayName(input) << ": " << page.status().message() << "\n";
+      ++failed;
+      continue;
+    }
+    if (!args.quiet) {
+      for (const auto& w : page->warnings) std::cerr << "ocrflow reflow: " << DisplayName(input) << ": note: " << w << "\n";
+    }
+    if (args.explain) std::cerr << RenderExplain(page.value(), DisplayName(input));
+    std::string data = json ? RenderJson(page.value(), DisplayName(input), args.explain) : RenderText(page.value());
+
+    std::string target;
+    if (args.output.empty()) {
+      std::cout << data << std::flush;
+      continue;
+    }
+    if (out_is_dir) {
+      std::string name = input == "-" ? std::string("stdin.txt") : fs::path(input).filename().string();
+      if (json) name = fs::path(name).replace_extension(".json").string();
+      target = (fs::path(args.output) / name).string();
+      if (!written.insert(target).second) {
+        std::cerr << "ocrflow reflow: " << DisplayName(input) << ": output " << target
+                  << " was already written for an earlier input with the same name; skipped\n";
+        ++failed;
+        continue;
+      }
+    } else {
+      target = args.output;
+    }
+    Status st = target == "/dev/null" || target == "/dev/stdout" ? Status::Ok() : WriteFileAtomic(target, data);
+    if (target == "/dev/stdout") std::cout << data << std::flush;
+    if (!st.ok()) {
+      std::cerr << "ocrflow reflow: " << st.ToString() << "\n";
+      output_error = true;
+    }
+  }
+  if (progress) std::cerr << "\n";
+  if (output_error) return kExitOutput;
+  if (failed > 0) {
+    if (inputs.size() > 1) {
+      std::cerr << "ocrflow reflow: " << failed << " of " << inputs.size() << " inputs failed\n";
+    }
+    return kExitSomeFailed;
+  }
+  return kExitOk;
+}
+
+int RunStages() {
+  RegisterBuiltinStages();
+  for (const StageInfo* s : StageRegistry::Global().All()) {
+    std::cout << s->name << "  (" << DataKindName(s->input) << " -> " << DataKindName(s->output) << ")\n  " << s->help
+              << "\n";
+    for (const auto& o : s->options) {
+      std::cout << "    " << s->name << "." << o.name << " = " << o.default_value;
+      if (!o.unit.empty()) std::cout << " " << o.unit;
+      std::cout << "  [" << o.type << "]  " << o.help << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ocrflow: scanned newspaper pages and OCR'd text to a clean paragraph corpus"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("ocrflow ") + OCRFLOW_VERSION);
+  app.footer(
+      "\nRun `ocrflow COMMAND --help` for a command's options.\n"
+      "Exit codes: 0 ok, 1 some inputs failed, 2 usage error, 3 output not written.");
+
+  ReflowArgs ra;
+  auto* reflow = app.add_subcommand("reflow", "rejoin OCR'd text into clean paragraphs (one per line)");
+  reflow->add_option("inputs", ra.inputs, "text files to reflow; '-' reads stdin");
+  reflow->add_option("-o,--output", ra.output, "output file, or directory for several inputs (default: stdout)");
+  reflow->add_option("--format", ra.format, "txt (paragraphs) or json (roles, line ranges, dropped pieces)")
+      ->check(CLI::IsMember({"txt", "json"}))
+      ->capture_default_str();
+  reflow->add_flag("--explain", ra.explain, "print every join/split decision and its rule to stderr");
+  reflow->add_option("--set", ra.sets, "STAGE.OPTION=VALUE, e.g. reflow.short_gap=1.5 (see `ocrflow stages`)");
+  reflow->add_option("--stages", ra.stages, "the stage chain, comma-separated (default: normalize,boilerplate,classify,reflow,repeats)")
+      ->delimiter(',');
+  reflow->add_option("--boilerplate", ra.boilerplate, "extra boilerplate rule file (format of models/boilerplate/zh_web.tsv)");
+  reflow->add_flag("--lossy", ra.lossy, "replace invalid UTF-8 bytes with U+FFFD instead of rejecting the file");
+  reflow->add_option("--max-line-bytes", ra.max_line_bytes, "refuse inputs with a longer line (not line-structured text)")
+      ->capture_default_str();
+  reflow->add_flag("-q,--quiet", ra.quiet, "no notes or progress on stderr");
+  reflow->footer(kReflowFooter);
+
+  std::string eval_output, eval_gold;
+  bool eval_json = false;
+  auto* eval = app.add_subcommand("eval", "score OUTPUT against GOLD: CER, paragraph-boundary P/R/F1, exact paragraphs");
+  eval->add_option("OUTPUT", eval_output, "ocrflow output: a file, or a directory of files")->required();
+  eval->add_option("GOLD", eval_gold, "ground truth: a file, or a directory matched to OUTPUT by relative path")->required();
+  eval->add_flag("--json", eval_json, "machine-readable output");
+  eval->footer(
+      "\nBoth texts: one paragraph per non-blank line. Canonical form for all metrics:\n"
+      "NFKC, whitespace removed. CER = edit distance / gold characters. Boundaries\n"
+      "of OUTPUT are mapped onto GOLD through the character alignment.\n"
+      "Exit codes: 0 scored, 2 a path is missing or unreadable.");
+
+  auto* stages = app.add_subcommand("stages", "list the processing stages and their options with defaults");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    if (reflow->parsed()) return RunReflow(ra);
+#ifdef OCRFLOW_HAVE_EVAL
+    if (eval->parsed()) return RunEval(eval_output, eval_gold, eval_json, std::cout, std::cerr);
+#endif
+    if (stages->parsed()) return RunStages();
+  } catch (const std::exception& e) {
+    std::cerr << "ocrflow: internal error: " << e.what() << "\n";
+    return kExitOutput;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,107 @@
+// The data model shared by every stage:
+//
+//   Document -> Page -> Block -> Line   (what OCR or a text file gives us)
+//                    -> Paragraph       (what reflow makes of the lines)
+//
+// Text between stages is UTF-8 std::string. Geometry (Box) and confidence are
+// optional: plain-text input has neither, OCR output has both. A line knows
+// the 1-based line number it came from in its source file so that every
+// paragraph and every dropped piece can point back to its origin.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ocrflow {
+
+struct Box {
+  int x = 0, y = 0, w = 0, h = 0;  // pixels, origin top-left
+  int right() const { return x + w; }
+  int bottom() const { return y + h; }
+};
+
+// What a line or paragraph is on the page. Reflow keeps headlines, bylines,
+// captions and list items as paragraphs of their own; boilerplate and running
+// headers/footers are dropped (with a reason).
+enum class Role {
+  kBody,
+  kHeadline,
+  kSubheadline,
+  kByline,
+  kCaption,
+  kListItem,
+  kBoilerplate,
+  kRunningHeader,
+  kRunningFooter,
+};
+
+const char* RoleName(Role role);
+bool IsDroppedRole(Role role);
+
+struct Line {
+  std::string text;               // UTF-8, no line terminator
+  int source_line = 0;            // 1-based line number in the source, 0 = unknown
+  std::optional<Box> box;         // from OCR; absent for plain text
+  std::optional<float> confidence;  // 0..100 from OCR
+  Role role = Role::kBody;
+  int indent = 0;                 // leading spaces in the source (display columns)
+  std::string role_reason;        // which rule assigned the role (for --explain/json)
+};
+
+// Lines that belong together on the page: a run of non-blank lines in plain
+// text, a layout block with OCR geometry.
+struct Block {
+  std::vector<Line> lines;
+  std::optional<Box> box;
+  int blank_lines_before = 0;     // plain text: blank lines between this block and the previous
+};
+
+struct Paragraph {
+  std::string text;
+  Role role = Role::kBody;
+  int first_line = 0;  // 1-based source lines covered, inclusive
+  int last_line = 0;
+};
+
+// Something deliberately left out of the output, and why.
+struct Dropped {
+  std::string text;
+  std::string reason;  // e.g. "boilerplate: icp-number", "duplicate of lines 200-204"
+  int first_line = 0;
+  int last_line = 0;
+};
+
+// One join/split decision of the reflow, for --explain.
+struct Decision {
+  int line_a = 0;        // source line that ends
+  int line_b = 0;        // source line that follows
+  bool join = false;     // true: same paragraph; false: paragraph break
+  std::string rule;      // short rule name, e.g. "wrap", "short-after-terminal"
+  std::string detail;    // numbers behind it, e.g. "width 8.0 < wrap 25.0 - 1.5"
+};
+
+struct Page {
+  int number = 1;
+  std::vector<Block> blocks;
+  std::vector<Paragraph> paragraphs;
+  std::vector<Dropped> dropped;
+  std::vector<Decision> decisions;
+  std::vector<std::string> warnings;  // non-fatal notes (NUL removed, BOM stripped...)
+};
+
+struct Document {
+  std::string source;  // file name, "-" for stdin
+  std::vector<Page> pages;
+};
+
+// Builds a one-page document from plain text: one Block per run of non-blank
+// lines. The text must already be valid UTF-8 (see stages/text/unicode_clean).
+Page PageFromPlainText(std::string_view text);
+
+// Joins the paragraphs of a page as the output contract wants them: one
+// paragraph per line, '\n' line ends, no blank lines, no trailing spaces.
+std::string RenderParagraphs(const std::vector<Paragraph>& paragraphs);
+
+}  // namespace ocrflow

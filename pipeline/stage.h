@@ -1,0 +1,119 @@
+// Stages, their registry, and the runner that chains them.
+//
+// A stage is a named unit that transforms a Page. It declares what it reads
+// and what it produces (DataKind), so the runner can check that neighbouring
+// stages fit: image -> image, image -> lines (OCR), lines -> lines,
+// lines -> paragraphs (reflow), paragraphs -> paragraphs.
+//
+// Each stage family registers its stages explicitly (RegisterTextStages() in
+// stages/text/register.h), called once by the application layer; `ocrflow
+// stages` lists them with their options. Stages never include the CLI or the
+// daemon.
+//
+// Thread safety: a constructed Stage is immutable; Run() may be called from
+// several threads at once on different pages.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/document.h"
+#include "pipeline/options.h"
+#include "pipeline/status.h"
+
+namespace ocrflow {
+
+enum class DataKind { kImage, kLines, kParagraphs };
+const char* DataKindName(DataKind kind);
+
+// Carried through a run: cancellation, logging, and what to record.
+struct RunContext {
+  const std::atomic<bool>* cancel = nullptr;  // set by a signal handler or the daemon
+  bool explain = false;                       // record join/split decisions on the page
+  std::function<void(const std::string&)> log;  // may be empty
+
+  bool cancelled() const { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual Status Run(Page& page, const RunContext& ctx) const = 0;
+};
+
+// name=value pairs for one stage, from the CLI (--set) or a config file.
+using StageSettings = std::map<std::string, std::string>;
+
+struct StageInfo {
+  std::string name;
+  std::string help;
+  DataKind input;
+  DataKind output;
+  std::vector<OptionRow> options;  // for listing
+  // Builds the stage with its defaults overridden by `settings`.
+  std::function<Result<std::unique_ptr<Stage>>(const StageSettings& settings)> make;
+};
+
+class StageRegistry {
+ public:
+  static StageRegistry& Global();
+  void Register(StageInfo info);
+  const StageInfo* Find(const std::string& name) const;
+  std::vector<const StageInfo*> All() const;  // in registration order
+
+ private:
+  std::vector<std::unique_ptr<StageInfo>> stages_;
+};
+
+// A chain of built stages. Immutable after Build(); Run() is thread-safe.
+class Pipeline {
+ public:
+  // Builds the named stages in order. `settings` maps stage name -> options.
+  // Fails if a name is unknown, an option is bad, or two neighbours do not fit.
+  static Result<Pipeline> Build(const std::vector<std::string>& names,
+                                const std::map<std::string, StageSettings>& settings);
+
+  // Runs every stage on the page in order; stops at the first error.
+  Status Run(Page& page, const RunContext& ctx) const;
+
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<std::shared_ptr<const Stage>> stages_;
+};
+
+// Helper for stage adapters: a Stage whose options are parsed from the
+// declared table and which calls a pure function `fn(page, options, ctx)`.
+template <typename Opts>
+StageInfo MakeStageInfo(std::string name, std::string help, DataKind in, DataKind out,
+                        std::vector<OptionField<Opts>> fields,
+                        std::function<Status(Page&, const Opts&, const RunContext&)> fn) {
+  struct Impl : Stage {
+    Opts opts;
+    std::function<Status(Page&, const Opts&, const RunContext&)> fn;
+    Status Run(Page& page, const RunContext& ctx) const override { return fn(page, opts, ctx); }
+  };
+  StageInfo info;
+  info.name = name;
+  info.help = std::move(help);
+  info.input = in;
+  info.output = out;
+  info.options = DescribeOptions(fields);
+  info.make = [fields, fn, name](const StageSettings& settings) -> Result<std::unique_ptr<Stage>> {
+    auto impl = std::make_unique<Impl>();
+    impl->fn = fn;
+    for (const auto& [key, value] : settings) {
+      Status st = SetOption(fields, impl->opts, key, value);
+      if (!st.ok()) return Status(st.code(), "stage " + name + ": " + st.message());
+    }
+    return std::unique_ptr<Stage>(std::move(impl));
+  };
+  return info;
+}
+
+}  // namespace ocrflow

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what ocrflow needs on Debian 12 (only the packages that are
+# missing; run as root or with sudo available) and builds it into build/.
+#
+#   scripts/setup.sh            # RelWithDebInfo build in build/
+#   BUILD_DIR=build-asan CMAKE_ARGS=-DOCRFLOW_SANITIZE=ON scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake pkg-config git        # toolchain
+  libicu-dev                                   # Unicode: NFC, regex, NFKC for eval
+  nlohmann-json3-dev libcli11-dev              # JSON output, command line
+  libgtest-dev                                 # tests
+  wamerican                                    # word list for Latin de-hyphenation
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_dir=${BUILD_DIR:-build}
+# shellcheck disable=SC2086
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$build_dir" -j"$(nproc)"

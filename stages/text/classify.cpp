@@ -1,0 +1,259 @@
+#include "stages/text/classify.h"
+
+#include <algorithm>
+#include <map>
+
+#include "stages/text/utf8.h"
+
+namespace ocrflow::text {
+namespace {
+
+bool IsChineseNumeral(char32_t c) {
+  static constexpr std::u32string_view kNumerals = U"一二三四五六七八九十百零〇两";
+  return kNumerals.find(c) != std::u32string_view::npos;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+bool Contains(std::string_view s, std::string_view needle) { return s.find(needle) != std::string_view::npos; }
+
+bool HasSentencePunct(std::string_view s) {
+  return Contains(s, "，") || Contains(s, "。") || Contains(s, "；") || Contains(s, "！") || Contains(s, "？");
+}
+
+// Ends a clause: a wrapped line that ends like this may be followed by a
+// list item on the next line.
+bool EndsClause(std::string_view s) {
+  char32_t c = LastCodePoint(s);
+  return EndsSentence(s) || c == U'；' || c == U'：' || c == ';' || c == ':' || c == U'，' || c == U'、';
+}
+
+// Two phrases split by a space between Chinese characters: 南岗 求精求细.
+// Body text never has that (digit/Latin spaces are gone after normalisation).
+bool HasHanSpace(std::string_view s) {
+  char32_t prev = 0;
+  for (size_t i = 0; i < s.size();) {
+    char32_t c = NextCodePoint(s, i);
+    if (c == ' ' && i < s.size()) {
+      size_t j = i;
+      char32_t next = NextCodePoint(s, j);
+      if (IsCjk(prev) && IsCjk(next)) return true;
+    }
+    prev = c;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool StartsWithListMarker(std::string_view t) {
+  if (t.empty()) return false;
+  size_t i = 0;
+  char32_t c = NextCodePoint(t, i);
+  if ((c >= 0x2460 && c <= 0x249B) || (c >= 0x2776 && c <= 0x2793)) return true;  // ① ⑴ ⒈ ❶
+  if (c == '-' || c == U'•' || c == U'·' || c == '*' || c == U'▪' || c == U'●') {
+    if (i >= t.size()) return false;
+    size_t j = i;
+    char32_t d = NextCodePoint(t, j);
+    return d == ' ' || (d >= 0x2460 && d <= 0x249B);
+  }
+  if (c == U'（' || c == '(') {
+    size_t j = i;
+    int count = 0;
+    while (j < t.size()) {
+      size_t k = j;
+      char32_t d = NextCodePoint(t, k);
+      if (IsChineseNumeral(d) || IsAsciiDigit(d)) {
+        ++count;
+        j = k;
+        continue;
+      }
+      return count >= 1 && count <= 3 && (d == U'）' || d == ')');
+    }
+    return false;
+  }
+  if (IsChineseNumeral(c)) {
+    size_t j = i;
+    int count = 1;
+    while (j < t.size()) {
+      char32_t d = NextCodePoint(t, j);
+      if (IsChineseNumeral(d)) {
+        if (++count > 3) return false;
+        continue;
+      }
+      return d == U'、';
+    }
+    return false;
+  }
+  if (IsAsciiDigit(c)) {
+    size_t j = i;
+    int count = 1;
+    while (j < t.size()) {
+      char32_t d = NextCodePoint(t, j);
+      if (IsAsciiDigit(d)) {
+        if (++count > 2) return false;
+        continue;
+      }
+      if (d != '.' && d != U'、' && d != U'．' && d != ')' && d != U'）') return false;
+      if (j >= t.size()) return false;
+      size_t k = j;
+      char32_t e = NextCodePoint(t, k);
+      // 1.28亿 is a number, not item 1; "1. " and "1.四大方向" are items.
+      return !IsAsciiDigit(e) && (e == ' ' || IsCjk(e) || IsLatinLetter(e) || e == U'“');
+    }
+  }
+  return false;
+}
+
+bool LooksLikeByline(std::string_view t) {
+  if (StartsWith(t, "本报讯") || StartsWith(t, "新华社") || StartsWith(t, "中新社") || StartsWith(t, "据")) {
+    return false;
+  }
+  if (Contains(t, "，") || Contains(t, "。") || Contains(t, "；") || Contains(t, "！") || Contains(t, "？")) {
+    return false;
+  }
+  char32_t first = FirstCodePoint(t);
+  if (first == U'□' || first == U'■' || first == U'◇' || first == U'◆' || first == U'●') return true;
+  for (std::string_view prefix : {"文/", "文／", "图/", "图／", "文图/", "文/图", "摄影/", "摄影：", "文：", "作者："}) {
+    if (StartsWith(t, prefix)) return true;
+  }
+  for (std::string_view word : {"本报记者", "记者", "通讯员", "特约撰稿", "撰稿人"}) {
+    if (Contains(t, word)) return true;
+  }
+  return false;
+}
+
+bool LooksLikeCredit(std::string_view t) {
+  if (Contains(t, "，")) return false;
+  return (StartsWith(t, "图片由") && EndsWith(t, "提供")) || EndsWith(t, "供图") || EndsWith(t, "摄") ||
+         StartsWith(t, "图片来源") || StartsWith(t, "资料图片");
+}
+
+Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const ClassifyOptions& o) {
+  const size_t nb = page.blocks.size();
+  for (size_t k = 0; k < nb; ++k) {
+    Block& block = page.blocks[k];
+    const BlockShape& shape = shapes[k];
+    const size_t n = block.lines.size();
+    auto is_short = [&](double w) {
+      return shape.wrap > 0 ? w <= std::max(shape.wrap * o.short_fraction, shape.wrap - 3) : w <= o.short_unknown;
+    };
+    // The previous block is body text that stops mid-sentence: whatever this
+    // block looks like, it is most likely the rest of that sentence.
+    bool prev_open = false;
+    if (k > 0) {
+      const Block& pb = page.blocks[k - 1];
+      const Line& last = pb.lines.back();
+      const double lw = shapes[k - 1].widths.back();
+      char32_t lc = LastCodePoint(last.text);
+      bool prose = pb.lines.size() > 1 || Contains(last.text, "，") || lw >= o.headline_max;
+      prev_open = last.role == Role::kBody && prose && !EndsSentence(last.text) && lc != U'：' && lc != ':';
+    }
+
+    bool any_list = false;
+    for (size_t i = 0; i < n; ++i) {
+      Line& line = block.lines[i];
+      line.role = Role::kBody;
+      line.role_reason.clear();
+      if (StartsWithListMarker(line.text) &&
+          (i == 0 || EndsClause(block.lines[i - 1].text) || is_short(shape.widths[i - 1]) ||
+           line.indent > block.lines[i - 1].indent)) {
+        if (!(i == 0 && prev_open && !Contains(line.text.substr(0, 4), "-"))) {
+          line.role = Role::kListItem;
+          line.role_reason = "list-marker";
+          any_list = true;
+        }
+      }
+    }
+    if (any_list) continue;
+
+    if (n <= 2) {
+      bool any = false;
+      for (size_t i = 0; i < n; ++i) {
+        Line& line = block.lines[i];
+        char32_t first = FirstCodePoint(line.text);
+        bool strong = first == U'□' || first == U'■' || StartsWith(line.text, "文/") || StartsWith(line.text, "文／");
+        if (is_short(shape.widths[i]) && LooksLikeByline(line.text) && !(i == 0 && prev_open && !strong)) {
+          line.role = Role::kByline;
+          line.role_reason = "byline";
+          any = true;
+        } else if (is_short(shape.widths[i]) && LooksLikeCredit(line.text) && !(i == 0 && prev_open)) {
+          line.role = Role::kCaption;
+          line.role_reason = "credit";
+          any = true;
+        }
+      }
+      if (any) continue;
+    }
+    if (prev_open) continue;  // continuation of the previous block's sentence
+
+    bool all_short = true, punct = false, han_space = false;
+    for (size_t i = 0; i < n; ++i) {
+      all_short = all_short && is_short(shape.widths[i]);
+      punct = punct || HasSentencePunct(block.lines[i].text);
+      han_space = han_space || HasHanSpace(block.lines[i].text);
+    }
+    const std::string& last = block.lines.back().text;
+    char32_t lc = LastCodePoint(last);
+    bool dangling = lc == U'、' || lc == U'：' || lc == ':' || lc == U'，';
+    bool single_bare = n == 1 && shape.widths[0] <= o.headline_max && !punct && !dangling &&
+                       !Contains(last, "、") && !Contains(last, "：");
+    bool short_bare = static_cast<int>(n) <= o.headline_max_lines && all_short && !punct && !dangling;
+    bool phrases = n <= 2 && han_space && !Contains(last, "。") && !Contains(last, "，") && !dangling &&
+                   shape.widths.back() <= o.headline_max;
+    if (single_bare || short_bare || phrases) {
+      for (auto& line : block.lines) {
+        bool deck = StartsWith(line.text, "—");
+        line.role = deck ? Role::kSubheadline : Role::kHeadline;
+        line.role_reason = deck ? "subheadline" : (phrases ? "headline-phrases" : "headline-short");
+      }
+      continue;
+    }
+    if (static_cast<int>(n) <= o.caption_max_lines && all_short && EndsSentence(last) && shape.wrap > 0) {
+      for (auto& line : block.lines) {
+        line.role = Role::kCaption;
+        line.role_reason = "caption-short";
+      }
+    }
+  }
+
+  if (o.fix_section_numbers) {
+    // Section headings "1 …", "2 …": a decorative number OCR'd twice ("11",
+    // "22") is repaired when another heading shows the sequence.
+    struct Numbered {
+      Line* line;
+      std::string digits;
+    };
+    std::vector<Numbered> numbered;
+    for (auto& block : page.blocks) {
+      for (auto& line : block.lines) {
+        if (line.role != Role::kHeadline) continue;
+        size_t j = 0;
+        while (j < line.text.size() && IsAsciiDigit(static_cast<unsigned char>(line.text[j]))) ++j;
+        if (j == 0 || j > 2 || j == line.text.size()) continue;
+        size_t q = j;
+        char32_t after = NextCodePoint(line.text, q);
+        if (!IsCjk(after) && after != ' ') continue;
+        numbered.push_back({&line, line.text.substr(0, j)});
+      }
+    }
+    std::map<int, int> count;
+    for (auto& nb_line : numbered) ++count[std::stoi(nb_line.digits)];
+    for (auto& h : numbered) {
+      if (h.digits.size() != 2 || h.digits[0] != h.digits[1] || h.digits[0] == '0') continue;
+      int d = h.digits[0] - '0';
+      bool sequence = count.count(d + 1) || count.count(d - 1) || count.count(11 * (d + 1)) ||
+                      (d > 1 && count.count(11 * (d - 1)));
+      if (!sequence || count.count(11 * d) == 0 || count.count(d)) continue;
+      page.dropped.push_back(Dropped{h.digits.substr(1), "doubled section number", h.line->source_line,
+                                     h.line->source_line});
+      h.line->text.erase(0, 1);
+      h.line->role_reason = "section-number-doubling";
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace ocrflow::text

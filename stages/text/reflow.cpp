@@ -1,0 +1,246 @@
+#include "stages/text/reflow.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "models/wordlist.h"
+#include "stages/text/utf8.h"
+
+namespace ocrflow::text {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool SortedContains(const std::vector<std::string>& v, const std::string& w) {
+  return std::binary_search(v.begin(), v.end(), w);
+}
+
+// The document's own Latin words and hyphenated compounds (lower-case,
+// sorted), as evidence for de-hyphenation. A word directly before a line end
+// is not taken as a hyphenated compound: that hyphen is what we are judging.
+void CollectWords(const Page& page, std::vector<std::string>& words, std::vector<std::string>& hyphenated) {
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      const std::string& t = line.text;
+      size_t i = 0;
+      while (i < t.size()) {
+        if (!IsAsciiLetter(static_cast<unsigned char>(t[i]))) {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        bool hyphen = false;
+        while (j < t.size() && (IsAsciiLetter(static_cast<unsigned char>(t[j])) ||
+                                (t[j] == '-' && j + 1 < t.size() && IsAsciiLetter(static_cast<unsigned char>(t[j + 1]))))) {
+          hyphen |= t[j] == '-';
+          ++j;
+        }
+        std::string w = Lower(std::string_view(t).substr(i, j - i));
+        if (hyphen) {
+          hyphenated.push_back(w);
+          size_t s = 0;
+          while (s <= w.size()) {
+            size_t e = w.find('-', s);
+            if (e == std::string::npos) e = w.size();
+            words.push_back(w.substr(s, e - s));
+            s = e + 1;
+          }
+        } else {
+          words.push_back(std::move(w));
+        }
+        i = j;
+      }
+    }
+  }
+  for (auto* v : {&words, &hyphenated}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+}
+
+std::string TrailingWord(std::string_view s) {
+  size_t j = s.size();
+  while (j > 0 && IsAsciiLetter(static_cast<unsigned char>(s[j - 1]))) --j;
+  return std::string(s.substr(j));
+}
+
+std::string LeadingWord(std::string_view s) {
+  size_t j = 0;
+  while (j < s.size() && IsAsciiLetter(static_cast<unsigned char>(s[j]))) ++j;
+  return std::string(s.substr(0, j));
+}
+
+std::string Fmt(const char* format, double a, double b) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, format, a, b);
+  return buf;
+}
+
+bool EndsWithColon(std::string_view s) {
+  char32_t c = LastCodePoint(s);
+  return c == U'：' || c == ':';
+}
+
+}  // namespace
+
+bool RemoveLineEndHyphen(std::string_view left_word, std::string_view right_word, const models::WordList& words,
+                         const std::vector<std::string>& doc_words, const std::vector<std::string>& hyphenated) {
+  if (left_word.empty() || right_word.empty()) return false;
+  if (right_word[0] >= 'A' && right_word[0] <= 'Z') return false;  // Franco-German, Jean-Paul
+  std::string joined = Lower(std::string(left_word) + std::string(right_word));
+  std::string compound = Lower(std::string(left_word) + "-" + std::string(right_word));
+  if (SortedContains(hyphenated, compound)) return false;
+  if (SortedContains(doc_words, joined)) return true;
+  if (words.Contains(joined)) return true;
+  if (words.Contains(Lower(left_word)) && words.Contains(Lower(right_word))) return false;  // long-term
+  return true;  // most line-end hyphens in justified text are soft
+}
+
+std::string JoinText(std::string_view a, std::string_view b) {
+  std::string out(a);
+  if (a.empty() || b.empty()) {
+    out += b;
+    return out;
+  }
+  char32_t x = LastCodePoint(a);
+  char32_t y = FirstCodePoint(b);
+  if (!IsCjk(x) && !IsCjk(y) && x != ' ' && y != ' ') out += ' ';
+  out += b;
+  return out;
+}
+
+Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOptions& o, const RunContext& ctx) {
+  std::vector<std::string> doc_words, hyphenated;
+  if (o.dehyphenate) CollectWords(page, doc_words, hyphenated);
+  const models::WordList& words = models::WordList::System();
+
+  page.paragraphs.clear();
+  Paragraph cur;
+  bool open = false;
+  bool cur_first = true;  // the paragraph's current last line is also its first
+  const Line* prev = nullptr;
+  size_t prev_block = 0;
+  double prev_width = 0;
+
+  auto decide = [&](const Line& a, double wa, size_t ba, const Line& b, double wb, size_t bb, size_t b_index,
+                    std::string& rule, std::string& detail) -> bool {
+    const BlockShape& sa = shapes[ba];
+    const BlockShape& sb = shapes[bb];
+    const bool same_block = ba == bb;
+    const Role ra = a.role, rb = b.role;
+    const bool a_ends = EndsSentence(a.text);
+    if (same_block && b.indent > a.indent) {
+      rule = "indent";
+      detail = Fmt("indent %.0f after %.0f", b.indent, a.indent);
+      return false;
+    }
+    if (same_block && ra == rb && (ra == Role::kHeadline || ra == Role::kSubheadline)) {
+      rule = "headline-wrap";
+      return true;
+    }
+    if (same_block && ra == Role::kCaption && rb == Role::kCaption) {
+      rule = "caption-wrap";
+      return true;
+    }
+    const bool a_bodyish = ra == Role::kBody || ra == Role::kListItem;
+    if (!(a_bodyish && rb == Role::kBody)) {
+      rule = "role-change";
+      detail = std::string(RoleName(ra)) + " -> " + RoleName(rb);
+      return false;
+    }
+    const double wrap = sa.wrap;
+    const double full_a = cur_first ? wrap - o.indent : wrap;
+    const double gap = sa.latin ? std::max(o.short_gap, o.latin_short_gap * wrap) : o.short_gap;
+    if (same_block) {
+      if (sa.wrapped) {
+        if ((a_ends || EndsWithColon(a.text)) && wa <= full_a - gap) {
+          rule = "short-after-terminal";
+          detail = Fmt("width %.1f, full %.1f", wa, full_a);
+          return false;
+        }
+        rule = "wrap";
+        detail = Fmt("width %.1f, full %.1f", wa, full_a);
+        return true;
+      }
+      char32_t last = LastCodePoint(a.text);
+      bool bare_end = !a_ends && !EndsWithColon(a.text) && last != U'；' && last != ';';
+      if (bare_end && wa >= o.cut_line_min) {
+        rule = "cut-line";
+        detail = Fmt("unwrapped line of %.1f em%.0s ends without punctuation", wa, 0);
+        return true;
+      }
+      rule = "line-per-paragraph";
+      return false;
+    }
+    // Across a blank line.
+    if (ra == Role::kBody && !a_ends && !EndsWithColon(a.text)) {
+      rule = "mid-sentence";
+      detail = "the line before the blank stops without sentence-final punctuation";
+      return true;
+    }
+    if (ra == Role::kBody && a_ends && sa.wrapped && wa >= full_a - o.full_gap && sb.wrapped && b_index == 0 &&
+        wb >= sb.wrap - o.full_gap) {
+      rule = "full-lines";
+      detail = Fmt("full line (%.1f) then unindented line (%.1f)", wa, wb);
+      return true;
+    }
+    rule = "blank-line";
+    return false;
+  };
+
+  for (size_t k = 0; k < page.blocks.size(); ++k) {
+    const Block& block = page.blocks[k];
+    for (size_t i = 0; i < block.lines.size(); ++i) {
+      const Line& line = block.lines[i];
+      const double w = shapes[k].widths[i];
+      if (!open) {
+        cur = Paragraph{line.text, line.role, line.source_line, line.source_line};
+        open = true;
+        cur_first = true;
+      } else {
+        std::string rule, detail;
+        bool join = decide(*prev, prev_width, prev_block, line, w, k, i, rule, detail);
+        if (ctx.explain) page.decisions.push_back(Decision{prev->source_line, line.source_line, join, rule, detail});
+        if (join) {
+          std::string_view a = cur.text;
+          if (rule == "headline-wrap") {
+            cur.text += ' ';
+            cur.text += line.text;
+          } else if (o.dehyphenate && a.size() >= 2 && a.back() == '-' &&
+                     IsAsciiLetter(static_cast<unsigned char>(a[a.size() - 2])) &&
+                     IsAsciiLetter(static_cast<unsigned char>(line.text[0]))) {
+            std::string left = TrailingWord(a.substr(0, a.size() - 1));
+            std::string right = LeadingWord(line.text);
+            if (RemoveLineEndHyphen(left, right, words, doc_words, hyphenated)) {
+              cur.text.pop_back();
+              page.dropped.push_back(Dropped{"-", "line-end hyphen (" + left + "-" + right + ")",
+                                             prev->source_line, prev->source_line});
+            }
+            cur.text += line.text;
+          } else {
+            cur.text = JoinText(cur.text, line.text);
+          }
+          cur.last_line = line.source_line;
+          cur_first = false;
+        } else {
+          page.paragraphs.push_back(std::move(cur));
+          cur = Paragraph{line.text, line.role, line.source_line, line.source_line};
+          cur_first = true;
+        }
+      }
+      prev = &line;
+      prev_block = k;
+      prev_width = w;
+    }
+  }
+  if (open) page.paragraphs.push_back(std::move(cur));
+  return Status::Ok();
+}
+
+}  // namespace ocrflow::text

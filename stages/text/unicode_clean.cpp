@@ -1,0 +1,365 @@
+#include "stages/text/unicode_clean.h"
+
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "stages/text/utf8.h"
+
+namespace ocrflow::text {
+namespace {
+
+std::string MiB(size_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+size_t LineOf(std::string_view bytes, size_t offset) {
+  size_t line = 1;
+  for (size_t i = 0; i < offset && i < bytes.size(); ++i) line += bytes[i] == '\n';
+  return line;
+}
+
+// What a file that is not text usually is; named in the error so the user
+// knows which command they wanted.
+const char* SniffBinaryFormat(std::string_view b) {
+  auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
+  if (starts("%PDF")) return "a PDF document";
+  if (starts("\x89PNG\r\n\x1a\n")) return "a PNG image";
+  if (starts("\xFF\xD8\xFF")) return "a JPEG image";
+  if (starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4))) return "a TIFF image";
+  if (starts("GIF87a") || starts("GIF89a")) return "a GIF image";
+  if (starts("PK\x03\x04")) return "a ZIP archive";
+  if (starts("\x1F\x8B")) return "a gzip file";
+  return nullptr;
+}
+
+bool IsControlByte(unsigned char c) {
+  return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v';
+}
+
+}  // namespace
+
+size_t FindInvalidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    // ASCII fast path, 8 bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    char32_t min;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    char32_t cp = c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& options, DecodeReport* report) {
+  DecodeReport local;
+  DecodeReport& rep = report ? *report : local;
+  if (bytes.empty()) return Status(Code::kBadInput, "empty file (0 bytes)");
+  if (bytes.size() > options.max_file_bytes) {
+    return Status(Code::kTooLarge, "file is " + MiB(bytes.size()) + ", over the " + MiB(options.max_file_bytes) +
+                                       " limit (--max-file-bytes)");
+  }
+  if (const char* format = SniffBinaryFormat(bytes)) {
+    return Status(Code::kBadInput, std::string("this is ") + format + ", not text");
+  }
+  size_t controls = 0;
+  for (unsigned char c : bytes) controls += IsControlByte(c);
+  if (controls > 0 && static_cast<double>(controls) > options.max_control_ratio * static_cast<double>(bytes.size())) {
+    return Status(Code::kBadInput, "binary data, not text (" + std::to_string(controls) + " NUL/control bytes in " +
+                                       std::to_string(bytes.size()) + ")");
+  }
+
+  std::string owned;  // only used in lossy mode
+  size_t bad = FindInvalidUtf8(bytes);
+  if (bad != std::string_view::npos) {
+    if (!options.lossy) {
+      return Status(Code::kBadInput, "invalid UTF-8 at byte offset " + std::to_string(bad) + " (line " +
+                                         std::to_string(LineOf(bytes, bad)) + "); use --lossy to replace bad bytes");
+    }
+    owned.reserve(bytes.size());
+    size_t i = 0;
+    while (i < bytes.size()) {
+      size_t next_bad = FindInvalidUtf8(bytes.substr(i));
+      if (next_bad == std::string_view::npos) {
+        owned.append(bytes.substr(i));
+        break;
+      }
+      owned.append(bytes.substr(i, next_bad));
+      owned.append("\xEF\xBF\xBD");
+      ++rep.invalid_replaced;
+      i += next_bad + 1;
+    }
+    bytes = owned;
+  }
+
+  std::string out;
+  out.reserve(bytes.size());
+  size_t i = 0;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+    rep.had_bom = true;
+    i = 3;
+  }
+  size_t line_start = 0;
+  size_t line_no = 1;
+  for (; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c == '\r') {
+      ++rep.crlf;
+      if (i + 1 < bytes.size() && bytes[i + 1] == '\n') ++i;
+      out += '\n';
+    } else if (c == '\f' || c == '\v') {
+      out += '\n';
+    } else if (IsControlByte(c)) {
+      ++rep.controls_removed;
+      continue;
+    } else {
+      out += static_cast<char>(c);
+    }
+    if (out.back() == '\n') {
+      if (out.size() - line_start > options.max_line_bytes) break;
+      line_start = out.size();
+      ++line_no;
+    }
+  }
+  if (out.size() - line_start > options.max_line_bytes) {
+    return Status(Code::kTooLarge, "line " + std::to_string(line_no) + " is longer than the " +
+                                       MiB(options.max_line_bytes) +
+                                       " line limit (--max-line-bytes): not line-structured text");
+  }
+
+  // NFC. The quick check is nearly free on text that is already NFC (most is).
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
+  if (U_FAILURE(err)) return Status(Code::kInternal, std::string("ICU NFC unavailable: ") + u_errorName(err));
+  if (!nfc->isNormalizedUTF8(icu::StringPiece(out.data(), static_cast<int32_t>(out.size())), err)) {
+    std::string normalized;
+    normalized.reserve(out.size());
+    icu::StringByteSink<std::string> sink(&normalized);
+    err = U_ZERO_ERROR;
+    nfc->normalizeUTF8(0, icu::StringPiece(out.data(), static_cast<int32_t>(out.size())), sink, nullptr, err);
+    if (U_FAILURE(err)) return Status(Code::kInternal, std::string("ICU NFC failed: ") + u_errorName(err));
+    rep.nfc_changed = true;
+    out.swap(normalized);
+  }
+  if (U_FAILURE(err)) return Status(Code::kInternal, std::string("ICU NFC check failed: ") + u_errorName(err));
+  return out;
+}
+
+namespace {
+
+// Characters of one line, decoded, so that context rules can look both ways.
+struct Cp {
+  char32_t c;
+  bool keep = true;
+};
+
+char32_t FoldWidth(char32_t c) {
+  // Full-width ASCII letters and digits -> ASCII. Full-width punctuation is
+  // what Chinese text wants and stays.
+  if ((c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A)) {
+    return c - 0xFF10 + '0';
+  }
+  switch (c) {
+    case 0x3000: case 0x00A0: case 0x2002: case 0x2003: case 0x2004: case 0x2005: case 0x2006:
+    case 0x2007: case 0x2008: case 0x2009: case 0x200A: case 0x202F: case 0x205F: case '\t':
+      return ' ';
+    case 0xFF61: return U'。';  // half-width katakana punctuation
+    case 0xFF64: return U'、';
+    case 0xFF62: return U'「';
+    case 0xFF63: return U'」';
+    default: return c;
+  }
+}
+
+bool IsZeroWidth(char32_t c) { return c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF || c == 0x2060; }
+
+// Chinese sentence punctuation next to which a space is never meaningful.
+bool IsCjkSentencePunct(char32_t c) {
+  switch (c) {
+    case U'，': case U'。': case U'、': case U'；': case U'：': case U'！': case U'？':
+      return true;
+    default:
+      return false;
+  }
+}
+
+char32_t FullWidthOf(char32_t c) {
+  switch (c) {
+    case ',': return U'，';
+    case ':': return U'：';
+    case ';': return U'；';
+    case '(': return U'（';
+    case ')': return U'）';
+    case '!': return U'！';
+    case '?': return U'？';
+    default: return c;
+  }
+}
+
+}  // namespace
+
+std::string NormalizeLine(std::string_view line, char32_t next_first, const NormalizeOptions& options) {
+  std::vector<Cp> cps;
+  cps.reserve(line.size());
+  bool any_non_ascii = false;
+  for (size_t i = 0; i < line.size();) {
+    char32_t c = NextCodePoint(line, i);
+    if (IsZeroWidth(c)) continue;
+    if (c < 0x20 && c != '\t') continue;
+    any_non_ascii |= c >= 0x80;
+    cps.push_back({FoldWidth(c)});
+  }
+  const size_t n = cps.size();
+  // Neighbour lookups that skip spaces; the right side may continue into the
+  // next line.
+  auto prev_ns = [&](size_t i) -> char32_t {
+    while (i > 0) {
+      --i;
+      if (cps[i].c != ' ') return cps[i].c;
+    }
+    return 0;
+  };
+  auto next_ns = [&](size_t i) -> char32_t {
+    for (++i; i < n; ++i) {
+      if (cps[i].c != ' ') return cps[i].c;
+    }
+    return next_first;
+  };
+
+  if (options.punctuation && any_non_ascii) {
+    // Parentheses first, in pairs, so that both halves agree.
+    std::vector<size_t> open;
+    std::vector<std::pair<size_t, size_t>> pairs;
+    for (size_t i = 0; i < n; ++i) {
+      if (cps[i].c == '(') open.push_back(i);
+      else if (cps[i].c == ')' && !open.empty()) {
+        pairs.emplace_back(open.back(), i);
+        open.pop_back();
+      }
+    }
+    std::vector<bool> paired(n, false);
+    for (auto [a, b] : pairs) {
+      paired[a] = paired[b] = true;
+      bool inner_cjk = false, inner_latin = false;
+      for (size_t k = a + 1; k < b; ++k) {
+        inner_cjk |= IsCjk(cps[k].c);
+        inner_latin |= IsLatinLetter(cps[k].c);
+      }
+      bool outer_cjk = IsCjk(prev_ns(a)) || IsCjk(next_ns(b));
+      if (inner_cjk || (outer_cjk && !inner_latin)) {
+        cps[a].c = U'（';
+        cps[b].c = U'）';
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      char32_t c = cps[i].c;
+      if (c != ',' && c != ':' && c != ';' && c != '!' && c != '?' && c != '(' && c != ')') continue;
+      if ((c == '(' || c == ')') && paired[i]) continue;
+      char32_t p = prev_ns(i), q = next_ns(i);
+      // 2,000 and 10:30 are numbers, whatever surrounds them.
+      if ((c == ',' || c == ':') && IsAsciiDigit(p) && IsAsciiDigit(q) && i > 0 && cps[i - 1].c != ' ' &&
+          i + 1 < n && cps[i + 1].c != ' ') {
+        continue;
+      }
+      bool cjk_before = IsCjk(p);
+      bool cjk_after = IsCjk(q);
+      // A mark between Latin on the left and Chinese on the right (5G, 第二)
+      // belongs to the Chinese sentence; a mark between two Latin words stays.
+      if (cjk_before || cjk_after) cps[i].c = FullWidthOf(c);
+    }
+  }
+
+  std::string out;
+  out.reserve(line.size());
+  for (size_t i = 0; i < n; ++i) {
+    char32_t c = cps[i].c;
+    if (c == ' ') {
+      if (!options.spaces) {
+        AppendUtf8(out, c);
+        continue;
+      }
+      // Collapse a run; drop it at the edges or where a Chinese-side rule says so.
+      size_t j = i;
+      while (j < n && cps[j].c == ' ') ++j;
+      if (i == 0 || j == n) {
+        i = j - 1;
+        continue;
+      }
+      char32_t a = cps[i - 1].c, b = cps[j].c;
+      bool drop = (IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
+                  IsCjkSentencePunct(a) || IsCjkSentencePunct(b);
+      if (!drop) out += ' ';
+      i = j - 1;
+      continue;
+    }
+    AppendUtf8(out, c);
+  }
+  return out;
+}
+
+Status NormalizePage(Page& page, const NormalizeOptions& options) {
+  // Line ends look one line ahead: the first code point of the next line in
+  // reading order (across blank lines, which are column breaks more often
+  // than not in OCR output).
+  std::vector<Line*> lines;
+  for (auto& block : page.blocks) {
+    for (auto& line : block.lines) lines.push_back(&line);
+  }
+  for (size_t k = 0; k < lines.size(); ++k) {
+    char32_t next = 0;
+    if (k + 1 < lines.size()) {
+      std::string_view t = lines[k + 1]->text;
+      size_t i = 0;
+      while (i < t.size()) {
+        next = NextCodePoint(t, i);
+        if (next != ' ' && next != 0x3000) break;
+      }
+    }
+    lines[k]->text = NormalizeLine(lines[k]->text, next, options);
+  }
+  // Lines that held only invisible characters are gone now.
+  for (auto& block : page.blocks) {
+    std::erase_if(block.lines, [](const Line& l) { return l.text.empty(); });
+  }
+  std::erase_if(page.blocks, [](const Block& b) { return b.lines.empty(); });
+  return Status::Ok();
+}
+
+}  // namespace ocrflow::text

@@ -1,0 +1,137 @@
+// Small, fast UTF-8 helpers shared by the text stages.
+//
+// The hot loops of the text stages walk UTF-8 directly rather than converting
+// every line to UTF-16 for ICU: reflow must run at tens of MB/s. ICU is used
+// where its tables matter (NFC, regular expressions); character classes that
+// reflow needs (CJK or not, display width) are plain range checks here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ocrflow::text {
+
+// Decodes the code point at s[i] and advances i. Assumes valid UTF-8 (the
+// input is validated once when read); a malformed byte yields U+FFFD and
+// advances by one so callers never loop forever.
+inline char32_t NextCodePoint(std::string_view s, size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  int len = (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t cp = b0 & (0x7F >> len);
+  for (int k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  i += len;
+  return cp;
+}
+
+// Code point ending just before s[i]; moves i back to its first byte.
+inline char32_t PrevCodePoint(std::string_view s, size_t& i) {
+  size_t j = i;
+  do {
+    --j;
+  } while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80 && i - j < 4);
+  size_t k = j;
+  char32_t cp = NextCodePoint(s, k);
+  i = j;
+  return cp;
+}
+
+inline void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Han ideographs (incl. extensions and compatibility ideographs) and the
+// kana used in CJK text.
+inline bool IsHan(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0x20000 && c <= 0x3134F) || c == 0x3007;
+}
+
+// Full-width CJK punctuation and symbols: 、。〈〉《》「」『』【】〔〕 ，：；！？（） “”‘’ …— ·
+inline bool IsCjkPunct(char32_t c) {
+  return (c >= 0x3000 && c <= 0x303F && c != 0x3000 && c != 0x3007) || (c >= 0xFF01 && c <= 0xFF0F) ||
+         (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
+         c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0x2026 || c == 0x2014 ||
+         c == 0x00B7 || c == 0x2022 || c == 0x25A1 || c == 0x25A0 || (c >= 0x2460 && c <= 0x24FF);
+}
+
+// Anything that is written in a CJK text run: ideographs, kana, hangul,
+// full-width punctuation.
+inline bool IsCjk(char32_t c) {
+  return IsHan(c) || IsCjkPunct(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7AF);
+}
+
+inline bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Latin-script letters beyond ASCII (accents, German ß, Czech háček...).
+inline bool IsLatinLetter(char32_t c) {
+  return IsAsciiLetter(c) || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF);
+}
+
+inline bool IsLatinOrDigit(char32_t c) { return IsLatinLetter(c) || IsAsciiDigit(c); }
+
+// Display width in em of a CJK column: full-width = 1, everything else 0.5.
+// Chinese newspapers set digits and Latin at about half an em.
+inline double CharWidth(char32_t c) {
+  if (IsCjk(c) || c == 0x3000) return 1.0;
+  if (c >= 0x1100 && c <= 0x115F) return 1.0;
+  if (c >= 0x2E80 && c <= 0xA4CF) return 1.0;
+  if (c >= 0xFE30 && c <= 0xFE4F) return 1.0;
+  return 0.5;
+}
+
+inline double DisplayWidth(std::string_view s) {
+  double w = 0;
+  for (size_t i = 0; i < s.size();) w += CharWidth(NextCodePoint(s, i));
+  return w;
+}
+
+inline char32_t FirstCodePoint(std::string_view s) {
+  size_t i = 0;
+  return s.empty() ? 0 : NextCodePoint(s, i);
+}
+
+inline char32_t LastCodePoint(std::string_view s) {
+  size_t i = s.size();
+  return s.empty() ? 0 : PrevCodePoint(s, i);
+}
+
+// Sentence-final punctuation: 。！？ and . ! ? (and the ellipsis), optionally
+// followed by closing quotes or brackets.
+bool EndsSentence(std::string_view s);
+
+// Counts code points that are not whitespace.
+size_t CountNonSpace(std::string_view s);
+
+}  // namespace ocrflow::text
