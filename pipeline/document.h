@@ -47,6 +47,7 @@ struct Line {
   std::optional<float> confidence;  // 0..100 from OCR
   Role role = Role::kBody;
   int indent = 0;                 // leading spaces in the source (display columns)
+  double layout_width = -1;       // em the line took on the page, if known (see wrap_width.h)
   std::string role_reason;        // which rule assigned the role (for --explain/json)
 };
 

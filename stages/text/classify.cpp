@@ -19,8 +19,17 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 bool Contains(std::string_view s, std::string_view needle) { return s.find(needle) != std::string_view::npos; }
 
+// Chinese sentence punctuation, or Latin , . ; ! ? after a letter (so that
+// 5.2亿 and 2,000 do not count).
 bool HasSentencePunct(std::string_view s) {
-  return Contains(s, "，") || Contains(s, "。") || Contains(s, "；") || Contains(s, "！") || Contains(s, "？");
+  if (Contains(s, "，") || Contains(s, "。") || Contains(s, "；") || Contains(s, "！") || Contains(s, "？")) return true;
+  for (size_t i = 1; i < s.size(); ++i) {
+    char c = s[i];
+    if ((c == ',' || c == '.' || c == ';' || c == '!' || c == '?') && IsLatinLetter(static_cast<unsigned char>(s[i - 1]))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Ends a clause: a wrapped line that ends like this may be followed by a
@@ -159,7 +168,7 @@ Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const Cl
       line.role_reason.clear();
       if (StartsWithListMarker(line.text) &&
           (i == 0 || EndsClause(block.lines[i - 1].text) || is_short(shape.widths[i - 1]) ||
-           line.indent > block.lines[i - 1].indent)) {
+           line.indent > block.lines[i - 1].indent || block.lines[i - 1].role == Role::kListItem)) {
         if (!(i == 0 && prev_open && !Contains(line.text.substr(0, 4), "-"))) {
           line.role = Role::kListItem;
           line.role_reason = "list-marker";
@@ -211,7 +220,8 @@ Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const Cl
       }
       continue;
     }
-    if (static_cast<int>(n) <= o.caption_max_lines && all_short && EndsSentence(last) && shape.wrap > 0) {
+    if (static_cast<int>(n) <= o.caption_max_lines && all_short && (EndsSentence(last) || LooksLikeCredit(last)) &&
+        shape.wrap > 0) {
       for (auto& line : block.lines) {
         line.role = Role::kCaption;
         line.role_reason = "caption-short";

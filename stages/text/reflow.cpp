@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "models/wordlist.h"
+#include "stages/text/unicode_clean.h"
 #include "stages/text/utf8.h"
 
 namespace ocrflow::text {
@@ -110,7 +111,20 @@ std::string JoinText(std::string_view a, std::string_view b) {
   }
   char32_t x = LastCodePoint(a);
   char32_t y = FirstCodePoint(b);
-  if (!IsCjk(x) && !IsCjk(y) && x != ' ' && y != ' ') out += ' ';
+  const bool broken_word = x == '-' && a.size() >= 2 && IsAsciiLetter(static_cast<unsigned char>(a[a.size() - 2])) &&
+                           IsAsciiLetter(y);
+  // A number broken by the wrap inside Chinese text (…行动36 / 25万元).
+  bool broken_number = false;
+  if (IsAsciiDigit(x) && IsAsciiDigit(y)) {
+    size_t i = a.size();
+    char32_t before = 0;
+    while (i > 0) {
+      before = PrevCodePoint(a, i);
+      if (!IsAsciiDigit(before) && before != '.' && before != ',') break;
+    }
+    broken_number = IsCjk(before);
+  }
+  if (!IsCjk(x) && !IsCjk(y) && x != ' ' && y != ' ' && !broken_word && !broken_number) out += ' ';
   out += b;
   return out;
 }
@@ -135,7 +149,7 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
     const bool same_block = ba == bb;
     const Role ra = a.role, rb = b.role;
     const bool a_ends = EndsSentence(a.text);
-    if (same_block && b.indent > a.indent) {
+    if (b.indent > a.indent && (same_block || page.blocks[bb].blank_lines_before == 0)) {
       rule = "indent";
       detail = Fmt("indent %.0f after %.0f", b.indent, a.indent);
       return false;
@@ -146,6 +160,14 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
     }
     if (same_block && ra == Role::kCaption && rb == Role::kCaption) {
       rule = "caption-wrap";
+      return true;
+    }
+    // "inter-" + "national": a Latin word broken at the line end continues,
+    // whatever the widths say.
+    if (same_block && a.text.size() >= 2 && a.text.back() == '-' &&
+        IsAsciiLetter(static_cast<unsigned char>(a.text[a.text.size() - 2])) && !b.text.empty() &&
+        b.text[0] >= 'a' && b.text[0] <= 'z') {
+      rule = "hyphen-wrap";
       return true;
     }
     const bool a_bodyish = ra == Role::kBody || ra == Role::kListItem;
@@ -168,18 +190,21 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
         detail = Fmt("width %.1f, full %.1f", wa, full_a);
         return true;
       }
-      char32_t last = LastCodePoint(a.text);
-      bool bare_end = !a_ends && !EndsWithColon(a.text) && last != U'；' && last != ';';
-      if (bare_end && wa >= o.cut_line_min) {
-        rule = "cut-line";
-        detail = Fmt("unwrapped line of %.1f em%.0s ends without punctuation", wa, 0);
+      // A list item wrapped over several lines (1.术语：… / …解释。).
+      // Only an item that reads as prose wraps; "二、农业" is a heading.
+      const bool prose = cur.text.find("，") != std::string::npos || cur.text.find("：") != std::string::npos ||
+                         cur.text.find("；") != std::string::npos || cur.text.find("、", cur.text.find("、") + 3) != std::string::npos;
+      if (cur.role == Role::kListItem && !a_ends && prose) {
+        rule = "list-wrap";
         return true;
       }
       rule = "line-per-paragraph";
       return false;
     }
     // Across a blank line.
-    if (ra == Role::kBody && !a_ends && !EndsWithColon(a.text)) {
+    // A colon ends a line of its own in unwrapped text (各位代表：), but in a
+    // wrapped column it introduces what follows (说：“…”).
+    if (ra == Role::kBody && !a_ends && (!EndsWithColon(a.text) || sa.wrapped)) {
       rule = "mid-sentence";
       detail = "the line before the blank stops without sentence-final punctuation";
       return true;
@@ -240,6 +265,11 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
     }
   }
   if (open) page.paragraphs.push_back(std::move(cur));
+  // Joins create new neighbours (a digit at a line end meets Chinese at the
+  // next line's start); the same clean-up as for lines applies.
+  for (auto& p : page.paragraphs) {
+    if (p.text.find(' ') != std::string::npos) p.text = NormalizeLine(p.text, 0);
+  }
   return Status::Ok();
 }
 

@@ -12,9 +12,10 @@
 //     short-after-terminal   the line ends a sentence and stops short of the
 //                            wrap width (a first line's full width is W-2):
 //                            the paragraph ends (REFLOW row 1)
+//     hyphen-wrap            a Latin word broken at the line end continues
 //     wrap                   otherwise: the same paragraph
-//     cut-line               unwrapped text: a long line that stops without
-//                            any punctuation continues on the next line
+//     list-wrap              unwrapped text: a list item continues until a
+//                            line ends a sentence
 //     line-per-paragraph     unwrapped text: every line is a paragraph
 //   across blank lines
 //     mid-sentence           body text that stops mid-sentence continues
@@ -53,7 +54,6 @@ struct ReflowOptions {
   double latin_short_gap = 0.12; // fraction of the wrap width, for Latin blocks
   double full_gap = 0.75;        // em: a line within this of full width counts as full
   double indent = 2;             // em: the paragraph indent that OCR loses
-  double cut_line_min = 20;      // em: unwrapped lines at least this long may continue
   bool dehyphenate = true;
 };
 

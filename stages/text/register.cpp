@@ -34,7 +34,6 @@ std::vector<OptionField<ReflowOptions>> ReflowFields() {
       {"latin_short_gap", &ReflowOptions::latin_short_gap, "the same for Latin blocks", "fraction of wrap"},
       {"full_gap", &ReflowOptions::full_gap, "a line within this of the wrap width counts as full", "em"},
       {"indent", &ReflowOptions::indent, "paragraph indent lost by OCR", "em"},
-      {"cut_line_min", &ReflowOptions::cut_line_min, "unwrapped lines at least this wide may continue on the next line", "em"},
       {"dehyphenate", &ReflowOptions::dehyphenate, "remove Latin line-end hyphens when the joined word is a word", ""},
   };
 }

@@ -220,6 +220,10 @@ bool IsCjkSentencePunct(char32_t c) {
   }
 }
 
+// After a sentence end a space may separate a caption from its credit
+// (…节目。 通讯员 陈雨 摄); it stays.
+bool IsSentenceEnd(char32_t c) { return c == U'。' || c == U'！' || c == U'？'; }
+
 char32_t FullWidthOf(char32_t c) {
   switch (c) {
     case ',': return U'，';
@@ -235,7 +239,9 @@ char32_t FullWidthOf(char32_t c) {
 
 }  // namespace
 
-std::string NormalizeLine(std::string_view line, char32_t next_first, const NormalizeOptions& options) {
+std::string NormalizeLine(std::string_view line, char32_t next_first, const NormalizeOptions& options,
+                          int* removed_spaces) {
+  if (removed_spaces != nullptr) *removed_spaces = 0;
   std::vector<Cp> cps;
   cps.reserve(line.size());
   bool any_non_ascii = false;
@@ -323,9 +329,12 @@ std::string NormalizeLine(std::string_view line, char32_t next_first, const Norm
         continue;
       }
       char32_t a = cps[i - 1].c, b = cps[j].c;
-      bool drop = (IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
-                  IsCjkSentencePunct(a) || IsCjkSentencePunct(b);
+      // "1 稳产保供打基础": a section number opening a heading keeps its space.
+      bool section_number = i <= 2 && IsAsciiDigit(cps[0].c) && IsAsciiDigit(a) && IsHan(b);
+      bool drop = !section_number && ( (IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
+                  IsCjkSentencePunct(b) || (IsCjkSentencePunct(a) && !IsSentenceEnd(a)));
       if (!drop) out += ' ';
+      else if (removed_spaces != nullptr) ++*removed_spaces;
       i = j - 1;
       continue;
     }
@@ -352,7 +361,11 @@ Status NormalizePage(Page& page, const NormalizeOptions& options) {
         if (next != ' ' && next != 0x3000) break;
       }
     }
-    lines[k]->text = NormalizeLine(lines[k]->text, next, options);
+    int removed = 0;
+    lines[k]->text = NormalizeLine(lines[k]->text, next, options, &removed);
+    // Spaces OCR saw between digits and Chinese were room on the printed
+    // line; the wrap-width model must still count them.
+    lines[k]->layout_width = DisplayWidth(lines[k]->text) + 0.5 * removed;
   }
   // Lines that held only invisible characters are gone now.
   for (auto& block : page.blocks) {

@@ -19,9 +19,10 @@
 //        zero-width characters removed
 //      - half-width , : ; ( ) ! ? inside Chinese -> ，：；（）！？ (REFLOW row 11);
 //        kept inside numbers and Latin (1.28, 2,000, 10:30, "Hello, world")
-//      - spaces between digits/Latin and Chinese removed (row 12), spaces next
-//        to Chinese sentence punctuation removed, other runs collapsed to one
-//        ASCII space, no leading/trailing spaces
+//      - spaces between digits/Latin and Chinese removed (row 12), except
+//        after a leading section number ("1 稳产保供"); spaces before Chinese
+//        punctuation and after ，、；： removed; other runs collapsed to one
+//        ASCII space; no leading/trailing spaces
 //    `next_first` is the first code point of the next line (0 if none), so a
 //    comma at the end of a wrapped line sees the Chinese that follows it.
 //
@@ -63,7 +64,10 @@ struct NormalizeOptions {
   bool spaces = true;        // digit/Latin-CJK spaces removed, runs collapsed
 };
 
-std::string NormalizeLine(std::string_view line, char32_t next_first, const NormalizeOptions& options = {});
+// `removed_spaces`, if given, receives the number of inner spaces removed
+// (they took room on the printed line: see Line::layout_width).
+std::string NormalizeLine(std::string_view line, char32_t next_first, const NormalizeOptions& options = {},
+                          int* removed_spaces = nullptr);
 
 // The stage adapter: normalises every line of the page in place.
 Status NormalizePage(Page& page, const NormalizeOptions& options);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "stages/text/classify.h"
 #include "stages/text/utf8.h"
 
 namespace ocrflow::text {
@@ -39,10 +40,16 @@ std::vector<BlockShape> EstimateShapes(const Page& page, const WrapOptions& opti
   for (size_t k = 0; k < nb; ++k) {
     const Block& block = page.blocks[k];
     BlockShape& s = shapes[k];
-    for (const auto& line : block.lines) s.widths.push_back(DisplayWidth(line.text));
+    for (const auto& line : block.lines) {
+      s.widths.push_back(line.layout_width >= 0 ? line.layout_width : DisplayWidth(line.text));
+    }
     s.latin = MostlyLatin(block);
     const size_t n = s.widths.size();
     if (n < 3) continue;
+    // A list is not a wrapped column, however even its items look.
+    size_t markers = 0;
+    for (const auto& line : block.lines) markers += StartsWithListMarker(line.text);
+    if (2 * markers >= n) continue;
     std::vector<double> interior(s.widths.begin() + 1, s.widths.end() - 1);
     double w = Median(interior);
     double tol = s.latin ? std::max(options.cjk_tolerance, options.latin_tolerance * w) : options.cjk_tolerance;
@@ -54,30 +61,44 @@ std::vector<BlockShape> EstimateShapes(const Page& page, const WrapOptions& opti
     // Small blocks must show it; in long blocks the interior lines are
     // evidence enough (a bold lead-in may shorten the first line further).
     bool first_fits = first <= w + tol && (interior.size() >= 3 || first >= w - 2 - tol);
+    // Wrapped lines end mid-sentence far more often than not; a run of
+    // one-line paragraphs (clean text, our own output) ends in punctuation.
+    size_t bare = 0;
+    for (size_t i = 0; i + 1 < n; ++i) bare += !EndsSentence(block.lines[i].text);
+    bool mostly_bare = 2 * bare > n - 1;
     if (w > 0 && w <= options.max_wrap && static_cast<double>(agree) >= options.min_consistent * interior.size() &&
-        first_fits && s.widths.back() <= w + tol) {
+        first_fits && mostly_bare && s.widths.back() <= w + tol) {
       s.wrap = w;
       s.wrapped = true;
       s.tolerance = tol;
       own[k] = true;
     }
   }
-  // Small blocks borrow the width of the nearest measured block.
+  // Small blocks borrow the width of the nearest measured block, or the
+  // page's typical width when no measured block is near.
+  std::vector<double> measured;
+  for (size_t k = 0; k < nb; ++k) {
+    if (own[k]) measured.push_back(shapes[k].wrap);
+  }
+  const double page_wrap = Median(measured);
   for (size_t k = 0; k < nb; ++k) {
     if (own[k]) continue;
     BlockShape& s = shapes[k];
+    const Block& block = page.blocks[k];
     double borrowed = 0;
     for (int d = 1; d <= options.neighbour_reach && borrowed == 0; ++d) {
       if (k >= static_cast<size_t>(d) && own[k - d]) borrowed = shapes[k - d].wrap;
       else if (k + d < nb && own[k + d]) borrowed = shapes[k + d].wrap;
     }
+    if (borrowed == 0) borrowed = page_wrap;
     if (borrowed == 0) continue;
     s.wrap = borrowed;
     s.tolerance = s.latin ? std::max(options.cjk_tolerance, options.latin_tolerance * borrowed) : options.cjk_tolerance;
     if (s.widths.size() == 2) {
       const double first = s.widths.front();
       s.wrapped = first <= borrowed + s.tolerance && first >= borrowed - 2 - s.tolerance &&
-                  s.widths.back() <= borrowed + s.tolerance;
+                  s.widths.back() <= borrowed + s.tolerance &&
+                  (!EndsSentence(block.lines.front().text) || first >= borrowed - 2 - s.tolerance / 2);
     }
   }
   return shapes;

@@ -32,7 +32,7 @@ struct BlockShape {
 struct WrapOptions {
   double max_wrap = 60;         // em; wider "lines" are unwrapped paragraphs
   double min_consistent = 0.6;  // fraction of interior lines that must agree
-  double cjk_tolerance = 1.25;  // em
+  double cjk_tolerance = 1.5;   // em
   double latin_tolerance = 0.15;  // fraction of the wrap width
   int neighbour_reach = 3;      // blocks to look at on each side
 };
