@@ -48,7 +48,18 @@ struct Line {
   Role role = Role::kBody;
   int indent = 0;                 // leading spaces in the source (display columns)
   double layout_width = -1;       // em the line took on the page, if known (see wrap_width.h)
-  std::string role_reason;        // which rule assigned the role (for --explain/json)
+  const char* role_reason = "";   // which rule assigned the role (a static string)
+};
+
+// The column a block was set in, as far as it is known: from line boxes with
+// OCR geometry, inferred from line lengths for plain text
+// (stages/text/wrap_width.h).
+struct ColumnShape {
+  bool estimated = false;  // false: nobody has looked yet
+  double wrap = 0;         // full-line width in em; 0 = unknown
+  bool wrapped = false;    // the block's lines are hard-wrapped at `wrap`
+  bool latin = false;      // mostly Latin script (wider tolerances)
+  double tolerance = 1.5;  // em: how far a full line may deviate from `wrap`
 };
 
 // Lines that belong together on the page: a run of non-blank lines in plain
@@ -57,6 +68,7 @@ struct Block {
   std::vector<Line> lines;
   std::optional<Box> box;
   int blank_lines_before = 0;     // plain text: blank lines between this block and the previous
+  ColumnShape shape;
 };
 
 struct Paragraph {

@@ -26,6 +26,7 @@ class KeywordAutomaton {
       s = nodes_[s].next[c];
     }
     nodes_[s].out.push_back(id);
+    nodes_[s].any_out = true;
   }
 
   void Finish() {
@@ -43,6 +44,7 @@ class KeywordAutomaton {
       int s = queue[qi];
       const auto& fo = nodes_[nodes_[s].fail].out;
       nodes_[s].out.insert(nodes_[s].out.end(), fo.begin(), fo.end());
+      nodes_[s].any_out = !nodes_[s].out.empty();
       for (int c = 0; c < 256; ++c) {
         int t = nodes_[s].next[c];
         if (t < 0) {
@@ -61,6 +63,7 @@ class KeywordAutomaton {
     int s = 0;
     for (unsigned char c : text) {
       s = nodes_[s].next[c];
+      if (!nodes_[s].any_out) continue;
       for (int id : nodes_[s].out) {
         if (hit(id)) return;
       }
@@ -72,6 +75,7 @@ class KeywordAutomaton {
     Node() { next.fill(-1); }
     std::array<int, 256> next;
     int fail = 0;
+    bool any_out = false;
     std::vector<int> out;
   };
   std::vector<Node> nodes_ = std::vector<Node>(1);

@@ -140,12 +140,16 @@ bool LooksLikeCredit(std::string_view t) {
          StartsWith(t, "图片来源") || StartsWith(t, "资料图片");
 }
 
-Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const ClassifyOptions& o) {
+Status ClassifyLines(Page& page, const ClassifyOptions& o) {
+  EnsureShapes(page);
   const size_t nb = page.blocks.size();
+  std::vector<double> widths;
   for (size_t k = 0; k < nb; ++k) {
     Block& block = page.blocks[k];
-    const BlockShape& shape = shapes[k];
+    const ColumnShape& shape = block.shape;
     const size_t n = block.lines.size();
+    widths.clear();
+    for (const auto& line : block.lines) widths.push_back(LineWidth(line));
     auto is_short = [&](double w) {
       return shape.wrap > 0 ? w <= std::max(shape.wrap * o.short_fraction, shape.wrap - 3) : w <= o.short_unknown;
     };
@@ -155,7 +159,7 @@ Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const Cl
     if (k > 0) {
       const Block& pb = page.blocks[k - 1];
       const Line& last = pb.lines.back();
-      const double lw = shapes[k - 1].widths.back();
+      const double lw = LineWidth(last);
       char32_t lc = LastCodePoint(last.text);
       bool prose = pb.lines.size() > 1 || Contains(last.text, "，") || lw >= o.headline_max;
       prev_open = last.role == Role::kBody && prose && !EndsSentence(last.text) && lc != U'：' && lc != ':';
@@ -165,9 +169,9 @@ Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const Cl
     for (size_t i = 0; i < n; ++i) {
       Line& line = block.lines[i];
       line.role = Role::kBody;
-      line.role_reason.clear();
+      line.role_reason = "";
       if (StartsWithListMarker(line.text) &&
-          (i == 0 || EndsClause(block.lines[i - 1].text) || is_short(shape.widths[i - 1]) ||
+          (i == 0 || EndsClause(block.lines[i - 1].text) || is_short(widths[i - 1]) ||
            line.indent > block.lines[i - 1].indent || block.lines[i - 1].role == Role::kListItem)) {
         if (!(i == 0 && prev_open && !Contains(line.text.substr(0, 4), "-"))) {
           line.role = Role::kListItem;
@@ -184,11 +188,11 @@ Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const Cl
         Line& line = block.lines[i];
         char32_t first = FirstCodePoint(line.text);
         bool strong = first == U'□' || first == U'■' || StartsWith(line.text, "文/") || StartsWith(line.text, "文／");
-        if (is_short(shape.widths[i]) && LooksLikeByline(line.text) && !(i == 0 && prev_open && !strong)) {
+        if (is_short(widths[i]) && LooksLikeByline(line.text) && !(i == 0 && prev_open && !strong)) {
           line.role = Role::kByline;
           line.role_reason = "byline";
           any = true;
-        } else if (is_short(shape.widths[i]) && LooksLikeCredit(line.text) && !(i == 0 && prev_open)) {
+        } else if (is_short(widths[i]) && LooksLikeCredit(line.text) && !(i == 0 && prev_open)) {
           line.role = Role::kCaption;
           line.role_reason = "credit";
           any = true;
@@ -200,18 +204,18 @@ Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const Cl
 
     bool all_short = true, punct = false, han_space = false;
     for (size_t i = 0; i < n; ++i) {
-      all_short = all_short && is_short(shape.widths[i]);
+      all_short = all_short && is_short(widths[i]);
       punct = punct || HasSentencePunct(block.lines[i].text);
       han_space = han_space || HasHanSpace(block.lines[i].text);
     }
     const std::string& last = block.lines.back().text;
     char32_t lc = LastCodePoint(last);
     bool dangling = lc == U'、' || lc == U'：' || lc == ':' || lc == U'，';
-    bool single_bare = n == 1 && shape.widths[0] <= o.headline_max && !punct && !dangling &&
+    bool single_bare = n == 1 && widths[0] <= o.headline_max && !punct && !dangling &&
                        !Contains(last, "、") && !Contains(last, "：");
     bool short_bare = static_cast<int>(n) <= o.headline_max_lines && all_short && !punct && !dangling;
     bool phrases = n <= 2 && han_space && !Contains(last, "。") && !Contains(last, "，") && !dangling &&
-                   shape.widths.back() <= o.headline_max;
+                   widths.back() <= o.headline_max;
     if (single_bare || short_bare || phrases) {
       for (auto& line : block.lines) {
         bool deck = StartsWith(line.text, "—");

@@ -47,6 +47,7 @@ bool StartsWithListMarker(std::string_view text);
 bool LooksLikeByline(std::string_view text);
 bool LooksLikeCredit(std::string_view text);
 
-Status ClassifyLines(Page& page, const std::vector<BlockShape>& shapes, const ClassifyOptions& options);
+// Uses Block::shape (estimated first if missing).
+Status ClassifyLines(Page& page, const ClassifyOptions& options);
 
 }  // namespace ocrflow::text

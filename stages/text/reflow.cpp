@@ -10,6 +10,9 @@
 namespace ocrflow::text {
 namespace {
 
+// Decision details are formatted only when someone reads them (--explain).
+thread_local bool g_explain = false;
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -79,6 +82,7 @@ std::string LeadingWord(std::string_view s) {
 
 std::string Fmt(const char* format, double a, double b) {
   char buf[96];
+  if (!g_explain) return {};
   std::snprintf(buf, sizeof buf, format, a, b);
   return buf;
 }
@@ -105,9 +109,15 @@ bool RemoveLineEndHyphen(std::string_view left_word, std::string_view right_word
 
 std::string JoinText(std::string_view a, std::string_view b) {
   std::string out(a);
+  AppendJoined(out, b);
+  return out;
+}
+
+void AppendJoined(std::string& out, std::string_view b) {
+  std::string_view a = out;
   if (a.empty() || b.empty()) {
     out += b;
-    return out;
+    return;
   }
   char32_t x = LastCodePoint(a);
   char32_t y = FirstCodePoint(b);
@@ -126,13 +136,14 @@ std::string JoinText(std::string_view a, std::string_view b) {
   }
   if (!IsCjk(x) && !IsCjk(y) && x != ' ' && y != ' ' && !broken_word && !broken_number) out += ' ';
   out += b;
-  return out;
 }
 
-Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOptions& o, const RunContext& ctx) {
+Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
+  EnsureShapes(page);
   std::vector<std::string> doc_words, hyphenated;
   if (o.dehyphenate) CollectWords(page, doc_words, hyphenated);
   const models::WordList& words = models::WordList::System();
+  g_explain = ctx.explain;
 
   page.paragraphs.clear();
   Paragraph cur;
@@ -144,8 +155,8 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
 
   auto decide = [&](const Line& a, double wa, size_t ba, const Line& b, double wb, size_t bb, size_t b_index,
                     std::string& rule, std::string& detail) -> bool {
-    const BlockShape& sa = shapes[ba];
-    const BlockShape& sb = shapes[bb];
+    const ColumnShape& sa = page.blocks[ba].shape;
+    const ColumnShape& sb = page.blocks[bb].shape;
     const bool same_block = ba == bb;
     const Role ra = a.role, rb = b.role;
     const bool a_ends = EndsSentence(a.text);
@@ -173,7 +184,7 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
     const bool a_bodyish = ra == Role::kBody || ra == Role::kListItem;
     if (!(a_bodyish && rb == Role::kBody)) {
       rule = "role-change";
-      detail = std::string(RoleName(ra)) + " -> " + RoleName(rb);
+      if (g_explain) detail = std::string(RoleName(ra)) + " -> " + RoleName(rb);
       return false;
     }
     const double wrap = sa.wrap;
@@ -206,7 +217,7 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
     // wrapped column it introduces what follows (说：“…”).
     if (ra == Role::kBody && !a_ends && (!EndsWithColon(a.text) || sa.wrapped)) {
       rule = "mid-sentence";
-      detail = "the line before the blank stops without sentence-final punctuation";
+      if (g_explain) detail = "the line before the blank stops without sentence-final punctuation";
       return true;
     }
     if (ra == Role::kBody && a_ends && sa.wrapped && wa >= full_a - o.full_gap && sb.wrapped && b_index == 0 &&
@@ -223,7 +234,7 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
     const Block& block = page.blocks[k];
     for (size_t i = 0; i < block.lines.size(); ++i) {
       const Line& line = block.lines[i];
-      const double w = shapes[k].widths[i];
+      const double w = LineWidth(line);
       if (!open) {
         cur = Paragraph{line.text, line.role, line.source_line, line.source_line};
         open = true;
@@ -249,7 +260,7 @@ Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOpt
             }
             cur.text += line.text;
           } else {
-            cur.text = JoinText(cur.text, line.text);
+            AppendJoined(cur.text, line.text);
           }
           cur.last_line = line.source_line;
           cur_first = false;

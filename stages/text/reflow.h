@@ -67,8 +67,9 @@ bool RemoveLineEndHyphen(std::string_view left_word, std::string_view right_word
 // Joins two pieces of one paragraph: no separator at a CJK side, one space
 // between Latin words.
 std::string JoinText(std::string_view a, std::string_view b);
+void AppendJoined(std::string& paragraph, std::string_view b);  // in place, same rules
 
-Status Reflow(Page& page, const std::vector<BlockShape>& shapes, const ReflowOptions& options,
-              const RunContext& ctx);
+// Uses Block::shape (estimated first if missing).
+Status Reflow(Page& page, const ReflowOptions& options, const RunContext& ctx);
 
 }  // namespace ocrflow::text

@@ -95,14 +95,14 @@ void RegisterTextStages(StageRegistry& registry) {
       "classify", "assigns each line a role: body, headline, subheadline, byline, caption, list item",
       DataKind::kLines, DataKind::kLines, ClassifyFields(),
       [](Page& page, const ClassifyOptions& o, const RunContext&) {
-        return ClassifyLines(page, EstimateShapes(page), o);
+        return ClassifyLines(page, o);
       }));
 
   registry.Register(MakeStageInfo<ReflowOptions>(
       "reflow", "joins wrapped lines into paragraphs; splits where the text shows a paragraph ends",
       DataKind::kLines, DataKind::kParagraphs, ReflowFields(),
       [](Page& page, const ReflowOptions& o, const RunContext& ctx) {
-        return Reflow(page, EstimateShapes(page), o, ctx);
+        return Reflow(page, o, ctx);
       }));
 
   registry.Register(MakeStageInfo<RepeatOptions>(

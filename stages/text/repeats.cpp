@@ -1,6 +1,7 @@
 #include "stages/text/repeats.h"
 
-#include <unordered_map>
+#include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "stages/text/utf8.h"
@@ -9,20 +10,6 @@ namespace ocrflow::text {
 namespace {
 
 bool IsTerminal(char32_t c) { return c == U'。' || c == U'！' || c == U'？' || c == '!' || c == '?'; }
-
-// A code point of the document with where it came from.
-struct Pos {
-  char32_t c;
-  uint32_t para;
-  uint32_t byte;  // offset in the paragraph text
-  uint32_t len;   // UTF-8 length
-};
-
-std::string Slice(const std::vector<Pos>& s, size_t from, size_t to) {
-  std::string out;
-  for (size_t i = from; i < to; ++i) AppendUtf8(out, s[i].c);
-  return out;
-}
 
 // Removes the flagged bytes from each paragraph, collapses the spaces that
 // may meet, and drops paragraphs left empty.
@@ -52,8 +39,16 @@ void RemoveDoubledPhrases(Page& page, const RepeatOptions& o) {
   bool any = false;
   // Last position of each BMP code point, stamped with a generation so the
   // table needs no clearing between paragraphs.
-  std::vector<std::pair<uint32_t, uint32_t>> last(0x10000, {0, 0});
-  uint32_t gen = 0;
+  // Last position of each code point: a small direct-mapped table tagged
+  // with the code point and a generation (so it needs no clearing and stays
+  // in L1); a collision only loses a candidate.
+  struct Slot {
+    uint32_t gen = 0;
+    char32_t c = 0;
+    uint32_t pos = 0;
+  };
+  thread_local std::vector<Slot> last(4096);
+  thread_local uint32_t gen = 0;
   std::vector<char32_t> cps;
   std::vector<uint32_t> offs;
   for (size_t p = 0; p < page.paragraphs.size(); ++p) {
@@ -80,10 +75,9 @@ void RemoveDoubledPhrases(Page& page, const RepeatOptions& o) {
         mark(j, j + 1, "doubled punctuation");
         continue;
       }
-      if (c >= 0x10000) continue;
-      auto& slot = last[c];
-      if (slot.first == gen) {
-        size_t prev = slot.second;
+      Slot& slot = last[(c * 2654435761u) >> 20 & 4095];
+      if (slot.gen == gen && slot.c == c) {
+        size_t prev = slot.pos;
         size_t len = j - prev;
         if (len >= static_cast<size_t>(o.min_phrase) && len <= static_cast<size_t>(o.max_phrase) && j + len <= n &&
             std::equal(cps.begin() + prev, cps.begin() + j, cps.begin() + j)) {
@@ -96,75 +90,129 @@ void RemoveDoubledPhrases(Page& page, const RepeatOptions& o) {
           }
         }
       }
-      slot = {gen, static_cast<uint32_t>(j)};
+      slot = {gen, c, static_cast<uint32_t>(j)};
     }
   }
   if (any) ApplyRemovals(page, removed);
 }
 
+// Open addressing, linear probing, one 8-byte slot per entry (32-bit
+// fingerprint, 32-bit position) so the table stays in cache: the first
+// position of each sampled 8-gram.
+class FirstSeen {
+ public:
+  explicit FirstSeen(size_t expected) {
+    size_t cap = 16;
+    while (cap < expected + expected / 2) cap <<= 1;
+    slots_.assign(cap, 0);
+    mask_ = cap - 1;
+  }
+  // Returns the stored position for `key`, storing `pos` if there was none.
+  uint32_t FindOrInsert(uint64_t hash, uint32_t pos) {
+    const uint32_t key = static_cast<uint32_t>(hash >> 32) | 1;  // 0 marks an empty slot
+    for (size_t i = (hash >> 2) & mask_;; i = (i + 1) & mask_) {
+      const uint64_t slot = slots_[i];
+      const uint32_t k = static_cast<uint32_t>(slot >> 32);
+      if (k == key) return static_cast<uint32_t>(slot);
+      if (k == 0) {
+        slots_[i] = (static_cast<uint64_t>(key) << 32) | pos;
+        return pos;
+      }
+    }
+  }
+
+ private:
+  std::vector<uint64_t> slots_;
+  size_t mask_;
+};
+
 void RemoveDuplicatedPassages(Page& page, const RepeatOptions& o) {
-  std::vector<Pos> s;
-  for (size_t p = 0; p < page.paragraphs.size(); ++p) {
-    const std::string& t = page.paragraphs[p].text;
+  // The document as one stream of non-space code points; `at` is each one's
+  // byte offset in the concatenation of the paragraphs.
+  std::vector<char32_t> cp;
+  std::vector<uint32_t> at;
+  std::vector<size_t> para_start;  // byte offset of each paragraph in the concatenation
+  size_t total = 0;
+  for (const auto& para : page.paragraphs) total += para.text.size();
+  cp.reserve(total / 2);
+  at.reserve(total / 2);
+  size_t base = 0;
+  for (const auto& para : page.paragraphs) {
+    para_start.push_back(base);
+    const std::string& t = para.text;
     for (size_t i = 0; i < t.size();) {
       size_t start = i;
       char32_t c = NextCodePoint(t, i);
       if (c == ' ') continue;
-      s.push_back({c, static_cast<uint32_t>(p), static_cast<uint32_t>(start), static_cast<uint32_t>(i - start)});
+      cp.push_back(c);
+      at.push_back(static_cast<uint32_t>(base + start));
     }
+    base += t.size();
   }
   constexpr size_t kGram = 8;
-  const size_t n = s.size();
-  if (n < static_cast<size_t>(o.min_passage) * 2) return;
-  auto gram_hash = [&](size_t j) {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t q = 0; q < kGram; ++q) h = (h ^ s[j + q].c) * 1099511628211ull;
-    return h ^ (h >> 29);
+  const size_t n = cp.size();
+  if (n < static_cast<size_t>(o.min_passage) * 2 || base > UINT32_MAX) return;
+  auto locate = [&](size_t q) {  // stream index -> (paragraph, byte in paragraph)
+    size_t p = std::upper_bound(para_start.begin(), para_start.end(), at[q]) - para_start.begin() - 1;
+    return std::pair<size_t, size_t>(p, at[q] - para_start[p]);
   };
-  std::unordered_map<uint64_t, uint32_t> first_seen;
-  first_seen.reserve(n / 4 + 1);
+  FirstSeen first_seen(n / 6 + 16);
   std::vector<std::vector<bool>> removed(page.paragraphs.size());
   bool any = false;
   size_t protected_until = 0;  // no match may start before the end of the last one
+  // Fingerprints are taken only at anchors: the 8-gram right after a
+  // sentence or clause mark. A duplicated passage with two sentence marks (or
+  // a long one, which has clause marks) contains an anchor at the same
+  // offset in both copies, so nothing is missed, and anchors are about one
+  // character in eight, which keeps the table small and in cache.
+  auto is_anchor = [&](size_t j) {
+    if (j == 0) return false;
+    char32_t m = cp[j - 1];
+    return IsTerminal(m) || m == U'，' || m == U'；' || m == U'：' || m == ',' || m == '.';
+  };
   for (size_t j = 0; j + kGram <= n; ++j) {
-    uint64_t h = gram_hash(j);
-    if ((h & 3) != 0) continue;
-    auto [it, inserted] = first_seen.try_emplace(h, static_cast<uint32_t>(j));
-    if (inserted) continue;
-    size_t p = it->second;
-    if (p + kGram > j || j < protected_until) continue;
-    bool same = true;
-    for (size_t q = 0; q < kGram && same; ++q) same = s[p + q].c == s[j + q].c;
-    if (!same) continue;
+    if (!is_anchor(j)) continue;
+    uint64_t h = 0;
+    for (size_t q = 0; q < kGram; ++q) h = (h + cp[j + q]) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+    size_t p = first_seen.FindOrInsert(h, static_cast<uint32_t>(j));
+    if (p == j || p + kGram > j || j < protected_until) continue;
+    if (!std::equal(cp.begin() + p, cp.begin() + p + kGram, cp.begin() + j)) continue;
     size_t back = 0;
-    while (back < p && j - back - 1 >= protected_until && j - back - 1 >= p + kGram &&
-           s[p - back - 1].c == s[j - back - 1].c) {
+    while (back < p && j - back - 1 >= protected_until && j - back - 1 >= p + kGram && cp[p - back - 1] == cp[j - back - 1]) {
       ++back;
     }
     size_t fwd = kGram;
-    while (j + fwd < n && p + fwd < j - back && s[p + fwd].c == s[j + fwd].c) ++fwd;
+    while (j + fwd < n && p + fwd < j - back && cp[p + fwd] == cp[j + fwd]) ++fwd;
     size_t start = j - back, end = j + fwd;
     // A leading sentence mark belongs to the sentence before the repeat.
-    while (start < end && (IsTerminal(s[start].c) || s[start].c == U'，')) ++start;
+    while (start < end && (IsTerminal(cp[start]) || cp[start] == U'，')) ++start;
     size_t len = end - start;
     int marks = 0;
-    for (size_t q = start; q < end; ++q) marks += IsTerminal(s[q].c);
+    for (size_t q = start; q < end; ++q) marks += IsTerminal(cp[q]);
     if (len < static_cast<size_t>(o.min_passage) ||
         (marks < o.min_sentence_marks && len < static_cast<size_t>(o.long_passage))) {
       continue;
     }
-    const Paragraph& src_first = page.paragraphs[s[p - back].para];
-    const Paragraph& src_last = page.paragraphs[s[std::min(p + fwd, n) - 1].para];
-    const Paragraph& dup_first = page.paragraphs[s[start].para];
-    const Paragraph& dup_last = page.paragraphs[s[end - 1].para];
-    page.dropped.push_back(Dropped{Slice(s, start, end),
+    std::string text;
+    for (size_t q = start; q < end; ++q) AppendUtf8(text, cp[q]);
+    const Paragraph& src_first = page.paragraphs[locate(p - back).first];
+    const Paragraph& src_last = page.paragraphs[locate(std::min(p + fwd, n) - 1).first];
+    const Paragraph& dup_first = page.paragraphs[locate(start).first];
+    const Paragraph& dup_last = page.paragraphs[locate(end - 1).first];
+    page.dropped.push_back(Dropped{std::move(text),
                                    "duplicated passage (repeats lines " + std::to_string(src_first.first_line) + "-" +
                                        std::to_string(src_last.last_line) + ")",
                                    dup_first.first_line, dup_last.last_line});
     for (size_t q = start; q < end; ++q) {
-      auto& r = removed[s[q].para];
-      if (r.empty()) r.assign(page.paragraphs[s[q].para].text.size(), false);
-      for (uint32_t b = 0; b < s[q].len; ++b) r[s[q].byte + b] = true;
+      auto [para, byte] = locate(q);
+      auto& r = removed[para];
+      if (r.empty()) r.assign(page.paragraphs[para].text.size(), false);
+      size_t len8 = 0;
+      size_t k = byte;
+      NextCodePoint(page.paragraphs[para].text, k);
+      len8 = k - byte;
+      for (size_t b = 0; b < len8; ++b) r[byte + b] = true;
     }
     any = true;
     protected_until = end;

@@ -13,8 +13,8 @@
 //
 // Everything dropped is recorded in page.dropped with the reason.
 //
-// Cost: one pass with sampled 8-gram fingerprints (1 in 4 positions) and a
-// hash table of the samples: linear time, memory linear in the document.
+// Cost: one pass with 8-gram fingerprints at anchors (after 。，；…) in a
+// compact hash table: linear time, memory linear in the document.
 //
 // Thread safety: pure function.
 #pragma once

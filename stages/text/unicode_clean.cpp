@@ -138,27 +138,37 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
   }
   size_t line_start = 0;
   size_t line_no = 1;
-  for (; i < bytes.size(); ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
+  bool too_long = false;
+  while (i < bytes.size() && !too_long) {
+    // Copy the run up to the next special byte in one go.
+    size_t j = i;
+    while (j < bytes.size()) {
+      const auto c = static_cast<unsigned char>(bytes[j]);
+      if (c < 0x20 && c != '\t') break;
+      ++j;
+    }
+    out.append(bytes.data() + i, j - i);
+    if (out.size() - line_start > options.max_line_bytes) break;
+    if (j == bytes.size()) break;
+    const auto c = static_cast<unsigned char>(bytes[j]);
+    i = j + 1;
     if (c == '\r') {
       ++rep.crlf;
-      if (i + 1 < bytes.size() && bytes[i + 1] == '\n') ++i;
+      if (i < bytes.size() && bytes[i] == '\n') ++i;
       out += '\n';
-    } else if (c == '\f' || c == '\v') {
+    } else if (c == '\n' || c == '\f' || c == '\v') {
       out += '\n';
-    } else if (IsControlByte(c)) {
+    } else {
       ++rep.controls_removed;
       continue;
-    } else {
-      out += static_cast<char>(c);
     }
-    if (out.back() == '\n') {
-      if (out.size() - line_start > options.max_line_bytes) break;
+    too_long = out.size() - 1 - line_start > options.max_line_bytes;
+    if (!too_long) {
       line_start = out.size();
       ++line_no;
     }
   }
-  if (out.size() - line_start > options.max_line_bytes) {
+  if (too_long || out.size() - line_start > options.max_line_bytes) {
     return Status(Code::kTooLarge, "line " + std::to_string(line_no) + " is longer than the " +
                                        MiB(options.max_line_bytes) +
                                        " line limit (--max-line-bytes): not line-structured text");
@@ -239,9 +249,38 @@ char32_t FullWidthOf(char32_t c) {
 
 }  // namespace
 
+// True if NormalizeLine could change the line: a byte scan, so that most
+// lines of Chinese body text skip decoding altogether.
+bool MayNeedNormalizing(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c <= ' ' || c == ',' || c == ':' || c == ';' || c == '(' || c == ')' || c == '!' || c == '?') return true;
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < n && p[i + 1] == 0xA0) return true;  // NBSP
+    if (c == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81)) {
+      const unsigned char d = p[i + 2];
+      if (p[i + 1] == 0x80 && (d <= 0x8F || d == 0xAF)) return true;  // spaces, zero-width
+      if (p[i + 1] == 0x81 && (d == 0x9F || d == 0xA0)) return true;
+    }
+    if (c == 0xE3 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x80) return true;  // ideographic space
+    if (c == 0xEF && i + 2 < n) {
+      const unsigned char b = p[i + 1], d = p[i + 2];
+      if (b == 0xBB && d == 0xBF) return true;                                   // BOM
+      if (b == 0xBC && ((d >= 0x90 && d <= 0x99) || (d >= 0xA1 && d <= 0xBA))) return true;  // ０-９ Ａ-Ｚ
+      if (b == 0xBD && ((d >= 0x81 && d <= 0x9A) || (d >= 0xA1 && d <= 0xA4))) return true;  // ａ-ｚ ｡-､
+    }
+  }
+  return false;
+}
+
 std::string NormalizeLine(std::string_view line, char32_t next_first, const NormalizeOptions& options,
                           int* removed_spaces) {
   if (removed_spaces != nullptr) *removed_spaces = 0;
+  if (!MayNeedNormalizing(line)) return std::string(line);
   std::vector<Cp> cps;
   cps.reserve(line.size());
   bool any_non_ascii = false;
@@ -362,7 +401,7 @@ Status NormalizePage(Page& page, const NormalizeOptions& options) {
       }
     }
     int removed = 0;
-    lines[k]->text = NormalizeLine(lines[k]->text, next, options, &removed);
+    if (MayNeedNormalizing(lines[k]->text)) lines[k]->text = NormalizeLine(lines[k]->text, next, options, &removed);
     // Spaces OCR saw between digits and Chinese were room on the printed
     // line; the wrap-width model must still count them.
     lines[k]->layout_width = DisplayWidth(lines[k]->text) + 0.5 * removed;

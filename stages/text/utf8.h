@@ -116,9 +116,23 @@ inline double CharWidth(char32_t c) {
 }
 
 inline double DisplayWidth(std::string_view s) {
-  double w = 0;
-  for (size_t i = 0; i < s.size();) w += CharWidth(NextCodePoint(s, i));
-  return w;
+  // Counted in half-ems as an integer; the common cases (ASCII, and 3-byte
+  // sequences led by E3..E9, i.e. U+3000..U+9FFF, all full width) skip decoding.
+  int half = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      half += 1;
+      ++i;
+    } else if (c >= 0xE3 && c <= 0xE9 && i + 2 < s.size() + 0) {
+      half += 2;
+      i += 3;
+    } else {
+      half += CharWidth(NextCodePoint(s, i)) == 1.0 ? 2 : 1;
+    }
+  }
+  return half * 0.5;
 }
 
 inline char32_t FirstCodePoint(std::string_view s) {

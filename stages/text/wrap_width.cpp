@@ -19,43 +19,52 @@ double Median(std::vector<double> v) {
   return (lo + hi) / 2;
 }
 
-bool MostlyLatin(const Block& block) {
-  size_t latin = 0, cjk = 0;
-  for (const auto& line : block.lines) {
-    for (size_t i = 0; i < line.text.size();) {
-      char32_t c = NextCodePoint(line.text, i);
-      latin += IsLatinLetter(c);
-      cjk += IsCjk(c);
-    }
+// From sizes alone: a CJK character is 3 bytes per em, Latin 2 bytes per
+// em (1 byte per half em), so bytes/width tells which dominates.
+bool MostlyLatin(const Block& block, const std::vector<double>& widths) {
+  double bytes = 0, width = 0;
+  for (size_t i = 0; i < block.lines.size(); ++i) {
+    bytes += static_cast<double>(block.lines[i].text.size());
+    width += widths[i];
   }
-  return latin > 2 * cjk;
+  return width > 0 && bytes < 2.4 * width;
 }
 
 }  // namespace
 
-std::vector<BlockShape> EstimateShapes(const Page& page, const WrapOptions& options) {
+void EnsureShapes(Page& page) {
+  for (const auto& b : page.blocks) {
+    if (!b.shape.estimated) {
+      EstimateShapes(page);
+      return;
+    }
+  }
+}
+
+void EstimateShapes(Page& page, const WrapOptions& options) {
   const size_t nb = page.blocks.size();
-  std::vector<BlockShape> shapes(nb);
   std::vector<bool> own(nb, false);  // wrap measured from the block's own lines
+  std::vector<double> widths;
+  std::vector<double> first_width(nb), last_width(nb);
   for (size_t k = 0; k < nb; ++k) {
     const Block& block = page.blocks[k];
-    BlockShape& s = shapes[k];
-    for (const auto& line : block.lines) {
-      s.widths.push_back(line.layout_width >= 0 ? line.layout_width : DisplayWidth(line.text));
-    }
-    s.latin = MostlyLatin(block);
-    const size_t n = s.widths.size();
+    ColumnShape& s = page.blocks[k].shape;
+    s = ColumnShape{};
+    s.estimated = true;
+    widths.clear();
+    for (const auto& line : block.lines) widths.push_back(LineWidth(line));
+    first_width[k] = widths.front();
+    last_width[k] = widths.back();
+    s.latin = MostlyLatin(block, widths);
+    s.tolerance = options.cjk_tolerance;
+    const size_t n = widths.size();
     if (n < 3) continue;
-    // A list is not a wrapped column, however even its items look.
-    size_t markers = 0;
-    for (const auto& line : block.lines) markers += StartsWithListMarker(line.text);
-    if (2 * markers >= n) continue;
-    std::vector<double> interior(s.widths.begin() + 1, s.widths.end() - 1);
+    std::vector<double> interior(widths.begin() + 1, widths.end() - 1);
     double w = Median(interior);
     double tol = s.latin ? std::max(options.cjk_tolerance, options.latin_tolerance * w) : options.cjk_tolerance;
     size_t agree = 0;
     for (double x : interior) agree += std::fabs(x - w) <= tol;
-    const double first = s.widths.front();
+    const double first = widths.front();
     // The first line is full width (a block that continues a paragraph) or
     // two characters short (a paragraph's indented first line).
     // Small blocks must show it; in long blocks the interior lines are
@@ -67,7 +76,11 @@ std::vector<BlockShape> EstimateShapes(const Page& page, const WrapOptions& opti
     for (size_t i = 0; i + 1 < n; ++i) bare += !EndsSentence(block.lines[i].text);
     bool mostly_bare = 2 * bare > n - 1;
     if (w > 0 && w <= options.max_wrap && static_cast<double>(agree) >= options.min_consistent * interior.size() &&
-        first_fits && mostly_bare && s.widths.back() <= w + tol) {
+        first_fits && mostly_bare && widths.back() <= w + tol) {
+      // A list is not a wrapped column, however even its items look.
+      size_t markers = 0;
+      for (const auto& line : block.lines) markers += StartsWithListMarker(line.text);
+      if (2 * markers >= n) continue;
       s.wrap = w;
       s.wrapped = true;
       s.tolerance = tol;
@@ -78,30 +91,29 @@ std::vector<BlockShape> EstimateShapes(const Page& page, const WrapOptions& opti
   // page's typical width when no measured block is near.
   std::vector<double> measured;
   for (size_t k = 0; k < nb; ++k) {
-    if (own[k]) measured.push_back(shapes[k].wrap);
+    if (own[k]) measured.push_back(page.blocks[k].shape.wrap);
   }
   const double page_wrap = Median(measured);
   for (size_t k = 0; k < nb; ++k) {
     if (own[k]) continue;
-    BlockShape& s = shapes[k];
+    ColumnShape& s = page.blocks[k].shape;
     const Block& block = page.blocks[k];
     double borrowed = 0;
     for (int d = 1; d <= options.neighbour_reach && borrowed == 0; ++d) {
-      if (k >= static_cast<size_t>(d) && own[k - d]) borrowed = shapes[k - d].wrap;
-      else if (k + d < nb && own[k + d]) borrowed = shapes[k + d].wrap;
+      if (k >= static_cast<size_t>(d) && own[k - d]) borrowed = page.blocks[k - d].shape.wrap;
+      else if (k + d < nb && own[k + d]) borrowed = page.blocks[k + d].shape.wrap;
     }
     if (borrowed == 0) borrowed = page_wrap;
     if (borrowed == 0) continue;
     s.wrap = borrowed;
     s.tolerance = s.latin ? std::max(options.cjk_tolerance, options.latin_tolerance * borrowed) : options.cjk_tolerance;
-    if (s.widths.size() == 2) {
-      const double first = s.widths.front();
+    if (block.lines.size() == 2) {
+      const double first = first_width[k];
       s.wrapped = first <= borrowed + s.tolerance && first >= borrowed - 2 - s.tolerance &&
-                  s.widths.back() <= borrowed + s.tolerance &&
+                  last_width[k] <= borrowed + s.tolerance &&
                   (!EndsSentence(block.lines.front().text) || first >= borrowed - 2 - s.tolerance / 2);
     }
   }
-  return shapes;
 }
 
 }  // namespace ocrflow::text

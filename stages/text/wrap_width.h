@@ -18,16 +18,9 @@
 #include <vector>
 
 #include "pipeline/document.h"
+#include "stages/text/utf8.h"
 
 namespace ocrflow::text {
-
-struct BlockShape {
-  double wrap = 0;         // full-line width in em; 0 = unknown
-  bool wrapped = false;    // the block's lines are hard-wrapped at `wrap`
-  bool latin = false;      // mostly Latin script (wider tolerances)
-  double tolerance = 1.25; // em: how far a full line may deviate from `wrap`
-  std::vector<double> widths;  // display width of each line, em
-};
 
 struct WrapOptions {
   double max_wrap = 60;         // em; wider "lines" are unwrapped paragraphs
@@ -37,6 +30,16 @@ struct WrapOptions {
   int neighbour_reach = 3;      // blocks to look at on each side
 };
 
-std::vector<BlockShape> EstimateShapes(const Page& page, const WrapOptions& options = {});
+// Fills Block::shape of every block (pipeline/document.h).
+void EstimateShapes(Page& page, const WrapOptions& options = {});
+
+// Estimates the shapes unless every block already has one (from an earlier
+// stage, or from OCR geometry).
+void EnsureShapes(Page& page);
+
+// The width a line took on the page, in em (Line::layout_width when known).
+inline double LineWidth(const Line& line) {
+  return line.layout_width >= 0 ? line.layout_width : DisplayWidth(line.text);
+}
 
 }  // namespace ocrflow::text
