@@ -134,6 +134,11 @@ bool LooksLikeByline(std::string_view t) {
   return false;
 }
 
+bool StartsWithDateline(std::string_view t) {
+  return StartsWith(t, "本报讯") || StartsWith(t, "新华社") || StartsWith(t, "中新社") || StartsWith(t, "本报记者") ||
+         StartsWith(t, "本报通讯员");
+}
+
 bool LooksLikeCredit(std::string_view t) {
   if (Contains(t, "，")) return false;
   return (StartsWith(t, "图片由") && EndsWith(t, "提供")) || EndsWith(t, "供图") || EndsWith(t, "摄") ||
@@ -224,7 +229,9 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
       }
       continue;
     }
-    if (static_cast<int>(n) <= o.caption_max_lines && all_short && (EndsSentence(last) || LooksLikeCredit(last)) &&
+    // A caption may carry its credit on a line of its own.
+    const bool credit = LooksLikeCredit(last);
+    if (static_cast<int>(n) <= o.caption_max_lines + (credit ? 1 : 0) && all_short && (EndsSentence(last) || credit) &&
         shape.wrap > 0) {
       for (auto& line : block.lines) {
         line.role = Role::kCaption;

@@ -46,6 +46,7 @@ struct ClassifyOptions {
 bool StartsWithListMarker(std::string_view text);
 bool LooksLikeByline(std::string_view text);
 bool LooksLikeCredit(std::string_view text);
+bool StartsWithDateline(std::string_view text);  // 本报讯（…）, 新华社… opens a paragraph
 
 // Uses Block::shape (estimated first if missing).
 Status ClassifyLines(Page& page, const ClassifyOptions& options);

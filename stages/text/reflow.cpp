@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "models/wordlist.h"
+#include "stages/text/classify.h"
 #include "stages/text/unicode_clean.h"
 #include "stages/text/utf8.h"
 
@@ -201,6 +202,14 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
         detail = Fmt("width %.1f, full %.1f", wa, full_a);
         return true;
       }
+      // A block that is not a column as a whole (a list follows its lead-in)
+      // still wraps where a line fills the width borrowed from its neighbours.
+      if (sa.wrap > 0 && !a_ends && !EndsWithColon(a.text) && wa >= full_a - sa.tolerance && rb == Role::kBody &&
+          cur.role == Role::kBody) {
+        rule = "wrap";
+        detail = Fmt("width %.1f, borrowed full %.1f", wa, full_a);
+        return true;
+      }
       // A list item wrapped over several lines (1.术语：… / …解释。).
       // Only an item that reads as prose wraps; "二、农业" is a heading.
       const bool prose = cur.text.find("，") != std::string::npos || cur.text.find("：") != std::string::npos ||
@@ -213,6 +222,14 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
       return false;
     }
     // Across a blank line.
+    if (StartsWithDateline(b.text)) {
+      rule = "dateline";
+      return false;
+    }
+    if (LooksLikeCredit(a.text) || LooksLikeByline(a.text)) {
+      rule = "after-credit";
+      return false;
+    }
     // A colon ends a line of its own in unwrapped text (各位代表：), but in a
     // wrapped column it introduces what follows (说：“…”).
     if (ra == Role::kBody && !a_ends && (!EndsWithColon(a.text) || sa.wrapped)) {

@@ -18,6 +18,8 @@
 //                            line ends a sentence
 //     line-per-paragraph     unwrapped text: every line is a paragraph
 //   across blank lines
+//     dateline               本报讯（…） / 新华社… opens a paragraph
+//     after-credit           a photo credit or byline ends what it closes
 //     mid-sentence           body text that stops mid-sentence continues
 //                            after the blank line, even when the continuation
 //                            opens with a quote (rows 2, 3)
