@@ -368,9 +368,7 @@ std::string NormalizeLine(std::string_view line, char32_t next_first, const Norm
         continue;
       }
       char32_t a = cps[i - 1].c, b = cps[j].c;
-      // "1 稳产保供打基础": a section number opening a heading keeps its space.
-      bool section_number = i <= 2 && IsAsciiDigit(cps[0].c) && IsAsciiDigit(a) && IsHan(b);
-      bool drop = !section_number && ( (IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
+      bool drop = ( (IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
                   IsCjkSentencePunct(b) || (IsCjkSentencePunct(a) && !IsSentenceEnd(a)));
       if (!drop) out += ' ';
       else if (removed_spaces != nullptr) ++*removed_spaces;

@@ -19,8 +19,9 @@
 //        zero-width characters removed
 //      - half-width , : ; ( ) ! ? inside Chinese -> ，：；（）！？ (REFLOW row 11);
 //        kept inside numbers and Latin (1.28, 2,000, 10:30, "Hello, world")
-//      - spaces between digits/Latin and Chinese removed (row 12), except
-//        after a leading section number ("1 稳产保供"); spaces before Chinese
+//      - spaces between digits/Latin and Chinese removed (row 12), also
+//        after a section number ("1 稳产保供" -> "1稳产保供": REFLOW.md asks
+//        for no digit-Chinese space at all); spaces before Chinese
 //        punctuation and after ，、；： removed; other runs collapsed to one
 //        ASCII space; no leading/trailing spaces
 //    `next_first` is the first code point of the next line (0 if none), so a
