@@ -2,6 +2,7 @@
 // path, single thread, on generated OCR-like newspaper text, and peak RSS.
 //
 //   build/bench/reflow_bench [total_MB=64] [doc_KB=64]
+//   build/bench/reflow_bench single MB     # one document only: peak RSS vs size
 //
 // Two runs: many documents of doc_KB (throughput; memory stays at one
 // document), then one document of total_MB (memory must grow linearly with
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "bench/news_text_gen.h"
 #include "pipeline/app/text_job.h"
@@ -31,7 +33,25 @@ static long PeakRssKb() {
   return ru.ru_maxrss;
 }
 
+static int Single(size_t mb) {
+  auto job = TextJob::Build({});
+  if (!job.ok()) return 1;
+  RunContext ctx;
+  std::string doc = bench::NewsTextGenerator(7).Document(mb << 20);
+  long before = PeakRssKb();
+  double c0 = CpuSeconds();
+  auto page = job->Run(doc, ctx);
+  double s = CpuSeconds() - c0;
+  if (!page.ok()) return 1;
+  std::printf("single document %.1f MB: %.2f s CPU, %.1f MB/s, peak RSS %.1f MB (%.1f MB with the input alone): "
+              "%.1f bytes of RSS per input byte\n",
+              doc.size() / 1048576.0, s, doc.size() / 1048576.0 / s, PeakRssKb() / 1024.0, before / 1024.0,
+              static_cast<double>(PeakRssKb() - before) * 1024.0 / static_cast<double>(doc.size()));
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc > 2 && std::string(argv[1]) == "single") return Single(std::strtoul(argv[2], nullptr, 10));
   const size_t total_mb = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 64;
   const size_t doc_kb = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 64;
   auto job = TextJob::Build({});

@@ -55,15 +55,23 @@ class KeywordAutomaton {
         }
       }
     }
+    // One flat table: a byte costs one load.
+    flat_.resize(nodes_.size() * 256);
+    any_out_.resize(nodes_.size());
+    for (size_t s = 0; s < nodes_.size(); ++s) {
+      for (int c = 0; c < 256; ++c) flat_[s * 256 + c] = static_cast<uint32_t>(nodes_[s].next[c]);
+      any_out_[s] = !nodes_[s].out.empty();
+    }
   }
 
   // Calls hit(id) for every keyword occurrence; stops early if hit returns true.
   template <typename F>
   void Scan(std::string_view text, F&& hit) const {
-    int s = 0;
+    uint32_t s = 0;
+    const uint32_t* trans = flat_.data();
     for (unsigned char c : text) {
-      s = nodes_[s].next[c];
-      if (!nodes_[s].any_out) continue;
+      s = trans[s * 256 + c];
+      if (!any_out_[s]) continue;
       for (int id : nodes_[s].out) {
         if (hit(id)) return;
       }
@@ -79,6 +87,8 @@ class KeywordAutomaton {
     std::vector<int> out;
   };
   std::vector<Node> nodes_ = std::vector<Node>(1);
+  std::vector<uint32_t> flat_;
+  std::vector<uint8_t> any_out_;
 };
 
 struct BoilerplateMatcher::Impl {
@@ -134,12 +144,14 @@ const models::BoilerplateRule* BoilerplateMatcher::Match(std::string_view line) 
       CountNonSpace(line) > static_cast<size_t>(impl.max_chars)) {
     return nullptr;
   }
+  bool any = false;
+  impl.automaton.Scan(line, [&](int) { return any = true; });
+  if (!any) return nullptr;  // the common case: no keyword, no allocation
   std::vector<int> candidates;
   impl.automaton.Scan(line, [&](int id) {
     if (std::find(candidates.begin(), candidates.end(), id) == candidates.end()) candidates.push_back(id);
     return false;
   });
-  if (candidates.empty()) return nullptr;
   std::sort(candidates.begin(), candidates.end());  // file order decides between rules
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(line.data(), static_cast<int32_t>(line.size())));
   const int32_t chars = u.countChar32();

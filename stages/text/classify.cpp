@@ -208,8 +208,10 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
     if (prev_open) continue;  // continuation of the previous block's sentence
 
     bool all_short = true, punct = false, han_space = false;
+    for (size_t i = 0; i < n; ++i) all_short = all_short && is_short(widths[i]);
+    // Only small blocks can be headlines or captions; long ones need no scan.
+    if (static_cast<int>(n) > std::max(o.headline_max_lines, o.caption_max_lines + 1)) continue;
     for (size_t i = 0; i < n; ++i) {
-      all_short = all_short && is_short(widths[i]);
       punct = punct || HasSentencePunct(block.lines[i].text);
       han_space = han_space || HasHanSpace(block.lines[i].text);
     }

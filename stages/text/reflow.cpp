@@ -141,8 +141,16 @@ void AppendJoined(std::string& out, std::string_view b) {
 
 Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
   EnsureShapes(page);
+  // The document's words are only needed when some line ends in "word-".
+  bool any_hyphen = false;
+  for (const auto& block : page.blocks) {
+    for (const auto& line : block.lines) {
+      const std::string& t = line.text;
+      any_hyphen |= t.size() >= 2 && t.back() == '-' && IsAsciiLetter(static_cast<unsigned char>(t[t.size() - 2]));
+    }
+  }
   std::vector<std::string> doc_words, hyphenated;
-  if (o.dehyphenate) CollectWords(page, doc_words, hyphenated);
+  if (o.dehyphenate && any_hyphen) CollectWords(page, doc_words, hyphenated);
   const models::WordList& words = models::WordList::System();
   g_explain = ctx.explain;
 

@@ -42,6 +42,34 @@ bool IsControlByte(unsigned char c) {
   return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v';
 }
 
+// False when every character is in a range with no decompositions or
+// combining marks: ASCII, U+3000..U+9FFF except the kana voicing marks
+// U+3099/U+309A, U+FF00..U+FF7F. Everything else goes to ICU.
+bool MayBeNonNfc(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (i + 2 >= n) return true;  // truncated; let ICU decide
+    if (c >= 0xE3 && c <= 0xE9) {
+      if (c == 0xE3 && p[i + 1] == 0x82 && (p[i + 2] == 0x99 || p[i + 2] == 0x9A)) return true;
+      i += 3;
+      continue;
+    }
+    if (c == 0xEF && (p[i + 1] == 0xBC || p[i + 1] == 0xBD)) {
+      i += 3;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 size_t FindInvalidUtf8(std::string_view s) {
@@ -60,6 +88,13 @@ size_t FindInvalidUtf8(std::string_view s) {
     unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
+      continue;
+    }
+    // Common case for Chinese: E1..EC or EE..EF lead, two continuation bytes;
+    // no overlong or surrogate form is possible with these leads.
+    if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+        (p[i + 2] & 0xC0) == 0x80) {
+      i += 3;
       continue;
     }
     size_t len;
@@ -100,7 +135,16 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
     return Status(Code::kBadInput, std::string("this is ") + format + ", not text");
   }
   size_t controls = 0;
-  for (unsigned char c : bytes) controls += IsControlByte(c);
+  {
+    size_t k = 0;
+    for (; k + 8 <= bytes.size(); k += 8) {
+      uint64_t w;
+      std::memcpy(&w, bytes.data() + k, 8);
+      if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) == 0) continue;  // no byte < 0x20
+      for (size_t q = k; q < k + 8; ++q) controls += IsControlByte(static_cast<unsigned char>(bytes[q]));
+    }
+    for (; k < bytes.size(); ++k) controls += IsControlByte(static_cast<unsigned char>(bytes[k]));
+  }
   if (controls > 0 && static_cast<double>(controls) > options.max_control_ratio * static_cast<double>(bytes.size())) {
     return Status(Code::kBadInput, "binary data, not text (" + std::to_string(controls) + " NUL/control bytes in " +
                                        std::to_string(bytes.size()) + ")");
@@ -140,8 +184,15 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
   size_t line_no = 1;
   bool too_long = false;
   while (i < bytes.size() && !too_long) {
-    // Copy the run up to the next special byte in one go.
+    // Copy the run up to the next special byte (< 0x20 but not a tab) in one
+    // go; eight bytes at a time while none is below 0x20.
     size_t j = i;
+    while (j + 8 <= bytes.size()) {
+      uint64_t w;
+      std::memcpy(&w, bytes.data() + j, 8);
+      if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) != 0) break;
+      j += 8;
+    }
     while (j < bytes.size()) {
       const auto c = static_cast<unsigned char>(bytes[j]);
       if (c < 0x20 && c != '\t') break;
@@ -174,7 +225,9 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
                                        " line limit (--max-line-bytes): not line-structured text");
   }
 
-  // NFC. The quick check is nearly free on text that is already NFC (most is).
+  // NFC. Text made only of ASCII, CJK (U+3000..U+9FFF) and full-width forms
+  // is NFC by construction; only other text goes through ICU's check.
+  if (!MayBeNonNfc(out)) return out;
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
   if (U_FAILURE(err)) return Status(Code::kInternal, std::string("ICU NFC unavailable: ") + u_errorName(err));
@@ -258,6 +311,10 @@ bool MayNeedNormalizing(std::string_view s) {
     const unsigned char c = p[i];
     if (c < 0x80) {
       if (c <= ' ' || c == ',' || c == ':' || c == ';' || c == '(' || c == ')' || c == '!' || c == '?') return true;
+      continue;
+    }
+    if (c >= 0xE4 && c <= 0xE9) {  // U+4000..U+9FFF: ideographs, nothing to fold
+      i += 2;
       continue;
     }
     if (c == 0xC2 && i + 1 < n && p[i + 1] == 0xA0) return true;  // NBSP
