@@ -10,13 +10,18 @@
 //   boundaries     = positions between two paragraphs, as offsets into the
 //                    canonical text; output boundaries are carried into gold
 //                    offsets through the character alignment of the edit
-//                    distance; one that lands on a gold boundary matches.
+//                    distance (an output offset maps to the first gold offset
+//                    the alignment reaches with it, so inside a run of gold
+//                    characters missing from the output, to the run's start);
+//                    one that lands on a gold boundary matches, each gold
+//                    boundary at most once.
+//   paragraphs     = the '\n'-separated lines whose canonical form is not empty
 //   precision      = matched / output boundaries (1 when there are none)
 //   recall         = matched / gold boundaries   (1 when there are none)
 //   F1             = harmonic mean (0 when both are 0)
 //   exact rate     = gold paragraphs whose canonical text equals some output
 //                    paragraph's canonical text (each output paragraph used
-//                    once) / gold paragraphs
+//                    once) / gold paragraphs (1 when the gold has none)
 //
 // Thread safety: pure functions.
 #pragma once
