@@ -34,11 +34,68 @@ void ApplyRemovals(Page& page, const std::vector<std::vector<bool>>& removed) {
   page.paragraphs = std::move(kept);
 }
 
-void RemoveDoubledPhrases(Page& page, const RepeatOptions& o) {
-  std::vector<std::vector<bool>> removed(page.paragraphs.size());
+// The document as one stream of non-space code points, decoded once for
+// both passes. `at` is each code point's byte offset in the concatenation of
+// the paragraphs; `first[p]` is the stream index of paragraph p's first code
+// point (first[size] = end).
+struct Stream {
+  std::vector<char32_t> cp;
+  std::vector<uint32_t> at;
+  std::vector<size_t> para_start;  // byte offset of each paragraph in the concatenation
+  std::vector<size_t> first;
+  size_t bytes = 0;
+
+  // stream index -> (paragraph, byte in paragraph)
+  std::pair<size_t, size_t> Locate(size_t q) const {
+    size_t p = std::upper_bound(para_start.begin(), para_start.end(), at[q]) - para_start.begin() - 1;
+    return {p, at[q] - para_start[p]};
+  }
+};
+
+Stream BuildStream(const Page& page) {
+  Stream st;
+  for (const auto& para : page.paragraphs) st.bytes += para.text.size();
+  st.cp.reserve(st.bytes / 2);
+  st.at.reserve(st.bytes / 2);
+  size_t base = 0;
+  for (const auto& para : page.paragraphs) {
+    st.para_start.push_back(base);
+    st.first.push_back(st.cp.size());
+    const std::string& t = para.text;
+    for (size_t i = 0; i < t.size();) {
+      const size_t start = i;
+      const char32_t c = NextCodePoint(t, i);
+      if (c == ' ') continue;
+      st.cp.push_back(c);
+      st.at.push_back(static_cast<uint32_t>(base + start));
+    }
+    base += t.size();
+  }
+  st.first.push_back(st.cp.size());
+  return st;
+}
+
+// Flags the bytes of stream range [from, to) in `removed`.
+void MarkRange(const Page& page, const Stream& st, size_t from, size_t to, std::vector<std::vector<bool>>& removed) {
+  for (size_t q = from; q < to; ++q) {
+    auto [para, byte] = st.Locate(q);
+    auto& r = removed[para];
+    if (r.empty()) r.assign(page.paragraphs[para].text.size(), false);
+    size_t k = byte;
+    NextCodePoint(page.paragraphs[para].text, k);
+    for (size_t b = byte; b < k; ++b) r[b] = true;
+  }
+}
+
+std::string Utf8Of(const Stream& st, size_t from, size_t to) {
+  std::string text;
+  for (size_t q = from; q < to; ++q) AppendUtf8(text, st.cp[q]);
+  return text;
+}
+
+bool RemoveDoubledPhrases(Page& page, const Stream& st, const RepeatOptions& o,
+                          std::vector<std::vector<bool>>& removed) {
   bool any = false;
-  // Last position of each BMP code point, stamped with a generation so the
-  // table needs no clearing between paragraphs.
   // Last position of each code point: a small direct-mapped table tagged
   // with the code point and a generation (so it needs no clearing and stays
   // in L1); a collision only loses a candidate.
@@ -49,36 +106,26 @@ void RemoveDoubledPhrases(Page& page, const RepeatOptions& o) {
   };
   thread_local std::vector<Slot> last(4096);
   thread_local uint32_t gen = 0;
-  std::vector<char32_t> cps;
-  std::vector<uint32_t> offs;
+  const auto& cps = st.cp;
   for (size_t p = 0; p < page.paragraphs.size(); ++p) {
-    Paragraph& para = page.paragraphs[p];
-    const std::string& t = para.text;
-    cps.clear();
-    offs.clear();
-    for (size_t i = 0; i < t.size();) {
-      offs.push_back(static_cast<uint32_t>(i));
-      cps.push_back(NextCodePoint(t, i));
-    }
-    offs.push_back(static_cast<uint32_t>(t.size()));
+    const Paragraph& para = page.paragraphs[p];
     ++gen;
-    const size_t n = cps.size();
-    auto mark = [&](size_t from, size_t to, const std::string& reason) {
-      if (removed[p].empty()) removed[p].assign(t.size(), false);
-      for (size_t b = offs[from]; b < offs[to]; ++b) removed[p][b] = true;
-      page.dropped.push_back(Dropped{t.substr(offs[from], offs[to] - offs[from]), reason, para.first_line, para.last_line});
+    const size_t begin = st.first[p], n = st.first[p + 1];
+    auto mark = [&](size_t from, size_t to, const char* reason) {
+      MarkRange(page, st, from, to, removed);
+      page.dropped.push_back(Dropped{Utf8Of(st, from, to), reason, para.first_line, para.last_line});
       any = true;
     };
-    for (size_t j = 0; j < n; ++j) {
-      char32_t c = cps[j];
-      if (j > 0 && c == cps[j - 1] && (c == U'。' || c == U'，')) {
+    for (size_t j = begin; j < n; ++j) {
+      const char32_t c = cps[j];
+      if (j > begin && c == cps[j - 1] && (c == U'。' || c == U'，')) {
         mark(j, j + 1, "doubled punctuation");
         continue;
       }
       Slot& slot = last[(c * 2654435761u) >> 20 & 4095];
       if (slot.gen == gen && slot.c == c) {
-        size_t prev = slot.pos;
-        size_t len = j - prev;
+        const size_t prev = slot.pos;
+        const size_t len = j - prev;
         if (len >= static_cast<size_t>(o.min_phrase) && len <= static_cast<size_t>(o.max_phrase) && j + len <= n &&
             std::equal(cps.begin() + prev, cps.begin() + j, cps.begin() + j)) {
           bool han = false;
@@ -93,7 +140,7 @@ void RemoveDoubledPhrases(Page& page, const RepeatOptions& o) {
       slot = {gen, c, static_cast<uint32_t>(j)};
     }
   }
-  if (any) ApplyRemovals(page, removed);
+  return any;
 }
 
 // Open addressing, linear probing, one 8-byte slot per entry (32-bit
@@ -126,36 +173,12 @@ class FirstSeen {
   size_t mask_;
 };
 
-void RemoveDuplicatedPassages(Page& page, const RepeatOptions& o) {
-  // The document as one stream of non-space code points; `at` is each one's
-  // byte offset in the concatenation of the paragraphs.
-  std::vector<char32_t> cp;
-  std::vector<uint32_t> at;
-  std::vector<size_t> para_start;  // byte offset of each paragraph in the concatenation
-  size_t total = 0;
-  for (const auto& para : page.paragraphs) total += para.text.size();
-  cp.reserve(total / 2);
-  at.reserve(total / 2);
-  size_t base = 0;
-  for (const auto& para : page.paragraphs) {
-    para_start.push_back(base);
-    const std::string& t = para.text;
-    for (size_t i = 0; i < t.size();) {
-      size_t start = i;
-      char32_t c = NextCodePoint(t, i);
-      if (c == ' ') continue;
-      cp.push_back(c);
-      at.push_back(static_cast<uint32_t>(base + start));
-    }
-    base += t.size();
-  }
+void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions& o) {
+  const auto& cp = st.cp;
   constexpr size_t kGram = 8;
   const size_t n = cp.size();
-  if (n < static_cast<size_t>(o.min_passage) * 2 || base > UINT32_MAX) return;
-  auto locate = [&](size_t q) {  // stream index -> (paragraph, byte in paragraph)
-    size_t p = std::upper_bound(para_start.begin(), para_start.end(), at[q]) - para_start.begin() - 1;
-    return std::pair<size_t, size_t>(p, at[q] - para_start[p]);
-  };
+  if (n < static_cast<size_t>(o.min_passage) * 2) return;
+  auto locate = [&](size_t q) { return st.Locate(q); };
   FirstSeen first_seen(n / 6 + 16);
   std::vector<std::vector<bool>> removed(page.paragraphs.size());
   bool any = false;
@@ -194,8 +217,7 @@ void RemoveDuplicatedPassages(Page& page, const RepeatOptions& o) {
         (marks < o.min_sentence_marks && len < static_cast<size_t>(o.long_passage))) {
       continue;
     }
-    std::string text;
-    for (size_t q = start; q < end; ++q) AppendUtf8(text, cp[q]);
+    std::string text = Utf8Of(st, start, end);
     const Paragraph& src_first = page.paragraphs[locate(p - back).first];
     const Paragraph& src_last = page.paragraphs[locate(std::min(p + fwd, n) - 1).first];
     const Paragraph& dup_first = page.paragraphs[locate(start).first];
@@ -204,16 +226,7 @@ void RemoveDuplicatedPassages(Page& page, const RepeatOptions& o) {
                                    "duplicated passage (repeats lines " + std::to_string(src_first.first_line) + "-" +
                                        std::to_string(src_last.last_line) + ")",
                                    dup_first.first_line, dup_last.last_line});
-    for (size_t q = start; q < end; ++q) {
-      auto [para, byte] = locate(q);
-      auto& r = removed[para];
-      if (r.empty()) r.assign(page.paragraphs[para].text.size(), false);
-      size_t len8 = 0;
-      size_t k = byte;
-      NextCodePoint(page.paragraphs[para].text, k);
-      len8 = k - byte;
-      for (size_t b = 0; b < len8; ++b) r[byte + b] = true;
-    }
+    MarkRange(page, st, start, end, removed);
     any = true;
     protected_until = end;
     j = end - 1;
@@ -224,8 +237,15 @@ void RemoveDuplicatedPassages(Page& page, const RepeatOptions& o) {
 }  // namespace
 
 Status RemoveRepeats(Page& page, const RepeatOptions& options) {
-  RemoveDoubledPhrases(page, options);
-  RemoveDuplicatedPassages(page, options);
+  if (page.paragraphs.empty()) return Status::Ok();
+  Stream st = BuildStream(page);
+  if (st.bytes > UINT32_MAX) return Status::Ok();  // offsets are 32-bit; such a page is not newsprint
+  std::vector<std::vector<bool>> removed(page.paragraphs.size());
+  if (RemoveDoubledPhrases(page, st, options, removed)) {
+    ApplyRemovals(page, removed);
+    st = BuildStream(page);  // rare: only when a phrase was doubled
+  }
+  RemoveDuplicatedPassages(page, st, options);
   return Status::Ok();
 }
 
