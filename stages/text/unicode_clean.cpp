@@ -77,17 +77,17 @@ size_t FindInvalidUtf8(std::string_view s) {
   const size_t n = s.size();
   size_t i = 0;
   while (i < n) {
-    // ASCII fast path, 8 bytes at a time.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ull) break;
-      i += 8;
-    }
-    if (i >= n) break;
     unsigned char c = p[i];
     if (c < 0x80) {
+      // ASCII: try eight bytes at a time (only here, so that Chinese text
+      // does not pay for a failed attempt at every character).
       ++i;
+      while (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        i += 8;
+      }
       continue;
     }
     // Common case for Chinese: E1..EC or EE..EF lead, two continuation bytes;
