@@ -55,23 +55,41 @@ struct Stream {
 Stream BuildStream(const Page& page) {
   Stream st;
   for (const auto& para : page.paragraphs) st.bytes += para.text.size();
-  st.cp.reserve(st.bytes / 2);
-  st.at.reserve(st.bytes / 2);
-  size_t base = 0;
+  // Sized for the worst case (all ASCII), filled by index: this loop sees
+  // every byte of the page, so it avoids push_back's checks.
+  st.cp.resize(st.bytes);
+  st.at.resize(st.bytes);
+  st.para_start.reserve(page.paragraphs.size());
+  st.first.reserve(page.paragraphs.size() + 1);
+  size_t base = 0, n = 0;
   for (const auto& para : page.paragraphs) {
     st.para_start.push_back(base);
-    st.first.push_back(st.cp.size());
+    st.first.push_back(n);
     const std::string& t = para.text;
+    const auto* p = reinterpret_cast<const unsigned char*>(t.data());
     for (size_t i = 0; i < t.size();) {
       const size_t start = i;
-      const char32_t c = NextCodePoint(t, i);
+      const unsigned char b = p[i];
+      char32_t c;
+      if (b < 0x80) {
+        c = b;
+        ++i;
+      } else if ((b & 0xF0) == 0xE0 && i + 2 < t.size()) {  // the common 3-byte case (text is valid UTF-8)
+        c = (static_cast<char32_t>(b & 0x0F) << 12) | (static_cast<char32_t>(p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+        i += 3;
+      } else {
+        c = NextCodePoint(t, i);
+      }
       if (c == ' ') continue;
-      st.cp.push_back(c);
-      st.at.push_back(static_cast<uint32_t>(base + start));
+      st.cp[n] = c;
+      st.at[n] = static_cast<uint32_t>(base + start);
+      ++n;
     }
     base += t.size();
   }
-  st.first.push_back(st.cp.size());
+  st.first.push_back(n);
+  st.cp.resize(n);
+  st.at.resize(n);
   return st;
 }
 
@@ -128,9 +146,13 @@ bool RemoveDoubledPhrases(Page& page, const Stream& st, const RepeatOptions& o,
         const size_t len = j - prev;
         if (len >= static_cast<size_t>(o.min_phrase) && len <= static_cast<size_t>(o.max_phrase) && j + len <= n &&
             std::equal(cps.begin() + prev, cps.begin() + j, cps.begin() + j)) {
-          bool han = false;
-          for (size_t q = j; q < j + len; ++q) han |= IsHan(cps[q]);
-          if (han) {
+          // A phrase, not a run of clauses: "X，X，" is how lists are written.
+          bool han = false, punct = false;
+          for (size_t q = j; q < j + len; ++q) {
+            han |= IsHan(cps[q]);
+            punct |= IsCjkPunct(cps[q]) && cps[q] != U'“' && cps[q] != U'”';
+          }
+          if (han && !punct) {
             mark(j, j + len, "doubled phrase");
             j += len - 1;
             continue;
@@ -155,22 +177,27 @@ class FirstSeen {
     mask_ = cap - 1;
   }
   // Returns the stored position for `key`, storing `pos` if there was none.
+  // Sized by the caller for at most `expected` entries; past that it stops
+  // inserting rather than probe a full table forever (found by the fuzzer).
   uint32_t FindOrInsert(uint64_t hash, uint32_t pos) {
     const uint32_t key = static_cast<uint32_t>(hash >> 32) | 1;  // 0 marks an empty slot
-    for (size_t i = (hash >> 2) & mask_;; i = (i + 1) & mask_) {
+    for (size_t i = (hash >> 2) & mask_, probes = 0; probes <= mask_; i = (i + 1) & mask_, ++probes) {
       const uint64_t slot = slots_[i];
       const uint32_t k = static_cast<uint32_t>(slot >> 32);
       if (k == key) return static_cast<uint32_t>(slot);
       if (k == 0) {
+        if (++size_ * 4 > (mask_ + 1) * 3) return pos;  // keep a quarter free so probes stay short
         slots_[i] = (static_cast<uint64_t>(key) << 32) | pos;
         return pos;
       }
     }
+    return pos;
   }
 
  private:
   std::vector<uint64_t> slots_;
   size_t mask_;
+  size_t size_ = 0;
 };
 
 void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions& o) {
@@ -179,7 +206,6 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
   const size_t n = cp.size();
   if (n < static_cast<size_t>(o.min_passage) * 2) return;
   auto locate = [&](size_t q) { return st.Locate(q); };
-  FirstSeen first_seen(n / 6 + 16);
   std::vector<std::vector<bool>> removed(page.paragraphs.size());
   bool any = false;
   size_t protected_until = 0;  // no match may start before the end of the last one
@@ -193,6 +219,9 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
     char32_t m = cp[j - 1];
     return IsTerminal(m) || m == U'，' || m == U'；' || m == U'：' || m == ',' || m == '.';
   };
+  size_t anchors = 0;
+  for (size_t j = 1; j < n; ++j) anchors += is_anchor(j);
+  FirstSeen first_seen(anchors + 16);
   for (size_t j = 0; j + kGram <= n; ++j) {
     if (!is_anchor(j)) continue;
     uint64_t h = 0;

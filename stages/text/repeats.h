@@ -1,7 +1,8 @@
 // Repeat removal (REFLOW.md rows 7 and 8).
 //
 // 1. A phrase doubled in place by the OCR ("活动现场气氛热烈活动现场气氛热烈。。"):
-//    a run of min_phrase..max_phrase characters, with Chinese in it, repeated
+//    a run of min_phrase..max_phrase characters, with Chinese and without
+//    sentence or clause punctuation in it (so "X，X，" lists stay), repeated
 //    immediately; one copy is dropped. Doubled 。。 and ，， become one.
 // 2. A passage duplicated from elsewhere on the page (OCR read a column twice):
 //    a run of at least min_passage non-space characters that already occurred

@@ -80,3 +80,32 @@ TEST(Repeats, DroppedPassagesOccurEarlier) {
 
 }  // namespace
 }  // namespace ocrflow::text
+
+namespace ocrflow::text {
+namespace {
+
+// Former bugs.
+
+// Found by the fuzzer: a page where every position is an anchor (after a
+// clause mark) filled the fingerprint table and the probe never ended.
+TEST(RepeatsFormerBugs, AllAnchorsDoNotHang) {
+  Page page = Paragraphs({std::string(20000, ','), std::string(9000, '.') + "，，，，，，，，，，，，"});
+  ASSERT_TRUE(RemoveRepeats(page, {}).ok());
+  Page mixed = Paragraphs({[] {
+    std::string s;
+    for (int i = 0; i < 5000; ++i) s += "，" + std::to_string(i % 97);
+    return s;
+  }()});
+  ASSERT_TRUE(RemoveRepeats(mixed, {}).ok());
+}
+
+// A list written as "X，X，" is language, not an OCR doubling.
+TEST(RepeatsFormerBugs, RepeatedClauseWithCommaStays) {
+  Page page = Paragraphs({"大力发展学校食堂安全检查，大力发展学校食堂安全检查，效果明显。"});
+  std::string before = page.paragraphs[0].text;
+  ASSERT_TRUE(RemoveRepeats(page, {}).ok());
+  EXPECT_EQ(page.paragraphs[0].text, before);
+}
+
+}  // namespace
+}  // namespace ocrflow::text
