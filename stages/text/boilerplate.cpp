@@ -168,9 +168,16 @@ const models::BoilerplateRule* BoilerplateMatcher::Match(std::string_view line) 
 
 Status RemoveBoilerplate(Page& page, const BoilerplateMatcher& matcher) {
   for (auto& block : page.blocks) {
-    std::vector<Line> kept;
-    kept.reserve(block.lines.size());
-    for (auto& line : block.lines) {
+    // Most blocks have no boilerplate: only rebuild the ones that do.
+    size_t first_hit = block.lines.size();
+    for (size_t i = 0; i < block.lines.size() && first_hit == block.lines.size(); ++i) {
+      if (matcher.Match(block.lines[i].text) != nullptr) first_hit = i;
+    }
+    if (first_hit == block.lines.size()) continue;
+    std::vector<Line> kept(std::make_move_iterator(block.lines.begin()),
+                           std::make_move_iterator(block.lines.begin() + static_cast<long>(first_hit)));
+    for (size_t i = first_hit; i < block.lines.size(); ++i) {
+      Line& line = block.lines[i];
       if (const auto* rule = matcher.Match(line.text)) {
         page.dropped.push_back(Dropped{line.text, std::string(RoleName(rule->role)) + ": " + rule->name,
                                        line.source_line, line.source_line});

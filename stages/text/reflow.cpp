@@ -88,6 +88,15 @@ std::string Fmt(const char* format, double a, double b) {
   return buf;
 }
 
+// One allocation for a typical paragraph instead of a copy and regrowths.
+void StartParagraph(Paragraph& p, const Line& line) {
+  p = Paragraph{};
+  p.text.reserve(std::max<size_t>(256, line.text.size()));
+  p.text = line.text;
+  p.role = line.role;
+  p.first_line = p.last_line = line.source_line;
+}
+
 bool EndsWithColon(std::string_view s) {
   char32_t c = LastCodePoint(s);
   return c == U'：' || c == ':';
@@ -261,7 +270,7 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
       const Line& line = block.lines[i];
       const double w = LineWidth(line);
       if (!open) {
-        cur = Paragraph{line.text, line.role, line.source_line, line.source_line};
+        StartParagraph(cur, line);
         open = true;
         cur_first = true;
       } else {
@@ -291,7 +300,7 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
           cur_first = false;
         } else {
           page.paragraphs.push_back(std::move(cur));
-          cur = Paragraph{line.text, line.role, line.source_line, line.source_line};
+          StartParagraph(cur, line);
           cur_first = true;
         }
       }

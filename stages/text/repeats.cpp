@@ -38,9 +38,31 @@ void ApplyRemovals(Page& page, const std::vector<std::vector<bool>>& removed) {
 // both passes. `at` is each code point's byte offset in the concatenation of
 // the paragraphs; `first[p]` is the stream index of paragraph p's first code
 // point (first[size] = end).
+// std::allocator that leaves new elements uninitialised: the stream buffers
+// are sized for the worst case and filled by index, so zeroing them first
+// would be a wasted pass over the page.
+template <typename T>
+struct UninitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <typename U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
 struct Stream {
-  std::vector<char32_t> cp;
-  std::vector<uint32_t> at;
+  std::vector<char32_t, UninitAllocator<char32_t>> cp;
+  std::vector<uint32_t, UninitAllocator<uint32_t>> at;
   std::vector<size_t> para_start;  // byte offset of each paragraph in the concatenation
   std::vector<size_t> first;
   size_t bytes = 0;
@@ -217,6 +239,7 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
   auto is_anchor = [&](size_t j) {
     if (j == 0) return false;
     char32_t m = cp[j - 1];
+    if (m >= 0x3400 && m <= 0x9FFF) return false;  // ideographs: the common case
     return IsTerminal(m) || m == U'，' || m == U'；' || m == U'：' || m == ',' || m == '.';
   };
   size_t anchors = 0;

@@ -42,40 +42,24 @@ bool IsControlByte(unsigned char c) {
   return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v';
 }
 
-// False when every character is in a range with no decompositions or
-// combining marks: ASCII, U+3000..U+9FFF except the kana voicing marks
-// U+3099/U+309A, U+FF00..U+FF7F. Everything else goes to ICU.
-bool MayBeNonNfc(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if (i + 2 >= n) return true;  // truncated; let ICU decide
-    if (c >= 0xE3 && c <= 0xE9) {
-      if (c == 0xE3 && p[i + 1] == 0x82 && (p[i + 2] == 0x99 || p[i + 2] == 0x9A)) return true;
-      i += 3;
-      continue;
-    }
-    if (c == 0xEF && (p[i + 1] == 0xBC || p[i + 1] == 0xBD)) {
-      i += 3;
-      continue;
-    }
-    return true;
-  }
-  return false;
-}
-
 }  // namespace
 
+size_t ValidateUtf8(std::string_view s, bool* needs_nfc_check);
+
 size_t FindInvalidUtf8(std::string_view s) {
+  bool unused = false;
+  return ValidateUtf8(s, &unused);
+}
+
+// Offset of the first invalid byte (npos if none). Sets *needs_nfc_check
+// when a character lies outside the ranges that are NFC by construction
+// (ASCII, U+3000..U+9FFF but the kana voicing marks, U+FF00..U+FF7F), so
+// DecodeText can skip ICU without a second pass.
+size_t ValidateUtf8(std::string_view s, bool* needs_nfc_check) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
   size_t i = 0;
+  bool check = false;
   while (i < n) {
     unsigned char c = p[i];
     if (c < 0x80) {
@@ -94,9 +78,15 @@ size_t FindInvalidUtf8(std::string_view s) {
     // no overlong or surrogate form is possible with these leads.
     if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
         (p[i + 2] & 0xC0) == 0x80) {
+      if (c >= 0xE3 && c <= 0xE9) {
+        check |= c == 0xE3 && p[i + 1] == 0x82 && (p[i + 2] == 0x99 || p[i + 2] == 0x9A);  // kana voicing marks
+      } else {
+        check |= !(c == 0xEF && (p[i + 1] == 0xBC || p[i + 1] == 0xBD));
+      }
       i += 3;
       continue;
     }
+    check = true;
     size_t len;
     char32_t min;
     if ((c & 0xE0) == 0xC0) {
@@ -120,6 +110,7 @@ size_t FindInvalidUtf8(std::string_view s) {
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
     i += len;
   }
+  *needs_nfc_check = check;
   return std::string_view::npos;
 }
 
@@ -151,7 +142,8 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
   }
 
   std::string owned;  // only used in lossy mode
-  size_t bad = FindInvalidUtf8(bytes);
+  bool nfc_check = true;
+  size_t bad = ValidateUtf8(bytes, &nfc_check);
   if (bad != std::string_view::npos) {
     if (!options.lossy) {
       return Status(Code::kBadInput, "invalid UTF-8 at byte offset " + std::to_string(bad) + " (line " +
@@ -171,6 +163,7 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
       i += next_bad + 1;
     }
     bytes = owned;
+    nfc_check = true;
   }
 
   std::string out;
@@ -227,7 +220,7 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
 
   // NFC. Text made only of ASCII, CJK (U+3000..U+9FFF) and full-width forms
   // is NFC by construction; only other text goes through ICU's check.
-  if (!MayBeNonNfc(out)) return out;
+  if (!nfc_check) return out;
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
   if (U_FAILURE(err)) return Status(Code::kInternal, std::string("ICU NFC unavailable: ") + u_errorName(err));
@@ -305,16 +298,25 @@ char32_t FullWidthOf(char32_t c) {
 // True if NormalizeLine could change the line: a byte scan, so that most
 // lines of Chinese body text skip decoding altogether.
 bool MayNeedNormalizing(std::string_view s) {
+  double unused;
+  return MayNeedNormalizing(s, &unused);
+}
+
+bool MayNeedNormalizing(std::string_view s, double* width) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  for (size_t i = 0; i < n; ++i) {
+  int half = 0;  // display width in half-ems, as DisplayWidth counts it
+  for (size_t i = 0; i < n;) {
     const unsigned char c = p[i];
     if (c < 0x80) {
       if (c <= ' ' || c == ',' || c == ':' || c == ';' || c == '(' || c == ')' || c == '!' || c == '?') return true;
+      half += 1;
+      ++i;
       continue;
     }
-    if (c >= 0xE4 && c <= 0xE9) {  // U+4000..U+9FFF: ideographs, nothing to fold
-      i += 2;
+    if (c >= 0xE4 && c <= 0xE9 && i + 2 < n) {  // U+4000..U+9FFF: ideographs, nothing to fold
+      half += 2;
+      i += 3;
       continue;
     }
     if (c == 0xC2 && i + 1 < n && p[i + 1] == 0xA0) return true;  // NBSP
@@ -326,11 +328,13 @@ bool MayNeedNormalizing(std::string_view s) {
     if (c == 0xE3 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x80) return true;  // ideographic space
     if (c == 0xEF && i + 2 < n) {
       const unsigned char b = p[i + 1], d = p[i + 2];
-      if (b == 0xBB && d == 0xBF) return true;                                   // BOM
+      if (b == 0xBB && d == 0xBF) return true;                                                 // BOM
       if (b == 0xBC && ((d >= 0x90 && d <= 0x99) || (d >= 0xA1 && d <= 0xBA))) return true;  // ０-９ Ａ-Ｚ
       if (b == 0xBD && ((d >= 0x81 && d <= 0x9A) || (d >= 0xA1 && d <= 0xA4))) return true;  // ａ-ｚ ｡-､
     }
+    half += CharWidth(NextCodePoint(s, i)) == 1.0 ? 2 : 1;
   }
+  *width = half * 0.5;
   return false;
 }
 
@@ -338,8 +342,10 @@ std::string NormalizeLine(std::string_view line, char32_t next_first, const Norm
                           int* removed_spaces) {
   if (removed_spaces != nullptr) *removed_spaces = 0;
   if (!MayNeedNormalizing(line)) return std::string(line);
-  std::vector<Cp> cps;
-  cps.reserve(line.size());
+  // Per-thread scratch: this runs for most lines of OCR text that has
+  // half-width commas, and allocating per line showed in the profile.
+  thread_local std::vector<Cp> cps;
+  cps.clear();
   bool any_non_ascii = false;
   for (size_t i = 0; i < line.size();) {
     char32_t c = NextCodePoint(line, i);
@@ -367,16 +373,21 @@ std::string NormalizeLine(std::string_view line, char32_t next_first, const Norm
 
   if (options.punctuation && any_non_ascii) {
     // Parentheses first, in pairs, so that both halves agree.
-    std::vector<size_t> open;
-    std::vector<std::pair<size_t, size_t>> pairs;
-    for (size_t i = 0; i < n; ++i) {
+    thread_local std::vector<size_t> open;
+    thread_local std::vector<std::pair<size_t, size_t>> pairs;
+    open.clear();
+    pairs.clear();
+    bool any_paren = false;
+    for (size_t i = 0; i < n && !any_paren; ++i) any_paren = cps[i].c == '(' || cps[i].c == ')';
+    for (size_t i = 0; i < n && any_paren; ++i) {
       if (cps[i].c == '(') open.push_back(i);
       else if (cps[i].c == ')' && !open.empty()) {
         pairs.emplace_back(open.back(), i);
         open.pop_back();
       }
     }
-    std::vector<bool> paired(n, false);
+    thread_local std::vector<bool> paired;
+    paired.assign(n, false);
     for (auto [a, b] : pairs) {
       paired[a] = paired[b] = true;
       bool inner_cjk = false, inner_latin = false;
@@ -445,7 +456,13 @@ Status NormalizePage(Page& page, const NormalizeOptions& options) {
   for (auto& block : page.blocks) {
     for (auto& line : block.lines) lines.push_back(&line);
   }
+  bool emptied = false;
   for (size_t k = 0; k < lines.size(); ++k) {
+    double width = 0;
+    if (!MayNeedNormalizing(lines[k]->text, &width)) {  // most lines: one scan, no copy
+      lines[k]->layout_width = width;
+      continue;
+    }
     char32_t next = 0;
     if (k + 1 < lines.size()) {
       std::string_view t = lines[k + 1]->text;
@@ -456,12 +473,14 @@ Status NormalizePage(Page& page, const NormalizeOptions& options) {
       }
     }
     int removed = 0;
-    if (MayNeedNormalizing(lines[k]->text)) lines[k]->text = NormalizeLine(lines[k]->text, next, options, &removed);
+    lines[k]->text = NormalizeLine(lines[k]->text, next, options, &removed);
+    emptied |= lines[k]->text.empty();
     // Spaces OCR saw between digits and Chinese were room on the printed
     // line; the wrap-width model must still count them.
     lines[k]->layout_width = DisplayWidth(lines[k]->text) + 0.5 * removed;
   }
   // Lines that held only invisible characters are gone now.
+  if (!emptied) return Status::Ok();
   for (auto& block : page.blocks) {
     std::erase_if(block.lines, [](const Line& l) { return l.text.empty(); });
   }

@@ -70,8 +70,10 @@ struct NormalizeOptions {
 std::string NormalizeLine(std::string_view line, char32_t next_first, const NormalizeOptions& options = {},
                           int* removed_spaces = nullptr);
 
-// False when NormalizeLine would return the line unchanged (a byte scan).
+// False when NormalizeLine would return the line unchanged (a byte scan);
+// then *width receives the line's DisplayWidth from the same scan.
 bool MayNeedNormalizing(std::string_view line);
+bool MayNeedNormalizing(std::string_view line, double* width);
 
 // The stage adapter: normalises every line of the page in place.
 Status NormalizePage(Page& page, const NormalizeOptions& options);

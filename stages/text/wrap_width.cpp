@@ -9,7 +9,8 @@
 namespace ocrflow::text {
 namespace {
 
-double Median(std::vector<double> v) {
+// Median of v (reorders v).
+double Median(std::vector<double>& v) {
   if (v.empty()) return 0;
   size_t mid = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + static_cast<long>(mid), v.end());
@@ -44,7 +45,7 @@ void EnsureShapes(Page& page) {
 void EstimateShapes(Page& page, const WrapOptions& options) {
   const size_t nb = page.blocks.size();
   std::vector<bool> own(nb, false);  // wrap measured from the block's own lines
-  std::vector<double> widths;
+  std::vector<double> widths, interior;
   std::vector<double> first_width(nb), last_width(nb);
   for (size_t k = 0; k < nb; ++k) {
     const Block& block = page.blocks[k];
@@ -59,7 +60,7 @@ void EstimateShapes(Page& page, const WrapOptions& options) {
     s.tolerance = options.cjk_tolerance;
     const size_t n = widths.size();
     if (n < 3) continue;
-    std::vector<double> interior(widths.begin() + 1, widths.end() - 1);
+    interior.assign(widths.begin() + 1, widths.end() - 1);
     double w = Median(interior);
     double tol = s.latin ? std::max(options.cjk_tolerance, options.latin_tolerance * w) : options.cjk_tolerance;
     size_t agree = 0;
