@@ -65,6 +65,7 @@ struct Stream {
   std::vector<uint32_t, UninitAllocator<uint32_t>> at;
   std::vector<size_t> para_start;  // byte offset of each paragraph in the concatenation
   std::vector<size_t> first;
+  std::vector<uint32_t> anchors;  // stream indices right after a sentence or clause mark
   size_t bytes = 0;
 
   // stream index -> (paragraph, byte in paragraph)
@@ -73,6 +74,12 @@ struct Stream {
     return {p, at[q] - para_start[p]};
   }
 };
+
+// Marks after which repeated-passage fingerprints are taken.
+inline bool IsAnchorMark(char32_t m) {
+  if (m < 0x80) return m == ',' || m == '.' || m == '!' || m == '?';
+  return m == U'。' || m == U'，' || m == U'；' || m == U'：' || m == U'！' || m == U'？';
+}
 
 Stream BuildStream(const Page& page) {
   Stream st;
@@ -106,6 +113,7 @@ Stream BuildStream(const Page& page) {
       st.cp[n] = c;
       st.at[n] = static_cast<uint32_t>(base + start);
       ++n;
+      if (IsAnchorMark(c)) st.anchors.push_back(static_cast<uint32_t>(n));
     }
     base += t.size();
   }
@@ -232,21 +240,16 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
   bool any = false;
   size_t protected_until = 0;  // no match may start before the end of the last one
   // Fingerprints are taken only at anchors: the 8-gram right after a
-  // sentence or clause mark. A duplicated passage with two sentence marks (or
-  // a long one, which has clause marks) contains an anchor at the same
-  // offset in both copies, so nothing is missed, and anchors are about one
-  // character in eight, which keeps the table small and in cache.
-  auto is_anchor = [&](size_t j) {
-    if (j == 0) return false;
-    char32_t m = cp[j - 1];
-    if (m >= 0x3400 && m <= 0x9FFF) return false;  // ideographs: the common case
-    return IsTerminal(m) || m == U'，' || m == U'；' || m == U'：' || m == ',' || m == '.';
-  };
-  size_t anchors = 0;
-  for (size_t j = 1; j < n; ++j) anchors += is_anchor(j);
-  FirstSeen first_seen(anchors + 16);
-  for (size_t j = 0; j + kGram <= n; ++j) {
-    if (!is_anchor(j)) continue;
+  // sentence or clause mark (collected by BuildStream). A duplicated passage
+  // with two sentence marks (or a long one, which has clause marks) contains
+  // an anchor at the same offset in both copies, so nothing is missed, and
+  // anchors are about one character in eight, which keeps the table small
+  // and in cache.
+  FirstSeen first_seen(st.anchors.size() + 16);
+  for (uint32_t anchor : st.anchors) {
+    const size_t j = anchor;
+    if (j + kGram > n) break;
+    if (j < protected_until) continue;
     uint64_t h = 0;
     for (size_t q = 0; q < kGram; ++q) h = (h + cp[j + q]) * 0x9E3779B97F4A7C15ull;
     h ^= h >> 29;
@@ -281,7 +284,6 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
     MarkRange(page, st, start, end, removed);
     any = true;
     protected_until = end;
-    j = end - 1;
   }
   if (any) ApplyRemovals(page, removed);
 }
