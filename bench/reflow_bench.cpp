@@ -9,6 +9,7 @@
 // the document, so peak RSS / document size is reported).
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -69,26 +70,32 @@ int main(int argc, char** argv) {
     docs.push_back(gen.Document(doc_kb << 10));
     bytes += docs.back().size();
   }
-  long rss_before = PeakRssKb();
-  auto t0 = std::chrono::steady_clock::now();
-  double c0 = CpuSeconds();
+  // Three passes; the best is reported (the machine is shared: slower passes
+  // measure the neighbours), the median beside it.
+  std::vector<double> cpu_runs;
   size_t paragraphs = 0;
-  for (const auto& d : docs) {
-    auto page = job->Run(d, ctx);
-    if (!page.ok()) {
-      std::fprintf(stderr, "failed: %s\n", page.status().ToString().c_str());
-      return 1;
+  double wall = 0;
+  for (int pass = 0; pass < 3; ++pass) {
+    auto t0 = std::chrono::steady_clock::now();
+    double c0 = CpuSeconds();
+    paragraphs = 0;
+    for (const auto& d : docs) {
+      auto page = job->Run(d, ctx);
+      if (!page.ok()) {
+        std::fprintf(stderr, "failed: %s\n", page.status().ToString().c_str());
+        return 1;
+      }
+      paragraphs += page->paragraphs.size();
     }
-    paragraphs += page->paragraphs.size();
+    cpu_runs.push_back(CpuSeconds() - c0);
+    wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  double cpu = CpuSeconds() - c0;
+  std::sort(cpu_runs.begin(), cpu_runs.end());
+  const double mb = bytes / 1048576.0;
   std::printf(
-      "many documents: %zu docs, %.1f MB, %.2f s CPU (%.2f s wall), %.1f MB/s per CPU-second, %zu paragraphs, "
-      "peak RSS %.1f MB (input held: %.1f MB)\n",
-      docs.size(), bytes / 1048576.0, cpu, secs, bytes / 1048576.0 / cpu, paragraphs, PeakRssKb() / 1024.0,
-      bytes / 1048576.0);
-  (void)rss_before;
+      "many documents: %zu docs, %.1f MB, best of 3: %.2f s CPU = %.1f MB/s (median %.1f MB/s; last wall %.2f s), "
+      "%zu paragraphs, peak RSS %.1f MB (input held: %.1f MB)\n",
+      docs.size(), mb, cpu_runs[0], mb / cpu_runs[0], mb / cpu_runs[1], wall, paragraphs, PeakRssKb() / 1024.0, mb);
   docs.clear();
   docs.shrink_to_fit();
 

@@ -31,7 +31,8 @@ Result<TextJob> TextJob::Build(const TextJobOptions& options) {
 
 Result<Page> TextJob::Run(std::string_view bytes, const RunContext& ctx) const {
   text::DecodeReport report;
-  auto decoded = text::DecodeText(bytes, decode_, &report);
+  std::string storage;
+  auto decoded = text::DecodeTextView(bytes, decode_, &report, storage);
   if (!decoded.ok()) return decoded.status();
   Page page = PageFromPlainText(decoded.value());
   if (report.had_bom) page.warnings.push_back("byte-order mark removed");

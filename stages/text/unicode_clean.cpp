@@ -74,8 +74,13 @@ size_t ValidateUtf8(std::string_view s, bool* needs_nfc_check) {
       }
       continue;
     }
-    // Common case for Chinese: E1..EC or EE..EF lead, two continuation bytes;
-    // no overlong or surrogate form is possible with these leads.
+    // Commonest: an ideograph, lead E4..E9 (U+4000..U+9FFF), NFC-safe.
+    if (c >= 0xE4 && c <= 0xE9 && i + 2 < n && ((p[i + 1] & 0xC0) | ((p[i + 2] & 0xC0) >> 2)) == 0xA0) {
+      i += 3;
+      continue;
+    }
+    // Other 3-byte characters with E1..EC or EE..EF lead: no overlong or
+    // surrogate form is possible with these leads.
     if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
         (p[i + 2] & 0xC0) == 0x80) {
       if (c >= 0xE3 && c <= 0xE9) {
@@ -115,6 +120,15 @@ size_t ValidateUtf8(std::string_view s, bool* needs_nfc_check) {
 }
 
 Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& options, DecodeReport* report) {
+  std::string storage;
+  auto view = DecodeTextView(bytes, options, report, storage);
+  if (!view.ok()) return view.status();
+  if (view->data() == storage.data()) return storage;
+  return std::string(view.value());
+}
+
+Result<std::string_view> DecodeTextView(std::string_view bytes, const DecodeOptions& options, DecodeReport* report,
+                                        std::string& storage) {
   DecodeReport local;
   DecodeReport& rep = report ? *report : local;
   if (bytes.empty()) return Status(Code::kBadInput, "empty file (0 bytes)");
@@ -126,15 +140,20 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
     return Status(Code::kBadInput, std::string("this is ") + format + ", not text");
   }
   size_t controls = 0;
+  size_t specials = 0;  // bytes the copy below would change: controls, CR, FF, VT
   {
+    auto count = [&](unsigned char c) {
+      controls += IsControlByte(c);
+      specials += c < 0x20 && c != '\t' && c != '\n';
+    };
     size_t k = 0;
     for (; k + 8 <= bytes.size(); k += 8) {
       uint64_t w;
       std::memcpy(&w, bytes.data() + k, 8);
       if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) == 0) continue;  // no byte < 0x20
-      for (size_t q = k; q < k + 8; ++q) controls += IsControlByte(static_cast<unsigned char>(bytes[q]));
+      for (size_t q = k; q < k + 8; ++q) count(static_cast<unsigned char>(bytes[q]));
     }
-    for (; k < bytes.size(); ++k) controls += IsControlByte(static_cast<unsigned char>(bytes[k]));
+    for (; k < bytes.size(); ++k) count(static_cast<unsigned char>(bytes[k]));
   }
   if (controls > 0 && static_cast<double>(controls) > options.max_control_ratio * static_cast<double>(bytes.size())) {
     return Status(Code::kBadInput, "binary data, not text (" + std::to_string(controls) + " NUL/control bytes in " +
@@ -166,7 +185,27 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
     nfc_check = true;
   }
 
-  std::string out;
+  // The common case: nothing to change. Only the line lengths are checked,
+  // and the caller gets a view of its own bytes (no copy of a large file).
+  if (specials == 0 && !nfc_check && bytes.substr(0, 3) != "\xEF\xBB\xBF" && owned.empty()) {
+    size_t line_start = 0, line_no = 1;
+    while (line_start <= bytes.size()) {
+      const void* nl = std::memchr(bytes.data() + line_start, '\n', bytes.size() - line_start);
+      size_t end = nl ? static_cast<const char*>(nl) - bytes.data() : bytes.size();
+      if (end - line_start > options.max_line_bytes) {
+        return Status(Code::kTooLarge, "line " + std::to_string(line_no) + " is longer than the " +
+                                           MiB(options.max_line_bytes) +
+                                           " line limit (--max-line-bytes): not line-structured text");
+      }
+      if (nl == nullptr) break;
+      line_start = end + 1;
+      ++line_no;
+    }
+    return bytes;
+  }
+
+  std::string& out = storage;
+  out.clear();
   out.reserve(bytes.size());
   size_t i = 0;
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
@@ -220,7 +259,7 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
 
   // NFC. Text made only of ASCII, CJK (U+3000..U+9FFF) and full-width forms
   // is NFC by construction; only other text goes through ICU's check.
-  if (!nfc_check) return out;
+  if (!nfc_check) return std::string_view(out);
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
   if (U_FAILURE(err)) return Status(Code::kInternal, std::string("ICU NFC unavailable: ") + u_errorName(err));
@@ -235,7 +274,7 @@ Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& opti
     out.swap(normalized);
   }
   if (U_FAILURE(err)) return Status(Code::kInternal, std::string("ICU NFC check failed: ") + u_errorName(err));
-  return out;
+  return std::string_view(out);
 }
 
 namespace {
@@ -420,7 +459,7 @@ std::string NormalizeLine(std::string_view line, char32_t next_first, const Norm
   }
 
   std::string out;
-  out.reserve(line.size());
+  out.reserve(line.size() + line.size() / 2 + 8);  // half-width marks grow to 3 bytes
   for (size_t i = 0; i < n; ++i) {
     char32_t c = cps[i].c;
     if (c == ' ') {

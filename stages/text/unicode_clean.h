@@ -60,6 +60,11 @@ size_t FindInvalidUtf8(std::string_view bytes);
 
 Result<std::string> DecodeText(std::string_view bytes, const DecodeOptions& options, DecodeReport* report);
 
+// The same, without copying in the common case: returns a view of `bytes`
+// when they need no change, else a view of `storage`, which it fills.
+Result<std::string_view> DecodeTextView(std::string_view bytes, const DecodeOptions& options, DecodeReport* report,
+                                        std::string& storage);
+
 struct NormalizeOptions {
   bool punctuation = true;   // half-width -> full-width inside Chinese
   bool spaces = true;        // digit/Latin-CJK spaces removed, runs collapsed
