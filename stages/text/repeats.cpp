@@ -78,6 +78,7 @@ struct Stream {
 // Marks after which repeated-passage fingerprints are taken.
 inline bool IsAnchorMark(char32_t m) {
   if (m < 0x80) return m == ',' || m == '.' || m == '!' || m == '?';
+  if (m < 0x3002 || (m > 0x3002 && m < 0xFF01)) return false;  // ideographs and most else: one test
   return m == U'。' || m == U'，' || m == U'；' || m == U'：' || m == U'！' || m == U'？';
 }
 
