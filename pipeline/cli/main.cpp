@@ -215,9 +215,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"txt", "json"}))
       ->capture_default_str();
   reflow->add_flag("--explain", ra.explain, "print every join/split decision and its rule to stderr");
-  reflow->add_option("--set", ra.sets, "STAGE.OPTION=VALUE, e.g. reflow.short_gap=1.5 (see `ocrflow stages`)");
+  // One value per occurrence, so that `--set a.b=1 page.txt` leaves page.txt an input.
+  reflow->add_option("--set", ra.sets, "STAGE.OPTION=VALUE, e.g. reflow.short_gap=1.5 (see `ocrflow stages`); repeatable")
+      ->allow_extra_args(false);
   reflow->add_option("--stages", ra.stages, "the stage chain, comma-separated (default: normalize,boilerplate,classify,reflow,repeats)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   reflow->add_option("--boilerplate", ra.boilerplate, "extra boilerplate rule file (format of models/boilerplate/zh_web.tsv)");
   reflow->add_flag("--lossy", ra.lossy, "replace invalid UTF-8 bytes with U+FFFD instead of rejecting the file");
   reflow->add_option("--max-line-bytes", ra.max_line_bytes, "refuse inputs with a longer line (not line-structured text)")

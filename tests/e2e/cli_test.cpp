@@ -176,6 +176,19 @@ TEST_F(Cli, SetChangesBehaviour) {
   EXPECT_NE(off.out.find("inter-national"), std::string::npos) << off.out;
 }
 
+TEST_F(Cli, SetAndStagesBeforeAnInput) {
+  Spit(dir_ / "a.txt", kWrapped);
+  auto r = Run("reflow --set reflow.short_gap=1.5 --set repeats.min_phrase=8 a.txt");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, kWrappedExpected);
+  r = Run("reflow --stages normalize,classify,reflow a.txt");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, kWrappedExpected);
+  r = Run("reflow --stages normalize,repeats,reflow a.txt");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("produces"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, HelpTeachesAndStagesList) {
   auto r = Run("reflow --help");
   EXPECT_EQ(r.code, 0);
