@@ -141,7 +141,11 @@ bool StartsWithDateline(std::string_view t) {
 
 bool LooksLikeCredit(std::string_view t) {
   if (Contains(t, "，")) return false;
-  return (StartsWith(t, "图片由") && EndsWith(t, "提供")) || EndsWith(t, "供图") || EndsWith(t, "摄") ||
+  // "张岚 摄", "本报记者 刘莉摄": a name before 摄; not body text that ends
+  // in 拍摄 at a line break.
+  const bool photo = EndsWith(t, "摄") && !EndsWith(t, "拍摄") &&
+                     (Contains(t, " ") || Contains(t, "记者") || Contains(t, "通讯员") || Contains(t, "/"));
+  return (StartsWith(t, "图片由") && EndsWith(t, "提供")) || EndsWith(t, "供图") || photo ||
          StartsWith(t, "图片来源") || StartsWith(t, "资料图片");
 }
 

@@ -61,6 +61,9 @@ const DecisionCase kCases[] = {
     {"indented_line_starts_paragraph",
      "全县今年新建乡村道路\n一百二十公里，惠及沿线十\n二个行政村的两万多名村民\n  本报讯 河湾区同期启动\n", 3, 4,
      false, "indent"},
+    // Former bug: a line ending in 拍摄 at a column break was taken for a photo credit.
+    {"column_break_after_pai_she",
+     "全县今年新建乡村道路\n一百二十公里，记者随车拍\n摄\n\n了沿途村庄的新面貌和变化。\n", 3, 5, true, "mid-sentence"},
     {"unwrapped_lines_are_paragraphs",
      "今年以来，全县新建乡村道路一百二十公里，惠及沿线十二个行政村。\n河湾区同期启动了十座公园的改造，预计年底前全部完工并开放。\n"
      "松岭镇完成了供暖管网改造。\n",
