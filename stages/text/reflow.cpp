@@ -172,7 +172,7 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
   double prev_width = 0;
 
   auto decide = [&](const Line& a, double wa, size_t ba, const Line& b, double wb, size_t bb, size_t b_index,
-                    std::string& rule, std::string& detail) -> bool {
+                    const char*& rule, std::string& detail) -> bool {
     const ColumnShape& sa = page.blocks[ba].shape;
     const ColumnShape& sb = page.blocks[bb].shape;
     const bool same_block = ba == bb;
@@ -274,12 +274,13 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
         open = true;
         cur_first = true;
       } else {
-        std::string rule, detail;
+        const char* rule = "";  // a static name: no allocation per line pair
+        std::string detail;
         bool join = decide(*prev, prev_width, prev_block, line, w, k, i, rule, detail);
         if (ctx.explain) page.decisions.push_back(Decision{prev->source_line, line.source_line, join, rule, detail});
         if (join) {
           std::string_view a = cur.text;
-          if (rule == "headline-wrap") {
+          if (std::string_view(rule) == "headline-wrap") {
             cur.text += ' ';
             cur.text += line.text;
           } else if (o.dehyphenate && a.size() >= 2 && a.back() == '-' &&
