@@ -58,21 +58,26 @@ class KeywordAutomaton {
     // One flat table: a byte costs one load.
     flat_.resize(nodes_.size() * 256);
     any_out_.resize(nodes_.size());
+    for (size_t s = 0; s < nodes_.size(); ++s) any_out_[s] = !nodes_[s].out.empty();
     for (size_t s = 0; s < nodes_.size(); ++s) {
-      for (int c = 0; c < 256; ++c) flat_[s * 256 + c] = static_cast<uint32_t>(nodes_[s].next[c]);
-      any_out_[s] = !nodes_[s].out.empty();
+      for (int c = 0; c < 256; ++c) {
+        const auto t = static_cast<uint32_t>(nodes_[s].next[c]);
+        flat_[s * 256 + c] = (t << 8) | (any_out_[t] ? 0x80000000u : 0u);
+      }
     }
   }
 
   // Calls hit(id) for every keyword occurrence; stops early if hit returns true.
   template <typename F>
   void Scan(std::string_view text, F&& hit) const {
+    // Table entries are next_state * 256, with the top bit set when that
+    // state ends a keyword: one load and one add per byte.
     uint32_t s = 0;
     const uint32_t* trans = flat_.data();
     for (unsigned char c : text) {
-      s = trans[s * 256 + c];
-      if (!any_out_[s]) continue;
-      for (int id : nodes_[s].out) {
+      s = trans[(s & 0x7FFFFFFFu) + c];
+      if ((s & 0x80000000u) == 0) continue;
+      for (int id : nodes_[(s & 0x7FFFFFFFu) >> 8].out) {
         if (hit(id)) return;
       }
     }
