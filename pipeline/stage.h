@@ -87,6 +87,19 @@ class Pipeline {
   std::vector<std::shared_ptr<const Stage>> stages_;
 };
 
+// Options for stage `name`: the defaults overridden by `settings`, each
+// checked against the declared fields.
+template <typename Opts>
+Result<Opts> ParseStageOptions(const std::string& name, const std::vector<OptionField<Opts>>& fields,
+                               const StageSettings& settings) {
+  Opts opts;
+  for (const auto& [key, value] : settings) {
+    Status st = SetOption(fields, opts, key, value);
+    if (!st.ok()) return Status(st.code(), "stage " + name + ": " + st.message());
+  }
+  return opts;
+}
+
 // Helper for stage adapters: a Stage whose options are parsed from the
 // declared table and which calls a pure function `fn(page, options, ctx)`.
 template <typename Opts>
@@ -105,12 +118,11 @@ StageInfo MakeStageInfo(std::string name, std::string help, DataKind in, DataKin
   info.output = out;
   info.options = DescribeOptions(fields);
   info.make = [fields, fn, name](const StageSettings& settings) -> Result<std::unique_ptr<Stage>> {
+    auto opts = ParseStageOptions(name, fields, settings);
+    if (!opts.ok()) return opts.status();
     auto impl = std::make_unique<Impl>();
     impl->fn = fn;
-    for (const auto& [key, value] : settings) {
-      Status st = SetOption(fields, impl->opts, key, value);
-      if (!st.ok()) return Status(st.code(), "stage " + name + ": " + st.message());
-    }
+    impl->opts = std::move(opts).value();
     return std::unique_ptr<Stage>(std::move(impl));
   };
   return info;

@@ -78,13 +78,10 @@ void RegisterTextStages(StageRegistry& registry) {
   boiler.output = DataKind::kLines;
   boiler.options = DescribeOptions(BoilerplateFields());
   boiler.make = [](const StageSettings& settings) -> Result<std::unique_ptr<Stage>> {
-    BoilerplateOptions o;
-    for (const auto& [k, v] : settings) {
-      Status st = SetOption(BoilerplateFields(), o, k, v);
-      if (!st.ok()) return Status(st.code(), "stage boilerplate: " + st.message());
-    }
+    auto o = ParseStageOptions<BoilerplateOptions>("boilerplate", BoilerplateFields(), settings);
+    if (!o.ok()) return o.status();
     std::vector<std::string> extra;
-    if (!o.extra_rules.empty()) extra.push_back(o.extra_rules);
+    if (!o->extra_rules.empty()) extra.push_back(o->extra_rules);
     auto matcher = BoilerplateMatcher::Load(extra);
     if (!matcher.ok()) return matcher.status();
     return std::unique_ptr<Stage>(new BoilerplateStage(matcher.value()));

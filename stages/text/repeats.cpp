@@ -236,7 +236,6 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
   constexpr size_t kGram = 8;
   const size_t n = cp.size();
   if (n < static_cast<size_t>(o.min_passage) * 2) return;
-  auto locate = [&](size_t q) { return st.Locate(q); };
   std::vector<std::vector<bool>> removed(page.paragraphs.size());
   bool any = false;
   size_t protected_until = 0;  // no match may start before the end of the last one
@@ -274,10 +273,10 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
       continue;
     }
     std::string text = Utf8Of(st, start, end);
-    const Paragraph& src_first = page.paragraphs[locate(p - back).first];
-    const Paragraph& src_last = page.paragraphs[locate(std::min(p + fwd, n) - 1).first];
-    const Paragraph& dup_first = page.paragraphs[locate(start).first];
-    const Paragraph& dup_last = page.paragraphs[locate(end - 1).first];
+    const Paragraph& src_first = page.paragraphs[st.Locate(p - back).first];
+    const Paragraph& src_last = page.paragraphs[st.Locate(std::min(p + fwd, n) - 1).first];
+    const Paragraph& dup_first = page.paragraphs[st.Locate(start).first];
+    const Paragraph& dup_last = page.paragraphs[st.Locate(end - 1).first];
     page.dropped.push_back(Dropped{std::move(text),
                                    "duplicated passage (repeats lines " + std::to_string(src_first.first_line) + "-" +
                                        std::to_string(src_last.last_line) + ")",
