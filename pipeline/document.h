@@ -69,6 +69,10 @@ struct Block {
   std::optional<Box> box;
   int blank_lines_before = 0;     // plain text: blank lines between this block and the previous
   ColumnShape shape;
+  // From page layout (stages/image/layout.h); absent for plain text.
+  std::optional<Role> layout_role;  // headline, caption, running header/footer... as the layout saw it
+  int column = -1;                  // 0-based column the block sits in; -1 = spans columns or unknown
+  int article = -1;                 // blocks of one article share a number; -1 = unknown
 };
 
 struct Paragraph {
@@ -95,8 +99,39 @@ struct Decision {
   std::string detail;    // numbers behind it, e.g. "width 8.0 < wrap 25.0 - 1.5"
 };
 
+// An 8-bit image held by a page between image stages: 1 channel (gray or a
+// binary mask, text = 0) or 3 channels (BGR, for debug overlays). Row-major,
+// stride = width * channels. Image stages view it as a cv::Mat without copying.
+struct Raster {
+  int width = 0, height = 0, channels = 1;
+  std::vector<unsigned char> pixels;
+  bool empty() const { return width <= 0 || height <= 0; }
+};
+
+// What the image stages found out about a scanned page (JSON output).
+struct ImageInfo {
+  std::string source;        // file the page came from
+  int source_page = 1;       // 1-based page within a multi-page TIFF or PDF
+  int width = 0, height = 0; // as loaded, before rotation or scaling
+  double dpi = 0;            // from metadata, or estimated
+  bool dpi_estimated = false;
+  int orientation = 0;       // degrees clockwise the page was turned to be upright: 0/90/180/270
+  double orientation_confidence = 0;
+  std::string orientation_note;  // "declined: ..." when unsure
+  double skew_degrees = 0;   // measured skew (positive: text rises to the right)
+  double skew_confidence = 0;
+  bool deskewed = false;     // false: declined, page left as it was
+  std::string skew_note;
+  double scale = 1;          // factor applied before OCR (upscaling low-dpi pages)
+  bool blank = false;        // no text found on the page
+  std::vector<Box> photos;   // regions taken out of the text mask
+};
+
 struct Page {
   int number = 1;
+  Raster image;      // grayscale page after the image stages so far
+  Raster text_mask;  // binarised text (0 = ink) once binarisation ran; empty before
+  ImageInfo info;
   std::vector<Block> blocks;
   std::vector<Paragraph> paragraphs;
   std::vector<Dropped> dropped;

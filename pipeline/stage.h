@@ -35,6 +35,14 @@ struct RunContext {
   const std::atomic<bool>* cancel = nullptr;  // set by a signal handler or the daemon
   bool explain = false;                       // record join/split decisions on the page
   std::function<void(const std::string&)> log;  // may be empty
+  // Named debug images ("20-deskew"), set only with --debug-dir. Stages call
+  // debug_image() and never write files themselves.
+  std::function<void(const std::string& name, const Raster& image)> debug;
+
+  bool debugging() const { return static_cast<bool>(debug); }
+  void debug_image(const std::string& name, const Raster& image) const {
+    if (debug) debug(name, image);
+  }
 
   bool cancelled() const { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
 };

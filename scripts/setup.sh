@@ -13,6 +13,13 @@ packages=(
   nlohmann-json3-dev libcli11-dev              # JSON output, command line
   libgtest-dev                                 # tests
   wamerican                                    # word list for Latin de-hyphenation
+  libopencv-dev libopencv-contrib-dev          # image stages; cv::freetype for the page generator
+  libtesseract-dev libleptonica-dev            # OCR through Tesseract's C++ API
+  tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd  # models (OSD: orientation)
+  tesseract-ocr                                # the CLI, only as the benchmark baseline
+  fonts-noto-cjk                               # Noto CJK faces for generated sample pages
+  libpoppler-cpp-dev                           # PDF scans rasterised
+  libsqlite3-dev                               # watch daemon state
 )
 missing=()
 for p in "${packages[@]}"; do
