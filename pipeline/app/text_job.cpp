@@ -9,13 +9,19 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "stages/image/register.h"
+#include "stages/ocr/ocr.h"
 #include "stages/text/register.h"
 
 namespace ocrflow {
 
 void RegisterBuiltinStages() {
   static std::once_flag once;
-  std::call_once(once, [] { text::RegisterTextStages(StageRegistry::Global()); });
+  std::call_once(once, [] {
+    image::RegisterImageStages(StageRegistry::Global());
+    StageRegistry::Global().Register(ocr::OcrStageInfo());
+    text::RegisterTextStages(StageRegistry::Global());
+  });
 }
 
 Result<TextJob> TextJob::Build(const TextJobOptions& options) {

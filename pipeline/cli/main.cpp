@@ -12,7 +12,9 @@
 #include "pipeline/app/eval_cmd.h"
 #define OCRFLOW_HAVE_EVAL 1
 #endif
+#include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
+#include "stages/ocr/engine.h"
 
 namespace fs = std::filesystem;
 using namespace ocrflow;
@@ -183,6 +185,122 @@ int RunReflow(const ReflowArgs& args) {
   return kExitOk;
 }
 
+const char* kRunFooter = R"(
+Inputs: PNG, JPEG, TIFF (every page), PNM, BMP, GIF, WebP, JP2 and PDF scans
+(each PDF page rasterised at --pdf-dpi). The format is read from the content,
+not the name. A directory means every page image under it (recursively;
+hidden files skipped); outputs keep the relative path.
+
+Outputs, one per input:
+  OUTDIR/<name>.txt   one paragraph per line, reading order, headlines, bylines
+                      and captions as their own paragraphs, running headers and
+                      footers dropped
+  OUTDIR/<name>.json  with --format txt,json: per page the orientation, skew
+                      angle and confidence, DPI, blocks (role, box) in reading
+                      order, lines (box, text, confidence), paragraphs (role,
+                      source lines), what was dropped and why, warnings
+
+The chain (see `ocrflow stages`): binarize, orient, deskew, layout, ocr, then
+the text stages of `ocrflow reflow`. Every option: --set STAGE.OPTION=VALUE.
+
+Examples:
+  ocrflow run scan.png -o out/                       # out/scan.txt
+  ocrflow run scans/ -o corpus/ --jobs 2 --format txt,json
+  ocrflow run page.tif -o out/ --lang eng --debug-dir dbg/   # look at dbg/*.png
+  ocrflow run old.pdf -o out/ --set ocr.upscale_below_dpi=300
+
+Bad inputs (zero bytes, truncated, not an image, over the pixel limit) are
+reported one line each with the file and the reason; the other inputs and
+pages are still processed.
+
+Exit codes:
+  0  every page of every input was processed
+  1  some inputs or pages failed (each named on stderr); the rest were written
+  2  usage error: bad flag or option value, no inputs, unknown language
+  3  the output directory could not be created or written)";
+
+struct RunArgs {
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string lang = "chi_sim+eng";
+  int jobs = 0;
+  std::string debug_dir;
+  std::vector<std::string> formats{"txt"};
+  std::vector<std::string> sets;
+  std::vector<std::string> stages;
+  std::string tessdata;
+  double max_megapixels = 200;
+  double pdf_dpi = 300;
+  bool quiet = false;
+};
+
+// STAGE.OPTION=VALUE pairs into settings; false (after a message) when malformed.
+bool ParseSets(const char* command, const std::vector<std::string>& sets, std::map<std::string, StageSettings>* out) {
+  for (const auto& s : sets) {
+    auto eq = s.find('=');
+    auto dot = s.find('.');
+    if (eq == std::string::npos || dot == std::string::npos || dot > eq) {
+      std::cerr << "ocrflow " << command << ": --set '" << s << "': expected STAGE.OPTION=VALUE (see `ocrflow stages`)\n";
+      return false;
+    }
+    (*out)[s.substr(0, dot)][s.substr(dot + 1, eq - dot - 1)] = s.substr(eq + 1);
+  }
+  return true;
+}
+
+int RunRun(const RunArgs& args) {
+  RunOptions ro;
+  ro.inputs = args.inputs;
+  ro.out_dir = args.output;
+  ro.jobs = args.jobs;
+  ro.debug_dir = args.debug_dir;
+  ro.stages = args.stages;
+  ro.write_txt = std::find(args.formats.begin(), args.formats.end(), "txt") != args.formats.end();
+  ro.write_json = std::find(args.formats.begin(), args.formats.end(), "json") != args.formats.end();
+  ro.load.max_pixels = args.max_megapixels * 1e6;
+  ro.load.pdf_dpi = args.pdf_dpi;
+  ro.settings["ocr"]["lang"] = args.lang;
+  if (!args.tessdata.empty()) ro.settings["ocr"]["tessdata"] = args.tessdata;
+  if (!ParseSets("run", args.sets, &ro.settings)) return kExitUsage;
+  if (ro.inputs.empty()) {
+    std::cerr << "ocrflow run: no inputs (give page images, PDFs or directories; --help shows how)\n";
+    return kExitUsage;
+  }
+  // Fail fast on a language that cannot be loaded, before any page is read.
+  {
+    std::string lang = ro.settings["ocr"]["lang"];
+    auto engine = ocr::ThreadEngine(lang, ro.settings["ocr"].count("tessdata") ? ro.settings["ocr"]["tessdata"] : "");
+    if (!engine.ok()) {
+      std::cerr << "ocrflow run: " << engine.status().message() << "\n";
+      return kExitUsage;
+    }
+  }
+  ro.progress = !args.quiet && isatty(STDERR_FILENO);
+  const bool progress = ro.progress;
+  auto report = RunPages(ro, [&](const std::string& line) {
+    if (progress) std::cerr << "\r\033[K";
+    std::cerr << "ocrflow run: " << line << "\n";
+  });
+  if (!report.ok()) {
+    std::cerr << "ocrflow run: " << report.status().message() << "\n";
+    return report.status().code() == Code::kIoError ? kExitOutput : kExitUsage;
+  }
+  const RunReport& r = report.value();
+  int blank = 0;
+  (void)blank;
+  if (!args.quiet) {
+    std::cerr << "ocrflow run: " << r.inputs.size() << " inputs, " << r.pages << " pages";
+    if (r.failed_inputs > 0) std::cerr << ", " << r.failed_inputs << " inputs with errors";
+    std::fprintf(stderr, ", %.1f s\n", r.seconds);
+  }
+  bool output_error = false;
+  for (const auto& in : r.inputs) {
+    for (const auto& e : in.errors) output_error |= e.find("cannot write") != std::string::npos;
+  }
+  if (output_error) return kExitOutput;
+  return r.failed_inputs > 0 ? kExitSomeFailed : kExitOk;
+}
+
 int RunStages() {
   RegisterBuiltinStages();
   for (const StageInfo* s : StageRegistry::Global().All()) {
@@ -200,6 +318,7 @@ int RunStages() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ocr::EnsureSingleThreadOpenMP(argc, argv);
   CLI::App app{"ocrflow: scanned newspaper pages and OCR'd text to a clean paragraph corpus"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ocrflow ") + OCRFLOW_VERSION);
@@ -228,6 +347,28 @@ int main(int argc, char** argv) {
   reflow->add_flag("-q,--quiet", ra.quiet, "no notes or progress on stderr");
   reflow->footer(kReflowFooter);
 
+  RunArgs rn;
+  auto* run = app.add_subcommand("run", "OCR scanned pages (images, PDFs) into clean paragraphs: the main job");
+  run->add_option("inputs", rn.inputs, "page images, PDFs, or directories of them")->required();
+  run->add_option("-o,--output", rn.output, "output directory: <name>.txt (and <name>.json) per input")->required();
+  run->add_option("--lang", rn.lang, "Tesseract languages, '+'-joined (chi_sim, eng, chi_sim+eng, ...)")->capture_default_str();
+  run->add_option("-j,--jobs", rn.jobs, "pages processed in parallel (default: the number of cores)");
+  run->add_option("--debug-dir", rn.debug_dir, "write PNGs after clean-up, after deskew and a layout overlay here");
+  run->add_option("--format", rn.formats, "txt, json, or txt,json")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"txt", "json"}))
+      ->capture_default_str();
+  run->add_option("--set", rn.sets, "STAGE.OPTION=VALUE, e.g. deskew.min_confidence=2 (see `ocrflow stages`); repeatable")
+      ->allow_extra_args(false);
+  run->add_option("--stages", rn.stages, "the stage chain, comma-separated (default: the full chain)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  run->add_option("--tessdata", rn.tessdata, "directory with the .traineddata models (default: Tesseract's)");
+  run->add_option("--max-megapixels", rn.max_megapixels, "refuse pages larger than this (before decoding)")->capture_default_str();
+  run->add_option("--pdf-dpi", rn.pdf_dpi, "resolution PDF pages are rasterised at")->capture_default_str();
+  run->add_flag("-q,--quiet", rn.quiet, "no progress or summary on stderr (errors are still printed)");
+  run->footer(kRunFooter);
+
   std::string eval_output, eval_gold;
   bool eval_json = false;
   auto* eval = app.add_subcommand("eval", "score OUTPUT against GOLD: CER, paragraph-boundary P/R/F1, exact paragraphs");
@@ -250,6 +391,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (reflow->parsed()) return RunReflow(ra);
+    if (run->parsed()) return RunRun(rn);
 #ifdef OCRFLOW_HAVE_EVAL
     if (eval->parsed()) return RunEval(eval_output, eval_gold, eval_json, std::cout, std::cerr);
 #endif

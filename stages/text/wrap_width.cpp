@@ -31,6 +31,56 @@ bool MostlyLatin(const Block& block, const std::vector<double>& widths) {
   return width > 0 && bytes < 2.4 * width;
 }
 
+// OCR geometry: the block's lines have boxes. The em size in pixels is
+// measured, not assumed: a line's box width over its text width in em
+// (median over the block's longer lines, else over the page's).
+double EmPixels(const Block& block) {
+  std::vector<double> ratios;
+  for (const auto& line : block.lines) {
+    double em = DisplayWidth(line.text);
+    if (line.box && em >= 4) ratios.push_back(line.box->w / em);
+  }
+  return Median(ratios);
+}
+
+bool HasGeometry(const Block& block) {
+  if (block.lines.empty()) return false;
+  for (const auto& line : block.lines) {
+    if (!line.box) return false;
+  }
+  return true;
+}
+
+// Fills the shape of a block from its line boxes: the column runs from the
+// leftmost line start to the rightmost line end; each line's width is where
+// it ends, measured from the column's left edge; an indent is where it
+// starts. Returns false when the block is too small to show its column.
+void GeometryShape(Block& block, double em_px, const WrapOptions& options) {
+  ColumnShape& s = block.shape;
+  s = ColumnShape{};
+  s.estimated = true;
+  int left = block.lines.front().box->x, right = block.lines.front().box->right();
+  double bytes = 0, width = 0;
+  for (const auto& line : block.lines) {
+    left = std::min(left, line.box->x);
+    right = std::max(right, line.box->right());
+    bytes += static_cast<double>(line.text.size());
+    width += DisplayWidth(line.text);
+  }
+  s.latin = width > 0 && bytes < 2.4 * width;
+  for (auto& line : block.lines) {
+    line.layout_width = (line.box->right() - left) / em_px;
+    double indent_em = (line.box->x - left) / em_px;
+    // Display columns, as plain text counts them (an ideographic space = 2).
+    line.indent = indent_em >= 0.8 ? static_cast<int>(std::lround(indent_em * 2)) : 0;
+  }
+  s.wrap = (right - left) / em_px;
+  s.tolerance = s.latin ? std::max(1.0, options.latin_tolerance * s.wrap) : 0.8;
+  // One line shows nothing about its column; two or more do (justified
+  // text fills the column exactly).
+  s.wrapped = block.lines.size() >= 2;
+}
+
 }  // namespace
 
 void EnsureShapes(Page& page) {
@@ -44,6 +94,39 @@ void EnsureShapes(Page& page) {
 
 void EstimateShapes(Page& page, const WrapOptions& options) {
   const size_t nb = page.blocks.size();
+  // With OCR geometry every block is measured from its boxes.
+  bool geometry = nb > 0;
+  for (const auto& b : page.blocks) geometry = geometry && HasGeometry(b);
+  if (geometry) {
+    std::vector<double> ems;
+    for (const auto& b : page.blocks) {
+      double e = EmPixels(b);
+      if (e > 0) ems.push_back(e);
+    }
+    const double page_em = Median(ems);
+    for (auto& b : page.blocks) {
+      double e = EmPixels(b);
+      if (e <= 0) e = page_em;
+      if (e <= 0) e = std::max(1, b.lines.front().box->h);  // nothing long enough to measure
+      GeometryShape(b, e, options);
+    }
+    // Single lines borrow the column width of their neighbours when they
+    // sit in the same column (same left edge).
+    for (size_t k = 0; k < nb; ++k) {
+      if (page.blocks[k].shape.wrapped) continue;
+      for (size_t d = 1; d <= static_cast<size_t>(options.neighbour_reach); ++d) {
+        const Block* nbk = k >= d && page.blocks[k - d].shape.wrapped ? &page.blocks[k - d]
+                           : k + d < nb && page.blocks[k + d].shape.wrapped ? &page.blocks[k + d]
+                                                                             : nullptr;
+        if (nbk == nullptr) continue;
+        int dx = std::abs(nbk->lines.front().box->x - page.blocks[k].lines.front().box->x);
+        if (dx > 3 * page_em) continue;
+        page.blocks[k].shape.wrap = nbk->shape.wrap;
+        break;
+      }
+    }
+    return;
+  }
   std::vector<bool> own(nb, false);  // wrap measured from the block's own lines
   std::vector<double> widths, interior;
   std::vector<double> first_width(nb), last_width(nb);

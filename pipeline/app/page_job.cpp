@@ -1,0 +1,448 @@
+#include "pipeline/app/page_job.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "pipeline/app/text_job.h"
+#include "stages/image/raster_cv.h"
+#include "stages/image/register.h"
+#include "stages/text/register.h"
+
+namespace fs = std::filesystem;
+
+namespace ocrflow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// One page through the chain. Catches what a foreign library may throw
+// (OpenCV, std::bad_alloc) so a bad page is an error, not a dead process.
+Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
+  try {
+    return pipeline.Run(page, ctx);
+  } catch (const cv::Exception& e) {
+    return Status(Code::kInternal, std::string("image processing failed: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return Status(Code::kTooLarge, "out of memory");
+  } catch (const std::exception& e) {
+    return Status(Code::kInternal, e.what());
+  }
+}
+
+Page MakePage(image::DecodedPage& d, const std::string& source, int number) {
+  Page page;
+  page.number = number;
+  page.image = image::FromMat(d.gray);
+  d.gray.release();
+  page.info.source = source;
+  page.info.source_page = d.source_page;
+  page.info.width = d.original_width;
+  page.info.height = d.original_height;
+  page.info.dpi = d.dpi;
+  return page;
+}
+
+// Output name of each input under OUTDIR: the file's stem; for inputs found
+// under a directory argument, the path relative to it; when two inputs
+// would collide, the full file name is kept (a.png.txt, a.jpg.txt).
+struct Input {
+  std::string path;
+  std::string out_stem;  // relative to out_dir, without .txt/.json
+};
+
+std::vector<Input> ExpandInputs(const std::vector<std::string>& args, std::vector<std::string>* errors) {
+  std::vector<Input> inputs;
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (fs::is_directory(a, ec)) {
+      auto files = ListPageFiles(a);
+      if (files.empty()) errors->push_back(a + ": directory has no page images (png, jpg, tif, pnm, pdf, ...)");
+      for (const auto& f : files) {
+        fs::path rel = fs::path(f).lexically_relative(a);
+        inputs.push_back({f, (rel.parent_path() / rel.stem()).string()});
+      }
+    } else {
+      inputs.push_back({a, fs::path(a).stem().string()});
+    }
+  }
+  std::map<std::string, int> count;
+  for (const auto& in : inputs) ++count[in.out_stem];
+  for (auto& in : inputs) {
+    if (count[in.out_stem] > 1) in.out_stem = (fs::path(in.out_stem).parent_path() / fs::path(in.path).filename()).string();
+  }
+  return inputs;
+}
+
+nlohmann::ordered_json BoxJson(const std::optional<Box>& b) {
+  if (!b) return nullptr;
+  return {b->x, b->y, b->w, b->h};
+}
+
+class Progress {
+ public:
+  explicit Progress(bool on) : on_(on) {}
+  void Update(int inputs_done, int inputs_total, int pages_done, int failed, double elapsed) {
+    if (!on_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    const int width = 30;
+    int filled = inputs_total > 0 ? width * inputs_done / inputs_total : 0;
+    std::string bar(static_cast<size_t>(filled), '#');
+    bar.resize(width, '.');
+    double rate = elapsed > 0 ? pages_done / elapsed * 60 : 0;
+    std::fprintf(stderr, "\r[%s] %d/%d inputs, %d pages, %d failed, %.1f pages/min ", bar.c_str(), inputs_done, inputs_total,
+                 pages_done, failed, rate);
+    std::fflush(stderr);
+  }
+  void Finish() {
+    if (on_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool on_;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+std::vector<std::string> DefaultPageStages() {
+  std::vector<std::string> names = image::DefaultImageStages();
+  names.push_back("ocr");
+  for (auto& n : text::DefaultTextStages()) names.push_back(n);
+  return names;
+}
+
+bool LooksLikePageFile(const std::string& path) {
+  static const std::set<std::string> kExt = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pnm", ".pbm", ".pgm",
+                                             ".ppm", ".bmp", ".gif", ".webp", ".jp2", ".pdf"};
+  return kExt.count(Lower(fs::path(path).extension().string())) > 0;
+}
+
+std::vector<std::string> ListPageFiles(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {  // hidden files and folders
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && LooksLikePageFile(it->path().string())) files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string RenderPagesText(const std::vector<Page>& pages) {
+  std::string out;
+  for (const auto& p : pages) out += RenderParagraphs(p.paragraphs);
+  return out;
+}
+
+std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source) {
+  using json = nlohmann::ordered_json;
+  json j;
+  j["source"] = source;
+  j["pages"] = json::array();
+  for (const auto& p : pages) {
+    json jp;
+    jp["page"] = p.number;
+    jp["source_page"] = p.info.source_page;
+    jp["width"] = p.info.width;
+    jp["height"] = p.info.height;
+    jp["dpi"] = p.info.dpi;
+    jp["dpi_estimated"] = p.info.dpi_estimated;
+    jp["orientation"] = {{"degrees", p.info.orientation},
+                         {"confidence", p.info.orientation_confidence},
+                         {"note", p.info.orientation_note}};
+    jp["skew"] = {{"degrees", p.info.skew_degrees},
+                  {"confidence", p.info.skew_confidence},
+                  {"applied", p.info.deskewed},
+                  {"note", p.info.skew_note}};
+    jp["ocr_scale"] = p.info.scale;
+    jp["blank"] = p.info.blank;
+    jp["photos"] = json::array();
+    for (const auto& b : p.info.photos) jp["photos"].push_back(BoxJson(b));
+    jp["blocks"] = json::array();
+    for (size_t k = 0; k < p.blocks.size(); ++k) {
+      const Block& b = p.blocks[k];
+      json jb = {{"order", k + 1},
+                 {"role", RoleName(b.layout_role.value_or(b.lines.empty() ? Role::kBody : b.lines.front().role))},
+                 {"box", BoxJson(b.box)},
+                 {"column", b.column},
+                 {"article", b.article}};
+      jb["lines"] = json::array();
+      for (const auto& l : b.lines) {
+        jb["lines"].push_back({{"line", l.source_line},
+                               {"text", l.text},
+                               {"box", BoxJson(l.box)},
+                               {"confidence", l.confidence ? json(*l.confidence) : json(nullptr)},
+                               {"role", RoleName(l.role)}});
+      }
+      jp["blocks"].push_back(std::move(jb));
+    }
+    jp["paragraphs"] = json::array();
+    for (const auto& para : p.paragraphs) {
+      jp["paragraphs"].push_back({{"text", para.text}, {"role", RoleName(para.role)}, {"lines", {para.first_line, para.last_line}}});
+    }
+    jp["dropped"] = json::array();
+    for (const auto& d : p.dropped) {
+      jp["dropped"].push_back({{"text", d.text}, {"reason", d.reason}, {"lines", {d.first_line, d.last_line}}});
+    }
+    jp["warnings"] = p.warnings;
+    j["pages"].push_back(std::move(jp));
+  }
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Status ProcessInputBytes(std::string_view bytes, const std::string& source, const RunOptions& options,
+                         std::vector<Page>* pages_out, std::vector<std::string>* page_errors) {
+  RegisterBuiltinStages();
+  auto pipeline = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
+  if (!pipeline.ok()) return pipeline.status();
+  auto decoded = image::DecodePages(bytes, options.load);
+  if (!decoded.ok()) return decoded.status();
+  RunContext ctx;
+  ctx.cancel = options.cancel;
+  int number = 0;
+  for (auto& d : decoded.value()) {
+    Page page = MakePage(d, source, ++number);
+    Status st = RunChain(pipeline.value(), page, ctx);
+    if (!st.ok()) {
+      page_errors->push_back("page " + std::to_string(number) + ": " + st.message());
+      continue;
+    }
+    pages_out->push_back(std::move(page));
+  }
+  return Status::Ok();
+}
+
+Result<RunReport> RunPages(const RunOptions& options, const std::function<void(const std::string&)>& log) {
+  RegisterBuiltinStages();
+  auto built = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
+  if (!built.ok()) return built.status();
+  const Pipeline& pipeline = built.value();
+  std::vector<std::string> expand_errors;
+  std::vector<Input> inputs = ExpandInputs(options.inputs, &expand_errors);
+  RunReport report;
+  for (const auto& e : expand_errors) {
+    InputReport r;
+    r.source = e.substr(0, e.find(':'));
+    r.errors.push_back(e);
+    report.inputs.push_back(r);
+    ++report.failed_inputs;
+    if (log) log(e);
+  }
+  if (inputs.empty()) {
+    if (expand_errors.empty()) return Status(Code::kInvalidArgument, "no inputs");
+    return report;
+  }
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec || !fs::is_directory(options.out_dir)) {
+    return Status(Code::kIoError, options.out_dir + ": cannot create output directory" + (ec ? ": " + ec.message() : ""));
+  }
+  if (!options.debug_dir.empty()) {
+    fs::create_directories(options.debug_dir, ec);
+    if (ec) return Status(Code::kIoError, options.debug_dir + ": cannot create debug directory: " + ec.message());
+  }
+
+  struct State {
+    Input input;
+    std::vector<Page> pages;           // indexed by page number - 1
+    std::vector<std::string> errors;
+    std::vector<bool> ok;
+    int remaining = 0;
+    Clock::time_point start;
+    InputReport report;
+  };
+  std::vector<State> states(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) states[i].input = inputs[i];
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::pair<size_t, size_t>> page_tasks;  // (input, page index)
+  size_t next_input = 0;
+  int decoding = 0;
+  int inputs_done = 0, pages_done = 0, pages_failed = 0;
+  const auto run_start = Clock::now();
+  Progress progress(options.progress);
+
+  auto finish_input = [&](State& s) {  // called with mu NOT held, once per input
+    InputReport& r = s.report;
+    r.source = s.input.path;
+    r.errors = s.errors;
+    r.seconds = Seconds(s.start);
+    std::vector<Page> good;
+    double conf_sum = 0;
+    size_t conf_n = 0;
+    for (size_t p = 0; p < s.pages.size(); ++p) {
+      if (!s.ok[p]) continue;
+      for (const auto& b : s.pages[p].blocks)
+        for (const auto& l : b.lines)
+          if (l.confidence) conf_sum += *l.confidence, ++conf_n;
+      for (const auto& para : s.pages[p].paragraphs) r.characters += para.text.size(), ++r.paragraphs;
+      good.push_back(std::move(s.pages[p]));
+    }
+    r.mean_confidence = conf_n ? conf_sum / conf_n : 0;
+    s.pages.clear();
+    if (!good.empty() || (r.errors.empty() && r.pages > 0)) {
+      const fs::path base = fs::path(options.out_dir) / s.input.out_stem;
+      std::error_code dec;
+      fs::create_directories(base.parent_path(), dec);
+      if (options.write_txt) {
+        std::string path = base.string() + ".txt";
+        Status st = WriteFileAtomic(path, RenderPagesText(good));
+        if (st.ok()) r.txt_path = path;
+        else r.errors.push_back(st.message());
+      }
+      if (options.write_json) {
+        std::string path = base.string() + ".json";
+        Status st = WriteFileAtomic(path, RenderPagesJson(good, s.input.path));
+        if (st.ok()) r.json_path = path;
+        else r.errors.push_back(st.message());
+      }
+    }
+    if (log) {
+      for (const auto& e : r.errors) log(e);
+    }
+  };
+
+  auto worker = [&]() {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      if (options.cancel && options.cancel->load()) return;
+      if (!page_tasks.empty()) {
+        auto [i, p] = page_tasks.front();
+        page_tasks.pop_front();
+        State& s = states[i];
+        Page page = std::move(s.pages[p]);
+        lock.unlock();
+        RunContext ctx;
+        ctx.cancel = options.cancel;
+        if (!options.debug_dir.empty()) {
+          std::string prefix = (fs::path(options.debug_dir) / s.input.out_stem).string();
+          std::replace(prefix.begin() + static_cast<long>(options.debug_dir.size()), prefix.end(), '/', '_');
+          prefix += "-p" + std::to_string(p + 1) + "-";
+          ctx.debug = [prefix](const std::string& name, const Raster& r) {
+            cv::imwrite(prefix + name + ".png", image::View(r));
+          };
+        }
+        Status st = RunChain(pipeline, page, ctx);
+        // Keep only what the outputs need.
+        page.image = Raster{};
+        page.text_mask = Raster{};
+        lock.lock();
+        s.pages[p] = std::move(page);
+        s.ok[p] = st.ok();
+        ++pages_done;
+        if (!st.ok()) {
+          s.errors.push_back(s.input.path + ": page " + std::to_string(p + 1) + ": " + st.message());
+          ++s.report.failed_pages;
+          ++pages_failed;
+        }
+        if (--s.remaining == 0) {
+          lock.unlock();
+          finish_input(s);
+          lock.lock();
+          ++inputs_done;
+        }
+        progress.Update(inputs_done, static_cast<int>(states.size()), pages_done, pages_failed, Seconds(run_start));
+        cv.notify_all();
+        continue;
+      }
+      if (next_input < states.size()) {
+        size_t i = next_input++;
+        ++decoding;
+        lock.unlock();
+        State& s = states[i];
+        s.start = Clock::now();
+        std::vector<Page> pages;
+        Status st;
+        auto bytes = ReadFileBytes(s.input.path);
+        if (!bytes.ok()) {
+          st = bytes.status();
+        } else {
+          Result<std::vector<image::DecodedPage>> decoded = Status(Code::kInternal, "");
+          try {
+            decoded = image::DecodePages(bytes.value(), options.load);
+          } catch (const std::bad_alloc&) {
+            decoded = Status(Code::kTooLarge, "out of memory while decoding");
+          } catch (const std::exception& e) {
+            decoded = Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
+          }
+          if (!decoded.ok()) {
+            st = decoded.status();
+          } else {
+            int n = 0;
+            for (auto& d : decoded.value()) pages.push_back(MakePage(d, s.input.path, ++n));
+          }
+        }
+        if (!st.ok()) {
+          std::string msg = st.message();
+          // ReadFileBytes already names the file.
+          if (msg.rfind(s.input.path, 0) != 0) msg = s.input.path + ": " + msg;
+          s.errors.push_back(msg);
+        }
+        lock.lock();
+        --decoding;
+        s.report.pages = static_cast<int>(pages.size());
+        s.pages = std::move(pages);
+        s.ok.assign(s.pages.size(), false);
+        s.remaining = static_cast<int>(s.pages.size());
+        for (size_t p = 0; p < s.pages.size(); ++p) page_tasks.emplace_back(i, p);
+        if (s.remaining == 0) {
+          lock.unlock();
+          finish_input(s);
+          lock.lock();
+          ++inputs_done;
+          progress.Update(inputs_done, static_cast<int>(states.size()), pages_done, pages_failed, Seconds(run_start));
+        }
+        cv.notify_all();
+        continue;
+      }
+      if (decoding == 0) {
+        cv.notify_all();
+        return;
+      }
+      cv.wait(lock);
+    }
+  };
+
+  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  progress.Finish();
+
+  for (auto& s : states) {
+    s.report.source = s.input.path;
+    report.pages += s.report.pages;
+    report.failed_pages += s.report.failed_pages;
+    if (!s.report.errors.empty()) ++report.failed_inputs;
+    report.inputs.push_back(std::move(s.report));
+  }
+  report.seconds = Seconds(run_start);
+  return report;
+}
+
+}  // namespace ocrflow

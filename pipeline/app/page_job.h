@@ -1,0 +1,90 @@
+// `ocrflow run`: page images in, clean paragraphs out.
+//
+//   inputs (files; a directory = every page image/PDF under it, sorted)
+//     -> decode (stages/image/load.h), one Page per image page
+//     -> image stages (binarize, orient, deskew, layout) -> ocr -> text stages
+//     -> OUTDIR/<name>.txt (one paragraph per line) and <name>.json
+//
+// Pages run in parallel on `jobs` worker threads, each with its own
+// Tesseract engine. A worker decodes the next input only when no decoded
+// page is waiting, so memory holds about one input's pages plus one page
+// per worker. One bad input or page never stops the others: it is reported
+// (file, page, reason) and counted, and the run goes on.
+//
+// Outputs are written atomically (temporary name + rename). With
+// `debug_dir`, every stage's debug images are written there as
+// <name>-p<page>-<image name>.png.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pipeline/document.h"
+#include "pipeline/stage.h"
+#include "pipeline/status.h"
+#include "stages/image/load.h"
+
+namespace ocrflow {
+
+struct RunOptions {
+  std::vector<std::string> inputs;
+  std::string out_dir;
+  int jobs = 0;                                   // 0 = number of cores
+  std::string debug_dir;                          // empty = no debug images
+  bool write_txt = true;
+  bool write_json = false;
+  std::vector<std::string> stages;                // empty = DefaultPageStages()
+  std::map<std::string, StageSettings> settings;  // stage -> option -> value
+  image::LoadOptions load;
+  bool progress = false;                          // a progress bar on stderr
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// One input's outcome.
+struct InputReport {
+  std::string source;
+  std::string txt_path, json_path;  // written outputs ("" if none)
+  int pages = 0;
+  int failed_pages = 0;
+  std::vector<std::string> errors;  // "file: page N: reason" or "file: reason"
+  // For manifests and summaries.
+  size_t characters = 0;
+  size_t paragraphs = 0;
+  double mean_confidence = 0;
+  double seconds = 0;
+};
+
+struct RunReport {
+  std::vector<InputReport> inputs;
+  int pages = 0;
+  int failed_pages = 0;
+  int failed_inputs = 0;
+  double seconds = 0;
+};
+
+// Image stages, OCR, then the text chain.
+std::vector<std::string> DefaultPageStages();
+
+// Every page image or PDF under `dir` (recursive, sorted), by extension.
+std::vector<std::string> ListPageFiles(const std::string& dir);
+bool LooksLikePageFile(const std::string& path);
+
+// Processes one input's bytes completely (decode + every page), on the
+// calling thread. Used by the daemon and the tests. `pages_out` receives the
+// processed pages.
+Status ProcessInputBytes(std::string_view bytes, const std::string& source, const RunOptions& options,
+                         std::vector<Page>* pages_out, std::vector<std::string>* page_errors);
+
+// The whole run. Fails only for usage problems (no inputs, the output
+// directory cannot be made, a bad stage option); per-input problems are in
+// the report.
+Result<RunReport> RunPages(const RunOptions& options, const std::function<void(const std::string&)>& log);
+
+// Output renderings of one input's pages.
+std::string RenderPagesText(const std::vector<Page>& pages);
+std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source);
+
+}  // namespace ocrflow

@@ -1,0 +1,222 @@
+#include "stages/image/load.h"
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+#include <opencv2/imgproc.hpp>
+
+namespace ocrflow::image {
+namespace {
+
+struct PixDeleter {
+  void operator()(PIX* p) const { pixDestroy(&p); }
+};
+struct PixaDeleter {
+  void operator()(PIXA* p) const { pixaDestroy(&p); }
+};
+using PixPtr = std::unique_ptr<PIX, PixDeleter>;
+using PixaPtr = std::unique_ptr<PIXA, PixaDeleter>;
+
+void QuietLeptonica() {
+  static std::once_flag once;
+  std::call_once(once, [] { setMsgSeverity(L_SEVERITY_NONE); });
+}
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Any PIX depth -> 8-bit gray Mat (copied).
+cv::Mat PixToGray(PIX* pix) {
+  PixPtr gray;
+  int d = pixGetDepth(pix);
+  if (pixGetColormap(pix) != nullptr) {
+    gray.reset(pixRemoveColormap(pix, REMOVE_CMAP_TO_GRAYSCALE));
+  } else if (d == 8) {
+    gray.reset(pixClone(pix));
+  } else if (d == 32) {
+    gray.reset(pixConvertRGBToLuminance(pix));
+  } else {
+    gray.reset(pixConvertTo8(pix, 0));
+  }
+  if (!gray || pixGetDepth(gray.get()) != 8) return {};
+  const int w = pixGetWidth(gray.get()), h = pixGetHeight(gray.get());
+  cv::Mat out(h, w, CV_8UC1);
+  const l_uint32* data = pixGetData(gray.get());
+  const int wpl = pixGetWpl(gray.get());
+  for (int y = 0; y < h; ++y) {
+    const l_uint32* line = data + static_cast<size_t>(y) * wpl;
+    uint8_t* dst = out.ptr<uint8_t>(y);
+    for (int x = 0; x < w; ++x) dst[x] = static_cast<uint8_t>(GET_DATA_BYTE(line, x));
+  }
+  return out;
+}
+
+double PlausibleDpi(PIX* pix) {
+  int xres = pixGetXRes(pix), yres = pixGetYRes(pix);
+  int r = std::max(xres, yres);
+  return (r >= 72 && r <= 2400) ? r : 0;
+}
+
+// The file is complete: PNG has its IEND chunk, JPEG its EOI marker (some
+// writers pad after it, so look near the end).
+Status CheckComplete(std::string_view bytes, const std::string& format) {
+  if (format == "png") {
+    if (bytes.size() < 12 || bytes.find("IEND", bytes.size() > 64 ? bytes.size() - 64 : 0) == std::string_view::npos)
+      return Status(Code::kBadInput, "truncated PNG (no IEND chunk; " + std::to_string(bytes.size()) + " bytes)");
+  } else if (format == "jpeg") {
+    size_t from = bytes.size() > 4096 ? bytes.size() - 4096 : 0;
+    if (bytes.find("\xFF\xD9", from) == std::string_view::npos)
+      return Status(Code::kBadInput, "truncated JPEG (no end-of-image marker; " + std::to_string(bytes.size()) + " bytes)");
+  }
+  return Status::Ok();
+}
+
+std::string Megapixels(double w, double h) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%.0fx%.0f = %.0f Mpixel", w, h, w * h / 1e6);
+  return buf;
+}
+
+Result<std::vector<DecodedPage>> DecodePdf(std::string_view bytes, const LoadOptions& options) {
+  std::vector<char> data(bytes.begin(), bytes.end());
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(data.data(), static_cast<int>(data.size())));
+  if (!doc) return Status(Code::kBadInput, "PDF could not be opened (damaged or encrypted)");
+  if (doc->is_locked()) return Status(Code::kBadInput, "PDF is password-protected");
+  const int n = doc->pages();
+  if (n <= 0) return Status(Code::kBadInput, "PDF has no pages");
+  if (n > options.max_pages)
+    return Status(Code::kTooLarge, "PDF has " + std::to_string(n) + " pages, more than the limit of " + std::to_string(options.max_pages));
+  poppler::page_renderer renderer;
+  renderer.set_image_format(poppler::image::format_gray8);
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  std::vector<DecodedPage> pages;
+  for (int i = 0; i < n; ++i) {
+    std::unique_ptr<poppler::page> page(doc->create_page(i));
+    if (!page) return Status(Code::kBadInput, "PDF page " + std::to_string(i + 1) + " could not be read");
+    poppler::rectf r = page->page_rect();
+    double w = r.width() / 72.0 * options.pdf_dpi, h = r.height() / 72.0 * options.pdf_dpi;
+    if (w * h > options.max_pixels)
+      return Status(Code::kTooLarge, "PDF page " + std::to_string(i + 1) + " would be " + Megapixels(w, h) +
+                                         " at " + std::to_string(static_cast<int>(options.pdf_dpi)) + " dpi, over the limit");
+    poppler::image img = renderer.render_page(page.get(), options.pdf_dpi, options.pdf_dpi);
+    if (!img.is_valid()) return Status(Code::kBadInput, "PDF page " + std::to_string(i + 1) + " could not be rendered");
+    cv::Mat view;
+    if (img.format() == poppler::image::format_gray8) {
+      view = cv::Mat(img.height(), img.width(), CV_8UC1, img.data(), img.bytes_per_row());
+    } else {  // older poppler ignores gray8: argb32 / rgb24
+      cv::Mat argb(img.height(), img.width(), img.format() == poppler::image::format_rgb24 ? CV_8UC3 : CV_8UC4, img.data(),
+                   img.bytes_per_row());
+      cv::cvtColor(argb, view, argb.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+    }
+    DecodedPage p;
+    p.gray = view.clone();
+    p.dpi = options.pdf_dpi;
+    p.source_page = i + 1;
+    p.original_width = p.gray.cols;
+    p.original_height = p.gray.rows;
+    pages.push_back(std::move(p));
+  }
+  return pages;
+}
+
+}  // namespace
+
+std::string SniffFormat(std::string_view b) {
+  using namespace std::literals;
+  if (b.empty()) return "zero bytes";
+  if (StartsWith(b, "\x89PNG\r\n\x1a\n"sv)) return "png";
+  if (StartsWith(b, "\xFF\xD8\xFF"sv)) return "jpeg";
+  if (StartsWith(b, "II*\0"sv) || StartsWith(b, "MM\0*"sv)) return "tiff";
+  if (StartsWith(b, "%PDF-"sv)) return "pdf";
+  if (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') return "pnm";
+  if (StartsWith(b, "BM"sv)) return "bmp";
+  if (StartsWith(b, "GIF8"sv)) return "gif";
+  if (b.size() >= 12 && StartsWith(b, "RIFF"sv) && b.substr(8, 4) == "WEBP"sv) return "webp";
+  if (StartsWith(b, "\0\0\0\x0CjP  "sv) || StartsWith(b, "\xFF\x4F\xFF\x51"sv)) return "jp2";
+  // Not an image: say what it looks like.
+  size_t n = std::min<size_t>(b.size(), 512), printable = 0;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(b[i]);
+    printable += (c >= 0x20 || c == '\n' || c == '\r' || c == '\t') && c != 0x7F;
+  }
+  if (StartsWith(b, "<"sv) && b.find("html"sv) < 512) return "HTML text";
+  if (printable == n) return "text";
+  return "unknown binary data";
+}
+
+Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadOptions& options) {
+  QuietLeptonica();
+  const std::string format = SniffFormat(bytes);
+  static const char* kImage[] = {"png", "jpeg", "tiff", "pnm", "bmp", "gif", "webp", "jp2"};
+  if (format == "pdf") return DecodePdf(bytes, options);
+  if (std::find_if(std::begin(kImage), std::end(kImage), [&](const char* f) { return format == f; }) == std::end(kImage))
+    return Status(Code::kBadInput, "not an image or PDF (content is " + format + ")");
+  if (Status st = CheckComplete(bytes, format); !st.ok()) return st;
+  const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+  l_int32 fmt = 0, w = 0, h = 0, bps = 0, spp = 0, iscmap = 0;
+  if (pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &iscmap) != 0 || w <= 0 || h <= 0)
+    return Status(Code::kBadInput, format + " header is damaged");
+  if (static_cast<double>(w) * h > options.max_pixels)
+    return Status(Code::kTooLarge, "image is " + Megapixels(w, h) + ", over the limit of " +
+                                       std::to_string(static_cast<long>(options.max_pixels / 1e6)) + " Mpixel");
+  std::vector<DecodedPage> pages;
+  auto add = [&](PIX* pix, int index) -> Status {
+    if (static_cast<double>(pixGetWidth(pix)) * pixGetHeight(pix) > options.max_pixels)
+      return Status(Code::kTooLarge, "page " + std::to_string(index) + " is " + Megapixels(pixGetWidth(pix), pixGetHeight(pix)) + ", over the limit");
+    DecodedPage p;
+    p.gray = PixToGray(pix);
+    if (p.gray.empty()) return Status(Code::kBadInput, "page " + std::to_string(index) + " has an unsupported pixel format");
+    p.dpi = PlausibleDpi(pix);
+    p.source_page = index;
+    p.original_width = p.gray.cols;
+    p.original_height = p.gray.rows;
+    pages.push_back(std::move(p));
+    return Status::Ok();
+  };
+  if (format == "tiff") {
+    PixaPtr pixa(pixaReadMemMultipageTiff(data, bytes.size()));
+    if (!pixa || pixaGetCount(pixa.get()) == 0) return Status(Code::kBadInput, "TIFF could not be decoded (damaged or truncated)");
+    const int n = pixaGetCount(pixa.get());
+    if (n > options.max_pages)
+      return Status(Code::kTooLarge, "TIFF has " + std::to_string(n) + " pages, more than the limit of " + std::to_string(options.max_pages));
+    for (int i = 0; i < n; ++i) {
+      PixPtr pix(pixaGetPix(pixa.get(), i, L_CLONE));
+      if (!pix) return Status(Code::kBadInput, "TIFF page " + std::to_string(i + 1) + " could not be decoded");
+      if (Status st = add(pix.get(), i + 1); !st.ok()) return st;
+    }
+    return pages;
+  }
+  PixPtr pix(pixReadMem(data, bytes.size()));
+  if (!pix) return Status(Code::kBadInput, format + " could not be decoded (damaged or truncated)");
+  if (Status st = add(pix.get(), 1); !st.ok()) return st;
+  return pages;
+}
+
+double EstimateDpiFromText(const cv::Mat& text_mask) {
+  if (text_mask.empty()) return 0;
+  cv::Mat ink;
+  cv::threshold(text_mask, ink, 127, 255, cv::THRESH_BINARY_INV);
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  std::vector<int> heights;
+  for (int i = 1; i < n; ++i) {
+    int h = stats.at<int>(i, cv::CC_STAT_HEIGHT), w = stats.at<int>(i, cv::CC_STAT_WIDTH);
+    if (h >= 6 && h < text_mask.rows / 8 && w < 4 * h) heights.push_back(h);
+  }
+  if (heights.size() < 50) return 0;
+  std::nth_element(heights.begin(), heights.begin() + heights.size() * 3 / 4, heights.end());
+  // The upper quartile of component heights is close to the full glyph
+  // height (many CJK components are radicals, many Latin ones x-height).
+  // Body text of about 10 pt has glyphs about 0.8 em = 8 pt tall.
+  double glyph_px = heights[heights.size() * 3 / 4];
+  return glyph_px / (8.0 / 72.0);
+}
+
+}  // namespace ocrflow::image

@@ -1,0 +1,59 @@
+// Decoding page images: bytes in, 8-bit grayscale pages out.
+//
+//   DecodePages(bytes, name, options) -> one DecodedPage per page
+//
+// Formats are recognised by their content, never by the file name: PNG,
+// JPEG, TIFF (every page of a multi-page file), PNM, BMP, GIF, WebP and JP2
+// through Leptonica; PDF through poppler-cpp, each page rasterised at
+// `pdf_dpi`. Anything else is refused with what the bytes look like ("text",
+// "zero bytes").
+//
+// Limits are checked from the header before any pixel is decoded: an image
+// over `max_pixels` is refused with its size, so a 30000x30000 file costs
+// nothing. Truncated PNG and JPEG files are refused (missing IEND / EOI),
+// not decoded into half-grey pages.
+//
+// DPI comes from the file's metadata when it is plausible (72..2400);
+// otherwise it is 0 here and estimated later from the text height
+// (EstimateDpiFromText).
+//
+// Pure: no file I/O, no globals touched except Leptonica's message level
+// (silenced once). Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "pipeline/status.h"
+
+namespace ocrflow::image {
+
+struct LoadOptions {
+  double max_pixels = 200e6;  // per page (a 30000x30000 scan is 900e6)
+  int max_pages = 2000;       // per file
+  double pdf_dpi = 300;       // rasterisation of PDF pages
+};
+
+struct DecodedPage {
+  cv::Mat gray;             // CV_8UC1
+  double dpi = 0;           // 0 = unknown
+  int source_page = 1;      // 1-based
+  int original_width = 0, original_height = 0;
+};
+
+// What the bytes look like, for messages and format dispatch:
+// "png", "jpeg", "tiff", "pnm", "bmp", "gif", "webp", "jp2", "pdf", or a
+// description of non-image content ("text", "zero bytes", "unknown binary").
+std::string SniffFormat(std::string_view bytes);
+
+Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadOptions& options = {});
+
+// DPI from the body text height: median height of connected components of
+// the ink mask (0 = ink), assuming body text of about 10 pt. 0 when the page
+// has too little text to tell.
+double EstimateDpiFromText(const cv::Mat& text_mask);
+
+}  // namespace ocrflow::image

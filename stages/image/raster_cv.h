@@ -1,0 +1,35 @@
+// Conversions between the pipeline's Raster (pipeline/document.h) and
+// OpenCV's cv::Mat. Image stages work on cv::Mat; the Page keeps Rasters so
+// that the core types do not depend on OpenCV.
+//
+// View() wraps the Raster's pixels without copying: the Mat is valid while
+// the Raster is alive and not resized. FromMat() copies (any continuous or
+// strided 8-bit 1- or 3-channel Mat).
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include "pipeline/document.h"
+
+namespace ocrflow::image {
+
+inline cv::Mat View(Raster& r) {
+  if (r.empty()) return {};
+  return cv::Mat(r.height, r.width, r.channels == 3 ? CV_8UC3 : CV_8UC1, r.pixels.data());
+}
+inline cv::Mat View(const Raster& r) { return View(const_cast<Raster&>(r)); }
+
+inline Raster FromMat(const cv::Mat& m) {
+  Raster r;
+  if (m.empty()) return r;
+  CV_Assert(m.depth() == CV_8U && (m.channels() == 1 || m.channels() == 3));
+  r.width = m.cols;
+  r.height = m.rows;
+  r.channels = m.channels();
+  r.pixels.resize(static_cast<size_t>(m.cols) * m.rows * m.channels());
+  cv::Mat dst(m.rows, m.cols, m.type(), r.pixels.data());
+  m.copyTo(dst);
+  return r;
+}
+
+}  // namespace ocrflow::image

@@ -1,0 +1,75 @@
+#include "stages/ocr/engine.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace ocrflow::ocr {
+namespace {
+
+struct EngineDeleter {
+  void operator()(tesseract::TessBaseAPI* api) const {
+    api->End();
+    delete api;
+  }
+};
+
+// Serialises Init(): model loading touches process-wide tables in
+// Tesseract 5.3 (dawg cache), and it is rare.
+std::mutex& InitMutex() {
+  static std::mutex m;
+  return m;
+}
+
+}  // namespace
+
+Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std::string& datapath) {
+  thread_local std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI, EngineDeleter>> engines;
+  const std::string key = datapath + "|" + lang;
+  auto it = engines.find(key);
+  if (it != engines.end()) return it->second.get();
+  std::unique_ptr<tesseract::TessBaseAPI, EngineDeleter> api(new tesseract::TessBaseAPI);
+  int rc;
+  {
+    std::lock_guard<std::mutex> lock(InitMutex());
+    rc = api->Init(datapath.empty() ? nullptr : datapath.c_str(), lang.c_str(), tesseract::OEM_LSTM_ONLY);
+  }
+  if (rc != 0) {
+    // Init fails without saying which model; name what we looked for.
+    std::string dir = datapath.empty() ? std::string("/usr/share/tesseract-ocr/5/tessdata") : datapath;
+    std::string missing;
+    size_t start = 0;
+    while (start <= lang.size()) {
+      size_t plus = lang.find('+', start);
+      std::string one = lang.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+      if (!one.empty() && !std::filesystem::exists(dir + "/" + one + ".traineddata")) missing += (missing.empty() ? "" : ", ") + one;
+      if (plus == std::string::npos) break;
+      start = plus + 1;
+    }
+    return Status(Code::kNotFound, "Tesseract could not load language '" + lang + "' from " + dir +
+                                       (missing.empty() ? std::string()
+                                                        : " (missing: " + missing + "; install tesseract-ocr-<lang> or pass --tessdata)"));
+  }
+  // Quiet: warnings such as "Invalid resolution" go nowhere; we always set
+  // the resolution ourselves.
+  api->SetVariable("debug_file", "/dev/null");
+  auto* raw = api.get();
+  engines.emplace(key, std::move(api));
+  return raw;
+}
+
+void EnsureSingleThreadOpenMP(int argc, char** argv) {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+  setenv("OMP_THREAD_LIMIT", "1", 1);
+  execv("/proc/self/exe", argv);
+  std::cerr << "ocrflow: warning: could not restart with OMP_THREAD_LIMIT=1; OCR may be slow\n";
+}
+
+std::string TesseractVersion() { return tesseract::TessBaseAPI::Version(); }
+
+}  // namespace ocrflow::ocr

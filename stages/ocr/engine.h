@@ -1,0 +1,38 @@
+// Tesseract engines, one per worker thread and language set.
+//
+// Initialising an engine costs about 0.2 s and a few hundred MB for
+// chi_sim; recognising with one engine from two threads is not allowed. So
+// every thread that OCRs keeps its own engines, created on first use and
+// reused for every block of every page it processes (OCR_NOTES.md: an engine
+// per block makes OCR 1.4-1.8x slower).
+//
+// OpenMP: Tesseract parallelises inside an engine with OpenMP, which on a
+// 2-core machine makes a page ~10x slower when pages already run in
+// parallel. libgomp reads OMP_THREAD_LIMIT once, when it is loaded, so the
+// process must be started with it: EnsureSingleThreadOpenMP() re-executes
+// the program with OMP_THREAD_LIMIT=1 when it is not set.
+#pragma once
+
+#include <string>
+
+#include <tesseract/baseapi.h>
+
+#include "pipeline/status.h"
+
+namespace ocrflow::ocr {
+
+// The calling thread's engine for `lang` ("chi_sim+eng", "osd"), created on
+// first use. `datapath` empty = Tesseract's default tessdata directory.
+// Never shared between threads. Fails with the language and the directory
+// when a model is missing.
+Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std::string& datapath = "");
+
+// Call first thing in main(): re-executes /proc/self/exe with
+// OMP_THREAD_LIMIT=1 unless it is already set. Returns only if no re-exec was
+// needed (or it failed, in which case a warning is printed).
+void EnsureSingleThreadOpenMP(int argc, char** argv);
+
+// Tesseract's version and the model files used, for manifests.
+std::string TesseractVersion();
+
+}  // namespace ocrflow::ocr

@@ -1,0 +1,199 @@
+#include "stages/ocr/ocr.h"
+
+#include <tesseract/resultiterator.h>
+
+#include <algorithm>
+#include <memory>
+#include <opencv2/imgproc.hpp>
+
+#include "stages/image/raster_cv.h"
+#include "stages/ocr/engine.h"
+
+namespace ocrflow::ocr {
+namespace {
+
+struct TextDeleter {
+  void operator()(char* p) const { delete[] p; }
+};
+
+std::string TrimLine(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && s[i] == ' ') ++i;
+  return s.substr(i);
+}
+
+bool IsCjkLead(std::string_view s, size_t i) {
+  // U+2E80..U+9FFF, U+F900..U+FAFF, U+FF00..U+FFEF: 3-byte sequences E2 BA 80 .. E9 BF BF, EF ...
+  if (i >= s.size()) return false;
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c == 0xE3 || (c >= 0xE4 && c <= 0xE9)) return true;
+  if (c == 0xEF && i + 1 < s.size()) {
+    unsigned char d = static_cast<unsigned char>(s[i + 1]);
+    return d >= 0xA4 && d <= 0xBF;  // compatibility ideographs, full-width forms
+  }
+  if (c == 0xE2 && i + 1 < s.size()) return static_cast<unsigned char>(s[i + 1]) >= 0xBA;
+  return false;
+}
+
+// Tesseract's chi_sim model puts a space wherever two glyphs stand a little
+// apart; Chinese has none. Spaces with CJK on both sides are removed here
+// (those between CJK and Latin/digits are the text stage's business).
+std::string DropSpacesBetweenCjk(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t last_cjk_end = std::string::npos;  // out.size() just after a CJK character
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == ' ' && last_cjk_end == out.size()) {
+      size_t j = i;
+      while (j < s.size() && s[j] == ' ') ++j;
+      if (IsCjkLead(s, j)) {
+        i = j;
+        continue;
+      }
+    }
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    bool cjk = IsCjkLead(s, i);
+    out.append(s, i, len);
+    i += len;
+    last_cjk_end = cjk ? out.size() : std::string::npos;
+  }
+  return out;
+}
+
+struct Crop {
+  cv::Mat image;  // what Tesseract sees
+  cv::Rect rect;  // on the page
+  double scale = 1;
+};
+
+Crop PrepareCrop(const cv::Mat& gray, cv::Rect rect, double scale, bool otsu) {
+  Crop c;
+  c.rect = rect & cv::Rect(0, 0, gray.cols, gray.rows);
+  c.scale = scale;
+  cv::Mat src = gray(c.rect);
+  if (scale != 1) {
+    cv::resize(src, c.image, cv::Size(), scale, scale, cv::INTER_CUBIC);
+  } else {
+    c.image = src.clone();
+  }
+  if (otsu) cv::threshold(c.image, c.image, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return c;
+}
+
+// Recognises the crop and appends its text lines to `lines`.
+Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageSegMode psm, int dpi,
+                 std::vector<Line>* lines, std::vector<Block>* tess_blocks) {
+  api->SetPageSegMode(psm);
+  api->SetImage(crop.image.data, crop.image.cols, crop.image.rows, 1, static_cast<int>(crop.image.step));
+  api->SetSourceResolution(dpi);
+  if (api->Recognize(nullptr) != 0) return Status(Code::kInternal, "Tesseract failed to recognise a block");
+  std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+  if (!it) return Status::Ok();  // nothing found
+  const auto level = tesseract::RIL_TEXTLINE;
+  do {
+    if (tess_blocks != nullptr && it->IsAtBeginningOf(tesseract::RIL_BLOCK)) {
+      tess_blocks->emplace_back();
+      int l, t, r, b;
+      if (it->BoundingBox(tesseract::RIL_BLOCK, &l, &t, &r, &b)) {
+        tess_blocks->back().box = Box{crop.rect.x + static_cast<int>(l / crop.scale), crop.rect.y + static_cast<int>(t / crop.scale),
+                                      static_cast<int>((r - l) / crop.scale), static_cast<int>((b - t) / crop.scale)};
+      }
+    }
+    std::unique_ptr<char, TextDeleter> raw(it->GetUTF8Text(level));
+    if (!raw) continue;
+    std::string text = DropSpacesBetweenCjk(TrimLine(raw.get()));
+    if (text.empty()) continue;
+    Line line;
+    line.text = std::move(text);
+    int l, t, r, b;
+    if (it->BoundingBox(level, &l, &t, &r, &b)) {
+      line.box = Box{crop.rect.x + static_cast<int>(l / crop.scale), crop.rect.y + static_cast<int>(t / crop.scale),
+                     static_cast<int>((r - l) / crop.scale), static_cast<int>((b - t) / crop.scale)};
+    }
+    line.confidence = it->Confidence(level);
+    if (tess_blocks != nullptr) {
+      tess_blocks->back().lines.push_back(std::move(line));
+    } else {
+      lines->push_back(std::move(line));
+    }
+  } while (it->Next(level));
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<OptionField<OcrOptions>> OcrFields() {
+  return {
+      {"lang", &OcrOptions::lang, "Tesseract language(s), '+'-joined (chi_sim, eng, chi_sim+eng)", ""},
+      {"tessdata", &OcrOptions::tessdata, "directory of the .traineddata models (empty: Tesseract's default)", "path"},
+      {"upscale_below_dpi", &OcrOptions::upscale_below_dpi, "pages under this resolution are upscaled before OCR", "dpi"},
+      {"upscale", &OcrOptions::upscale, "upscaling factor for low-resolution pages (cubic)", "x"},
+      {"otsu", &OcrOptions::otsu, "binarise each block with Otsu before OCR", ""},
+      {"min_confidence", &OcrOptions::min_confidence, "drop lines Tesseract is less sure of than this (0 keeps all)", "0-100"},
+  };
+}
+
+Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
+  if (page.image.empty()) return Status(Code::kInvalidArgument, "ocr: the page has no image");
+  auto engine = ThreadEngine(o.lang, o.tessdata);
+  if (!engine.ok()) return engine.status();
+  tesseract::TessBaseAPI* api = engine.value();
+  cv::Mat gray = image::View(page.image);
+  if (page.image.channels != 1) return Status(Code::kInvalidArgument, "ocr: expected a grayscale page");
+  const double dpi = page.info.dpi > 0 ? page.info.dpi : 300;
+  const double scale = dpi < o.upscale_below_dpi ? o.upscale : 1.0;
+  page.info.scale = scale;
+  const int tess_dpi = static_cast<int>(dpi * scale + 0.5);
+
+  if (page.blocks.empty()) {
+    // No layout: Tesseract's own page segmentation.
+    Crop crop = PrepareCrop(gray, cv::Rect(0, 0, gray.cols, gray.rows), scale, o.otsu);
+    std::vector<Block> blocks;
+    if (Status st = Recognize(api, crop, tesseract::PSM_AUTO, tess_dpi, nullptr, &blocks); !st.ok()) return st;
+    std::erase_if(blocks, [](const Block& b) { return b.lines.empty(); });
+    page.blocks = std::move(blocks);
+  } else {
+    for (auto& block : page.blocks) {
+      if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
+      if (!block.box) continue;
+      const Box& b = *block.box;
+      Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
+      if (crop.rect.width <= 0 || crop.rect.height <= 0) continue;
+      block.lines.clear();
+      if (Status st = Recognize(api, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
+    }
+  }
+  // Page-wide line numbers, layout roles, confidence filter.
+  int n = 0;
+  for (size_t k = 0; k < page.blocks.size(); ++k) {
+    Block& block = page.blocks[k];
+    if (o.min_confidence > 0) {
+      std::erase_if(block.lines, [&](const Line& l) { return l.confidence && *l.confidence < o.min_confidence; });
+    }
+    for (auto& line : block.lines) {
+      line.source_line = ++n;
+      if (block.layout_role) {
+        line.role = *block.layout_role;
+        line.role_reason = "layout";
+      }
+    }
+    // A column break is not a paragraph break: the reflow decides from the
+    // text and the line geometry (indent, short last line) whether a
+    // sentence runs on into the next block.
+    block.blank_lines_before = 0;
+  }
+  std::erase_if(page.blocks, [](const Block& b) { return b.lines.empty(); });
+  page.info.blank = page.blocks.empty();
+  if (page.info.blank) page.warnings.push_back("blank page: no text found");
+  return Status::Ok();
+}
+
+StageInfo OcrStageInfo() {
+  return MakeStageInfo<OcrOptions>("ocr",
+                                   "Tesseract OCR of each layout block (one engine per thread); lines keep boxes and confidences",
+                                   DataKind::kImage, DataKind::kLines, OcrFields(), OcrPage);
+}
+
+}  // namespace ocrflow::ocr
