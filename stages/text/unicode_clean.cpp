@@ -334,53 +334,216 @@ char32_t FullWidthOf(char32_t c) {
 
 }  // namespace
 
-// True if NormalizeLine could change the line: a byte scan, so that most
-// lines of Chinese body text skip decoding altogether.
-bool MayNeedNormalizing(std::string_view s) {
-  double unused;
-  return MayNeedNormalizing(s, &unused);
+namespace {
+
+// What NormalizeLine has to do with a line, from one byte scan.
+enum class LineNeed {
+  kNothing,  // returns it unchanged
+  kSimple,   // only ASCII spaces and , : ; ! ? may change (no parentheses,
+             // tabs, controls or characters that fold): the byte-level path
+  kGeneral,  // anything else: the decoding path
+};
+
+struct LineScan {
+  LineNeed need = LineNeed::kNothing;
+  int half = 0;                // display width in half-ems (as DisplayWidth counts it)
+  bool any_non_ascii = false;  // valid when need != kGeneral
+};
+
+// The ASCII bytes the simple path changes: ' ' and , : ; ! ?
+constexpr bool IsSimpleSpecial(unsigned char c) {
+  return c == ' ' || c == ',' || c == ':' || c == ';' || c == '!' || c == '?';
 }
 
-bool MayNeedNormalizing(std::string_view s, double* width) {
+struct SpecialTable {
+  bool v[256] = {};
+  constexpr SpecialTable() {
+    for (int c = 0; c < 256; ++c) v[c] = IsSimpleSpecial(static_cast<unsigned char>(c));
+  }
+};
+constexpr SpecialTable kSimpleSpecial;
+
+LineScan ScanLine(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  int half = 0;  // display width in half-ems, as DisplayWidth counts it
+  LineScan r;
+  int half = 0;
+  bool simple = false, non_ascii = false;
   for (size_t i = 0; i < n;) {
     const unsigned char c = p[i];
     if (c < 0x80) {
-      if (c <= ' ' || c == ',' || c == ':' || c == ';' || c == '(' || c == ')' || c == '!' || c == '?') return true;
+      if (c <= '?') {  // all the bytes of interest are below '@'
+        if (c < ' ' || c == '(' || c == ')') {
+          r.need = LineNeed::kGeneral;
+          return r;
+        }
+        simple |= IsSimpleSpecial(c);
+      }
       half += 1;
       ++i;
       continue;
     }
+    non_ascii = true;
     if (c >= 0xE4 && c <= 0xE9 && i + 2 < n) {  // U+4000..U+9FFF: ideographs, nothing to fold
       half += 2;
       i += 3;
       continue;
     }
-    if (c == 0xC2 && i + 1 < n && p[i + 1] == 0xA0) return true;  // NBSP
+    bool general = false;
+    if (c == 0xC2 && i + 1 < n && p[i + 1] == 0xA0) general = true;  // NBSP
     if (c == 0xE2 && i + 2 < n && (p[i + 1] == 0x80 || p[i + 1] == 0x81)) {
       const unsigned char d = p[i + 2];
-      if (p[i + 1] == 0x80 && (d <= 0x8F || d == 0xAF)) return true;  // spaces, zero-width
-      if (p[i + 1] == 0x81 && (d == 0x9F || d == 0xA0)) return true;
+      if (p[i + 1] == 0x80 && (d <= 0x8F || d == 0xAF)) general = true;  // spaces, zero-width
+      if (p[i + 1] == 0x81 && (d == 0x9F || d == 0xA0)) general = true;
     }
-    if (c == 0xE3 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x80) return true;  // ideographic space
+    if (c == 0xE3 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x80) general = true;  // ideographic space
     if (c == 0xEF && i + 2 < n) {
       const unsigned char b = p[i + 1], d = p[i + 2];
-      if (b == 0xBB && d == 0xBF) return true;                                                 // BOM
-      if (b == 0xBC && ((d >= 0x90 && d <= 0x99) || (d >= 0xA1 && d <= 0xBA))) return true;  // ０-９ Ａ-Ｚ
-      if (b == 0xBD && ((d >= 0x81 && d <= 0x9A) || (d >= 0xA1 && d <= 0xA4))) return true;  // ａ-ｚ ｡-､
+      if (b == 0xBB && d == 0xBF) general = true;                                                 // BOM
+      if (b == 0xBC && ((d >= 0x90 && d <= 0x99) || (d >= 0xA1 && d <= 0xBA))) general = true;  // ０-９ Ａ-Ｚ
+      if (b == 0xBD && ((d >= 0x81 && d <= 0x9A) || (d >= 0xA1 && d <= 0xA4))) general = true;  // ａ-ｚ ｡-､
+    }
+    if (general) {
+      r.need = LineNeed::kGeneral;
+      return r;
     }
     half += CharWidth(NextCodePoint(s, i)) == 1.0 ? 2 : 1;
   }
-  *width = half * 0.5;
+  r.need = simple ? LineNeed::kSimple : LineNeed::kNothing;
+  r.half = half;
+  r.any_non_ascii = non_ascii;
+  return r;
+}
+
+bool IsHalfWidthMark(char c) { return c == ',' || c == ':' || c == ';' || c == '!' || c == '?'; }
+
+// The general path's result for a kSimple line, without decoding it: only
+// the ASCII spaces and marks are looked at, each with its neighbours.
+// `*half` comes in as the line's display width (half-ems) and leaves as the
+// output's.
+void NormalizeSimple(std::string_view line, char32_t next_first, const NormalizeOptions& options, bool any_non_ascii,
+                     std::string& out, int* removed_spaces, int* half) {
+  const char* p = line.data();
+  const size_t n = line.size();
+  const bool punct = options.punctuation && any_non_ascii;
+  out.clear();
+  out.reserve(n + 16);
+  // The last mark handled: where it ends and what it became (the general
+  // path's neighbour lookups see marks to the left already converted).
+  size_t mark_end = std::string_view::npos;
+  char32_t mark_val = 0;
+  auto prev_final = [&](size_t pos) -> char32_t {  // the code point ending at pos (not a space), as output
+    if (pos == mark_end) return mark_val;
+    return PrevCodePoint(line, pos);
+  };
+  auto convert = [&](size_t e) -> char32_t {  // what the mark at e becomes
+    const char32_t c = static_cast<unsigned char>(p[e]);
+    if (!punct) return c;
+    size_t k = e;
+    while (k > 0 && p[k - 1] == ' ') --k;
+    const char32_t before = k == 0 ? 0 : prev_final(k);
+    size_t j = e + 1;
+    while (j < n && p[j] == ' ') ++j;
+    const char32_t after = j == n ? next_first : NextCodePoint(line, j);
+    if ((c == ',' || c == ':') && IsAsciiDigit(before) && IsAsciiDigit(after) && e > 0 && p[e - 1] != ' ' &&
+        e + 1 < n && p[e + 1] != ' ') {
+      return c;
+    }
+    return IsCjk(before) || IsCjk(after) ? FullWidthOf(c) : c;
+  };
+  auto emit_mark = [&](size_t e, char32_t v) {
+    if (v < 0x80) {
+      out += static_cast<char>(v);
+    } else {
+      AppendUtf8(out, v);
+      *half += 1;  // a full-width mark is one em, the half-width one half
+    }
+    mark_end = e + 1;
+    mark_val = v;
+  };
+  size_t i = 0;
+  while (true) {
+    size_t e = i;
+    while (e < n && !kSimpleSpecial.v[static_cast<unsigned char>(p[e])]) ++e;
+    out.append(p + i, e - i);
+    if (e == n) break;
+    if (p[e] != ' ') {
+      emit_mark(e, convert(e));
+      i = e + 1;
+      continue;
+    }
+    size_t t = e;
+    while (t < n && p[t] == ' ') ++t;
+    i = t;
+    if (!options.spaces) {
+      out.append(p + e, t - e);
+      continue;
+    }
+    if (e == 0 || t == n) {  // leading or trailing
+      *half -= static_cast<int>(t - e);
+      continue;
+    }
+    const char32_t a = prev_final(e);
+    const bool mark_after = IsHalfWidthMark(p[t]);
+    char32_t b;
+    if (mark_after) {
+      b = convert(t);
+    } else {
+      size_t k = t;
+      b = NextCodePoint(line, k);
+    }
+    const bool drop = ((IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
+                       IsCjkSentencePunct(b) || (IsCjkSentencePunct(a) && !IsSentenceEnd(a)));
+    if (drop) {
+      *half -= static_cast<int>(t - e);
+      if (removed_spaces != nullptr) ++*removed_spaces;
+    } else {
+      out += ' ';
+      *half -= static_cast<int>(t - e - 1);
+    }
+    if (mark_after) {
+      emit_mark(t, b);
+      i = t + 1;
+    }
+  }
+}
+
+void NormalizeGeneral(std::string_view line, char32_t next_first, const NormalizeOptions& options,
+                      int* removed_spaces, std::string& out);
+
+}  // namespace
+
+// True if NormalizeLine could change the line: a byte scan, so that most
+// lines of Chinese body text skip decoding altogether.
+bool MayNeedNormalizing(std::string_view s) { return ScanLine(s).need != LineNeed::kNothing; }
+
+bool MayNeedNormalizing(std::string_view s, double* width) {
+  const LineScan scan = ScanLine(s);
+  if (scan.need != LineNeed::kNothing) return true;
+  *width = scan.half * 0.5;
   return false;
 }
 
 std::string NormalizeLine(std::string_view line, char32_t next_first, const NormalizeOptions& options,
                           int* removed_spaces) {
   if (removed_spaces != nullptr) *removed_spaces = 0;
-  if (!MayNeedNormalizing(line)) return std::string(line);
+  const LineScan scan = ScanLine(line);
+  if (scan.need == LineNeed::kNothing) return std::string(line);
+  std::string out;
+  if (scan.need == LineNeed::kSimple) {
+    int half = scan.half;
+    NormalizeSimple(line, next_first, options, scan.any_non_ascii, out, removed_spaces, &half);
+  } else {
+    NormalizeGeneral(line, next_first, options, removed_spaces, out);
+  }
+  return out;
+}
+
+namespace {
+
+// The decoding path: every code point, with neighbour rules both ways.
+void NormalizeGeneral(std::string_view line, char32_t next_first, const NormalizeOptions& options,
+                      int* removed_spaces, std::string& out) {
   // Per-thread scratch: this runs for most lines of OCR text that has
   // half-width commas, and allocating per line showed in the profile.
   thread_local std::vector<Cp> cps;
@@ -458,7 +621,7 @@ std::string NormalizeLine(std::string_view line, char32_t next_first, const Norm
     }
   }
 
-  std::string out;
+  out.clear();
   out.reserve(line.size() + line.size() / 2 + 8);  // half-width marks grow to 3 bytes
   for (size_t i = 0; i < n; ++i) {
     char32_t c = cps[i].c;
@@ -484,39 +647,57 @@ std::string NormalizeLine(std::string_view line, char32_t next_first, const Norm
     }
     AppendUtf8(out, c);
   }
-  return out;
 }
+
+}  // namespace
 
 Status NormalizePage(Page& page, const NormalizeOptions& options) {
   // Line ends look one line ahead: the first code point of the next line in
   // reading order (across blank lines, which are column breaks more often
   // than not in OCR output).
-  std::vector<Line*> lines;
-  for (auto& block : page.blocks) {
-    for (auto& line : block.lines) lines.push_back(&line);
-  }
+  auto next_line = [&](size_t b, size_t i) -> const Line* {
+    if (i + 1 < page.blocks[b].lines.size()) return &page.blocks[b].lines[i + 1];
+    for (++b; b < page.blocks.size(); ++b) {
+      if (!page.blocks[b].lines.empty()) return &page.blocks[b].lines.front();
+    }
+    return nullptr;
+  };
+  // The output is built here and copied into the line's own string, which
+  // usually has the room: no allocation per changed line.
+  thread_local std::string buffer;
   bool emptied = false;
-  for (size_t k = 0; k < lines.size(); ++k) {
-    double width = 0;
-    if (!MayNeedNormalizing(lines[k]->text, &width)) {  // most lines: one scan, no copy
-      lines[k]->layout_width = width;
-      continue;
-    }
-    char32_t next = 0;
-    if (k + 1 < lines.size()) {
-      std::string_view t = lines[k + 1]->text;
-      size_t i = 0;
-      while (i < t.size()) {
-        next = NextCodePoint(t, i);
-        if (next != ' ' && next != 0x3000) break;
+  for (size_t b = 0; b < page.blocks.size(); ++b) {
+    for (size_t li = 0; li < page.blocks[b].lines.size(); ++li) {
+      Line& line = page.blocks[b].lines[li];
+      const LineScan scan = ScanLine(line.text);
+      if (scan.need == LineNeed::kNothing) {  // most lines: one scan, no copy
+        line.layout_width = scan.half * 0.5;
+        continue;
       }
+      char32_t next = 0;
+      if (const Line* nl = next_line(b, li)) {
+        std::string_view t = nl->text;
+        size_t i = 0;
+        while (i < t.size()) {
+          next = NextCodePoint(t, i);
+          if (next != ' ' && next != 0x3000) break;
+        }
+      }
+      int removed = 0;
+      if (scan.need == LineNeed::kSimple) {
+        int half = scan.half;
+        NormalizeSimple(line.text, next, options, scan.any_non_ascii, buffer, &removed, &half);
+        line.text.assign(buffer);
+        // Spaces OCR saw between digits and Chinese were room on the printed
+        // line; the wrap-width model must still count them.
+        line.layout_width = half * 0.5 + 0.5 * removed;
+      } else {
+        NormalizeGeneral(line.text, next, options, &removed, buffer);
+        line.text.assign(buffer);
+        line.layout_width = DisplayWidth(line.text) + 0.5 * removed;
+      }
+      emptied |= line.text.empty();
     }
-    int removed = 0;
-    lines[k]->text = NormalizeLine(lines[k]->text, next, options, &removed);
-    emptied |= lines[k]->text.empty();
-    // Spaces OCR saw between digits and Chinese were room on the printed
-    // line; the wrap-width model must still count them.
-    lines[k]->layout_width = DisplayWidth(lines[k]->text) + 0.5 * removed;
   }
   // Lines that held only invisible characters are gone now.
   if (!emptied) return Status::Ok();

@@ -13,6 +13,9 @@
 
 namespace ocrflow::text {
 
+// The general case of NextCodePoint (out of line: rare in Chinese text).
+char32_t NextCodePointSlow(std::string_view s, size_t& i);
+
 // Decodes the code point at s[i] and advances i. Assumes valid UTF-8 (the
 // input is validated once when read); a malformed byte yields U+FFFD and
 // advances by one so callers never loop forever.
@@ -22,26 +25,31 @@ inline char32_t NextCodePoint(std::string_view s, size_t& i) {
     ++i;
     return b0;
   }
-  int len = (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t cp = b0 & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
+  // The common case in Chinese text: a complete 3-byte sequence (the same
+  // result as the general decoder gives it).
+  if ((b0 & 0xF0) == 0xE0 && i + 2 < s.size()) {
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    const auto b2 = static_cast<unsigned char>(s[i + 2]);
+    if (((b1 & 0xC0) | ((b2 & 0xC0) >> 2)) == 0xA0) {
+      i += 3;
+      return (static_cast<char32_t>(b0 & 0x0F) << 12) | (static_cast<char32_t>(b1 & 0x3F) << 6) | (b2 & 0x3F);
     }
-    cp = (cp << 6) | (b & 0x3F);
   }
-  i += len;
-  return cp;
+  return NextCodePointSlow(s, i);
 }
 
 // Code point ending just before s[i]; moves i back to its first byte.
 inline char32_t PrevCodePoint(std::string_view s, size_t& i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  if (p[i - 1] < 0x80) {  // ASCII
+    --i;
+    return p[i];
+  }
+  if (i >= 3 && (p[i - 3] & 0xF0) == 0xE0 && (((p[i - 2] & 0xC0) | ((p[i - 1] & 0xC0) >> 2)) == 0xA0)) {
+    i -= 3;
+    return (static_cast<char32_t>(p[i] & 0x0F) << 12) | (static_cast<char32_t>(p[i + 1] & 0x3F) << 6) |
+           (p[i + 2] & 0x3F);
+  }
   size_t j = i;
   do {
     --j;
