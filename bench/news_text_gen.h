@@ -8,6 +8,8 @@
 // digits with stray spaces and half-width commas.
 #pragma once
 
+#include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -108,6 +110,324 @@ class NewsTextGenerator {
                                              "特色产业培育计划", "学校食堂安全检查", "河道清淤整治行动",
                                              "数字化政务服务", "冬季道路除雪保障"};
   const std::vector<std::string> kUnits = {"个", "户", "万元", "平方米", "公里", "余人次", "家"};
+};
+
+
+// ---------------------------------------------------------------------------
+// Clean article text for rendered sample pages (bench/pagegen). Unlike
+// NewsTextGenerator above, this is the text *as printed*: full-width Chinese
+// punctuation (，。：；“”（）), no stray spaces, no hard wraps. English pages
+// get their own vocabulary (fictional towns and people, written by us).
+//
+// Deterministic from the seed on every platform: SplitMix64 plus our own
+// integer/real draws (std::*_distribution differ between standard libraries).
+
+// SplitMix64 (Steele, Lea, Flood 2014): small, fast, passes BigCrush.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n) (n > 0); the modulo bias is below 2^-40 for our n.
+  int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }
+  // Uniform integer in [lo, hi].
+  int Between(int lo, int hi) { return lo + Below(hi - lo + 1); }
+  // Uniform real in [0, 1), 53 bits.
+  double Unit() { return static_cast<double>(Next() >> 11) * (1.0 / 9007199254740992.0); }
+  double Uniform(double lo, double hi) { return lo + (hi - lo) * Unit(); }
+  bool Chance(double p) { return Unit() < p; }
+  // Standard normal by Box-Muller (one value per call; simple over fast).
+  double Normal() {
+    double u1 = Unit();
+    if (u1 < 1e-300) u1 = 1e-300;
+    double u2 = Unit();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+  template <typename T>
+  const T& Pick(const std::vector<T>& v) { return v[static_cast<size_t>(Below(static_cast<int>(v.size())))]; }
+
+ private:
+  uint64_t state_;
+};
+
+struct Article {
+  std::string headline;
+  std::string subheadline;               // may be empty
+  std::string byline;                    // "本报记者 林青" / "By Anna Whitfield"
+  std::vector<std::string> paragraphs;   // body, one string per paragraph
+  std::string caption;                   // photo caption; may be empty
+};
+
+// Sentence-level generator: the page layout asks for one sentence at a time
+// so that it can fill a column area exactly; Make() builds a whole article.
+class ArticleTextGenerator {
+ public:
+  // lang: "zh" (Simplified Chinese) or "en".
+  ArticleTextGenerator(uint64_t seed, std::string lang) : rng_(seed ^ 0x5DEECE66Dull), en_(lang == "en") {}
+
+  bool english() const { return en_; }
+
+  std::string Headline() {
+    if (en_) return rng_.Pick(kEnPlaces) + " " + rng_.Pick(kEnHeads);
+    return rng_.Pick(kZhPlaces) + rng_.Pick(kZhHeads);
+  }
+  std::string Subheadline() {
+    if (en_) return rng_.Pick(kEnSubheads);
+    return "——" + rng_.Pick(kZhPlaces) + rng_.Pick(kZhObjects) + rng_.Pick(kZhSubheadTails);
+  }
+  std::string Byline() {
+    if (en_) return "By " + rng_.Pick(kEnReporters);
+    switch (rng_.Below(3)) {
+      case 0: return "本报记者 " + rng_.Pick(kZhReporters);
+      case 1: return "本报记者 " + rng_.Pick(kZhReporters) + " 通讯员 " + rng_.Pick(kZhPeople);
+      default: return "本报讯（记者 " + rng_.Pick(kZhReporters) + "）";
+    }
+  }
+  std::string Caption() {
+    if (en_) {
+      std::string c = rng_.Pick(kEnScenes) + " in " + rng_.Pick(kEnPlaces) + ".";
+      if (rng_.Chance(0.6)) c += " Photo by " + rng_.Pick(kEnReporters);
+      return c;
+    }
+    std::string c = "图为" + rng_.Pick(kZhPlaces) + rng_.Pick(kZhScenes) + "。";
+    if (rng_.Chance(0.6)) c += "本报记者 " + rng_.Pick(kZhReporters) + "摄";
+    return c;
+  }
+
+  // One sentence with its final punctuation.
+  std::string Sentence() { return en_ ? EnSentence() : ZhSentence(); }
+
+  // A paragraph of 1..4 sentences, as separate strings (concatenate for zh,
+  // join with one space for en: see JoinSentences).
+  std::vector<std::string> ParagraphSentences() {
+    int n = 1 + rng_.Below(4);
+    std::vector<std::string> s;
+    for (int i = 0; i < n; ++i) s.push_back(Sentence());
+    return s;
+  }
+  std::string JoinSentences(const std::vector<std::string>& s, size_t count) const {
+    std::string out;
+    for (size_t i = 0; i < count && i < s.size(); ++i) {
+      if (en_ && i > 0) out += ' ';
+      out += s[i];
+    }
+    return out;
+  }
+
+  Article Make(int paragraphs) {
+    Article a;
+    a.headline = Headline();
+    if (rng_.Chance(0.4)) a.subheadline = Subheadline();
+    a.byline = Byline();
+    for (int i = 0; i < paragraphs; ++i) {
+      auto s = ParagraphSentences();
+      a.paragraphs.push_back(JoinSentences(s, s.size()));
+    }
+    a.caption = Caption();
+    return a;
+  }
+
+  Rng& rng() { return rng_; }
+
+ private:
+  std::string Number() {
+    switch (rng_.Below(4)) {
+      case 0: return std::to_string(rng_.Between(2, 99));
+      case 1: return std::to_string(rng_.Between(100, 9999));
+      case 2: return std::to_string(rng_.Between(1, 99)) + "." + std::to_string(rng_.Between(1, 9));
+      default: return std::to_string(rng_.Between(10, 999));
+    }
+  }
+  std::string ZhAmount() {
+    switch (rng_.Below(6)) {
+      case 0: return "累计投入资金" + Number() + "万元";
+      case 1: return "惠及群众" + std::to_string(rng_.Between(2, 90) * 100) + "余人次";
+      case 2: return "新增面积" + Number() + "平方米";
+      case 3: return "同比增长" + std::to_string(rng_.Between(2, 40)) + "." + std::to_string(rng_.Between(0, 9)) + "%";
+      case 4: return "涉及" + std::to_string(rng_.Between(3, 300)) + "家企业";
+      default: return "新修道路" + Number() + "公里";
+    }
+  }
+  std::string ZhClause() {
+    std::string c = rng_.Pick(kZhVerbs) + rng_.Pick(kZhObjects);
+    if (rng_.Chance(0.35)) c += "，" + ZhAmount();
+    return c;
+  }
+  std::string ZhSentence() {
+    switch (rng_.Below(9)) {
+      case 0:
+      case 1:
+      case 2: {
+        std::string s;
+        if (rng_.Chance(0.4)) s += rng_.Pick(kZhTimes) + "，";
+        s += rng_.Pick(kZhSubjects) + ZhClause();
+        if (rng_.Chance(0.5)) s += "，" + rng_.Pick(kZhResults);
+        return s + "。";
+      }
+      case 3: {
+        std::string who = rng_.Pick(kZhRoles) + rng_.Pick(kZhPeople);
+        return who + rng_.Pick(kZhSay) + "：“" + rng_.Pick(kZhQuotes) + "”";
+      }
+      case 4: {
+        // Three different measures.
+        size_t n = kZhMeasures.size(), m0 = rng_.Below(static_cast<int>(n));
+        size_t m1 = (m0 + 1 + rng_.Below(static_cast<int>(n) - 1)) % n;
+        size_t m2 = m0;
+        while (m2 == m0 || m2 == m1) m2 = rng_.Below(static_cast<int>(n));
+        return rng_.Pick(kZhSubjects) + rng_.Pick(kZhVerbs) + rng_.Pick(kZhObjects) + "：一是" + kZhMeasures[m0] +
+               "；二是" + kZhMeasures[m1] + "；三是" + kZhMeasures[m2] + "。";
+      }
+      case 5:
+        return rng_.Pick(kZhPlaces) + rng_.Pick(kZhObjects) + "（" + rng_.Pick(kZhNotes) + "）于" +
+               std::to_string(rng_.Between(1, 12)) + "月" + std::to_string(rng_.Between(1, 28)) + "日" +
+               rng_.Pick(kZhMilestones) + "，" + ZhAmount() + "。";
+      case 6:
+        return rng_.Pick(kZhTimes) + "，" + rng_.Pick(kZhObjects) + rng_.Pick(kZhResults) + "。";
+      case 7:
+        return "“" + rng_.Pick(kZhShortQuotes) + "，”" + rng_.Pick(kZhPeople) + "笑着说，" +
+               rng_.Pick(kZhAfterQuote) + "。";
+      default:
+        return "下一步，" + rng_.Pick(kZhSubjects) + "将" + rng_.Pick(kZhVerbs) + rng_.Pick(kZhObjects) + "，" +
+               rng_.Pick(kZhVerbs) + rng_.Pick(kZhObjects) + "。";
+    }
+  }
+
+  std::string EnAmount() {
+    switch (rng_.Below(5)) {
+      case 0: return "at a cost of $" + std::to_string(rng_.Between(1, 40)) + "." + std::to_string(rng_.Between(1, 9)) + " million";
+      case 1: return "serving about " + std::to_string(rng_.Between(2, 60)) + "," + std::to_string(rng_.Between(100, 999)) + " residents";
+      case 2: return "covering " + std::to_string(rng_.Between(3, 90)) + " miles of road";
+      case 3: return "with " + std::to_string(rng_.Between(12, 480)) + " new jobs expected";
+      default: return "up " + std::to_string(rng_.Between(2, 40)) + " percent from last year";
+    }
+  }
+  std::string EnSentence() {
+    switch (rng_.Below(8)) {
+      case 0:
+      case 1:
+      case 2: {
+        std::string s;
+        bool time = rng_.Chance(0.35);
+        std::string subj = rng_.Pick(kEnSubjects);
+        if (time) s += rng_.Pick(kEnTimes) + ", " + subj;
+        else s += static_cast<char>(std::toupper(static_cast<unsigned char>(subj[0]))) + subj.substr(1);
+        s += " " + rng_.Pick(kEnVerbs) + " " + rng_.Pick(kEnObjects);
+        if (rng_.Chance(0.4)) s += ", " + EnAmount();
+        if (rng_.Chance(0.4)) s += ", " + rng_.Pick(kEnComplements);
+        return s + ".";
+      }
+      case 3:
+        return "\"" + rng_.Pick(kEnQuotes) + ",\" said " + rng_.Pick(kEnPeople) + ", " + rng_.Pick(kEnRoles) + ".";
+      case 4:
+        return "According to " + rng_.Pick(kEnSubjects) + ", the work on " + rng_.Pick(kEnObjects) + " " +
+               rng_.Pick(kEnStatus) + ".";
+      case 5:
+        return rng_.Pick(kEnPeople) + ", " + rng_.Pick(kEnRoles) + ", said the town " + rng_.Pick(kEnPlans) + ".";
+      case 6:
+        return "The project (" + rng_.Pick(kEnNotes) + ") " + rng_.Pick(kEnStatus) + "; " + rng_.Pick(kEnSubjects) +
+               " " + rng_.Pick(kEnVerbs) + " " + rng_.Pick(kEnObjects) + ".";
+      default:
+        return "Residents will be able to comment on the plan until " + rng_.Pick(kEnMonths) + " " +
+               std::to_string(rng_.Between(1, 28)) + ", and a second hearing is set for " + rng_.Pick(kEnMonths) + ".";
+    }
+  }
+
+  Rng rng_;
+  bool en_;
+
+  const std::vector<std::string> kZhPlaces = {"青禾县", "河湾区", "松岭镇", "东川市", "柳溪乡", "北辰区",
+                                              "云杉街道", "石桥村", "南屏新区", "白鹭湾", "望江社区", "梨花镇"};
+  const std::vector<std::string> kZhHeads = {"产业升级迈出新步伐", "民生实事件件落地", "冬季供暖保障有力",
+                                             "乡村道路焕然一新", "科技园区项目开工", "文化活动丰富多彩",
+                                             "老旧小区换新颜", "便民服务更贴心", "特色农业走出新路子",
+                                             "生态修复见成效", "夜间经济活力足", "校园食堂管理再升级"};
+  const std::vector<std::string> kZhSubheadTails = {"侧记", "纪实", "调查", "见闻", "观察"};
+  const std::vector<std::string> kZhReporters = {"林青", "赵一帆", "孙晓岚", "周明远", "陈思齐", "顾南星", "韩笑"};
+  const std::vector<std::string> kZhPeople = {"王桂兰", "李海涛", "刘晓梅", "赵启明", "许文博", "马春燕", "郑大川"};
+  const std::vector<std::string> kZhRoles = {"县住建局负责人", "村民", "园区企业负责人", "社区党委书记", "镇长",
+                                             "驻村工作队队员", "项目经理", "返乡创业青年"};
+  const std::vector<std::string> kZhSay = {"表示", "介绍说", "告诉记者", "说"};
+  const std::vector<std::string> kZhQuotes = {
+      "我们将把这项工作抓紧抓实，让群众得到更多实惠。", "过去一到下雨天路就不好走，现在出门方便多了。",
+      "下一步，我们还要继续完善配套设施，把好事办好。", "企业订单已经排到了明年三月，工人们干劲很足。",
+      "这件事大家盼了好多年，今天终于落地了。", "只要方向对了，再难的事也能一步步做成。",
+      "我们每周都到现场查看进度，发现问题马上整改。"};
+  const std::vector<std::string> kZhShortQuotes = {"现在家门口就能办事了", "菜价稳了，心里也踏实了",
+                                                   "孩子上学再也不用绕远路", "冬天屋里暖和多了"};
+  const std::vector<std::string> kZhAfterQuote = {"脸上洋溢着喜悦", "一边说一边给记者算起了细账",
+                                                  "言语中满是期待", "随后又忙着招呼前来咨询的邻居"};
+  const std::vector<std::string> kZhSubjects = {"县委县政府", "区住建局", "镇政府", "市交通运输局", "园区管委会",
+                                                "街道社区", "乡村振兴工作队", "市场监管部门", "县教育局",
+                                                "志愿服务队", "当地企业", "村党支部", "相关部门", "全体干部"};
+  const std::vector<std::string> kZhVerbs = {"持续推进", "认真落实", "大力发展", "全面开展", "积极引导", "加快建设",
+                                             "稳步提升", "深入实施", "统筹推进", "着力优化", "扎实做好", "不断完善"};
+  const std::vector<std::string> kZhObjects = {
+      "老旧小区改造工程", "农田水利设施建设", "便民服务网点布局", "特色产业培育计划", "学校食堂安全检查",
+      "河道清淤整治行动", "数字化政务服务", "冬季道路除雪保障", "农村生活污水治理", "公共文化服务体系",
+      "中小企业融资服务", "社区养老服务设施", "智慧停车项目", "冷链物流体系", "职业技能培训"};
+  const std::vector<std::string> kZhResults = {"群众满意度明显提高", "项目进度好于预期", "各项指标稳中有升",
+                                               "取得了阶段性成效", "为下一步工作打下了坚实基础",
+                                               "受到居民普遍欢迎", "带动周边群众增收致富"};
+  const std::vector<std::string> kZhTimes = {"今年以来", "近日", "11月下旬", "截至目前", "据了解",
+                                             "记者从有关部门获悉", "上周末", "入冬以来", "今年前三季度"};
+  const std::vector<std::string> kZhMeasures = {"加强统筹协调", "压实工作责任", "强化督促检查", "完善长效机制",
+                                                "做好群众宣传", "优化审批流程", "加大资金投入"};
+  const std::vector<std::string> kZhNotes = {"一期", "含配套设施", "见本版图片", "数据截至11月底", "二期工程"};
+  const std::vector<std::string> kZhMilestones = {"正式启动", "顺利完工", "投入使用", "通过验收"};
+  const std::vector<std::string> kZhScenes = {"新建成的便民服务中心", "正在施工的道路改造现场", "村民在大棚里采摘蔬菜",
+                                              "志愿者为老人测量血压", "园区生产车间一角", "改造后的小区广场"};
+
+  const std::vector<std::string> kEnPlaces = {"Riverton", "Maple Hollow", "Eastbridge", "Cedar Falls", "Northgate",
+                                              "Willow Creek", "Harbor Point", "Linden Park", "Stonebrook", "Fairhaven"};
+  const std::vector<std::string> kEnHeads = {"Approves New Bridge Plan", "Opens Winter Shelter Early",
+                                             "Farmers Market Moves Indoors", "Schools Add Evening Classes",
+                                             "Budget Talks Stall Again", "Library Expansion Breaks Ground",
+                                             "Bus Routes Redrawn After Survey", "Flood Barrier Passes First Test"};
+  const std::vector<std::string> kEnSubheads = {"Officials say the work should be finished by next spring",
+                                                "Residents packed a two-hour hearing on Tuesday",
+                                                "The plan still needs approval from the state",
+                                                "Volunteers filled the gap while funding was delayed"};
+  const std::vector<std::string> kEnReporters = {"Anna Whitfield", "Daniel Okafor", "Grace Lindqvist", "Tom Herrera",
+                                                 "Priya Raman", "Owen McAllister"};
+  const std::vector<std::string> kEnPeople = {"Maria Lowell", "James Pruitt", "Helen Sato", "Robert Vance",
+                                              "Lucia Moreno", "Frank Dembski", "Alice Mercer"};
+  const std::vector<std::string> kEnRoles = {"the county engineer", "a local shop owner", "the school board chair",
+                                             "a retired teacher", "the town manager", "a volunteer coordinator"};
+  const std::vector<std::string> kEnQuotes = {"We expect the work to be finished by spring",
+                                              "People have waited a long time for this",
+                                              "Nobody wants to see the road closed all winter",
+                                              "The numbers finally add up, and that matters",
+                                              "We will keep listening to what residents tell us"};
+  const std::vector<std::string> kEnSubjects = {"the county council", "city planners", "local farmers",
+                                                "the transit authority", "the neighborhood association",
+                                                "school officials", "the parks department", "two regional banks"};
+  const std::vector<std::string> kEnVerbs = {"approved", "completed", "expanded", "reviewed", "launched",
+                                             "postponed", "funded", "defended"};
+  const std::vector<std::string> kEnObjects = {"a plan to repair the old river bridge", "the winter road program",
+                                               "a new community health clinic", "the downtown parking study",
+                                               "a pilot program for school buses", "the flood barrier on Mill Street",
+                                               "repairs to the public pool", "a training course for young workers"};
+  const std::vector<std::string> kEnComplements = {"after months of public hearings", "ahead of schedule",
+                                                   "despite rising costs", "with little debate",
+                                                   "following a close vote", "as the first snow arrived"};
+  const std::vector<std::string> kEnTimes = {"On Monday", "Last week", "Earlier this year", "By the end of October",
+                                             "Over the summer", "Since the spring floods"};
+  const std::vector<std::string> kEnStatus = {"is about two months behind", "is nearly complete",
+                                              "will begin in the spring", "has cleared its last review"};
+  const std::vector<std::string> kEnPlans = {"would hire two more inspectors next year",
+                                             "had no plans to raise fees this winter",
+                                             "would publish the full report online",
+                                             "was still talking with the contractor"};
+  const std::vector<std::string> kEnNotes = {"the second phase", "paid for by a state grant", "first proposed in 2019",
+                                             "shown in the photo"};
+  const std::vector<std::string> kEnScenes = {"Workers pour concrete for the new bridge deck",
+                                              "Volunteers sort donated coats", "A bus waits at the new stop",
+                                              "Children read at the library", "Farmers unload squash at the market"};
+  const std::vector<std::string> kEnMonths = {"January", "February", "March", "April", "May", "June"};
 };
 
 }  // namespace ocrflow::bench

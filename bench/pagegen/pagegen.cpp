@@ -1,0 +1,770 @@
+// The sample-page generator (see pagegen.h for the contract).
+//
+// How a page is built:
+//   1. Geometry from the spec: page size in pixels, body em = body_pt at dpi,
+//      margins, N columns separated by ~1.75 em gutters, a body line pitch of
+//      1.45 em shared by all columns (lines sit on one grid across the page).
+//   2. Running header (paper name, date, page number, rule) and footer (rule,
+//      page and section), both recorded as dropped roles, never in the text.
+//   3. Articles stacked in horizontal bands, each with a headline over all
+//      columns (optional sub-headline), a byline and a body that flows from
+//      the bottom of one column to the top of the next. One article carries a
+//      photo (smooth random texture) over one or two columns with a caption;
+//      body lines skip the photo area. Sentences are added one at a time
+//      until the band's line slots are (nearly) full.
+//   4. Chinese lines are justified by spreading characters evenly, with the
+//      usual line-breaking rules (no line starts with ，。、：；！？”） and none
+//      ends with “（); English lines by widening word spaces. A paragraph's
+//      first line is indented two em and its last line is left-aligned.
+//   5. Degradations in the order of a real scan: uneven light, rotation,
+//      blur, noise, dark border, JPEG.
+//
+// Glyph advances come from the font itself (cv::freetype via HarfBuzz): the
+// advance of s is width("丨" s "丨") - width("丨丨"), since getTextSize
+// returns ink extents.
+#include "bench/pagegen/pagegen.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <opencv2/freetype.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+
+#include "bench/news_text_gen.h"
+
+namespace ocrflow::pagegen {
+namespace {
+
+using bench::ArticleTextGenerator;
+using bench::Rng;
+
+constexpr const char* kSerifFont = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+constexpr const char* kSansBoldFont = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc";
+constexpr const char* kSansFont = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+constexpr int kSimplifiedChineseFace = 2;  // .ttc order: JP, KR, SC, TC, HK
+
+// Layout constants, in body em unless stated.
+constexpr double kLinePitchEm = 1.45;
+constexpr double kGutterEm = 1.75;
+constexpr double kIndentEm = 2.0;
+constexpr double kMarginXmm = 14, kMarginTopMm = 12, kMarginBottomMm = 12;
+constexpr double kEmTopOffset = 0.12;  // cv::freetype draws the em box 0.12 em below org.y
+constexpr int kPaper = 255, kInk = 0;
+
+// UTF-8 code points of s.
+std::vector<std::string> CodePoints(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    out.push_back(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+// One loaded face with cached advances per (text, size).
+class Face {
+ public:
+  Status Load(const char* path) {
+    if (!std::filesystem::exists(path)) return Status(Code::kNotFound, std::string("pagegen: font not found: ") + path);
+    try {
+      ft_ = cv::freetype::createFreeType2();
+      ft_->loadFontData(path, kSimplifiedChineseFace);
+    } catch (const cv::Exception& e) {
+      return Status(Code::kInternal, std::string("pagegen: cannot load font ") + path + ": " + e.what());
+    }
+    return Status::Ok();
+  }
+
+  int Advance(const std::string& s, int px) {
+    auto key = std::make_pair(px, s);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    int base = 0;
+    int bars = ft_->getTextSize("丨丨", px, -1, &base).width;
+    int with = ft_->getTextSize("丨" + s + "丨", px, -1, &base).width;
+    int adv = std::max(0, with - bars);
+    cache_.emplace(key, adv);
+    return adv;
+  }
+
+  // Draws s with its em box top at line_top and its pen starting at x.
+  void Draw(cv::Mat& canvas, const std::string& s, int x, int line_top, int px) {
+    int org_y = line_top - static_cast<int>(std::lround(kEmTopOffset * px));
+    ft_->putText(canvas, s, cv::Point(x, org_y), px, cv::Scalar::all(kInk), -1, cv::LINE_AA, false);
+  }
+
+ private:
+  cv::Ptr<cv::freetype::FreeType2> ft_;
+  std::map<std::pair<int, std::string>, int> cache_;
+};
+
+struct Placed {
+  std::string text;
+  int x = 0;  // relative to the line start
+};
+struct LaidLine {
+  std::vector<Placed> items;
+  int width = 0;  // drawn extent from the line start
+};
+
+bool NoLineStart(const std::string& t) {
+  static const char* kChars[] = {"，", "。", "、", "：", "；", "！", "？", "”", "）", "》", "%", ".", ","};
+  for (const char* c : kChars)
+    if (t == c) return true;
+  return false;
+}
+bool NoLineEnd(const std::string& t) { return t == "“" || t == "（" || t == "《"; }
+
+// Chinese tokens: one per ideograph or punctuation mark; runs of ASCII
+// non-space characters (numbers like 3.5% or 2026) stay whole.
+std::vector<std::string> ZhTokens(const std::string& text) {
+  std::vector<std::string> out;
+  for (const std::string& cp : CodePoints(text)) {
+    bool ascii_word = cp.size() == 1 && cp[0] != ' ';
+    if (ascii_word && !out.empty() && out.back().size() >= 1 &&
+        static_cast<unsigned char>(out.back().back()) < 0x80 && out.back().back() != ' ' &&
+        static_cast<unsigned char>(out.back()[0]) < 0x80) {
+      out.back() += cp;
+    } else {
+      out.push_back(cp);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> SplitSpaces(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : text) {
+    if (c == ' ') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// Breaks `text` into lines of at most `width` px (the first `indent` px
+// narrower). justify: every line but the last fills the width exactly.
+std::vector<LaidLine> LayoutText(Face& face, const std::string& text, int px, int width, int indent, bool justify,
+                                 bool english) {
+  std::vector<LaidLine> lines;
+  if (english) {
+    std::vector<std::string> words = SplitSpaces(text);
+    int space = face.Advance(" ", px);
+    size_t i = 0;
+    bool first = true;
+    while (i < words.size()) {
+      int avail = width - (first ? indent : 0);
+      size_t j = i;
+      int w = 0;
+      while (j < words.size()) {
+        int add = face.Advance(words[j], px) + (j > i ? space : 0);
+        if (w + add > avail && j > i) break;
+        w += add;
+        ++j;
+      }
+      bool last = j >= words.size();
+      LaidLine line;
+      int gaps = static_cast<int>(j - i) - 1;
+      int extra = (justify && !last && gaps > 0) ? std::max(0, avail - w) : 0;
+      int x = first ? indent : 0;
+      int natural = x;
+      for (size_t k = i; k < j; ++k) {
+        int idx = static_cast<int>(k - i);
+        int offset = gaps > 0 ? static_cast<int>(std::lround(static_cast<double>(extra) * idx / gaps)) : 0;
+        line.items.push_back({words[k], natural + offset});
+        natural += face.Advance(words[k], px) + space;
+      }
+      line.width = line.items.back().x + face.Advance(words[j - 1], px);
+      lines.push_back(std::move(line));
+      i = j;
+      first = false;
+    }
+    return lines;
+  }
+  std::vector<std::string> tok = ZhTokens(text);
+  std::vector<int> tw;
+  for (const auto& t : tok) tw.push_back(face.Advance(t, px));
+  size_t i = 0;
+  bool first = true;
+  while (i < tok.size()) {
+    int avail = width - (first ? indent : 0);
+    size_t j = i;
+    int w = 0;
+    while (j < tok.size() && (w + tw[j] <= avail || j == i)) w += tw[j++];
+    if (j < tok.size()) {
+      // Line-breaking rules: pull characters down rather than start a line
+      // with closing punctuation or end one with an opening mark.
+      size_t keep = j;
+      while (keep - i > 2 && (NoLineStart(tok[keep]) || NoLineEnd(tok[keep - 1]))) --keep;
+      j = keep;
+    }
+    bool last = j >= tok.size();
+    w = 0;
+    for (size_t k = i; k < j; ++k) w += tw[k];
+    int gaps = static_cast<int>(j - i) - 1;
+    int extra = (justify && !last && gaps > 0) ? std::max(0, avail - w) : 0;
+    LaidLine line;
+    int natural = first ? indent : 0;
+    for (size_t k = i; k < j; ++k) {
+      int idx = static_cast<int>(k - i);
+      int offset = gaps > 0 ? static_cast<int>(std::lround(static_cast<double>(extra) * idx / gaps)) : 0;
+      line.items.push_back({tok[k], natural + offset});
+      natural += tw[k];
+    }
+    line.width = line.items.back().x + tw[j - 1];
+    lines.push_back(std::move(line));
+    i = j;
+    first = false;
+  }
+  return lines;
+}
+
+std::string LineText(const LaidLine& line, bool english) {
+  std::string s;
+  for (size_t k = 0; k < line.items.size(); ++k) {
+    if (english && k > 0) s += ' ';
+    s += line.items[k].text;
+  }
+  return s;
+}
+
+Box Union(const Box& a, const Box& b) {
+  if (a.w == 0 && a.h == 0) return b;
+  int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  int x1 = std::max(a.right(), b.right()), y1 = std::max(a.bottom(), b.bottom());
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+// Draws lines laid out by LayoutText; returns one block with their boxes.
+GroundTruthBlock DrawLines(cv::Mat& canvas, Face& face, const std::vector<LaidLine>& lines, int x, int top,
+                           int pitch, int px, bool english, Role role, int article, int column) {
+  GroundTruthBlock b;
+  b.role = role;
+  b.article = article;
+  b.column = column;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    int line_top = top + static_cast<int>(i) * pitch;
+    for (const Placed& p : lines[i].items) face.Draw(canvas, p.text, x + p.x, line_top, px);
+    int x0 = x + (lines[i].items.empty() ? 0 : lines[i].items.front().x);
+    Box lb{x0, line_top, x + lines[i].width - x0, px};
+    b.line_boxes.push_back(lb);
+    b.box = Union(b.box, lb);
+    if (i > 0) b.text += '\n';
+    b.text += LineText(lines[i], english);
+  }
+  return b;
+}
+
+// A photo: smooth random shading, a few soft shapes and film grain.
+void DrawPhoto(cv::Mat& canvas, const cv::Rect& r, Rng& rng) {
+  cv::Mat small(6, 8, CV_32F);
+  for (int y = 0; y < small.rows; ++y)
+    for (int x = 0; x < small.cols; ++x) small.at<float>(y, x) = static_cast<float>(rng.Uniform(60, 200));
+  cv::Mat photo;
+  cv::resize(small, photo, r.size(), 0, 0, cv::INTER_CUBIC);
+  int shapes = rng.Between(3, 7);
+  for (int i = 0; i < shapes; ++i) {
+    cv::Point c(rng.Below(r.width), rng.Below(r.height));
+    float v = static_cast<float>(rng.Uniform(30, 230));
+    if (rng.Chance(0.5)) {
+      cv::circle(photo, c, rng.Between(r.width / 12 + 1, r.width / 4 + 2), cv::Scalar(v), -1, cv::LINE_AA);
+    } else {
+      cv::Point d(c.x + rng.Between(r.width / 10 + 1, r.width / 3 + 2), c.y + rng.Between(r.height / 10 + 1, r.height / 3 + 2));
+      cv::rectangle(photo, c, d, cv::Scalar(v), -1, cv::LINE_AA);
+    }
+  }
+  double sigma = std::max(1.0, r.width / 150.0);
+  cv::GaussianBlur(photo, photo, cv::Size(), sigma);
+  for (int y = 0; y < photo.rows; ++y) {
+    float* row = photo.ptr<float>(y);
+    for (int x = 0; x < photo.cols; ++x) row[x] += static_cast<float>(rng.Normal() * 10.0);
+  }
+  cv::Mat gray8;
+  photo.convertTo(gray8, CV_8U);
+  cv::Mat bgr;
+  cv::cvtColor(gray8, bgr, cv::COLOR_GRAY2BGR);
+  bgr.copyTo(canvas(r));
+}
+
+int DayOfWeek(int y, int m, int d) {  // 0 = Sunday (Sakamoto)
+  static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+  if (m < 3) y -= 1;
+  return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+struct Slot {
+  int x, y, column, segment;
+};
+
+// --- degradations ----------------------------------------------------------
+
+void UnevenLight(cv::Mat& gray, double depth, Rng& rng) {
+  double angle = rng.Uniform(0, 2 * M_PI);
+  double dx = std::cos(angle), dy = std::sin(angle);
+  double cx = rng.Uniform(0.3, 0.7) * gray.cols, cy = rng.Uniform(0.3, 0.7) * gray.rows;
+  double diag = std::hypot(gray.cols, gray.rows);
+  for (int y = 0; y < gray.rows; ++y) {
+    uchar* row = gray.ptr<uchar>(y);
+    for (int x = 0; x < gray.cols; ++x) {
+      double ramp = 0.5 + ((x - gray.cols / 2.0) * dx + (y - gray.rows / 2.0) * dy) / diag;  // 0..1
+      double r = std::hypot(x - cx, y - cy) / (0.75 * diag);
+      double s = std::clamp(0.6 * ramp + 0.4 * r * r, 0.0, 1.0);
+      row[x] = cv::saturate_cast<uchar>(row[x] * (1.0 - depth * s));
+    }
+  }
+}
+
+void AddNoise(cv::Mat& gray, double sigma, Rng& rng) {
+  for (int y = 0; y < gray.rows; ++y) {
+    uchar* row = gray.ptr<uchar>(y);
+    for (int x = 0; x < gray.cols; ++x) row[x] = cv::saturate_cast<uchar>(row[x] + rng.Normal() * sigma);
+  }
+}
+
+// A scanner lid shadow: dark band along the left and top edges whose width
+// wanders smoothly, with a short soft edge.
+void DarkBorder(cv::Mat& gray, int width, Rng& rng) {
+  auto wander = [&](int n) {
+    std::vector<double> knots(8);
+    for (double& k : knots) k = rng.Uniform(0.8, 1.2);
+    std::vector<double> w(n);
+    for (int i = 0; i < n; ++i) {
+      double t = static_cast<double>(i) / std::max(1, n - 1) * (knots.size() - 1);
+      int k = std::min(static_cast<int>(t), static_cast<int>(knots.size()) - 2);
+      double f = t - k;
+      f = f * f * (3 - 2 * f);
+      w[i] = width * (knots[k] * (1 - f) + knots[k + 1] * f);
+    }
+    return w;
+  };
+  std::vector<double> left = wander(gray.rows), top = wander(gray.cols);
+  constexpr double kSoft = 4.0;
+  for (int y = 0; y < gray.rows; ++y) {
+    uchar* row = gray.ptr<uchar>(y);
+    for (int x = 0; x < gray.cols; ++x) {
+      double d = std::min(x - left[y], y - top[x]);  // <0 inside the band
+      if (d >= kSoft) continue;
+      double dark = 28 + rng.Normal() * 6;
+      double a = d <= 0 ? 1.0 : 1.0 - d / kSoft;
+      row[x] = cv::saturate_cast<uchar>(row[x] * (1 - a) + dark * a);
+    }
+  }
+}
+
+Status Validate(const PageSpec& s) {
+  auto bad = [](const std::string& m) { return Status(Code::kInvalidArgument, "pagegen: " + m); };
+  if (s.lang != "zh" && s.lang != "en") return bad("lang must be zh or en, got '" + s.lang + "'");
+  if (s.columns < 1 || s.columns > 5) return bad("columns must be 1..5");
+  if (s.dpi < 72 || s.dpi > 1200) return bad("dpi must be 72..1200");
+  if (s.width_mm < 80 || s.height_mm < 100 || s.width_mm > 1000 || s.height_mm > 1000)
+    return bad("page size must be at least 80x100 mm and at most 1000 mm");
+  if (s.articles < 1 || s.articles > 8) return bad("articles must be 1..8");
+  if (std::abs(s.skew_degrees) > 45) return bad("skew_degrees must be within +-45");
+  if (s.noise < 0 || s.blur < 0 || s.uneven_light < 0 || s.uneven_light > 1) return bad("noise/blur >= 0, light in 0..1");
+  if (s.jpeg_quality < 0 || s.jpeg_quality > 100) return bad("jpeg_quality must be 0..100");
+  if (s.dark_border_px < 0) return bad("dark_border_px must be >= 0");
+  if (s.body_pt < 5 || s.body_pt > 20) return bad("body_pt must be 5..20");
+  return Status::Ok();
+}
+
+}  // namespace
+
+cv::Point2d ToImage(const GeneratedPage& page, cv::Point2d p) {
+  const double* m = page.rotation;
+  return {m[0] * p.x + m[1] * p.y + m[2], m[3] * p.x + m[4] * p.y + m[5]};
+}
+
+Result<GeneratedPage> Generate(const PageSpec& spec) {
+  if (Status st = Validate(spec); !st.ok()) return st;
+  Face serif, sans_bold, sans;
+  for (auto [face, path] : {std::pair{&serif, kSerifFont}, {&sans_bold, kSansBoldFont}, {&sans, kSansFont}})
+    if (Status st = face->Load(path); !st.ok()) return st;
+
+  const bool en = spec.lang == "en";
+  const int W = static_cast<int>(std::lround(spec.width_mm / 25.4 * spec.dpi));
+  const int H = static_cast<int>(std::lround(spec.height_mm / 25.4 * spec.dpi));
+  const int em = static_cast<int>(std::lround(spec.dpi * spec.body_pt / 72.0));
+  const int pitch = static_cast<int>(std::lround(kLinePitchEm * em));
+  const int mx = static_cast<int>(std::lround(kMarginXmm / 25.4 * spec.dpi));
+  const int mtop = static_cast<int>(std::lround(kMarginTopMm / 25.4 * spec.dpi));
+  const int mbottom = static_cast<int>(std::lround(kMarginBottomMm / 25.4 * spec.dpi));
+  const int rule = std::max(1, static_cast<int>(std::lround(em * 0.07)));
+  const int N = spec.columns;
+  const int gutter = static_cast<int>(std::lround(kGutterEm * em));
+  const int content_w = W - 2 * mx;
+  const int col_w = (content_w - (N - 1) * gutter) / N;
+  if (col_w < 4 * em) return Status(Code::kInvalidArgument, "pagegen: columns narrower than 4 em; use fewer columns or a larger page");
+  std::vector<int> col_x(N);
+  for (int c = 0; c < N; ++c) col_x[c] = mx + c * (col_w + gutter);
+
+  Rng rng(spec.seed * 0x9E3779B97F4A7C15ull + 12345);
+  ArticleTextGenerator gen(spec.seed, spec.lang);
+  cv::Mat canvas(H, W, CV_8UC3, cv::Scalar::all(kPaper));
+
+  GeneratedPage page;
+  page.spec = spec;
+  page.em_px = em;
+  page.line_pitch_px = pitch;
+  std::vector<GroundTruthBlock> footer_blocks;
+  std::string text;
+
+  int body_top = mtop, body_bottom = H - mbottom;
+  if (spec.running_header) {
+    static const std::vector<std::string> kZhPapers = {"晨光日报", "江城晚报", "新桥时报", "北岸日报"};
+    static const std::vector<std::string> kEnPapers = {"The Morning Ledger", "Valley Courier", "The Evening Star",
+                                                       "Lakeside Gazette"};
+    static const char* kZhWeek[] = {"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"};
+    static const char* kEnWeek[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+    static const char* kEnMonth[] = {"January", "February", "March", "April", "May", "June", "July",
+                                     "August", "September", "October", "November", "December"};
+    static const std::vector<std::string> kZhSections = {"要闻", "综合", "民生", "经济", "社会"};
+    static const std::vector<std::string> kEnSections = {"Local News", "Region", "Business", "Community"};
+    int year = rng.Between(2024, 2027), month = rng.Between(1, 12), day = rng.Between(1, 28);
+    int page_no = rng.Between(2, 16);
+    int dow = DayOfWeek(year, month, day);
+    std::string paper = en ? rng.Pick(kEnPapers) : rng.Pick(kZhPapers);
+    std::string date = en ? std::string(kEnWeek[dow]) + ", " + kEnMonth[month - 1] + " " + std::to_string(day) + ", " + std::to_string(year)
+                          : std::to_string(year) + "年" + std::to_string(month) + "月" + std::to_string(day) + "日 " + kZhWeek[dow];
+    std::string page_label = en ? "Page " + std::to_string(page_no) : "第" + std::to_string(page_no) + "版";
+    std::string section = en ? rng.Pick(kEnSections) : rng.Pick(kZhSections);
+
+    int name_px = static_cast<int>(std::lround(1.6 * em));
+    int small_px = static_cast<int>(std::lround(0.9 * em));
+    int small_top = mtop + name_px - small_px;
+    auto header_item = [&](Face& f, const std::string& s, int x, int top, int px, Role role) {
+      LaidLine l;
+      l.items.push_back({s, 0});
+      l.width = f.Advance(s, px);
+      return DrawLines(canvas, f, {l}, x, top, pitch, px, en, role, -1, -1);
+    };
+    page.blocks.push_back(header_item(sans_bold, paper, mx, mtop, name_px, Role::kRunningHeader));
+    int name_right = mx + sans_bold.Advance(paper, name_px);
+    int date_w = serif.Advance(date, small_px);
+    int pl_w = serif.Advance(page_label, small_px);
+    int pl_x = W - mx - pl_w;
+    // The date is centred unless that collides with the paper name or the
+    // page number (narrow pages); then it sits left of the page number, or
+    // is left out.
+    int date_x = mx + (content_w - date_w) / 2;
+    if (date_x < name_right + em || date_x + date_w > pl_x - em) date_x = pl_x - 2 * em - date_w;
+    if (date_x >= name_right + em)
+      page.blocks.push_back(header_item(serif, date, date_x, small_top, small_px, Role::kRunningHeader));
+    page.blocks.push_back(header_item(serif, page_label, pl_x, small_top, small_px, Role::kRunningHeader));
+    int rule_y = mtop + name_px + em / 2;
+    cv::rectangle(canvas, cv::Rect(mx, rule_y, content_w, 2 * rule), cv::Scalar::all(kInk), -1);
+    cv::rectangle(canvas, cv::Rect(mx, rule_y + 3 * rule + 2, content_w, std::max(1, rule / 2)), cv::Scalar::all(kInk), -1);
+    body_top = rule_y + 3 * rule + 2 + em;
+
+    std::string footer = en ? page_label + " | " + section : page_label + " · " + section;
+    int foot_top = H - mbottom - small_px;
+    int foot_rule = foot_top - em / 2 - rule;
+    cv::rectangle(canvas, cv::Rect(mx, foot_rule, content_w, rule), cv::Scalar::all(kInk), -1);
+    int fw = serif.Advance(footer, small_px);
+    footer_blocks.push_back(header_item(serif, footer, mx + (content_w - fw) / 2, foot_top, small_px, Role::kRunningFooter));
+    body_bottom = foot_rule - em;
+  }
+
+  // Article bands: heights in proportion to random weights, the first one
+  // heavier; a band needs room for a headline and a dozen lines.
+  int articles = spec.articles;
+  const int min_band = 5 * em + 10 * pitch;
+  while (articles > 1 && articles * min_band > body_bottom - body_top) --articles;
+  std::vector<double> weights;
+  for (int a = 0; a < articles; ++a) weights.push_back((a == 0 ? 1.4 : 1.0) * rng.Uniform(0.8, 1.2));
+  double wsum = 0;
+  for (double w : weights) wsum += w;
+  const int sep = static_cast<int>(std::lround(1.2 * em));  // space around the rule between articles
+  int avail = body_bottom - body_top - (articles - 1) * sep;
+  int photo_article = spec.photo ? rng.Below(articles) : -1;
+
+  int band_top = body_top;
+  for (int a = 0; a < articles; ++a) {
+    int band_h = a + 1 == articles ? body_bottom - band_top : static_cast<int>(avail * weights[a] / wsum);
+    band_h = std::max(band_h, min_band);
+    int band_bottom = std::min(body_bottom, band_top + band_h);
+
+    // Headline, sub-headline, byline.
+    std::string headline = gen.Headline();
+    int head_px = static_cast<int>(std::lround(em * rng.Uniform(1.8, 2.3) * (a == 0 ? 1.1 : 1.0)));
+    int head_w = sans_bold.Advance(headline, head_px);
+    if (head_w > content_w) {
+      head_px = head_px * content_w / head_w * 97 / 100;
+      head_w = sans_bold.Advance(headline, head_px);
+    }
+    bool centered = !en && rng.Chance(0.6);
+    int head_x = centered ? mx + (content_w - head_w) / 2 : mx;
+    int cursor = band_top;
+    {
+      LaidLine l;
+      l.items.push_back({headline, 0});
+      l.width = head_w;
+      page.blocks.push_back(DrawLines(canvas, sans_bold, {l}, head_x, cursor, pitch, head_px, en, Role::kHeadline, a, -1));
+      text += headline + "\n";
+      cursor += static_cast<int>(std::lround(head_px * 1.4));
+    }
+    if (rng.Chance(0.35)) {
+      std::string sub = gen.Subheadline();
+      int sub_px = static_cast<int>(std::lround(1.25 * em));
+      int sub_w = sans.Advance(sub, sub_px);
+      if (sub_w <= content_w) {
+        int sub_x = centered ? mx + (content_w - sub_w) / 2 : mx;
+        LaidLine l;
+        l.items.push_back({sub, 0});
+        l.width = sub_w;
+        page.blocks.push_back(DrawLines(canvas, sans, {l}, sub_x, cursor, pitch, sub_px, en, Role::kSubheadline, a, -1));
+        text += sub + "\n";
+        cursor += static_cast<int>(std::lround(sub_px * 1.6));
+      }
+    }
+    {
+      std::string byline = gen.Byline();
+      int by_px = static_cast<int>(std::lround(0.95 * em));
+      auto lines = LayoutText(sans, byline, by_px, content_w, 0, false, en);
+      page.blocks.push_back(DrawLines(canvas, sans, lines, col_x[0], cursor, pitch, by_px, en, Role::kByline, a, -1));
+      text += byline + "\n";
+      cursor += static_cast<int>(lines.size()) * pitch + em / 2;
+    }
+    const int grid_top = cursor;
+
+    // Photo and caption (blocks the body lines in the columns it covers).
+    int ex_top = 0, ex_bottom = -1, ex_c0 = 0, ex_c1 = -1;
+    GroundTruthBlock caption_block;
+    std::string caption_text;
+    if (a == photo_article) {
+      int span = (N >= 2 && rng.Chance(0.5)) ? 2 : 1;
+      int c0 = rng.Below(N - span + 1);
+      int span_w = col_x[c0 + span - 1] + col_w - col_x[c0];
+      int pw = N == 1 ? span_w * 7 / 10 : span_w;
+      int px0 = N == 1 ? col_x[0] + (span_w - pw) / 2 : col_x[c0];
+      int cap_px = static_cast<int>(std::lround(0.85 * em));
+      int cap_pitch = static_cast<int>(std::lround(1.35 * cap_px));
+      std::vector<LaidLine> cap_lines;
+      for (int tries = 0; tries < 12; ++tries) {
+        caption_text = gen.Caption();
+        cap_lines = LayoutText(sans, caption_text, cap_px, pw, 0, false, en);
+        if (cap_lines.size() <= 2) break;
+      }
+      int body_h = band_bottom - grid_top;
+      int ph = std::min(static_cast<int>(pw * rng.Uniform(0.55, 0.72)), body_h * 45 / 100);
+      int region_h = ph + em / 2 + static_cast<int>(cap_lines.size()) * cap_pitch;
+      int gap = em / 2;
+      if (ph > 3 * em && region_h + 2 * gap < body_h) {
+        // Top of the column area, or a few lines down (on the line grid).
+        int max_k = (body_h - region_h - 2 * gap) / pitch;
+        int k = (rng.Chance(0.5) || max_k < 3) ? 0 : rng.Between(3, max_k);
+        int top = grid_top + k * pitch + (k > 0 ? gap : 0);
+        cv::Rect r(px0, top, pw, ph);
+        DrawPhoto(canvas, r, rng);
+        page.photos.push_back({r.x, r.y, r.width, r.height});
+        caption_block = DrawLines(canvas, sans, cap_lines, px0, top + ph + em / 2, cap_pitch, cap_px, en, Role::kCaption, a, c0);
+        ex_top = top - gap;
+        ex_bottom = top + region_h + gap;
+        ex_c0 = N == 1 ? 0 : c0;
+        ex_c1 = N == 1 ? 0 : c0 + span - 1;
+      } else {
+        caption_text.clear();
+      }
+    }
+
+    // Line slots in reading order: down each column on the shared grid,
+    // skipping lines that touch the photo area.
+    std::vector<Slot> slots;
+    for (int c = 0; c < N; ++c) {
+      int segment = 0;
+      bool in_gap = false;
+      for (int y = grid_top; y + em <= band_bottom; y += pitch) {
+        bool blocked = c >= ex_c0 && c <= ex_c1 && y + em > ex_top && y < ex_bottom;
+        if (blocked) {
+          in_gap = true;
+          continue;
+        }
+        if (in_gap) {
+          bool any_before = !slots.empty() && slots.back().column == c;
+          if (any_before) ++segment;
+          in_gap = false;
+        }
+        slots.push_back({col_x[c], y, c, segment});
+      }
+    }
+
+    // Body: add paragraphs (dropping trailing sentences that do not fit)
+    // until the slots are full.
+    const int indent = static_cast<int>(std::lround(kIndentEm * em));
+    std::vector<LaidLine> body_lines;
+    std::vector<int> para_of_line;
+    std::vector<std::string> paragraphs;
+    int misses = 0;
+    while (static_cast<int>(slots.size() - body_lines.size()) >= 2 && misses < 4) {
+      std::vector<std::string> sentences = gen.ParagraphSentences();
+      bool placed = false;
+      for (size_t k = sentences.size(); k >= 1; --k) {
+        std::string para = gen.JoinSentences(sentences, k);
+        auto lines = LayoutText(serif, para, em, col_w, indent, true, en);
+        if (body_lines.size() + lines.size() <= slots.size()) {
+          for (auto& l : lines) {
+            body_lines.push_back(std::move(l));
+            para_of_line.push_back(static_cast<int>(paragraphs.size()));
+          }
+          paragraphs.push_back(para);
+          placed = true;
+          break;
+        }
+      }
+      misses = placed ? 0 : misses + 1;
+    }
+    for (const auto& p : paragraphs) text += p + "\n";
+
+    // Draw the body, one block per column piece.
+    for (size_t i = 0; i < body_lines.size();) {
+      size_t j = i;
+      std::vector<LaidLine> piece;
+      while (j < body_lines.size() && slots[j].column == slots[i].column && slots[j].segment == slots[i].segment) {
+        piece.push_back(body_lines[j]);
+        ++j;
+      }
+      // Slots of one segment are consecutive grid lines.
+      page.blocks.push_back(DrawLines(canvas, serif, piece, slots[i].x, slots[i].y, pitch, em, en, Role::kBody, a, slots[i].column));
+      i = j;
+    }
+    if (!caption_text.empty()) {
+      page.blocks.push_back(caption_block);
+      text += caption_text + "\n";
+    }
+
+    // Rule between articles.
+    if (a + 1 < articles) {
+      int used_bottom = band_bottom;
+      int rule_y = used_bottom + sep / 2 - rule / 2;
+      cv::rectangle(canvas, cv::Rect(mx, rule_y, content_w, rule), cv::Scalar::all(kInk), -1);
+    }
+    band_top = band_bottom + sep;
+  }
+  for (auto& b : footer_blocks) page.blocks.push_back(std::move(b));
+  page.expected_text = std::move(text);
+
+  // Degradations.
+  cv::Mat gray;
+  cv::cvtColor(canvas, gray, cv::COLOR_BGR2GRAY);
+  canvas.release();
+  Rng noise_rng(spec.seed ^ 0xD1B54A32D192ED03ull);
+  if (spec.uneven_light > 0) UnevenLight(gray, spec.uneven_light, noise_rng);
+  if (spec.skew_degrees != 0) {
+    cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(W / 2.0f, H / 2.0f), spec.skew_degrees, 1.0);
+    for (int k = 0; k < 6; ++k) page.rotation[k] = m.at<double>(k / 3, k % 3);
+    cv::Mat rotated;
+    cv::warpAffine(gray, rotated, m, gray.size(), cv::INTER_CUBIC, cv::BORDER_CONSTANT, cv::Scalar(kPaper));
+    gray = rotated;
+  }
+  if (spec.blur > 0) cv::GaussianBlur(gray, gray, cv::Size(), spec.blur);
+  if (spec.noise > 0) AddNoise(gray, spec.noise, noise_rng);
+  if (spec.dark_border_px > 0) DarkBorder(gray, spec.dark_border_px, noise_rng);
+  if (spec.jpeg_quality > 0) {
+    std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, spec.jpeg_quality};
+    cv::imencode(".jpg", gray, page.encoded, params);
+    gray = cv::imdecode(page.encoded, cv::IMREAD_GRAYSCALE);
+  }
+  page.image = gray;
+  return page;
+}
+
+namespace {
+
+nlohmann::json BoxJson(const Box& b) { return {{"x", b.x}, {"y", b.y}, {"w", b.w}, {"h", b.h}}; }
+
+nlohmann::json SpecJson(const PageSpec& s) {
+  return {{"seed", s.seed},
+          {"lang", s.lang},
+          {"columns", s.columns},
+          {"dpi", s.dpi},
+          {"width_mm", s.width_mm},
+          {"height_mm", s.height_mm},
+          {"skew_degrees", s.skew_degrees},
+          {"running_header", s.running_header},
+          {"photo", s.photo},
+          {"articles", s.articles},
+          {"noise", s.noise},
+          {"blur", s.blur},
+          {"jpeg_quality", s.jpeg_quality},
+          {"uneven_light", s.uneven_light},
+          {"dark_border_px", s.dark_border_px},
+          {"body_pt", s.body_pt}};
+}
+
+Status WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  out.close();
+  if (!out) return Status(Code::kIoError, "pagegen: cannot write file").WithFile(path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WritePage(const GeneratedPage& page, const std::string& dir, const std::string& stem) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status(Code::kIoError, "pagegen: cannot create directory: " + ec.message()).WithFile(dir);
+  const std::string base = (std::filesystem::path(dir) / stem).string();
+  const bool jpeg = page.spec.jpeg_quality > 0;
+  const std::string image_path = base + (jpeg ? ".jpg" : ".png");
+  if (jpeg && !page.encoded.empty()) {
+    if (Status st = WriteFile(image_path, std::string(page.encoded.begin(), page.encoded.end())); !st.ok()) return st;
+  } else {
+    std::vector<unsigned char> buf;
+    std::vector<int> params;
+    if (jpeg) params = {cv::IMWRITE_JPEG_QUALITY, page.spec.jpeg_quality};
+    else params = {cv::IMWRITE_PNG_COMPRESSION, 9};
+    try {
+      if (!cv::imencode(jpeg ? ".jpg" : ".png", page.image, buf, params))
+        return Status(Code::kIoError, "pagegen: cannot encode image").WithFile(image_path);
+    } catch (const cv::Exception& e) {
+      return Status(Code::kIoError, std::string("pagegen: cannot encode image: ") + e.what()).WithFile(image_path);
+    }
+    if (Status st = WriteFile(image_path, std::string(buf.begin(), buf.end())); !st.ok()) return st;
+  }
+  if (Status st = WriteFile(base + ".gold.txt", page.expected_text); !st.ok()) return st;
+
+  nlohmann::json j;
+  j["generator"] = "ocrflow pagegen";
+  j["image"] = {{"file", std::filesystem::path(image_path).filename().string()},
+                {"width", page.image.cols},
+                {"height", page.image.rows}};
+  j["spec"] = SpecJson(page.spec);
+  j["skew_degrees"] = page.spec.skew_degrees;
+  j["dpi"] = page.spec.dpi;
+  j["em_px"] = page.em_px;
+  j["line_pitch_px"] = page.line_pitch_px;
+  j["rotation"] = {{page.rotation[0], page.rotation[1], page.rotation[2]},
+                   {page.rotation[3], page.rotation[4], page.rotation[5]}};
+  j["boxes_note"] = "boxes are on the unskewed page; map them into the image with 'rotation' ([x', y'] = R [x, y, 1])";
+  nlohmann::json blocks = nlohmann::json::array();
+  for (const auto& b : page.blocks) {
+    nlohmann::json lines = nlohmann::json::array();
+    for (const auto& l : b.line_boxes) lines.push_back(BoxJson(l));
+    blocks.push_back({{"role", RoleName(b.role)},
+                      {"article", b.article},
+                      {"column", b.column},
+                      {"box", BoxJson(b.box)},
+                      {"text", b.text},
+                      {"lines", lines}});
+  }
+  j["blocks"] = blocks;
+  nlohmann::json photos = nlohmann::json::array();
+  for (const auto& p : page.photos) photos.push_back(BoxJson(p));
+  j["photos"] = photos;
+  return WriteFile(base + ".truth.json", j.dump(1) + "\n");
+}
+
+}  // namespace ocrflow::pagegen

@@ -1,0 +1,86 @@
+// The sample-page generator: renders text we wrote (a model of Chinese and
+// English news prose, nothing taken from real papers) into newspaper-like
+// page images, and records the ground truth beside each page:
+//
+//   - the expected clean text (REFLOW.md's contract: one paragraph per line,
+//     running header/footer excluded, headline, byline and captions as their
+//     own paragraphs, in reading order),
+//   - the skew angle applied, the block boxes with their roles, in reading
+//     order (before skew), and the degradations applied.
+//
+// Deterministic: the same PageSpec (seed included) gives the same pixels on
+// the same machine. Fonts: Noto Sans/Serif CJK from fonts-noto-cjk, with the
+// Simplified Chinese face of the .ttc collection selected.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "pipeline/document.h"
+#include "pipeline/status.h"
+
+namespace ocrflow::pagegen {
+
+struct PageSpec {
+  uint64_t seed = 1;
+  std::string lang = "zh";      // "zh" (Simplified Chinese) or "en"
+  int columns = 3;              // 1..5 body columns
+  int dpi = 300;
+  double width_mm = 210, height_mm = 297;  // page size
+  double skew_degrees = 0;      // rotation applied to the finished page (positive: counter-clockwise)
+  bool running_header = true;   // page header line (masthead, date, page number) and footer
+  bool photo = true;            // a photo (random texture) with a caption
+  int articles = 2;             // articles on the page, each with headline, byline, body
+  // Degradations ("scan" look), all deterministic from the seed.
+  double noise = 0;             // gaussian noise sigma in gray levels (0 = none)
+  double blur = 0;              // gaussian blur sigma in pixels
+  int jpeg_quality = 0;         // >0: JPEG round trip at this quality
+  double uneven_light = 0;      // 0..1 depth of a smooth illumination gradient
+  int dark_border_px = 0;       // dark scanner border on the left/top edges
+  // Typography (added): body size in points at `dpi` (9.5 pt = 40 px per em
+  // at 300 dpi); headlines are 1.8-2.5x, captions 0.85x.
+  double body_pt = 9.5;
+};
+
+struct GroundTruthBlock {
+  Box box;                      // on the unskewed page
+  Role role = Role::kBody;      // kHeadline, kByline, kBody, kCaption, kRunningHeader, kRunningFooter
+  int column = -1;
+  int article = -1;
+  std::string text;             // the block's text as rendered, lines joined with '\n'
+  std::vector<Box> line_boxes;  // one em box per rendered line (before skew)
+};
+
+struct GeneratedPage {
+  cv::Mat image;                          // 8-bit gray (or BGR), the final "scan"
+  std::string expected_text;              // one paragraph per line, '\n' after each
+  std::vector<GroundTruthBlock> blocks;   // reading order
+  PageSpec spec;
+  // Added fields:
+  std::vector<Box> photos;                // photo rectangles (before skew)
+  int em_px = 0;                          // body font size in pixels
+  int line_pitch_px = 0;                  // body baseline-to-baseline distance
+  // 2x3 affine matrix (row-major) mapping unskewed page coordinates to the
+  // final image: the one cv::warpAffine used (identity when skew is 0).
+  double rotation[6] = {1, 0, 0, 0, 1, 0};
+  // When spec.jpeg_quality > 0: the JPEG bytes `image` was decoded from, so
+  // that WritePage stores exactly these pixels (no second compression).
+  std::vector<unsigned char> encoded;
+};
+
+// Maps a point of the unskewed page (block boxes) into the final image.
+cv::Point2d ToImage(const GeneratedPage& page, cv::Point2d unskewed);
+
+// Errors: kInvalidArgument for an out-of-range spec field (named in the
+// message), kNotFound when a font file is missing. Thread-safe (each call
+// loads its own fonts).
+Result<GeneratedPage> Generate(const PageSpec& spec);
+
+// Writes <dir>/<stem>.png (or .jpg when spec.jpeg_quality > 0),
+// <dir>/<stem>.gold.txt and <dir>/<stem>.truth.json (spec, skew, blocks).
+Status WritePage(const GeneratedPage& page, const std::string& dir, const std::string& stem);
+
+}  // namespace ocrflow::pagegen

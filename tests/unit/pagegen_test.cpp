@@ -1,0 +1,325 @@
+// Tests for the sample-page generator (bench/pagegen): the pages every image
+// and OCR test is measured on, so their ground truth must be exact. No OCR
+// here: the checks read the generator's own records and the pixels.
+#include "bench/pagegen/pagegen.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace ocrflow::pagegen {
+namespace {
+
+// Small pages keep the tests fast: A5 at 150 dpi is 874 x 1240 pixels.
+PageSpec SmallSpec(const std::string& lang = "zh", int columns = 2, uint64_t seed = 7) {
+  PageSpec s;
+  s.seed = seed;
+  s.lang = lang;
+  s.columns = columns;
+  s.dpi = 150;
+  s.width_mm = 148;
+  s.height_mm = 210;
+  return s;
+}
+
+GeneratedPage MustGenerate(const PageSpec& spec) {
+  auto page = Generate(spec);
+  EXPECT_TRUE(page.ok()) << page.status().ToString();
+  return page.ok() ? std::move(page).value() : GeneratedPage{};
+}
+
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+bool Dropped(Role r) { return r == Role::kRunningHeader || r == Role::kRunningFooter; }
+
+bool Overlap(const Box& a, const Box& b) {
+  return a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom();
+}
+
+TEST(PageGen, SameSpecGivesSamePixelsAndText) {
+  PageSpec spec = SmallSpec("zh", 3);
+  spec.skew_degrees = 1.5;
+  spec.noise = 6;
+  spec.blur = 0.7;
+  spec.uneven_light = 0.25;
+  spec.dark_border_px = 15;
+  spec.jpeg_quality = 85;
+  GeneratedPage a = MustGenerate(spec), b = MustGenerate(spec);
+  ASSERT_EQ(a.image.size(), b.image.size());
+  ASSERT_EQ(a.image.type(), CV_8UC1);
+  EXPECT_EQ(cv::countNonZero(a.image != b.image), 0);
+  EXPECT_EQ(a.expected_text, b.expected_text);
+  ASSERT_EQ(a.blocks.size(), b.blocks.size());
+  for (size_t i = 0; i < a.blocks.size(); ++i) EXPECT_EQ(a.blocks[i].text, b.blocks[i].text);
+  EXPECT_EQ(a.encoded, b.encoded);
+
+  // Another seed is another page.
+  GeneratedPage c = MustGenerate(SmallSpec("zh", 3, 8));
+  EXPECT_NE(a.expected_text, c.expected_text);
+}
+
+TEST(PageGen, ExpectedTextLeavesOutRunningHeaderAndFooter) {
+  for (const std::string lang : {"zh", "en"}) {
+    GeneratedPage page = MustGenerate(SmallSpec(lang));
+    int header = 0, footer = 0;
+    for (const auto& b : page.blocks) {
+      if (!Dropped(b.role)) continue;
+      (b.role == Role::kRunningHeader ? header : footer)++;
+      ASSERT_FALSE(b.text.empty());
+      EXPECT_EQ(page.expected_text.find(b.text), std::string::npos) << lang << ": " << b.text;
+    }
+    EXPECT_GE(header, 2) << lang;  // paper name, date, page number
+    EXPECT_GE(footer, 1) << lang;
+  }
+  PageSpec bare = SmallSpec();
+  bare.running_header = false;
+  for (const auto& b : MustGenerate(bare).blocks) EXPECT_FALSE(Dropped(b.role));
+}
+
+// The gold text is exactly the drawn text of the kept blocks, in order:
+// joining the blocks' lines gives the paragraphs back (Chinese lines join
+// with nothing, English lines with one space).
+TEST(PageGen, ExpectedTextIsWhatWasDrawnInReadingOrder) {
+  for (const std::string lang : {"zh", "en"}) {
+    for (int columns : {1, 3}) {
+      PageSpec spec = SmallSpec(lang, columns);
+      GeneratedPage page = MustGenerate(spec);
+      const std::string sep = lang == "en" ? " " : "";
+      std::string drawn;
+      for (const auto& b : page.blocks) {
+        if (Dropped(b.role)) continue;
+        std::string t = b.text;
+        for (size_t p; (p = t.find('\n')) != std::string::npos;) t.replace(p, 1, sep);
+        if (!drawn.empty()) drawn += sep;
+        drawn += t;
+      }
+      std::string gold;
+      for (const auto& line : SplitLines(page.expected_text)) {
+        if (!gold.empty()) gold += sep;
+        gold += line;
+      }
+      EXPECT_EQ(drawn, gold) << lang << " columns=" << columns;
+      ASSERT_FALSE(page.expected_text.empty());
+      EXPECT_EQ(page.expected_text.back(), '\n');
+      EXPECT_EQ(page.expected_text.find("\n\n"), std::string::npos);
+
+      // Per article: headline first, then optional sub-headline, byline.
+      std::vector<std::string> lines = SplitLines(page.expected_text);
+      std::vector<const GroundTruthBlock*> heads;
+      for (const auto& b : page.blocks)
+        if (b.role == Role::kHeadline) heads.push_back(&b);
+      ASSERT_FALSE(heads.empty());
+      EXPECT_EQ(lines[0], heads[0]->text);
+    }
+  }
+}
+
+TEST(PageGen, BoxesLieInsideThePageAndDoNotOverlap) {
+  for (const std::string lang : {"zh", "en"}) {
+    for (int columns : {1, 2, 3, 5}) {
+      PageSpec spec = SmallSpec(lang, columns);
+      if (columns == 5) spec.width_mm = 210, spec.height_mm = 297;  // 5 columns need an A4 page
+      GeneratedPage page = MustGenerate(spec);
+      std::vector<Box> boxes;
+      for (const auto& b : page.blocks) boxes.push_back(b.box);
+      for (const auto& p : page.photos) boxes.push_back(p);
+      for (size_t i = 0; i < boxes.size(); ++i) {
+        const Box& b = boxes[i];
+        EXPECT_GE(b.x, 0);
+        EXPECT_GE(b.y, 0);
+        EXPECT_GT(b.w, 0);
+        EXPECT_GT(b.h, 0);
+        EXPECT_LE(b.right(), page.image.cols);
+        EXPECT_LE(b.bottom(), page.image.rows);
+        for (size_t j = i + 1; j < boxes.size(); ++j)
+          EXPECT_FALSE(Overlap(b, boxes[j])) << lang << " columns=" << columns << ": box " << i << " and " << j;
+      }
+      // Body blocks sit in the requested columns, each column used.
+      std::set<int> used;
+      for (const auto& b : page.blocks)
+        if (b.role == Role::kBody) {
+          EXPECT_GE(b.column, 0);
+          EXPECT_LT(b.column, columns);
+          used.insert(b.column);
+        }
+      EXPECT_EQ(static_cast<int>(used.size()), columns) << lang;
+    }
+  }
+}
+
+// Justified columns: every body line but a paragraph's last one ends at the
+// column's right edge; every paragraph's first line is indented two em.
+TEST(PageGen, BodyIsJustifiedWithTwoEmIndent) {
+  for (const std::string lang : {"zh", "en"}) {
+    PageSpec spec = SmallSpec(lang, 2);
+    GeneratedPage page = MustGenerate(spec);
+    std::map<int, int> left, right;
+    for (const auto& b : page.blocks)
+      if (b.role == Role::kBody)
+        for (const Box& l : b.line_boxes) {
+          left[b.column] = left.count(b.column) ? std::min(left[b.column], l.x) : l.x;
+          right[b.column] = std::max(right[b.column], l.right());
+        }
+    int lines = 0, full = 0, indented = 0;
+    for (const auto& b : page.blocks) {
+      if (b.role != Role::kBody) continue;
+      for (const Box& l : b.line_boxes) {
+        ++lines;
+        full += std::abs(l.right() - right[b.column]) <= 1;
+        indented += l.x - left[b.column] == 2 * page.em_px;
+      }
+    }
+    int paragraphs = 0;
+    for (const auto& b : page.blocks)
+      if (b.role == Role::kHeadline || b.role == Role::kSubheadline || b.role == Role::kByline || b.role == Role::kCaption)
+        --paragraphs;
+    paragraphs += static_cast<int>(SplitLines(page.expected_text).size());
+    EXPECT_EQ(indented, paragraphs) << lang;
+    EXPECT_GE(full, lines - paragraphs) << lang;  // at most one short line per paragraph
+    EXPECT_GE(paragraphs, 4) << lang;
+  }
+}
+
+// Paragraphs run from the bottom of one column to the top of the next.
+TEST(PageGen, ParagraphsCrossColumnBreaks) {
+  GeneratedPage page = MustGenerate(SmallSpec("zh", 3));
+  std::vector<std::string> paragraphs = SplitLines(page.expected_text);
+  int crossing = 0;
+  for (const auto& b : page.blocks) {
+    if (b.role != Role::kBody) continue;
+    std::vector<std::string> lines = SplitLines(b.text);
+    const std::string& last = lines.back();
+    bool ends_paragraph = false;
+    for (const auto& p : paragraphs)
+      ends_paragraph |= p.size() >= last.size() && p.compare(p.size() - last.size(), last.size(), last) == 0;
+    crossing += !ends_paragraph;
+  }
+  EXPECT_GE(crossing, 1);
+}
+
+TEST(PageGen, ChineseUsesFullWidthPunctuation) {
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    GeneratedPage page = MustGenerate(SmallSpec("zh", 3, seed));
+    const std::string& t = page.expected_text;
+    for (size_t i = 0; i < t.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(t[i]);
+      if (c >= 0x80 || c == '\n') continue;
+      // ASCII only in numbers (digits, decimal point, percent) and the
+      // space after 本报记者.
+      bool ok = std::isdigit(c) || c == '%' || c == ' ' ||
+                (c == '.' && i > 0 && i + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[i - 1])) &&
+                 std::isdigit(static_cast<unsigned char>(t[i + 1])));
+      EXPECT_TRUE(ok) << "seed " << seed << ": ASCII '" << t[i] << "' at byte " << i << " in: "
+                      << t.substr(i > 30 ? i - 30 : 0, 60);
+    }
+    EXPECT_NE(t.find("，"), std::string::npos);
+    EXPECT_NE(t.find("。"), std::string::npos);
+  }
+}
+
+// Independent check of the skew: the angle that best straightens the ink's
+// row profile (projection-profile method) is the one applied, with the sign
+// of cv::getRotationMatrix2D (positive = counter-clockwise).
+double ProfileAngle(const cv::Mat& gray) {
+  cv::Mat ink;
+  cv::threshold(gray, ink, 128, 1, cv::THRESH_BINARY_INV);
+  ink.convertTo(ink, CV_32F);
+  double best = 0, best_score = -1;
+  for (double a = -5; a <= 5.001; a += 0.25) {
+    cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(gray.cols / 2.0f, gray.rows / 2.0f), -a, 1.0);
+    cv::Mat r;
+    cv::warpAffine(ink, r, m, ink.size(), cv::INTER_LINEAR);
+    cv::Mat rows;
+    cv::reduce(r, rows, 1, cv::REDUCE_SUM);
+    double score = rows.dot(rows);
+    if (score > best_score) best_score = score, best = a;
+  }
+  return best;
+}
+
+TEST(PageGen, SkewIsApplied) {
+  PageSpec flat = SmallSpec("zh", 2);
+  flat.photo = false;
+  PageSpec tilted = flat;
+  tilted.skew_degrees = 3;
+  GeneratedPage a = MustGenerate(flat), b = MustGenerate(tilted);
+  EXPECT_EQ(a.expected_text, b.expected_text);  // skew changes pixels only
+  EXPECT_GT(cv::countNonZero(a.image != b.image), a.image.total() / 50);
+  EXPECT_NEAR(ProfileAngle(a.image), 0, 0.26);
+  EXPECT_NEAR(ProfileAngle(b.image), 3, 0.26);
+  tilted.skew_degrees = -2;
+  EXPECT_NEAR(ProfileAngle(MustGenerate(tilted).image), -2, 0.26);
+
+  // The recorded matrix maps a block's centre to where its ink now is.
+  const GroundTruthBlock* head = nullptr;
+  for (const auto& blk : b.blocks)
+    if (blk.role == Role::kHeadline) head = &blk;
+  ASSERT_NE(head, nullptr);
+  cv::Point2d c = ToImage(b, {head->box.x + head->box.w / 2.0, head->box.y + head->box.h / 2.0});
+  cv::Rect probe(static_cast<int>(c.x) - head->box.h / 2, static_cast<int>(c.y) - head->box.h / 2, head->box.h, head->box.h);
+  probe &= cv::Rect(0, 0, b.image.cols, b.image.rows);
+  EXPECT_GT(cv::countNonZero(b.image(probe) < 128), probe.area() / 20);
+}
+
+TEST(PageGen, ScanLookDarkensBorderAndKeepsGray) {
+  PageSpec spec = SmallSpec();
+  spec.dark_border_px = 20;
+  spec.uneven_light = 0.3;
+  GeneratedPage page = MustGenerate(spec);
+  ASSERT_EQ(page.image.type(), CV_8UC1);
+  EXPECT_LT(cv::mean(page.image(cv::Rect(0, 100, 10, 500)))[0], 80);  // left band
+  EXPECT_LT(cv::mean(page.image(cv::Rect(100, 0, 500, 10)))[0], 80);  // top band
+}
+
+TEST(PageGen, RejectsBadSpecs) {
+  PageSpec s = SmallSpec();
+  s.columns = 6;
+  EXPECT_EQ(Generate(s).status().code(), Code::kInvalidArgument);
+  s = SmallSpec();
+  s.lang = "fr";
+  EXPECT_EQ(Generate(s).status().code(), Code::kInvalidArgument);
+  s = SmallSpec();
+  s.dpi = 10;
+  EXPECT_EQ(Generate(s).status().code(), Code::kInvalidArgument);
+}
+
+TEST(PageGen, WritePageWritesImageGoldAndTruth) {
+  std::string dir = (std::filesystem::temp_directory_path() / ("pagegen_test_" + std::to_string(::getpid()))).string();
+  PageSpec spec = SmallSpec("en", 2);
+  spec.skew_degrees = -1.25;
+  spec.jpeg_quality = 80;
+  GeneratedPage page = MustGenerate(spec);
+  ASSERT_TRUE(WritePage(page, dir, "p").ok());
+  cv::Mat back = cv::imread(dir + "/p.jpg", cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(back.empty());
+  EXPECT_EQ(cv::countNonZero(back != page.image), 0);  // the stored bytes, not a second compression
+  std::ifstream gold(dir + "/p.gold.txt");
+  std::string gold_text((std::istreambuf_iterator<char>(gold)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(gold_text, page.expected_text);
+  std::ifstream truth(dir + "/p.truth.json");
+  nlohmann::json j = nlohmann::json::parse(truth);
+  EXPECT_DOUBLE_EQ(j["skew_degrees"].get<double>(), -1.25);
+  EXPECT_EQ(j["dpi"].get<int>(), 150);
+  EXPECT_EQ(j["spec"]["lang"], "en");
+  ASSERT_EQ(j["blocks"].size(), page.blocks.size());
+  EXPECT_EQ(j["blocks"][0]["role"], "running-header");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ocrflow::pagegen
