@@ -124,7 +124,9 @@ class Progress {
 }  // namespace
 
 std::vector<std::string> DefaultPageStages() {
-  std::vector<std::string> names = image::DefaultImageStages();
+  // Orientation first: binarisation, deskew and layout want an upright page.
+  std::vector<std::string> names = {"orient"};
+  for (auto& n : image::DefaultImageStages()) names.push_back(n);
   names.push_back("ocr");
   for (auto& n : text::DefaultTextStages()) names.push_back(n);
   return names;

@@ -11,6 +11,7 @@
 
 #include "stages/image/register.h"
 #include "stages/ocr/ocr.h"
+#include "stages/ocr/orient.h"
 #include "stages/text/register.h"
 
 namespace ocrflow {
@@ -18,6 +19,7 @@ namespace ocrflow {
 void RegisterBuiltinStages() {
   static std::once_flag once;
   std::call_once(once, [] {
+    StageRegistry::Global().Register(ocr::OrientStageInfo());
     image::RegisterImageStages(StageRegistry::Global());
     StageRegistry::Global().Register(ocr::OcrStageInfo());
     text::RegisterTextStages(StageRegistry::Global());

@@ -153,6 +153,7 @@ std::string SniffFormat(std::string_view b) {
 
 Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadOptions& options) {
   QuietLeptonica();
+  if (bytes.empty()) return Status(Code::kBadInput, "empty file (zero bytes)");
   const std::string format = SniffFormat(bytes);
   static const char* kImage[] = {"png", "jpeg", "tiff", "pnm", "bmp", "gif", "webp", "jp2"};
   if (format == "pdf") return DecodePdf(bytes, options);

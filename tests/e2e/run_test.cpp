@@ -1,0 +1,201 @@
+// End-to-end tests of `ocrflow run` through the real binary, on page images
+// rendered here with our own text: outputs and their contract, orientation,
+// blank pages, and bad input that must be reported, never crash the run.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/freetype.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void Spit(const fs::path& p, const std::string& data) { std::ofstream(p, std::ios::binary) << data; }
+
+// Our own model news prose, two paragraphs, hard-wrapped as printed: the
+// second paragraph starts with a two-character indent.
+const char* kLines[] = {
+    "　　市政府今天召开新闻发布会，介绍了今年城市",
+    "建设的主要成绩。全市新建道路一百二十公里，改",
+    "造老旧小区三百余个。",
+    "　　据介绍，明年将继续推进公共交通建设，新开通",
+    "地铁线路两条，并在河湾区建设两座公园。",
+};
+const char* kExpected =
+    "市政府今天召开新闻发布会，介绍了今年城市建设的主要成绩。全市新建道路一百二十公里，改造老旧小区三百余个。\n"
+    "据介绍，明年将继续推进公共交通建设，新开通地铁线路两条，并在河湾区建设两座公园。\n";
+
+cv::Mat RenderPage() {
+  cv::Mat img(800, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
+  auto ft = cv::freetype::createFreeType2();
+  ft->loadFontData("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2);  // face 2: Simplified Chinese
+  int y = 120;
+  for (const char* l : kLines) {
+    ft->putText(img, l, {60, y}, 40, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
+    y += 62;
+  }
+  cv::Mat gray;
+  cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+  return gray;
+}
+
+uint32_t Crc32(const unsigned char* p, size_t n) {
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; ++i) {
+    c ^= p[i];
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+  }
+  return ~c;
+}
+
+// A small valid PNG whose header claims width x height.
+std::string PngClaiming(uint32_t width, uint32_t height) {
+  std::vector<unsigned char> buf;
+  cv::imencode(".png", cv::Mat(8, 8, CV_8UC1, cv::Scalar(255)), buf);
+  auto put = [&](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) buf[at + i] = static_cast<unsigned char>(v >> (24 - 8 * i));
+  };
+  put(16, width);
+  put(20, height);
+  put(29, Crc32(buf.data() + 12, 17));  // IHDR type + data
+  return std::string(buf.begin(), buf.end());
+}
+
+class RunCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ocrflow-run-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CliResult Run(const std::string& args) {
+    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
+    std::string cmd = "cd '" + dir_.string() + "' && '" + OCRFLOW_BIN + "' " + args + " </dev/null >'" + out.string() +
+                      "' 2>'" + err.string() + "'";
+    int status = std::system(cmd.c_str());
+    CliResult r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(RunCli, ReadsAPageIntoParagraphsWithJson) {
+  cv::imwrite((dir_ / "page.png").string(), RenderPage());
+  CliResult r = Run("run page.png -o out --format txt,json --jobs 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Slurp(dir_ / "out/page.txt"), kExpected);
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/page.json"));
+  ASSERT_EQ(j["pages"].size(), 1u);
+  const auto& p = j["pages"][0];
+  EXPECT_FALSE(p["blank"].get<bool>());
+  EXPECT_EQ(p["orientation"]["degrees"], 0);
+  ASSERT_EQ(p["paragraphs"].size(), 2u);
+  EXPECT_EQ(p["paragraphs"][1]["lines"][0], 4);  // the indented line starts paragraph 2
+  size_t lines = 0;
+  for (const auto& b : p["blocks"]) {
+    for (const auto& l : b["lines"]) {
+      ++lines;
+      EXPECT_EQ(l["box"].size(), 4u);
+      EXPECT_GT(l["confidence"].get<double>(), 50);
+    }
+  }
+  EXPECT_EQ(lines, 5u);
+}
+
+TEST_F(RunCli, TurnsAnUpsideDownPageBack) {
+  cv::Mat page = RenderPage(), turned;
+  cv::rotate(page, turned, cv::ROTATE_180);
+  cv::imwrite((dir_ / "upside.png").string(), turned);
+  CliResult r = Run("run upside.png -o out --format txt,json --jobs 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Slurp(dir_ / "out/upside.txt"), kExpected);
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/upside.json"));
+  EXPECT_EQ(j["pages"][0]["orientation"]["degrees"], 180);
+}
+
+TEST_F(RunCli, BlankPageGivesEmptyTextFlaggedInJson) {
+  cv::imwrite((dir_ / "blank.png").string(), cv::Mat(600, 500, CV_8UC1, cv::Scalar(255)));
+  CliResult r = Run("run blank.png -o out --format txt,json --jobs 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Slurp(dir_ / "out/blank.txt"), "");
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/blank.json"));
+  EXPECT_TRUE(j["pages"][0]["blank"].get<bool>());
+}
+
+TEST_F(RunCli, BadInputsAreNamedAndDoNotStopTheOthers) {
+  cv::imwrite((dir_ / "good.png").string(), RenderPage());
+  std::vector<unsigned char> png, jpg;
+  cv::imencode(".png", RenderPage(), png);
+  cv::imencode(".jpg", RenderPage(), jpg);
+  Spit(dir_ / "empty.png", "");
+  Spit(dir_ / "cut.png", std::string(png.begin(), png.begin() + static_cast<long>(png.size() / 2)));
+  Spit(dir_ / "cut.jpg", std::string(jpg.begin(), jpg.begin() + static_cast<long>(jpg.size() / 2)));
+  Spit(dir_ / "notes.png", "this is a text file, not an image\n");
+  Spit(dir_ / "huge.png", PngClaiming(30000, 30000));
+  fs::create_directories(dir_ / "adir");
+  CliResult r = Run("run empty.png cut.png cut.jpg notes.png huge.png missing.png adir good.png -o out --jobs 2");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(Slurp(dir_ / "out/good.txt"), kExpected);
+  auto mentions = [&](const std::string& file, const std::string& reason) {
+    std::istringstream in(r.err);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find(file) != std::string::npos && line.find(reason) != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(mentions("empty.png", "zero bytes")) << r.err;
+  EXPECT_TRUE(mentions("cut.png", "truncated PNG")) << r.err;
+  EXPECT_TRUE(mentions("cut.jpg", "truncated JPEG")) << r.err;
+  EXPECT_TRUE(mentions("notes.png", "not an image")) << r.err;
+  EXPECT_TRUE(mentions("huge.png", "30000x30000")) << r.err;
+  EXPECT_TRUE(mentions("missing.png", "no such file")) << r.err;
+  EXPECT_TRUE(mentions("adir", "no page images")) << r.err;
+  for (const char* bad : {"empty", "cut", "notes", "huge", "missing"}) {
+    EXPECT_FALSE(fs::exists(dir_ / "out" / (std::string(bad) + ".txt"))) << bad;
+  }
+}
+
+TEST_F(RunCli, DirectoryInputKeepsRelativePaths) {
+  fs::create_directories(dir_ / "scans/day1");
+  cv::imwrite((dir_ / "scans/day1/a.png").string(), RenderPage());
+  Spit(dir_ / "scans/readme.txt", "not a page\n");  // ignored: not a page file
+  CliResult r = Run("run scans -o out --jobs 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Slurp(dir_ / "out/day1/a.txt"), kExpected);
+}
+
+TEST_F(RunCli, UnknownLanguageIsAUsageError) {
+  cv::imwrite((dir_ / "page.png").string(), RenderPage());
+  CliResult r = Run("run page.png -o out --lang xx_nope");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("xx_nope"), std::string::npos) << r.err;
+}
+
+}  // namespace
