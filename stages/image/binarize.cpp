@@ -1,0 +1,295 @@
+#include "stages/image/binarize.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "stages/image/raster_cv.h"
+
+namespace ocrflow::image {
+namespace {
+
+// Below this (normalised gray, paper = 255) a pixel is ink whatever its
+// neighbourhood: Sauvola alone hollows out large dark areas (bold strokes
+// wider than the window's spread, borders, photos).
+constexpr int kSurelyInk = 100;
+// Mid-tones for the photo search, normalised gray.
+constexpr int kMidtoneLow = 40, kMidtoneHigh = 215;
+// Rows per strip of the Sauvola integral images (bounds memory).
+constexpr int kSauvolaStrip = 256;
+
+int OddAtLeast(double v, int lo) {
+  int k = std::max(lo, static_cast<int>(std::lround(v)));
+  return k | 1;
+}
+
+cv::Mat ToGray(const cv::Mat& in) {
+  if (in.channels() == 1) return in;
+  cv::Mat g;
+  cv::cvtColor(in, g, cv::COLOR_BGR2GRAY);
+  return g;
+}
+
+// Least-squares fit of a cubic polynomial in (x, y) to `b` at the points where
+// `use` is set; returns the fitted surface.
+cv::Mat FitCubic(const cv::Mat& b, const cv::Mat& use) {
+  const int w = b.cols, h = b.rows;
+  auto terms = [&](int x, int y, double* t) {
+    const double u = w > 1 ? 2.0 * x / (w - 1) - 1 : 0, v = h > 1 ? 2.0 * y / (h - 1) - 1 : 0;
+    t[0] = 1, t[1] = u, t[2] = v, t[3] = u * u, t[4] = u * v, t[5] = v * v;
+    t[6] = u * u * u, t[7] = u * u * v, t[8] = u * v * v, t[9] = v * v * v;
+  };
+  cv::Matx<double, 10, 10> ata = cv::Matx<double, 10, 10>::zeros();
+  cv::Matx<double, 10, 1> atb = cv::Matx<double, 10, 1>::zeros();
+  double t[10];
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      if (!use.at<unsigned char>(y, x)) continue;
+      terms(x, y, t);
+      const double z = b.at<unsigned char>(y, x);
+      for (int i = 0; i < 10; ++i) {
+        atb(i) += t[i] * z;
+        for (int j = 0; j < 10; ++j) ata(i, j) += t[i] * t[j];
+      }
+    }
+  }
+  cv::Matx<double, 10, 1> coef;
+  cv::solve(ata, atb, coef, cv::DECOMP_SVD);
+  cv::Mat fit(h, w, CV_32F);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      terms(x, y, t);
+      double z = 0;
+      for (int i = 0; i < 10; ++i) z += coef(i) * t[i];
+      fit.at<float>(y, x) = static_cast<float>(z);
+    }
+  }
+  return fit;
+}
+
+}  // namespace
+
+cv::Mat EstimateBackground(const cv::Mat& gray_in, double dpi, double background_inches) {
+  const cv::Mat gray = ToGray(gray_in);
+  const double f = std::max(1.0, dpi / kBackgroundDpi);
+  cv::Mat small;
+  cv::resize(gray, small,
+             cv::Size(std::max(1, static_cast<int>(std::lround(gray.cols / f))),
+                      std::max(1, static_cast<int>(std::lround(gray.rows / f)))),
+             0, 0, cv::INTER_AREA);
+  const int k = OddAtLeast(background_inches * dpi / f, 3);
+  cv::Mat local;
+  cv::dilate(small, local, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)));
+
+  // Robust smooth fit: leave out what is much darker than the fit (photos,
+  // borders, dense text with no paper in reach) and fit again.
+  cv::Mat use(local.size(), CV_8U, cv::Scalar(1));
+  cv::Mat fit, local_f;
+  local.convertTo(local_f, CV_32F);
+  double tol = 8;
+  for (int iter = 0; iter < 4; ++iter) {
+    fit = FitCubic(local, use);
+    cv::Mat resid = local_f - fit;
+    std::vector<float> r;
+    for (int y = 0; y < resid.rows; ++y)
+      for (int x = 0; x < resid.cols; ++x)
+        if (use.at<unsigned char>(y, x)) r.push_back(std::abs(resid.at<float>(y, x)));
+    if (r.empty()) break;
+    std::nth_element(r.begin(), r.begin() + r.size() / 2, r.end());
+    tol = std::max(6.0, 3.0 * 1.4826 * r[r.size() / 2]);
+    use = resid > -tol;
+    use /= 255;
+  }
+  // The local estimate where it is plausible paper, the fit elsewhere.
+  cv::Mat combined = local_f.clone();
+  cv::Mat dark = (local_f - fit) < -tol;
+  fit.copyTo(combined, dark);
+  cv::GaussianBlur(combined, combined, cv::Size(0, 0), std::max(1.0, k / 2.0));
+  cv::Mat full;
+  cv::resize(combined, full, gray.size(), 0, 0, cv::INTER_LINEAR);
+  cv::Mat out;
+  full.convertTo(out, CV_8U);
+  cv::max(out, 1, out);
+  return out;
+}
+
+cv::Mat NormalizeIllumination(const cv::Mat& gray_in, double dpi, double background_inches) {
+  const cv::Mat gray = ToGray(gray_in);
+  cv::Mat bg = EstimateBackground(gray, dpi, background_inches);
+  cv::Mat out;
+  cv::divide(gray, bg, out, 255.0);
+  return out;
+}
+
+cv::Mat Sauvola(const cv::Mat& gray_in, int window, double k, double dynamic_range) {
+  const cv::Mat gray = ToGray(gray_in);
+  const int h = gray.rows, w = gray.cols, r = std::max(1, window / 2);
+  cv::Mat out(gray.size(), CV_8U);
+  cv::Mat sum, sqsum;
+  for (int s0 = 0; s0 < h; s0 += kSauvolaStrip) {
+    const int s1 = std::min(h, s0 + kSauvolaStrip);
+    const int top = std::max(0, s0 - r), bottom = std::min(h, s1 + r + 1);
+    cv::integral(gray.rowRange(top, bottom), sum, sqsum, CV_64F, CV_64F);
+    for (int y = s0; y < s1; ++y) {
+      const int y0 = std::max(0, y - r) - top, y1 = std::min(h, y + r + 1) - top;
+      const double* sa = sum.ptr<double>(y0);
+      const double* sb = sum.ptr<double>(y1);
+      const double* qa = sqsum.ptr<double>(y0);
+      const double* qb = sqsum.ptr<double>(y1);
+      const unsigned char* g = gray.ptr<unsigned char>(y);
+      unsigned char* o = out.ptr<unsigned char>(y);
+      for (int x = 0; x < w; ++x) {
+        const int x0 = std::max(0, x - r), x1 = std::min(w, x + r + 1);
+        const double area = static_cast<double>(y1 - y0) * (x1 - x0);
+        const double s1v = sb[x1] - sb[x0] - sa[x1] + sa[x0];
+        const double s2v = qb[x1] - qb[x0] - qa[x1] + qa[x0];
+        const double m = s1v / area;
+        const double sd = std::sqrt(std::max(0.0, s2v / area - m * m));
+        const double t = m * (1.0 + k * (sd / dynamic_range - 1.0));
+        o[x] = (g[x] < t || g[x] < kSurelyInk) ? 0 : 255;
+      }
+    }
+  }
+  return out;
+}
+
+BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, double dpi) {
+  if (dpi <= 0) dpi = kDefaultDpi;
+  BinarizeResult res;
+  const cv::Mat gray = ToGray(input);
+  res.gray = options.normalize_light ? NormalizeIllumination(gray, dpi, options.background_inches) : gray.clone();
+  res.mask = Sauvola(res.gray, std::max(3, static_cast<int>(std::lround(options.window_inches * dpi))), options.k,
+                     options.dynamic_range);
+
+  // Borders and specks: one pass over the ink components.
+  cv::Mat ink = res.mask == 0;
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  const double scale2 = (dpi / kDefaultDpi) * (dpi / kDefaultDpi);
+  const int speck = std::max(1, static_cast<int>(std::lround(options.speckle_area * scale2)));
+  const int W = res.mask.cols, H = res.mask.rows;
+  std::vector<unsigned char> drop(n, 0), border(n, 0);
+  bool any_border = false;
+  for (int i = 1; i < n; ++i) {
+    const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    if (stats.at<int>(i, cv::CC_STAT_AREA) < speck) {
+      drop[i] = 1;
+      ++res.specks_removed;
+      continue;
+    }
+    const bool touches = x == 0 || y == 0 || x + w == W || y + h == H;
+    // A border is a band, not a rule: its mean thickness (area / length)
+    // is at least border_min_inches.
+    const double thickness = stats.at<int>(i, cv::CC_STAT_AREA) / static_cast<double>(std::max(w, h));
+    if (options.remove_borders && touches &&
+        (w >= options.border_fraction * W || h >= options.border_fraction * H) &&
+        thickness >= options.border_min_inches * dpi) {
+      drop[i] = border[i] = 1;
+      any_border = true;
+      res.borders.emplace_back(x, y, w, h);
+    }
+  }
+  cv::Mat border_mask;
+  if (any_border) border_mask = cv::Mat::zeros(res.mask.size(), CV_8U);
+  for (int y = 0; y < H; ++y) {
+    const int* l = labels.ptr<int>(y);
+    unsigned char* m = res.mask.ptr<unsigned char>(y);
+    unsigned char* b = any_border ? border_mask.ptr<unsigned char>(y) : nullptr;
+    for (int x = 0; x < W; ++x) {
+      if (drop[l[x]]) m[x] = 255;
+      if (b && border[l[x]]) b[x] = 255;
+    }
+  }
+  if (any_border) {
+    const int d = OddAtLeast(dpi / 100.0, 3);
+    cv::dilate(border_mask, border_mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(d, d)));
+    res.gray.setTo(255, border_mask);
+  }
+
+  if (options.find_photos) {
+    const double f = std::max(1.0, dpi / kPhotoDpi);
+    const cv::Size small(std::max(1, static_cast<int>(std::lround(W / f))),
+                         std::max(1, static_cast<int>(std::lround(H / f))));
+    cv::Mat mid = (res.gray >= kMidtoneLow) & (res.gray <= kMidtoneHigh);
+    cv::Mat mid_s, ink_s;
+    cv::resize(mid, mid_s, small, 0, 0, cv::INTER_AREA);
+    cv::resize(res.mask == 0, ink_s, small, 0, 0, cv::INTER_AREA);
+    const int box = OddAtLeast(0.2 * dpi / f, 3);
+    cv::blur(mid_s, mid_s, cv::Size(box, box));
+    cv::blur(ink_s, ink_s, cv::Size(box, box));
+    cv::Mat cand = (mid_s > options.photo_midtone_fraction * 255) | (ink_s > options.photo_ink_fraction * 255);
+    const int e = OddAtLeast(0.1 * dpi / f, 3);
+    const cv::Mat se = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(e, e));
+    cv::morphologyEx(cand, cand, cv::MORPH_OPEN, se);
+    cv::morphologyEx(cand, cand, cv::MORPH_CLOSE, se);
+    cv::Mat plabels, pstats, pcent;
+    const int pn = cv::connectedComponentsWithStats(cand, plabels, pstats, pcent, 8, CV_32S);
+    const double min_side = options.photo_min_inches * dpi / f;
+    for (int i = 1; i < pn; ++i) {
+      const int w = pstats.at<int>(i, cv::CC_STAT_WIDTH), h = pstats.at<int>(i, cv::CC_STAT_HEIGHT);
+      if (w < min_side || h < min_side) continue;
+      const int x = pstats.at<int>(i, cv::CC_STAT_LEFT), y = pstats.at<int>(i, cv::CC_STAT_TOP);
+      cv::Rect r(static_cast<int>(std::floor(x * f)), static_cast<int>(std::floor(y * f)),
+                 static_cast<int>(std::ceil(w * f)), static_cast<int>(std::ceil(h * f)));
+      r &= cv::Rect(0, 0, W, H);
+      // Only the blob itself is cleared: on a skewed page the box of a
+      // photo overlaps the text beside it.
+      cv::Mat blob = plabels(cv::Rect(x, y, w, h)) == i, blob_full;
+      const cv::Rect rs(static_cast<int>(std::lround(x * f)), static_cast<int>(std::lround(y * f)), 0, 0);
+      cv::resize(blob, blob_full, cv::Size(std::max(1, static_cast<int>(std::lround((x + w) * f)) - rs.x),
+                                           std::max(1, static_cast<int>(std::lround((y + h) * f)) - rs.y)),
+                 0, 0, cv::INTER_NEAREST);
+      const cv::Rect placed = cv::Rect(rs.x, rs.y, blob_full.cols, blob_full.rows) & cv::Rect(0, 0, W, H);
+      res.mask(placed).setTo(255, blob_full(cv::Rect(0, 0, placed.width, placed.height)));
+      res.photos.push_back(r);
+    }
+  }
+  return res;
+}
+
+Status BinarizePage(Page& page, const BinarizeOptions& options, const RunContext& ctx) {
+  if (ctx.cancelled()) return Status(Code::kCancelled, "binarize: cancelled");
+  if (page.image.empty()) return Status(Code::kBadInput, "binarize: the page has no image");
+  try {
+    BinarizeResult res = Binarize(View(page.image), options, page.info.dpi > 0 ? page.info.dpi : kDefaultDpi);
+    page.image = FromMat(res.gray);
+    page.text_mask = FromMat(res.mask);
+    page.info.photos.clear();
+    for (const cv::Rect& r : res.photos) page.info.photos.push_back(Box{r.x, r.y, r.width, r.height});
+    if (ctx.debugging()) ctx.debug_image("10-binarized", page.text_mask);
+  } catch (const cv::Exception& e) {
+    return Status(Code::kInternal, std::string("binarize: OpenCV: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+namespace {
+std::vector<OptionField<BinarizeOptions>> BinarizeFields() {
+  return {
+      {"normalize_light", &BinarizeOptions::normalize_light, "divide by the estimated paper brightness", ""},
+      {"background_inches", &BinarizeOptions::background_inches, "max-filter size of the paper estimate", "inches"},
+      {"window_inches", &BinarizeOptions::window_inches, "Sauvola window side (2-3 body text heights)", "inches"},
+      {"k", &BinarizeOptions::k, "Sauvola k: higher gives thinner strokes", ""},
+      {"dynamic_range", &BinarizeOptions::dynamic_range, "Sauvola R: range of the local standard deviation", "gray levels"},
+      {"speckle_area", &BinarizeOptions::speckle_area, "smaller components are removed (scaled by (dpi/300)^2)", "pixels at 300 dpi"},
+      {"remove_borders", &BinarizeOptions::remove_borders, "remove dark scanner borders touching the edge", ""},
+      {"border_fraction", &BinarizeOptions::border_fraction, "a border spans at least this part of its side", "fraction"},
+      {"border_min_inches", &BinarizeOptions::border_min_inches, "a border is at least this thick on average", "inches"},
+      {"find_photos", &BinarizeOptions::find_photos, "take photo and halftone areas out of the text mask", ""},
+      {"photo_min_inches", &BinarizeOptions::photo_min_inches, "smallest side of a photo", "inches"},
+      {"photo_midtone_fraction", &BinarizeOptions::photo_midtone_fraction, "photo: part of pixels that are mid-tones", "fraction"},
+      {"photo_ink_fraction", &BinarizeOptions::photo_ink_fraction, "photo: or part of pixels that are ink", "fraction"},
+  };
+}
+}  // namespace
+
+StageInfo BinarizeStageInfo() {
+  return MakeStageInfo<BinarizeOptions>(
+      "binarize", "evens out the lighting, Sauvola text mask, removes specks, scanner borders and photos from it",
+      DataKind::kImage, DataKind::kImage, BinarizeFields(),
+      [](Page& page, const BinarizeOptions& o, const RunContext& ctx) { return BinarizePage(page, o, ctx); });
+}
+
+}  // namespace ocrflow::image

@@ -1,0 +1,104 @@
+// binarize: from a gray scan to an even gray page and a clean text mask.
+//
+// Functions
+//   NormalizeIllumination(gray, dpi)  divides by a smooth paper-brightness
+//                                     estimate: paper comes out at 255
+//   Sauvola(gray, window, k, R)       local threshold (integral images)
+//   Binarize(gray, options, dpi)      the whole stage as a pure function
+//   BinarizePage(page, options, ctx)  the stage adapter
+//   BinarizeStageInfo()               registration record ("binarize", image -> image)
+//
+// Steps of Binarize
+//   1. Illumination. The page is reduced to about 50 dpi; a max filter of
+//      background_inches removes the text and leaves the paper brightness;
+//      a robust 2-D cubic polynomial is fitted to it (darker outliers --
+//      photos, scanner borders -- are left out of the fit by iterating) and
+//      the local estimate is kept wherever it is near the fit. The page is
+//      divided by this background, so shading and yellowed paper go away
+//      while photos and borders stay dark.
+//   2. Sauvola & Pietikainen, "Adaptive document image binarization",
+//      Pattern Recognition 33 (2000) 225-236:
+//        T(x,y) = m(x,y) * (1 + k * (s(x,y) / R - 1))
+//      with the mean m and standard deviation s of a window_inches window
+//      (about 2-3 body text heights), computed from integral images of the
+//      gray values and their squares, so the cost does not depend on the
+//      window size.
+//   3. Scanner borders: ink components that touch the image edge, span
+//      at least border_fraction of that side and are on average at least
+//      border_min_inches thick (rules are thinner) are removed from the mask and
+//      painted white (slightly dilated) in the gray page.
+//   4. Photos: areas at about 75 dpi where most pixels are mid-tones
+//      (neither paper nor ink) or the ink is solid, cleaned by opening and
+//      closing, at least photo_min_inches on each side. The ink inside each
+//      area (not its whole box: on a skewed page that overlaps text) is
+//      taken out of the mask; the boxes are reported (full-resolution
+//      pixels; deskew rotates them along with the page).
+//   5. Specks: components smaller than speckle_area (pixels at 300 dpi,
+//      scaled by (dpi/300)^2) are removed from the mask.
+//
+// The gray page the stage keeps is the illumination-normalised one (with
+// borders painted white): Tesseract may get it or the mask later.
+//
+// Thread safety: pure functions; the stage may run on several pages at once.
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "pipeline/document.h"
+#include "pipeline/stage.h"
+#include "pipeline/status.h"
+
+namespace ocrflow::image {
+
+// Resolution assumed when the page does not say.
+inline constexpr double kDefaultDpi = 300;
+// Resolution of the illumination estimate and of the photo search.
+inline constexpr double kBackgroundDpi = 50;
+inline constexpr double kPhotoDpi = 75;
+
+struct BinarizeOptions {
+  bool normalize_light = true;       // divide by the estimated paper brightness
+  double background_inches = 0.25;   // max-filter size for the paper estimate (> a body glyph)
+  double window_inches = 0.35;       // Sauvola window side
+  double k = 0.3;                    // Sauvola k (0.2-0.5; higher = thinner strokes)
+  double dynamic_range = 128;        // Sauvola R: standard deviation range of gray values
+  int speckle_area = 5;              // pixels at 300 dpi: smaller components are removed
+  bool remove_borders = true;        // remove dark scanner borders
+  double border_fraction = 0.2;      // a border spans at least this part of its side
+  double border_min_inches = 0.04;   // ...and is at least this thick on average (not a rule)
+  bool find_photos = true;           // take photo/halftone areas out of the mask
+  double photo_min_inches = 0.6;     // smallest side of a photo
+  double photo_midtone_fraction = 0.4;  // photo: at least this part of its pixels are mid-tones...
+  double photo_ink_fraction = 0.55;     // ...or at least this part is ink
+};
+
+struct BinarizeResult {
+  cv::Mat gray;                     // illumination-normalised, borders painted white
+  cv::Mat mask;                     // 0 = ink, 255 = paper
+  std::vector<cv::Rect> photos;     // taken out of the mask
+  std::vector<cv::Rect> borders;    // dark borders removed
+  int specks_removed = 0;
+};
+
+// Paper brightness estimate at the input size (8-bit).
+cv::Mat EstimateBackground(const cv::Mat& gray, double dpi, double background_inches);
+
+// gray * 255 / background, clipped.
+cv::Mat NormalizeIllumination(const cv::Mat& gray, double dpi, double background_inches);
+
+// 0 = ink (below the Sauvola threshold), 255 = paper. `window` in pixels (odd or even).
+cv::Mat Sauvola(const cv::Mat& gray, int window, double k, double dynamic_range);
+
+// `gray`: 8-bit gray or BGR page, dark text on light paper. `dpi` <= 0 means
+// kDefaultDpi.
+BinarizeResult Binarize(const cv::Mat& gray, const BinarizeOptions& options, double dpi = kDefaultDpi);
+
+// The stage: page.image becomes the normalised gray, page.text_mask the mask,
+// info.photos the photo boxes. Uses info.dpi when set.
+Status BinarizePage(Page& page, const BinarizeOptions& options, const RunContext& ctx);
+
+StageInfo BinarizeStageInfo();
+
+}  // namespace ocrflow::image

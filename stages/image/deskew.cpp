@@ -1,0 +1,374 @@
+#include "stages/image/deskew.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "stages/image/raster_cv.h"
+
+namespace ocrflow::image {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+double Radians(double deg) { return deg * kPi / 180.0; }
+double Degrees(double rad) { return rad * 180.0 / kPi; }
+
+std::string Format(const char* fmt, double a, double b = 0) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, fmt, a, b);
+  return buf;
+}
+
+// Ink (255) of the text-sized components of `ink` (255 = ink); counts them.
+// `factor`: how much `ink` was reduced from the page (speck size is in page
+// pixels).
+cv::Mat TextComponents(const cv::Mat& ink, int factor, int* kept_count) {
+  const int min_area = std::max(1, kMinComponentArea / (factor * factor));
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  std::vector<int> heights;
+  heights.reserve(n);
+  for (int i = 1; i < n; ++i) {
+    if (stats.at<int>(i, cv::CC_STAT_AREA) >= min_area) heights.push_back(stats.at<int>(i, cv::CC_STAT_HEIGHT));
+  }
+  *kept_count = 0;
+  if (heights.empty()) return cv::Mat::zeros(ink.size(), CV_8U);
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  const double max_h = std::max(8.0 / factor, kMaxHeightFactor * heights[heights.size() / 2]);
+
+  std::vector<unsigned char> keep(n, 0);
+  for (int i = 1; i < n; ++i) {
+    const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    const int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    if (area >= min_area && h <= max_h) {
+      keep[i] = 255;
+      ++*kept_count;
+    }
+  }
+  cv::Mat out(ink.size(), CV_8U);
+  for (int y = 0; y < ink.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    unsigned char* o = out.ptr<unsigned char>(y);
+    for (int x = 0; x < ink.cols; ++x) o[x] = keep[l[x]];
+  }
+  return out;
+}
+
+// Float density of `ink` (8-bit, 255 = ink) at width `width` (or the input
+// width when smaller), transposed so that each image column is one
+// contiguous row.
+cv::Mat TransposedDensity(const cv::Mat& ink, int width) {
+  cv::Mat small = ink;
+  if (ink.cols > width) {
+    const double s = static_cast<double>(width) / ink.cols;
+    cv::resize(ink, small, cv::Size(width, std::max(1, static_cast<int>(std::lround(ink.rows * s)))), 0, 0,
+               cv::INTER_AREA);
+  }
+  cv::Mat f, t;
+  small.convertTo(f, CV_32F, 1.0 / 255.0);
+  cv::transpose(f, t);
+  return t;
+}
+
+// `ink` reduced by an integer factor so that it is at most about `width`
+// wide; a reduced pixel is ink when any of its pixels is.
+cv::Mat ReduceInk(const cv::Mat& ink, int width, int* factor) {
+  *factor = std::max(1, ink.cols / std::max(1, width));
+  if (*factor == 1) return ink;
+  cv::Mat small;
+  cv::resize(ink, small, cv::Size((ink.cols + *factor - 1) / *factor, (ink.rows + *factor - 1) / *factor), 0, 0,
+             cv::INTER_AREA);
+  return small > 0;
+}
+
+// Postl's measure of how level the text is at `deg`: the row profile of the
+// image sheared so that lines at `deg` become rows, scored by the sum of
+// squared differences of neighbouring rows. Each column moves as a whole
+// (nearest row), which keeps the noise part of the score independent of the
+// angle.
+double ProfileScore(const cv::Mat& transposed, double deg, std::vector<float>& profile) {
+  const int w = transposed.rows, h = transposed.cols;
+  const double t = std::tan(Radians(deg));
+  const double centre = 0.5 * (w - 1);
+  const int margin = static_cast<int>(std::ceil(std::abs(t) * w * 0.5)) + 2;
+  profile.assign(static_cast<size_t>(h + 2 * margin), 0.0f);
+  for (int x = 0; x < w; ++x) {
+    const int shift = margin + static_cast<int>(std::lround((x - centre) * t));
+    const float* col = transposed.ptr<float>(x);
+    float* p = profile.data() + shift;
+    for (int y = 0; y < h; ++y) p[y] += col[y];
+  }
+  double score = 0;
+  for (size_t i = 1; i < profile.size(); ++i) {
+    const double d = profile[i] - profile[i - 1];
+    score += d * d;
+  }
+  return score;
+}
+
+// The refinement searches a fraction of a degree around a coarse angle a0.
+// Columns are sheared by a0 once and summed into vertical strips; each angle
+// then only shifts whole strips by the extra shear relative to a0 (inside a
+// strip the extra shear is a small fraction of a pixel), so a score costs
+// (strips x rows) instead of (columns x rows). A whole-pixel strip shift
+// would leave the score flat over +-0.5 px of shear at the page edge, so
+// strips are kept at kSub sub-rows per row (each pixel spread over its kSub
+// sub-rows, shifted to the nearest sub-row).
+class StripProfiles {
+ public:
+  static constexpr int kStripWidth = 16;  // columns per strip
+  static constexpr int kSub = 4;          // sub-rows per row
+
+  StripProfiles(const cv::Mat& transposed, double base_deg, double range_deg)
+      : width_(transposed.rows), centre_(0.5 * (transposed.rows - 1)), base_(std::tan(Radians(base_deg))) {
+    const int h = transposed.cols;
+    const int nstrips = (width_ + kStripWidth - 1) / kStripWidth;
+    const double tmax = std::abs(std::tan(Radians(std::abs(base_deg) + range_deg)));
+    inner_ = kSub * (static_cast<int>(std::ceil(std::abs(base_) * kStripWidth)) + 2);
+    margin_ = kSub * (static_cast<int>(std::ceil(tmax * width_ * 0.5)) + 2);
+    strip_len_ = kSub * h + 2 * inner_;
+    len_ = strip_len_ + 2 * margin_;
+    strips_.assign(static_cast<size_t>(nstrips) * strip_len_, 0.0f);
+    for (int s = 0; s < nstrips; ++s) {
+      const double xs = StripCentre(s);
+      float* dst = strips_.data() + static_cast<size_t>(s) * strip_len_ + inner_;
+      for (int x = s * kStripWidth; x < std::min(width_, (s + 1) * kStripWidth); ++x) {
+        const int d = static_cast<int>(std::lround(kSub * (x - xs) * base_));
+        const float* col = transposed.ptr<float>(x);
+        float* p = dst + d;
+        for (int y = 0; y < h; ++y) {
+          const float v = col[y];
+          if (v == 0.0f) continue;
+          for (int k = 0; k < kSub; ++k) p[kSub * y + k] += v;
+        }
+      }
+    }
+  }
+
+  double Score(double deg, std::vector<float>& profile) const {
+    const double t = std::tan(Radians(deg));
+    profile.assign(static_cast<size_t>(len_), 0.0f);
+    const int nstrips = static_cast<int>(strips_.size() / strip_len_);
+    for (int s = 0; s < nstrips; ++s) {
+      const double xs = StripCentre(s) - centre_;
+      const int shift = margin_ + static_cast<int>(std::lround(kSub * xs * t));
+      const float* src = strips_.data() + static_cast<size_t>(s) * strip_len_;
+      float* p = profile.data() + shift;
+      for (int y = 0; y < strip_len_; ++y) p[y] += src[y];
+    }
+    double score = 0;
+    for (size_t i = 1; i < profile.size(); ++i) {
+      const double d = profile[i] - profile[i - 1];
+      score += d * d;
+    }
+    return score;
+  }
+
+ private:
+  double StripCentre(int s) const {
+    const int x0 = s * kStripWidth, x1 = std::min(width_, (s + 1) * kStripWidth);
+    return 0.5 * (x0 + x1 - 1);
+  }
+
+  int width_;
+  double centre_, base_;
+  int margin_ = 0, len_ = 0, inner_ = 0, strip_len_ = 0;
+  std::vector<float> strips_;
+};
+
+// Least-squares parabola through (xs, ys); returns the vertex, or the middle
+// x when the fit has no maximum.
+double ParabolaPeak(const std::vector<double>& xs, const std::vector<double>& ys) {
+  const double x0 = xs[xs.size() / 2];
+  double s[5] = {0, 0, 0, 0, 0}, t[3] = {0, 0, 0};
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const double x = xs[i] - x0;
+    double p = 1;
+    for (int k = 0; k < 5; ++k) {
+      s[k] += p;
+      if (k < 3) t[k] += p * ys[i];
+      p *= x;
+    }
+  }
+  // Normal equations for y = a + b x + c x^2.
+  cv::Matx33d a(s[0], s[1], s[2], s[1], s[2], s[3], s[2], s[3], s[4]);
+  cv::Vec3d rhs(t[0], t[1], t[2]);
+  cv::Vec3d coef;
+  if (!cv::solve(a, rhs, coef, cv::DECOMP_SVD) || coef[2] >= 0) return x0;
+  const double peak = -coef[1] / (2 * coef[2]);
+  const double lo = xs.front() - x0, hi = xs.back() - x0;
+  return x0 + std::clamp(peak, lo, hi);
+}
+
+}  // namespace
+
+SkewEstimate FindSkew(const cv::Mat& ink_mask, const DeskewOptions& options) {
+  SkewEstimate est;
+  CV_Assert(ink_mask.type() == CV_8UC1);
+  // Components are found at about fine_width: enough to tell text from
+  // specks and pictures, and four times cheaper than full resolution.
+  int factor = 1;
+  cv::Mat ink = ReduceInk(ink_mask == 0, options.fine_width, &factor);  // 255 = ink
+  cv::Mat text = TextComponents(ink, factor, &est.components);
+  if (est.components < kMinTextComponents) {
+    est.note = "blank: " + std::to_string(est.components) + " text components";
+    return est;
+  }
+
+  // Coarse sweep: about one pixel of shear across the width per step.
+  cv::Mat coarse = TransposedDensity(text, options.coarse_width);
+  const double step = Degrees(std::atan(1.0 / coarse.rows));
+  const int n = std::max(1, static_cast<int>(std::ceil(options.max_angle / step)));
+  std::vector<float> profile;
+  std::vector<double> scores;
+  scores.reserve(2 * n + 1);
+  for (int i = -n; i <= n; ++i) scores.push_back(ProfileScore(coarse, i * step, profile));
+  const int best = static_cast<int>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+  std::vector<double> sorted = scores;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const double median = sorted[sorted.size() / 2], top = scores[best];
+  est.confidence = top > 0 ? std::clamp(1.0 - median / top, 0.0, 1.0) : 0.0;
+  const double coarse_angle = (best - n) * step;
+
+  // Refinement at a finer scale around the coarse peak.
+  const StripProfiles strips(TransposedDensity(text, options.fine_width), coarse_angle, 1.5 * step);
+  const double fstep = std::max(1e-4, options.fine_step);
+  const int m = static_cast<int>(std::ceil(1.5 * step / fstep));
+  std::vector<double> angles, fine_scores;
+  for (int i = -m; i <= m; ++i) {
+    angles.push_back(coarse_angle + i * fstep);
+    fine_scores.push_back(strips.Score(angles.back(), profile));
+  }
+  // Smooth the (slightly jagged) curve, then fit a parabola around its peak.
+  const int r = 2;
+  std::vector<double> smooth(fine_scores.size());
+  for (size_t i = 0; i < fine_scores.size(); ++i) {
+    double sum = 0;
+    int cnt = 0;
+    for (int k = -r; k <= r; ++k) {
+      const long j = static_cast<long>(i) + k;
+      if (j < 0 || j >= static_cast<long>(fine_scores.size())) continue;
+      sum += fine_scores[j];
+      ++cnt;
+    }
+    smooth[i] = sum / cnt;
+  }
+  const int fbest = static_cast<int>(std::max_element(smooth.begin(), smooth.end()) - smooth.begin());
+  const int half = std::max(2, static_cast<int>(std::lround(0.5 * step / fstep)));
+  const int lo = std::max(0, fbest - half), hi = std::min<int>(smooth.size() - 1, fbest + half);
+  std::vector<double> xs(angles.begin() + lo, angles.begin() + hi + 1);
+  std::vector<double> ys(fine_scores.begin() + lo, fine_scores.begin() + hi + 1);
+  est.degrees = ParabolaPeak(xs, ys);
+  est.found = true;
+  return est;
+}
+
+SkewEstimate FindSkewGray(const cv::Mat& gray, const DeskewOptions& options) {
+  cv::Mat g = gray, mask;
+  if (g.channels() == 3) cv::cvtColor(gray, g, cv::COLOR_BGR2GRAY);
+  cv::threshold(g, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return FindSkew(mask, options);
+}
+
+namespace {
+cv::Mat RotationMatrix(cv::Size in, double degrees_to_undo, bool expand, cv::Size* out_size) {
+  const cv::Point2f centre(0.5f * (in.width - 1), 0.5f * (in.height - 1));
+  cv::Mat m = cv::getRotationMatrix2D(centre, -degrees_to_undo, 1.0);
+  cv::Size size = in;
+  if (expand) {
+    const double c = std::abs(std::cos(Radians(degrees_to_undo))), s = std::abs(std::sin(Radians(degrees_to_undo)));
+    size = cv::Size(static_cast<int>(std::ceil(in.width * c + in.height * s)),
+                    static_cast<int>(std::ceil(in.width * s + in.height * c)));
+    m.at<double>(0, 2) += 0.5 * (size.width - in.width);
+    m.at<double>(1, 2) += 0.5 * (size.height - in.height);
+  }
+  if (out_size) *out_size = size;
+  return m;
+}
+}  // namespace
+
+cv::Mat RotatePage(const cv::Mat& image, double degrees_to_undo, int interpolation, bool expand, int fill) {
+  cv::Size size;
+  const cv::Mat m = RotationMatrix(image.size(), degrees_to_undo, expand, &size);
+  cv::Mat out;
+  cv::warpAffine(image, out, m, size, interpolation, cv::BORDER_CONSTANT, cv::Scalar::all(fill));
+  return out;
+}
+
+Status DeskewPage(Page& page, const DeskewOptions& options, const RunContext& ctx) {
+  if (ctx.cancelled()) return Status(Code::kCancelled, "deskew: cancelled");
+  if (page.image.empty()) return Status(Code::kBadInput, "deskew: the page has no image");
+  ImageInfo& info = page.info;
+  try {
+    const cv::Mat gray = View(page.image);
+    SkewEstimate est = page.text_mask.empty() ? FindSkewGray(gray, options) : FindSkew(View(page.text_mask), options);
+    info.skew_degrees = est.degrees;
+    info.skew_confidence = est.confidence;
+    info.deskewed = false;
+    if (!est.found) {
+      info.skew_note = "declined: " + est.note;
+      return Status::Ok();
+    }
+    if (est.confidence < options.min_confidence) {
+      info.skew_note = Format("declined: confidence %.3f < %.3f", est.confidence, options.min_confidence);
+      return Status::Ok();
+    }
+    if (std::abs(est.degrees) > options.max_angle - 0.05) {
+      info.skew_note = Format("declined: angle %.2f at the edge of the search range (%.1f)", est.degrees,
+                              options.max_angle);
+      return Status::Ok();
+    }
+    info.deskewed = true;
+    if (std::abs(est.degrees) < options.min_angle) {
+      info.skew_note = Format("level: |%.3f| < %.3f degrees, not rotated", est.degrees, options.min_angle);
+      return Status::Ok();
+    }
+    info.skew_note.clear();
+    // Photo boxes found before (binarize) move with the page: the box of
+    // each rotated box.
+    const cv::Mat m = RotationMatrix(gray.size(), est.degrees, options.expand, nullptr);
+    for (Box& b : info.photos) {
+      std::vector<cv::Point2f> corners = {{float(b.x), float(b.y)}, {float(b.right()), float(b.y)},
+                                          {float(b.x), float(b.bottom())}, {float(b.right()), float(b.bottom())}};
+      cv::transform(corners, corners, m);
+      const cv::Rect r = cv::boundingRect(corners);
+      b = Box{r.x, r.y, r.width, r.height};
+    }
+    page.image = FromMat(RotatePage(gray, est.degrees, cv::INTER_CUBIC, options.expand, 255));
+    if (!page.text_mask.empty()) {
+      cv::Mat rotated = RotatePage(View(page.text_mask), est.degrees, cv::INTER_LINEAR, options.expand, 255);
+      cv::threshold(rotated, rotated, 127, 255, cv::THRESH_BINARY);
+      page.text_mask = FromMat(rotated);
+    }
+    if (ctx.debugging()) ctx.debug_image("20-deskewed", page.image);
+  } catch (const cv::Exception& e) {
+    return Status(Code::kInternal, std::string("deskew: OpenCV: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+namespace {
+std::vector<OptionField<DeskewOptions>> DeskewFields() {
+  return {
+      {"max_angle", &DeskewOptions::max_angle, "largest skew searched, either side of level", "degrees"},
+      {"min_confidence", &DeskewOptions::min_confidence, "below this confidence the page is left as it was", "0..1"},
+      {"min_angle", &DeskewOptions::min_angle, "a smaller skew is recorded but not rotated away", "degrees"},
+      {"coarse_width", &DeskewOptions::coarse_width, "image width for the coarse sweep", "pixels"},
+      {"fine_width", &DeskewOptions::fine_width, "image width for the refinement", "pixels"},
+      {"fine_step", &DeskewOptions::fine_step, "angle step of the refinement", "degrees"},
+      {"expand", &DeskewOptions::expand, "grow the canvas so that rotation cuts off no corner", ""},
+  };
+}
+}  // namespace
+
+StageInfo DeskewStageInfo() {
+  return MakeStageInfo<DeskewOptions>(
+      "deskew", "finds the skew of the text (projection profiles) and rotates it away; declines when unsure",
+      DataKind::kImage, DataKind::kImage, DeskewFields(),
+      [](Page& page, const DeskewOptions& o, const RunContext& ctx) { return DeskewPage(page, o, ctx); });
+}
+
+}  // namespace ocrflow::image
