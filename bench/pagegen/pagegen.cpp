@@ -120,6 +120,14 @@ bool NoLineStart(const std::string& t) {
     if (t == c) return true;
   return false;
 }
+// Closing marks whose Simplified Chinese glyph sits in the left half of the
+// em box, so the right half can be given up when a line is tight.
+bool Squeezable(const std::string& t) {
+  static const char* kChars[] = {"，", "。", "、", "：", "；", "”", "）", "》"};
+  for (const char* c : kChars)
+    if (t == c) return true;
+  return false;
+}
 bool NoLineEnd(const std::string& t) { return t == "“" || t == "（" || t == "《"; }
 
 // Chinese tokens: one per ideograph or punctuation mark; runs of ASCII
@@ -203,16 +211,42 @@ std::vector<LaidLine> LayoutText(Face& face, const std::string& text, int px, in
     size_t j = i;
     int w = 0;
     while (j < tok.size() && (w + tw[j] <= avail || j == i)) w += tw[j++];
-    if (j < tok.size()) {
-      // Line-breaking rules: pull characters down rather than start a line
-      // with closing punctuation or end one with an opening mark.
+    // Closing punctuation that would start the next line is squeezed into
+    // this one (标点挤压: the blank half of ，。、；：”） gives way), as
+    // Chinese typesetting does; failing that, characters are pulled down so
+    // that no line starts with closing punctuation or ends with “（《.
+    std::vector<int> adv(tw.begin() + static_cast<long>(i), tw.begin() + static_cast<long>(j));
+    size_t squeezed_end = j;
+    int room = 0;
+    for (size_t k = i; k < j; ++k) room += Squeezable(tok[k]) ? tw[k] / 2 : 0;
+    int sw = w;
+    while (squeezed_end < tok.size() && NoLineStart(tok[squeezed_end])) {
+      room += Squeezable(tok[squeezed_end]) ? tw[squeezed_end] / 2 : 0;
+      sw += tw[squeezed_end];
+      if (sw - room > avail) break;
+      ++squeezed_end;
+    }
+    if (squeezed_end > j && (squeezed_end == tok.size() || !NoLineStart(tok[squeezed_end]))) {
+      sw = 0;
+      for (size_t k = i; k < squeezed_end; ++k) sw += tw[k];
+      j = squeezed_end;
+      adv.assign(tw.begin() + static_cast<long>(i), tw.begin() + static_cast<long>(j));
+      int over = sw - avail;  // take it from the last squeezable marks first
+      for (size_t k = adv.size(); k-- > 0 && over > 0;) {
+        if (!Squeezable(tok[i + k])) continue;
+        int take = std::min(over, adv[k] / 2);
+        adv[k] -= take;
+        over -= take;
+      }
+    } else if (j < tok.size()) {
       size_t keep = j;
       while (keep - i > 2 && (NoLineStart(tok[keep]) || NoLineEnd(tok[keep - 1]))) --keep;
       j = keep;
+      adv.resize(j - i);
     }
     bool last = j >= tok.size();
     w = 0;
-    for (size_t k = i; k < j; ++k) w += tw[k];
+    for (int a : adv) w += a;
     int gaps = static_cast<int>(j - i) - 1;
     int extra = (justify && !last && gaps > 0) ? std::max(0, avail - w) : 0;
     LaidLine line;
@@ -221,9 +255,9 @@ std::vector<LaidLine> LayoutText(Face& face, const std::string& text, int px, in
       int idx = static_cast<int>(k - i);
       int offset = gaps > 0 ? static_cast<int>(std::lround(static_cast<double>(extra) * idx / gaps)) : 0;
       line.items.push_back({tok[k], natural + offset});
-      natural += tw[k];
+      natural += adv[k - i];
     }
-    line.width = line.items.back().x + tw[j - 1];
+    line.width = line.items.back().x + adv.back();
     lines.push_back(std::move(line));
     i = j;
     first = false;
@@ -606,7 +640,7 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
     std::vector<int> para_of_line;
     std::vector<std::string> paragraphs;
     int misses = 0;
-    while (static_cast<int>(slots.size() - body_lines.size()) >= 2 && misses < 4) {
+    while (static_cast<int>(slots.size() - body_lines.size()) >= 2 && misses < 12) {
       std::vector<std::string> sentences = gen.ParagraphSentences();
       bool placed = false;
       for (size_t k = sentences.size(); k >= 1; --k) {
