@@ -35,11 +35,11 @@ void ApplyRemovals(Page& page, const std::vector<std::vector<bool>>& removed) {
 }
 
 // The document as one stream of non-space code points, decoded once for
-// both passes. `at` is each code point's byte offset in the concatenation of
-// the paragraphs; `first[p]` is the stream index of paragraph p's first code
-// point (first[size] = end).
-// std::allocator that leaves new elements uninitialised: the stream buffers
-// are sized for the worst case and filled by index, so zeroing them first
+// both passes. `first[p]` is the stream index of paragraph p's first code
+// point (first[size] = end). Byte positions are not kept (the page is walked
+// again for the rare stretch that is removed).
+// std::allocator that leaves new elements uninitialised: the stream buffer
+// is sized for the worst case and filled by index, so zeroing it first
 // would be a wasted pass over the page.
 template <typename T>
 struct UninitAllocator : std::allocator<T> {
@@ -62,23 +62,37 @@ struct UninitAllocator : std::allocator<T> {
 
 struct Stream {
   std::vector<char32_t, UninitAllocator<char32_t>> cp;
-  std::vector<uint32_t, UninitAllocator<uint32_t>> at;
-  std::vector<size_t> para_start;  // byte offset of each paragraph in the concatenation
   std::vector<size_t> first;
   std::vector<uint32_t> anchors;  // stream indices right after a sentence or clause mark
   size_t bytes = 0;
 
-  // stream index -> (paragraph, byte in paragraph)
-  std::pair<size_t, size_t> Locate(size_t q) const {
-    size_t p = std::upper_bound(para_start.begin(), para_start.end(), at[q]) - para_start.begin() - 1;
-    return {p, at[q] - para_start[p]};
+  // The paragraph that holds stream index q.
+  size_t ParagraphOf(size_t q) const {
+    return std::upper_bound(first.begin(), first.end() - 1, q) - first.begin() - 1;
   }
 };
 
+// The code point at t[i], advancing i: BuildStream's decoding (the text is
+// valid UTF-8), shared with RangeMarker so both count code points alike.
+inline char32_t DecodeAt(const unsigned char* t, size_t size, size_t& i) {
+  const unsigned char b = t[i];
+  if ((b & 0xF0) == 0xE0 && i + 2 < size) {  // the common 3-byte case
+    const char32_t c = (static_cast<char32_t>(b & 0x0F) << 12) | (static_cast<char32_t>(t[i + 1] & 0x3F) << 6) |
+                       (t[i + 2] & 0x3F);
+    i += 3;
+    return c;
+  }
+  if (b < 0x80) {
+    ++i;
+    return b;
+  }
+  return NextCodePoint(std::string_view(reinterpret_cast<const char*>(t), size), i);
+}
+
 // Marks after which repeated-passage fingerprints are taken.
 inline bool IsAnchorMark(char32_t m) {
+  if (m - 0x3003u < 0xFF01u - 0x3003u) return false;  // ideographs and most else: one test
   if (m < 0x80) return m == ',' || m == '.' || m == '!' || m == '?';
-  if (m < 0x3002 || (m > 0x3002 && m < 0xFF01)) return false;  // ideographs and most else: one test
   return m == U'。' || m == U'，' || m == U'；' || m == U'：' || m == U'！' || m == U'？';
 }
 
@@ -88,53 +102,66 @@ Stream BuildStream(const Page& page) {
   // Sized for the worst case (all ASCII), filled by index: this loop sees
   // every byte of the page, so it avoids push_back's checks.
   st.cp.resize(st.bytes);
-  st.at.resize(st.bytes);
-  st.para_start.reserve(page.paragraphs.size());
   st.first.reserve(page.paragraphs.size() + 1);
-  size_t base = 0, n = 0;
+  st.anchors.reserve(st.bytes / 16 + 16);
+  char32_t* out = st.cp.data();
+  size_t n = 0;
   for (const auto& para : page.paragraphs) {
-    st.para_start.push_back(base);
     st.first.push_back(n);
-    const std::string& t = para.text;
-    const auto* p = reinterpret_cast<const unsigned char*>(t.data());
-    for (size_t i = 0; i < t.size();) {
-      const size_t start = i;
-      const unsigned char b = p[i];
-      char32_t c;
-      if (b < 0x80) {
-        c = b;
-        ++i;
-      } else if ((b & 0xF0) == 0xE0 && i + 2 < t.size()) {  // the common 3-byte case (text is valid UTF-8)
-        c = (static_cast<char32_t>(b & 0x0F) << 12) | (static_cast<char32_t>(p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
-        i += 3;
-      } else {
-        c = NextCodePoint(t, i);
-      }
+    const auto* p = reinterpret_cast<const unsigned char*>(para.text.data());
+    const size_t size = para.text.size();
+    for (size_t i = 0; i < size;) {
+      const char32_t c = DecodeAt(p, size, i);
       if (c == ' ') continue;
-      st.cp[n] = c;
-      st.at[n] = static_cast<uint32_t>(base + start);
-      ++n;
+      out[n++] = c;
       if (IsAnchorMark(c)) st.anchors.push_back(static_cast<uint32_t>(n));
     }
-    base += t.size();
   }
   st.first.push_back(n);
   st.cp.resize(n);
-  st.at.resize(n);
   return st;
 }
 
-// Flags the bytes of stream range [from, to) in `removed`.
-void MarkRange(const Page& page, const Stream& st, size_t from, size_t to, std::vector<std::vector<bool>>& removed) {
-  for (size_t q = from; q < to; ++q) {
-    auto [para, byte] = st.Locate(q);
-    auto& r = removed[para];
-    if (r.empty()) r.assign(page.paragraphs[para].text.size(), false);
-    size_t k = byte;
-    NextCodePoint(page.paragraphs[para].text, k);
-    for (size_t b = byte; b < k; ++b) r[b] = true;
+// Flags the bytes of stream ranges in `removed`. Ranges come in stream
+// order, so a cursor walks each paragraph at most once (an earlier range
+// restarts at its paragraph: still correct, only slower).
+class RangeMarker {
+ public:
+  RangeMarker(const Page& page, const Stream& st, std::vector<std::vector<bool>>& removed)
+      : page_(page), st_(st), removed_(removed) {}
+
+  void Mark(size_t from, size_t to) {
+    if (from >= to) return;
+    const size_t para = st_.ParagraphOf(from);
+    if (from < q_ || para != para_) {
+      para_ = para;
+      q_ = st_.first[para];
+      i_ = 0;
+    }
+    while (q_ < to && para_ < page_.paragraphs.size()) {
+      const std::string& text = page_.paragraphs[para_].text;
+      const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+      auto& r = removed_[para_];
+      while (i_ < text.size() && q_ < to) {
+        const size_t start = i_;
+        if (DecodeAt(t, text.size(), i_) == ' ') continue;
+        if (q_++ < from) continue;
+        if (r.empty()) r.assign(text.size(), false);
+        for (size_t b = start; b < i_; ++b) r[b] = true;
+      }
+      if (i_ >= text.size()) {
+        ++para_;
+        i_ = 0;
+      }
+    }
   }
-}
+
+ private:
+  const Page& page_;
+  const Stream& st_;
+  std::vector<std::vector<bool>>& removed_;
+  size_t para_ = 0, q_ = 0, i_ = 0;  // stream index q_ is the next code point at or after byte i_ of para_
+};
 
 std::string Utf8Of(const Stream& st, size_t from, size_t to) {
   std::string text;
@@ -145,6 +172,7 @@ std::string Utf8Of(const Stream& st, size_t from, size_t to) {
 bool RemoveDoubledPhrases(Page& page, const Stream& st, const RepeatOptions& o,
                           std::vector<std::vector<bool>>& removed) {
   bool any = false;
+  RangeMarker marker(page, st, removed);
   // Last position of each code point: a small direct-mapped table tagged
   // with the code point and a generation (so it needs no clearing and stays
   // in L1); a collision only loses a candidate.
@@ -161,7 +189,7 @@ bool RemoveDoubledPhrases(Page& page, const Stream& st, const RepeatOptions& o,
     ++gen;
     const size_t begin = st.first[p], n = st.first[p + 1];
     auto mark = [&](size_t from, size_t to, const char* reason) {
-      MarkRange(page, st, from, to, removed);
+      marker.Mark(from, to);
       page.dropped.push_back(Dropped{Utf8Of(st, from, to), reason, para.first_line, para.last_line});
       any = true;
     };
@@ -238,6 +266,7 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
   if (n < static_cast<size_t>(o.min_passage) * 2) return;
   std::vector<std::vector<bool>> removed(page.paragraphs.size());
   bool any = false;
+  RangeMarker marker(page, st, removed);
   size_t protected_until = 0;  // no match may start before the end of the last one
   // Fingerprints are taken only at anchors: the 8-gram right after a
   // sentence or clause mark (collected by BuildStream). A duplicated passage
@@ -266,22 +295,20 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
     // A leading sentence mark belongs to the sentence before the repeat.
     while (start < end && (IsTerminal(cp[start]) || cp[start] == U'，')) ++start;
     size_t len = end - start;
+    if (len < static_cast<size_t>(o.min_passage)) continue;  // most candidates: no need to count marks
     int marks = 0;
     for (size_t q = start; q < end; ++q) marks += IsTerminal(cp[q]);
-    if (len < static_cast<size_t>(o.min_passage) ||
-        (marks < o.min_sentence_marks && len < static_cast<size_t>(o.long_passage))) {
-      continue;
-    }
+    if (marks < o.min_sentence_marks && len < static_cast<size_t>(o.long_passage)) continue;
     std::string text = Utf8Of(st, start, end);
-    const Paragraph& src_first = page.paragraphs[st.Locate(p - back).first];
-    const Paragraph& src_last = page.paragraphs[st.Locate(std::min(p + fwd, n) - 1).first];
-    const Paragraph& dup_first = page.paragraphs[st.Locate(start).first];
-    const Paragraph& dup_last = page.paragraphs[st.Locate(end - 1).first];
+    const Paragraph& src_first = page.paragraphs[st.ParagraphOf(p - back)];
+    const Paragraph& src_last = page.paragraphs[st.ParagraphOf(std::min(p + fwd, n) - 1)];
+    const Paragraph& dup_first = page.paragraphs[st.ParagraphOf(start)];
+    const Paragraph& dup_last = page.paragraphs[st.ParagraphOf(end - 1)];
     page.dropped.push_back(Dropped{std::move(text),
                                    "duplicated passage (repeats lines " + std::to_string(src_first.first_line) + "-" +
                                        std::to_string(src_last.last_line) + ")",
                                    dup_first.first_line, dup_last.last_line});
-    MarkRange(page, st, start, end, removed);
+    marker.Mark(start, end);
     any = true;
     protected_until = end;
   }
