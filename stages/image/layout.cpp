@@ -1,0 +1,1078 @@
+#include "stages/image/layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <optional>
+
+#include <opencv2/imgproc.hpp>
+
+#include "stages/image/raster_cv.h"
+
+namespace ocrflow::image {
+namespace {
+
+enum class Kind { kText, kSpeck, kRule, kPicture };
+
+struct Comp {
+  cv::Rect r;
+  int area = 0;
+  Kind kind = Kind::kText;
+};
+
+struct TextLine {
+  cv::Rect r;
+  std::vector<int> comps;
+  double size = 0;  // text size: height of the core (below), or of the tallest pieces of a short line
+  // The line's core: median top and bottom of its components (x-height band
+  // and baseline for Latin, the character box for CJK). Gaps between cores
+  // do not depend on which ascenders and descenders a line happens to have.
+  int core_top = 0, core_bottom = 0;
+  bool large = false;
+};
+
+struct Blk {
+  cv::Rect r;
+  std::vector<int> lines;  // indices into the line list, top to bottom
+  bool large = false;
+  bool open = true;
+  Role role = Role::kBody;
+  int column = -1;
+  int article = -1;
+  bool dead = false;  // merged into another block
+};
+
+int Right(const cv::Rect& r) { return r.x + r.width; }
+int Bottom(const cv::Rect& r) { return r.y + r.height; }
+int OverlapX(const cv::Rect& a, const cv::Rect& b) { return std::min(Right(a), Right(b)) - std::max(a.x, b.x); }
+int OverlapY(const cv::Rect& a, const cv::Rect& b) { return std::min(Bottom(a), Bottom(b)) - std::max(a.y, b.y); }
+cv::Rect Hull(const cv::Rect& a, const cv::Rect& b) {
+  if (a.area() == 0) return b;
+  if (b.area() == 0) return a;
+  return a | b;
+}
+cv::Rect ToRect(const Box& b) { return {b.x, b.y, b.w, b.h}; }
+
+struct Dsu {
+  std::vector<int> p;
+  explicit Dsu(size_t n) : p(n) { std::iota(p.begin(), p.end(), 0); }
+  int Find(int x) {
+    while (p[x] != x) x = p[x] = p[p[x]];
+    return x;
+  }
+  void Unite(int a, int b) { p[Find(a)] = Find(b); }
+};
+
+double Percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  size_t k = std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+// Median of values with integer weights.
+double WeightedMedian(std::vector<std::pair<double, double>> vw) {
+  if (vw.empty()) return 0;
+  std::sort(vw.begin(), vw.end());
+  double total = 0;
+  for (auto& [v, w] : vw) total += w;
+  double acc = 0;
+  for (auto& [v, w] : vw) {
+    acc += w;
+    if (acc >= total / 2) return v;
+  }
+  return vw.back().first;
+}
+
+constexpr double kHeadlineLeading = 1.0;   // x line height: widest gap between the lines of a headline
+constexpr double kSizeStep = 1.2;           // glyph height ratio of two lines that are not one block
+constexpr double kSubheadlineRatio = 1.15;  // glyph height / body glyph height of a sub-headline
+constexpr double kLeadingFillEm = 0.4;  // em: text grown up and down when looking for gutters
+constexpr double kMaxGutterEm = 6;      // em: white wider than this is open space, not a gutter
+
+// Gutter map: cells of whitespace that is both tall and wide (see layout.h).
+// Queried through an integral image: does a rectangle touch a gutter?
+class GutterMap {
+ public:
+  GutterMap(const std::vector<Comp>& comps, const std::vector<cv::Rect>& obstacles,
+            const std::vector<cv::Rect>& vertical_rules, cv::Size page, double em, const LayoutOptions& o) {
+    cell_ = std::max(1, static_cast<int>(std::lround(em / 8)));
+    gw_ = (page.width + cell_ - 1) / cell_;
+    gh_ = (page.height + cell_ - 1) / cell_;
+    cv::Mat occ(gh_, gw_, CV_8U, cv::Scalar(0));
+    auto mark = [&](const cv::Rect& r, cv::Mat& m) {
+      int x0 = std::max(0, r.x / cell_), y0 = std::max(0, r.y / cell_);
+      int x1 = std::min(gw_ - 1, (Right(r) - 1) / cell_), y1 = std::min(gh_ - 1, (Bottom(r) - 1) / cell_);
+      if (x1 >= x0 && y1 >= y0) m(cv::Range(y0, y1 + 1), cv::Range(x0, x1 + 1)).setTo(1);
+    };
+    // Text is grown vertically by kLeadingFillEm so the leading between the
+    // lines of a column is ink: a column becomes a solid slab and the white
+    // between two columns a narrow channel, while the white between the
+    // words or after the punctuation of one line stays a short hole.
+    const int pad = static_cast<int>(std::lround(kLeadingFillEm * em));
+    for (const Comp& c : comps) {
+      if (c.kind == Kind::kText) mark(cv::Rect(c.r.x, c.r.y - pad, c.r.width, c.r.height + 2 * pad), occ);
+      if (c.kind == Kind::kRule) mark(c.r, occ);
+    }
+    for (const cv::Rect& r : obstacles) mark(r, occ);
+
+    // Narrow white: a horizontal run of white between gutter_em and
+    // kMaxGutterEm wide (open space between articles or around a short line
+    // is wider). A gutter is narrow white that runs gutter_height_em tall.
+    const int min_w = std::max(1, static_cast<int>(std::floor(o.gutter_em * em / cell_)) - 1);
+    const int max_w = std::max(min_w + 1, static_cast<int>(std::ceil(kMaxGutterEm * em / cell_)));
+    const int min_h = std::max(2, static_cast<int>(std::ceil(o.gutter_height_em * em / cell_)));
+    cv::Mat narrow(gh_, gw_, CV_8U, cv::Scalar(0));
+    for (int y = 0; y < gh_; ++y) {
+      const uchar* oc = occ.ptr<uchar>(y);
+      uchar* nw = narrow.ptr<uchar>(y);
+      int x = 0;
+      while (x < gw_) {
+        if (oc[x]) {
+          ++x;
+          continue;
+        }
+        int x0 = x;
+        while (x < gw_ && !oc[x]) ++x;
+        if (x - x0 >= min_w && x - x0 <= max_w) std::fill(nw + x0, nw + x, 1);
+      }
+    }
+    cv::Mat gut(gh_, gw_, CV_8U, cv::Scalar(0));
+    for (int x = 0; x < gw_; ++x) {
+      int y = 0;
+      while (y < gh_) {
+        if (!narrow.at<uchar>(y, x)) {
+          ++y;
+          continue;
+        }
+        int y0 = y;
+        while (y < gh_ && narrow.at<uchar>(y, x)) ++y;
+        if (y - y0 >= min_h)
+          for (int k = y0; k < y; ++k) gut.at<uchar>(k, x) = 1;
+      }
+    }
+    // A speck of noise in a gutter must not open a passage through it: close
+    // short vertical interruptions.
+    int close = std::max(1, static_cast<int>(std::lround(2.0 * em / cell_)));
+    cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, 2 * close + 1));
+    cv::morphologyEx(gut, gut, cv::MORPH_CLOSE, kernel);
+    for (const cv::Rect& r : vertical_rules) mark(r, gut);
+    gutter_ = gut;
+    cv::integral(gut, integral_, CV_32S);
+  }
+
+  // True if any gutter cell lies strictly inside the pixel rectangle.
+  bool Touches(const cv::Rect& r) const {
+    if (r.width <= 0 || r.height <= 0) return false;
+    int x0 = std::clamp((r.x + cell_ - 1) / cell_, 0, gw_), x1 = std::clamp(Right(r) / cell_, 0, gw_);
+    int y0 = std::clamp(r.y / cell_, 0, gh_), y1 = std::clamp((Bottom(r) + cell_ - 1) / cell_, 0, gh_);
+    if (x1 <= x0 || y1 <= y0) return false;
+    int s = integral_.at<int>(y1, x1) - integral_.at<int>(y0, x1) - integral_.at<int>(y1, x0) +
+            integral_.at<int>(y0, x0);
+    return s > 0;
+  }
+
+  // Whether the horizontal gap between a (left) and b (right) crosses a gutter.
+  bool Between(const cv::Rect& a, const cv::Rect& b) const {
+    int y0 = std::max(a.y, b.y), y1 = std::min(Bottom(a), Bottom(b));
+    if (y1 <= y0) {
+      y0 = std::min(a.y, b.y);
+      y1 = std::max(Bottom(a), Bottom(b));
+    }
+    const cv::Rect& l = a.x <= b.x ? a : b;
+    const cv::Rect& r = a.x <= b.x ? b : a;
+    return Touches(cv::Rect(Right(l), y0, r.x - Right(l), y1 - y0));
+  }
+
+  const cv::Mat& cells() const { return gutter_; }
+  int cell() const { return cell_; }
+
+ private:
+  int cell_ = 1, gw_ = 0, gh_ = 0;
+  cv::Mat gutter_, integral_;
+};
+
+// Groups text components into lines: neighbours that overlap vertically by
+// half the smaller height and are at most gap_factor x the taller height (at
+// least min_h) apart. With a gutter map, a gap that crosses a gutter joins only large
+// components (a headline's word gap) and only if it is short for them.
+std::vector<TextLine> BuildLines(const std::vector<Comp>& comps, double gap_factor, const GutterMap* gutters,
+                                 double min_h, double large_h, double large_gap) {
+  std::vector<int> idx;
+  int max_h = 0;
+  for (int i = 0; i < static_cast<int>(comps.size()); ++i)
+    if (comps[i].kind == Kind::kText) {
+      idx.push_back(i);
+      max_h = std::max(max_h, comps[i].r.height);
+    }
+  std::sort(idx.begin(), idx.end(), [&](int a, int b) { return comps[a].r.x < comps[b].r.x; });
+  Dsu dsu(comps.size());
+  const double max_gap = gap_factor * std::max<double>(max_h, min_h);
+  for (size_t i = 0; i < idx.size(); ++i) {
+    const cv::Rect& a = comps[idx[i]].r;
+    for (size_t j = i + 1; j < idx.size(); ++j) {
+      const cv::Rect& b = comps[idx[j]].r;
+      if (b.x > Right(a) + max_gap) break;
+      int mh = std::min(a.height, b.height);
+      if (OverlapY(a, b) * 2 < mh) continue;
+      int gap = b.x - Right(a);
+      int hmax = std::max(a.height, b.height);
+      // Pieces of a glyph (the dots of 点, a comma) are short: the gap is
+      // measured against the text height, not theirs.
+      if (gap > gap_factor * std::max<double>(hmax, min_h)) continue;
+      // Across a gutter only large text joins (a headline's word gap, or the
+      // gap after its punctuation, may sit above a gutter); body text never.
+      if (gutters != nullptr && gap > 0 && gutters->Between(a, b)) {
+        if (!(mh >= large_h && gap <= large_gap * hmax)) continue;
+      }
+      dsu.Unite(idx[i], idx[j]);
+    }
+  }
+  std::vector<int> line_of(comps.size(), -1);
+  std::vector<TextLine> lines;
+  for (int i : idx) {
+    int root = dsu.Find(i);
+    if (line_of[root] < 0) {
+      line_of[root] = static_cast<int>(lines.size());
+      lines.emplace_back();
+    }
+    TextLine& l = lines[line_of[root]];
+    l.comps.push_back(i);
+    l.r = Hull(l.r, comps[i].r);
+  }
+  for (TextLine& l : lines) {
+    std::vector<double> hs, tops, bottoms;
+    for (int c : l.comps) {
+      hs.push_back(comps[c].r.height);
+      if (comps[c].r.height * 3 >= l.r.height) {  // not a dot or a comma
+        tops.push_back(comps[c].r.y);
+        bottoms.push_back(Bottom(comps[c].r));
+      }
+    }
+    l.core_top = tops.empty() ? l.r.y : static_cast<int>(Percentile(tops, 0.5));
+    l.core_bottom = tops.empty() ? Bottom(l.r) : static_cast<int>(Percentile(bottoms, 0.5));
+    // Core height: x-height for Latin (whatever share of ascenders the line
+    // has), the character height for CJK.
+    l.size = tops.size() >= 3 ? std::max(1, l.core_bottom - l.core_top) : Percentile(hs, 0.8);
+  }
+  return lines;
+}
+
+struct Analysis {
+  Analysis(const LayoutOptions& options, cv::Size size) : o(options), page(size) {}
+  const LayoutOptions& o;
+  cv::Size page;
+  double em = 0;
+  double body_size = 0;
+  std::vector<Comp> comps;
+  std::vector<TextLine> lines;
+  std::vector<Blk> blocks;
+  std::vector<cv::Rect> hrules, vrules, photos, pictures;
+  double column_width = 0;
+  std::vector<std::pair<int, int>> columns;  // page columns [x0, x1), left to right
+
+  // Rules and photos lying between y0 and y1 over the x-range [x0, x1).
+  bool ObstacleBetween(int x0, int x1, int y0, int y1) const {
+    if (y1 <= y0) return false;
+    cv::Rect gap(x0, y0, x1 - x0, y1 - y0);
+    for (const auto* list : {&hrules, &photos, &pictures})
+      for (const cv::Rect& r : *list)
+        if (OverlapX(r, gap) > 0 && OverlapY(r, gap) > 0) return true;
+    return false;
+  }
+};
+
+void FindComponents(const cv::Mat& mask, const std::vector<Box>& photos, Analysis& a) {
+  cv::Mat ink = mask < 128;
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  a.comps.reserve(n);
+  for (int i = 1; i < n; ++i) {
+    Comp c;
+    c.r = cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                   stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    c.area = stats.at<int>(i, cv::CC_STAT_AREA);
+    cv::Point center(c.r.x + c.r.width / 2, c.r.y + c.r.height / 2);
+    bool in_photo = false;
+    for (const Box& p : photos)
+      if (ToRect(p).contains(center)) in_photo = true;
+    if (in_photo) continue;
+    a.comps.push_back(c);
+  }
+  for (const Box& p : photos) a.photos.push_back(ToRect(p));
+}
+
+// Specks, rules and pictures, in units of `em`.
+void ClassifyComponents(Analysis& a, double em) {
+  const LayoutOptions& o = a.o;
+  for (Comp& c : a.comps) {
+    int w = c.r.width, h = c.r.height;
+    int longer = std::max(w, h), shorter = std::max(1, std::min(w, h));
+    c.kind = Kind::kText;
+    if (longer < o.speck_em * em) {
+      c.kind = Kind::kSpeck;
+    } else if (longer >= o.rule_min_em * em && longer >= o.rule_aspect * shorter) {
+      c.kind = Kind::kRule;
+    } else if (w >= 5 * em && h >= 5 * em) {
+      c.kind = Kind::kPicture;  // a photo left in the mask, a frame, a box around text
+    }
+  }
+}
+
+void EstimateScale(const cv::Mat& mask, double dpi, Analysis& a) {
+  // First guess from component heights, then the median of strict lines.
+  std::vector<double> hs;
+  for (const Comp& c : a.comps)
+    if (c.r.height >= 3 && c.r.width >= 2 && c.r.height < mask.rows / 8) hs.push_back(c.r.height);
+  double em0 = hs.empty() ? 10 : Percentile(hs, 0.5);
+  if (dpi > 0) em0 = std::max(em0, dpi * 0.02);
+  ClassifyComponents(a, em0);
+  // Long thin pieces would join neighbouring lines: leave them out here.
+  std::vector<Comp> strict = a.comps;
+  for (Comp& c : strict)
+    if (c.kind == Kind::kText && std::max(c.r.width, c.r.height) > 8 * std::min(c.r.width, c.r.height))
+      c.kind = Kind::kRule;
+  std::vector<TextLine> lines = BuildLines(strict, 0.4, nullptr, 0, 0, 0);
+  std::vector<std::pair<double, double>> line_h, glyph_h;
+  for (const TextLine& l : lines) {
+    if (l.comps.size() < 4) continue;
+    line_h.push_back({static_cast<double>(l.r.height), static_cast<double>(l.comps.size())});
+    glyph_h.push_back({l.size, static_cast<double>(l.comps.size())});
+  }
+  a.em = line_h.empty() ? em0 / 0.8 : WeightedMedian(line_h);
+  a.body_size = glyph_h.empty() ? em0 : WeightedMedian(glyph_h);
+  ClassifyComponents(a, a.em);
+  for (const Comp& c : a.comps) {
+    if (c.kind == Kind::kRule) (c.r.width >= c.r.height ? a.hrules : a.vrules).push_back(c.r);
+    if (c.kind == Kind::kPicture) a.pictures.push_back(c.r);
+  }
+}
+
+// Whether another line, beyond a gutter from `l`, sits in `l`'s row under
+// block `b`: then `b` spans columns that `l` is only one of.
+bool SharesRowUnder(const Analysis& a, const GutterMap& g, const Blk& b, int li) {
+  const TextLine& l = a.lines[li];
+  for (size_t m = 0; m < a.lines.size(); ++m) {
+    if (static_cast<int>(m) == li) continue;
+    const TextLine& o = a.lines[m];
+    if (o.r.y > Bottom(l.r) || Bottom(o.r) < l.r.y) continue;
+    if (OverlapY(o.r, l.r) * 2 < std::min(o.r.height, l.r.height)) continue;
+    if (OverlapX(o.r, b.r) <= 0 || OverlapX(o.r, l.r) > 0) continue;
+    if (g.Between(o.r, l.r)) return true;
+  }
+  return false;
+}
+
+// Typical white between the cores of two lines of a column: the median gap
+// from each line to the next one below it that overlaps it well.
+double TypicalLeading(const Analysis& a) {
+  std::vector<double> gaps;
+  for (const TextLine& l : a.lines) {
+    if (l.large || l.comps.size() < 4) continue;
+    int best = INT32_MAX;
+    for (const TextLine& m : a.lines) {
+      if (m.r.y < Bottom(l.r) - 0.3 * a.em) continue;
+      int gap = m.core_top - l.core_bottom;
+      if (gap < 0 || gap >= best || m.large) continue;
+      if (OverlapX(l.r, m.r) * 2 < std::min(l.r.width, m.r.width)) continue;
+      best = gap;
+    }
+    if (best < 2 * a.em) gaps.push_back(best);
+  }
+  return gaps.empty() ? 0.5 * a.em : Percentile(gaps, 0.5);
+}
+
+void BuildBlocks(Analysis& a, const GutterMap& g) {
+  const double em = a.em;
+  // A gap wider than the leading by block_gap_em ends a block: the extra
+  // white under a byline, a caption or a sub-headline.
+  const double max_gap = TypicalLeading(a) + a.o.block_gap_em * em;
+  std::vector<int> order(a.lines.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int x, int y) {
+    return a.lines[x].r.y != a.lines[y].r.y ? a.lines[x].r.y < a.lines[y].r.y : a.lines[x].r.x < a.lines[y].r.x;
+  });
+  for (int li : order) {
+    const TextLine& l = a.lines[li];
+    int best = -1;
+    double best_gap = 1e18;
+    for (size_t bi = 0; bi < a.blocks.size(); ++bi) {
+      Blk& b = a.blocks[bi];
+      if (!b.open || b.large != l.large) continue;
+      const TextLine& last = a.lines[b.lines.back()];
+      double unit = l.large ? std::max(last.r.height, l.r.height) : em;
+      int gap = l.r.y - Bottom(b.r);
+      if (gap < -0.4 * unit) continue;
+      if (l.large ? gap > kHeadlineLeading * unit : l.core_top - last.core_bottom > max_gap) continue;
+      int ov = OverlapX(l.r, b.r);
+      if (ov * 2 < std::min(l.r.width, b.r.width)) continue;
+      double tol = 2.5 * em;
+      if (l.r.x < b.r.x - tol || Right(l.r) > Right(b.r) + tol) continue;
+      if (std::max(l.r.x, b.r.x) - std::min(l.r.x, b.r.x) > tol &&
+          std::max(Right(l.r), Right(b.r)) - std::min(Right(l.r), Right(b.r)) > tol)
+        continue;
+      // Size change (a caption in a smaller face, a sub-headline).
+      if (l.comps.size() >= 8 && last.comps.size() >= 8) {
+        double ratio = l.size / std::max(1.0, last.size);
+        if (ratio > kSizeStep || ratio < 1 / kSizeStep) continue;
+      }
+      if (a.ObstacleBetween(std::max(l.r.x, b.r.x), std::min(Right(l.r), Right(b.r)), Bottom(last.r), l.r.y)) continue;
+      if (b.r.width > l.r.width + tol && SharesRowUnder(a, g, b, li)) continue;
+      if (gap < best_gap) {
+        best_gap = gap;
+        best = static_cast<int>(bi);
+      }
+    }
+    // Lines below an open block in its span end it.
+    for (size_t bi = 0; bi < a.blocks.size(); ++bi) {
+      Blk& b = a.blocks[bi];
+      if (!b.open || static_cast<int>(bi) == best) continue;
+      if (OverlapX(b.r, l.r) > 0 && l.r.y >= Bottom(b.r) - 0.3 * em) b.open = false;
+    }
+    if (best >= 0) {
+      a.blocks[best].lines.push_back(li);
+      a.blocks[best].r = Hull(a.blocks[best].r, l.r);
+    } else {
+      Blk b;
+      b.r = l.r;
+      b.lines.push_back(li);
+      b.large = l.large;
+      b.role = l.large ? Role::kHeadline : Role::kBody;
+      a.blocks.push_back(b);
+    }
+  }
+}
+
+std::vector<Blk*> Alive(Analysis& a) {
+  std::vector<Blk*> v;
+  for (Blk& b : a.blocks)
+    if (!b.dead) v.push_back(&b);
+  return v;
+}
+
+// Pieces of a line that did not join it (a stroke of a glyph that touches no
+// neighbour, a dot) end up as tiny blocks inside or on the edge of a real
+// one: they belong to it.
+void AbsorbFragments(Analysis& a) {
+  for (Blk& f : a.blocks) {
+    if (f.dead || f.lines.size() > 1) continue;
+    for (Blk& b : a.blocks) {
+      if (&b == &f || b.dead || b.lines.size() < 2 || b.large != f.large) continue;
+      cv::Rect grown(b.r.x - a.em / 2, b.r.y, b.r.width + a.em, b.r.height);
+      if ((grown & f.r).area() * 2 >= f.r.area()) {
+        b.lines.push_back(f.lines.front());
+        std::sort(b.lines.begin(), b.lines.end(), [&](int x, int y) { return a.lines[x].r.y < a.lines[y].r.y; });
+        b.r = Hull(b.r, f.r);
+        f.dead = true;
+        break;
+      }
+    }
+  }
+}
+
+// Noise that survived as text: a block of one small component.
+void DropNoiseBlocks(Analysis& a) {
+  for (Blk& b : a.blocks) {
+    size_t comps = 0;
+    for (int li : b.lines) comps += a.lines[li].comps.size();
+    if (comps <= 1 && std::max(b.r.width, b.r.height) < 0.6 * a.em) b.dead = true;
+  }
+}
+
+void MergeInto(Analysis& a, Blk& dst, Blk& src) {
+  dst.lines.insert(dst.lines.end(), src.lines.begin(), src.lines.end());
+  std::sort(dst.lines.begin(), dst.lines.end(), [&](int x, int y) { return a.lines[x].r.y < a.lines[y].r.y; });
+  dst.r = Hull(dst.r, src.r);
+  src.dead = true;
+}
+
+void MarkHeaderFooter(Analysis& a) {
+  auto blocks = Alive(a);
+  if (blocks.size() < 2) return;
+  cv::Rect content;
+  for (Blk* b : blocks) content = Hull(content, b->r);
+  for (const cv::Rect& r : a.hrules) content = Hull(content, r);
+  const double band = a.o.header_band * content.height;
+
+  for (int pass = 0; pass < 2; ++pass) {
+    const bool top = pass == 0;
+    // A wide rule in the band: everything beyond it is the header/footer.
+    std::optional<int> cut;
+    for (const cv::Rect& r : a.hrules) {
+      if (r.width < 0.5 * content.width) continue;
+      bool in_band = top ? r.y <= content.y + band : Bottom(r) >= Bottom(content) - band;
+      if (!in_band) continue;
+      int y = top ? r.y : Bottom(r);
+      bool text_beyond = false;
+      for (Blk* b : blocks) text_beyond |= top ? Bottom(b->r) <= y : b->r.y >= y;
+      if (!text_beyond) continue;
+      if (!cut || (top ? y < *cut : y > *cut)) cut = y;
+    }
+    std::vector<Blk*> marked;
+    if (cut) {
+      for (Blk* b : blocks)
+        if (top ? Bottom(b->r) <= *cut + 0.2 * a.em : b->r.y >= *cut - 0.2 * a.em) marked.push_back(b);
+    } else {
+      // A lone line of ordinary size in the band, with a gap to the text beyond.
+      int edge = top ? content.y : Bottom(content);
+      std::vector<Blk*> cand;
+      for (Blk* b : blocks) {
+        bool in_band = top ? Bottom(b->r) <= edge + band : b->r.y >= edge - band;
+        bool at_edge = top ? b->r.y <= edge + a.em : Bottom(b->r) >= edge - a.em;
+        if (in_band && at_edge && !b->large && b->lines.size() <= 2) cand.push_back(b);
+      }
+      if (!cand.empty()) {
+        int inner = top ? 0 : INT32_MAX;
+        for (Blk* c : cand) inner = top ? std::max(inner, Bottom(c->r)) : std::min(inner, c->r.y);
+        int nearest = top ? INT32_MAX : 0;
+        bool others = false;
+        for (Blk* b : blocks) {
+          if (std::find(cand.begin(), cand.end(), b) != cand.end()) continue;
+          others = true;
+          nearest = top ? std::min(nearest, b->r.y) : std::max(nearest, Bottom(b->r));
+        }
+        int gap = top ? nearest - inner : inner - nearest;
+        if (others && gap >= 1.0 * a.em) marked = cand;
+      }
+    }
+    // The pieces (paper name, date, page number) stay blocks of their own.
+    for (Blk* b : marked) {
+      b->role = top ? Role::kRunningHeader : Role::kRunningFooter;
+      b->large = false;
+    }
+  }
+}
+
+bool IsPageText(const Blk& b) { return b.role != Role::kRunningHeader && b.role != Role::kRunningFooter; }
+
+void FindColumns(Analysis& a) {
+  struct Col {
+    int x0, x1;
+    double weight;
+  };
+  std::vector<Col> cols;
+  std::vector<Blk*> body;
+  for (Blk* b : Alive(a))
+    if (IsPageText(*b) && !b->large) body.push_back(b);
+  std::sort(body.begin(), body.end(), [](Blk* x, Blk* y) { return x->lines.size() > y->lines.size(); });
+  std::vector<std::pair<double, double>> widths;
+  for (Blk* b : body) {
+    if (b->lines.size() < 3) continue;
+    widths.push_back({static_cast<double>(b->r.width), static_cast<double>(b->lines.size())});
+    bool joined = false;
+    for (Col& c : cols) {
+      int ov = std::min(c.x1, Right(b->r)) - std::max(c.x0, b->r.x);
+      if (ov >= 0.7 * std::max(c.x1 - c.x0, b->r.width)) {
+        c.weight += b->lines.size();
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) cols.push_back({b->r.x, Right(b->r), static_cast<double>(b->lines.size())});
+  }
+  a.column_width = widths.empty() ? 0 : WeightedMedian(widths);
+  // Columns of a page do not overlap: a wider range overlapping two narrower
+  // ones is a block spanning them.
+  std::sort(cols.begin(), cols.end(), [](const Col& x, const Col& y) { return x.x1 - x.x0 < y.x1 - y.x0; });
+  std::vector<Col> kept;
+  for (const Col& c : cols) {
+    bool overlaps = false;
+    for (const Col& k : kept) overlaps |= std::min(k.x1, c.x1) - std::max(k.x0, c.x0) > 0;
+    if (!overlaps) kept.push_back(c);
+  }
+  std::sort(kept.begin(), kept.end(), [](const Col& x, const Col& y) { return x.x0 < y.x0; });
+  for (const Col& c : kept) a.columns.push_back({c.x0, c.x1});
+}
+
+int ColumnOf(const Analysis& a, const cv::Rect& r) {
+  int cx = r.x + r.width / 2;
+  for (size_t i = 0; i < a.columns.size(); ++i) {
+    auto [x0, x1] = a.columns[i];
+    int w = x1 - x0;
+    if (cx >= x0 - a.em && cx < x1 + a.em && r.width <= 1.3 * w + a.em) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+double BlockGlyphSize(const Analysis& a, const Blk& b) {
+  std::vector<double> v;
+  for (int li : b.lines) v.push_back(a.lines[li].size);
+  return Percentile(v, 0.5);
+}
+
+// The block right under a headline (or sub-headline), leftmost if several.
+int BlockUnder(const Analysis& a, const Blk& h) {
+  int left = -1;
+  for (size_t bi = 0; bi < a.blocks.size(); ++bi) {
+    const Blk& b = a.blocks[bi];
+    if (b.dead || b.large || !IsPageText(b) || b.role != Role::kBody) continue;
+    int gap = b.r.y - Bottom(h.r);
+    if (gap < -0.3 * a.em || gap > 2.5 * a.em) continue;
+    if (OverlapX(b.r, h.r) <= 0) continue;
+    if (left < 0 || b.r.x < a.blocks[left].r.x) left = static_cast<int>(bi);
+  }
+  return left;
+}
+
+// A line or two of mid-size text right under a headline is its sub-headline.
+void FindSubheadlines(Analysis& a) {
+  for (size_t hi = 0; hi < a.blocks.size(); ++hi) {
+    if (a.blocks[hi].dead || !a.blocks[hi].large || !IsPageText(a.blocks[hi])) continue;
+    int u = BlockUnder(a, a.blocks[hi]);
+    if (u < 0) continue;
+    Blk& b = a.blocks[u];
+    if (b.lines.size() <= 2 && BlockGlyphSize(a, b) >= kSubheadlineRatio * a.body_size) b.role = Role::kSubheadline;
+  }
+}
+
+// The block right under a headline (or its sub-headline), leftmost, is its
+// byline when it is a line or two on its own; a short first line of a
+// column block there is a byline that ran into the body.
+void FindBylines(Analysis& a) {
+  double colw = a.column_width > 0 ? a.column_width : a.page.width / 3.0;
+  std::vector<Blk> split_off;
+  for (size_t hi = 0; hi < a.blocks.size(); ++hi) {
+    const Blk& h = a.blocks[hi];
+    if (h.dead || !IsPageText(h)) continue;
+    if (!h.large && h.role != Role::kSubheadline) continue;
+    int left = BlockUnder(a, h);
+    if (left < 0) continue;
+    Blk& body = a.blocks[left];
+    const TextLine& first = a.lines[body.lines.front()];
+    if (body.lines.size() <= 2) {
+      body.role = Role::kByline;
+      continue;
+    }
+    if (first.r.width > a.o.byline_max_width * colw) continue;
+    Blk by;
+    by.r = first.r;
+    by.lines = {body.lines.front()};
+    by.role = Role::kByline;
+    by.open = false;
+    body.lines.erase(body.lines.begin());
+    body.r = cv::Rect();
+    for (int li : body.lines) body.r = Hull(body.r, a.lines[li].r);
+    split_off.push_back(by);
+  }
+  a.blocks.insert(a.blocks.end(), split_off.begin(), split_off.end());
+}
+
+// A short block just under a photo is its caption; when the caption ran into
+// the body text below, the first lines up to a wider gap are split off.
+void FindCaptions(Analysis& a) {
+  for (const cv::Rect& p : a.photos) {
+    size_t n = a.blocks.size();
+    for (size_t bi = 0; bi < n; ++bi) {
+      Blk& b = a.blocks[bi];
+      if (b.dead || b.large || !IsPageText(b) || b.role != Role::kBody) continue;
+      int gap = b.r.y - Bottom(p);
+      if (gap < -0.5 * a.em || gap > a.o.caption_gap_em * a.em) continue;
+      if (OverlapX(b.r, p) < 0.5 * std::min(b.r.width, p.width)) continue;
+      if (static_cast<int>(b.lines.size()) <= a.o.caption_max_lines) {
+        b.role = Role::kCaption;
+        continue;
+      }
+      // Split at the widest gap among the first lines if it stands out.
+      std::vector<int> gaps;
+      for (size_t i = 1; i < b.lines.size(); ++i)
+        gaps.push_back(a.lines[b.lines[i]].r.y - Bottom(a.lines[b.lines[i - 1]].r));
+      std::vector<double> g2(gaps.begin(), gaps.end());
+      double typical = Percentile(g2, 0.5);
+      int split = -1;
+      for (int i = 0; i < std::min<int>(a.o.caption_max_lines, gaps.size()); ++i)
+        if (gaps[i] > typical + 0.25 * a.em && (split < 0 || gaps[i] > gaps[split])) split = i;
+      if (split < 0) continue;
+      Blk cap;
+      cap.role = Role::kCaption;
+      cap.open = false;
+      cap.lines.assign(b.lines.begin(), b.lines.begin() + split + 1);
+      b.lines.erase(b.lines.begin(), b.lines.begin() + split + 1);
+      b.r = cv::Rect();
+      for (int li : b.lines) b.r = Hull(b.r, a.lines[li].r);
+      for (int li : cap.lines) cap.r = Hull(cap.r, a.lines[li].r);
+      a.blocks.push_back(cap);
+      break;
+    }
+  }
+}
+
+// The article a block at `r` belongs to: the nearest headline above it (the
+// band model: an article runs down from its headline to the next one), ties
+// going to the headline over it. A headline beyond a vertical rule is not in
+// the same stack.
+int ArticleAbove(const Analysis& a, const std::vector<Blk*>& heads, const cv::Rect& r) {
+  int best = -1;
+  double best_score = 1e18;
+  for (size_t i = 0; i < heads.size(); ++i) {
+    const cv::Rect& h = heads[i]->r;
+    if (Bottom(h) > r.y + 0.5 * a.em) continue;
+    bool ruled_off = false;
+    for (const cv::Rect& v : a.vrules) {
+      int vx = v.x + v.width / 2;
+      bool between = (vx > Right(h) && vx < r.x) || (vx < h.x && vx > Right(r));
+      if (between && v.y < Bottom(r) && Bottom(v) > h.y) ruled_off = true;
+    }
+    if (ruled_off) continue;
+    double score = (r.y - Bottom(h)) + (OverlapX(h, r) > 0 ? 0 : a.em);
+    if (score < best_score) {
+      best_score = score;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+// Column-major "before": above with overlapping span, or entirely to the left.
+bool Before(const cv::Rect& x, const cv::Rect& y, double em) {
+  if (OverlapX(x, y) > 0.3 * em) return x.y < y.y;
+  return Right(x) <= y.x + 0.3 * em;
+}
+
+// Topological sort of `items` by Before(); ties go to the topmost, then
+// leftmost. A cycle (non-Manhattan layouts) is broken the same way.
+std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em) {
+  size_t n = rects.size();
+  std::vector<int> indeg(n, 0);
+  std::vector<std::vector<int>> after(n);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      if (i != j && Before(rects[i], rects[j], em) && !Before(rects[j], rects[i], em)) {
+        after[i].push_back(static_cast<int>(j));
+        ++indeg[j];
+      }
+  std::vector<int> out;
+  std::vector<bool> done(n, false);
+  auto key_less = [&](int i, int j) {
+    return rects[i].y != rects[j].y ? rects[i].y < rects[j].y : rects[i].x < rects[j].x;
+  };
+  for (size_t step = 0; step < n; ++step) {
+    int pick = -1;
+    for (size_t i = 0; i < n; ++i)
+      if (!done[i] && indeg[i] == 0 && (pick < 0 || key_less(static_cast<int>(i), pick))) pick = static_cast<int>(i);
+    if (pick < 0)  // cycle
+      for (size_t i = 0; i < n; ++i)
+        if (!done[i] && (pick < 0 || key_less(static_cast<int>(i), pick))) pick = static_cast<int>(i);
+    done[pick] = true;
+    out.push_back(pick);
+    for (int j : after[pick]) --indeg[j];
+  }
+  return out;
+}
+
+// Body blocks of one article in one column with nothing between them are one
+// column chunk (a paragraph gap or a stray short line split them).
+void MergeColumnChunks(Analysis& a) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    auto blocks = Alive(a);
+    for (Blk* x : blocks) {
+      if (x->dead || x->role != Role::kBody || x->column < 0) continue;
+      Blk* below = nullptr;
+      for (Blk* y : blocks) {
+        if (y == x || y->dead || y->role != Role::kBody || y->column != x->column || y->article != x->article) continue;
+        if (y->r.y < Bottom(x->r) - 0.3 * a.em) continue;
+        if (below == nullptr || y->r.y < below->r.y) below = y;
+      }
+      if (below == nullptr) continue;
+      int x0 = std::min(x->r.x, below->r.x), x1 = std::max(Right(x->r), Right(below->r));
+      bool between = a.ObstacleBetween(x0, x1, Bottom(x->r), below->r.y);
+      for (Blk* z : blocks) {
+        if (z == x || z == below || z->dead) continue;
+        if (OverlapX(z->r, cv::Rect(x0, 0, x1 - x0, 1)) > 0 && z->r.y < below->r.y && Bottom(z->r) > Bottom(x->r))
+          between = true;
+      }
+      if (between) continue;
+      MergeInto(a, *x, *below);
+      changed = true;
+      break;
+    }
+  }
+}
+
+LayoutResult Finish(Analysis& a) {
+  LayoutResult res;
+  res.em = a.em;
+  res.body_line_height = a.em;
+  res.columns = static_cast<int>(a.columns.size());
+  for (const cv::Rect& r : a.hrules) res.rules.push_back({r.x, r.y, r.width, r.height});
+  for (const cv::Rect& r : a.vrules) res.rules.push_back({r.x, r.y, r.width, r.height});
+
+  auto blocks = Alive(a);
+  std::vector<Blk*> heads;
+  for (Blk* b : blocks)
+    if (b->role == Role::kHeadline) heads.push_back(b);
+  std::sort(heads.begin(), heads.end(), [](Blk* x, Blk* y) { return x->r.y < y->r.y; });
+  // A headline directly above another (a two-deck headline split by size)
+  // opens one article.
+  std::vector<int> head_article(heads.size());
+  int articles = 0;
+  for (size_t i = 0; i < heads.size(); ++i) {
+    head_article[i] = -1;
+    for (size_t j = 0; j < i; ++j) {
+      int gap = heads[i]->r.y - Bottom(heads[j]->r);
+      if (gap >= -0.3 * a.em && gap <= 1.5 * a.em && OverlapX(heads[i]->r, heads[j]->r) > 0.5 * heads[i]->r.width)
+        head_article[i] = head_article[j];
+    }
+    if (head_article[i] < 0) head_article[i] = articles++;
+    heads[i]->article = head_article[i];
+  }
+  // Photos belong to the article above them; their captions follow.
+  std::vector<int> photo_article;
+  for (const cv::Rect& p : a.photos) {
+    int h = ArticleAbove(a, heads, p);
+    photo_article.push_back(h < 0 ? -1 : heads[h]->article);
+  }
+  for (Blk* b : blocks) {
+    if (!IsPageText(*b) || b->role == Role::kHeadline) continue;
+    int h = ArticleAbove(a, heads, b->r);
+    b->article = h < 0 ? -1 : heads[h]->article;
+    if (b->role == Role::kCaption)
+      for (size_t p = 0; p < a.photos.size(); ++p) {
+        int gap = b->r.y - Bottom(a.photos[p]);
+        if (gap >= -a.em && gap <= a.o.caption_gap_em * a.em && OverlapX(b->r, a.photos[p]) > 0)
+          b->article = photo_article[p];
+      }
+  }
+  for (Blk* b : blocks) b->column = IsPageText(*b) ? ColumnOf(a, b->r) : -1;
+  MergeColumnChunks(a);
+  blocks = Alive(a);
+
+  // Items to order: whole articles, and stray blocks one by one.
+  struct Item {
+    cv::Rect r;
+    std::vector<Blk*> blocks;
+  };
+  std::vector<Item> items(articles);
+  std::vector<Blk*> header, footer;
+  for (Blk* b : blocks) {
+    if (b->role == Role::kRunningHeader) {
+      header.push_back(b);
+    } else if (b->role == Role::kRunningFooter) {
+      footer.push_back(b);
+    } else if (b->article >= 0) {
+      items[b->article].blocks.push_back(b);
+    } else {
+      items.push_back({b->r, {b}});
+    }
+  }
+  // An article's place is the hull of its blocks.
+  for (Item& it : items) {
+    it.r = cv::Rect();
+    for (Blk* b : it.blocks) it.r = Hull(it.r, b->r);
+  }
+  std::vector<cv::Rect> item_rects;
+  for (const Item& it : items) item_rects.push_back(it.r);
+  std::vector<int> item_order = OrderRects(item_rects, a.em);
+
+  auto in_order = [&](const std::vector<Blk*>& v) {
+    std::vector<cv::Rect> rs;
+    for (Blk* b : v) rs.push_back(b->r);
+    std::vector<Blk*> out;
+    for (int k : OrderRects(rs, a.em)) out.push_back(v[k]);
+    return out;
+  };
+  std::vector<Blk*> ordered = in_order(header);
+  int next_article = 0;
+  for (int ii : item_order) {
+    Item& it = items[ii];
+    if (it.blocks.empty()) continue;
+    auto rank = [](Role r) {
+      switch (r) {
+        case Role::kHeadline: return 0;
+        case Role::kSubheadline: return 1;
+        case Role::kByline: return 2;
+        case Role::kCaption: return 4;
+        default: return 3;
+      }
+    };
+    std::vector<Blk*> group;
+    for (int rk = 0; rk <= 4; ++rk) {
+      std::vector<Blk*> same;
+      for (Blk* b : it.blocks)
+        if (rank(b->role) == rk) same.push_back(b);
+      std::vector<cv::Rect> rs;
+      for (Blk* b : same) rs.push_back(b->r);
+      for (int k : OrderRects(rs, a.em)) group.push_back(same[k]);
+    }
+    // Renumber articles in reading order.
+    int number = it.blocks.front()->article >= 0 ? next_article++ : -1;
+    for (Blk* b : group) {
+      b->article = number;
+      ordered.push_back(b);
+    }
+  }
+  for (Blk* b : in_order(footer)) ordered.push_back(b);
+
+  const int margin = static_cast<int>(std::lround(a.o.margin_em * a.em));
+  const cv::Rect page(0, 0, a.page.width, a.page.height);
+  for (Blk* b : ordered) {
+    cv::Rect r = b->r;
+    // Specks and rules inside the block (dots, dashes) widen it.
+    cv::Rect grown(r.x - margin, r.y - margin, r.width + 2 * margin, r.height + 2 * margin);
+    for (const Comp& c : a.comps)
+      if (c.kind == Kind::kSpeck && (c.r & grown).area() == c.r.area() && OverlapY(c.r, r) > 0) r = Hull(r, c.r);
+    r = cv::Rect(r.x - margin, r.y - margin, r.width + 2 * margin, r.height + 2 * margin) & page;
+    LayoutBlock out;
+    out.box = {r.x, r.y, r.width, r.height};
+    out.role = b->role;
+    out.column = b->column;
+    out.article = b->article;
+    out.lines = static_cast<int>(b->lines.size());
+    std::vector<double> hs;
+    for (int li : b->lines) hs.push_back(a.lines[li].r.height);
+    out.text_height = Percentile(hs, 0.5);
+    res.blocks.push_back(out);
+  }
+  return res;
+}
+
+}  // namespace
+
+std::vector<OptionField<LayoutOptions>> LayoutFields() {
+  return {
+      {"speck_em", &LayoutOptions::speck_em, "components with both sides below this are noise", "em"},
+      {"rule_aspect", &LayoutOptions::rule_aspect, "length/thickness of a component that is a rule", "ratio"},
+      {"rule_min_em", &LayoutOptions::rule_min_em, "shortest rule", "em"},
+      {"gutter_em", &LayoutOptions::gutter_em, "narrowest column gutter", "em"},
+      {"gutter_height_em", &LayoutOptions::gutter_height_em, "a gutter's whitespace runs at least this tall", "em"},
+      {"line_gap", &LayoutOptions::line_gap, "widest gap between components of one line", "x line height"},
+      {"headline_gap", &LayoutOptions::headline_gap, "widest gap of large text across a gutter", "x line height"},
+      {"headline_ratio", &LayoutOptions::headline_ratio, "glyph height / body glyph height of headline text", "ratio"},
+      {"block_gap_em", &LayoutOptions::block_gap_em, "white beyond the usual leading that ends a block", "em"},
+      {"header_band", &LayoutOptions::header_band, "part of the text height searched for a running header/footer", "fraction"},
+      {"byline_max_width", &LayoutOptions::byline_max_width, "longest byline", "fraction of column width"},
+      {"caption_gap_em", &LayoutOptions::caption_gap_em, "farthest a caption starts below its photo", "em"},
+      {"caption_max_lines", &LayoutOptions::caption_max_lines, "a longer block under a photo is body text", "lines"},
+      {"margin_em", &LayoutOptions::margin_em, "margin added around every output box", "em"},
+  };
+}
+
+LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& photos, double dpi,
+                           const LayoutOptions& options) {
+  Analysis a(options, text_mask.size());
+  FindComponents(text_mask, photos, a);
+  if (a.comps.empty()) {
+    LayoutResult r;
+    r.blank = true;
+    return r;
+  }
+  EstimateScale(text_mask, dpi, a);
+  GutterMap gutters(a.comps, [&] {
+    std::vector<cv::Rect> obstacles = a.photos;
+    obstacles.insert(obstacles.end(), a.pictures.begin(), a.pictures.end());
+    return obstacles;
+  }(), a.vrules, a.page, a.em, options);
+  a.lines = BuildLines(a.comps, options.line_gap, &gutters, a.em, options.headline_ratio * a.em, options.headline_gap);
+  for (TextLine& l : a.lines) l.large = l.size >= options.headline_ratio * a.body_size && l.comps.size() >= 2;
+  if (a.lines.empty()) {
+    LayoutResult r = Finish(a);
+    r.blank = true;
+    return r;
+  }
+  BuildBlocks(a, gutters);
+  AbsorbFragments(a);
+  DropNoiseBlocks(a);
+  MarkHeaderFooter(a);
+  FindColumns(a);
+  FindSubheadlines(a);
+  FindBylines(a);
+  FindCaptions(a);
+  return Finish(a);
+}
+
+cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const LayoutResult& result) {
+  cv::Mat out;
+  if (gray.channels() == 1)
+    cv::cvtColor(gray, out, cv::COLOR_GRAY2BGR);
+  else
+    out = gray.clone();
+  // Fade the page so the overlay stands out.
+  out = out * 0.5 + cv::Scalar(127, 127, 127);
+  for (const Box& p : photos) {
+    cv::Rect r = ToRect(p);
+    cv::rectangle(out, r, cv::Scalar(120, 120, 120), 2);
+    for (int d = 0; d < r.width + r.height; d += 40)
+      cv::line(out, {r.x + std::min(d, r.width), r.y + std::max(0, d - r.width)},
+               {r.x + std::max(0, d - r.height), r.y + std::min(d, r.height)}, cv::Scalar(160, 160, 160), 1);
+  }
+  for (const Box& r : result.rules) cv::rectangle(out, ToRect(r), cv::Scalar(128, 128, 128), cv::FILLED);
+  auto colour = [](Role role) {
+    switch (role) {
+      case Role::kHeadline: return cv::Scalar(0, 0, 220);          // red
+      case Role::kSubheadline: return cv::Scalar(0, 120, 220);     // orange
+      case Role::kByline: return cv::Scalar(200, 0, 200);          // magenta
+      case Role::kCaption: return cv::Scalar(0, 160, 0);           // green
+      case Role::kRunningHeader:
+      case Role::kRunningFooter: return cv::Scalar(100, 100, 100);  // grey
+      default: return cv::Scalar(220, 90, 0);                      // blue
+    }
+  };
+  const int thick = std::max(2, static_cast<int>(result.em / 12));
+  const double scale = std::max(0.6, result.em / 22);
+  for (size_t i = 0; i < result.blocks.size(); ++i) {
+    const LayoutBlock& b = result.blocks[i];
+    cv::Rect r = ToRect(b.box);
+    cv::Scalar c = colour(b.role);
+    cv::rectangle(out, r, c, thick);
+    if (b.role == Role::kRunningHeader || b.role == Role::kRunningFooter) {
+      cv::line(out, {r.x, r.y + r.height / 2}, {r.x + r.width, r.y + r.height / 2}, c, thick);
+      cv::line(out, {r.x, r.y}, {r.x + r.width, r.y + r.height}, c, thick);
+    }
+    std::string label = std::to_string(i + 1);
+    if (b.column >= 0) label += " c" + std::to_string(b.column);
+    if (b.article >= 0) label += " a" + std::to_string(b.article);
+    int base = 0;
+    cv::Size ts = cv::getTextSize(label, cv::FONT_HERSHEY_SIMPLEX, scale, thick, &base);
+    cv::Point org(r.x + thick, r.y + ts.height + thick);
+    cv::rectangle(out, cv::Rect(org.x - 2, org.y - ts.height - 2, ts.width + 4, ts.height + base + 4), c, cv::FILLED);
+    cv::putText(out, label, org, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(255, 255, 255), thick);
+  }
+  return out;
+}
+
+Status LayoutPage(Page& page, const LayoutOptions& options, const RunContext& ctx) {
+  try {
+    cv::Mat mask;
+    if (!page.text_mask.empty()) {
+      mask = View(page.text_mask);
+    } else if (!page.image.empty()) {
+      cv::Mat gray = View(page.image);
+      if (gray.channels() == 3) cv::cvtColor(gray, gray, cv::COLOR_BGR2GRAY);
+      cv::threshold(gray, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    } else {
+      return Status(Code::kBadInput, "layout: the page has no image");
+    }
+    if (mask.channels() != 1) return Status(Code::kBadInput, "layout: the text mask must have one channel");
+    LayoutResult res = AnalyzeLayout(mask, page.info.photos, page.info.dpi, options);
+    page.blocks.clear();
+    for (const LayoutBlock& lb : res.blocks) {
+      Block b;
+      b.box = lb.box;
+      b.layout_role = lb.role;
+      b.column = lb.column;
+      b.article = lb.article;
+      page.blocks.push_back(std::move(b));
+    }
+    if (res.blank) page.info.blank = true;
+    if (ctx.log)
+      ctx.log("layout: " + std::to_string(res.blocks.size()) + " blocks, " + std::to_string(res.columns) +
+              " columns, body line height " + std::to_string(static_cast<int>(res.em)) + " px");
+    if (ctx.debugging()) {
+      const cv::Mat base = page.image.empty() ? mask : View(page.image);
+      ctx.debug_image("30-layout", FromMat(DrawLayout(base, page.info.photos, res)));
+    }
+    return Status::Ok();
+  } catch (const cv::Exception& e) {
+    return Status(Code::kInternal, std::string("layout: OpenCV: ") + e.what());
+  }
+}
+
+StageInfo LayoutStageInfo() {
+  return MakeStageInfo<LayoutOptions>(
+      "layout", "text blocks, columns, reading order and roles (header, headline, byline, body, caption, footer)",
+      DataKind::kImage, DataKind::kImage, LayoutFields(),
+      [](Page& page, const LayoutOptions& o, const RunContext& ctx) { return LayoutPage(page, o, ctx); });
+}
+
+}  // namespace ocrflow::image

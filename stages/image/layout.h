@@ -1,0 +1,122 @@
+// The layout stage (image -> image): text blocks, columns, reading order and
+// roles of a newspaper page, from the binary text mask.
+//
+// Input: Page::text_mask (0 = ink, 255 = paper) of an upright, deskewed page
+// with photos and scanner borders already taken out (binarize, deskew), the
+// photo boxes in page.info.photos. Without a mask the stage thresholds
+// Page::image with Otsu itself. Output: page.blocks, one Block per text block
+// with box, layout_role, column and article set, lines left empty for OCR,
+// in READING ORDER:
+//
+//   running header | article 1: headline, byline, body columns left to right
+//   (top to bottom in each), captions of its photos | article 2 ... |
+//   text outside any article | running footer
+//
+// Algorithm (bottom-up, all distances in units of the body text height `em`,
+// which is measured on the page, so the stage works at any dpi):
+//   1. Connected components of the ink. Specks (both sides < speck_em) are set
+//      aside (they only widen the final boxes); very long thin components are
+//      rules (separators, never text); large solid or hollow components are
+//      pictures or frames (obstacles).
+//   2. em = body text line height: median height of text lines (first
+//      grouped with a strict gap), weighted by their components.
+//   3. Gutters: whitespace that is at least `gutter_em` wide and runs at least
+//      `gutter_height_em` tall (computed on a grid of em/8 cells of the
+//      component boxes), plus vertical rules. A gutter is tall, so the short
+//      gap after a comma or between two words never counts as one; a small
+//      residual skew (well beyond +-0.2 degrees) only tilts the strip.
+//   4. Text lines: components that overlap vertically and are closer than
+//      `line_gap` x height, never across a gutter unless the text is large
+//      (a headline's word gap may sit above a gutter).
+//   5. Line height class: a line whose height is `headline_ratio` x the body
+//      line height (median of all lines) is headline text.
+//   6. Blocks: lines are stacked top to bottom into blocks of the same size
+//      class and the same horizontal extent while the white between them
+//      (measured between line cores: baseline to x-height for Latin) exceeds
+//      the page's usual leading by less than `block_gap_em`, and no rule,
+//      photo or other line lies between them. Body blocks are therefore whole
+//      column chunks, not paragraphs; bylines, sub-headlines and captions,
+//      set off by extra white, are blocks of their own.
+//   7. Roles: everything above a wide rule in the top `header_band`, or a lone
+//      top line in that band, is the running header (footer likewise at the
+//      bottom); large-text blocks are headlines; a short single line just
+//      under a headline is a byline; a short block just under a photo is its
+//      caption.
+//   8. Articles: each headline opens an article that owns the blocks below it
+//      within its horizontal span down to the next headline. Columns come from
+//      clustering the body blocks' horizontal extents.
+//   9. Order: header; articles in column-major order (an article before
+//      another when it is above it with overlapping span, or entirely to its
+//      left); inside an article headline, bylines, body by column then y,
+//      captions; leftovers likewise; footer.
+//
+// Confidence behaviour: a page without text (no components) gives no blocks
+// and `blank = true`; it is not an error. Thread safety: pure functions, no
+// state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "pipeline/document.h"
+#include "pipeline/stage.h"
+
+namespace ocrflow::image {
+
+struct LayoutOptions {
+  double speck_em = 0.15;          // em: components with both sides below this are specks
+  double rule_aspect = 12;         // length/thickness of a component that is a rule
+  double rule_min_em = 3;          // em: shortest rule
+  double gutter_em = 1.2;          // em: narrowest column gutter (a CJK comma leaves ~0.9)
+  double gutter_height_em = 4.0;   // em: a gutter's whitespace runs at least this tall
+  double line_gap = 1.3;           // x line height: widest gap between components of one line
+  double headline_gap = 1.2;       // x line height: widest gap of large text across a gutter
+  double headline_ratio = 1.45;    // line height / body line height that makes headline text
+  double block_gap_em = 0.4;       // em: white beyond the usual leading that ends a block
+  double header_band = 0.12;       // fraction of the page height searched for a running header/footer
+  double byline_max_width = 0.7;   // fraction of the column width: longest byline
+  double caption_gap_em = 2.0;     // em: farthest a caption starts below its photo
+  int caption_max_lines = 4;       // lines: a longer block under a photo is body text
+  double margin_em = 0.3;          // em: margin added around every output box
+};
+
+std::vector<OptionField<LayoutOptions>> LayoutFields();
+
+struct LayoutBlock {
+  Box box;                // with margin, clipped to the page
+  Role role = Role::kBody;
+  int column = -1;        // 0-based page column; -1 = spans columns / none
+  int article = -1;       // blocks of one article share it; -1 = none (header, footer, stray)
+  int lines = 0;          // text lines found in it
+  double text_height = 0; // median line height in pixels
+};
+
+struct LayoutResult {
+  std::vector<LayoutBlock> blocks;  // reading order
+  double em = 0;                    // body text line height in pixels
+  double body_line_height = 0;      // median text line height in pixels
+  int columns = 0;                  // body columns found on the page
+  std::vector<Box> rules;           // horizontal and vertical rules (not text)
+  bool blank = false;               // no text found
+};
+
+// `text_mask`: CV_8UC1, 0 = ink. `photos`: regions that are pictures (their
+// pixels may or may not still be in the mask). `dpi` only bounds the text
+// height estimate (0 = unknown).
+LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& photos, double dpi,
+                           const LayoutOptions& options);
+
+// BGR overlay of the result on `gray` (CV_8UC1 or CV_8UC3): blocks outlined
+// and numbered in reading order, coloured by role, header/footer struck
+// through, rules in grey, photos hatched.
+cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const LayoutResult& result);
+
+// Stage adapter: fills page.blocks from AnalyzeLayout (replacing any blocks)
+// and writes the debug image "30-layout".
+Status LayoutPage(Page& page, const LayoutOptions& options, const RunContext& ctx);
+
+StageInfo LayoutStageInfo();
+
+}  // namespace ocrflow::image
