@@ -154,6 +154,58 @@ std::vector<std::string> ListPageFiles(const std::string& dir) {
   return files;
 }
 
+namespace {
+
+// Paragraph text with digits and whitespace removed, or "" when too long to
+// be a running line.
+std::string RunningKey(const std::string& text) {
+  std::string key;
+  for (unsigned char c : text) {
+    if (!std::isdigit(c) && !std::isspace(c)) key += static_cast<char>(c);
+  }
+  return key.size() > 60 ? std::string() : key;  // ~20 CJK characters
+}
+
+constexpr size_t kEdgeParagraphs = 2;  // how far from the top/bottom a running line may sit
+
+}  // namespace
+
+int DropRepeatedRunningLines(std::vector<Page>& pages) {
+  if (pages.size() < 3) return 0;
+  auto edge = [](const Page& p, size_t i) {
+    const size_t reach = p.paragraphs.size() > 2 * kEdgeParagraphs ? kEdgeParagraphs : 1;
+    return i < reach || i + reach >= p.paragraphs.size();
+  };
+  std::map<std::string, std::set<size_t>> seen;  // key -> pages it is on, at an edge
+  for (size_t k = 0; k < pages.size(); ++k) {
+    for (size_t i = 0; i < pages[k].paragraphs.size(); ++i) {
+      if (!edge(pages[k], i)) continue;
+      std::string key = RunningKey(pages[k].paragraphs[i].text);
+      if (!key.empty()) seen[key].insert(k);
+    }
+  }
+  const size_t need = std::max<size_t>(3, (pages.size() + 1) / 2);
+  int dropped = 0;
+  for (size_t k = 0; k < pages.size(); ++k) {
+    Page& page = pages[k];
+    std::vector<Paragraph> kept;
+    for (size_t i = 0; i < page.paragraphs.size(); ++i) {
+      const Paragraph& para = page.paragraphs[i];
+      std::string key = edge(page, i) ? RunningKey(para.text) : std::string();
+      if (!key.empty() && seen[key].size() >= need) {
+        page.dropped.push_back({para.text, "running header/footer: repeated on " + std::to_string(seen[key].size()) + " of " +
+                                               std::to_string(pages.size()) + " pages",
+                                para.first_line, para.last_line});
+        ++dropped;
+        continue;
+      }
+      kept.push_back(para);
+    }
+    page.paragraphs = std::move(kept);
+  }
+  return dropped;
+}
+
 std::string RenderPagesText(const std::vector<Page>& pages) {
   std::string out;
   for (const auto& p : pages) out += RenderParagraphs(p.paragraphs);
@@ -302,10 +354,12 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
       for (const auto& b : s.pages[p].blocks)
         for (const auto& l : b.lines)
           if (l.confidence) conf_sum += *l.confidence, ++conf_n;
-      for (const auto& para : s.pages[p].paragraphs) r.characters += para.text.size(), ++r.paragraphs;
       good.push_back(std::move(s.pages[p]));
     }
     r.mean_confidence = conf_n ? conf_sum / conf_n : 0;
+    DropRepeatedRunningLines(good);
+    for (const auto& page : good)
+      for (const auto& para : page.paragraphs) r.characters += para.text.size(), ++r.paragraphs;
     s.pages.clear();
     if (!good.empty() || (r.errors.empty() && r.pages > 0)) {
       const fs::path base = fs::path(options.out_dir) / s.input.out_stem;

@@ -83,6 +83,13 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
 // the report.
 Result<RunReport> RunPages(const RunOptions& options, const std::function<void(const std::string&)>& log);
 
+// Across the pages of one input: a short paragraph at the top or bottom of
+// a page whose text (digits ignored: page numbers, dates) recurs at the top
+// or bottom of at least half of the pages (and at least 3) is a running
+// header or footer the layout did not catch; it moves to Page::dropped.
+// Returns how many paragraphs were dropped.
+int DropRepeatedRunningLines(std::vector<Page>& pages);
+
 // Output renderings of one input's pages.
 std::string RenderPagesText(const std::vector<Page>& pages);
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source);

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Quality and speed of `ocrflow run` against the `tesseract` CLI (and
+# OCRmyPDF, when installed) on the same generated newspaper pages.
+#
+#   bench/compare_pages.sh [--count N] [--lang zh|en] [--work DIR] [--ocrmypdf] [--jobs2]
+#
+# Pages: bench/pagegen --scan (skew within +-5 deg, noise, blur, uneven
+# light, dark border, JPEG), 2-5 columns, N pages in all. Baselines get their
+# lines joined naively (lines of one blank-line-separated block joined: no
+# separator between CJK, a space otherwise) since they do not reflow.
+# Reports per system: CER, paragraph F1, exact-paragraph rate (ocrflow eval),
+# pages whose output leaks running header/footer text, and seconds per page;
+# the speed ratio ocrflow --jobs 1 / tesseract CLI comes from the same run.
+# --jobs2 also times ocrflow --jobs 2 for the parallel speed-up.
+# Needs a built tree (scripts/setup.sh) and python3; OCRmyPDF with
+# `apt-get install ocrmypdf unpaper`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=8 lang=zh work=/tmp/ocrflow-compare ocrmypdf=0 jobs2=0
+while (($#)); do
+  case "$1" in
+    --count) count=$2; shift 2 ;;
+    --lang) lang=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --ocrmypdf) ocrmypdf=1; shift ;;
+    --jobs2) jobs2=1; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "compare_pages: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+tess_lang=$([ "$lang" = zh ] && echo chi_sim || echo eng)
+bin=build/ocrflow gen=build/bench/pagegen
+[ -x "$bin" ] && [ -x "$gen" ] || { echo "compare_pages: build first (scripts/setup.sh)" >&2; exit 2; }
+rm -rf "$work"; mkdir -p "$work"/{pages,gold,truth,ocrflow,tesseract,ocrmypdf}
+per=$(( (count + 3) / 4 ))
+for c in 2 3 4 5; do
+  "$gen" --out "$work/gen$c" --count "$per" --seed $((1000 * c)) --lang "$lang" --columns "$c" --scan >/dev/null
+  for f in "$work/gen$c"/page-*.gold.txt; do
+    n=$(basename "$f" .gold.txt)
+    cp "$f" "$work/gold/c$c-$n.txt"
+    cp "$work/gen$c/$n.truth.json" "$work/truth/c$c-$n.truth.json"
+    for ext in png jpg; do [ -f "$work/gen$c/$n.$ext" ] && cp "$work/gen$c/$n.$ext" "$work/pages/c$c-$n.$ext"; done
+  done
+done
+pages=$(ls "$work/pages" | wc -l)
+echo "pages: $pages ($lang, 2-5 columns, scan look) in $work"
+
+now() { date +%s.%N; }
+t0=$(now)
+"$bin" run "$work/pages" -o "$work/ocrflow" --lang "$tess_lang" --jobs 1 -q
+t1=$(now)
+for p in "$work/pages"/*; do
+  n=$(basename "${p%.*}")
+  OMP_THREAD_LIMIT=1 tesseract "$p" - -l "$tess_lang" 2>/dev/null > "$work/tesseract/$n.raw"
+done
+t2=$(now)
+naive_join() {  # blank-line-separated blocks -> one line each
+  LC_ALL=C awk 'function flush(){ if (buf != "") print buf; buf="" }
+    /^[ \t]*$/ { flush(); next }
+    { sub(/^[ \t]+/, ""); sub(/[ \t]+$/, "");
+      if (buf == "") buf = $0
+      else if (substr(buf, length(buf), 1) > "\177" || substr($0, 1, 1) > "\177") buf = buf $0
+      else buf = buf " " $0 }
+    END { flush() }' "$1"
+}
+for r in "$work/tesseract"/*.raw; do naive_join "$r" > "${r%.raw}.txt"; rm "$r"; done
+t3=$t2
+if ((ocrmypdf)) && command -v ocrmypdf >/dev/null; then
+  for p in "$work/pages"/*; do
+    n=$(basename "${p%.*}")
+    OMP_THREAD_LIMIT=1 ocrmypdf -q --deskew --clean --rotate-pages --image-dpi 300 -l "$tess_lang" \
+      --sidecar "$work/ocrmypdf/$n.raw" "$p" "$work/ocrmypdf/$n.pdf" 2>/dev/null || echo "ocrmypdf failed on $n" >&2
+  done
+  t3=$(now)
+  for r in "$work/ocrmypdf"/*.raw; do naive_join "$r" > "${r%.raw}.txt"; rm "$r"; done
+  rm -f "$work/ocrmypdf"/*.pdf
+fi
+if ((jobs2)); then
+  t4=$(now)
+  "$bin" run "$work/pages" -o "$work/ocrflow-j2" --lang "$tess_lang" --jobs 2 -q
+  t5=$(now)
+fi
+
+leaks() {  # pages whose output contains a running header/footer line
+  python3 - "$work/truth" "$1" <<'PY'
+import json, os, sys, glob
+gold, out = sys.argv[1], sys.argv[2]
+n = 0
+for t in glob.glob(os.path.join(gold, "*.truth.json")):
+    name = os.path.basename(t)[:-len(".truth.json")]
+    path = os.path.join(out, name + ".txt")
+    text = open(path, encoding="utf-8", errors="replace").read() if os.path.exists(path) else ""
+    flat = "".join(text.split())
+    heads = [b["text"] for b in json.load(open(t))["blocks"] if b["role"] in ("running-header", "running-footer")]
+    n += any("".join(h.split()) in flat for h in heads if len("".join(h.split())) >= 3)
+print(n)
+PY
+}
+score() {  # system dir seconds
+  local line
+  line=$("$bin" eval "$2" "$work/gold" --json | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print("%.2f %.3f %.3f" % (100*t["cer"], t["f1"], t["exact_rate"]))')
+  printf "%-22s %7s %7s %7s %8s %9.2f\n" "$1" $line "$(leaks "$2")/$pages" "$(echo "$3 / $pages" | bc -l)"
+}
+printf "%-22s %7s %7s %7s %8s %9s\n" system CER% F1 exact leaks s/page
+score "ocrflow --jobs 1" "$work/ocrflow" "$(echo "$t1 - $t0" | bc -l)"
+score "tesseract CLI+join" "$work/tesseract" "$(echo "$t2 - $t1" | bc -l)"
+if ((ocrmypdf)) && command -v ocrmypdf >/dev/null; then score "ocrmypdf+join" "$work/ocrmypdf" "$(echo "$t3 - $t2" | bc -l)"; fi
+printf "speed ratio ocrflow --jobs 1 / tesseract CLI: %.2f (target <= 1.1)\n" "$(echo "($t1 - $t0) / ($t2 - $t1)" | bc -l)"
+if ((jobs2)); then
+  printf "pages/min --jobs 1: %.1f  --jobs 2: %.1f  speed-up %.2fx (target >= 1.8)\n" \
+    "$(echo "60 * $pages / ($t1 - $t0)" | bc -l)" "$(echo "60 * $pages / ($t5 - $t4)" | bc -l)" \
+    "$(echo "($t1 - $t0) / ($t5 - $t4)" | bc -l)"
+fi
