@@ -87,7 +87,7 @@ double WeightedMedian(std::vector<std::pair<double, double>> vw) {
 constexpr double kHeadlineLeading = 1.0;   // x line height: widest gap between the lines of a headline
 constexpr double kSizeStep = 1.2;           // glyph height ratio of two lines that are not one block
 constexpr double kSubheadlineRatio = 1.15;  // glyph height / body glyph height of a sub-headline
-constexpr double kLeadingFillEm = 0.4;  // em: text grown up and down when looking for gutters
+constexpr double kLeadingFillEm = 0.75;  // em: text grown up and down when looking for gutters
 constexpr double kMaxGutterEm = 6;      // em: white wider than this is open space, not a gutter
 
 // Gutter map: cells of whitespace that is both tall and wide (see layout.h).
@@ -332,7 +332,7 @@ void EstimateScale(const cv::Mat& mask, double dpi, Analysis& a) {
   for (Comp& c : strict)
     if (c.kind == Kind::kText && std::max(c.r.width, c.r.height) > 8 * std::min(c.r.width, c.r.height))
       c.kind = Kind::kRule;
-  std::vector<TextLine> lines = BuildLines(strict, 0.4, nullptr, 0, 0, 0);
+  std::vector<TextLine> lines = BuildLines(strict, 0.8, nullptr, 0, 0, 0);
   std::vector<std::pair<double, double>> line_h, glyph_h;
   for (const TextLine& l : lines) {
     if (l.comps.size() < 4) continue;
