@@ -8,6 +8,7 @@
 // digits with stray spaces and half-width commas.
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -171,9 +172,15 @@ class ArticleTextGenerator {
 
   bool english() const { return en_; }
 
+  // Headlines of one generator do not repeat their topic (until all are used).
   std::string Headline() {
-    if (en_) return rng_.Pick(kEnPlaces) + " " + rng_.Pick(kEnHeads);
-    return rng_.Pick(kZhPlaces) + rng_.Pick(kZhHeads);
+    const auto& heads = en_ ? kEnHeads : kZhHeads;
+    if (used_heads_.size() >= heads.size()) used_heads_.clear();
+    size_t h = static_cast<size_t>(rng_.Below(static_cast<int>(heads.size())));
+    while (std::find(used_heads_.begin(), used_heads_.end(), h) != used_heads_.end()) h = (h + 1) % heads.size();
+    used_heads_.push_back(h);
+    if (en_) return rng_.Pick(kEnPlaces) + " " + heads[h];
+    return rng_.Pick(kZhPlaces) + heads[h];
   }
   std::string Subheadline() {
     if (en_) return rng_.Pick(kEnSubheads);
@@ -338,6 +345,7 @@ class ArticleTextGenerator {
 
   Rng rng_;
   bool en_;
+  std::vector<size_t> used_heads_;
 
   const std::vector<std::string> kZhPlaces = {"青禾县", "河湾区", "松岭镇", "东川市", "柳溪乡", "北辰区",
                                               "云杉街道", "石桥村", "南屏新区", "白鹭湾", "望江社区", "梨花镇"};

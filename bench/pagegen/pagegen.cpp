@@ -510,50 +510,91 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
     body_bottom = foot_rule - em;
   }
 
-  // Article bands: heights in proportion to random weights, the first one
-  // heavier; a band needs room for a headline and a dozen lines.
-  int articles = spec.articles;
+  // Articles: horizontal bands, heights in proportion to random weights
+  // (the lead story heavier); with 3+ columns some bands hold two articles
+  // side by side (columns [0,k) and [k,N)) with a thin rule in the gutter
+  // between them. A band needs room for a headline and about ten lines.
+  struct Region {
+    int c0, c1;  // columns [c0, c1)
+    int band;
+  };
   const int min_band = 5 * em + 10 * pitch;
-  while (articles > 1 && articles * min_band > body_bottom - body_top) --articles;
+  int max_bands = std::max(1, (body_bottom - body_top) / min_band);
+  int articles = spec.articles;
+  int splits = N >= 3 ? rng.Between(0, articles / 2) : 0;
+  int bands = std::min(articles - splits, max_bands);
+  splits = std::min(splits, bands);
+  articles = bands + splits;
+  std::vector<bool> split(bands, false);
+  for (int s = 0, b = bands - 1; s < splits; ++s, --b) split[b] = true;  // the lead story keeps the full width
+  std::vector<Region> regions;
+  for (int b = 0; b < bands; ++b) {
+    if (split[b]) {
+      int k = rng.Between(1, N - 1);
+      regions.push_back({0, k, b});
+      regions.push_back({k, N, b});
+    } else {
+      regions.push_back({0, N, b});
+    }
+  }
   std::vector<double> weights;
-  for (int a = 0; a < articles; ++a) weights.push_back((a == 0 ? 1.4 : 1.0) * rng.Uniform(0.8, 1.2));
+  for (int b = 0; b < bands; ++b) weights.push_back((b == 0 ? 1.4 : 1.0) * rng.Uniform(0.8, 1.2));
   double wsum = 0;
   for (double w : weights) wsum += w;
-  const int sep = static_cast<int>(std::lround(1.2 * em));  // space around the rule between articles
-  int avail = body_bottom - body_top - (articles - 1) * sep;
+  const int sep = static_cast<int>(std::lround(1.2 * em));  // space around the rule between bands
+  const int avail = body_bottom - body_top - (bands - 1) * sep;
+  std::vector<int> band_tops(bands), band_bottoms(bands);
+  for (int b = 0, top = body_top; b < bands; ++b) {
+    int h = b + 1 == bands ? body_bottom - top : static_cast<int>(avail * weights[b] / wsum);
+    band_tops[b] = top;
+    band_bottoms[b] = std::min(body_bottom, top + std::max(h, min_band));
+    top = band_bottoms[b] + sep;
+  }
   int photo_article = spec.photo ? rng.Below(articles) : -1;
 
-  int band_top = body_top;
   for (int a = 0; a < articles; ++a) {
-    int band_h = a + 1 == articles ? body_bottom - band_top : static_cast<int>(avail * weights[a] / wsum);
-    band_h = std::max(band_h, min_band);
-    int band_bottom = std::min(body_bottom, band_top + band_h);
+    const Region& region = regions[a];
+    const int band_top = band_tops[region.band], band_bottom = band_bottoms[region.band];
+    const int rc = region.c1 - region.c0;  // columns of this article
+    const int rx = col_x[region.c0];
+    const int rw = col_x[region.c1 - 1] + col_w - rx;
+    auto cx = [&](int c) { return col_x[region.c0 + c]; };  // c: column within the article
 
-    // Headline, sub-headline, byline.
+    // Headline (shrunk to fit, wrapped when even 1.5 em does not), optional
+    // sub-headline, byline.
     std::string headline = gen.Headline();
     int head_px = static_cast<int>(std::lround(em * rng.Uniform(1.8, 2.3) * (a == 0 ? 1.1 : 1.0)));
+    if (rc < N) head_px = static_cast<int>(head_px * 0.85);
     int head_w = sans_bold.Advance(headline, head_px);
-    if (head_w > content_w) {
-      head_px = head_px * content_w / head_w * 97 / 100;
+    if (head_w > rw) {
+      head_px = std::max(static_cast<int>(std::lround(1.5 * em)), head_px * rw / head_w * 97 / 100);
       head_w = sans_bold.Advance(headline, head_px);
     }
     bool centered = !en && rng.Chance(0.6);
-    int head_x = centered ? mx + (content_w - head_w) / 2 : mx;
     int cursor = band_top;
     {
-      LaidLine l;
-      l.items.push_back({headline, 0});
-      l.width = head_w;
-      page.blocks.push_back(DrawLines(canvas, sans_bold, {l}, head_x, cursor, pitch, head_px, en, Role::kHeadline, a, -1));
+      std::vector<LaidLine> lines = LayoutText(sans_bold, headline, head_px, rw, 0, false, en);
+      int head_pitch = static_cast<int>(std::lround(head_px * 1.2));
+      GroundTruthBlock hb;
+      for (size_t i = 0; i < lines.size(); ++i) {
+        int x = centered ? rx + (rw - lines[i].width) / 2 : rx;
+        GroundTruthBlock lb = DrawLines(canvas, sans_bold, {lines[i]}, x, cursor + static_cast<int>(i) * head_pitch,
+                                        head_pitch, head_px, en, Role::kHeadline, a, -1);
+        hb.role = lb.role, hb.article = a, hb.column = -1;
+        hb.box = Union(hb.box, lb.box);
+        hb.line_boxes.push_back(lb.box);
+        hb.text += (i > 0 ? "\n" : "") + lb.text;
+      }
+      page.blocks.push_back(hb);
       text += headline + "\n";
-      cursor += static_cast<int>(std::lround(head_px * 1.4));
+      cursor += static_cast<int>(lines.size() - 1) * head_pitch + static_cast<int>(std::lround(head_px * 1.4));
     }
     if (rng.Chance(0.35)) {
       std::string sub = gen.Subheadline();
       int sub_px = static_cast<int>(std::lround(1.25 * em));
       int sub_w = sans.Advance(sub, sub_px);
-      if (sub_w <= content_w) {
-        int sub_x = centered ? mx + (content_w - sub_w) / 2 : mx;
+      if (sub_w <= rw) {
+        int sub_x = centered ? rx + (rw - sub_w) / 2 : rx;
         LaidLine l;
         l.items.push_back({sub, 0});
         l.width = sub_w;
@@ -565,23 +606,22 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
     {
       std::string byline = gen.Byline();
       int by_px = static_cast<int>(std::lround(0.95 * em));
-      auto lines = LayoutText(sans, byline, by_px, content_w, 0, false, en);
-      page.blocks.push_back(DrawLines(canvas, sans, lines, col_x[0], cursor, pitch, by_px, en, Role::kByline, a, -1));
+      auto lines = LayoutText(sans, byline, by_px, rw, 0, false, en);
+      page.blocks.push_back(DrawLines(canvas, sans, lines, rx, cursor, pitch, by_px, en, Role::kByline, a, -1));
       text += byline + "\n";
       cursor += static_cast<int>(lines.size()) * pitch + em / 2;
     }
     const int grid_top = cursor;
-
     // Photo and caption (blocks the body lines in the columns it covers).
     int ex_top = 0, ex_bottom = -1, ex_c0 = 0, ex_c1 = -1;
     GroundTruthBlock caption_block;
     std::string caption_text;
     if (a == photo_article) {
-      int span = (N >= 2 && rng.Chance(0.5)) ? 2 : 1;
-      int c0 = rng.Below(N - span + 1);
-      int span_w = col_x[c0 + span - 1] + col_w - col_x[c0];
-      int pw = N == 1 ? span_w * 7 / 10 : span_w;
-      int px0 = N == 1 ? col_x[0] + (span_w - pw) / 2 : col_x[c0];
+      int span = (rc >= 2 && rng.Chance(0.5)) ? 2 : 1;
+      int c0 = rng.Below(rc - span + 1);
+      int span_w = cx(c0 + span - 1) + col_w - cx(c0);
+      int pw = rc == 1 ? span_w * 7 / 10 : span_w;
+      int px0 = rc == 1 ? cx(0) + (span_w - pw) / 2 : cx(c0);
       int cap_px = static_cast<int>(std::lround(0.85 * em));
       int cap_pitch = static_cast<int>(std::lround(1.35 * cap_px));
       std::vector<LaidLine> cap_lines;
@@ -602,11 +642,11 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
         cv::Rect r(px0, top, pw, ph);
         DrawPhoto(canvas, r, rng);
         page.photos.push_back({r.x, r.y, r.width, r.height});
-        caption_block = DrawLines(canvas, sans, cap_lines, px0, top + ph + em / 2, cap_pitch, cap_px, en, Role::kCaption, a, c0);
+        caption_block = DrawLines(canvas, sans, cap_lines, px0, top + ph + em / 2, cap_pitch, cap_px, en, Role::kCaption, a, region.c0 + c0);
         ex_top = top - gap;
         ex_bottom = top + region_h + gap;
-        ex_c0 = N == 1 ? 0 : c0;
-        ex_c1 = N == 1 ? 0 : c0 + span - 1;
+        ex_c0 = rc == 1 ? 0 : c0;
+        ex_c1 = rc == 1 ? 0 : c0 + span - 1;
       } else {
         caption_text.clear();
       }
@@ -615,7 +655,7 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
     // Line slots in reading order: down each column on the shared grid,
     // skipping lines that touch the photo area.
     std::vector<Slot> slots;
-    for (int c = 0; c < N; ++c) {
+    for (int c = 0; c < rc; ++c) {
       int segment = 0;
       bool in_gap = false;
       for (int y = grid_top; y + em <= band_bottom; y += pitch) {
@@ -629,7 +669,7 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
           if (any_before) ++segment;
           in_gap = false;
         }
-        slots.push_back({col_x[c], y, c, segment});
+        slots.push_back({cx(c), y, region.c0 + c, segment});
       }
     }
 
@@ -677,13 +717,15 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
       text += caption_text + "\n";
     }
 
-    // Rule between articles.
-    if (a + 1 < articles) {
-      int used_bottom = band_bottom;
-      int rule_y = used_bottom + sep / 2 - rule / 2;
+    // Rules: under a band (full width) and between side-by-side articles.
+    if (region.c1 < N) {
+      int x = col_x[region.c1] - gutter / 2 - rule / 2;
+      cv::rectangle(canvas, cv::Rect(x, band_top, std::max(1, rule / 2), band_bottom - band_top), cv::Scalar::all(kInk), -1);
+    }
+    if (region.c1 == N && region.band + 1 < bands) {
+      int rule_y = band_bottom + sep / 2 - rule / 2;
       cv::rectangle(canvas, cv::Rect(mx, rule_y, content_w, rule), cv::Scalar::all(kInk), -1);
     }
-    band_top = band_bottom + sep;
   }
   for (auto& b : footer_blocks) page.blocks.push_back(std::move(b));
   page.expected_text = std::move(text);
