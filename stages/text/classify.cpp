@@ -8,9 +8,14 @@
 namespace ocrflow::text {
 namespace {
 
-bool IsChineseNumeral(char32_t c) {
-  static constexpr std::u32string_view kNumerals = U"一二三四五六七八九十百零〇两";
-  return kNumerals.find(c) != std::u32string_view::npos;
+bool IsChineseNumeral(char32_t c) {  // 一二三四五六七八九十百零〇两
+  switch (c) {
+    case U'一': case U'二': case U'三': case U'四': case U'五': case U'六': case U'七': case U'八': case U'九':
+    case U'十': case U'百': case U'零': case U'〇': case U'两':
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
@@ -61,6 +66,8 @@ bool StartsWithListMarker(std::string_view t) {
   if (t.empty()) return false;
   size_t i = 0;
   char32_t c = NextCodePoint(t, i);
+  // Most lines open with an ideograph: only the numerals can start a marker.
+  if (c >= 0x4E00 && c <= 0x9FFF && !IsChineseNumeral(c)) return false;
   if ((c >= 0x2460 && c <= 0x249B) || (c >= 0x2776 && c <= 0x2793)) return true;  // ① ⑴ ⒈ ❶
   if (c == '-' || c == U'•' || c == U'·' || c == '*' || c == U'▪' || c == U'●') {
     if (i >= t.size()) return false;

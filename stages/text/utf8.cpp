@@ -37,6 +37,12 @@ static bool IsClosingMark(char32_t c) {
 }
 
 bool EndsSentence(std::string_view s) {
+  // Most lines end in an ideograph (U+4000..U+9FFF): no closing mark, no end.
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  if (s.size() >= 3 && p[s.size() - 3] >= 0xE4 && p[s.size() - 3] <= 0xE9 &&
+      ((p[s.size() - 2] & 0xC0) | ((p[s.size() - 1] & 0xC0) >> 2)) == 0xA0) {
+    return false;
+  }
   size_t i = s.size();
   while (i > 0) {
     char32_t c = PrevCodePoint(s, i);
