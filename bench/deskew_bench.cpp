@@ -1,10 +1,10 @@
-// deskew_bench [N] [--keep DIR]: skew accuracy and speed of ours against
+// deskew_bench [N] [--own] [--keep DIR]: skew accuracy and speed of ours against
 // Leptonica's pixFindSkewSweepAndSearch on N pages at angles spread over
 // +-10 degrees, every other page with scan noise (gaussian noise, blur, specks,
 // JPEG round trip).
 //
 // Pages come from ocrflow::pagegen::Generate when it is built; until then
-// (or when it fails) from the small renderer below: columns of our own
+// (or when it fails, or with --own) from the small renderer below: columns of our own
 // hanzi/Latin lines set with Noto Serif CJK SC, a headline and sometimes a
 // photo. Both finders see the same binary mask (our binarize stage).
 //
@@ -80,12 +80,12 @@ std::string RandomLatinLine(std::mt19937_64& rng, int chars) {
 // justified lines with paragraph ends, maybe a photo in the first column.
 cv::Mat RenderPage(const RenderSpec& spec, cv::freetype::FreeType2& ft) {
   std::mt19937_64 rng(spec.seed);
-  cv::Mat page(spec.height, spec.width, CV_8U, cv::Scalar(255));
+  cv::Mat page(spec.height, spec.width, CV_8UC3, cv::Scalar::all(255));  // FreeType2 draws on BGR only
   const int margin = spec.width / 12, gap = spec.glyph;
   const int col_w = (spec.width - 2 * margin - (spec.columns - 1) * gap) / spec.columns;
   const int head_h = spec.glyph * 2;
   ft.putText(page, spec.latin ? RandomLatinLine(rng, 28) : RandomHanziLine(rng, 12),
-             cv::Point(margin, margin + head_h), head_h, cv::Scalar(0), -1, cv::LINE_AA, true);
+             cv::Point(margin, margin + head_h), head_h, cv::Scalar::all(0), -1, cv::LINE_AA, true);
   const int top = margin + 2 * head_h, pitch = spec.glyph * 3 / 2;
   for (int c = 0; c < spec.columns; ++c) {
     const int x0 = margin + c * (col_w + gap);
@@ -96,6 +96,7 @@ cv::Mat RenderPage(const RenderSpec& spec, cv::freetype::FreeType2& ft) {
       cv::randu(noise, 40, 220);
       cv::Mat tex;
       cv::resize(noise, tex, cv::Size(col_w, ph), 0, 0, cv::INTER_CUBIC);
+      cv::cvtColor(tex, tex, cv::COLOR_GRAY2BGR);
       tex.copyTo(page(cv::Rect(x0, y, col_w, ph)));
       y += ph + pitch;
     }
@@ -104,11 +105,13 @@ cv::Mat RenderPage(const RenderSpec& spec, cv::freetype::FreeType2& ft) {
       const bool last = rng() % 6 == 0;
       if (last) line_chars = std::max(2, static_cast<int>(line_chars * (rng() % 90) / 100));
       const std::string text = spec.latin ? RandomLatinLine(rng, line_chars) : RandomHanziLine(rng, line_chars);
-      ft.putText(page, text, cv::Point(x0, y), spec.glyph, cv::Scalar(0), -1, cv::LINE_AA, true);
+      ft.putText(page, text, cv::Point(x0, y), spec.glyph, cv::Scalar::all(0), -1, cv::LINE_AA, true);
       y += pitch;
     }
   }
-  return page;
+  cv::Mat gray;
+  cv::cvtColor(page, gray, cv::COLOR_BGR2GRAY);
+  return gray;
 }
 
 cv::Mat Rotate(const cv::Mat& page, double degrees) {
@@ -163,9 +166,11 @@ double Ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<
 int main(int argc, char** argv) {
   int n = 20;
   std::string keep_dir;
+  bool own = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--keep" && i + 1 < argc) keep_dir = argv[++i];
+    else if (a == "--own") own = true;
     else n = std::max(1, std::atoi(argv[i]));
   }
   setMsgSeverity(L_SEVERITY_NONE);
@@ -195,7 +200,8 @@ int main(int argc, char** argv) {
       ps.jpeg_quality = 60;
       ps.uneven_light = 0.3;
     }
-    auto gen = ocrflow::pagegen::Generate(ps);
+    auto gen = own ? ocrflow::Result<ocrflow::pagegen::GeneratedPage>(ocrflow::Status(ocrflow::Code::kInternal, "own"))
+                   : ocrflow::pagegen::Generate(ps);
     if (gen.ok() && !gen->image.empty()) {
       scan = gen->image;
       if (scan.channels() == 3) cv::cvtColor(scan, scan, cv::COLOR_BGR2GRAY);

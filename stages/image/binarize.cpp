@@ -167,7 +167,7 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
   const double scale2 = (dpi / kDefaultDpi) * (dpi / kDefaultDpi);
-  const int speck = std::max(1, static_cast<int>(std::lround(options.speckle_area * scale2)));
+  const double speck = options.speckle_area * scale2;  // not rounded: 1.25 at 150 dpi still removes single pixels
   const int W = res.mask.cols, H = res.mask.rows;
   std::vector<unsigned char> drop(n, 0), border(n, 0);
   bool any_border = false;

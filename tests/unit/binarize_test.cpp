@@ -1,0 +1,173 @@
+// binarize: shading must not become ink, scanner borders go, photos are
+// found and kept out of the text mask, specks go, text stays.
+#include "stages/image/binarize.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include <opencv2/imgproc.hpp>
+
+#include "stages/image/raster_cv.h"
+
+namespace ocrflow::image {
+namespace {
+
+constexpr double kDpi = 150;
+
+// Lines of glyph-like marks (two bars and a stroke each) in two columns on a
+// page of 150 dpi; `text_rect` receives the area the text covers.
+cv::Mat TextPage(cv::Rect* text_rect = nullptr, int width = 1240, int height = 1754) {
+  cv::Mat page(height, width, CV_8U, cv::Scalar(235));
+  std::mt19937 rng(1);
+  const int g = 20, margin = 150, col_w = (width - 2 * margin - g) / 2;
+  for (int c = 0; c < 2; ++c) {
+    for (int y = margin + g; y < height - margin; y += 30) {
+      for (int x = margin + c * (col_w + g); x + g <= margin + c * (col_w + g) + col_w; x += 21) {
+        cv::rectangle(page, cv::Rect(x, y - g, g - 2, 3), cv::Scalar(30), cv::FILLED);
+        cv::rectangle(page, cv::Rect(x, y - 3, g - 2, 3), cv::Scalar(30), cv::FILLED);
+        cv::rectangle(page, cv::Rect(x + static_cast<int>(rng() % 14), y - g, 3, g), cv::Scalar(30), cv::FILLED);
+      }
+    }
+  }
+  if (text_rect) *text_rect = cv::Rect(margin, margin, width - 2 * margin, height - 2 * margin);
+  return page;
+}
+
+int InkIn(const cv::Mat& mask, const cv::Rect& r) { return cv::countNonZero(mask(r) == 0); }
+
+// Components of the ink that are bigger than any glyph.
+int HugeComponents(const cv::Mat& mask, int max_side) {
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(mask == 0, labels, stats, centroids, 8, CV_32S);
+  int huge = 0;
+  for (int i = 1; i < n; ++i)
+    if (stats.at<int>(i, cv::CC_STAT_WIDTH) > max_side || stats.at<int>(i, cv::CC_STAT_HEIGHT) > max_side) ++huge;
+  return huge;
+}
+
+TEST(Binarize, GradientShadingGivesCleanTextComponents) {
+  cv::Rect text;
+  const cv::Mat clean = TextPage(&text);
+  // Light falls off from 100% at the left to 45% at the right, and darker
+  // towards the bottom: the paper on the right is darker than the ink on
+  // the left was meant to be against.
+  cv::Mat shade(clean.size(), CV_32F);
+  for (int y = 0; y < shade.rows; ++y)
+    for (int x = 0; x < shade.cols; ++x)
+      shade.at<float>(y, x) = 1.0f - 0.45f * x / shade.cols - 0.15f * y / shade.rows;
+  cv::Mat f, shaded;
+  clean.convertTo(f, CV_32F);
+  cv::multiply(f, shade, f);
+  f.convertTo(shaded, CV_8U);
+
+  BinarizeResult ref = Binarize(clean, {}, kDpi);
+  BinarizeResult res = Binarize(shaded, {}, kDpi);
+  // Paper outside the text is paper everywhere, even where it is dark.
+  EXPECT_EQ(InkIn(res.mask, cv::Rect(0, 0, shaded.cols, 100)), 0);
+  EXPECT_EQ(InkIn(res.mask, cv::Rect(shaded.cols - 100, 0, 100, shaded.rows)), 0);
+  EXPECT_EQ(HugeComponents(res.mask, 40), 0);
+  EXPECT_TRUE(res.photos.empty());
+  EXPECT_TRUE(res.borders.empty());
+  // The same ink as on the evenly lit page, give or take edge pixels.
+  const double ink_ref = InkIn(ref.mask, text), ink = InkIn(res.mask, text);
+  EXPECT_NEAR(ink / ink_ref, 1.0, 0.1);
+  // The normalised gray is even: paper near 255 on both sides.
+  EXPECT_GT(cv::mean(res.gray(cv::Rect(0, 0, 100, 100)))[0], 240);
+  EXPECT_GT(cv::mean(res.gray(cv::Rect(shaded.cols - 100, shaded.rows - 100, 100, 100)))[0], 240);
+}
+
+TEST(Binarize, DarkBorderIsRemovedFromMaskAndPaintedWhite) {
+  cv::Mat page = TextPage();
+  page(cv::Rect(0, 0, 60, page.rows)).setTo(20);     // left border
+  page(cv::Rect(0, 0, page.cols, 40)).setTo(35);     // top border
+  BinarizeResult res = Binarize(page, {}, kDpi);
+  EXPECT_FALSE(res.borders.empty());
+  EXPECT_EQ(InkIn(res.mask, cv::Rect(0, 0, 70, page.rows)), 0);
+  EXPECT_EQ(InkIn(res.mask, cv::Rect(0, 0, page.cols, 50)), 0);
+  EXPECT_GT(cv::mean(res.gray(cv::Rect(0, 200, 60, 1000)))[0], 250);
+  EXPECT_GT(cv::mean(res.gray(cv::Rect(200, 0, 800, 40)))[0], 250);
+  // The text is still there.
+  EXPECT_GT(InkIn(res.mask, cv::Rect(150, 150, 900, 1400)), 50000);
+}
+
+TEST(Binarize, RuleTouchingTheEdgeIsNotABorder) {
+  cv::Mat page = TextPage();
+  page(cv::Rect(0, 120, page.cols, 3)).setTo(20);
+  BinarizeResult res = Binarize(page, {}, kDpi);
+  EXPECT_TRUE(res.borders.empty());
+  EXPECT_GT(InkIn(res.mask, cv::Rect(0, 118, page.cols, 7)), page.cols);
+}
+
+TEST(Binarize, PhotoIsFoundAndTakenOutOfTheMask) {
+  cv::Mat page = TextPage();
+  const cv::Rect photo(300, 400, 400, 300);
+  cv::Mat noise(photo.height / 6, photo.width / 6, CV_8U), tex;
+  cv::theRNG().state = 7;
+  cv::randu(noise, 30, 220);
+  cv::resize(noise, tex, photo.size(), 0, 0, cv::INTER_CUBIC);
+  tex.copyTo(page(photo));
+  BinarizeResult res = Binarize(page, {}, kDpi);
+  ASSERT_EQ(res.photos.size(), 1u);
+  const cv::Rect found = res.photos[0];
+  const double iou = static_cast<double>((found & photo).area()) / (found | photo).area();
+  EXPECT_GT(iou, 0.8) << found;
+  EXPECT_LT(InkIn(res.mask, photo), photo.area() / 100);
+  // Text beside the photo stays.
+  EXPECT_GT(InkIn(res.mask, cv::Rect(720, 400, 300, 300)), 10000);
+}
+
+TEST(Binarize, SpecksGoGlyphsStay) {
+  cv::Mat page = TextPage();
+  std::mt19937 rng(3);
+  for (int i = 0; i < 500; ++i) page.at<unsigned char>(rng() % 100, rng() % page.cols) = 0;  // specks in the top margin
+  BinarizeResult res = Binarize(page, {}, kDpi);
+  EXPECT_GT(res.specks_removed, 400);
+  // A few specks land next to each other and make a pair: those stay.
+  EXPECT_LT(InkIn(res.mask, cv::Rect(0, 0, page.cols, 100)), 20);
+  EXPECT_GT(InkIn(res.mask, cv::Rect(150, 150, 900, 1400)), 50000);
+}
+
+TEST(Binarize, SauvolaThresholdsAgainstTheLocalMean) {
+  // Independent check on a tiny image: a dark dot on light paper is ink,
+  // the paper around it is not, and flat paper has no ink at all.
+  cv::Mat img(41, 41, CV_8U, cv::Scalar(200));
+  img(cv::Rect(18, 18, 5, 5)).setTo(60);
+  cv::Mat m = Sauvola(img, 21, 0.3, 128);
+  EXPECT_EQ(cv::countNonZero(m(cv::Rect(18, 18, 5, 5)) == 0), 25);
+  EXPECT_EQ(cv::countNonZero(m == 0), 25);
+  cv::Mat flat(30, 30, CV_8U, cv::Scalar(180));
+  EXPECT_EQ(cv::countNonZero(Sauvola(flat, 15, 0.3, 128) == 0), 0);
+}
+
+TEST(Binarize, StageFillsPageAndInfo) {
+  cv::Mat img = TextPage();
+  const cv::Rect photo(300, 400, 400, 300);
+  cv::Mat noise(photo.height / 6, photo.width / 6, CV_8U), tex;
+  cv::theRNG().state = 8;
+  cv::randu(noise, 30, 220);
+  cv::resize(noise, tex, photo.size(), 0, 0, cv::INTER_CUBIC);
+  tex.copyTo(img(photo));
+  Page page;
+  page.image = FromMat(img);
+  page.info.dpi = kDpi;
+  std::vector<std::string> names;
+  RunContext ctx;
+  ctx.debug = [&](const std::string& name, const Raster&) { names.push_back(name); };
+  ASSERT_TRUE(BinarizePage(page, {}, ctx).ok());
+  EXPECT_EQ(page.text_mask.width, img.cols);
+  EXPECT_EQ(page.text_mask.height, img.rows);
+  EXPECT_EQ(page.image.width, img.cols);
+  EXPECT_EQ(page.info.photos.size(), 1u);
+  EXPECT_EQ(names, std::vector<std::string>{"10-binarized"});
+
+  Page empty;
+  EXPECT_FALSE(BinarizePage(empty, {}, {}).ok());
+  StageInfo info = BinarizeStageInfo();
+  EXPECT_EQ(info.name, "binarize");
+  EXPECT_TRUE(info.make({{"k", "0.25"}, {"find_photos", "false"}}).ok());
+  EXPECT_FALSE(info.make({{"k", "abc"}}).ok());
+}
+
+}  // namespace
+}  // namespace ocrflow::image
