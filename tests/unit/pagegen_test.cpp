@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace ocrflow::pagegen {
 namespace {
@@ -267,6 +271,25 @@ TEST(PageGen, SkewIsApplied) {
   tilted.skew_degrees = -2;
   EXPECT_NEAR(ProfileAngle(MustGenerate(tilted).image), -2, 0.26);
 
+  // Counter-clockwise on screen: the right of the page moves up against the
+  // left. Ink centroids of two vertical strips whose centres are W/2 apart
+  // (away from the page edges, where ink would cross only one way) move by
+  // about W/2 * sin 3 deg = 23 px against each other.
+  auto left_minus_right = [](const cv::Mat& gray) {
+    cv::Mat ink = gray < 128;
+    int w = gray.cols / 5;
+    cv::Moments l = cv::moments(ink(cv::Rect(gray.cols / 4 - w / 2, 0, w, gray.rows)), true);
+    cv::Moments r = cv::moments(ink(cv::Rect(gray.cols * 3 / 4 - w / 2, 0, w, gray.rows)), true);
+    return l.m01 / l.m00 - r.m01 / r.m00;
+  };
+  // Text is not spread evenly over the strips, so only the sign and a
+  // clear share of the size are asserted.
+  double full = a.image.cols / 2.0 * std::sin(3 * CV_PI / 180);
+  EXPECT_GT(left_minus_right(b.image) - left_minus_right(a.image), full / 3);
+  PageSpec clockwise = flat;
+  clockwise.skew_degrees = -3;
+  EXPECT_LT(left_minus_right(MustGenerate(clockwise).image) - left_minus_right(a.image), -full / 3);
+
   // The recorded matrix maps a block's centre to where its ink now is.
   const GroundTruthBlock* head = nullptr;
   for (const auto& blk : b.blocks)
@@ -321,6 +344,35 @@ TEST(PageGen, WritePageWritesImageGoldAndTruth) {
   ASSERT_EQ(j["blocks"].size(), page.blocks.size());
   EXPECT_EQ(j["blocks"][0]["role"], "running-header");
   std::filesystem::remove_all(dir);
+}
+
+// The CLI: --count writes numbered pages, each with its own seed and, with
+// --random-skew, its own deterministic angle within the bound.
+TEST(PageGen, CliWritesNumberedPagesWithRandomSkew) {
+  std::string dir = (std::filesystem::temp_directory_path() / ("pagegen_cli_" + std::to_string(::getpid()))).string();
+  std::string cmd = std::string(OCRFLOW_PAGEGEN) + " --out " + dir +
+                    " --count 2 --seed 5 --random-skew 3 --dpi 100 --size a5 --columns 2 > " + dir + ".log 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::vector<double> angles;
+  std::set<std::string> texts;
+  for (const char* stem : {"page-001", "page-002"}) {
+    std::string base = dir + "/" + stem;
+    ASSERT_TRUE(std::filesystem::exists(base + ".png")) << base;
+    std::ifstream gold(base + ".gold.txt");
+    texts.insert(std::string((std::istreambuf_iterator<char>(gold)), std::istreambuf_iterator<char>()));
+    std::ifstream truth(base + ".truth.json");
+    nlohmann::json j = nlohmann::json::parse(truth);
+    angles.push_back(j["skew_degrees"].get<double>());
+    EXPECT_LE(std::abs(angles.back()), 3.0);
+  }
+  EXPECT_NE(angles[0], angles[1]);
+  EXPECT_EQ(texts.size(), 2u);
+  std::ifstream log(dir + ".log");
+  std::string first_line;
+  std::getline(log, first_line);
+  EXPECT_NE(first_line.find("page-001.png"), std::string::npos) << first_line;
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(dir + ".log");
 }
 
 }  // namespace
