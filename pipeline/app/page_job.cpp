@@ -58,6 +58,7 @@ Page MakePage(image::DecodedPage& d, const std::string& source, int number) {
   page.info.width = d.original_width;
   page.info.height = d.original_height;
   page.info.dpi = d.dpi;
+  page.info.dpi_estimated = d.dpi_estimated;
   return page;
 }
 
@@ -128,7 +129,7 @@ std::vector<std::string> DefaultPageStages() {
   std::vector<std::string> names = {"orient"};
   for (auto& n : image::DefaultImageStages()) names.push_back(n);
   names.push_back("ocr");
-  for (auto& n : text::DefaultTextStages()) names.push_back(n);
+  for (auto& n : text::DefaultOcrTextStages()) names.push_back(n);
   return names;
 }
 
@@ -396,9 +397,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         RunContext ctx;
         ctx.cancel = options.cancel;
         if (!options.debug_dir.empty()) {
-          std::string prefix = (fs::path(options.debug_dir) / s.input.out_stem).string();
-          std::replace(prefix.begin() + static_cast<long>(options.debug_dir.size()), prefix.end(), '/', '_');
-          prefix += "-p" + std::to_string(p + 1) + "-";
+          std::string stem = s.input.out_stem;  // flat: a/b -> a_b
+          std::replace(stem.begin(), stem.end(), '/', '_');
+          std::string prefix = (fs::path(options.debug_dir) / stem).string() + "-p" + std::to_string(p + 1) + "-";
           ctx.debug = [prefix](const std::string& name, const Raster& r) {
             cv::imwrite(prefix + name + ".png", image::View(r));
           };

@@ -260,7 +260,8 @@ int RunRun(const RunArgs& args) {
   ro.load.max_pixels = args.max_megapixels * 1e6;
   ro.load.pdf_dpi = args.pdf_dpi;
   ro.settings["ocr"]["lang"] = args.lang;
-  if (!args.tessdata.empty()) ro.settings["ocr"]["tessdata"] = args.tessdata;
+  ro.settings["orient"]["lang"] = args.lang;
+  if (!args.tessdata.empty()) ro.settings["ocr"]["tessdata"] = ro.settings["orient"]["tessdata"] = args.tessdata;
   if (!ParseSets("run", args.sets, &ro.settings)) return kExitUsage;
   if (ro.inputs.empty()) {
     std::cerr << "ocrflow run: no inputs (give page images, PDFs or directories; --help shows how)\n";

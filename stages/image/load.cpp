@@ -175,6 +175,12 @@ Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadO
     p.gray = PixToGray(pix);
     if (p.gray.empty()) return Status(Code::kBadInput, "page " + std::to_string(index) + " has an unsupported pixel format");
     p.dpi = PlausibleDpi(pix);
+    if (p.dpi == 0) {
+      cv::Mat mask;
+      cv::threshold(p.gray, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+      p.dpi = EstimateDpiFromText(mask);
+      p.dpi_estimated = p.dpi > 0;
+    }
     p.source_page = index;
     p.original_width = p.gray.cols;
     p.original_height = p.gray.rows;

@@ -14,8 +14,8 @@
 // not decoded into half-grey pages.
 //
 // DPI comes from the file's metadata when it is plausible (72..2400);
-// otherwise it is 0 here and estimated later from the text height
-// (EstimateDpiFromText).
+// otherwise it is estimated from the text height (EstimateDpiFromText on an
+// Otsu mask), and 0 when the page has too little text to tell.
 //
 // Pure: no file I/O, no globals touched except Leptonica's message level
 // (silenced once). Thread-safe.
@@ -40,6 +40,7 @@ struct LoadOptions {
 struct DecodedPage {
   cv::Mat gray;             // CV_8UC1
   double dpi = 0;           // 0 = unknown
+  bool dpi_estimated = false;  // from the text height, not from metadata
   int source_page = 1;      // 1-based
   int original_width = 0, original_height = 0;
 };

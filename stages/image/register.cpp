@@ -1,11 +1,19 @@
 #include "stages/image/register.h"
 
+#include "stages/image/binarize.h"
+#include "stages/image/deskew.h"
+#include "stages/image/layout.h"
+
 namespace ocrflow::image {
 
-// Each stage file exposes `StageInfo <Name>StageInfo()`; they are added here
-// as they land, in pipeline order.
-void RegisterImageStages(StageRegistry& registry) {}
+void RegisterImageStages(StageRegistry& registry) {
+  registry.Register(BinarizeStageInfo());
+  registry.Register(DeskewStageInfo());
+  registry.Register(LayoutStageInfo());
+}
 
-std::vector<std::string> DefaultImageStages() { return {}; }
+// Orientation (stages/ocr/orient.h, it needs Tesseract's OSD) runs before
+// these; see DefaultPageStages() in pipeline/app/page_job.cpp.
+std::vector<std::string> DefaultImageStages() { return {"binarize", "deskew", "layout"}; }
 
 }  // namespace ocrflow::image

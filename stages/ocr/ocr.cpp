@@ -82,7 +82,23 @@ Crop PrepareCrop(const cv::Mat& gray, cv::Rect rect, double scale, bool otsu) {
   return c;
 }
 
-// Recognises the crop and appends its text lines to `lines`.
+bool EndsWithCjk(const std::string& s) {
+  // Last code point's lead byte.
+  size_t i = s.size();
+  while (i > 0 && (static_cast<unsigned char>(s[i - 1]) & 0xC0) == 0x80) --i;
+  return i > 0 && IsCjkLead(s, i - 1);
+}
+
+Box ToPage(const Crop& crop, int l, int t, int r, int b) {
+  return Box{crop.rect.x + static_cast<int>(l / crop.scale), crop.rect.y + static_cast<int>(t / crop.scale),
+             static_cast<int>((r - l) / crop.scale), static_cast<int>((b - t) / crop.scale)};
+}
+
+// Recognises the crop and appends its text lines to `lines` (or, for a
+// whole page, to Tesseract's own blocks). Lines are assembled symbol by
+// symbol: a space between words, none between two Chinese characters.
+// (Symbol boxes of the LSTM engine overlap and jump, so the gap between two
+// Chinese characters cannot tell a real space, as in 记者 林青; measured.)
 Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageSegMode psm, int dpi,
                  std::vector<Line>* lines, std::vector<Block>* tess_blocks) {
   api->SetPageSegMode(psm);
@@ -90,35 +106,43 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
   api->SetSourceResolution(dpi);
   if (api->Recognize(nullptr) != 0) return Status(Code::kInternal, "Tesseract failed to recognise a block");
   std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
-  if (!it) return Status::Ok();  // nothing found
-  const auto level = tesseract::RIL_TEXTLINE;
+  if (!it || it->Empty(tesseract::RIL_SYMBOL)) return Status::Ok();  // nothing found
+  Line cur;
+  bool have = false;
+  auto flush = [&]() {
+    if (!have) return;
+    cur.text = DropSpacesBetweenCjk(TrimLine(std::move(cur.text)));
+    if (!cur.text.empty()) {
+      if (tess_blocks != nullptr) tess_blocks->back().lines.push_back(std::move(cur));
+      else lines->push_back(std::move(cur));
+    }
+    cur = Line{};
+    have = false;
+  };
   do {
-    if (tess_blocks != nullptr && it->IsAtBeginningOf(tesseract::RIL_BLOCK)) {
+    if (it->IsAtBeginningOf(tesseract::RIL_BLOCK) && tess_blocks != nullptr) {
+      flush();
       tess_blocks->emplace_back();
       int l, t, r, b;
-      if (it->BoundingBox(tesseract::RIL_BLOCK, &l, &t, &r, &b)) {
-        tess_blocks->back().box = Box{crop.rect.x + static_cast<int>(l / crop.scale), crop.rect.y + static_cast<int>(t / crop.scale),
-                                      static_cast<int>((r - l) / crop.scale), static_cast<int>((b - t) / crop.scale)};
+      if (it->BoundingBox(tesseract::RIL_BLOCK, &l, &t, &r, &b)) tess_blocks->back().box = ToPage(crop, l, t, r, b);
+    }
+    if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
+      flush();
+      have = true;
+      int l, t, r, b;
+      if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) {
+        cur.box = ToPage(crop, l, t, r, b);
       }
+      cur.confidence = it->Confidence(tesseract::RIL_TEXTLINE);
     }
-    std::unique_ptr<char, TextDeleter> raw(it->GetUTF8Text(level));
-    if (!raw) continue;
-    std::string text = DropSpacesBetweenCjk(TrimLine(raw.get()));
-    if (text.empty()) continue;
-    Line line;
-    line.text = std::move(text);
-    int l, t, r, b;
-    if (it->BoundingBox(level, &l, &t, &r, &b)) {
-      line.box = Box{crop.rect.x + static_cast<int>(l / crop.scale), crop.rect.y + static_cast<int>(t / crop.scale),
-                     static_cast<int>((r - l) / crop.scale), static_cast<int>((b - t) / crop.scale)};
-    }
-    line.confidence = it->Confidence(level);
-    if (tess_blocks != nullptr) {
-      tess_blocks->back().lines.push_back(std::move(line));
-    } else {
-      lines->push_back(std::move(line));
-    }
-  } while (it->Next(level));
+    const bool word_start = it->IsAtBeginningOf(tesseract::RIL_WORD);
+    std::unique_ptr<char, TextDeleter> raw(it->GetUTF8Text(tesseract::RIL_SYMBOL));
+    if (!raw || raw.get()[0] == 0) continue;
+    std::string sym = raw.get();
+    if (!cur.text.empty() && word_start && !(EndsWithCjk(cur.text) && IsCjkLead(sym, 0))) cur.text += ' ';
+    cur.text += sym;
+  } while (it->Next(tesseract::RIL_SYMBOL));
+  flush();
   return Status::Ok();
 }
 

@@ -25,6 +25,43 @@ std::string Fixed(double v, int digits) {
   return buf;
 }
 
+// Mean word confidence of Tesseract on `patch` (PSM_SINGLE_BLOCK); -1 when
+// nothing is read.
+double MeanConfidence(tesseract::TessBaseAPI* api, const cv::Mat& patch, int dpi) {
+  cv::Mat p = patch.isContinuous() ? patch : patch.clone();
+  api->SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+  api->SetImage(p.data, p.cols, p.rows, 1, static_cast<int>(p.step));
+  api->SetSourceResolution(dpi);
+  if (api->Recognize(nullptr) != 0) return -1;
+  int* confs = api->AllWordConfidences();
+  double sum = 0;
+  int n = 0;
+  for (int* c = confs; c != nullptr && *c >= 0; ++c) sum += *c, ++n;
+  delete[] confs;
+  api->Clear();
+  return n > 0 ? sum / n : -1;
+}
+
+// The most ink-dense window of about a quarter of the page's width and a
+// tenth of its height: enough lines to read, quick to recognise.
+cv::Rect DensePatch(const cv::Mat& gray) {
+  cv::Mat ink;
+  cv::threshold(gray, ink, 0, 1, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::Mat integral;
+  cv::integral(ink, integral, CV_32S);
+  const int w = std::max(64, gray.cols / 4), h = std::max(64, gray.rows / 10);
+  cv::Rect best(0, 0, std::min(w, gray.cols), std::min(h, gray.rows));
+  long best_sum = -1;
+  for (int y = 0; y + h <= gray.rows; y += h / 2) {
+    for (int x = 0; x + w <= gray.cols; x += w / 2) {
+      long s = integral.at<int>(y + h, x + w) - integral.at<int>(y, x + w) - integral.at<int>(y + h, x) + integral.at<int>(y, x);
+      // Ink-dense but not a photo or a black border: at most 35 % ink.
+      if (s > best_sum && s < 0.35 * w * h) best_sum = s, best = cv::Rect(x, y, w, h);
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
@@ -68,6 +105,21 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
                                  Fixed(conf, 2) + " < " + Fixed(o.min_confidence, 2);
     return Status::Ok();
   }
+  // Check the proposal by reading a patch both ways.
+  auto ocr = ThreadEngine(o.lang, o.tessdata);
+  if (ocr.ok()) {
+    cv::Mat patch = gray(DensePatch(gray)), turned;
+    cv::rotate(patch, turned,
+               turn == 90 ? cv::ROTATE_90_CLOCKWISE : turn == 180 ? cv::ROTATE_180 : cv::ROTATE_90_COUNTERCLOCKWISE);
+    const int pdpi = static_cast<int>(dpi + 0.5);
+    double as_is = MeanConfidence(ocr.value(), patch, pdpi), after = MeanConfidence(ocr.value(), turned, pdpi);
+    if (after < as_is + o.verify_margin) {
+      page.info.orientation_note = "declined: OSD says turned " + std::to_string(turn) + " degrees (confidence " + Fixed(conf, 2) +
+                                   "), but text reads better as it is (word confidence " + Fixed(as_is, 1) + " vs " +
+                                   Fixed(after, 1) + ")";
+      return Status::Ok();
+    }
+  }
   RotateRaster(page.image, turn);
   RotateRaster(page.text_mask, turn);
   page.info.orientation = turn;
@@ -80,6 +132,8 @@ StageInfo OrientStageInfo() {
       {"min_confidence", &OrientOptions::min_confidence, "OSD confidence needed to turn a page", ""},
       {"work_dpi", &OrientOptions::work_dpi, "resolution the page is reduced to for detection", "dpi"},
       {"tessdata", &OrientOptions::tessdata, "directory of osd.traineddata (empty: Tesseract's default)", "path"},
+      {"lang", &OrientOptions::lang, "language that verifies a proposed turn (set by --lang)", ""},
+      {"verify_margin", &OrientOptions::verify_margin, "word confidence a turned patch must gain over the page as it is", "points"},
   };
   return MakeStageInfo<OrientOptions>("orient", "turns the page upright (Tesseract OSD: 0/90/180/270); declines when unsure",
                                       DataKind::kImage, DataKind::kImage, fields, OrientPage);

@@ -2,6 +2,7 @@
 
 #include "stages/text/boilerplate.h"
 #include "stages/text/classify.h"
+#include "stages/text/ocr_fixes.h"
 #include "stages/text/reflow.h"
 #include "stages/text/repeats.h"
 #include "stages/text/unicode_clean.h"
@@ -95,6 +96,9 @@ void RegisterTextStages(StageRegistry& registry) {
         return ClassifyLines(page, o);
       }));
 
+  registry.Register(GlyphsStageInfo());
+  registry.Register(LayoutRolesStageInfo());
+
   registry.Register(MakeStageInfo<ReflowOptions>(
       "reflow", "joins wrapped lines into paragraphs; splits where the text shows a paragraph ends",
       DataKind::kLines, DataKind::kParagraphs, ReflowFields(),
@@ -109,5 +113,9 @@ void RegisterTextStages(StageRegistry& registry) {
 }
 
 std::vector<std::string> DefaultTextStages() { return {"normalize", "boilerplate", "classify", "reflow", "repeats"}; }
+
+std::vector<std::string> DefaultOcrTextStages() {
+  return {"glyphs", "normalize", "boilerplate", "classify", "layout_roles", "reflow", "repeats"};
+}
 
 }  // namespace ocrflow::text

@@ -18,5 +18,8 @@ namespace ocrflow::text {
 
 void RegisterTextStages(StageRegistry& registry);
 std::vector<std::string> DefaultTextStages();
+// The chain after OCR of page images: the same, plus glyph repairs first and
+// the layout's roles after classify (stages/text/ocr_fixes.h).
+std::vector<std::string> DefaultOcrTextStages();
 
 }  // namespace ocrflow::text

@@ -13,6 +13,8 @@
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
+#include "pipeline/eval/eval.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -80,6 +82,15 @@ std::string PngClaiming(uint32_t width, uint32_t height) {
   return std::string(buf.begin(), buf.end());
 }
 
+// OCR may misread a character now and then; the tests hold the output to
+// the paragraph structure exactly and to the characters within 2 % CER.
+void ExpectReads(const std::string& output, const std::string& expected) {
+  ocrflow::eval::Scores s = ocrflow::eval::Evaluate(output, expected);
+  EXPECT_LE(s.cer, 0.02) << output;
+  EXPECT_EQ(s.output_paragraphs, s.gold_paragraphs) << output;
+  EXPECT_DOUBLE_EQ(s.f1, 1.0) << output;
+}
+
 class RunCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -109,7 +120,7 @@ TEST_F(RunCli, ReadsAPageIntoParagraphsWithJson) {
   cv::imwrite((dir_ / "page.png").string(), RenderPage());
   CliResult r = Run("run page.png -o out --format txt,json --jobs 1");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(Slurp(dir_ / "out/page.txt"), kExpected);
+  ExpectReads(Slurp(dir_ / "out/page.txt"), kExpected);
   auto j = nlohmann::json::parse(Slurp(dir_ / "out/page.json"));
   ASSERT_EQ(j["pages"].size(), 1u);
   const auto& p = j["pages"][0];
@@ -134,7 +145,7 @@ TEST_F(RunCli, TurnsAnUpsideDownPageBack) {
   cv::imwrite((dir_ / "upside.png").string(), turned);
   CliResult r = Run("run upside.png -o out --format txt,json --jobs 1");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(Slurp(dir_ / "out/upside.txt"), kExpected);
+  ExpectReads(Slurp(dir_ / "out/upside.txt"), kExpected);
   auto j = nlohmann::json::parse(Slurp(dir_ / "out/upside.json"));
   EXPECT_EQ(j["pages"][0]["orientation"]["degrees"], 180);
 }
@@ -161,7 +172,7 @@ TEST_F(RunCli, BadInputsAreNamedAndDoNotStopTheOthers) {
   fs::create_directories(dir_ / "adir");
   CliResult r = Run("run empty.png cut.png cut.jpg notes.png huge.png missing.png adir good.png -o out --jobs 2");
   EXPECT_EQ(r.code, 1) << r.err;
-  EXPECT_EQ(Slurp(dir_ / "out/good.txt"), kExpected);
+  ExpectReads(Slurp(dir_ / "out/good.txt"), kExpected);
   auto mentions = [&](const std::string& file, const std::string& reason) {
     std::istringstream in(r.err);
     std::string line;
@@ -188,7 +199,7 @@ TEST_F(RunCli, DirectoryInputKeepsRelativePaths) {
   Spit(dir_ / "scans/readme.txt", "not a page\n");  // ignored: not a page file
   CliResult r = Run("run scans -o out --jobs 2");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(Slurp(dir_ / "out/day1/a.txt"), kExpected);
+  ExpectReads(Slurp(dir_ / "out/day1/a.txt"), kExpected);
 }
 
 TEST_F(RunCli, UnknownLanguageIsAUsageError) {

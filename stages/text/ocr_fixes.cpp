@@ -1,0 +1,118 @@
+#include "stages/text/ocr_fixes.h"
+
+#include <string_view>
+
+namespace ocrflow::text {
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// A 3-byte UTF-8 sequence in the CJK Unified Ideographs block.
+bool IsHanAt(std::string_view s, size_t i) {
+  if (i + 2 >= s.size() + 0 || i >= s.size()) return false;
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  return c >= 0xE4 && c <= 0xE9;
+}
+
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
+// The bracket pair starting at `open` (a 3-byte mark) up to the first of
+// `closes` within `reach` bytes is rewritten as （…）.
+void FixPair(std::string& s, std::string_view open, std::initializer_list<std::string_view> closes, size_t reach,
+             std::string_view must_contain = {}) {
+  for (size_t at = s.find(open); at != std::string::npos; at = s.find(open, at + 3)) {
+    size_t best = std::string::npos;
+    std::string_view found;
+    for (auto c : closes) {
+      size_t e = s.find(c, at + open.size());
+      if (e != std::string::npos && e - at <= reach && e < best) best = e, found = c;
+    }
+    if (best == std::string::npos) continue;
+    if (!must_contain.empty() && s.substr(at, best - at).find(must_contain) == std::string::npos) continue;
+    s.replace(best, found.size(), "）");
+    s.replace(at, open.size(), "（");
+  }
+}
+
+}  // namespace
+
+std::string FixOcrGlyphsInLine(const std::string& line) {
+  std::string s = line;
+  // A sub-headline's leading dash read as two 一.
+  if (StartsWith(s, "一一") && IsHanAt(s, 6)) s.replace(0, 6, "——");
+  if (StartsWith(s, "一—") || StartsWith(s, "—一")) s.replace(0, 6, "——");
+  // A byline's box read as 口.
+  for (std::string_view who : {"本报记者", "本报讯", "记者", "新华社", "通讯员"}) {
+    if (StartsWith(s, "口") && StartsWith(std::string_view(s).substr(3), who)) {
+      s.replace(0, 3, "□");
+      break;
+    }
+  }
+  // 〈…） and （…〉: one side of a parenthesis misread.
+  FixPair(s, "〈", {"）", ")"}, 90);
+  ReplaceAll(s, "（记者", "（记者");
+  // 《记者 …》 in a byline: parentheses, not book-title marks.
+  FixPair(s, "《", {"》", "）"}, 60, "记者");
+  FixPair(s, "（", {"〉", "》"}, 60);
+  return s;
+}
+
+int FixOcrGlyphs(Page& page) {
+  int n = 0;
+  for (auto& block : page.blocks) {
+    if (!block.box) continue;  // plain text: not OCR'd here, leave it alone
+    for (auto& line : block.lines) {
+      std::string fixed = FixOcrGlyphsInLine(line.text);
+      if (fixed != line.text) {
+        line.text = std::move(fixed);
+        ++n;
+      }
+    }
+  }
+  return n;
+}
+
+void ApplyLayoutRoles(Page& page) {
+  for (auto& block : page.blocks) {
+    if (!block.layout_role || *block.layout_role == Role::kBody) continue;
+    const Role role = *block.layout_role;
+    if (IsDroppedRole(role)) {
+      for (const auto& line : block.lines) {
+        page.dropped.push_back(Dropped{line.text, std::string(RoleName(role)) + ": layout (position on the page)",
+                                       line.source_line, line.source_line});
+      }
+      block.lines.clear();
+      continue;
+    }
+    for (auto& line : block.lines) {
+      line.role = role;
+      line.role_reason = "layout";
+    }
+  }
+  std::erase_if(page.blocks, [](const Block& b) { return b.lines.empty(); });
+}
+
+StageInfo GlyphsStageInfo() {
+  struct NoOptions {};
+  return MakeStageInfo<NoOptions>("glyphs", "repairs OCR glyph confusions: 一一 -> —— before a sub-headline, 口 -> □ in bylines, 〈…） -> （…）",
+                                  DataKind::kLines, DataKind::kLines, {},
+                                  [](Page& page, const NoOptions&, const RunContext&) {
+                                    FixOcrGlyphs(page);
+                                    return Status::Ok();
+                                  });
+}
+
+StageInfo LayoutRolesStageInfo() {
+  struct NoOptions {};
+  return MakeStageInfo<NoOptions>("layout_roles",
+                                  "after classify: layout roles win (running header/footer dropped; headlines, captions kept apart)",
+                                  DataKind::kLines, DataKind::kLines, {},
+                                  [](Page& page, const NoOptions&, const RunContext&) {
+                                    ApplyLayoutRoles(page);
+                                    return Status::Ok();
+                                  });
+}
+
+}  // namespace ocrflow::text
