@@ -65,6 +65,58 @@ class KeywordAutomaton {
         flat_[s * 256 + c] = (t << 8) | (any_out_[t] ? 0x80000000u : 0u);
       }
     }
+    // The table for AnyHit: states renumbered so that those ending a
+    // keyword come after all others, from a power of two on; then "some
+    // state on the way ended a keyword" is one bit of the OR of all states
+    // visited, and a byte costs a load, an add and an OR.
+    fast_.clear();
+    if (any_out_[0]) return;  // an empty keyword: every line hits; AnyHit uses Scan
+    std::vector<uint32_t> id(nodes_.size());
+    uint32_t plain = 0, hit = 0;
+    for (size_t s = 0; s < nodes_.size(); ++s) {
+      if (!any_out_[s]) id[s] = plain++;
+    }
+    // A power of two above every plain state and at least as large as the
+    // number of keyword-ending states, so that all of those have its bit.
+    uint32_t first_hit = 1;
+    while (first_hit < plain || first_hit < nodes_.size() - plain) first_hit <<= 1;
+    for (size_t s = 0; s < nodes_.size(); ++s) {
+      if (any_out_[s]) id[s] = first_hit + hit++;
+    }
+    hit_bit_ = first_hit * 256;
+    fast_.assign(static_cast<size_t>(first_hit + hit) * 256, 0);
+    for (size_t s = 0; s < nodes_.size(); ++s) {
+      for (int c = 0; c < 256; ++c) fast_[id[s] * 256 + c] = id[nodes_[s].next[c]] * 256;
+    }
+  }
+
+  // True if some keyword occurs in `text`.
+  bool AnyHit(std::string_view text) const {
+    if (fast_.empty()) {
+      bool any = false;
+      Scan(text, [&](int) { return any = true; });
+      return any;
+    }
+    const uint32_t* trans = fast_.data();
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    uint32_t s = 0, seen = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      s = trans[s + p[i]];
+      seen |= s;
+      s = trans[s + p[i + 1]];
+      seen |= s;
+      s = trans[s + p[i + 2]];
+      seen |= s;
+      s = trans[s + p[i + 3]];
+      seen |= s;
+    }
+    for (; i < n; ++i) {
+      s = trans[s + p[i]];
+      seen |= s;
+    }
+    return (seen & hit_bit_) != 0;
   }
 
   // Calls hit(id) for every keyword occurrence; stops early if hit returns true.
@@ -94,6 +146,8 @@ class KeywordAutomaton {
   std::vector<Node> nodes_ = std::vector<Node>(1);
   std::vector<uint32_t> flat_;
   std::vector<uint8_t> any_out_;
+  std::vector<uint32_t> fast_;  // for AnyHit: next state * 256; keyword-ending states from hit_bit_ on
+  uint32_t hit_bit_ = 0;
 };
 
 struct BoilerplateMatcher::Impl {
@@ -149,9 +203,7 @@ const models::BoilerplateRule* BoilerplateMatcher::Match(std::string_view line) 
       CountNonSpace(line) > static_cast<size_t>(impl.max_chars)) {
     return nullptr;
   }
-  bool any = false;
-  impl.automaton.Scan(line, [&](int) { return any = true; });
-  if (!any) return nullptr;  // the common case: no keyword, no allocation
+  if (!impl.automaton.AnyHit(line)) return nullptr;  // the common case: no keyword, no allocation
   std::vector<int> candidates;
   impl.automaton.Scan(line, [&](int id) {
     if (std::find(candidates.begin(), candidates.end(), id) == candidates.end()) candidates.push_back(id);
