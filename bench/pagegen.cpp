@@ -26,8 +26,9 @@ Examples:
   pagegen --out /tmp/pages --count 20 --scan    20 scanned-looking pages, skew within +-5 deg
   pagegen --out /tmp/p --lang en --columns 2 --skew -1.5 --dpi 200
   pagegen --out /tmp/p --columns 1 --articles 1 --no-photo --no-header   plain text page for OCR CER
-Degradations are applied in this order: --light, --skew, --blur, --noise,
---border, --jpeg.)";
+Degradations are applied in this order: --show-through, --light, --skew,
+--blur, --noise, --border, --jpeg. Block boxes in truth.json are on the
+unskewed page; its 'rotation' matrix maps them into the image.)";
 
 }  // namespace
 
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--border", spec.dark_border_px, "Dark scanner border along left/top edges, PX wide (scan: 30)")
       ->check(CLI::Range(0, 10000));
+  app.add_option("--show-through", spec.show_through,
+                 "Back page text showing through the paper, strength 0..1 (newsprint: 0.1; not in --scan)")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--prefix", prefix, "File name stem prefix (page -> page-001.png)");
   app.add_flag("--no-photo", no_photo, "No photo or caption");
   app.add_flag("--no-header", no_header, "No running header/footer");

@@ -16,8 +16,9 @@
 //      usual line-breaking rules (no line starts with ，。、：；！？”） and none
 //      ends with “（); English lines by widening word spaces. A paragraph's
 //      first line is indented two em and its last line is left-aligned.
-//   5. Degradations in the order of a real scan: uneven light, rotation,
-//      blur, noise, dark border, JPEG.
+//   5. Degradations in the order of a real scan: show-through of the back
+//      page (off unless asked for), uneven light, rotation, blur, noise, dark
+//      border, JPEG.
 //
 // Glyph advances come from the font itself (cv::freetype via HarfBuzz): the
 // advance of s is width("丨" s "丨") - width("丨丨"), since getTextSize
@@ -410,6 +411,7 @@ Status Validate(const PageSpec& s) {
   if (s.jpeg_quality < 0 || s.jpeg_quality > 100) return bad("jpeg_quality must be 0..100");
   if (s.dark_border_px < 0) return bad("dark_border_px must be >= 0");
   if (s.body_pt < 5 || s.body_pt > 20) return bad("body_pt must be 5..20");
+  if (s.show_through < 0 || s.show_through > 1) return bad("show_through must be 0..1");
   return Status::Ok();
 }
 
@@ -501,12 +503,21 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
     cv::rectangle(canvas, cv::Rect(mx, rule_y + 3 * rule + 2, content_w, std::max(1, rule / 2)), cv::Scalar::all(kInk), -1);
     body_top = rule_y + 3 * rule + 2 + em;
 
-    std::string footer = en ? page_label + " | " + section : page_label + " · " + section;
     int foot_top = H - mbottom - small_px;
     int foot_rule = foot_top - em / 2 - rule;
     cv::rectangle(canvas, cv::Rect(mx, foot_rule, content_w, rule), cv::Scalar::all(kInk), -1);
-    int fw = serif.Advance(footer, small_px);
-    footer_blocks.push_back(header_item(serif, footer, mx + (content_w - fw) / 2, foot_top, small_px, Role::kRunningFooter));
+    if (rng.Chance(0.5)) {  // centred page and section
+      std::string footer = en ? page_label + " | " + section : page_label + " · " + section;
+      int fw = serif.Advance(footer, small_px);
+      footer_blocks.push_back(header_item(serif, footer, mx + (content_w - fw) / 2, foot_top, small_px, Role::kRunningFooter));
+    } else {  // editor on the left, page number on the right
+      static const std::vector<std::string> kZhEditors = {"吴静", "黄立新", "邓蕾", "程远航"};
+      static const std::vector<std::string> kEnEditors = {"Mark Ellison", "Ruth Becker", "Sam Ortega"};
+      std::string editor = en ? "Editor: " + rng.Pick(kEnEditors) : "责任编辑：" + rng.Pick(kZhEditors);
+      footer_blocks.push_back(header_item(serif, editor, mx, foot_top, small_px, Role::kRunningFooter));
+      int fw = serif.Advance(page_label, small_px);
+      footer_blocks.push_back(header_item(serif, page_label, W - mx - fw, foot_top, small_px, Role::kRunningFooter));
+    }
     body_bottom = foot_rule - em;
   }
 
@@ -604,9 +615,14 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
       }
     }
     {
-      std::string byline = gen.Byline();
+      // One line: a byline that would wrap (narrow article) is drawn again.
       int by_px = static_cast<int>(std::lround(0.95 * em));
-      auto lines = LayoutText(sans, byline, by_px, rw, 0, false, en);
+      std::string byline;
+      std::vector<LaidLine> lines;
+      for (int tries = 0; tries < 10 && (lines.empty() || lines.size() > 1); ++tries) {
+        byline = gen.Byline();
+        lines = LayoutText(sans, byline, by_px, rw, 0, false, en);
+      }
       page.blocks.push_back(DrawLines(canvas, sans, lines, rx, cursor, pitch, by_px, en, Role::kByline, a, -1));
       text += byline + "\n";
       cursor += static_cast<int>(lines.size()) * pitch + em / 2;
@@ -735,6 +751,25 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
   cv::cvtColor(canvas, gray, cv::COLOR_BGR2GRAY);
   canvas.release();
   Rng noise_rng(spec.seed ^ 0xD1B54A32D192ED03ull);
+  if (spec.show_through > 0) {
+    // The back of the sheet: another page, mirrored, softened by the paper,
+    // darkening this one multiplicatively.
+    PageSpec back_spec = spec;
+    back_spec.seed = spec.seed ^ 0xBAC4B4C4ull;
+    back_spec.skew_degrees = back_spec.noise = back_spec.blur = back_spec.uneven_light = back_spec.show_through = 0;
+    back_spec.jpeg_quality = back_spec.dark_border_px = 0;
+    auto back = Generate(back_spec);
+    if (!back.ok()) return back.status();
+    cv::Mat mirrored;
+    cv::flip(back->image, mirrored, 1);
+    cv::GaussianBlur(mirrored, mirrored, cv::Size(), std::max(0.5, 1.5 * spec.dpi / 300.0));
+    for (int y = 0; y < gray.rows; ++y) {
+      uchar* row = gray.ptr<uchar>(y);
+      const uchar* b = mirrored.ptr<uchar>(y);
+      for (int x = 0; x < gray.cols; ++x)
+        row[x] = cv::saturate_cast<uchar>(row[x] * (1.0 - spec.show_through * (255 - b[x]) / 255.0));
+    }
+  }
   if (spec.uneven_light > 0) UnevenLight(gray, spec.uneven_light, noise_rng);
   if (spec.skew_degrees != 0) {
     cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(W / 2.0f, H / 2.0f), spec.skew_degrees, 1.0);
@@ -775,7 +810,8 @@ nlohmann::json SpecJson(const PageSpec& s) {
           {"jpeg_quality", s.jpeg_quality},
           {"uneven_light", s.uneven_light},
           {"dark_border_px", s.dark_border_px},
-          {"body_pt", s.body_pt}};
+          {"body_pt", s.body_pt},
+          {"show_through", s.show_through}};
 }
 
 Status WriteFile(const std::string& path, const std::string& data) {

@@ -43,6 +43,10 @@ struct PageSpec {
   // Typography (added): body size in points at `dpi` (9.5 pt = 40 px per em
   // at 300 dpi); headlines are 1.8-2.5x, captions 0.85x.
   double body_pt = 9.5;
+  // Show-through (added): 0..1 strength of the mirrored text of another
+  // page (the back of the sheet), applied before uneven light. Not part of
+  // the ground truth. 0.1 is a typical newsprint value.
+  double show_through = 0;
 };
 
 struct GroundTruthBlock {

@@ -311,6 +311,21 @@ TEST(PageGen, ScanLookDarkensBorderAndKeepsGray) {
   EXPECT_LT(cv::mean(page.image(cv::Rect(100, 0, 500, 10)))[0], 80);  // top band
 }
 
+// Show-through greys the paper with the mirrored back page, and changes
+// nothing in the ground truth.
+TEST(PageGen, ShowThroughGreysThePaperOnly) {
+  PageSpec spec = SmallSpec();
+  GeneratedPage clean = MustGenerate(spec);
+  spec.show_through = 0.15;
+  GeneratedPage shown = MustGenerate(spec);
+  EXPECT_EQ(clean.expected_text, shown.expected_text);
+  ASSERT_EQ(clean.blocks.size(), shown.blocks.size());
+  cv::Mat paper = clean.image == 255;
+  cv::Mat greyed = paper & (shown.image < 250) & (shown.image > 200);
+  EXPECT_GT(cv::countNonZero(greyed), cv::countNonZero(paper) / 50);
+  EXPECT_EQ(cv::countNonZero(shown.image > clean.image), 0);  // it only darkens
+}
+
 TEST(PageGen, RejectsBadSpecs) {
   PageSpec s = SmallSpec();
   s.columns = 6;
