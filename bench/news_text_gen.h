@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -206,7 +207,18 @@ class ArticleTextGenerator {
   }
 
   // One sentence with its final punctuation.
-  std::string Sentence() { return en_ ? EnSentence() : ZhSentence(); }
+  // No sentence and no quotation repeats within one generator (one page):
+  // a repeated passage is what the repeats stage removes as OCR duplication,
+  // so the gold text must not contain one.
+  std::string Sentence() {
+    std::string s;
+    for (int tries = 0; tries < 16; ++tries) {
+      s = en_ ? EnSentence() : ZhSentence();
+      if (std::find(used_sentences_.begin(), used_sentences_.end(), s) == used_sentences_.end()) break;
+    }
+    used_sentences_.push_back(s);
+    return s;
+  }
 
   // A paragraph of 1..4 sentences, as separate strings (concatenate for zh,
   // join with one space for en: see JoinSentences).
@@ -277,7 +289,7 @@ class ArticleTextGenerator {
       }
       case 3: {
         std::string who = rng_.Pick(kZhRoles) + rng_.Pick(kZhPeople);
-        return who + rng_.Pick(kZhSay) + "：“" + rng_.Pick(kZhQuotes) + "”";
+        return who + rng_.Pick(kZhSay) + "：“" + Fresh(kZhQuotes) + "”";
       }
       case 4: {
         // Three different measures.
@@ -295,7 +307,7 @@ class ArticleTextGenerator {
       case 6:
         return rng_.Pick(kZhTimes) + "，" + rng_.Pick(kZhObjects) + rng_.Pick(kZhResults) + "。";
       case 7:
-        return "“" + rng_.Pick(kZhShortQuotes) + "，”" + rng_.Pick(kZhPeople) + "笑着说，" +
+        return "“" + Fresh(kZhShortQuotes) + "，”" + rng_.Pick(kZhPeople) + "笑着说，" +
                rng_.Pick(kZhAfterQuote) + "。";
       default:
         return "下一步，" + rng_.Pick(kZhSubjects) + "将" + rng_.Pick(kZhVerbs) + rng_.Pick(kZhObjects) + "，" +
@@ -328,7 +340,7 @@ class ArticleTextGenerator {
         return s + ".";
       }
       case 3:
-        return "\"" + rng_.Pick(kEnQuotes) + ",\" said " + rng_.Pick(kEnPeople) + ", " + rng_.Pick(kEnRoles) + ".";
+        return "\"" + Fresh(kEnQuotes) + ",\" said " + rng_.Pick(kEnPeople) + ", " + rng_.Pick(kEnRoles) + ".";
       case 4:
         return "According to " + rng_.Pick(kEnSubjects) + ", the work on " + rng_.Pick(kEnObjects) + " " +
                rng_.Pick(kEnStatus) + ".";
@@ -343,9 +355,21 @@ class ArticleTextGenerator {
     }
   }
 
+  // A quotation not used yet on this page (all used: start over).
+  const std::string& Fresh(const std::vector<std::string>& quotes) {
+    std::vector<size_t>& used = used_quotes_[&quotes];
+    if (used.size() >= quotes.size()) used.clear();
+    size_t q = static_cast<size_t>(rng_.Below(static_cast<int>(quotes.size())));
+    while (std::find(used.begin(), used.end(), q) != used.end()) q = (q + 1) % quotes.size();
+    used.push_back(q);
+    return quotes[q];
+  }
+
   Rng rng_;
   bool en_;
   std::vector<size_t> used_heads_;
+  std::vector<std::string> used_sentences_;
+  std::map<const void*, std::vector<size_t>> used_quotes_;
 
   const std::vector<std::string> kZhPlaces = {"青禾县", "河湾区", "松岭镇", "东川市", "柳溪乡", "北辰区",
                                               "云杉街道", "石桥村", "南屏新区", "白鹭湾", "望江社区", "梨花镇"};
@@ -360,12 +384,28 @@ class ArticleTextGenerator {
                                              "驻村工作队队员", "项目经理", "返乡创业青年"};
   const std::vector<std::string> kZhSay = {"表示", "介绍说", "告诉记者", "说"};
   const std::vector<std::string> kZhQuotes = {
-      "我们将把这项工作抓紧抓实，让群众得到更多实惠。", "过去一到下雨天路就不好走，现在出门方便多了。",
-      "下一步，我们还要继续完善配套设施，把好事办好。", "企业订单已经排到了明年三月，工人们干劲很足。",
-      "这件事大家盼了好多年，今天终于落地了。", "只要方向对了，再难的事也能一步步做成。",
-      "我们每周都到现场查看进度，发现问题马上整改。"};
-  const std::vector<std::string> kZhShortQuotes = {"现在家门口就能办事了", "菜价稳了，心里也踏实了",
-                                                   "孩子上学再也不用绕远路", "冬天屋里暖和多了"};
+      "以前办个证要跑好几趟，现在在网上点一点就办好了。",
+      "今年的收成比去年好，合作社还帮我们找好了销路。",
+      "路灯亮了，晚上出来散步的人也多了。",
+      "项目建成后，能解决周边两千多户居民的用水问题。",
+      "我们把群众的意见一条条记下来，逐项抓落实。",
+      "我们将把这项工作抓紧抓实，让群众得到更多实惠。",
+      "过去一到下雨天路就不好走，现在出门方便多了。",
+      "下一步，我们还要继续完善配套设施，把好事办好。",
+      "企业订单已经排到了明年三月，工人们干劲很足。",
+      "这件事大家盼了好多年，今天终于落地了。",
+      "只要方向对了，再难的事也能一步步做成。",
+      "我们每周都到现场查看进度，发现问题马上整改。",
+  };
+  const std::vector<std::string> kZhShortQuotes = {
+      "路好走了，生意也好做了",
+      "老人吃饭再也不用发愁了",
+      "家门口就有了好工作",
+      "现在家门口就能办事了",
+      "菜价稳了，心里也踏实了",
+      "孩子上学再也不用绕远路",
+      "冬天屋里暖和多了",
+  };
   const std::vector<std::string> kZhAfterQuote = {"脸上洋溢着喜悦", "一边说一边给记者算起了细账",
                                                   "言语中满是期待", "随后又忙着招呼前来咨询的邻居"};
   const std::vector<std::string> kZhSubjects = {"县委县政府", "区住建局", "镇政府", "市交通运输局", "园区管委会",
@@ -405,11 +445,17 @@ class ArticleTextGenerator {
                                               "Lucia Moreno", "Frank Dembski", "Alice Mercer"};
   const std::vector<std::string> kEnRoles = {"the county engineer", "a local shop owner", "the school board chair",
                                              "a retired teacher", "the town manager", "a volunteer coordinator"};
-  const std::vector<std::string> kEnQuotes = {"We expect the work to be finished by spring",
-                                              "People have waited a long time for this",
-                                              "Nobody wants to see the road closed all winter",
-                                              "The numbers finally add up, and that matters",
-                                              "We will keep listening to what residents tell us"};
+  const std::vector<std::string> kEnQuotes = {
+      "It is the first time in years that the numbers have gone our way",
+      "We heard every concern and changed the plan twice",
+      "The bridge is older than most of the people who use it",
+      "Our members voted for this by a wide margin",
+      "We expect the work to be finished by spring",
+      "People have waited a long time for this",
+      "Nobody wants to see the road closed all winter",
+      "The numbers finally add up, and that matters",
+      "We will keep listening to what residents tell us",
+  };
   const std::vector<std::string> kEnSubjects = {"the county council", "city planners", "local farmers",
                                                 "the transit authority", "the neighborhood association",
                                                 "school officials", "the parks department", "two regional banks"};
