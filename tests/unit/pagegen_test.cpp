@@ -238,6 +238,28 @@ TEST(PageGen, ChineseUsesFullWidthPunctuation) {
   }
 }
 
+// The repeats stage drops a passage seen earlier on the page as OCR
+// duplication, so the gold must not repeat a sentence.
+TEST(PageGen, NoSentenceRepeatsOnAPage) {
+  for (const std::string lang : {"zh", "en"}) {
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+      PageSpec spec = SmallSpec(lang, 3, seed);
+      spec.width_mm = 210, spec.height_mm = 297;
+      std::string t = MustGenerate(spec).expected_text;
+      const std::string mark = lang == "zh" ? "。" : ". ";
+      std::set<std::string> seen;
+      size_t start = 0;
+      for (size_t p; (p = t.find(mark, start)) != std::string::npos; start = p + mark.size()) {
+        std::string sentence = t.substr(start, p - start);
+        if (auto nl = sentence.rfind('\n'); nl != std::string::npos) sentence = sentence.substr(nl + 1);
+        if (sentence.size() < 30) continue;
+        EXPECT_TRUE(seen.insert(sentence).second) << lang << " seed " << seed << ": " << sentence;
+      }
+      EXPECT_GT(seen.size(), 10u);
+    }
+  }
+}
+
 // Independent check of the skew: the angle that best straightens the ink's
 // row profile (projection-profile method) is the one applied, with the sign
 // of cv::getRotationMatrix2D (positive = counter-clockwise).
