@@ -91,6 +91,42 @@ void ExpectReads(const std::string& output, const std::string& expected) {
   EXPECT_DOUBLE_EQ(s.f1, 1.0) << output;
 }
 
+// A one-page PDF holding `jpeg` as a full-page image at `dpi` (written by
+// hand: the smallest valid file, with a correct cross-reference table).
+std::string PdfWithJpeg(const std::vector<unsigned char>& jpeg, int w, int h, int dpi) {
+  const double pw = w * 72.0 / dpi, ph = h * 72.0 / dpi;
+  std::vector<std::string> objs;
+  objs.push_back("<< /Type /Catalog /Pages 2 0 R >>");
+  objs.push_back("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
+                pw, ph);
+  objs.push_back(buf);
+  std::snprintf(buf, sizeof buf,
+                "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+                "/Filter /DCTDecode /Length %zu >>\nstream\n",
+                w, h, jpeg.size());
+  objs.push_back(std::string(buf) + std::string(jpeg.begin(), jpeg.end()) + "\nendstream");
+  std::snprintf(buf, sizeof buf, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", pw, ph);
+  std::string content = buf;
+  objs.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objs.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objs[i] + "\nendobj\n";
+  }
+  size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objs.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
+    pdf += buf;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
 class RunCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -200,6 +236,32 @@ TEST_F(RunCli, DirectoryInputKeepsRelativePaths) {
   CliResult r = Run("run scans -o out --jobs 2");
   ASSERT_EQ(r.code, 0) << r.err;
   ExpectReads(Slurp(dir_ / "out/day1/a.txt"), kExpected);
+}
+
+TEST_F(RunCli, MultiPageTiffGivesEveryPageInOrder) {
+  cv::Mat page = RenderPage(), blank(page.size(), CV_8UC1, cv::Scalar(255));
+  ASSERT_TRUE(cv::imwritemulti((dir_ / "two.tif").string(), std::vector<cv::Mat>{page, blank, page}));
+  CliResult r = Run("run two.tif -o out --format txt,json --jobs 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectReads(Slurp(dir_ / "out/two.txt"), std::string(kExpected) + kExpected);
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/two.json"));
+  ASSERT_EQ(j["pages"].size(), 3u);
+  EXPECT_EQ(j["pages"][1]["source_page"], 2);
+  EXPECT_TRUE(j["pages"][1]["blank"].get<bool>());
+  EXPECT_FALSE(j["pages"][2]["blank"].get<bool>());
+}
+
+TEST_F(RunCli, PdfScanIsRasterisedAndRead) {
+  cv::Mat page = RenderPage();
+  std::vector<unsigned char> jpeg;
+  cv::imencode(".jpg", page, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95});
+  Spit(dir_ / "scan.pdf", PdfWithJpeg(jpeg, page.cols, page.rows, 200));
+  CliResult r = Run("run scan.pdf -o out --format txt,json --jobs 1 --pdf-dpi 200");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectReads(Slurp(dir_ / "out/scan.txt"), kExpected);
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/scan.json"));
+  EXPECT_EQ(j["pages"][0]["dpi"], 200);
+  EXPECT_EQ(j["pages"][0]["width"], page.cols);
 }
 
 TEST_F(RunCli, UnknownLanguageIsAUsageError) {
