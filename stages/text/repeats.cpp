@@ -111,6 +111,16 @@ Stream BuildStream(const Page& page) {
     const auto* p = reinterpret_cast<const unsigned char*>(para.text.data());
     const size_t size = para.text.size();
     for (size_t i = 0; i < size;) {
+      // A run of ideographs: neither spaces nor anchors, up to five at a time.
+      if (p[i] >= 0xE4 && p[i] <= 0xE9 && i + 16 <= size) {
+        if (const size_t run = IdeographRun(p + i)) {
+          for (size_t k = 0; k < run; ++k, i += 3) {
+            out[n++] = (static_cast<char32_t>(p[i] & 0x0F) << 12) | (static_cast<char32_t>(p[i + 1] & 0x3F) << 6) |
+                       (p[i + 2] & 0x3F);
+          }
+          continue;
+        }
+      }
       const char32_t c = DecodeAt(p, size, i);
       if (c == ' ') continue;
       out[n++] = c;

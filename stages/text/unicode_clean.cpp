@@ -6,9 +6,6 @@
 #include <cstdio>
 #include <cstring>
 #include <vector>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "stages/text/utf8.h"
 
@@ -46,29 +43,6 @@ bool IsControlByte(unsigned char c) {
 }
 
 }  // namespace
-
-// How many complete ideographs (lead byte E4..E9, U+4000..U+9FFF, and two
-// continuation bytes) open p[0..15], up to five; p must have 16 readable
-// bytes. 0 when unknown (no SSE2): callers then take their byte-wise path.
-// Chinese text is mostly runs of these, and this checks five at once.
-inline size_t IdeographRun(const unsigned char* p) {
-#if defined(__SSE2__)
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i cont =
-      _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xC0))), _mm_set1_epi8(static_cast<char>(0x80)));
-  const __m128i off = _mm_sub_epi8(v, _mm_set1_epi8(static_cast<char>(0xE4)));
-  const __m128i lead = _mm_cmpeq_epi8(_mm_subs_epu8(off, _mm_set1_epi8(5)), _mm_setzero_si128());
-  const unsigned mc = static_cast<unsigned>(_mm_movemask_epi8(cont));
-  const unsigned ml = static_cast<unsigned>(_mm_movemask_epi8(lead));
-  // Bit 3k: the k-th three bytes are lead, continuation, continuation.
-  const unsigned good = ml & (mc >> 1) & (mc >> 2) & 0x1249u;
-  const unsigned missing = ~good & 0x1249u;
-  return missing == 0 ? 5 : static_cast<size_t>(__builtin_ctz(missing)) / 3;
-#else
-  (void)p;
-  return 0;
-#endif
-}
 
 size_t ValidateUtf8(std::string_view s, bool* needs_nfc_check);
 
