@@ -837,7 +837,7 @@ Status WritePage(const GeneratedPage& page, const std::string& dir, const std::s
     std::vector<unsigned char> buf;
     std::vector<int> params;
     if (jpeg) params = {cv::IMWRITE_JPEG_QUALITY, page.spec.jpeg_quality};
-    else params = {cv::IMWRITE_PNG_COMPRESSION, 9};
+    else params = {cv::IMWRITE_PNG_COMPRESSION, 6};
     try {
       if (!cv::imencode(jpeg ? ".jpg" : ".png", page.image, buf, params))
         return Status(Code::kIoError, "pagegen: cannot encode image").WithFile(image_path);

@@ -8,6 +8,26 @@
 //   - the skew angle applied, the block boxes with their roles, in reading
 //     order (before skew), and the degradations applied.
 //
+// Layout (see pagegen.cpp for the details): running header (paper name,
+// date, page number, double rule) and footer; articles in horizontal bands,
+// two side by side in some bands when there are 3+ columns; per article a
+// headline over its columns, optional sub-headline, byline, justified body
+// with a two-em first-line indent flowing column to column (sentences cut
+// at column breaks), and on one article a photo over one or two columns
+// with a caption under it.
+//
+// <stem>.truth.json, written by WritePage:
+//   { "image": {file, width, height}, "spec": {every PageSpec field},
+//     "skew_degrees", "dpi", "em_px", "line_pitch_px",
+//     "rotation": [[a, b, c], [d, e, f]]   unskewed page -> image,
+//     "blocks": [ {role ("headline", "body", "running-header", ...),
+//                  article, column (-1 when spanning), box {x, y, w, h},
+//                  text (lines joined with '\n'), lines [box...]} ... ],
+//     "photos": [box...] }
+// Blocks are in reading order: header, then per article headline,
+// sub-headline, byline, body pieces (column by column, top to bottom),
+// caption; footer last.
+//
 // Deterministic: the same PageSpec (seed included) gives the same pixels on
 // the same machine. Fonts: Noto Sans/Serif CJK from fonts-noto-cjk, with the
 // Simplified Chinese face of the .ttc collection selected.
