@@ -34,7 +34,6 @@
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <sstream>
 
 #include "bench/news_text_gen.h"
 
@@ -693,7 +692,6 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
     // until the slots are full.
     const int indent = static_cast<int>(std::lround(kIndentEm * em));
     std::vector<LaidLine> body_lines;
-    std::vector<int> para_of_line;
     std::vector<std::string> paragraphs;
     int misses = 0;
     while (static_cast<int>(slots.size() - body_lines.size()) >= 2 && misses < 12) {
@@ -703,10 +701,7 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
         std::string para = gen.JoinSentences(sentences, k);
         auto lines = LayoutText(serif, para, em, col_w, indent, true, en);
         if (body_lines.size() + lines.size() <= slots.size()) {
-          for (auto& l : lines) {
-            body_lines.push_back(std::move(l));
-            para_of_line.push_back(static_cast<int>(paragraphs.size()));
-          }
+          for (auto& l : lines) body_lines.push_back(std::move(l));
           paragraphs.push_back(para);
           placed = true;
           break;
