@@ -259,16 +259,20 @@ int RunRun(const RunArgs& args) {
   ro.write_json = std::find(args.formats.begin(), args.formats.end(), "json") != args.formats.end();
   ro.load.max_pixels = args.max_megapixels * 1e6;
   ro.load.pdf_dpi = args.pdf_dpi;
-  ro.settings["ocr"]["lang"] = args.lang;
-  ro.settings["orient"]["lang"] = args.lang;
-  if (!args.tessdata.empty()) ro.settings["ocr"]["tessdata"] = ro.settings["orient"]["tessdata"] = args.tessdata;
+  // --lang and --tessdata go to the stages that use them, when they run.
+  const std::vector<std::string> chain = ro.stages.empty() ? DefaultPageStages() : ro.stages;
+  for (const char* stage : {"ocr", "orient"}) {
+    if (std::find(chain.begin(), chain.end(), stage) == chain.end()) continue;
+    ro.settings[stage]["lang"] = args.lang;
+    if (!args.tessdata.empty()) ro.settings[stage]["tessdata"] = args.tessdata;
+  }
   if (!ParseSets("run", args.sets, &ro.settings)) return kExitUsage;
   if (ro.inputs.empty()) {
     std::cerr << "ocrflow run: no inputs (give page images, PDFs or directories; --help shows how)\n";
     return kExitUsage;
   }
   // Fail fast on a language that cannot be loaded, before any page is read.
-  {
+  if (ro.settings.count("ocr")) {
     std::string lang = ro.settings["ocr"]["lang"];
     auto engine = ocr::ThreadEngine(lang, ro.settings["ocr"].count("tessdata") ? ro.settings["ocr"]["tessdata"] : "");
     if (!engine.ok()) {

@@ -37,7 +37,9 @@ Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std:
   int rc;
   {
     std::lock_guard<std::mutex> lock(InitMutex());
-    rc = api->Init(datapath.empty() ? nullptr : datapath.c_str(), lang.c_str(), tesseract::OEM_LSTM_ONLY);
+    // osd.traineddata holds only the legacy engine's model.
+    const auto oem = lang == "osd" ? tesseract::OEM_TESSERACT_ONLY : tesseract::OEM_LSTM_ONLY;
+    rc = api->Init(datapath.empty() ? nullptr : datapath.c_str(), lang.c_str(), oem);
   }
   if (rc != 0) {
     // Init fails without saying which model; name what we looked for.
