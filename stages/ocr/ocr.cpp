@@ -146,6 +146,43 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
   return Status::Ok();
 }
 
+// Rows of text in a crop: runs of image rows with ink (Otsu), gaps shorter
+// than a fifth of the median row height bridged, each padded by a quarter
+// of its height. Empty when there is no ink.
+std::vector<cv::Rect> TextRows(const cv::Mat& gray) {
+  std::vector<cv::Rect> rows;
+  if (gray.empty()) return rows;
+  cv::Mat ink;
+  cv::threshold(gray, ink, 0, 1, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::Mat profile;
+  cv::reduce(ink, profile, 1, cv::REDUCE_SUM, CV_32S);
+  const int min_ink = std::max(2, gray.cols / 200);
+  std::vector<std::pair<int, int>> runs;
+  for (int y = 0; y < gray.rows; ++y) {
+    if (profile.at<int>(y) < min_ink) continue;
+    if (!runs.empty() && runs.back().second == y) ++runs.back().second;
+    else runs.emplace_back(y, y + 1);
+  }
+  if (runs.empty()) return rows;
+  std::vector<int> heights;
+  for (auto& r : runs) heights.push_back(r.second - r.first);
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  const int median = heights[heights.size() / 2];
+  std::vector<std::pair<int, int>> merged;
+  for (auto& r : runs) {
+    if (!merged.empty() && r.first - merged.back().second < median / 5) merged.back().second = r.second;
+    else merged.push_back(r);
+  }
+  // Specks and rules are not rows.
+  std::erase_if(merged, [&](const std::pair<int, int>& r) { return r.second - r.first < median / 2; });
+  for (auto& r : merged) {
+    const int h = r.second - r.first, pad = h / 4;
+    const int y0 = std::max(0, r.first - pad), y1 = std::min(gray.rows, r.second + pad);
+    rows.emplace_back(0, y0, gray.cols, y1 - y0);
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::vector<OptionField<OcrOptions>> OcrFields() {
@@ -186,6 +223,19 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
       if (crop.rect.width <= 0 || crop.rect.height <= 0) continue;
       block.lines.clear();
+      const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
+      std::vector<cv::Rect> rows = headline ? TextRows(gray(crop.rect)) : std::vector<cv::Rect>{};
+      if (rows.size() >= 2) {
+        // Big bold two-line headlines: Tesseract's line finder sometimes
+        // loses a whole line in PSM 6; one line at a time (PSM 7) keeps it.
+        for (const cv::Rect& row : rows) {
+          cv::Rect r(crop.rect.x, crop.rect.y + row.y, crop.rect.width, row.height);
+          Crop line_crop = PrepareCrop(gray, r, scale, o.otsu);
+          if (Status st = Recognize(api, line_crop, tesseract::PSM_SINGLE_LINE, tess_dpi, &block.lines, nullptr); !st.ok())
+            return st;
+        }
+        continue;
+      }
       if (Status st = Recognize(api, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
     }
   }
