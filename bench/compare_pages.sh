@@ -47,7 +47,7 @@ echo "pages: $pages ($lang, 2-5 columns, scan look) in $work"
 
 now() { date +%s.%N; }
 t0=$(now)
-"$bin" run "$work/pages" -o "$work/ocrflow" --lang "$tess_lang" --jobs 1 -q
+"$bin" run "$work/pages" -o "$work/ocrflow" --lang "$tess_lang" --jobs 1 2> "$work/ocrflow.log"
 t1=$(now)
 for p in "$work/pages"/*; do
   n=$(basename "${p%.*}")
@@ -77,7 +77,7 @@ if ((ocrmypdf)) && command -v ocrmypdf >/dev/null; then
 fi
 if ((jobs2)); then
   t4=$(now)
-  "$bin" run "$work/pages" -o "$work/ocrflow-j2" --lang "$tess_lang" --jobs 2 -q
+  "$bin" run "$work/pages" -o "$work/ocrflow-j2" --lang "$tess_lang" --jobs 2 2> "$work/ocrflow-j2.log"
   t5=$(now)
 fi
 
@@ -106,7 +106,9 @@ score "ocrflow --jobs 1" "$work/ocrflow" "$(echo "$t1 - $t0" | bc -l)"
 score "tesseract CLI+join" "$work/tesseract" "$(echo "$t2 - $t1" | bc -l)"
 if ((ocrmypdf)) && command -v ocrmypdf >/dev/null; then score "ocrmypdf+join" "$work/ocrmypdf" "$(echo "$t3 - $t2" | bc -l)"; fi
 printf "speed ratio ocrflow --jobs 1 / tesseract CLI: %.2f (target <= 1.1)\n" "$(echo "($t1 - $t0) / ($t2 - $t1)" | bc -l)"
+echo "peak RSS, ocrflow --jobs 1: $(grep -o 'peak RSS [0-9]* MB' "$work/ocrflow.log")"
 if ((jobs2)); then
+  echo "peak RSS, ocrflow --jobs 2: $(grep -o 'peak RSS [0-9]* MB' "$work/ocrflow-j2.log")"
   printf "pages/min --jobs 1: %.1f  --jobs 2: %.1f  speed-up %.2fx (target >= 1.8)\n" \
     "$(echo "60 * $pages / ($t1 - $t0)" | bc -l)" "$(echo "60 * $pages / ($t5 - $t4)" | bc -l)" \
     "$(echo "($t1 - $t0) / ($t5 - $t4)" | bc -l)"

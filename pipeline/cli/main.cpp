@@ -1,5 +1,6 @@
 // ocrflow command line: the thin top layer. Parses flags (CLI11), builds the
 // job from the stage registry, and maps results to files and exit codes.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -291,12 +292,12 @@ int RunRun(const RunArgs& args) {
     return report.status().code() == Code::kIoError ? kExitOutput : kExitUsage;
   }
   const RunReport& r = report.value();
-  int blank = 0;
-  (void)blank;
   if (!args.quiet) {
     std::cerr << "ocrflow run: " << r.inputs.size() << " inputs, " << r.pages << " pages";
     if (r.failed_inputs > 0) std::cerr << ", " << r.failed_inputs << " inputs with errors";
-    std::fprintf(stderr, ", %.1f s\n", r.seconds);
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);
+    std::fprintf(stderr, ", %.1f s, peak RSS %.0f MB\n", r.seconds, ru.ru_maxrss / 1024.0);
   }
   bool output_error = false;
   for (const auto& in : r.inputs) {
