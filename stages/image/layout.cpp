@@ -112,7 +112,9 @@ class GutterMap {
     const int pad = static_cast<int>(std::lround(kLeadingFillEm * em));
     for (const Comp& c : comps) {
       if (c.kind == Kind::kText) mark(cv::Rect(c.r.x, c.r.y - pad, c.r.width, c.r.height + 2 * pad), occ);
-      if (c.kind == Kind::kRule) mark(c.r, occ);
+      // A vertical rule stands in the middle of a gutter: it must not cut the
+      // white into two halves narrower than a gutter (it is added below).
+      if (c.kind == Kind::kRule && c.r.width >= c.r.height) mark(c.r, occ);
     }
     for (const cv::Rect& r : obstacles) mark(r, occ);
 
@@ -134,7 +136,18 @@ class GutterMap {
         }
         int x0 = x;
         while (x < gw_ && !oc[x]) ++x;
-        if (x - x0 >= min_w && x - x0 <= max_w) std::fill(nw + x0, nw + x, 1);
+        if (x - x0 >= min_w && x - x0 <= max_w) {
+          std::fill(nw + x0, nw + x, 1);
+        } else if (x - x0 > max_w) {
+          // Open space beside a short line (a paragraph's last line, a
+          // byline): the gutter runs on along the edges of the text on either
+          // side, so the cells next to them count as narrow white.
+          // Only a gutter's width: wider bands would join the word gaps of
+          // the lines above and below into a false gutter.
+          const int band = min_w + 1;
+          if (x < gw_) std::fill(nw + x - band, nw + x, 1);
+          if (x0 > 0) std::fill(nw + x0, nw + x0 + band, 1);
+        }
       }
     }
     cv::Mat gut(gh_, gw_, CV_8U, cv::Scalar(0));
@@ -185,6 +198,15 @@ class GutterMap {
   }
 
   const cv::Mat& cells() const { return gutter_; }
+  std::vector<Box> Boxes() const {
+    cv::Mat labels, stats, centroids;
+    int n = cv::connectedComponentsWithStats(gutter_, labels, stats, centroids, 8, CV_32S);
+    std::vector<Box> out;
+    for (int i = 1; i < n; ++i)
+      out.push_back({stats.at<int>(i, cv::CC_STAT_LEFT) * cell_, stats.at<int>(i, cv::CC_STAT_TOP) * cell_,
+                     stats.at<int>(i, cv::CC_STAT_WIDTH) * cell_, stats.at<int>(i, cv::CC_STAT_HEIGHT) * cell_});
+    return out;
+  }
   int cell() const { return cell_; }
 
  private:
@@ -256,6 +278,28 @@ std::vector<TextLine> BuildLines(const std::vector<Comp>& comps, double gap_fact
     l.size = tops.size() >= 3 ? std::max(1, l.core_bottom - l.core_top) : Percentile(hs, 0.8);
   }
   return lines;
+}
+
+// Pieces of one line that BuildLines left apart: a wide word gap of a
+// justified line, the white after punctuation. Within a column nothing else
+// shares a line's row, so two pieces on one row with no gutter or rule
+// between them, at most kRowJoinEm apart and of one size class, are one line.
+constexpr double kRowJoinEm = 3.5;  // em: widest gap joined inside a line
+
+void RecomputeLine(const std::vector<Comp>& comps, TextLine& l) {
+  std::vector<double> hs, tops, bottoms;
+  l.r = cv::Rect();
+  for (int c : l.comps) l.r = Hull(l.r, comps[c].r);
+  for (int c : l.comps) {
+    hs.push_back(comps[c].r.height);
+    if (comps[c].r.height * 3 >= l.r.height) {
+      tops.push_back(comps[c].r.y);
+      bottoms.push_back(Bottom(comps[c].r));
+    }
+  }
+  l.core_top = tops.empty() ? l.r.y : static_cast<int>(Percentile(tops, 0.5));
+  l.core_bottom = tops.empty() ? Bottom(l.r) : static_cast<int>(Percentile(bottoms, 0.5));
+  l.size = tops.size() >= 3 ? std::max(1, l.core_bottom - l.core_top) : Percentile(hs, 0.8);
 }
 
 struct Analysis {
@@ -345,6 +389,107 @@ void EstimateScale(const cv::Mat& mask, double dpi, Analysis& a) {
   for (const Comp& c : a.comps) {
     if (c.kind == Kind::kRule) (c.r.width >= c.r.height ? a.hrules : a.vrules).push_back(c.r);
     if (c.kind == Kind::kPicture) a.pictures.push_back(c.r);
+  }
+}
+
+// Rules printed thin come out of a noisy scan broken into pieces (and the
+// pieces pass for text: they join the lines of two columns). Long thin runs
+// of ink are found with morphology: the mask is closed along the rule's
+// direction by a quarter em (repairing breaks, but never bridging the leading
+// between two text lines, about half an em) and opened with a kernel
+// kRuleRunEm long. What survives and is thinner than kRuleThickEm is a rule;
+// every component that lies inside it (widened a little) is a piece of it.
+constexpr double kRuleBridgeEm = 0.25;  // em: longest break repaired in a rule
+constexpr double kRuleRunEm = 4.0;      // em: shortest rule found by morphology
+constexpr double kRuleThickEm = 0.25;   // em: thickest rule
+
+void FindRuleLines(const cv::Mat& mask, Analysis& a) {
+  const double em = a.em;
+  cv::Mat ink = mask < 128;
+  for (const cv::Rect& p : a.photos) ink(p & cv::Rect(0, 0, ink.cols, ink.rows)).setTo(0);
+  const int bridge = std::max(1, static_cast<int>(std::lround(kRuleBridgeEm * em)));
+  const int run = std::max(8, static_cast<int>(std::lround(kRuleRunEm * em)));
+  const int pad = std::max(2, static_cast<int>(std::lround(0.08 * em)));
+  for (int vertical = 0; vertical < 2; ++vertical) {
+    cv::Size close_k = vertical ? cv::Size(1, 2 * bridge + 1) : cv::Size(2 * pad + 1, 1);
+    cv::Size open_k = vertical ? cv::Size(1, run) : cv::Size(run, 1);
+    cv::Mat m;
+    cv::morphologyEx(ink, m, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, close_k));
+    cv::morphologyEx(m, m, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, open_k));
+    cv::Mat labels, stats, centroids;
+    int n = cv::connectedComponentsWithStats(m, labels, stats, centroids, 8, CV_32S);
+    for (int i = 1; i < n; ++i) {
+      cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                 stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+      int thick = vertical ? r.width : r.height;
+      int length = vertical ? r.height : r.width;
+      // Thickness from the area, so a slightly tilted rule still counts.
+      double mean_thick = static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / std::max(1, length);
+      if (mean_thick > kRuleThickEm * em || thick > 2 * kRuleThickEm * em + 2) continue;
+      cv::Rect grown = vertical ? cv::Rect(r.x - pad, r.y - bridge, r.width + 2 * pad, r.height + 2 * bridge)
+                                : cv::Rect(r.x - bridge, r.y - pad, r.width + 2 * bridge, r.height + 2 * pad);
+      bool known = false;
+      for (Comp& c : a.comps) {
+        if ((c.r & grown) != c.r) continue;
+        if (c.kind == Kind::kRule) known |= (vertical ? c.r.height : c.r.width) >= 0.8 * length;
+        c.kind = Kind::kRule;
+      }
+      if (!known) (vertical ? a.vrules : a.hrules).push_back(r);
+    }
+  }
+}
+
+void MergeRowFragments(Analysis& a, const GutterMap& g) {
+  const double em = a.em;
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    std::vector<int> order(a.lines.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int x, int y) { return a.lines[x].r.x < a.lines[y].r.x; });
+    std::vector<bool> gone(a.lines.size(), false);
+    for (size_t oi = 0; oi < order.size(); ++oi) {
+      int i = order[oi];
+      if (gone[i]) continue;
+      TextLine& l = a.lines[i];
+      // Nearest piece to the right in l's row.
+      int best = -1, best_gap = INT32_MAX;
+      for (size_t oj = 0; oj < order.size(); ++oj) {
+        int j = order[oj];
+        if (j == i || gone[j]) continue;
+        const TextLine& m = a.lines[j];
+        if (m.large != l.large) continue;
+        int ov = OverlapY(l.r, m.r);
+        if (ov * 2 < std::min(l.r.height, m.r.height)) continue;
+        int gap = m.r.x - Right(l.r);
+        if (m.r.x < l.r.x || gap > kRowJoinEm * em) continue;
+        if (gap < best_gap) {
+          best_gap = gap;
+          best = j;
+        }
+      }
+      if (best < 0) continue;
+      TextLine& m = a.lines[best];
+      if (l.comps.size() >= 3 && m.comps.size() >= 3) {
+        double ratio = m.size / std::max(1.0, l.size);
+        if (ratio > kSizeStep || ratio < 1 / kSizeStep) continue;
+      }
+      if (best_gap > 0) {
+        if (g.Between(l.r, m.r)) continue;
+        cv::Rect gap(Right(l.r), std::min(l.r.y, m.r.y), best_gap, std::max(Bottom(l.r), Bottom(m.r)) - std::min(l.r.y, m.r.y));
+        bool ruled = false;
+        for (const cv::Rect& v : a.vrules) ruled |= (v & gap).area() > 0;
+        if (ruled) continue;
+      }
+      l.comps.insert(l.comps.end(), m.comps.begin(), m.comps.end());
+      RecomputeLine(a.comps, l);
+      gone[best] = true;
+      changed = true;
+    }
+    std::vector<TextLine> kept;
+    for (size_t i = 0; i < a.lines.size(); ++i)
+      if (!gone[i]) kept.push_back(std::move(a.lines[i]));
+    a.lines = std::move(kept);
   }
 }
 
@@ -958,6 +1103,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
     return r;
   }
   EstimateScale(text_mask, dpi, a);
+  FindRuleLines(text_mask, a);
   GutterMap gutters(a.comps, [&] {
     std::vector<cv::Rect> obstacles = a.photos;
     obstacles.insert(obstacles.end(), a.pictures.begin(), a.pictures.end());
@@ -965,11 +1111,14 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   }(), a.vrules, a.page, a.em, options);
   a.lines = BuildLines(a.comps, options.line_gap, &gutters, a.em, options.headline_ratio * a.em, options.headline_gap);
   for (TextLine& l : a.lines) l.large = l.size >= options.headline_ratio * a.body_size && l.comps.size() >= 2;
+  MergeRowFragments(a, gutters);
+  for (TextLine& l : a.lines) l.large = l.size >= options.headline_ratio * a.body_size && l.comps.size() >= 2;
   if (a.lines.empty()) {
     LayoutResult r = Finish(a);
     r.blank = true;
     return r;
   }
+  std::vector<Box> gutter_boxes = gutters.Boxes();
   BuildBlocks(a, gutters);
   AbsorbFragments(a);
   DropNoiseBlocks(a);
@@ -978,7 +1127,9 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   FindSubheadlines(a);
   FindBylines(a);
   FindCaptions(a);
-  return Finish(a);
+  LayoutResult result = Finish(a);
+  result.gutters = std::move(gutter_boxes);
+  return result;
 }
 
 cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const LayoutResult& result) {
@@ -997,6 +1148,7 @@ cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const La
                {r.x + std::max(0, d - r.height), r.y + std::min(d, r.height)}, cv::Scalar(160, 160, 160), 1);
   }
   for (const Box& r : result.rules) cv::rectangle(out, ToRect(r), cv::Scalar(128, 128, 128), cv::FILLED);
+  for (const Box& g : result.gutters) cv::rectangle(out, ToRect(g), cv::Scalar(200, 200, 0), 2);
   auto colour = [](Role role) {
     switch (role) {
       case Role::kHeadline: return cv::Scalar(0, 0, 220);          // red

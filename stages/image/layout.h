@@ -99,6 +99,7 @@ struct LayoutResult {
   double body_line_height = 0;      // median text line height in pixels
   int columns = 0;                  // body columns found on the page
   std::vector<Box> rules;           // horizontal and vertical rules (not text)
+  std::vector<Box> gutters;         // whitespace found to separate columns (boxes of connected gutter cells)
   bool blank = false;               // no text found
 };
 
@@ -110,7 +111,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
 
 // BGR overlay of the result on `gray` (CV_8UC1 or CV_8UC3): blocks outlined
 // and numbered in reading order, coloured by role, header/footer struck
-// through, rules in grey, photos hatched.
+// through, rules in grey, photos hatched, gutters outlined in cyan.
 cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const LayoutResult& result);
 
 // Stage adapter: fills page.blocks from AnalyzeLayout (replacing any blocks)
