@@ -458,7 +458,10 @@ void MergeRowFragments(Analysis& a, const GutterMap& g) {
         int j = order[oj];
         if (j == i || gone[j]) continue;
         const TextLine& m = a.lines[j];
-        if (m.large != l.large) continue;
+        // Size class from the whole height: a short word of Latin body text
+        // (mostly ascenders) can pass for large text by its core alone.
+        double hr = static_cast<double>(std::max(l.r.height, m.r.height)) / std::max(1, std::min(l.r.height, m.r.height));
+        if (m.large != l.large && hr > kSizeStep) continue;
         int ov = OverlapY(l.r, m.r);
         if (ov * 2 < std::min(l.r.height, m.r.height)) continue;
         int gap = m.r.x - Right(l.r);
@@ -470,7 +473,7 @@ void MergeRowFragments(Analysis& a, const GutterMap& g) {
       }
       if (best < 0) continue;
       TextLine& m = a.lines[best];
-      if (l.comps.size() >= 3 && m.comps.size() >= 3) {
+      if (l.large == m.large && l.comps.size() >= 3 && m.comps.size() >= 3) {
         double ratio = m.size / std::max(1.0, l.size);
         if (ratio > kSizeStep || ratio < 1 / kSizeStep) continue;
       }
@@ -1112,7 +1115,9 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   a.lines = BuildLines(a.comps, options.line_gap, &gutters, a.em, options.headline_ratio * a.em, options.headline_gap);
   for (TextLine& l : a.lines) l.large = l.size >= options.headline_ratio * a.body_size && l.comps.size() >= 2;
   MergeRowFragments(a, gutters);
-  for (TextLine& l : a.lines) l.large = l.size >= options.headline_ratio * a.body_size && l.comps.size() >= 2;
+  // Large text is tall as a whole too (a body line is about one em).
+  for (TextLine& l : a.lines)
+    l.large = l.size >= options.headline_ratio * a.body_size && l.comps.size() >= 2 && l.r.height >= 1.25 * a.em;
   if (a.lines.empty()) {
     LayoutResult r = Finish(a);
     r.blank = true;
