@@ -122,7 +122,7 @@ struct ImageInfo {
   double skew_confidence = 0;
   bool deskewed = false;     // false: declined, page left as it was
   std::string skew_note;
-  double scale = 1;          // factor applied before OCR (upscaling low-dpi pages)
+  double scale = 1;          // upscaling applied (rescale stage x OCR crops); page boxes are after rescale
   bool blank = false;        // no text found on the page
   std::vector<Box> photos;   // regions taken out of the text mask
 };

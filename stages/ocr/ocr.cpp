@@ -205,7 +205,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   if (page.image.channels != 1) return Status(Code::kInvalidArgument, "ocr: expected a grayscale page");
   const double dpi = page.info.dpi > 0 ? page.info.dpi : 300;
   const double scale = dpi < o.upscale_below_dpi ? o.upscale : 1.0;
-  page.info.scale = scale;
+  page.info.scale *= scale;
   const int tess_dpi = static_cast<int>(dpi * scale + 0.5);
 
   if (page.blocks.empty()) {
