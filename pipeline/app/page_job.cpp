@@ -387,7 +387,10 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   auto worker = [&]() {
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
-      if (options.cancel && options.cancel->load()) return;
+      if (options.cancel && options.cancel->load()) {
+        cv.notify_all();
+        return;
+      }
       if (!page_tasks.empty()) {
         auto [i, p] = page_tasks.front();
         page_tasks.pop_front();
@@ -481,7 +484,8 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         cv.notify_all();
         return;
       }
-      cv.wait(lock);
+      // A bounded wait: a cancel request is noticed even if nobody notifies.
+      cv.wait_for(lock, std::chrono::milliseconds(200));
     }
   };
 

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -218,7 +220,8 @@ Exit codes:
   0  every page of every input was processed
   1  some inputs or pages failed (each named on stderr); the rest were written
   2  usage error: bad flag or option value, no inputs, unknown language
-  3  the output directory could not be created or written)";
+  3  the output directory could not be created or written
+  130 interrupted (Ctrl-C, SIGTERM): finished inputs are written, the rest not)";
 
 struct RunArgs {
   std::vector<std::string> inputs;
@@ -248,6 +251,9 @@ bool ParseSets(const char* command, const std::vector<std::string>& sets, std::m
   }
   return true;
 }
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
 
 int RunRun(const RunArgs& args) {
   RunOptions ro;
@@ -282,6 +288,12 @@ int RunRun(const RunArgs& args) {
     }
   }
   ro.progress = !args.quiet && isatty(STDERR_FILENO);
+  // Ctrl-C / SIGTERM: no new page is started, pages in flight stop at their
+  // next block (reported as cancelled), every
+  // finished input is written (atomically); unfinished inputs get no output.
+  ro.cancel = &g_interrupted;
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
   const bool progress = ro.progress;
   auto report = RunPages(ro, [&](const std::string& line) {
     if (progress) std::cerr << "\r\033[K";
@@ -292,6 +304,12 @@ int RunRun(const RunArgs& args) {
     return report.status().code() == Code::kIoError ? kExitOutput : kExitUsage;
   }
   const RunReport& r = report.value();
+  if (g_interrupted.load()) {
+    size_t done = 0;
+    for (const auto& in : r.inputs) done += !in.txt_path.empty() || !in.json_path.empty();
+    std::cerr << "ocrflow run: interrupted; " << done << " inputs written, the rest not processed\n";
+    return 130;
+  }
   if (!args.quiet) {
     std::cerr << "ocrflow run: " << r.inputs.size() << " inputs, " << r.pages << " pages";
     if (r.failed_inputs > 0) std::cerr << ", " << r.failed_inputs << " inputs with errors";
