@@ -18,6 +18,14 @@ constexpr int kSurelyInk = 100;
 constexpr int kMidtoneLow = 40, kMidtoneHigh = 215;
 // Rows per strip of the Sauvola integral images (bounds memory).
 constexpr int kSauvolaStrip = 256;
+// Dark grounds: the Otsu level must be at least this (a blank page has no
+// dark ground), and a light hole counts as a glyph from this size (inches;
+// smaller ones are JPEG noise).
+constexpr double kInverseMinLevel = 40;
+constexpr double kInverseMinGlyphInches = 0.02;
+// Parts of a dark ground (with its glyphs) thinner than this (inches) are
+// not inverted: strokes and texture that touch it, not ground.
+constexpr double kInverseCoreInches = 0.04;
 
 int OddAtLeast(double v, int lo) {
   int k = std::max(lo, static_cast<int>(std::lround(v)));
@@ -68,7 +76,86 @@ cv::Mat FitCubic(const cv::Mat& b, const cv::Mat& use) {
   return fit;
 }
 
+// The gray level below which `q` of the `total` counts of `hist` lie.
+int Quantile(const int* hist, long total, double q) {
+  long acc = 0;
+  for (int v = 0; v < 256; ++v) {
+    acc += hist[v];
+    if (acc >= q * total) return v;
+  }
+  return 255;
+}
+
 }  // namespace
+
+std::vector<cv::Rect> InvertDarkAreas(cv::Mat& gray, const BinarizeOptions& options, double dpi) {
+  std::vector<cv::Rect> found;
+  // One global level splits the page into dark and light: Otsu on a
+  // lightly smoothed copy (JPEG noise would punch holes in a dark ground).
+  cv::Mat smooth, dark;
+  cv::GaussianBlur(gray, smooth, cv::Size(3, 3), 0);
+  const double level = cv::threshold(smooth, dark, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  // A uniform page has no dark ground; Otsu then splits noise.
+  if (level < kInverseMinLevel) return found;
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 8, CV_32S);
+  const double min_side = options.inverse_min_inches * dpi;
+  const double max_hole = options.inverse_max_glyph_inches * dpi;
+  const double min_hole_area = kInverseMinGlyphInches * dpi * kInverseMinGlyphInches * dpi;
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    if (r.width < min_side || r.height < min_side) continue;
+    const int ground = stats.at<int>(i, cv::CC_STAT_AREA);
+    if (ground < options.inverse_ground_fraction * r.area()) continue;
+    // The glyph-sized holes of this dark ground: what is not the ground
+    // inside its box, in pieces that do not reach the box edge (a dark
+    // speck inside a light glyph belongs to the glyph's hole).
+    const cv::Mat comp = labels(r) == i;
+    cv::Mat light = ~comp, hl, hs, hc;
+    const int hn = cv::connectedComponentsWithStats(light, hl, hs, hc, 4, CV_32S);
+    std::vector<unsigned char> hole(hn, 0);
+    int glyphs = 0, hole_area = 0;
+    for (int j = 1; j < hn; ++j) {
+      const int x = hs.at<int>(j, cv::CC_STAT_LEFT), y = hs.at<int>(j, cv::CC_STAT_TOP);
+      const int w = hs.at<int>(j, cv::CC_STAT_WIDTH), h = hs.at<int>(j, cv::CC_STAT_HEIGHT);
+      if (x == 0 || y == 0 || x + w == r.width || y + h == r.height) continue;
+      if (w > max_hole || h > max_hole) continue;
+      hole[j] = 1;
+      hole_area += hs.at<int>(j, cv::CC_STAT_AREA);
+      if (hs.at<int>(j, cv::CC_STAT_AREA) >= min_hole_area) ++glyphs;
+    }
+    // A printed ground is flat; a dark photo spreads over many levels.
+    int hist[256] = {0};
+    for (int y = 0; y < r.height; ++y) {
+      const unsigned char* c = comp.ptr<unsigned char>(y);
+      const unsigned char* g = smooth.ptr<unsigned char>(r.y + y) + r.x;
+      for (int x = 0; x < r.width; ++x)
+        if (c[x]) ++hist[g[x]];
+    }
+    if (Quantile(hist, ground, 0.75) - Quantile(hist, ground, 0.25) > options.inverse_max_spread) continue;
+    // Text on the ground: many glyph holes, and the ground is most of the
+    // filled area (a big bold letter has a few holes; a dark photo is
+    // handled by the photo search either way).
+    if (glyphs < options.inverse_min_glyphs) continue;
+    if (ground < options.inverse_ground_fraction * (ground + hole_area)) continue;
+    cv::Mat area = comp.clone();
+    for (int y = 0; y < r.height; ++y) {
+      const int* l = hl.ptr<int>(y);
+      unsigned char* a = area.ptr<unsigned char>(y);
+      for (int x = 0; x < r.width; ++x)
+        if (hole[l[x]]) a[x] = 255;
+    }
+    // Only its solid body: dark print on a light band next to it may hang
+    // on to the ground through texture or a frame, and must stay as it is.
+    const int core = OddAtLeast(kInverseCoreInches * dpi, 3);
+    cv::morphologyEx(area, area, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(core, core)));
+    cv::Mat roi = gray(r), inverted = 255 - roi;
+    inverted.copyTo(roi, area);
+    found.push_back(r);
+  }
+  return found;
+}
 
 cv::Mat EstimateBackground(const cv::Mat& gray_in, double dpi, double background_inches) {
   const cv::Mat gray = ToGray(gray_in);
@@ -157,7 +244,11 @@ cv::Mat Sauvola(const cv::Mat& gray_in, int window, double k, double dynamic_ran
 BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, double dpi) {
   if (dpi <= 0) dpi = kDefaultDpi;
   BinarizeResult res;
-  const cv::Mat gray = ToGray(input);
+  cv::Mat gray = ToGray(input);
+  if (options.invert_dark_areas) {
+    if (gray.data == input.data) gray = gray.clone();
+    res.inverted = InvertDarkAreas(gray, options, dpi);
+  }
   res.gray = options.normalize_light ? NormalizeIllumination(gray, dpi, options.background_inches) : gray.clone();
   res.mask = Sauvola(res.gray, std::max(3, static_cast<int>(std::lround(options.window_inches * dpi))), options.k,
                      options.dynamic_range);
@@ -277,6 +368,12 @@ std::vector<OptionField<BinarizeOptions>> BinarizeFields() {
       {"remove_borders", &BinarizeOptions::remove_borders, "remove dark scanner borders touching the edge", ""},
       {"border_fraction", &BinarizeOptions::border_fraction, "a border spans at least this part of its side", "fraction"},
       {"border_min_inches", &BinarizeOptions::border_min_inches, "a border is at least this thick on average", "inches"},
+      {"invert_dark_areas", &BinarizeOptions::invert_dark_areas, "light text on dark ground is inverted first", ""},
+      {"inverse_min_inches", &BinarizeOptions::inverse_min_inches, "smallest side of a dark ground", "inches"},
+      {"inverse_max_glyph_inches", &BinarizeOptions::inverse_max_glyph_inches, "largest side of a light glyph on it", "inches"},
+      {"inverse_min_glyphs", &BinarizeOptions::inverse_min_glyphs, "light glyphs a dark ground needs", "count"},
+      {"inverse_ground_fraction", &BinarizeOptions::inverse_ground_fraction, "dark part of the ground with its glyphs and of its box", "fraction"},
+      {"inverse_max_spread", &BinarizeOptions::inverse_max_spread, "interquartile range of a ground's gray (photos spread)", "gray levels"},
       {"find_photos", &BinarizeOptions::find_photos, "take photo and halftone areas out of the text mask", ""},
       {"photo_min_inches", &BinarizeOptions::photo_min_inches, "smallest side of a photo", "inches"},
       {"photo_midtone_fraction", &BinarizeOptions::photo_midtone_fraction, "photo: part of pixels that are mid-tones", "fraction"},

@@ -9,6 +9,15 @@
 //   BinarizeStageInfo()               registration record ("binarize", image -> image)
 //
 // Steps of Binarize
+//   0. Dark grounds (light text printed on a dark or tinted band, a whole
+//      page of it in some book designs): the page is split at its Otsu
+//      level; a dark component at least inverse_min_inches on each side
+//      whose light holes of glyph size (up to inverse_max_glyph_inches)
+//      number at least inverse_min_glyphs, and that is at least
+//      inverse_ground_fraction of its box and of itself with those holes,
+//      and is flat (interquartile range of its gray at most
+//      inverse_max_spread: a dark photo spreads over many levels), is inverted together with the holes. Without this the ground is one
+//      huge ink component: a border or a photo, and its text is gone.
 //   1. Illumination. The page is reduced to about 50 dpi; a max filter of
 //      background_inches removes the text and leaves the paper brightness;
 //      a robust 2-D cubic polynomial is fitted to it (darker outliers --
@@ -68,6 +77,12 @@ struct BinarizeOptions {
   bool remove_borders = true;        // remove dark scanner borders
   double border_fraction = 0.2;      // a border spans at least this part of its side
   double border_min_inches = 0.04;   // ...and is at least this thick on average (not a rule)
+  bool invert_dark_areas = true;     // invert light text on a dark ground first (step 0)
+  double inverse_min_inches = 0.6;   // smallest side of a dark ground
+  double inverse_max_glyph_inches = 0.6;  // largest side of a light glyph (hole) on it
+  int inverse_min_glyphs = 12;       // glyph holes a ground needs (a big bold letter has a few)
+  double inverse_ground_fraction = 0.5;  // ground / its box and ground / (ground + its glyphs)
+  double inverse_max_spread = 20;    // gray levels: interquartile range of a printed (flat) ground
   bool find_photos = true;           // take photo/halftone areas out of the mask
   double photo_min_inches = 0.6;     // smallest side of a photo
   double photo_midtone_fraction = 0.4;  // photo: at least this part of its pixels are mid-tones...
@@ -79,11 +94,16 @@ struct BinarizeResult {
   cv::Mat mask;                     // 0 = ink, 255 = paper
   std::vector<cv::Rect> photos;     // taken out of the mask
   std::vector<cv::Rect> borders;    // dark borders removed
+  std::vector<cv::Rect> inverted;   // boxes of the dark grounds inverted (step 0)
   int specks_removed = 0;
 };
 
 // Paper brightness estimate at the input size (8-bit).
 cv::Mat EstimateBackground(const cv::Mat& gray, double dpi, double background_inches);
+
+// Step 0 on an 8-bit gray page, in place: inverts each dark ground with
+// light text (and the text) and returns their boxes.
+std::vector<cv::Rect> InvertDarkAreas(cv::Mat& gray, const BinarizeOptions& options, double dpi);
 
 // gray * 255 / background, clipped.
 cv::Mat NormalizeIllumination(const cv::Mat& gray, double dpi, double background_inches);

@@ -128,6 +128,64 @@ TEST(Binarize, SpecksGoGlyphsStay) {
   EXPECT_GT(InkIn(res.mask, cv::Rect(150, 150, 900, 1400)), 50000);
 }
 
+// Former bug: a book page printed light-on-dark (the whole lower part of
+// the page a dark ground reaching the edges, the text light on it) lost
+// all its text: the ground was one huge ink component, taken for a
+// scanner border, and the light glyphs were paper.
+TEST(Binarize, LightTextOnDarkGroundKeepsItsText) {
+  cv::Rect text;
+  const cv::Mat normal = TextPage(&text);
+  cv::Mat page = normal.clone();
+  const cv::Rect ground(0, 700, page.cols, page.rows - 700);
+  cv::Mat inverted = 265 - normal(ground);  // paper 235 -> ground 30, ink 30 -> glyphs 235
+  inverted.copyTo(page(ground));
+  cv::Mat noise(page.size(), CV_16S);
+  cv::theRNG().state = 11;
+  cv::randn(noise, 0, 4);
+  cv::Mat noisy;
+  page.convertTo(noisy, CV_16S);
+  noisy += noise;
+  noisy.convertTo(page, CV_8U);
+  const cv::Rect lower = text & cv::Rect(0, ground.y + 40, page.cols, page.rows);  // away from the band's edge
+  const double ink_ref = InkIn(Binarize(normal, {}, kDpi).mask, lower);
+
+  BinarizeOptions off;
+  off.invert_dark_areas = false;
+  EXPECT_LT(InkIn(Binarize(page, off, kDpi).mask, lower), ink_ref / 10) << "the old failure is no longer reproduced";
+
+  BinarizeResult res = Binarize(page, {}, kDpi);
+  ASSERT_EQ(res.inverted.size(), 1u);
+  // Its box may take in a glyph of the line above that touches it.
+  EXPECT_GT((res.inverted[0] & ground).area(), 0.95 * (res.inverted[0] | ground).area()) << res.inverted[0];
+  EXPECT_TRUE(res.borders.empty());
+  EXPECT_TRUE(res.photos.empty());
+  EXPECT_NEAR(InkIn(res.mask, lower) / ink_ref, 1.0, 0.1);
+  EXPECT_EQ(HugeComponents(res.mask, 40), 0);
+  // The dark text above the ground is untouched.
+  const cv::Rect upper = text & cv::Rect(0, 0, page.cols, ground.y - 40);
+  EXPECT_NEAR(InkIn(res.mask, upper) / static_cast<double>(InkIn(Binarize(normal, {}, kDpi).mask, upper)), 1.0, 0.1);
+  // The gray handed on is dark text on light paper there too.
+  EXPECT_GT(cv::mean(res.gray(cv::Rect(20, ground.y + 20, 100, 100)))[0], 240);
+}
+
+TEST(Binarize, DarkPhotoAndDarkTextAreNotInverted) {
+  // A dark photo has glyph-sized light holes too, but its gray spreads.
+  cv::Mat page = TextPage();
+  const cv::Rect photo(300, 400, 400, 300);
+  cv::Mat noise(photo.height / 6, photo.width / 6, CV_8U), tex;
+  cv::theRNG().state = 9;
+  cv::randu(noise, 10, 140);
+  cv::resize(noise, tex, photo.size(), 0, 0, cv::INTER_CUBIC);
+  tex.copyTo(page(photo));
+  // A solid black box and a big bold letter with a few counters.
+  page(cv::Rect(800, 400, 200, 150)).setTo(20);
+  page(cv::Rect(700, 1200, 450, 400)).setTo(235);
+  cv::putText(page, "B8", cv::Point(760, 1500), cv::FONT_HERSHEY_SIMPLEX, 6, cv::Scalar(20), 40);
+  BinarizeResult res = Binarize(page, {}, kDpi);
+  ASSERT_TRUE(res.inverted.empty()) << res.inverted[0];
+  EXPECT_LT(InkIn(res.mask, cv::Rect(800, 400, 200, 150)), 200 * 150 / 2);  // not hollowed out either
+}
+
 TEST(Binarize, SauvolaThresholdsAgainstTheLocalMean) {
   // Independent check on a tiny image: a dark dot on light paper is ink,
   // the paper around it is not, and flat paper has no ink at all.
