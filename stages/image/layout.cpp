@@ -88,7 +88,13 @@ constexpr double kHeadlineLeading = 1.0;   // x line height: widest gap between 
 constexpr double kSizeStep = 1.2;           // glyph height ratio of two lines that are not one block
 constexpr double kSubheadlineRatio = 1.15;  // glyph height / body glyph height of a sub-headline
 constexpr double kLeadingFillEm = 0.75;  // em: text grown up and down when looking for gutters
+constexpr double kGutterReachEm = 1.0;  // em: a gutter this far above or below a gap parts body text
 constexpr double kMaxGutterEm = 6;      // em: white wider than this is open space, not a gutter
+constexpr double kGutterEdgeEm = 0.3;    // em: a gutter's straight edge wanders at most this much
+constexpr double kGutterAlignedShare = 0.7;  // share of a gutter's rows on its straight edge
+constexpr double kSureGutterEm = 12;     // em: white this tall is a gutter whatever its edges
+constexpr double kGutterWidthShare = 0.85;  // short white between lines narrower than this x the page's gutters is a word gap
+constexpr double kEdgeReachEm = 1.5;     // em: farthest first word of a line from a gutter's edge
 
 // Gutter map: cells of whitespace that is both tall and wide (see layout.h).
 // Queried through an integral image: does a rectangle touch a gutter?
@@ -164,6 +170,7 @@ class GutterMap {
           for (int k = y0; k < y; ++k) gut.at<uchar>(k, x) = 1;
       }
     }
+    DropRivers(gut, comps, em);
     // A speck of noise in a gutter must not open a passage through it: close
     // short vertical interruptions.
     int close = std::max(1, static_cast<int>(std::lround(2.0 * em / cell_)));
@@ -172,6 +179,152 @@ class GutterMap {
     for (const cv::Rect& r : vertical_rules) mark(r, gut);
     gutter_ = gut;
     cv::integral(gut, integral_, CV_32S);
+  }
+
+  // A river of word gaps in a narrow justified column runs several lines tall
+  // like a gutter, but the words beside it start and end wherever the line
+  // breaks put them. A real gutter has a straight edge on at least one side:
+  // the lines right of it start at one x (the column's left edge), or the
+  // lines left of it end at one x (a justified column). For each white region
+  // the first word right of it in each line (the first ink after its edge in
+  // that line, at most kEdgeReachEm away) and the last word left of it are
+  // collected; the region is a river, and dropped, when fewer than
+  // kGutterAlignedShare of them on either side lie within kGutterEdgeEm of
+  // that side's median. Regions kSureGutterEm tall are kept unexamined.
+  void DropRivers(cv::Mat& gut, const std::vector<Comp>& comps, double em) const {
+    // Cells in a vertical run kSureGutterEm tall are sure; the rest is judged
+    // region by region (a river may touch a real gutter through the white
+    // beside a short line, so the regions are the unsure cells alone).
+    const int sure_h = static_cast<int>(std::ceil(kSureGutterEm * em / cell_));
+    cv::Mat sure(gh_, gw_, CV_8U, cv::Scalar(0));
+    for (int x = 0; x < gw_; ++x) {
+      int y = 0;
+      while (y < gh_) {
+        if (!gut.at<uchar>(y, x)) {
+          ++y;
+          continue;
+        }
+        int y0 = y;
+        while (y < gh_ && gut.at<uchar>(y, x)) ++y;
+        if (y - y0 >= sure_h)
+          for (int k = y0; k < y; ++k) sure.at<uchar>(k, x) = 1;
+      }
+    }
+    cv::Mat unsure = gut & (sure == 0);
+    cv::Mat labels, labels2, stats, stats2, centroids;
+    const int n_sure = cv::connectedComponentsWithStats(sure, labels, stats, centroids, 8, CV_32S);
+    const int n_unsure = cv::connectedComponentsWithStats(unsure, labels2, stats2, centroids, 8, CV_32S);
+    if (n_unsure <= 1) return;
+    // One label image: sure regions 1..n_sure-1, unsure ones after them.
+    for (int y = 0; y < gh_; ++y) {
+      int* lab = labels.ptr<int>(y);
+      const int* lab2 = labels2.ptr<int>(y);
+      for (int x = 0; x < gw_; ++x)
+        if (lab2[x] > 0) lab[x] = lab2[x] + n_sure - 1;
+    }
+    stats.push_back(stats2.rowRange(1, n_unsure));
+    const int n = n_sure + n_unsure - 1;
+    auto is_sure = [&](int id) { return id < n_sure; };
+    std::vector<int> judged;  // region ids, all of them
+    std::vector<int> slot(n, -1);
+    for (int id = 1; id < n; ++id) {
+      slot[id] = static_cast<int>(judged.size());
+      judged.push_back(id);
+    }
+    // Per examined region and cell row: first and one-past-last cell.
+    std::vector<std::vector<std::pair<int, int>>> span(judged.size(), std::vector<std::pair<int, int>>(gh_, {-1, -1}));
+    for (int y = 0; y < gh_; ++y) {
+      const int* lab = labels.ptr<int>(y);
+      for (int x = 0; x < gw_; ++x) {
+        int k = slot[lab[x]];
+        if (k < 0) continue;
+        auto& sp = span[k][y];
+        if (sp.first < 0) sp.first = x;
+        sp.second = x + 1;
+      }
+    }
+    std::vector<int> text;
+    for (int i = 0; i < static_cast<int>(comps.size()); ++i)
+      if (comps[i].kind == Kind::kText) text.push_back(i);
+    std::sort(text.begin(), text.end(), [&](int x, int y) { return comps[x].r.x < comps[y].r.x; });
+    std::vector<int> rights_sorted = text;
+    std::sort(rights_sorted.begin(), rights_sorted.end(), [&](int x, int y) { return Right(comps[x].r) < Right(comps[y].r); });
+    const double reach = kEdgeReachEm * em;
+    // Any text ink in the row of `c` with horizontal extent overlapping (x0, x1)?
+    auto ink_between = [&](const cv::Rect& c, int x0, int x1) {
+      auto it = std::lower_bound(text.begin(), text.end(), x0 - static_cast<int>(2 * em),
+                                 [&](int i, int v) { return comps[i].r.x < v; });
+      for (; it != text.end() && comps[*it].r.x < x1; ++it) {
+        const cv::Rect& d = comps[*it].r;
+        if (d == c || Right(d) <= x0) continue;
+        if (OverlapY(d, c) * 2 >= std::min(d.height, c.height)) return true;
+      }
+      return false;
+    };
+    std::vector<std::vector<double>> starts(judged.size()), ends(judged.size());
+    for (int i : text) {
+      const cv::Rect& c = comps[i].r;
+      if (c.height < 0.25 * em || c.height > 2 * em) continue;
+      int cy = std::clamp((c.y + c.height / 2) / cell_, 0, gh_ - 1);
+      for (size_t k = 0; k < judged.size(); ++k) {
+        auto [l, r] = span[k][cy];
+        if (l < 0) continue;
+        int right_edge = r * cell_, left_edge = l * cell_;
+        if (c.x >= right_edge - cell_ && c.x <= right_edge + reach && !ink_between(c, right_edge - cell_, c.x))
+          starts[k].push_back(c.x);
+        if (Right(c) <= left_edge + cell_ && Right(c) >= left_edge - reach &&
+            !ink_between(c, Right(c), left_edge + cell_))
+          ends[k].push_back(Right(c));
+      }
+    }
+    const double tol = kGutterEdgeEm * em;
+    auto aligned = [&](const std::vector<double>& v) {
+      if (v.size() < 2) return 1.0;  // too few lines to judge
+      double med = Percentile(v, 0.5);
+      size_t k = 0;
+      for (double x : v) k += std::abs(x - med) <= tol;
+      return static_cast<double>(k) / v.size();
+    };
+    // Width of a region: the median width of its rows. The page's gutter
+    // width: the median width of tall regions with lines on both sides.
+    std::vector<double> width(judged.size(), 0), tall_widths;
+    for (size_t k = 0; k < judged.size(); ++k) {
+      std::vector<double> w;
+      for (auto [l, r] : span[k])
+        if (l >= 0) w.push_back((r - l) * cell_);
+      width[k] = Percentile(w, 0.5);
+      if (is_sure(judged[k]) && starts[k].size() >= 3 && ends[k].size() >= 3)
+        tall_widths.push_back(width[k]);
+    }
+    const double page_gutter = Percentile(tall_widths, 0.5);  // 0 = none
+    std::vector<uchar> keep(n, 1);
+    for (size_t k = 0; k < judged.size(); ++k) {
+      int id = judged[k];
+      if (is_sure(id)) continue;
+      // The end of a sure gutter (cut short where the white narrows) runs on
+      // in its line, above or below it.
+      bool continues = false;
+      const cv::Rect u(stats.at<int>(id, 0), stats.at<int>(id, 1), stats.at<int>(id, 2), stats.at<int>(id, 3));
+      for (int sid = 1; sid < n_sure && !continues; ++sid) {
+        const cv::Rect sr(stats.at<int>(sid, 0), stats.at<int>(sid, 1) - 1, stats.at<int>(sid, 2), stats.at<int>(sid, 3) + 2);
+        continues = OverlapY(u, sr) > 0 && 2 * OverlapX(u, sr) >= u.width;
+      }
+      if (continues) continue;
+      double share = std::max(aligned(starts[k]), aligned(ends[k]));
+      // Between lines on both sides, white narrower than the page's gutters
+      // (a gutter narrowed by a photo, or a word gap) must have the straight
+      // left edge of a column on its right, in at least three lines.
+      bool inside_text = !starts[k].empty() && !ends[k].empty();
+      bool narrow = page_gutter > 0 && width[k] < kGutterWidthShare * page_gutter;
+      if (inside_text && narrow) share = starts[k].size() >= 3 ? aligned(starts[k]) : 0;
+      if (share < kGutterAlignedShare) keep[id] = 0;
+    }
+    for (int y = 0; y < gh_; ++y) {
+      const int* lab = labels.ptr<int>(y);
+      uchar* g = gut.ptr<uchar>(y);
+      for (int x = 0; x < gw_; ++x)
+        if (!keep[lab[x]]) g[x] = 0;
+    }
   }
 
   // True if any gutter cell lies strictly inside the pixel rectangle.
@@ -185,8 +338,9 @@ class GutterMap {
     return s > 0;
   }
 
-  // Whether the horizontal gap between a (left) and b (right) crosses a gutter.
-  bool Between(const cv::Rect& a, const cv::Rect& b) const {
+  // Whether the horizontal gap between a (left) and b (right) crosses a
+  // gutter, looked for up to `reach` pixels above and below the gap too.
+  bool Between(const cv::Rect& a, const cv::Rect& b, int reach = 0) const {
     int y0 = std::max(a.y, b.y), y1 = std::min(Bottom(a), Bottom(b));
     if (y1 <= y0) {
       y0 = std::min(a.y, b.y);
@@ -194,7 +348,7 @@ class GutterMap {
     }
     const cv::Rect& l = a.x <= b.x ? a : b;
     const cv::Rect& r = a.x <= b.x ? b : a;
-    return Touches(cv::Rect(Right(l), y0, r.x - Right(l), y1 - y0));
+    return Touches(cv::Rect(Right(l), y0 - reach, r.x - Right(l), y1 - y0 + 2 * reach));
   }
 
   const cv::Mat& cells() const { return gutter_; }
@@ -230,6 +384,9 @@ std::vector<TextLine> BuildLines(const std::vector<Comp>& comps, double gap_fact
   std::sort(idx.begin(), idx.end(), [&](int a, int b) { return comps[a].r.x < comps[b].r.x; });
   Dsu dsu(comps.size());
   const double max_gap = gap_factor * std::max<double>(max_h, min_h);
+  // A gutter that stops just short of a row (beside a photo, under a
+  // column's last line) still parts body text.
+  const int reach = gutters != nullptr ? static_cast<int>(std::lround(kGutterReachEm * min_h)) : 0;
   for (size_t i = 0; i < idx.size(); ++i) {
     const cv::Rect& a = comps[idx[i]].r;
     for (size_t j = i + 1; j < idx.size(); ++j) {
@@ -244,7 +401,7 @@ std::vector<TextLine> BuildLines(const std::vector<Comp>& comps, double gap_fact
       if (gap > gap_factor * std::max<double>(hmax, min_h)) continue;
       // Across a gutter only large text joins (a headline's word gap, or the
       // gap after its punctuation, may sit above a gutter); body text never.
-      if (gutters != nullptr && gap > 0 && gutters->Between(a, b)) {
+      if (gutters != nullptr && gap > 0 && gutters->Between(a, b, reach)) {
         if (!(mh >= large_h && gap <= large_gap * hmax)) continue;
       }
       dsu.Unite(idx[i], idx[j]);
@@ -403,6 +560,25 @@ constexpr double kRuleBridgeEm = 0.25;  // em: longest break repaired in a rule
 constexpr double kRuleRunEm = 4.0;      // em: shortest rule found by morphology
 constexpr double kRuleThickEm = 0.25;   // em: thickest rule
 
+constexpr double kRuleClearEm = 0.5;          // em: white looked for beside a vertical rule
+constexpr double kRuleTextBesideShare = 0.5;  // share of a rule's rows with ink on both sides that makes it text
+
+// Share of the rows of the vertical strip `r` that have ink within `reach`
+// pixels on both its left and its right.
+double InkBesideShare(const cv::Mat& ink, const cv::Rect& r, double reach) {
+  const int d = std::max(1, static_cast<int>(std::lround(reach)));
+  const int lx0 = std::max(0, r.x - d), rx1 = std::min(ink.cols, Right(r) + d);
+  int both = 0, rows = 0;
+  for (int y = std::max(0, r.y); y < std::min(ink.rows, Bottom(r)); ++y, ++rows) {
+    const uchar* p = ink.ptr<uchar>(y);
+    bool left = false, right = false;
+    for (int x = lx0; x < r.x && !left; ++x) left = p[x] != 0;
+    for (int x = Right(r); x < rx1 && !right; ++x) right = p[x] != 0;
+    both += left && right;
+  }
+  return rows == 0 ? 0 : static_cast<double>(both) / rows;
+}
+
 void FindRuleLines(const cv::Mat& mask, Analysis& a) {
   const double em = a.em;
   cv::Mat ink = mask < 128;
@@ -426,6 +602,10 @@ void FindRuleLines(const cv::Mat& mask, Analysis& a) {
       // Thickness from the area, so a slightly tilted rule still counts.
       double mean_thick = static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / std::max(1, length);
       if (mean_thick > kRuleThickEm * em || thick > 2 * kRuleThickEm * em + 2) continue;
+      // Strokes of letters stacked over a few lines of a column (the stems
+      // of l, d, b) survive the morphology too, but a rule stands in white:
+      // text lies beside it in few of its rows.
+      if (vertical && InkBesideShare(ink, r, kRuleClearEm * em) > kRuleTextBesideShare) continue;
       cv::Rect grown = vertical ? cv::Rect(r.x - pad, r.y - bridge, r.width + 2 * pad, r.height + 2 * bridge)
                                 : cv::Rect(r.x - bridge, r.y - pad, r.width + 2 * bridge, r.height + 2 * pad);
       bool known = false;
@@ -479,6 +659,12 @@ void MergeRowFragments(Analysis& a, const GutterMap& g) {
       }
       if (best_gap > 0) {
         if (g.Between(l.r, m.r)) continue;
+        // A gutter that stops a line short of this row (where a photo beside
+        // it narrowed the white, or under a column's last line) still parts
+        // body text.
+        if (!l.large && !m.large) {
+          if (g.Between(l.r, m.r, static_cast<int>(std::lround(kGutterReachEm * em)))) continue;
+        }
         cv::Rect gap(Right(l.r), std::min(l.r.y, m.r.y), best_gap, std::max(Bottom(l.r), Bottom(m.r)) - std::min(l.r.y, m.r.y));
         bool ruled = false;
         for (const cv::Rect& v : a.vrules) ruled |= (v & gap).area() > 0;
@@ -719,9 +905,10 @@ void FindColumns(Analysis& a) {
     if (!joined) cols.push_back({b->r.x, Right(b->r), static_cast<double>(b->lines.size())});
   }
   a.column_width = widths.empty() ? 0 : WeightedMedian(widths);
-  // Columns of a page do not overlap: a wider range overlapping two narrower
-  // ones is a block spanning them.
-  std::sort(cols.begin(), cols.end(), [](const Col& x, const Col& y) { return x.x1 - x.x0 < y.x1 - y.x0; });
+  // Columns of a page do not overlap: of two overlapping ranges the one
+  // holding more lines is the column (a wide range is a block spanning
+  // columns; a narrow one is a column's piece cut off by a word gap).
+  std::sort(cols.begin(), cols.end(), [](const Col& x, const Col& y) { return x.weight > y.weight; });
   std::vector<Col> kept;
   for (const Col& c : cols) {
     bool overlaps = false;

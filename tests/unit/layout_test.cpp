@@ -281,8 +281,9 @@ TEST(Layout, ArticlesKeepTheirBlocksTogetherAndCaptionComesLast) {
     if (b.article < 0) continue;
     EXPECT_GE(b.article, last_article) << Describe(r);
     last_article = b.article;
-    if (b.role == Role::kCaption && i + 1 < r.blocks.size())
+    if (b.role == Role::kCaption && i + 1 < r.blocks.size()) {
       EXPECT_NE(r.blocks[i + 1].article, b.article) << Describe(r);
+    }
   }
   EXPECT_EQ(last_article, 1);
 }
@@ -324,7 +325,6 @@ TEST(Layout, DISABLED_ToleratesResidualSkewAndSpecks) {
     SynthPage p = Draw(spec);
     LayoutResult r = AnalyzeLayout(Mask(p.gray), p.photos, 200, {});
     MaybeDump(p, r);
-  MaybeDump(p, r);
     EXPECT_EQ(r.columns, 3);
     ExpectMatchesTruth(r, p.truth);
   }
