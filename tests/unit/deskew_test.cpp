@@ -221,7 +221,7 @@ TEST(Deskew, StageRotatesPageAndMaskLevel) {
   EXPECT_EQ(page.text_mask.width, page.image.width);
   EXPECT_EQ(page.text_mask.height, page.image.height);
   cv::Mat mask = View(page.text_mask);
-  EXPECT_EQ(cv::countNonZero(mask != 0 & mask != 255), 0);
+  EXPECT_EQ(cv::countNonZero((mask != 0) & (mask != 255)), 0);
   // Measured again, the page is level.
   SkewEstimate again = FindSkew(mask);
   EXPECT_NEAR(again.degrees, 0.0, 0.05);

@@ -249,12 +249,17 @@ void ExpectMatchesTruth(const LayoutResult& r, const std::vector<Drawn>& truth, 
                         << truth[t].box.y << " " << truth[t].box.w << "x" << truth[t].box.h << ")";
     if (count == 1) {
       EXPECT_EQ(RoleName(r.blocks[match[t]].role), std::string(RoleName(truth[t].role))) << "truth block " << t;
-      if (check_columns) EXPECT_EQ(r.blocks[match[t]].column, truth[t].column) << "truth block " << t;
+      if (check_columns) {
+        EXPECT_EQ(r.blocks[match[t]].column, truth[t].column) << "truth block " << t;
+      }
     }
   }
   EXPECT_EQ(r.blocks.size(), truth.size());
-  for (size_t t = 1; t < truth.size(); ++t)
-    if (match[t - 1] >= 0 && match[t] >= 0) EXPECT_LT(match[t - 1], match[t]) << "truth blocks " << t - 1 << ", " << t;
+  for (size_t t = 1; t < truth.size(); ++t) {
+    if (match[t - 1] >= 0 && match[t] >= 0) {
+      EXPECT_LT(match[t - 1], match[t]) << "truth blocks " << t - 1 << ", " << t;
+    }
+  }
 }
 
 TEST(Layout, ThreeColumnChinesePage) {
