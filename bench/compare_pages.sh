@@ -54,15 +54,7 @@ for p in "$work/pages"/*; do
   OMP_THREAD_LIMIT=1 tesseract "$p" - -l "$tess_lang" 2>/dev/null > "$work/tesseract/$n.raw"
 done
 t2=$(now)
-naive_join() {  # blank-line-separated blocks -> one line each
-  LC_ALL=C awk 'function flush(){ if (buf != "") print buf; buf="" }
-    /^[ \t]*$/ { flush(); next }
-    { sub(/^[ \t]+/, ""); sub(/[ \t]+$/, "");
-      if (buf == "") buf = $0
-      else if (substr(buf, length(buf), 1) > "\177" || substr($0, 1, 1) > "\177") buf = buf $0
-      else buf = buf " " $0 }
-    END { flush() }' "$1"
-}
+naive_join() { scripts/naive-join.sh "$1"; }
 for r in "$work/tesseract"/*.raw; do naive_join "$r" > "${r%.raw}.txt"; rm "$r"; done
 t3=$t2
 if ((ocrmypdf)) && command -v ocrmypdf >/dev/null; then

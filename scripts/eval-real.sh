@@ -16,15 +16,7 @@ if [ ! -d "$real" ]; then echo "eval-real: $real not found; skipped"; exit 0; fi
 work=${1:-/tmp/ocrflow-real}
 rm -rf "$work"; mkdir -p "$work"/{zh,en,gold-zh,gold-en,tess-zh,tess-en,skew}
 
-naive_join() {
-  LC_ALL=C awk 'function flush(){ if (buf != "") print buf; buf="" }
-    /^[ \t]*$/ { flush(); next }
-    { sub(/^[ \t]+/, ""); sub(/[ \t]+$/, "");
-      if (buf == "") buf = $0
-      else if (substr(buf, length(buf), 1) > "\177" || substr($0, 1, 1) > "\177") buf = buf $0
-      else buf = buf " " $0 }
-    END { flush() }' "$1"
-}
+naive_join() { scripts/naive-join.sh "$1"; }
 
 echo "== omnidocbench_demo: CER / paragraph F1 =="
 for img in "$real"/omnidocbench_demo/*.jpg; do

@@ -1,58 +1,19 @@
 // End-to-end tests through the real `ocrflow` binary: files, stdin, output
 // directories, formats, exit codes, and bad input that must not stop a run.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "tests/e2e/cli_harness.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using namespace ocrflow::e2e;
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void Spit(const fs::path& p, const std::string& data) { std::ofstream(p, std::ios::binary) << data; }
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ocrflow-e2e-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs `ocrflow ARGS` in the temp dir with optional stdin.
-  CliResult Run(const std::string& args, const std::string& stdin_data = "") {
-    fs::path in = dir_ / ".stdin", out = dir_ / ".stdout", err = dir_ / ".stderr";
-    Spit(in, stdin_data);
-    std::string cmd = "cd '" + dir_.string() + "' && '" + OCRFLOW_BIN + "' " + args + " <'" + in.string() + "' >'" +
-                      out.string() + "' 2>'" + err.string() + "'";
-    int status = std::system(cmd.c_str());
-    CliResult r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
-
-  fs::path dir_;
-};
+class Cli : public CliTest {};
 
 const char* kWrapped =
     "河湾区 绿色转型步入快车道\n\n全县今年新建乡村道路\n一百二十公里，惠及沿线十\n二个行政村的两万多名村民\n\n出行，群众交口称赞。\n";

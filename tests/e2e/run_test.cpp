@@ -14,24 +14,13 @@
 #include <sstream>
 
 #include "pipeline/eval/eval.h"
+#include "tests/e2e/cli_harness.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void Spit(const fs::path& p, const std::string& data) { std::ofstream(p, std::ios::binary) << data; }
+using namespace ocrflow::e2e;
 
 // Our own model news prose, two paragraphs, hard-wrapped as printed: the
 // second paragraph starts with a two-character indent.
@@ -127,30 +116,7 @@ std::string PdfWithJpeg(const std::vector<unsigned char>& jpeg, int w, int h, in
   return pdf;
 }
 
-class RunCli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ocrflow-run-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliResult Run(const std::string& args) {
-    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
-    std::string cmd = "cd '" + dir_.string() + "' && '" + OCRFLOW_BIN + "' " + args + " </dev/null >'" + out.string() +
-                      "' 2>'" + err.string() + "'";
-    int status = std::system(cmd.c_str());
-    CliResult r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
-
-  fs::path dir_;
-};
+class RunCli : public CliTest {};
 
 TEST_F(RunCli, ReadsAPageIntoParagraphsWithJson) {
   cv::imwrite((dir_ / "page.png").string(), RenderPage());
