@@ -18,6 +18,18 @@
 
 namespace ocrflow::bench {
 
+// The UTF-8 code points of s, one string each (s is valid UTF-8).
+inline std::vector<std::string> SplitCodePoints(const std::string& s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    out.push_back(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
 class NewsTextGenerator {
  public:
   explicit NewsTextGenerator(uint64_t seed) : state_(seed * 2654435761u + 1) {}
@@ -87,16 +99,7 @@ class NewsTextGenerator {
     return p;
   }
 
-  static std::vector<std::string> Chars(const std::string& s) {
-    std::vector<std::string> out;
-    for (size_t i = 0; i < s.size();) {
-      unsigned char c = static_cast<unsigned char>(s[i]);
-      size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-      out.push_back(s.substr(i, len));
-      i += len;
-    }
-    return out;
-  }
+  static std::vector<std::string> Chars(const std::string& s) { return SplitCodePoints(s); }
   static double Width(const std::string& ch) { return ch.size() == 1 ? 0.5 : 1.0; }
 
   uint64_t state_;

@@ -56,17 +56,7 @@ constexpr double kMarginXmm = 14, kMarginTopMm = 12, kMarginBottomMm = 12;
 constexpr double kEmTopOffset = 0.12;  // cv::freetype draws the em box 0.12 em below org.y
 constexpr int kPaper = 255, kInk = 0;
 
-// UTF-8 code points of s.
-std::vector<std::string> CodePoints(const std::string& s) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-    out.push_back(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
+std::vector<std::string> CodePoints(const std::string& s) { return bench::SplitCodePoints(s); }
 
 // One loaded face with cached advances per (text, size).
 class Face {

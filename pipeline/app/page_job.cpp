@@ -384,6 +384,15 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     }
   };
 
+  // The last page of an input is done (or it had none): write its outputs
+  // without holding the lock.
+  auto complete = [&](State& s, std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    finish_input(s);
+    lock.lock();
+    ++inputs_done;
+  };
+
   auto worker = [&]() {
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
@@ -420,12 +429,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           ++s.report.failed_pages;
           ++pages_failed;
         }
-        if (--s.remaining == 0) {
-          lock.unlock();
-          finish_input(s);
-          lock.lock();
-          ++inputs_done;
-        }
+        if (--s.remaining == 0) complete(s, lock);
         progress.Update(inputs_done, static_cast<int>(states.size()), pages_done, pages_failed, Seconds(run_start));
         cv.notify_all();
         continue;
@@ -470,11 +474,8 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         s.ok.assign(s.pages.size(), false);
         s.remaining = static_cast<int>(s.pages.size());
         for (size_t p = 0; p < s.pages.size(); ++p) page_tasks.emplace_back(i, p);
-        if (s.remaining == 0) {
-          lock.unlock();
-          finish_input(s);
-          lock.lock();
-          ++inputs_done;
+        if (s.remaining == 0) {  // nothing decoded: the error is the input's outcome
+          complete(s, lock);
           progress.Update(inputs_done, static_cast<int>(states.size()), pages_done, pages_failed, Seconds(run_start));
         }
         cv.notify_all();

@@ -8,6 +8,7 @@
 
 #include "stages/image/raster_cv.h"
 #include "stages/ocr/engine.h"
+#include "stages/text/utf8.h"
 
 namespace ocrflow::ocr {
 namespace {
@@ -21,45 +22,6 @@ std::string TrimLine(std::string s) {
   size_t i = 0;
   while (i < s.size() && s[i] == ' ') ++i;
   return s.substr(i);
-}
-
-bool IsCjkLead(std::string_view s, size_t i) {
-  // U+2E80..U+9FFF, U+F900..U+FAFF, U+FF00..U+FFEF: 3-byte sequences E2 BA 80 .. E9 BF BF, EF ...
-  if (i >= s.size()) return false;
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c == 0xE3 || (c >= 0xE4 && c <= 0xE9)) return true;
-  if (c == 0xEF && i + 1 < s.size()) {
-    unsigned char d = static_cast<unsigned char>(s[i + 1]);
-    return d >= 0xA4 && d <= 0xBF;  // compatibility ideographs, full-width forms
-  }
-  if (c == 0xE2 && i + 1 < s.size()) return static_cast<unsigned char>(s[i + 1]) >= 0xBA;
-  return false;
-}
-
-// Tesseract's chi_sim model puts a space wherever two glyphs stand a little
-// apart; Chinese has none. Spaces with CJK on both sides are removed here
-// (those between CJK and Latin/digits are the text stage's business).
-std::string DropSpacesBetweenCjk(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t last_cjk_end = std::string::npos;  // out.size() just after a CJK character
-  for (size_t i = 0; i < s.size();) {
-    if (s[i] == ' ' && last_cjk_end == out.size()) {
-      size_t j = i;
-      while (j < s.size() && s[j] == ' ') ++j;
-      if (IsCjkLead(s, j)) {
-        i = j;
-        continue;
-      }
-    }
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    bool cjk = IsCjkLead(s, i);
-    out.append(s, i, len);
-    i += len;
-    last_cjk_end = cjk ? out.size() : std::string::npos;
-  }
-  return out;
 }
 
 struct Crop {
@@ -80,13 +42,6 @@ Crop PrepareCrop(const cv::Mat& gray, cv::Rect rect, double scale, bool otsu) {
   }
   if (otsu) cv::threshold(c.image, c.image, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
   return c;
-}
-
-bool EndsWithCjk(const std::string& s) {
-  // Last code point's lead byte.
-  size_t i = s.size();
-  while (i > 0 && (static_cast<unsigned char>(s[i - 1]) & 0xC0) == 0x80) --i;
-  return i > 0 && IsCjkLead(s, i - 1);
 }
 
 Box ToPage(const Crop& crop, int l, int t, int r, int b) {
@@ -111,7 +66,7 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
   bool have = false;
   auto flush = [&]() {
     if (!have) return;
-    cur.text = DropSpacesBetweenCjk(TrimLine(std::move(cur.text)));
+    cur.text = TrimLine(std::move(cur.text));
     if (!cur.text.empty()) {
       if (tess_blocks != nullptr) tess_blocks->back().lines.push_back(std::move(cur));
       else lines->push_back(std::move(cur));
@@ -139,7 +94,13 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
     std::unique_ptr<char, TextDeleter> raw(it->GetUTF8Text(tesseract::RIL_SYMBOL));
     if (!raw || raw.get()[0] == 0) continue;
     std::string sym = raw.get();
-    if (!cur.text.empty() && word_start && !(EndsWithCjk(cur.text) && IsCjkLead(sym, 0))) cur.text += ' ';
+    // Tesseract's chi_sim model starts a new "word" wherever two glyphs
+    // stand a little apart; Chinese has no spaces, so none between two CJK
+    // characters (those between CJK and Latin/digits are the text stage's).
+    if (!cur.text.empty() && word_start &&
+        !(text::IsCjk(text::LastCodePoint(cur.text)) && text::IsCjk(text::FirstCodePoint(sym)))) {
+      cur.text += ' ';
+    }
     cur.text += sym;
   } while (it->Next(tesseract::RIL_SYMBOL));
   flush();

@@ -2,17 +2,12 @@
 
 #include <string_view>
 
+#include "stages/text/utf8.h"
+
 namespace ocrflow::text {
 namespace {
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-// A 3-byte UTF-8 sequence in the CJK Unified Ideographs block.
-bool IsHanAt(std::string_view s, size_t i) {
-  if (i + 2 >= s.size() + 0 || i >= s.size()) return false;
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  return c >= 0xE4 && c <= 0xE9;
-}
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
@@ -41,7 +36,7 @@ void FixPair(std::string& s, std::string_view open, std::initializer_list<std::s
 std::string FixOcrGlyphsInLine(const std::string& line) {
   std::string s = line;
   // A sub-headline's leading dash read as two 一.
-  if (StartsWith(s, "一一") && IsHanAt(s, 6)) s.replace(0, 6, "——");
+  if (StartsWith(s, "一一") && IsHan(FirstCodePoint(std::string_view(s).substr(6)))) s.replace(0, 6, "——");
   if (StartsWith(s, "一—") || StartsWith(s, "—一")) s.replace(0, 6, "——");
   // A byline's box read as 口.
   for (std::string_view who : {"本报记者", "本报讯", "记者", "新华社", "通讯员"}) {
@@ -94,25 +89,45 @@ void ApplyLayoutRoles(Page& page) {
   std::erase_if(page.blocks, [](const Block& b) { return b.lines.empty(); });
 }
 
+namespace {
+
+// A lines -> lines stage without options (an empty options table makes
+// GCC 12 warn falsely inside MakeStageInfo's option parser).
+template <typename Fn>
+StageInfo OptionlessStage(std::string name, std::string help, Fn fn) {
+  struct Impl : Stage {
+    explicit Impl(Fn f) : fn(std::move(f)) {}
+    Status Run(Page& page, const RunContext&) const override {
+      fn(page);
+      return Status::Ok();
+    }
+    Fn fn;
+  };
+  StageInfo info;
+  info.name = name;
+  info.help = std::move(help);
+  info.input = DataKind::kLines;
+  info.output = DataKind::kLines;
+  info.make = [name, fn](const StageSettings& settings) -> Result<std::unique_ptr<Stage>> {
+    if (!settings.empty()) {
+      return Status(Code::kInvalidArgument, "stage " + name + ": has no options (got '" + settings.begin()->first + "')");
+    }
+    return std::unique_ptr<Stage>(new Impl(fn));
+  };
+  return info;
+}
+
+}  // namespace
+
 StageInfo GlyphsStageInfo() {
-  struct NoOptions {};
-  return MakeStageInfo<NoOptions>("glyphs", "repairs OCR glyph confusions: 一一 -> —— before a sub-headline, 口 -> □ in bylines, 〈…） -> （…）",
-                                  DataKind::kLines, DataKind::kLines, {},
-                                  [](Page& page, const NoOptions&, const RunContext&) {
-                                    FixOcrGlyphs(page);
-                                    return Status::Ok();
-                                  });
+  return OptionlessStage("glyphs", "repairs OCR glyph confusions: 一一 -> —— before a sub-headline, 口 -> □ in bylines, 〈…） -> （…）",
+                         [](Page& page) { FixOcrGlyphs(page); });
 }
 
 StageInfo LayoutRolesStageInfo() {
-  struct NoOptions {};
-  return MakeStageInfo<NoOptions>("layout_roles",
-                                  "after classify: layout roles win (running header/footer dropped; headlines, captions kept apart)",
-                                  DataKind::kLines, DataKind::kLines, {},
-                                  [](Page& page, const NoOptions&, const RunContext&) {
-                                    ApplyLayoutRoles(page);
-                                    return Status::Ok();
-                                  });
+  return OptionlessStage("layout_roles",
+                         "after classify: layout roles win (running header/footer dropped; headlines, captions kept apart)",
+                         [](Page& page) { ApplyLayoutRoles(page); });
 }
 
 }  // namespace ocrflow::text
