@@ -11,6 +11,7 @@ const char* CodeName(Code code) {
     case Code::kBadInput: return "bad input";
     case Code::kTooLarge: return "too large";
     case Code::kCancelled: return "cancelled";
+    case Code::kUnavailable: return "temporarily unavailable";
     case Code::kInternal: return "internal error";
   }
   return "unknown";

@@ -22,6 +22,7 @@ enum class Code {
   kBadInput,         // the input is not what it claims to be (invalid UTF-8, binary, empty)
   kTooLarge,         // the input exceeds a configured limit
   kCancelled,
+  kUnavailable,      // transient: disk full, out of memory; the same work may succeed later
   kInternal,
 };
 

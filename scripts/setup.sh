@@ -20,6 +20,8 @@ packages=(
   fonts-noto-cjk                               # Noto CJK faces for generated sample pages
   libpoppler-cpp-dev                           # PDF scans rasterised
   libsqlite3-dev                               # watch daemon state
+  libssl-dev                                   # SHA-256 of watched inputs
+  libtomlplusplus-dev                          # watch daemon config file
 )
 missing=()
 for p in "${packages[@]}"; do

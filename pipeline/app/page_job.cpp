@@ -42,7 +42,7 @@ Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
   } catch (const cv::Exception& e) {
     return Status(Code::kInternal, std::string("image processing failed: ") + e.what());
   } catch (const std::bad_alloc&) {
-    return Status(Code::kTooLarge, "out of memory");
+    return Status(Code::kUnavailable, "out of memory");
   } catch (const std::exception& e) {
     return Status(Code::kInternal, e.what());
   }
@@ -270,23 +270,31 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
 }
 
 Status ProcessInputBytes(std::string_view bytes, const std::string& source, const RunOptions& options,
-                         std::vector<Page>* pages_out, std::vector<std::string>* page_errors) {
+                         std::vector<Page>* pages_out, const PageCallback& on_page) {
   RegisterBuiltinStages();
   auto pipeline = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
   if (!pipeline.ok()) return pipeline.status();
-  auto decoded = image::DecodePages(bytes, options.load);
+  Result<std::vector<image::DecodedPage>> decoded = Status(Code::kInternal, "");
+  try {
+    decoded = image::DecodePages(bytes, options.load);
+  } catch (const std::bad_alloc&) {
+    return Status(Code::kUnavailable, "out of memory while decoding");
+  } catch (const std::exception& e) {
+    return Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
+  }
   if (!decoded.ok()) return decoded.status();
   RunContext ctx;
   ctx.cancel = options.cancel;
   int number = 0;
   for (auto& d : decoded.value()) {
+    const auto start = Clock::now();
     Page page = MakePage(d, source, ++number);
     Status st = RunChain(pipeline.value(), page, ctx);
-    if (!st.ok()) {
-      page_errors->push_back("page " + std::to_string(number) + ": " + st.message());
-      continue;
-    }
-    pages_out->push_back(std::move(page));
+    page.image = Raster{};
+    page.text_mask = Raster{};
+    if (on_page) on_page(page, st, Seconds(start));
+    if (st.ok()) pages_out->push_back(std::move(page));
+    if (options.cancel && options.cancel->load()) return Status(Code::kCancelled, "cancelled");
   }
   return Status::Ok();
 }
@@ -450,7 +458,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           try {
             decoded = image::DecodePages(bytes.value(), options.load);
           } catch (const std::bad_alloc&) {
-            decoded = Status(Code::kTooLarge, "out of memory while decoding");
+            decoded = Status(Code::kUnavailable, "out of memory while decoding");
           } catch (const std::exception& e) {
             decoded = Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
           }

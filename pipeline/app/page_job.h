@@ -73,10 +73,12 @@ std::vector<std::string> ListPageFiles(const std::string& dir);
 bool LooksLikePageFile(const std::string& path);
 
 // Processes one input's bytes completely (decode + every page), on the
-// calling thread. Used by the daemon and the tests. `pages_out` receives the
-// processed pages.
+// calling thread; used by the watch daemon. Fails when the input cannot be
+// decoded. Every page is reported to `on_page` (its number from 1, its
+// outcome, seconds spent); `pages_out` receives the pages that succeeded.
+using PageCallback = std::function<void(const Page& page, const Status& status, double seconds)>;
 Status ProcessInputBytes(std::string_view bytes, const std::string& source, const RunOptions& options,
-                         std::vector<Page>* pages_out, std::vector<std::string>* page_errors);
+                         std::vector<Page>* pages_out, const PageCallback& on_page);
 
 // The whole run. Fails only for usage problems (no inputs, the output
 // directory cannot be made, a bad stage option); per-input problems are in

@@ -17,6 +17,7 @@
 #endif
 #include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
+#include "pipeline/daemon/daemon.h"
 #include "stages/ocr/engine.h"
 
 namespace fs = std::filesystem;
@@ -325,6 +326,52 @@ int RunRun(const RunArgs& args) {
   return r.failed_inputs > 0 ? kExitSomeFailed : kExitOk;
 }
 
+const char* kWatchFooter = R"(
+Picks up every page image or PDF in INBOX and its subfolders, those there at
+start and new ones as they arrive, and writes CORPUS/<path>.txt for each
+(INBOX/2026/p1.png -> CORPUS/2026/p1.png.txt), atomically. Runs until
+SIGTERM or Ctrl-C (work in flight is requeued), or with --once until the
+inbox is done. Full contract: docs/watch.md.
+
+When a file is taken:
+  moved in (rename)           at once
+  written in place            after it is closed and unchanged for --settle s
+  temporary names             *.part *.tmp *.crdownload .* ~* are ignored until
+                              renamed
+The inbox is only read: ocrflow never moves or deletes anything in it.
+
+CORPUS/
+  <path>.txt, <path>.json     the outputs (json with --format txt,json)
+  manifest.jsonl              one line per output: source, sha256, pages,
+                              characters, paragraphs, confidence, skew, seconds,
+                              ocrflow/tesseract/model versions
+  failed/<path>               a copy of each bad input, and
+  failed/<path>.error.txt     why it failed
+  .ocrflow/state.db           state (SQLite): restart resumes where it stopped,
+                              unchanged inputs are never OCR'd twice
+
+Bad inputs (zero bytes, truncated, not an image, over the size limit, a
+symlink out of the inbox) are quarantined; transient errors (disk full, out
+of memory) are retried with a growing delay. Two daemons may share an inbox
+and corpus: an input is claimed by one of them at a time.
+
+Config file (TOML; flags win), reloaded on SIGHUP:
+  jobs = 2
+  lang = "chi_sim"
+  format = "txt,json"
+  settle = 1.0
+  max_attempts = 5
+  [set]
+  "deskew.min_confidence" = 2
+
+Examples:
+  ocrflow watch /srv/scans --out /srv/corpus --jobs 2
+  ocrflow watch in/ --out corpus/ --once --lang eng     # process, then exit
+  ocrflow status --out /srv/corpus                      # what it did
+
+Exit codes: 0 stopped by a signal or --once done, 1 fatal (state database),
+2 usage (bad flag or config, missing inbox, inbox and corpus nested).)";
+
 int RunStages() {
   RegisterBuiltinStages();
   for (const StageInfo* s : StageRegistry::Global().All()) {
@@ -410,6 +457,38 @@ int main(int argc, char** argv) {
 
   auto* stages = app.add_subcommand("stages", "list the processing stages and their options with defaults");
 
+  daemon::WatchOptions wo;
+  std::string w_format;
+  auto* watch = app.add_subcommand("watch", "watch a folder: OCR every page image that arrives into a corpus (daemon)");
+  watch->add_option("INBOX", wo.inbox, "folder to watch (read only; subfolders too)")->required();
+  watch->add_option("-o,--out", wo.corpus, "corpus folder: texts, manifest.jsonl, failed/, state")->required();
+  watch->add_option("-j,--jobs", wo.overrides.jobs, "inputs processed in parallel (default: the number of cores)");
+  watch->add_option("--state", wo.state, "state database (default: CORPUS/.ocrflow/state.db)");
+  watch->add_option("--config", wo.config_file, "TOML config file, reloaded on SIGHUP (flags win over it)");
+  watch->add_option("--lang", wo.overrides.lang, "Tesseract languages, '+'-joined (default chi_sim+eng)");
+  watch->add_option("--format", wo.overrides.format, "txt, json, or txt,json (default txt)");
+  watch->add_option("--settle", wo.overrides.settle, "seconds a written file must stay unchanged before it is taken (default 1)");
+  watch->add_option("--rescan", wo.overrides.rescan, "seconds between full rescans of the inbox (default 60)");
+  watch->add_option("--max-attempts", wo.overrides.max_attempts,
+                    "starts that never finished (crashes) before an input is quarantined (default 5)");
+  watch->add_option("--max-megapixels", wo.overrides.max_megapixels, "refuse pages larger than this (default 200)");
+  watch->add_option("--pdf-dpi", wo.overrides.pdf_dpi, "resolution PDF pages are rasterised at (default 300)");
+  watch->add_option("--tessdata", wo.overrides.tessdata, "directory with the .traineddata models (default: Tesseract's)");
+  watch->add_option("--set", wo.overrides.sets, "STAGE.OPTION=VALUE (see `ocrflow stages`); repeatable")->allow_extra_args(false);
+  watch->add_option("--log-level", wo.overrides.log_level, "debug, info (one line per page; default), warn, error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  watch->add_flag("--once", wo.once, "process what is in the inbox, then exit (no waiting for more)");
+  watch->footer(kWatchFooter);
+
+  std::string st_state, st_corpus;
+  bool st_json = false;
+  int st_max = 50;
+  auto* status = app.add_subcommand("status", "what a watch daemon did: counts per status, failures, pages per minute");
+  status->add_option("--state", st_state, "state database of the daemon");
+  status->add_option("-o,--out", st_corpus, "the daemon's corpus folder (its state is CORPUS/.ocrflow/state.db)");
+  status->add_option("--failures", st_max, "list at most this many failures (latest first)")->capture_default_str();
+  status->add_flag("--json", st_json, "machine-readable output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -423,6 +502,15 @@ int main(int argc, char** argv) {
     if (eval->parsed()) return RunEval(eval_output, eval_gold, eval_json, std::cout, std::cerr);
 #endif
     if (stages->parsed()) return RunStages();
+    if (watch->parsed()) return daemon::RunWatch(wo, std::cerr);
+    if (status->parsed()) {
+      if (st_state.empty() == st_corpus.empty()) {
+        std::cerr << "ocrflow status: give --state FILE or --out CORPUS\n";
+        return kExitUsage;
+      }
+      return daemon::RunStatus(st_state.empty() ? st_corpus + "/.ocrflow/state.db" : st_state, st_json, st_max, std::cout,
+                               std::cerr);
+    }
   } catch (const std::exception& e) {
     std::cerr << "ocrflow: internal error: " << e.what() << "\n";
     return kExitOutput;

@@ -1,0 +1,1035 @@
+#include "pipeline/daemon/daemon.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+#include <thread>
+#include <toml++/toml.h>
+
+#include "pipeline/app/page_job.h"
+#include "pipeline/app/text_job.h"
+#include "pipeline/daemon/state_db.h"
+#include "pipeline/daemon/watcher.h"
+#include "stages/ocr/engine.h"
+
+#ifndef OCRFLOW_VERSION
+#define OCRFLOW_VERSION "dev"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace ocrflow::daemon {
+namespace {
+
+constexpr double kLeaseSeconds = 60;     // another host takes over a claim not renewed this long
+constexpr double kRenewEvery = 10;
+constexpr double kSummaryEvery = 60;
+constexpr long long kMaxInputBytes = 1LL << 30;  // 1 GiB: larger files are refused, not read into memory
+
+double Now() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
+std::string IsoTime(double t, bool millis) {
+  time_t secs = static_cast<time_t>(t);
+  struct tm tm {};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string s = buf;
+  if (millis) {
+    char ms[8];
+    std::snprintf(ms, sizeof ms, ".%03d", static_cast<int>((t - std::floor(t)) * 1000));
+    s += ms;
+  }
+  return s + "Z";
+}
+
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+// --- logging ----------------------------------------------------------------
+
+enum Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
+
+int ParseLevel(const std::string& s) {
+  if (s == "debug") return kDebug;
+  if (s == "warn" || s == "warning") return kWarn;
+  if (s == "error") return kError;
+  return kInfo;
+}
+
+class Logger {
+ public:
+  explicit Logger(std::ostream& out) : out_(out) {}
+  void set_level(int level) { level_ = level; }
+  void operator()(int level, const std::string& what) {
+    if (level < level_.load()) return;
+    static const char* kNames[] = {"debug", "info", "warn", "error"};
+    std::lock_guard<std::mutex> lock(mu_);
+    out_ << IsoTime(Now(), true) << ' ' << kNames[level] << ' ' << what << '\n';
+    out_.flush();
+  }
+
+ private:
+  std::ostream& out_;
+  std::mutex mu_;
+  std::atomic<int> level_{kInfo};
+};
+
+// --- files ------------------------------------------------------------------
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < n; ++i) hex += kHex[md[i] >> 4], hex += kHex[md[i] & 15];
+  return hex;
+}
+
+long long MtimeNs(const struct stat& st) {
+  return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+bool Inside(const fs::path& child, const fs::path& parent) {
+  auto c = child.lexically_normal().string(), p = parent.lexically_normal().string();
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return c == p || c.rfind(p + "/", 0) == 0;
+}
+
+// Reads INBOX/rel without following a symlink; `size`/`mtime` as they were
+// while reading. kUnavailable when it changed during the read (a writer is
+// still at it).
+Status ReadInput(const std::string& path, std::string* bytes, long long* size, long long* mtime) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    if (e == ENOENT) return Status(Code::kNotFound, "vanished before it was read");
+    if (e == ELOOP) return Status(Code::kBadInput, "is a symbolic link");
+    return Status(e == EACCES || e == EPERM ? Code::kBadInput : Code::kUnavailable,
+                  std::string("cannot open: ") + std::strerror(e));
+  }
+  struct stat before {}, after {};
+  fstat(fd, &before);
+  if (before.st_size > kMaxInputBytes) {
+    ::close(fd);
+    return Status(Code::kTooLarge, "file is " + std::to_string(before.st_size >> 20) + " MiB, over the 1 GiB limit");
+  }
+  bytes->assign(static_cast<size_t>(before.st_size), '\0');
+  size_t got = 0;
+  while (got < bytes->size()) {
+    ssize_t r = ::read(fd, bytes->data() + got, bytes->size() - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      int e = errno;
+      ::close(fd);
+      return Status(Code::kUnavailable, std::string("read failed: ") + std::strerror(e));
+    }
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  fstat(fd, &after);
+  ::close(fd);
+  if (got != bytes->size() || after.st_size != before.st_size || MtimeNs(after) != MtimeNs(before)) {
+    return Status(Code::kCancelled, "changed while being read");
+  }
+  *size = before.st_size;
+  *mtime = MtimeNs(before);
+  return Status::Ok();
+}
+
+Code WriteCode(int e) { return e == ENOSPC || e == EDQUOT || e == ENOMEM ? Code::kUnavailable : Code::kIoError; }
+
+// Copies `src` (not following a symlink) to `dst` via a temporary name.
+Status CopyFileAtomic(const std::string& src, const std::string& dst) {
+  struct stat sb {};
+  if (lstat(src.c_str(), &sb) != 0) return Status(Code::kNotFound, "vanished before it could be quarantined");
+  std::string tmp = dst + ".tmp." + std::to_string(getpid());
+  if (S_ISLNK(sb.st_mode)) {  // record the link itself
+    std::vector<char> target(4096);
+    ssize_t n = readlink(src.c_str(), target.data(), target.size() - 1);
+    if (n < 0) return Status(Code::kIoError, std::string("cannot read link: ") + std::strerror(errno));
+    ::unlink(tmp.c_str());
+    if (symlink(std::string(target.data(), static_cast<size_t>(n)).c_str(), tmp.c_str()) != 0 ||
+        rename(tmp.c_str(), dst.c_str()) != 0) {
+      int e = errno;
+      ::unlink(tmp.c_str());
+      return Status(WriteCode(e), std::string("cannot write: ") + std::strerror(e)).WithFile(dst);
+    }
+    return Status::Ok();
+  }
+  int in = ::open(src.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (in < 0) return Status(Code::kIoError, std::string("cannot open: ") + std::strerror(errno)).WithFile(src);
+  int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) {
+    int e = errno;
+    ::close(in);
+    return Status(WriteCode(e), std::string("cannot create: ") + std::strerror(e)).WithFile(dst);
+  }
+  std::vector<char> buf(1 << 20);
+  Status st;
+  for (;;) {
+    ssize_t r = ::read(in, buf.data(), buf.size());
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      st = Status(Code::kIoError, std::string("read failed: ") + std::strerror(errno)).WithFile(src);
+      break;
+    }
+    if (r == 0) break;
+    for (ssize_t w = 0; w < r;) {
+      ssize_t k = ::write(out, buf.data() + w, static_cast<size_t>(r - w));
+      if (k < 0 && errno == EINTR) continue;
+      if (k < 0) {
+        st = Status(WriteCode(errno), std::string("write failed: ") + std::strerror(errno)).WithFile(dst);
+        break;
+      }
+      w += k;
+    }
+    if (!st.ok()) break;
+  }
+  ::close(in);
+  if (st.ok() && ::fsync(out) != 0) st = Status(WriteCode(errno), "flush failed").WithFile(dst);
+  ::close(out);
+  if (st.ok() && ::rename(tmp.c_str(), dst.c_str()) != 0) st = Status(WriteCode(errno), "rename failed").WithFile(dst);
+  if (!st.ok()) ::unlink(tmp.c_str());
+  return st;
+}
+
+Status AppendLine(const std::string& path, const std::string& line) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return Status(WriteCode(errno), std::string("cannot open: ") + std::strerror(errno)).WithFile(path);
+  std::string data = line + "\n";
+  ssize_t w = ::write(fd, data.data(), data.size());  // one write: appends are never interleaved
+  int e = errno;
+  if (w != static_cast<ssize_t>(data.size())) {
+    // Take back a partial line so the file stays one JSON object a line.
+    struct stat st {};
+    if (w > 0 && fstat(fd, &st) == 0) (void)!ftruncate(fd, st.st_size - w);
+    ::close(fd);
+    return Status(WriteCode(w < 0 ? e : ENOSPC), "cannot append").WithFile(path);
+  }
+  int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : Status(WriteCode(errno), "flush failed").WithFile(path);
+}
+
+// --- processes: owners of claims --------------------------------------------
+
+std::string HostName() {
+  char buf[256] = {0};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+// The start time of a process (clock ticks since boot), "" if it is gone.
+std::string ProcessStart(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return "";
+  auto close = line.rfind(')');
+  if (close == std::string::npos) return "";
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && rest >> field; ++i) {
+    if (i == 22) return field;
+  }
+  return "";
+}
+
+// "host:pid:start"
+std::string OwnerId() {
+  long pid = static_cast<long>(getpid());
+  return HostName() + ":" + std::to_string(pid) + ":" + ProcessStart(pid);
+}
+
+bool OwnerAlive(const std::string& owner, double lease_until, const std::string& me) {
+  if (owner == me) return true;
+  auto c2 = owner.rfind(':');
+  auto c1 = c2 == std::string::npos || c2 == 0 ? std::string::npos : owner.rfind(':', c2 - 1);
+  if (c1 == std::string::npos) return lease_until > Now();
+  const std::string host = owner.substr(0, c1);
+  if (host != HostName()) return lease_until > Now();
+  long pid = std::atol(owner.substr(c1 + 1, c2 - c1 - 1).c_str());
+  return pid > 0 && ProcessStart(pid) == owner.substr(c2 + 1);
+}
+
+// Temporary files (<name>.tmp.<pid>) left in CORPUS by a process of this
+// host that is gone: a write that was cut off. Removed at start.
+int RemoveStaleTemps(const std::string& corpus) {
+  int removed = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(corpus, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    auto dot = name.rfind(".tmp.");
+    if (dot == std::string::npos || it->is_directory(ec)) continue;
+    const std::string pid = name.substr(dot + 5);
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (std::atol(pid.c_str()) == getpid() || !ProcessStart(std::atol(pid.c_str())).empty()) continue;
+    if (fs::remove(it->path(), ec)) ++removed;
+  }
+  return removed;
+}
+
+// --- config -----------------------------------------------------------------
+
+Status ApplyFormat(const std::string& format, WatchConfig* c) {
+  c->write_txt = c->write_json = false;
+  std::stringstream ss(format);
+  std::string f;
+  while (std::getline(ss, f, ',')) {
+    if (f == "txt") c->write_txt = true;
+    else if (f == "json") c->write_json = true;
+    else return Status(Code::kInvalidArgument, "format '" + format + "': expected txt, json or txt,json");
+  }
+  if (!c->write_txt && !c->write_json) return Status(Code::kInvalidArgument, "format is empty");
+  return Status::Ok();
+}
+
+Status ApplySet(const std::string& s, WatchConfig* c) {
+  auto eq = s.find('='), dot = s.find('.');
+  if (eq == std::string::npos || dot == std::string::npos || dot > eq) {
+    return Status(Code::kInvalidArgument, "set '" + s + "': expected STAGE.OPTION=VALUE (see `ocrflow stages`)");
+  }
+  c->settings[s.substr(0, dot)][s.substr(dot + 1, eq - dot - 1)] = s.substr(eq + 1);
+  return Status::Ok();
+}
+
+std::string TomlScalar(const toml::node& n) {
+  if (auto s = n.value<std::string>()) return *s;
+  if (n.is_boolean()) return *n.value<bool>() ? "true" : "false";
+  if (n.is_integer()) return std::to_string(*n.value<int64_t>());
+  if (n.is_floating_point()) return detail::FormatDouble(*n.value<double>());
+  return "";
+}
+
+std::string TessdataDir(const WatchConfig& c) {
+  if (!c.tessdata.empty()) return c.tessdata;
+  if (const char* p = std::getenv("TESSDATA_PREFIX")) return p;
+  for (const char* d : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata"}) {
+    if (fs::is_directory(d)) return d;
+  }
+  return "/usr/share/tesseract-ocr/5/tessdata";
+}
+
+// "<size>-<sha256 of the first MiB, 12 hex>" per language model, for the
+// manifest: which model made a text.
+Result<nlohmann::ordered_json> ModelIds(const WatchConfig& c) {
+  nlohmann::ordered_json models = nlohmann::ordered_json::object();
+  std::stringstream ss(c.lang + "+osd");
+  std::string lang;
+  const std::string dir = TessdataDir(c);
+  while (std::getline(ss, lang, '+')) {
+    if (lang.empty() || models.contains(lang)) continue;
+    const std::string path = dir + "/" + lang + ".traineddata";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status(Code::kInvalidArgument, "no model for language '" + lang + "' (" + path + " is missing; apt-get install tesseract-ocr-" + lang + ")");
+    std::string head(1 << 20, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+    std::error_code ec;
+    models[lang] = std::to_string(fs::file_size(path, ec)) + "-" + Sha256Hex(head).substr(0, 12);
+  }
+  return models;
+}
+
+}  // namespace
+
+Result<WatchConfig> LoadWatchConfig(const std::string& config_file, const WatchOverrides& o) {
+  WatchConfig c;
+  if (!config_file.empty()) {
+    toml::table t;
+    try {
+      t = toml::parse_file(config_file);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream msg;
+      msg << "line " << e.source().begin.line << ": " << e.description();
+      return Status(Code::kInvalidArgument, msg.str()).WithFile(config_file);
+    } catch (const std::exception& e) {
+      return Status(Code::kInvalidArgument, e.what()).WithFile(config_file);
+    }
+    auto bad = [&](const std::string& key, const char* want) {
+      return Status(Code::kInvalidArgument, "'" + key + "' must be " + want).WithFile(config_file);
+    };
+    for (auto&& [k, v] : t) {
+      const std::string key(k.str());
+      if (key == "jobs") {
+        if (!v.is_integer()) return bad(key, "an integer");
+        c.jobs = static_cast<int>(*v.value<int64_t>());
+      } else if (key == "max_attempts") {
+        if (!v.is_integer()) return bad(key, "an integer");
+        c.max_attempts = static_cast<int>(*v.value<int64_t>());
+      } else if (key == "settle" || key == "rescan" || key == "max_megapixels" || key == "pdf_dpi") {
+        if (!v.is_number()) return bad(key, "a number");
+        double d = *v.value<double>();
+        (key == "settle" ? c.settle : key == "rescan" ? c.rescan : key == "max_megapixels" ? c.max_megapixels : c.pdf_dpi) = d;
+      } else if (key == "lang" || key == "format" || key == "log_level" || key == "tessdata") {
+        if (!v.is_string()) return bad(key, "a string");
+        std::string s = *v.value<std::string>();
+        if (key == "lang") c.lang = s;
+        else if (key == "log_level") c.log_level = s;
+        else if (key == "tessdata") c.tessdata = s;
+        else if (Status st = ApplyFormat(s, &c); !st.ok()) return st.WithFile(config_file);
+      } else if (key == "set") {
+        if (!v.is_table()) return bad(key, "a table of \"stage.option\" = value");
+        for (auto&& [sk, sv] : *v.as_table()) {
+          std::string val = TomlScalar(sv);
+          if (Status st = ApplySet(std::string(sk.str()) + "=" + val, &c); !st.ok()) return st.WithFile(config_file);
+        }
+      } else {
+        return Status(Code::kInvalidArgument,
+                      "unknown key '" + key + "' (known: jobs, lang, format, settle, rescan, max_attempts, log_level, "
+                      "tessdata, max_megapixels, pdf_dpi, [set])")
+            .WithFile(config_file);
+      }
+    }
+  }
+  if (o.jobs) c.jobs = *o.jobs;
+  if (o.max_attempts) c.max_attempts = *o.max_attempts;
+  if (o.lang) c.lang = *o.lang;
+  if (o.log_level) c.log_level = *o.log_level;
+  if (o.tessdata) c.tessdata = *o.tessdata;
+  if (o.settle) c.settle = *o.settle;
+  if (o.rescan) c.rescan = *o.rescan;
+  if (o.max_megapixels) c.max_megapixels = *o.max_megapixels;
+  if (o.pdf_dpi) c.pdf_dpi = *o.pdf_dpi;
+  if (o.format) {
+    if (Status st = ApplyFormat(*o.format, &c); !st.ok()) return st;
+  }
+  for (const auto& s : o.sets) {
+    if (Status st = ApplySet(s, &c); !st.ok()) return st;
+  }
+  if (c.jobs < 0 || c.jobs > 256) return Status(Code::kInvalidArgument, "jobs must be 0 (cores) to 256");
+  if (c.max_attempts < 1) return Status(Code::kInvalidArgument, "max_attempts must be at least 1");
+  if (!(c.settle >= 0) || !(c.rescan > 0)) return Status(Code::kInvalidArgument, "settle must be >= 0 and rescan > 0 seconds");
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
+    return Status(Code::kInvalidArgument, "log_level must be debug, info, warn or error");
+  }
+  return c;
+}
+
+namespace {
+
+// --- the daemon ---------------------------------------------------------------
+
+class Daemon {
+ public:
+  Daemon(const WatchOptions& o, std::ostream& log) : opts_(o), log_(log) {}
+  int Run();
+
+ private:
+  struct Shared {  // one config generation
+    WatchConfig config;
+    RunOptions run;
+    nlohmann::ordered_json models;
+  };
+
+  Result<std::shared_ptr<const Shared>> Prepare(const WatchConfig& c);
+  std::shared_ptr<const Shared> Current() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return shared_;
+  }
+  void Worker(int index);
+  void ProcessOne(StateDb& db, const Claim& claim, const Shared& shared);
+  void Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason);
+  void Transient(StateDb& db, const Claim& claim, const std::string& reason);
+  Status WriteManifest(const std::vector<std::string>& lines);
+  // CORPUS/<rel>, its folders made, checked to be inside CORPUS.
+  Result<std::string> CorpusPath(const std::string& rel);
+
+  WatchOptions opts_;
+  Logger log_;
+  std::string inbox_, corpus_, state_path_, owner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::shared_ptr<const Shared> shared_;
+  std::atomic<bool> stop_taking_{false};  // no new claims
+  std::atomic<bool> cancel_{false};       // in-flight work stops and is requeued
+  std::atomic<int> busy_{0};
+  std::atomic<long> pages_minute_{0};
+  std::atomic<long> done_total_{0}, failed_total_{0};
+};
+
+Result<std::shared_ptr<const Daemon::Shared>> Daemon::Prepare(const WatchConfig& c) {
+  auto s = std::make_shared<Shared>();
+  s->config = c;
+  auto models = ModelIds(c);
+  if (!models.ok()) return models.status();
+  s->models = models.value();
+  RunOptions& ro = s->run;
+  ro.jobs = 1;
+  ro.write_txt = c.write_txt;
+  ro.write_json = c.write_json;
+  ro.load.max_pixels = c.max_megapixels * 1e6;
+  ro.load.pdf_dpi = c.pdf_dpi;
+  ro.settings = c.settings;
+  for (const char* stage : {"ocr", "orient"}) {
+    if (!ro.settings[stage].count("lang")) ro.settings[stage]["lang"] = c.lang;
+    if (!c.tessdata.empty()) ro.settings[stage]["tessdata"] = c.tessdata;
+  }
+  ro.cancel = &cancel_;
+  // A bad stage option fails here, not on the first page.
+  RegisterBuiltinStages();
+  auto built = Pipeline::Build(DefaultPageStages(), ro.settings);
+  if (!built.ok()) return built.status();
+  return std::shared_ptr<const Shared>(std::move(s));
+}
+
+Result<std::string> Daemon::CorpusPath(const std::string& rel) {
+  fs::path p = fs::path(corpus_) / rel;
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  if (ec) return Status(WriteCode(ec.value()), "cannot create folder: " + ec.message()).WithFile(p.parent_path().string());
+  fs::path real = fs::canonical(p.parent_path(), ec);
+  if (ec || !Inside(real, corpus_)) {
+    return Status(Code::kIoError, "refusing to write outside the corpus (a linked folder?)").WithFile(p.string());
+  }
+  return (real / p.filename()).string();
+}
+
+Status Daemon::WriteManifest(const std::vector<std::string>& lines) {
+  std::string data;
+  for (const auto& l : lines) data += l + "\n";
+  return WriteFileAtomic(corpus_ + "/manifest.jsonl", data);
+}
+
+void Daemon::Transient(StateDb& db, const Claim& claim, const std::string& reason) {
+  int n = db.TransientCount(claim.path);
+  double delay = std::min(600.0, 5.0 * std::pow(2.0, std::min(n, 10)));
+  log_(kWarn, "retry " + claim.path + " in " + Fixed(delay, 0) + " s: " + reason);
+  Status st = db.Requeue(claim.path, owner_, Now() + delay, false, reason, true);
+  if (!st.ok()) log_(kError, st.ToString());
+}
+
+void Daemon::Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason) {
+  auto copy_to = CorpusPath("failed/" + claim.path);
+  auto note_to = CorpusPath("failed/" + claim.path + ".error.txt");
+  Status st = copy_to.ok() ? (note_to.ok() ? Status::Ok() : note_to.status()) : copy_to.status();
+  if (st.ok()) st = CopyFileAtomic(inbox_ + "/" + claim.path, copy_to.value());
+  if (st.code() == Code::kNotFound) {  // gone from the inbox: nothing to keep
+    log_(kInfo, "vanished " + claim.path + ": removed from the inbox before it could be quarantined");
+    if (Status f = db.Forget(claim.path, owner_); !f.ok()) log_(kError, f.ToString());
+    return;
+  }
+  if (st.ok()) {
+    std::string note = claim.path + ": " + reason + "\nfailed: " + IsoTime(Now(), false) +
+                       "\nattempts: " + std::to_string(claim.attempts) + "\n";
+    if (!sha.empty()) note += "sha256: " + sha + "\n";
+    st = WriteFileAtomic(note_to.value(), note);
+  }
+  if (!st.ok()) {  // the corpus cannot take it now: keep the input queued
+    Transient(db, claim, "cannot quarantine: " + st.ToString());
+    return;
+  }
+  struct stat sb {};
+  long long size = -1, mtime = -1;
+  if (lstat((inbox_ + "/" + claim.path).c_str(), &sb) == 0) size = sb.st_size, mtime = MtimeNs(sb);
+  st = db.MarkFailed(claim.path, owner_, sha, reason, Now(), size, mtime);
+  if (!st.ok()) log_(kError, st.ToString());
+  ++failed_total_;
+  log_(kWarn, "failed " + claim.path + ": " + reason + " (quarantined as failed/" + claim.path + ")");
+}
+
+void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
+  const WatchConfig& cfg = shared.config;
+  const std::string& rel = claim.path;
+  const std::string full = inbox_ + "/" + rel;
+  const double t0 = Now();
+  log_(kInfo, "start " + rel + (claim.attempts > 1 ? " (attempt " + std::to_string(claim.attempts) + ")" : ""));
+  if (claim.attempts > cfg.max_attempts) {
+    Quarantine(db, claim, "",
+               "processing never finished in " + std::to_string(cfg.max_attempts) +
+                   " attempts (the daemon stopped or crashed while working on it each time)");
+    return;
+  }
+  struct stat st {};
+  if (lstat(full.c_str(), &st) != 0) {
+    log_(kInfo, "vanished " + rel + ": removed from the inbox before it was processed");
+    if (Status f = db.Forget(rel, owner_); !f.ok()) log_(kError, f.ToString());
+    return;
+  }
+  std::error_code ec;
+  fs::path parent = fs::canonical(fs::path(full).parent_path(), ec);
+  if (ec || !Inside(parent, inbox_)) {
+    Quarantine(db, claim, "", "its folder leads out of the inbox (a symbolic link): not read");
+    return;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    fs::path target = fs::canonical(full, ec);
+    if (!ec && Inside(target, inbox_)) {
+      log_(kInfo, "skipped " + rel + ": a symbolic link to " + target.lexically_relative(inbox_).string() +
+                      " inside the inbox, which is processed under its own name");
+      if (Status f = db.Forget(rel, owner_); !f.ok()) log_(kError, f.ToString());
+      return;
+    }
+    std::vector<char> buf(4096);
+    ssize_t n = readlink(full.c_str(), buf.data(), buf.size() - 1);
+    std::string to = n > 0 ? std::string(buf.data(), static_cast<size_t>(n)) : "?";
+    Quarantine(db, claim, "", "a symbolic link to " + to + (ec ? " (which does not exist)" : "") +
+                                  ", outside the inbox: not followed");
+    return;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    Quarantine(db, claim, "", "not a regular file");
+    return;
+  }
+
+  std::string bytes;
+  long long size = 0, mtime = 0;
+  Status rs = ReadInput(full, &bytes, &size, &mtime);
+  if (!rs.ok()) {
+    switch (rs.code()) {
+      case Code::kNotFound:
+        log_(kInfo, "vanished " + rel + ": removed from the inbox before it was processed");
+        if (Status f = db.Forget(rel, owner_); !f.ok()) log_(kError, f.ToString());
+        return;
+      case Code::kCancelled:  // a writer is still at it: after the settle time
+        log_(kInfo, "requeued " + rel + ": it changed while being read");
+        if (Status f = db.Requeue(rel, owner_, Now() + std::max(1.0, cfg.settle), false, rs.message(), false); !f.ok())
+          log_(kError, f.ToString());
+        return;
+      case Code::kUnavailable: Transient(db, claim, rs.message()); return;
+      default: Quarantine(db, claim, "", rs.message()); return;
+    }
+  }
+  const std::string sha = Sha256Hex(bytes);
+  const std::string out_txt = rel + ".txt", out_json = rel + ".json";
+  const std::string output = cfg.write_txt ? out_txt : out_json;
+  auto mark_done = [&](const DoneRecord& record) {
+    Status s = db.MarkDone(
+        rel, owner_, record, Now(), size, mtime,
+        [&](const std::string& line) { return AppendLine(corpus_ + "/manifest.jsonl", line); },
+        [&](const std::vector<std::string>& lines) { return WriteManifest(lines); });
+    if (s.code() == Code::kUnavailable) {
+      Transient(db, claim, s.ToString());
+      return false;
+    }
+    if (!s.ok()) {
+      log_(kError, s.ToString());
+      return false;
+    }
+    return true;
+  };
+
+  // The same content as last time: nothing to do.
+  if (!claim.done_sha256.empty() && claim.done_sha256 == sha && fs::exists(corpus_ + "/" + output, ec)) {
+    DoneRecord r;
+    r.path = rel, r.sha256 = sha, r.output = output;
+    if (mark_done(r)) log_(kInfo, "unchanged " + rel + ": same content as when it was done, not OCR'd again");
+    return;
+  }
+
+  nlohmann::ordered_json m;
+  m["source"] = rel;
+  m["output"] = output;
+  m["sha256"] = sha;
+
+  // The same content under another name: copy its outputs.
+  if (auto dup = db.FindDoneBySha(sha, rel); dup.ok() && dup.value()) {
+    const DoneRecord& d = *dup.value();
+    auto other = nlohmann::ordered_json::parse(d.manifest, nullptr, false);
+    bool copied = !other.is_discarded();
+    struct Copy {
+      bool want;
+      std::string src, dst;
+    };
+    for (const Copy& c : {Copy{cfg.write_txt, d.path + ".txt", out_txt}, Copy{cfg.write_json, d.path + ".json", out_json}}) {
+      if (!c.want || !copied) continue;
+      auto to = CorpusPath(c.dst);
+      auto data = ReadFileBytes(corpus_ + "/" + c.src);
+      copied = to.ok() && data.ok() && WriteFileAtomic(to.value(), data.value()).ok();
+    }
+    if (copied) {
+      for (const char* k : {"pages", "characters", "paragraphs", "mean_confidence", "skew_degrees"}) {
+        if (other.contains(k)) m[k] = other[k];
+      }
+      m["seconds"] = Fixed(Now() - t0, 2);
+      m["same_as"] = d.path;
+      m["finished"] = IsoTime(Now(), false);
+      m["ocrflow"] = OCRFLOW_VERSION;
+      for (const char* k : {"tesseract", "lang", "models"}) {
+        if (other.contains(k)) m[k] = other[k];
+      }
+      DoneRecord r{rel, sha, output, other.value("pages", 0), Now() - t0, m.dump()};
+      if (mark_done(r)) {
+        ++done_total_;
+        log_(kInfo, "done " + rel + " -> " + output + " (same content as " + d.path + ", outputs copied)");
+      }
+      return;
+    }
+  }
+
+  std::vector<Page> pages;
+  std::vector<Status> page_status;
+  Status ps = ProcessInputBytes(bytes, rel, shared.run, &pages, [&](const Page& page, const Status& s, double secs) {
+    page_status.push_back(s);
+    if (s.ok()) {
+      size_t chars = 0;
+      for (const auto& p : page.paragraphs)
+        for (unsigned char ch : p.text) chars += (ch & 0xC0) != 0x80;
+      double conf = 0;
+      int n = 0;
+      for (const auto& b : page.blocks)
+        for (const auto& l : b.lines)
+          if (l.confidence) conf += *l.confidence, ++n;
+      log_(kInfo, "page " + rel + " p" + std::to_string(page.number) + ": " + std::to_string(chars) + " chars, " +
+                      std::to_string(page.paragraphs.size()) + " paragraphs, skew " + Fixed(page.info.skew_degrees, 2) +
+                      ", conf " + Fixed(n ? conf / n : 0, 1) + ", " + Fixed(secs, 2) + " s");
+      ++pages_minute_;
+    } else if (s.code() != Code::kCancelled) {
+      log_(kWarn, "page " + rel + " p" + std::to_string(page.number) + ": " + s.message());
+    }
+  });
+  if (cancel_.load() || ps.code() == Code::kCancelled) {
+    log_(kInfo, "requeued " + rel + ": stopping");
+    if (Status f = db.Requeue(rel, owner_, 0, false, "", false); !f.ok()) log_(kError, f.ToString());
+    return;
+  }
+  // Why the input failed, if it did: decoding, or every page.
+  Status fail = ps;
+  if (fail.ok() && pages.empty() && !page_status.empty()) {
+    fail = page_status.front();
+    for (const auto& s : page_status) {
+      if (s.code() == Code::kUnavailable) fail = s;
+    }
+  }
+  if (!fail.ok()) {
+    if (fail.code() == Code::kUnavailable) {
+      Transient(db, claim, fail.message());
+    } else if (fail.code() == Code::kInternal && claim.attempts < cfg.max_attempts) {
+      log_(kWarn, "retry " + rel + " (attempt " + std::to_string(claim.attempts) + " of " +
+                      std::to_string(cfg.max_attempts) + "): " + fail.message());
+      if (Status f = db.Requeue(rel, owner_, Now() + 5, true, fail.message(), false); !f.ok()) log_(kError, f.ToString());
+    } else {
+      Quarantine(db, claim, sha, fail.message());
+    }
+    return;
+  }
+
+  DropRepeatedRunningLines(pages);
+  size_t chars = 0, paragraphs = 0;
+  double conf = 0;
+  int conf_n = 0;
+  nlohmann::ordered_json skew = nlohmann::ordered_json::array();
+  for (const auto& p : pages) {
+    for (const auto& para : p.paragraphs) {
+      for (unsigned char ch : para.text) chars += (ch & 0xC0) != 0x80;  // code points
+      ++paragraphs;
+    }
+    for (const auto& b : p.blocks)
+      for (const auto& l : b.lines)
+        if (l.confidence) conf += *l.confidence, ++conf_n;
+    skew.push_back(std::round(p.info.skew_degrees * 1000) / 1000);
+  }
+  Status ws;
+  if (cfg.write_txt) {
+    auto to = CorpusPath(out_txt);
+    ws = to.ok() ? WriteFileAtomic(to.value(), RenderPagesText(pages)) : to.status();
+  }
+  if (ws.ok() && cfg.write_json) {
+    auto to = CorpusPath(out_json);
+    ws = to.ok() ? WriteFileAtomic(to.value(), RenderPagesJson(pages, rel)) : to.status();
+  }
+  if (!ws.ok()) {  // the corpus's fault, not the input's: keep it queued
+    Transient(db, claim, "cannot write the output: " + ws.ToString());
+    return;
+  }
+  const double secs = Now() - t0;
+  m["pages"] = pages.size();
+  m["failed_pages"] = page_status.size() - pages.size();
+  m["characters"] = chars;
+  m["paragraphs"] = paragraphs;
+  m["mean_confidence"] = conf_n ? std::round(conf / conf_n * 10) / 10 : 0.0;
+  m["skew_degrees"] = skew;
+  m["seconds"] = std::round(secs * 100) / 100;
+  m["finished"] = IsoTime(Now(), false);
+  m["ocrflow"] = OCRFLOW_VERSION;
+  m["tesseract"] = ocr::TesseractVersion();
+  m["lang"] = cfg.lang;
+  m["models"] = shared.models;
+  DoneRecord r{rel, sha, output, static_cast<int>(pages.size()), secs,
+               m.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
+  if (mark_done(r)) {
+    ++done_total_;
+    log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(pages.size()) + " pages, " + Fixed(secs, 2) + " s)");
+  }
+}
+
+void Daemon::Worker(int index) {
+  auto db = StateDb::Open(state_path_);
+  if (!db.ok()) {
+    log_(kError, "worker " + std::to_string(index) + ": " + db.status().ToString());
+    return;
+  }
+  while (!stop_taking_.load()) {
+    auto shared = Current();
+    double now = Now();
+    auto claim = db.value()->ClaimNext(owner_, now, now + kLeaseSeconds);
+    if (!claim.ok()) {
+      log_(kWarn, claim.status().ToString());
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(1));
+      continue;
+    }
+    if (!claim.value()) {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(500));
+      continue;
+    }
+    ++busy_;
+    try {
+      ProcessOne(*db.value(), *claim.value(), *shared);
+    } catch (const std::exception& e) {  // never a dead worker
+      log_(kError, "internal error on " + claim.value()->path + ": " + e.what());
+      (void)db.value()->Requeue(claim.value()->path, owner_, Now() + 5, true, e.what(), false);
+    }
+    --busy_;
+  }
+}
+
+int Daemon::Run() {
+  // Folders: both must exist (CORPUS is made), and neither may hold the other.
+  std::error_code ec;
+  if (!fs::is_directory(opts_.inbox, ec)) {
+    log_(kError, opts_.inbox + ": the inbox is not a folder" + (fs::exists(opts_.inbox, ec) ? "" : " (it does not exist)"));
+    return 2;
+  }
+  fs::create_directories(opts_.corpus, ec);
+  if (ec || !fs::is_directory(opts_.corpus)) {
+    log_(kError, opts_.corpus + ": cannot create the corpus folder" + (ec ? ": " + ec.message() : ""));
+    return 2;
+  }
+  inbox_ = fs::canonical(opts_.inbox).string();
+  corpus_ = fs::canonical(opts_.corpus).string();
+  if (Inside(inbox_, corpus_) || Inside(corpus_, inbox_)) {
+    log_(kError, "refusing to run: the inbox " + inbox_ + " and the corpus " + corpus_ +
+                     (inbox_ == corpus_ ? " are the same folder" : Inside(inbox_, corpus_) ? ": the inbox is inside the corpus" : ": the corpus is inside the inbox") +
+                     " (outputs would be read back as inputs); use two separate folders");
+    return 2;
+  }
+  state_path_ = opts_.state.empty() ? corpus_ + "/.ocrflow/state.db" : opts_.state;
+  if (!opts_.state.empty() && Inside(fs::absolute(opts_.state).lexically_normal(), inbox_)) {
+    log_(kError, "refusing to run: the state file " + opts_.state + " is inside the inbox " + inbox_);
+    return 2;
+  }
+  auto config = LoadWatchConfig(opts_.config_file, opts_.overrides);
+  if (!config.ok()) {
+    log_(kError, config.status().ToString());
+    return 2;
+  }
+  auto shared = Prepare(config.value());
+  if (!shared.ok()) {
+    log_(kError, shared.status().ToString());
+    return 2;
+  }
+  shared_ = shared.value();
+  log_.set_level(ParseLevel(shared_->config.log_level));
+  auto db = StateDb::Open(state_path_);
+  if (!db.ok()) {
+    log_(kError, db.status().ToString());
+    return 1;
+  }
+  owner_ = OwnerId();
+
+  // Signals are read from a signalfd by this thread; every thread blocks them.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&sigs, s);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  int sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+
+  // Leftovers of a crash: cut-off writes, work whose owner died, a manifest
+  // that may lack its last line or hold a torn one.
+  int temps = RemoveStaleTemps(corpus_);
+  auto alive = [this](const std::string& owner, double lease) { return OwnerAlive(owner, lease, owner_); };
+  auto recovered = db.value()->RecoverAbandoned(alive, Now());
+  if (Status st = db.value()->WithManifestLines([this](const auto& lines) { return WriteManifest(lines); }); !st.ok()) {
+    log_(kWarn, "manifest: " + st.ToString());
+  }
+  auto watcher = InboxWatcher::Start(inbox_, shared_->config.settle);
+  if (!watcher.ok()) {
+    log_(kError, watcher.status().ToString());
+    return 1;
+  }
+  InboxWatcher& w = *watcher.value();
+  const int jobs = shared_->config.jobs > 0 ? shared_->config.jobs
+                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  log_(kInfo, "watching " + inbox_ + " -> " + corpus_ + " (state " + state_path_ + ", " + std::to_string(jobs) +
+                  " workers, lang " + shared_->config.lang + ", owner " + owner_ + ")" +
+                  (recovered.ok() && recovered.value() ? "; " + std::to_string(recovered.value()) + " unfinished inputs requeued" : "") +
+                  (temps ? "; " + std::to_string(temps) + " cut-off temporary files removed" : ""));
+
+  std::vector<std::thread> workers;
+  for (int i = 0; i < jobs; ++i) workers.emplace_back([this, i] { Worker(i); });
+
+  double last_renew = Now(), last_summary = Now(), last_rescan = Now(), last_idle_check = 0;
+  bool stop = false;
+  int exit_code = 0;
+  while (!stop) {
+    struct pollfd fds[2] = {{w.fd(), POLLIN, 0}, {sfd, POLLIN, 0}};
+    poll(fds, 2, 200);
+    double now = Now();
+    if (fds[1].revents & POLLIN) {
+      struct signalfd_siginfo si {};
+      while (read(sfd, &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo == SIGHUP) {
+          auto c = LoadWatchConfig(opts_.config_file, opts_.overrides);
+          auto s = c.ok() ? Prepare(c.value()) : Result<std::shared_ptr<const Shared>>(c.status());
+          if (!s.ok()) {
+            log_(kError, "SIGHUP: config not reloaded, keeping the old one: " + s.status().ToString());
+          } else {
+            const int old_jobs = Current()->config.jobs;
+            {
+              std::lock_guard<std::mutex> lock(mu_);
+              shared_ = s.value();
+            }
+            log_.set_level(ParseLevel(s.value()->config.log_level));
+            w.set_settle(s.value()->config.settle);
+            log_(kInfo, "SIGHUP: config reloaded" +
+                            (s.value()->config.jobs != old_jobs ? std::string(" (jobs takes effect at the next start)") : ""));
+          }
+        } else {
+          log_(kInfo, std::string(si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT") +
+                          ": stopping; work in flight is requeued");
+          stop = true;
+        }
+      }
+    }
+    if (fds[0].revents & POLLIN) w.HandleEvents(now);
+    auto cfg = Current();
+    if (now - last_rescan >= cfg->config.rescan) {
+      w.Rescan(now);
+      last_rescan = now;
+    }
+    for (const auto& warning : w.TakeWarnings()) log_(kWarn, warning);
+    bool offered = false;
+    for (const auto& c : w.TakeReady(now)) {
+      auto r = db.value()->Offer(c.rel, c.size, c.mtime_ns, now);
+      if (!r.ok()) log_(kWarn, r.status().ToString());
+      else if (r.value()) offered = true, log_(kDebug, "queued " + c.rel);
+    }
+    if (offered) cv_.notify_all();
+    if (now - last_renew >= kRenewEvery) {
+      if (Status st = db.value()->RenewLeases(owner_, now + kLeaseSeconds); !st.ok()) log_(kWarn, st.ToString());
+      auto r = db.value()->RecoverAbandoned(alive, now);
+      if (r.ok() && r.value() > 0) {
+        log_(kInfo, std::to_string(r.value()) + " inputs abandoned by a stopped daemon requeued");
+        cv_.notify_all();
+      }
+      last_renew = now;
+    }
+    if (now - last_summary >= kSummaryEvery) {
+      auto counts = db.value()->Counts();
+      if (counts.ok()) {
+        const auto& c = counts.value();
+        log_(kInfo, "summary: " + std::to_string(c.done) + " done, " + std::to_string(c.failed) + " failed, " +
+                        std::to_string(c.queued) + " queued, " + std::to_string(c.working) + " working; " +
+                        std::to_string(pages_minute_.exchange(0)) + " pages/min over the last minute (this daemon)");
+      }
+      last_summary = now;
+    }
+    if (opts_.once && now - last_idle_check >= 0.5) {
+      last_idle_check = now;
+      auto idle = db.value()->Idle();
+      if (w.pending() == 0 && busy_.load() == 0 && idle.ok() && idle.value()) {
+        log_(kInfo, "--once: everything in the inbox is processed");
+        stop = true;
+      }
+    }
+  }
+  stop_taking_ = true;
+  cancel_ = true;
+  cv_.notify_all();
+  for (auto& t : workers) t.join();
+  if (sfd >= 0) close(sfd);
+  auto counts = db.value()->Counts();
+  if (counts.ok()) {
+    log_(kInfo, "stopped: " + std::to_string(done_total_.load()) + " done and " + std::to_string(failed_total_.load()) +
+                    " failed by this daemon; " + std::to_string(counts.value().queued) + " queued for the next start");
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int RunWatch(const WatchOptions& options, std::ostream& log) {
+  Daemon d(options, log);
+  return d.Run();
+}
+
+int RunStatus(const std::string& state_path, bool json, int max_failures, std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  if (!fs::is_regular_file(state_path, ec)) {
+    err << "ocrflow status: " << state_path << ": no state database there (is it the right --state or --out?)\n";
+    return 2;
+  }
+  auto db = StateDb::Open(state_path);
+  if (!db.ok()) {
+    err << "ocrflow status: " << db.status().ToString() << "\n";
+    return 1;
+  }
+  auto counts = db.value()->Counts();
+  auto failures = db.value()->Failures(max_failures);
+  const double now = Now();
+  auto pages = db.value()->PagesSince(now - 3600);
+  if (!counts.ok() || !failures.ok() || !pages.ok()) {
+    err << "ocrflow status: " << (!counts.ok() ? counts.status() : !failures.ok() ? failures.status() : pages.status()).ToString()
+        << "\n";
+    return 1;
+  }
+  const auto& c = counts.value();
+  const double per_min = pages.value() / 60.0;
+  if (json) {
+    nlohmann::ordered_json j;
+    j["state"] = state_path;
+    j["counts"] = {{"queued", c.queued}, {"working", c.working}, {"done", c.done}, {"failed", c.failed}};
+    j["pages_last_hour"] = pages.value();
+    j["pages_per_minute_last_hour"] = std::round(per_min * 100) / 100;
+    j["failures"] = nlohmann::ordered_json::array();
+    for (const auto& f : failures.value()) {
+      j["failures"].push_back({{"path", f.path}, {"error", f.error}, {"attempts", f.attempts}, {"failed", IsoTime(f.finished_at, false)}});
+    }
+    out << j.dump(2) << "\n";
+    return 0;
+  }
+  out << "state: " << state_path << "\n";
+  out << "queued " << c.queued << ", working " << c.working << ", done " << c.done << ", failed " << c.failed << "\n";
+  out << "pages per minute over the last hour: " << Fixed(per_min, 2) << " (" << pages.value() << " pages)\n";
+  if (!failures.value().empty()) {
+    out << "failed" << (c.failed > static_cast<long>(failures.value().size()) ? " (latest " + std::to_string(failures.value().size()) + ")" : "")
+        << ":\n";
+    for (const auto& f : failures.value()) {
+      out << "  " << f.path << ": " << f.error << " (" << f.attempts << " attempt" << (f.attempts == 1 ? "" : "s") << ", "
+          << IsoTime(f.finished_at, false) << ")\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace ocrflow::daemon

@@ -1,0 +1,66 @@
+// `ocrflow watch`: the watch-folder daemon, and `ocrflow status`.
+// The contract (files, states, signals, logs) is docs/watch.md.
+//
+//   main thread: signals (signalfd), inotify + scans (watcher.h) -> ready
+//                inputs offered to the state database (state_db.h); leases,
+//                abandoned-work recovery, the minute summary
+//   N workers:   claim an input in the database -> read it (no symlinks) ->
+//                SHA-256 -> the `ocrflow run` page chain -> outputs written
+//                atomically -> manifest line + done, in one transaction
+#pragma once
+
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/stage.h"
+#include "pipeline/status.h"
+
+namespace ocrflow::daemon {
+
+// What a daemon runs with; the config file and SIGHUP change it.
+struct WatchConfig {
+  int jobs = 0;  // 0 = number of cores
+  std::string lang = "chi_sim+eng";
+  bool write_txt = true, write_json = false;
+  double settle = 1.0;  // seconds a written file must stay unchanged
+  double rescan = 60;   // seconds between full rescans of the inbox
+  int max_attempts = 5; // starts that never finished before an input is quarantined
+  std::string log_level = "info";
+  std::string tessdata;
+  double max_megapixels = 200;
+  double pdf_dpi = 300;
+  std::map<std::string, StageSettings> settings;  // stage -> option -> value
+};
+
+// Command-line values; they win over the config file.
+struct WatchOverrides {
+  std::optional<int> jobs, max_attempts;
+  std::optional<std::string> lang, format, log_level, tessdata;
+  std::optional<double> settle, rescan, max_megapixels, pdf_dpi;
+  std::vector<std::string> sets;  // STAGE.OPTION=VALUE
+};
+
+// Defaults, then the TOML file (if any), then the overrides. Errors name the
+// file and the key.
+Result<WatchConfig> LoadWatchConfig(const std::string& config_file, const WatchOverrides& overrides);
+
+struct WatchOptions {
+  std::string inbox, corpus;
+  std::string state;        // default CORPUS/.ocrflow/state.db
+  std::string config_file;  // "" = none
+  WatchOverrides overrides;
+  bool once = false;        // exit when everything present is processed
+};
+
+// Runs until SIGTERM/SIGINT (or, with `once`, until idle). Returns the exit
+// code: 0 stopped, 1 fatal, 2 usage. Logs to `log`.
+int RunWatch(const WatchOptions& options, std::ostream& log);
+
+// `ocrflow status`: counts per status, failures with reasons, pages per
+// minute over the last hour. Returns the exit code.
+int RunStatus(const std::string& state_path, bool json, int max_failures, std::ostream& out, std::ostream& err);
+
+}  // namespace ocrflow::daemon

@@ -1,0 +1,127 @@
+// The watch daemon's state: one SQLite database (WAL), shared by every
+// daemon that serves the same corpus.
+//
+// One row per input path (relative to INBOX). Status moves
+//   queued -> working -> done | failed     (and back to queued when an input
+//   changes, when a worker is cancelled, or after a transient error).
+// Every change is one short transaction; claims use BEGIN IMMEDIATE so two
+// daemons can never both move the same row to `working`. A working row names
+// its owner ("host:pid:start-time") and a lease; a claim whose owner is dead
+// (same host) or whose lease ran out (another host) is taken over.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/status.h"
+
+struct sqlite3;
+
+namespace ocrflow::daemon {
+
+struct Claim {
+  std::string path;  // relative to INBOX
+  int attempts = 0;  // including this one
+  std::string done_sha256;  // the content hash of the last successful run, if any
+};
+
+struct StatusCounts {
+  long queued = 0, working = 0, done = 0, failed = 0;
+};
+
+struct Failure {
+  std::string path, error;
+  int attempts = 0;
+  double finished_at = 0;
+};
+
+// A finished input, for the manifest and the output-reuse lookup.
+struct DoneRecord {
+  std::string path;
+  std::string sha256;
+  std::string output;    // relative to CORPUS, e.g. "a/b.png.txt"
+  int pages = 0;
+  double seconds = 0;
+  std::string manifest;  // its manifest.jsonl line, without the newline
+};
+
+class StateDb {
+ public:
+  // Opens (creating if needed) the database at `path`, its directory too.
+  static Result<std::unique_ptr<StateDb>> Open(const std::string& path);
+  ~StateDb();
+  StateDb(const StateDb&) = delete;
+  StateDb& operator=(const StateDb&) = delete;
+
+  // An input seen in INBOX with this size and modification time. Inserts a
+  // new row as queued; a known row whose size or time changed is queued
+  // again (or marked stale while it is being worked on). Returns true when
+  // the input is (now) waiting for work.
+  Result<bool> Offer(const std::string& path, long long size, long long mtime_ns, double now);
+
+  // The next queued input whose retry time has come, moved to working for
+  // `owner` with a lease until `lease_until`; nullopt when there is none.
+  Result<std::optional<Claim>> ClaimNext(const std::string& owner, double now, double lease_until);
+
+  // Extends the lease of every row `owner` is working on.
+  Status RenewLeases(const std::string& owner, double lease_until);
+
+  // Working rows whose owner is gone go back to queued (their attempt stays
+  // counted). `owner_alive(owner, lease_until)` decides. Returns how many.
+  Result<int> RecoverAbandoned(const std::function<bool(const std::string&, double)>& owner_alive, double now);
+
+  // The work is done: outputs written. `append` is called inside the same
+  // write transaction with the manifest line when the manifest only needs a
+  // line appended, `rewrite` with every line when it must be rewritten (the
+  // input was done before). A row marked stale meanwhile is queued again.
+  Status MarkDone(const std::string& path, const std::string& owner, const DoneRecord& record, double now,
+                  long long size, long long mtime_ns, const std::function<Status(const std::string&)>& append,
+                  const std::function<Status(const std::vector<std::string>&)>& rewrite);
+
+  // The input is bad: quarantined with `error`.
+  Status MarkFailed(const std::string& path, const std::string& owner, const std::string& sha256,
+                    const std::string& error, double now, long long size, long long mtime_ns);
+
+  // Back to queued, retried at `retry_at`. `count_attempt` false takes back
+  // the attempt counted by the claim (cancelled, or the file was still
+  // changing); `transient` records the error and counts transient retries.
+  Status Requeue(const std::string& path, const std::string& owner, double retry_at, bool count_attempt,
+                 const std::string& error, bool transient);
+
+  // Forgets an input that vanished from INBOX before it was processed.
+  Status Forget(const std::string& path, const std::string& owner);
+
+  // How many transient retries this input has had (for the backoff).
+  int TransientCount(const std::string& path);
+
+  // A done input with this content, for reusing its outputs; nullopt if none.
+  Result<std::optional<DoneRecord>> FindDoneBySha(const std::string& sha256, const std::string& except_path);
+
+  // Every manifest line, in the order the inputs finished. `with_lock` runs
+  // `fn` inside a write transaction (serialises manifest rewrites between
+  // daemons).
+  Status WithManifestLines(const std::function<Status(const std::vector<std::string>&)>& fn);
+
+  // For `ocrflow status` and the minute summary.
+  Result<StatusCounts> Counts();
+  Result<std::vector<Failure>> Failures(int limit);
+  // Pages finished since `since` (epoch seconds).
+  Result<long> PagesSince(double since);
+  // True when nothing is queued (runnable now or later) or working.
+  Result<bool> Idle();
+
+ private:
+  explicit StateDb(sqlite3* db) : db_(db) {}
+  Status Exec(const char* sql);
+  Status Begin();  // BEGIN IMMEDIATE, waiting out other writers
+  Status Commit();
+  void Rollback();
+  std::vector<std::string> ManifestLinesLocked();
+
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace ocrflow::daemon
