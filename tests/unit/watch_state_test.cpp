@@ -1,0 +1,211 @@
+// The watch daemon's parts below the process: the state database (real
+// SQLite files, two connections standing in for two daemons), the config
+// loader, and the temporary-name rules.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "pipeline/daemon/daemon.h"
+#include "pipeline/daemon/state_db.h"
+#include "pipeline/daemon/watcher.h"
+
+namespace ocrflow::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StateDbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ocrflow-state-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    path_ = (dir_ / "sub" / "state.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::unique_ptr<StateDb> Open() {
+    auto db = StateDb::Open(path_);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    return std::move(db.value());
+  }
+  static DoneRecord Record(const std::string& path, const std::string& sha) {
+    return {path, sha, path + ".txt", 1, 0.5, "{\"source\":\"" + path + "\",\"sha256\":\"" + sha + "\"}"};
+  }
+  fs::path dir_;
+  std::string path_;
+};
+
+auto NoManifest = [](const std::string&) { return Status::Ok(); };
+auto NoRewrite = [](const std::vector<std::string>&) { return Status::Ok(); };
+
+TEST_F(StateDbTest, OfferQueuesOnceAndRequeuesOnlyChangedInputs) {
+  auto db = Open();
+  EXPECT_TRUE(db->Offer("a.png", 10, 100, 1.0).value());
+  EXPECT_TRUE(db->Offer("a.png", 10, 100, 2.0).value());  // still waiting, no second row
+  auto c = db->ClaimNext("me", 3.0, 60).value();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->path, "a.png");
+  EXPECT_EQ(c->attempts, 1);
+  EXPECT_FALSE(db->ClaimNext("me", 3.0, 60).value());  // nothing else queued
+  ASSERT_TRUE(db->MarkDone("a.png", "me", Record("a.png", "h1"), 4.0, 10, 100, NoManifest, NoRewrite).ok());
+  EXPECT_FALSE(db->Offer("a.png", 10, 100, 5.0).value());  // same size and time: done, not again
+  EXPECT_TRUE(db->Offer("a.png", 11, 200, 6.0).value());   // changed: again
+  c = db->ClaimNext("me", 7.0, 60).value();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->attempts, 1);  // a fresh count for new content
+  EXPECT_EQ(c->done_sha256, "h1");
+  auto counts = db->Counts().value();
+  EXPECT_EQ(counts.working, 1);
+  EXPECT_EQ(counts.done, 0);
+}
+
+TEST_F(StateDbTest, TwoConnectionsNeverClaimTheSameInput) {
+  auto a = Open(), b = Open();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(a->Offer("p" + std::to_string(i) + ".png", i, i, i).value());
+  std::set<std::string> claimed;
+  for (int round = 0; round < 15; ++round) {
+    for (StateDb* db : {a.get(), b.get()}) {
+      auto c = db->ClaimNext(db == a.get() ? "A" : "B", 100, 160).value();
+      if (c) {
+        EXPECT_TRUE(claimed.insert(c->path).second) << c->path << " claimed twice";
+      }
+    }
+  }
+  EXPECT_EQ(claimed.size(), 20u);
+}
+
+TEST_F(StateDbTest, WorkOfADeadOwnerIsRequeuedWithItsAttemptCounted) {
+  auto db = Open();
+  ASSERT_TRUE(db->Offer("a.png", 1, 1, 1).value());
+  ASSERT_TRUE(db->ClaimNext("dead", 2, 62).value());
+  auto none = db->RecoverAbandoned([](const std::string&, double) { return true; }, 3).value();
+  EXPECT_EQ(none, 0);
+  auto n = db->RecoverAbandoned([](const std::string& owner, double) { return owner != "dead"; }, 3).value();
+  EXPECT_EQ(n, 1);
+  auto c = db->ClaimNext("me", 4, 64).value();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->attempts, 2);
+  // The dead owner's late report is refused: the claim is no longer its own.
+  Status st = db->MarkDone("a.png", "dead", Record("a.png", "h"), 5, 1, 1, NoManifest, NoRewrite);
+  EXPECT_EQ(st.code(), Code::kCancelled);
+}
+
+TEST_F(StateDbTest, CancelledWorkDoesNotCountAnAttemptAndTransientWaits) {
+  auto db = Open();
+  ASSERT_TRUE(db->Offer("a.png", 1, 1, 1).value());
+  ASSERT_TRUE(db->ClaimNext("me", 2, 62).value());
+  ASSERT_TRUE(db->Requeue("a.png", "me", 0, false, "", false).ok());
+  auto c = db->ClaimNext("me", 3, 63).value();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->attempts, 1);
+  ASSERT_TRUE(db->Requeue("a.png", "me", 100, false, "disk full", true).ok());
+  EXPECT_EQ(db->TransientCount("a.png"), 1);
+  EXPECT_FALSE(db->ClaimNext("me", 50, 110).value());  // not before its retry time
+  EXPECT_TRUE(db->ClaimNext("me", 100, 160).value());
+  EXPECT_FALSE(db->Idle().value());
+}
+
+TEST_F(StateDbTest, ManifestIsAppendedOnceAndRewrittenWhenAnInputIsRedone) {
+  auto db = Open();
+  std::vector<std::string> file;  // the manifest as the daemon would write it
+  auto append = [&](const std::string& line) {
+    file.push_back(line);
+    return Status::Ok();
+  };
+  auto rewrite = [&](const std::vector<std::string>& lines) {
+    file = lines;
+    return Status::Ok();
+  };
+  for (const char* p : {"a.png", "b.png"}) {
+    ASSERT_TRUE(db->Offer(p, 1, 1, 1).value());
+    ASSERT_TRUE(db->ClaimNext("me", 2, 62).value());
+    ASSERT_TRUE(db->MarkDone(p, "me", Record(p, "h1"), 3, 1, 1, append, rewrite).ok());
+  }
+  EXPECT_EQ(file.size(), 2u);
+  ASSERT_TRUE(db->Offer("a.png", 2, 2, 4).value());  // a.png changed
+  ASSERT_TRUE(db->ClaimNext("me", 5, 65).value());
+  ASSERT_TRUE(db->MarkDone("a.png", "me", Record("a.png", "h2"), 6, 2, 2, append, rewrite).ok());
+  ASSERT_EQ(file.size(), 2u) << "one line per input, not per run";
+  EXPECT_NE(file[1].find("h2"), std::string::npos);  // the new line, in finishing order
+  std::vector<std::string> all;
+  ASSERT_TRUE(db->WithManifestLines([&](const auto& lines) {
+                  all = lines;
+                  return Status::Ok();
+                }).ok());
+  EXPECT_EQ(all, file);
+  // A failed manifest write rolls the whole transition back.
+  ASSERT_TRUE(db->Offer("c.png", 1, 1, 7).value());
+  ASSERT_TRUE(db->ClaimNext("me", 8, 68).value());
+  Status st = db->MarkDone(
+      "c.png", "me", Record("c.png", "h3"), 9, 1, 1, [](const std::string&) { return Status(Code::kUnavailable, "disk full"); },
+      rewrite);
+  EXPECT_EQ(st.code(), Code::kUnavailable);
+  EXPECT_EQ(db->Counts().value().working, 1);
+}
+
+TEST_F(StateDbTest, AnInputChangedWhileWorkedOnIsDoneAgain) {
+  auto db = Open();
+  ASSERT_TRUE(db->Offer("a.png", 1, 1, 1).value());
+  ASSERT_TRUE(db->ClaimNext("me", 2, 62).value());
+  EXPECT_FALSE(db->Offer("a.png", 5, 5, 3).value());  // being worked on: marked stale
+  ASSERT_TRUE(db->MarkDone("a.png", "me", Record("a.png", "h1"), 4, 1, 1, NoManifest, NoRewrite).ok());
+  auto c = db->ClaimNext("me", 5, 65).value();
+  ASSERT_TRUE(c) << "the newer content must be processed";
+  EXPECT_FALSE(db->Offer("a.png", 5, 5, 6).value());  // the size/time it changed to stays recorded
+}
+
+TEST_F(StateDbTest, DoneContentIsFoundByHash) {
+  auto db = Open();
+  ASSERT_TRUE(db->Offer("a.png", 1, 1, 1).value());
+  ASSERT_TRUE(db->ClaimNext("me", 2, 62).value());
+  ASSERT_TRUE(db->MarkDone("a.png", "me", Record("a.png", "h1"), 3, 1, 1, NoManifest, NoRewrite).ok());
+  auto found = db->FindDoneBySha("h1", "b.png").value();
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->path, "a.png");
+  EXPECT_FALSE(db->FindDoneBySha("h1", "a.png").value());
+  EXPECT_FALSE(db->FindDoneBySha("h2", "b.png").value());
+}
+
+TEST(WatchNames, TemporaryAndHiddenNamesAreIgnored) {
+  for (const char* n : {"a.png.part", "a.tmp", ".a.png", "~a.png", "a.png~", "a.png.crdownload", ".a.png.swp"}) {
+    EXPECT_TRUE(IgnoredName(n)) << n;
+  }
+  for (const char* n : {"a.png", "scan 01.tif", "a.b.pdf", "part.png"}) EXPECT_FALSE(IgnoredName(n)) << n;
+}
+
+TEST(WatchConfig, FileThenFlagsWithErrorsNamingFileAndKey) {
+  fs::path f = fs::temp_directory_path() / ("ocrflow-watch-" + std::to_string(getpid()) + ".toml");
+  std::ofstream(f) << "jobs = 3\nlang = \"eng\"\nformat = \"txt,json\"\nsettle = 0.5\n[set]\n\"deskew.min_confidence\" = 2\n";
+  WatchOverrides o;
+  o.jobs = 1;
+  auto c = LoadWatchConfig(f.string(), o);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->jobs, 1);  // the flag wins
+  EXPECT_EQ(c->lang, "eng");
+  EXPECT_TRUE(c->write_txt && c->write_json);
+  EXPECT_DOUBLE_EQ(c->settle, 0.5);
+  EXPECT_EQ(c->settings["deskew"]["min_confidence"], "2");
+
+  std::ofstream(f) << "jbos = 3\n";
+  auto bad = LoadWatchConfig(f.string(), {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().ToString().find(f.string()), std::string::npos);
+  EXPECT_NE(bad.status().ToString().find("jbos"), std::string::npos);
+
+  std::ofstream(f) << "jobs = \"two\"\n";
+  EXPECT_FALSE(LoadWatchConfig(f.string(), {}).ok());
+  std::ofstream(f) << "jobs = [\n";
+  auto syntax = LoadWatchConfig(f.string(), {});
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_NE(syntax.status().ToString().find("line"), std::string::npos);
+  fs::remove(f);
+  WatchOverrides fmt;
+  fmt.format = "pdf";
+  EXPECT_FALSE(LoadWatchConfig("", fmt).ok());
+}
+
+}  // namespace
+}  // namespace ocrflow::daemon
