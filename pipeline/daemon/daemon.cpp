@@ -778,6 +778,9 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
   if (mark_done(r)) {
     ++done_total_;
     log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(pages.size()) + " pages, " + Fixed(secs, 2) + " s)");
+    // It failed before and was replaced by a good file: the quarantine entry is history.
+    fs::remove(fs::path(corpus_) / "failed" / rel, ec);
+    fs::remove(fs::path(corpus_) / "failed" / (rel + ".error.txt"), ec);
   }
 }
 
