@@ -1007,13 +1007,17 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
     return 1;
   }
   const auto& c = counts.value();
-  const double per_min = pages.value() / 60.0;
+  const long n = pages.value().pages;
+  const double per_min = n / 60.0;
+  const double busy = pages.value().busy_seconds;
+  const double busy_per_min = busy > 0 ? n / busy * 60 : 0;
   if (json) {
     nlohmann::ordered_json j;
     j["state"] = state_path;
     j["counts"] = {{"queued", c.queued}, {"working", c.working}, {"done", c.done}, {"failed", c.failed}};
-    j["pages_last_hour"] = pages.value();
+    j["pages_last_hour"] = n;
     j["pages_per_minute_last_hour"] = std::round(per_min * 100) / 100;
+    j["pages_per_minute_while_busy"] = std::round(busy_per_min * 100) / 100;
     j["failures"] = nlohmann::ordered_json::array();
     for (const auto& f : failures.value()) {
       j["failures"].push_back({{"path", f.path}, {"error", f.error}, {"attempts", f.attempts}, {"failed", IsoTime(f.finished_at, false)}});
@@ -1023,7 +1027,9 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
   }
   out << "state: " << state_path << "\n";
   out << "queued " << c.queued << ", working " << c.working << ", done " << c.done << ", failed " << c.failed << "\n";
-  out << "pages per minute over the last hour: " << Fixed(per_min, 2) << " (" << pages.value() << " pages)\n";
+  out << "pages per minute over the last hour: " << Fixed(per_min, 2) << " (" << n << " pages";
+  if (n > 0) out << "; " << Fixed(busy_per_min, 1) << " pages/min while busy, over " << Fixed(busy, 0) << " s";
+  out << ")\n";
   if (!failures.value().empty()) {
     out << "failed" << (c.failed > static_cast<long>(failures.value().size()) ? " (latest " + std::to_string(failures.value().size()) + ")" : "")
         << ":\n";

@@ -401,11 +401,13 @@ Result<std::vector<Failure>> StateDb::Failures(int limit) {
   return out;
 }
 
-Result<long> StateDb::PagesSince(double since) {
-  Stmt q(db_, "SELECT COALESCE(SUM(pages), 0) FROM completions WHERE finished_at >= ?");
+Result<StateDb::Throughput> StateDb::PagesSince(double since) {
+  Stmt q(db_,
+         "SELECT COALESCE(SUM(pages), 0), COALESCE(MAX(finished_at) - MIN(finished_at - seconds), 0) "
+         "FROM completions WHERE finished_at >= ?");
   q.Bind(1, since);
   if (q.Step() != SQLITE_ROW) return DbError(db_, "summing pages");
-  return static_cast<long>(q.Int(0));
+  return Throughput{static_cast<long>(q.Int(0)), q.Real(1)};
 }
 
 Result<bool> StateDb::Idle() {

@@ -108,8 +108,13 @@ class StateDb {
   // For `ocrflow status` and the minute summary.
   Result<StatusCounts> Counts();
   Result<std::vector<Failure>> Failures(int limit);
-  // Pages finished since `since` (epoch seconds).
-  Result<long> PagesSince(double since);
+  // Pages finished since `since` (epoch seconds), and the span from the
+  // start of the first of those inputs to the end of the last (0 if none).
+  struct Throughput {
+    long pages = 0;
+    double busy_seconds = 0;
+  };
+  Result<Throughput> PagesSince(double since);
   // True when nothing is queued (runnable now or later) or working.
   Result<bool> Idle();
 
