@@ -817,6 +817,12 @@ void Daemon::Worker(int index) {
 }
 
 int Daemon::Run() {
+  // Signals are read from a signalfd by the main loop; every thread blocks
+  // them, from the start, so a SIGTERM during start-up is not fatal either.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&sigs, s);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   // Folders: both must exist (CORPUS is made), and neither may hold the other.
   std::error_code ec;
   if (!fs::is_directory(opts_.inbox, ec)) {
@@ -860,11 +866,6 @@ int Daemon::Run() {
   }
   owner_ = OwnerId();
 
-  // Signals are read from a signalfd by this thread; every thread blocks them.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&sigs, s);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   int sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 
   // Leftovers of a crash: cut-off writes, work whose owner died, a manifest
