@@ -166,24 +166,11 @@ Status ReadInput(const std::string& path, std::string* bytes, long long* size, l
 
 Code WriteCode(int e) { return e == ENOSPC || e == EDQUOT || e == ENOMEM ? Code::kUnavailable : Code::kIoError; }
 
-// Copies `src` (not following a symlink) to `dst` via a temporary name.
+// Copies `src` (never through a symlink) to `dst` via a temporary name.
 Status CopyFileAtomic(const std::string& src, const std::string& dst) {
   struct stat sb {};
   if (lstat(src.c_str(), &sb) != 0) return Status(Code::kNotFound, "vanished before it could be quarantined");
   std::string tmp = dst + ".tmp." + std::to_string(getpid());
-  if (S_ISLNK(sb.st_mode)) {  // record the link itself
-    std::vector<char> target(4096);
-    ssize_t n = readlink(src.c_str(), target.data(), target.size() - 1);
-    if (n < 0) return Status(Code::kIoError, std::string("cannot read link: ") + std::strerror(errno));
-    ::unlink(tmp.c_str());
-    if (symlink(std::string(target.data(), static_cast<size_t>(n)).c_str(), tmp.c_str()) != 0 ||
-        rename(tmp.c_str(), dst.c_str()) != 0) {
-      int e = errno;
-      ::unlink(tmp.c_str());
-      return Status(WriteCode(e), std::string("cannot write: ") + std::strerror(e)).WithFile(dst);
-    }
-    return Status::Ok();
-  }
   int in = ::open(src.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (in < 0) return Status(Code::kIoError, std::string("cannot open: ") + std::strerror(errno)).WithFile(src);
   int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -531,7 +518,11 @@ void Daemon::Quarantine(StateDb& db, const Claim& claim, const std::string& sha,
   auto copy_to = CorpusPath("failed/" + claim.path);
   auto note_to = CorpusPath("failed/" + claim.path + ".error.txt");
   Status st = copy_to.ok() ? (note_to.ok() ? Status::Ok() : note_to.status()) : copy_to.status();
-  if (st.ok()) st = CopyFileAtomic(inbox_ + "/" + claim.path, copy_to.value());
+  // A symbolic link is only described in the note: a link in the corpus
+  // would lead a backup or `rsync -L` out to its target.
+  struct stat lb {};
+  const bool link = lstat((inbox_ + "/" + claim.path).c_str(), &lb) == 0 && S_ISLNK(lb.st_mode);
+  if (st.ok() && !link) st = CopyFileAtomic(inbox_ + "/" + claim.path, copy_to.value());
   if (st.code() == Code::kNotFound) {  // gone from the inbox: nothing to keep
     log_(kInfo, "vanished " + claim.path + ": removed from the inbox before it could be quarantined");
     if (Status f = db.Forget(claim.path, owner_); !f.ok()) log_(kError, f.ToString());
@@ -541,6 +532,7 @@ void Daemon::Quarantine(StateDb& db, const Claim& claim, const std::string& sha,
     std::string note = claim.path + ": " + reason + "\nfailed: " + IsoTime(Now(), false) +
                        "\nattempts: " + std::to_string(claim.attempts) + "\n";
     if (!sha.empty()) note += "sha256: " + sha + "\n";
+    if (link) note += "(a symbolic link: not copied here; the inbox still has it)\n";
     st = WriteFileAtomic(note_to.value(), note);
   }
   if (!st.ok()) {  // the corpus cannot take it now: keep the input queued
@@ -829,19 +821,22 @@ int Daemon::Run() {
     log_(kError, opts_.inbox + ": the inbox is not a folder" + (fs::exists(opts_.inbox, ec) ? "" : " (it does not exist)"));
     return 2;
   }
-  fs::create_directories(opts_.corpus, ec);
-  if (ec || !fs::is_directory(opts_.corpus)) {
-    log_(kError, opts_.corpus + ": cannot create the corpus folder" + (ec ? ": " + ec.message() : ""));
-    return 2;
-  }
+  // Checked on the resolved paths before CORPUS is made: a refused corpus
+  // must not be created inside the inbox.
   inbox_ = fs::canonical(opts_.inbox).string();
-  corpus_ = fs::canonical(opts_.corpus).string();
+  corpus_ = fs::weakly_canonical(fs::absolute(opts_.corpus)).string();
   if (Inside(inbox_, corpus_) || Inside(corpus_, inbox_)) {
     log_(kError, "refusing to run: the inbox " + inbox_ + " and the corpus " + corpus_ +
                      (inbox_ == corpus_ ? " are the same folder" : Inside(inbox_, corpus_) ? ": the inbox is inside the corpus" : ": the corpus is inside the inbox") +
                      " (outputs would be read back as inputs); use two separate folders");
     return 2;
   }
+  fs::create_directories(corpus_, ec);
+  if (ec || !fs::is_directory(corpus_)) {
+    log_(kError, opts_.corpus + ": cannot create the corpus folder" + (ec ? ": " + ec.message() : ""));
+    return 2;
+  }
+  corpus_ = fs::canonical(corpus_).string();
   state_path_ = opts_.state.empty() ? corpus_ + "/.ocrflow/state.db" : opts_.state;
   if (!opts_.state.empty() && Inside(fs::absolute(opts_.state).lexically_normal(), inbox_)) {
     log_(kError, "refusing to run: the state file " + opts_.state + " is inside the inbox " + inbox_);

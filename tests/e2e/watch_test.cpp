@@ -873,10 +873,7 @@ TEST_F(WatchTest, RefusesNestedFolders) {
 
 // "The inbox is read, never written": a CORPUS that does not exist yet and
 // would be inside INBOX must be refused without being created there first.
-// DISABLED: the daemon (3888911) makes the CORPUS folder before the nesting
-// check, so INBOX/new is left behind (exit code and message are right).
-// Enable once Daemon::Run checks nesting on the would-be path first.
-TEST_F(WatchTest, DISABLED_RefusedCorpusIsNotCreatedInsideInbox) {
+TEST_F(WatchTest, RefusedCorpusIsNotCreatedInsideInbox) {
   fs::create_directories(dir_ / "i");
   CliResult r = Run("watch i --out i/new --lang eng --once");
   EXPECT_EQ(r.code, 2) << r.err;
