@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "pipeline/eval/eval.h"
+#include "tests/e2e/bad_images.h"
 #include "tests/e2e/cli_harness.h"
 
 namespace fs = std::filesystem;
@@ -49,27 +50,6 @@ cv::Mat RenderPage() {
   return gray;
 }
 
-uint32_t Crc32(const unsigned char* p, size_t n) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; ++i) {
-    c ^= p[i];
-    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-  }
-  return ~c;
-}
-
-// A small valid PNG whose header claims width x height.
-std::string PngClaiming(uint32_t width, uint32_t height) {
-  std::vector<unsigned char> buf;
-  cv::imencode(".png", cv::Mat(8, 8, CV_8UC1, cv::Scalar(255)), buf);
-  auto put = [&](size_t at, uint32_t v) {
-    for (int i = 0; i < 4; ++i) buf[at + i] = static_cast<unsigned char>(v >> (24 - 8 * i));
-  };
-  put(16, width);
-  put(20, height);
-  put(29, Crc32(buf.data() + 12, 17));  // IHDR type + data
-  return std::string(buf.begin(), buf.end());
-}
 
 // OCR may misread a character now and then; the tests hold the output to
 // the paragraph structure exactly and to the characters within 2 % CER.
