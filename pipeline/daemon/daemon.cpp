@@ -995,10 +995,11 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
   }
   auto counts = db.value()->Counts();
   auto failures = db.value()->Failures(max_failures);
+  auto working = db.value()->Working();
   const double now = Now();
   auto pages = db.value()->PagesSince(now - 3600);
-  if (!counts.ok() || !failures.ok() || !pages.ok()) {
-    err << "ocrflow status: " << (!counts.ok() ? counts.status() : !failures.ok() ? failures.status() : pages.status()).ToString()
+  if (!counts.ok() || !failures.ok() || !pages.ok() || !working.ok()) {
+    err << "ocrflow status: " << (!counts.ok() ? counts.status() : !failures.ok() ? failures.status() : !pages.ok() ? pages.status() : working.status()).ToString()
         << "\n";
     return 1;
   }
@@ -1014,6 +1015,10 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
     j["pages_last_hour"] = n;
     j["pages_per_minute_last_hour"] = std::round(per_min * 100) / 100;
     j["pages_per_minute_while_busy"] = std::round(busy_per_min * 100) / 100;
+    j["working"] = nlohmann::ordered_json::array();
+    for (const auto& w : working.value()) {
+      j["working"].push_back({{"path", w.path}, {"owner", w.owner}, {"attempt", w.attempts}, {"started", IsoTime(w.started_at, false)}});
+    }
     j["failures"] = nlohmann::ordered_json::array();
     for (const auto& f : failures.value()) {
       j["failures"].push_back({{"path", f.path}, {"error", f.error}, {"attempts", f.attempts}, {"failed", IsoTime(f.finished_at, false)}});
@@ -1026,6 +1031,13 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
   out << "pages per minute over the last hour: " << Fixed(per_min, 2) << " (" << n << " pages";
   if (n > 0) out << "; " << Fixed(busy_per_min, 1) << " pages/min while busy, over " << Fixed(busy, 0) << " s";
   out << ")\n";
+  if (!working.value().empty()) {
+    out << "working:\n";
+    for (const auto& w : working.value()) {
+      out << "  " << w.path << " (attempt " << w.attempts << ", by " << w.owner << ", for " << Fixed(now - w.started_at, 0)
+          << " s)\n";
+    }
+  }
   if (!failures.value().empty()) {
     out << "failed" << (c.failed > static_cast<long>(failures.value().size()) ? " (latest " + std::to_string(failures.value().size()) + ")" : "")
         << ":\n";

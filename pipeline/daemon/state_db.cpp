@@ -401,6 +401,15 @@ Result<std::vector<Failure>> StateDb::Failures(int limit) {
   return out;
 }
 
+Result<std::vector<WorkItem>> StateDb::Working() {
+  std::vector<WorkItem> out;
+  Stmt q(db_, "SELECT path, owner, attempts, started_at FROM inputs WHERE status='working' ORDER BY started_at, path");
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Text(0), q.Text(1), static_cast<int>(q.Int(2)), q.Real(3)});
+  if (rc != SQLITE_DONE) return DbError(db_, "listing work in progress");
+  return out;
+}
+
 Result<StateDb::Throughput> StateDb::PagesSince(double since) {
   Stmt q(db_,
          "SELECT COALESCE(SUM(pages), 0), COALESCE(MAX(finished_at) - MIN(finished_at - seconds), 0) "

@@ -38,6 +38,12 @@ struct Failure {
   double finished_at = 0;
 };
 
+struct WorkItem {
+  std::string path, owner;
+  int attempts = 0;
+  double started_at = 0;
+};
+
 // A finished input, for the manifest and the output-reuse lookup.
 struct DoneRecord {
   std::string path;
@@ -108,6 +114,8 @@ class StateDb {
   // For `ocrflow status` and the minute summary.
   Result<StatusCounts> Counts();
   Result<std::vector<Failure>> Failures(int limit);
+  // Inputs being worked on, oldest first.
+  Result<std::vector<WorkItem>> Working();
   // Pages finished since `since` (epoch seconds), and the span from the
   // start of the first of those inputs to the end of the last (0 if none).
   struct Throughput {
