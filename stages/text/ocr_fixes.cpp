@@ -82,6 +82,9 @@ void ApplyLayoutRoles(Page& page) {
       continue;
     }
     for (auto& line : block.lines) {
+      // A byline set under a headline often lands in the headline's block
+      // (same size class, no gap): classify's byline keeps it apart.
+      if (line.role == Role::kByline && (role == Role::kHeadline || role == Role::kSubheadline)) continue;
       line.role = role;
       line.role_reason = "layout";
     }

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/app/page_job.h"
+#include "pipeline/app/text_job.h"
+#include "stages/text/register.h"
 
 namespace ocrflow {
 namespace {
@@ -40,6 +42,50 @@ TEST(RunningLines, BodyTextAndShortDocumentsAreKept) {
   EXPECT_EQ(DropRepeatedRunningLines(pages), 0);
   std::vector<Page> two = {PageWith({"报头", "正文。"}), PageWith({"报头", "正文二。"})};
   EXPECT_EQ(DropRepeatedRunningLines(two), 0);
+}
+
+// The OCR text chain (glyphs .. repeats) on one page of OCR'd blocks.
+Page RunOcrText(std::vector<Block> blocks) {
+  RegisterBuiltinStages();
+  auto chain = Pipeline::Build(text::DefaultOcrTextStages(), {});
+  EXPECT_TRUE(chain.ok());
+  Page page;
+  page.blocks = std::move(blocks);
+  EXPECT_TRUE(chain.value().Run(page, RunContext{}).ok());
+  return page;
+}
+
+Block OcrBlock(std::optional<Role> role, int y, std::vector<std::pair<std::string, int>> lines) {
+  Block b;
+  b.layout_role = role;
+  int top = y, n = 0;
+  for (auto& [text, width] : lines) {
+    Line l;
+    l.text = text;
+    l.source_line = y / 10 + ++n;
+    l.box = Box{100, top, width, 60};
+    l.confidence = 90;
+    top += 70;
+    b.lines.push_back(std::move(l));
+  }
+  b.box = Box{100, y, 1000, top - y};
+  return b;
+}
+
+TEST(OcrText, BylineInASubheadlineBlockStaysItsOwnParagraph) {
+  // Layout put the byline under a sub-headline into the sub-headline's
+  // block; the layout role must not swallow it.
+  Page page = RunOcrText({
+      OcrBlock(Role::kHeadline, 0, {{"河湾区民生实事件件落地", 900}}),
+      OcrBlock(Role::kSubheadline, 100, {{"——老旧小区改造工程侧记", 700}, {"本报记者 顾南星", 400}}),
+      OcrBlock(std::nullopt, 300,
+               {{"今年以来，街道持续推进老旧小区改造，新修道路十二公", 1000}, {"里，群众满意度明显提高。", 480}}),
+  });
+  ASSERT_EQ(page.paragraphs.size(), 4u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[1].text, "——老旧小区改造工程侧记");
+  EXPECT_EQ(page.paragraphs[1].role, Role::kSubheadline);
+  EXPECT_EQ(page.paragraphs[2].text, "本报记者 顾南星");
+  EXPECT_EQ(page.paragraphs[2].role, Role::kByline);
 }
 
 }  // namespace
