@@ -144,7 +144,58 @@ std::vector<cv::Rect> TextRows(const cv::Mat& gray) {
   return rows;
 }
 
+// A sub-headline's leading "——" (one bar two characters long) is often
+// read as a single 一 or as -一. The ink tells: measured in the line's box,
+// a leading bar at least 1.4 line heights long (about two em) is the dash.
+std::string LeadingDash(const cv::Mat& gray, const Line& line) {
+  static const std::u32string kDashLike = U"一-—－–‐―─";
+  size_t cut = 0;
+  bool any = false;
+  const std::string& t = line.text;
+  while (cut < t.size()) {
+    size_t next = cut;
+    char32_t c = text::NextCodePoint(t, next);
+    if (c == U' ') {
+      cut = next;
+      continue;
+    }
+    if (kDashLike.find(c) == std::u32string::npos) break;
+    any = true;
+    cut = next;
+  }
+  if (!any || cut >= t.size() || !line.box || t.rfind("——", 0) == 0) return t;
+  const cv::Rect r = cv::Rect(line.box->x, line.box->y, line.box->w, line.box->h) & cv::Rect(0, 0, gray.cols, gray.rows);
+  if (r.width < 4 || r.height < 4) return t;
+  cv::Mat ink;
+  cv::threshold(gray(r), ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  int first_x = r.width;
+  for (int i = 1; i < n; ++i) {
+    if (stats.at<int>(i, cv::CC_STAT_AREA) >= 4) first_x = std::min(first_x, stats.at<int>(i, cv::CC_STAT_LEFT));
+  }
+  // Flat components starting at the ink's left edge, chained left to right.
+  const int h = r.height;
+  int bar_end = -1;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (int i = 1; i < n; ++i) {
+      const int x = stats.at<int>(i, cv::CC_STAT_LEFT), w = stats.at<int>(i, cv::CC_STAT_WIDTH);
+      const int ch = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+      if (ch > h / 4 || w < h / 3 || x + w <= bar_end) continue;
+      const bool starts = bar_end < 0 ? x <= first_x + h / 10 : x <= bar_end + h / 8;
+      if (starts) bar_end = x + w, grew = true;
+    }
+  }
+  if (bar_end < 0 || bar_end - first_x < 1.4 * h) return t;
+  return "——" + t.substr(cut);
+}
+
 }  // namespace
+
+std::string RestoreLeadingDash(const Raster& gray_page, const Line& line) {
+  return LeadingDash(image::View(gray_page), line);
+}
 
 std::vector<OptionField<OcrOptions>> OcrFields() {
   return {
@@ -207,8 +258,10 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     if (o.min_confidence > 0) {
       std::erase_if(block.lines, [&](const Line& l) { return l.confidence && *l.confidence < o.min_confidence; });
     }
+    const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
     for (auto& line : block.lines) {
       line.source_line = ++n;
+      if (headline) line.text = LeadingDash(gray, line);
       if (block.layout_role) {
         line.role = *block.layout_role;
         line.role_reason = "layout";

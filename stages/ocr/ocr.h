@@ -17,6 +17,10 @@
 // can point back at the lines and boxes they came from. Lines of a block
 // take the block's layout role.
 //
+// A headline or sub-headline line read with a leading 一 or -一 gets its
+// "——" back when the ink shows a leading bar about two em long
+// (RestoreLeadingDash).
+//
 // Thread safety: uses the calling thread's engine (engine.h); pages may be
 // OCR'd in parallel on different threads.
 #pragma once
@@ -42,5 +46,10 @@ std::vector<OptionField<OcrOptions>> OcrFields();
 Status OcrPage(Page& page, const OcrOptions& options, const RunContext& ctx);
 
 StageInfo OcrStageInfo();
+
+// `line.text` with a leading dash-like run (一, -, —, ...) replaced by "——"
+// when, in the grayscale page (line.box in its coordinates), the line's ink
+// starts with a flat bar at least 1.4 line heights long; otherwise unchanged.
+std::string RestoreLeadingDash(const Raster& gray_page, const Line& line);
 
 }  // namespace ocrflow::ocr
