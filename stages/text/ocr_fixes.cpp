@@ -1,5 +1,8 @@
 #include "stages/text/ocr_fixes.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <string_view>
 
 #include "stages/text/utf8.h"
@@ -69,7 +72,55 @@ int FixOcrGlyphs(Page& page) {
   return n;
 }
 
+namespace {
+
+// Median line height of a block's lines with boxes, 0 if none.
+int LineHeight(const Block& b) {
+  std::vector<int> h;
+  for (const auto& l : b.lines)
+    if (l.box && l.box->h > 0) h.push_back(l.box->h);
+  if (h.empty()) return 0;
+  std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
+  return h[h.size() / 2];
+}
+
+// `next` continues headline `head`: lines as tall (within 20 %), starting
+// within 0.6 line heights below it, and horizontally inside its extent
+// (at least half of the narrower one overlapping).
+bool ContinuesHeadline(const Block& head, const Block& next) {
+  if (!head.box || !next.box || head.lines.empty() || next.lines.empty()) return false;
+  if (next.layout_role != Role::kHeadline && next.layout_role != Role::kSubheadline) return false;
+  const int h1 = LineHeight(head), h2 = LineHeight(next);
+  if (h1 <= 0 || h2 <= 0 || std::abs(h1 - h2) > 0.2 * std::max(h1, h2)) return false;
+  const Box& a = *head.box;
+  const Box& b = *next.box;
+  const int gap = b.y - (a.y + a.h);
+  if (gap > 0.6 * h1 || b.y < a.y + a.h / 2) return false;
+  const int overlap = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+  return overlap >= 0.5 * std::min(a.w, b.w);
+}
+
+void MergeSplitHeadlines(Page& page) {
+  for (size_t k = 0; k + 1 < page.blocks.size(); ++k) {
+    Block& head = page.blocks[k];
+    if (head.layout_role != Role::kHeadline) continue;
+    while (k + 1 < page.blocks.size() && ContinuesHeadline(head, page.blocks[k + 1])) {
+      Block& next = page.blocks[k + 1];
+      for (auto& l : next.lines) head.lines.push_back(std::move(l));
+      const Box& a = *head.box;
+      const Box& b = *next.box;
+      const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+      const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
+      head.box = Box{x0, y0, x1 - x0, y1 - y0};
+      page.blocks.erase(page.blocks.begin() + static_cast<std::ptrdiff_t>(k) + 1);
+    }
+  }
+}
+
+}  // namespace
+
 void ApplyLayoutRoles(Page& page) {
+  MergeSplitHeadlines(page);
   for (auto& block : page.blocks) {
     if (!block.layout_role || *block.layout_role == Role::kBody) continue;
     const Role role = *block.layout_role;

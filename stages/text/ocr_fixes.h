@@ -11,7 +11,12 @@
 //                                  headlines, sub-headlines and captions it
 //                                  found by size and position; body blocks
 //                                  keep what classify read from the text
-//                                  (bylines, list items).
+//                                  (bylines, list items). A headline that
+//                                  layout cut into two blocks (a second
+//                                  line, or a last character wrapped onto
+//                                  one) is one block again when the next
+//                                  block's lines are as tall, right below
+//                                  it and under it.
 //
 // Plain text (no layout) passes both unchanged. Pure functions; thread-safe.
 #pragma once

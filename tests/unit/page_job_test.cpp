@@ -55,20 +55,22 @@ Page RunOcrText(std::vector<Block> blocks) {
   return page;
 }
 
-Block OcrBlock(std::optional<Role> role, int y, std::vector<std::pair<std::string, int>> lines) {
+// Lines `height` px high, 1.2 heights apart, starting at x = 100.
+Block OcrBlock(std::optional<Role> role, int y, std::vector<std::pair<std::string, int>> lines, int height = 40) {
   Block b;
   b.layout_role = role;
-  int top = y, n = 0;
+  int top = y, n = 0, right = 100;
   for (auto& [text, width] : lines) {
     Line l;
     l.text = text;
     l.source_line = y / 10 + ++n;
-    l.box = Box{100, top, width, 60};
+    l.box = Box{100, top, width, height};
     l.confidence = 90;
-    top += 70;
+    top += height * 6 / 5;
+    right = std::max(right, 100 + width);
     b.lines.push_back(std::move(l));
   }
-  b.box = Box{100, y, 1000, top - y};
+  b.box = Box{100, y, right - 100, top - y};
   return b;
 }
 
@@ -76,8 +78,8 @@ TEST(OcrText, BylineInASubheadlineBlockStaysItsOwnParagraph) {
   // Layout put the byline under a sub-headline into the sub-headline's
   // block; the layout role must not swallow it.
   Page page = RunOcrText({
-      OcrBlock(Role::kHeadline, 0, {{"河湾区民生实事件件落地", 900}}),
-      OcrBlock(Role::kSubheadline, 100, {{"——老旧小区改造工程侧记", 700}, {"本报记者 顾南星", 400}}),
+      OcrBlock(Role::kHeadline, 0, {{"河湾区民生实事件件落地", 900}}, 80),
+      OcrBlock(Role::kSubheadline, 100, {{"——老旧小区改造工程侧记", 700}, {"本报记者 顾南星", 400}}, 48),
       OcrBlock(std::nullopt, 300,
                {{"今年以来，街道持续推进老旧小区改造，新修道路十二公", 1000}, {"里，群众满意度明显提高。", 480}}),
   });
@@ -86,6 +88,33 @@ TEST(OcrText, BylineInASubheadlineBlockStaysItsOwnParagraph) {
   EXPECT_EQ(page.paragraphs[1].role, Role::kSubheadline);
   EXPECT_EQ(page.paragraphs[2].text, "本报记者 顾南星");
   EXPECT_EQ(page.paragraphs[2].role, Role::kByline);
+}
+
+TEST(OcrText, HeadlineCutIntoTwoBlocksIsOneParagraph) {
+  // Layout made two blocks of a two-line headline, and of a headline whose
+  // last character wrapped; lines as tall, right below, under it.
+  Page page = RunOcrText({
+      OcrBlock(Role::kHeadline, 0, {{"云杉街道乡村道路", 480}}, 58),
+      OcrBlock(Role::kHeadline, 70, {{"焕然一新", 240}}, 58),
+      OcrBlock(std::nullopt, 200, {{"今年以来，街道新修道路十二公里，群众满意度明显提高。", 1000}}),
+      OcrBlock(Role::kHeadline, 400, {{"梨花镇产业升级迈出新步", 660}}, 58),
+      OcrBlock(Role::kSubheadline, 470, {{"伐", 58}}, 56),
+      OcrBlock(std::nullopt, 600, {{"园区管委会统筹推进项目建设，新增企业二十四家。", 1000}}),
+  });
+  ASSERT_EQ(page.paragraphs.size(), 4u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[0].text, "云杉街道乡村道路 焕然一新");  // headline lines joined as phrases
+  EXPECT_EQ(page.paragraphs[0].role, Role::kHeadline);
+  EXPECT_EQ(page.paragraphs[2].role, Role::kHeadline);
+  EXPECT_NE(page.paragraphs[2].text.find("伐"), std::string::npos);
+}
+
+TEST(OcrText, SmallerSubheadlineOrDistantHeadlineStaysApart) {
+  Page page = RunOcrText({
+      OcrBlock(Role::kHeadline, 0, {{"河湾区民生实事件件落地", 900}}, 80),
+      OcrBlock(Role::kSubheadline, 100, {{"——老旧小区改造工程侧记", 700}}, 48),
+      OcrBlock(Role::kHeadline, 400, {{"望江社区换新颜", 600}}, 80),  // far below: another headline
+  });
+  ASSERT_EQ(page.paragraphs.size(), 3u) << RenderParagraphs(page.paragraphs);
 }
 
 }  // namespace
