@@ -3,7 +3,7 @@
 // Functions
 //   NormalizeIllumination(gray, dpi)  divides by a smooth paper-brightness
 //                                     estimate: paper comes out at 255
-//   Sauvola(gray, window, k, R)       local threshold (integral images)
+//   Sauvola(gray, window, k, R)       local threshold (sliding window sums)
 //   Binarize(gray, options, dpi)      the whole stage as a pure function
 //   BinarizePage(page, options, ctx)  the stage adapter
 //   BinarizeStageInfo()               registration record ("binarize", image -> image)
@@ -29,9 +29,10 @@
 //      Pattern Recognition 33 (2000) 225-236:
 //        T(x,y) = m(x,y) * (1 + k * (s(x,y) / R - 1))
 //      with the mean m and standard deviation s of a window_inches window
-//      (about 2-3 body text heights), computed from integral images of the
-//      gray values and their squares, so the cost does not depend on the
-//      window size.
+//      (about 2-3 body text heights), computed from running integer sums
+//      of the gray values and their squares (per column down the page,
+//      then along each row), so the cost does not depend on the window
+//      size.
 //   3. Scanner borders: ink components that touch the image edge, span
 //      at least border_fraction of that side and are on average at least
 //      border_min_inches thick (rules are thinner) are removed from the mask and
