@@ -2,21 +2,24 @@
 # Quality and speed of `ocrflow run` against the `tesseract` CLI (and
 # OCRmyPDF, when installed) on the same generated newspaper pages.
 #
-#   bench/compare_pages.sh [--count N] [--lang zh|en] [--work DIR] [--ocrmypdf] [--jobs2]
+#   bench/compare_pages.sh [--count N] [--lang zh|en] [--work DIR] [--build DIR] [--ocrmypdf] [--jobs2]
 #
+# --build: the build tree with ocrflow and bench/pagegen (default build/).
 # Pages: bench/pagegen --scan (skew within +-5 deg, noise, blur, uneven
 # light, dark border, JPEG), 2-5 columns, N pages in all. Baselines get their
 # lines joined naively (lines of one blank-line-separated block joined: no
 # separator between CJK, a space otherwise) since they do not reflow.
 # Reports per system: CER, paragraph F1, exact-paragraph rate (ocrflow eval),
-# pages whose output leaks running header/footer text, and seconds per page;
-# the speed ratio ocrflow --jobs 1 / tesseract CLI comes from the same run.
+# pages whose output leaks running header/footer text, wall and CPU
+# (user+sys) seconds per page; the speed ratios ocrflow --jobs 1 / tesseract
+# CLI come from the same run (both with OMP_THREAD_LIMIT=1). On a shared
+# machine the CPU ratio is the one to trust.
 # --jobs2 also times ocrflow --jobs 2 for the parallel speed-up.
 # Needs a built tree (scripts/setup.sh) and python3; OCRmyPDF with
 # `apt-get install ocrmypdf unpaper`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-count=8 lang=zh work=/tmp/ocrflow-compare ocrmypdf=0 jobs2=0
+count=8 lang=zh work=/tmp/ocrflow-compare ocrmypdf=0 jobs2=0 build=build
 while (($#)); do
   case "$1" in
     --count) count=$2; shift 2 ;;
@@ -24,12 +27,13 @@ while (($#)); do
     --work) work=$2; shift 2 ;;
     --ocrmypdf) ocrmypdf=1; shift ;;
     --jobs2) jobs2=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --build) build=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "compare_pages: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 tess_lang=$([ "$lang" = zh ] && echo chi_sim || echo eng)
-bin=build/ocrflow gen=build/bench/pagegen
+bin=$build/ocrflow gen=$build/bench/pagegen
 [ -x "$bin" ] && [ -x "$gen" ] || { echo "compare_pages: build first (scripts/setup.sh)" >&2; exit 2; }
 rm -rf "$work"; mkdir -p "$work"/{pages,gold,truth,ocrflow,tesseract,ocrmypdf}
 per=$(( (count + 3) / 4 ))
@@ -46,13 +50,16 @@ pages=$(ls "$work/pages" | wc -l)
 echo "pages: $pages ($lang, 2-5 columns, scan look) in $work"
 
 now() { date +%s.%N; }
+cpu() { awk '{print $1 + $2}' "$1"; }  # user + sys seconds from /usr/bin/time -f "%U %S"
 t0=$(now)
-"$bin" run "$work/pages" -o "$work/ocrflow" --lang "$tess_lang" --jobs 1 2> "$work/ocrflow.log"
+OMP_THREAD_LIMIT=1 /usr/bin/time -o "$work/ocrflow.cpu" -f "%U %S" \
+  "$bin" run "$work/pages" -o "$work/ocrflow" --lang "$tess_lang" --jobs 1 2> "$work/ocrflow.log"
 t1=$(now)
-for p in "$work/pages"/*; do
-  n=$(basename "${p%.*}")
-  OMP_THREAD_LIMIT=1 tesseract "$p" - -l "$tess_lang" 2>/dev/null > "$work/tesseract/$n.raw"
-done
+OMP_THREAD_LIMIT=1 /usr/bin/time -o "$work/tesseract.cpu" -f "%U %S" bash -c '
+  for p in "$1"/pages/*; do
+    n=$(basename "${p%.*}")
+    tesseract "$p" - -l "$2" 2>/dev/null > "$1/tesseract/$n.raw"
+  done' _ "$work" "$tess_lang"
 t2=$(now)
 naive_join() { scripts/naive-join.sh "$1"; }
 for r in "$work/tesseract"/*.raw; do naive_join "$r" > "${r%.raw}.txt"; rm "$r"; done
@@ -88,16 +95,18 @@ for t in glob.glob(os.path.join(gold, "*.truth.json")):
 print(n)
 PY
 }
-score() {  # system dir seconds
+score() {  # system dir seconds [cpu-seconds]
   local line
   line=$("$bin" eval "$2" "$work/gold" --json | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print("%.2f %.3f %.3f" % (100*t["cer"], t["f1"], t["exact_rate"]))')
-  printf "%-22s %7s %7s %7s %8s %9.2f\n" "$1" $line "$(leaks "$2")/$pages" "$(echo "$3 / $pages" | bc -l)"
+  printf "%-22s %7s %7s %7s %8s %9.2f %9s\n" "$1" $line "$(leaks "$2")/$pages" "$(echo "$3 / $pages" | bc -l)" \
+    "$([ -n "${4:-}" ] && printf "%.2f" "$(echo "$4 / $pages" | bc -l)" || echo -)"
 }
-printf "%-22s %7s %7s %7s %8s %9s\n" system CER% F1 exact leaks s/page
-score "ocrflow --jobs 1" "$work/ocrflow" "$(echo "$t1 - $t0" | bc -l)"
-score "tesseract CLI+join" "$work/tesseract" "$(echo "$t2 - $t1" | bc -l)"
+printf "%-22s %7s %7s %7s %8s %9s %9s\n" system CER% F1 exact leaks s/page cpu-s/page
+score "ocrflow --jobs 1" "$work/ocrflow" "$(echo "$t1 - $t0" | bc -l)" "$(cpu "$work/ocrflow.cpu")"
+score "tesseract CLI+join" "$work/tesseract" "$(echo "$t2 - $t1" | bc -l)" "$(cpu "$work/tesseract.cpu")"
 if ((ocrmypdf)) && command -v ocrmypdf >/dev/null; then score "ocrmypdf+join" "$work/ocrmypdf" "$(echo "$t3 - $t2" | bc -l)"; fi
-printf "speed ratio ocrflow --jobs 1 / tesseract CLI: %.2f (target <= 1.1)\n" "$(echo "($t1 - $t0) / ($t2 - $t1)" | bc -l)"
+printf "speed ratio ocrflow --jobs 1 / tesseract CLI: wall %.2f, CPU %.2f (target <= 1.1)\n" \
+  "$(echo "($t1 - $t0) / ($t2 - $t1)" | bc -l)" "$(echo "$(cpu "$work/ocrflow.cpu") / $(cpu "$work/tesseract.cpu")" | bc -l)"
 echo "peak RSS, ocrflow --jobs 1: $(grep -o 'peak RSS [0-9]* MB' "$work/ocrflow.log")"
 if ((jobs2)); then
   echo "peak RSS, ocrflow --jobs 2: $(grep -o 'peak RSS [0-9]* MB' "$work/ocrflow-j2.log")"
