@@ -123,7 +123,47 @@ bool StartsWithListMarker(std::string_view t) {
   return false;
 }
 
+namespace {
+
+// "By Anna Whitfield", "By J. R. Moreno and Lucia Vance, Staff Writers":
+// "By" and 2-6 capitalised words (initials, and/de/van/von... between them),
+// after a comma at most 4 more (a title). Not "By the end of October".
+bool LooksLikeLatinByline(std::string_view t) {
+  if (!StartsWith(t, "By ") && !StartsWith(t, "BY ")) return false;
+  int names = 0, after_comma = -1;
+  size_t i = 3;
+  while (i < t.size()) {
+    while (i < t.size() && t[i] == ' ') ++i;
+    size_t j = i;
+    while (j < t.size() && t[j] != ' ') ++j;
+    if (j == i) break;
+    std::string_view w = t.substr(i, j - i);
+    i = j;
+    bool comma = w.back() == ',';
+    if (comma) w.remove_suffix(1);
+    if (w.empty()) return false;
+    const bool connector = w == "and" || w == "de" || w == "van" || w == "von" || w == "der" || w == "da" ||
+                           w == "la" || w == "&" || w == "of";
+    const bool cap = w[0] >= 'A' && w[0] <= 'Z';
+    if (!cap && !connector) return false;
+    for (char c : w) {
+      if (c == '.' && w.size() > 2) return false;  // initials only ("J."), no sentence end
+      if (c == '!' || c == '?' || c == ';' || c == ':') return false;
+    }
+    if (after_comma >= 0) ++after_comma;
+    else if (!connector) ++names;
+    if (comma) {
+      if (after_comma >= 0) return false;
+      after_comma = 0;
+    }
+  }
+  return names >= 2 && names <= 6 && after_comma <= 4;
+}
+
+}  // namespace
+
 bool LooksLikeByline(std::string_view t) {
+  if (LooksLikeLatinByline(t)) return true;
   if (StartsWith(t, "本报讯") || StartsWith(t, "新华社") || StartsWith(t, "中新社") || StartsWith(t, "据")) {
     return false;
   }

@@ -3,6 +3,7 @@
 
 #include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
+#include "stages/text/classify.h"
 #include "stages/text/register.h"
 
 namespace ocrflow {
@@ -115,6 +116,28 @@ TEST(OcrText, SmallerSubheadlineOrDistantHeadlineStaysApart) {
       OcrBlock(Role::kHeadline, 400, {{"望江社区换新颜", 600}}, 80),  // far below: another headline
   });
   ASSERT_EQ(page.paragraphs.size(), 3u) << RenderParagraphs(page.paragraphs);
+}
+
+TEST(OcrText, LatinBylines) {
+  for (const char* yes : {"By Anna Whitfield", "By J. R. Moreno", "By Lucia Vance and Daniel Okafor",
+                          "By Priya Raman, Staff Writer", "BY ANNA WHITFIELD", "By Ana de la Cruz"}) {
+    EXPECT_TRUE(text::LooksLikeByline(yes)) << yes;
+  }
+  for (const char* no : {"By the end of October, the council", "By March", "By then.", "Bylaws were changed",
+                         "By Tuesday the hearing had ended.", "By Anna Whitfield, Staff Writer, Metro Desk, Extra, More"}) {
+    EXPECT_FALSE(text::LooksLikeByline(no)) << no;
+  }
+}
+
+TEST(OcrText, LatinBylineUnderASubheadlineIsItsOwnParagraph) {
+  Page page = RunOcrText({
+      OcrBlock(Role::kHeadline, 0, {{"Riverton Approves New Bridge Plan", 1700}}, 80),
+      OcrBlock(Role::kSubheadline, 100, {{"Residents packed a two-hour hearing on Tuesday", 1160}, {"By Anna Whitfield", 320}}, 44),
+      OcrBlock(std::nullopt, 300, {{"Since the spring floods, two regional banks approved a", 1000}, {"training course.", 300}}),
+  });
+  ASSERT_EQ(page.paragraphs.size(), 4u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[2].text, "By Anna Whitfield");
+  EXPECT_EQ(page.paragraphs[2].role, Role::kByline);
 }
 
 }  // namespace
