@@ -100,7 +100,44 @@ bool ContinuesHeadline(const Block& head, const Block& next) {
   return overlap >= 0.5 * std::min(a.w, b.w);
 }
 
+// A one-line headline that layout cut at a column gutter it spans (left
+// half, right half: same row, as tall, side by side). Its right half may
+// come later in reading order.
+bool RightHalfOfHeadline(const Block& left, const Block& right) {
+  if (left.lines.size() != 1 || right.lines.size() != 1 || right.layout_role != Role::kHeadline) return false;
+  const auto& a = left.lines[0].box;
+  const auto& b = right.lines[0].box;
+  if (!a || !b || a->h <= 0 || b->h <= 0) return false;
+  if (std::abs(a->h - b->h) > 0.2 * std::max(a->h, b->h)) return false;
+  const int v_overlap = std::min(a->y + a->h, b->y + b->h) - std::max(a->y, b->y);
+  const int gap = b->x - (a->x + a->w);
+  return v_overlap >= 0.6 * std::min(a->h, b->h) && gap <= a->h && b->x > a->x + a->w / 2;
+}
+
 void MergeSplitHeadlines(Page& page) {
+  for (size_t k = 0; k < page.blocks.size(); ++k) {
+    if (page.blocks[k].layout_role != Role::kHeadline) continue;
+    for (size_t j = k + 1; j < page.blocks.size(); ++j) {
+      if (!RightHalfOfHeadline(page.blocks[k], page.blocks[j])) continue;
+      Line& a = page.blocks[k].lines[0];
+      const Line& b = page.blocks[j].lines[0];
+      // Cut inside a word (the halves touch): no space.
+      const int gap = b.box->x - (a.box->x + a.box->w);
+      if (gap > a.box->h / 4) a.text += ' ';
+      a.text += b.text;
+      const int x1 = std::max(a.box->x + a.box->w, b.box->x + b.box->w);
+      const int y0 = std::min(a.box->y, b.box->y), y1 = std::max(a.box->y + a.box->h, b.box->y + b.box->h);
+      a.box = Box{a.box->x, y0, x1 - a.box->x, y1 - y0};
+      if (page.blocks[k].box && page.blocks[j].box) {
+        const Box& p = *page.blocks[k].box;
+        const Box& q = *page.blocks[j].box;
+        const int bx1 = std::max(p.x + p.w, q.x + q.w), by0 = std::min(p.y, q.y), by1 = std::max(p.y + p.h, q.y + q.h);
+        page.blocks[k].box = Box{p.x, by0, bx1 - p.x, by1 - by0};
+      }
+      page.blocks.erase(page.blocks.begin() + static_cast<std::ptrdiff_t>(j));
+      break;
+    }
+  }
   for (size_t k = 0; k + 1 < page.blocks.size(); ++k) {
     Block& head = page.blocks[k];
     if (head.layout_role != Role::kHeadline) continue;

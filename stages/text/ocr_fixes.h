@@ -16,7 +16,9 @@
 //                                  line, or a last character wrapped onto
 //                                  one) is one block again when the next
 //                                  block's lines are as tall, right below
-//                                  it and under it.
+//                                  it and under it; one cut at a gutter it
+//                                  spans (halves side by side on one row)
+//                                  is one line again.
 //
 // Plain text (no layout) passes both unchanged. Pure functions; thread-safe.
 #pragma once

@@ -118,6 +118,23 @@ TEST(OcrText, SmallerSubheadlineOrDistantHeadlineStaysApart) {
   ASSERT_EQ(page.paragraphs.size(), 3u) << RenderParagraphs(page.paragraphs);
 }
 
+TEST(OcrText, HeadlineCutAtAGutterIsOneLineAgain) {
+  // Layout cut a two-column headline at the gutter below it, through a word;
+  // the right half came after the left column's body in reading order.
+  Block left = OcrBlock(Role::kHeadline, 0, {{"Fairhaven Farmers Market Mo", 1100}}, 64);
+  Block right = OcrBlock(Role::kHeadline, 2, {{"ves Indoors", 500}}, 64);
+  right.box->x = right.lines[0].box->x = 1200;  // touching the left half: one word cut
+  Block wide_gap = OcrBlock(Role::kHeadline, 300, {{"Harbor Point", 500}}, 64);
+  Block other = OcrBlock(Role::kHeadline, 302, {{"Budget Talks Stall", 600}}, 64);
+  other.box->x = other.lines[0].box->x = 1000;  // 400 px away: another article's headline
+  Page page = RunOcrText({left, OcrBlock(std::nullopt, 100, {{"The market opens on Saturday.", 600}}), right, wide_gap,
+                          OcrBlock(std::nullopt, 400, {{"Work on the barrier begins soon.", 600}}), other});
+  ASSERT_EQ(page.paragraphs.size(), 5u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[0].text, "Fairhaven Farmers Market Moves Indoors");
+  EXPECT_EQ(page.paragraphs[0].role, Role::kHeadline);
+  EXPECT_EQ(page.paragraphs[2].text, "Harbor Point");
+}
+
 TEST(OcrText, LatinBylines) {
   for (const char* yes : {"By Anna Whitfield", "By J. R. Moreno", "By Lucia Vance and Daniel Okafor",
                           "By Priya Raman, Staff Writer", "BY ANNA WHITFIELD", "By Ana de la Cruz"}) {
