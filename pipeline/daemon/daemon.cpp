@@ -19,6 +19,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -459,6 +460,10 @@ class Daemon {
   std::atomic<bool> stop_taking_{false};  // no new claims
   std::atomic<bool> cancel_{false};       // in-flight work stops and is requeued
   std::atomic<int> busy_{0};
+  // Paths the workers hold. A claim and its entry here are made under
+  // flight_mu_, so the abandoned-work check never sees one without the other.
+  std::mutex flight_mu_;
+  std::set<std::string> in_flight_;
   std::atomic<long> pages_minute_{0};
   std::atomic<long> done_total_{0}, failed_total_{0};
 };
@@ -785,7 +790,10 @@ void Daemon::Worker(int index) {
   while (!stop_taking_.load()) {
     auto shared = Current();
     double now = Now();
+    std::unique_lock<std::mutex> flight(flight_mu_);
     auto claim = db.value()->ClaimNext(owner_, now, now + kLeaseSeconds);
+    if (claim.ok() && claim.value()) in_flight_.insert(claim.value()->path);
+    flight.unlock();
     if (!claim.ok()) {
       log_(kWarn, claim.status().ToString());
       std::unique_lock<std::mutex> lock(mu_);
@@ -803,6 +811,10 @@ void Daemon::Worker(int index) {
     } catch (const std::exception& e) {  // never a dead worker
       log_(kError, "internal error on " + claim.value()->path + ": " + e.what());
       (void)db.value()->Requeue(claim.value()->path, owner_, Now() + 5, true, e.what(), false);
+    }
+    {
+      std::lock_guard<std::mutex> lock(flight_mu_);
+      in_flight_.erase(claim.value()->path);
     }
     --busy_;
   }
@@ -866,7 +878,15 @@ int Daemon::Run() {
   // Leftovers of a crash: cut-off writes, work whose owner died, a manifest
   // that may lack its last line or hold a torn one.
   int temps = RemoveStaleTemps(corpus_);
-  auto alive = [this](const std::string& owner, double lease) { return OwnerAlive(owner, lease, owner_); };
+  // A row of this daemon that no worker holds (a database error lost the
+  // worker's last update) is abandoned too.
+  auto alive = [this](const std::string& path, const std::string& owner, double lease) {
+    if (owner == owner_) {
+      std::lock_guard<std::mutex> lock(flight_mu_);
+      return in_flight_.count(path) > 0;
+    }
+    return OwnerAlive(owner, lease, owner_);
+  };
   auto recovered = db.value()->RecoverAbandoned(alive, Now());
   if (Status st = db.value()->WithManifestLines([this](const auto& lines) { return WriteManifest(lines); }); !st.ok()) {
     log_(kWarn, "manifest: " + st.ToString());
@@ -930,7 +950,10 @@ int Daemon::Run() {
     bool offered = false;
     for (const auto& c : w.TakeReady(now)) {
       auto r = db.value()->Offer(c.rel, c.size, c.mtime_ns, now);
-      if (!r.ok()) log_(kWarn, r.status().ToString());
+      if (!r.ok()) {  // e.g. the database stayed locked: look again in a second
+        log_(kWarn, r.status().ToString());
+        w.Retry(c.rel, now + 1);
+      }
       else if (r.value()) offered = true, log_(kDebug, "queued " + c.rel);
     }
     if (offered) cv_.notify_all();

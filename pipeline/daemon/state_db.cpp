@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace ocrflow::daemon {
 namespace {
@@ -98,27 +100,47 @@ Result<std::unique_ptr<StateDb>> StateDb::Open(const std::string& path) {
   std::error_code ec;
   auto dir = std::filesystem::path(path).parent_path();
   if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "cannot allocate";
-    sqlite3_close(db);
-    return Status(Code::kIoError, "cannot open the state database: " + msg).WithFile(path);
+  // Another daemon (or this one's other threads) may be creating the file,
+  // switching it to WAL or recovering its WAL right now; SQLite reports some
+  // of those moments as "locked" without waiting, so the set-up is retried.
+  Status last;
+  for (int attempt = 0; attempt < 600; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50 + 10 * std::min(attempt, 15)));
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db ? sqlite3_errmsg(db) : "cannot allocate";
+      sqlite3_close(db);
+      return Status(Code::kIoError, "cannot open the state database: " + msg).WithFile(path);
+    }
+    std::unique_ptr<StateDb> state(new StateDb(db));
+    sqlite3_busy_timeout(db, 60000);  // another daemon's transaction: wait, don't fail
+    last = state->Init();
+    if (last.ok()) return state;
+    if (last.code() != Code::kUnavailable) return last.WithFile(path);
   }
-  std::unique_ptr<StateDb> state(new StateDb(db));
-  sqlite3_busy_timeout(db, 60000);  // another daemon's transaction: wait, don't fail
-  // WAL: readers (ocrflow status) never block the daemon; NORMAL sync is
-  // durable across a process crash, and a power cut can only lose the last
-  // transactions (that work is then simply done again).
-  if (Status st = state->Exec("PRAGMA journal_mode=WAL"); !st.ok()) return st.WithFile(path);
-  if (Status st = state->Exec("PRAGMA synchronous=NORMAL"); !st.ok()) return st.WithFile(path);
-  if (Status st = state->Begin(); !st.ok()) return st.WithFile(path);
-  if (Status st = state->Exec(kSchema); !st.ok()) {
-    state->Rollback();
-    return st.WithFile(path);
+  return last.WithFile(path);
+}
+
+// WAL: readers (ocrflow status) never block the daemon; NORMAL sync is
+// durable across a process crash, and a power cut can only lose the last
+// transactions (that work is then simply done again).
+Status StateDb::Init() {
+  bool wal = false;
+  {
+    Stmt q(db_, "PRAGMA journal_mode");
+    if (q.Step() == SQLITE_ROW) wal = q.Text(0) == "wal";
   }
-  if (Status st = state->Commit(); !st.ok()) return st.WithFile(path);
-  return state;
+  if (!wal) {
+    if (Status st = Exec("PRAGMA journal_mode=WAL"); !st.ok()) return st;
+  }
+  if (Status st = Exec("PRAGMA synchronous=NORMAL"); !st.ok()) return st;
+  if (Status st = Begin(); !st.ok()) return st;
+  if (Status st = Exec(kSchema); !st.ok()) {
+    Rollback();
+    return st;
+  }
+  return Commit();
 }
 
 StateDb::~StateDb() { sqlite3_close(db_); }
@@ -226,13 +248,14 @@ Status StateDb::RenewLeases(const std::string& owner, double lease_until) {
   return Run(db_, up, "renewing leases");
 }
 
-Result<int> StateDb::RecoverAbandoned(const std::function<bool(const std::string&, double)>& owner_alive, double now) {
+Result<int> StateDb::RecoverAbandoned(
+    const std::function<bool(const std::string&, const std::string&, double)>& still_working, double now) {
   std::vector<std::pair<std::string, std::string>> dead;  // path, owner
   {
     Stmt q(db_, "SELECT path, owner, lease_until FROM inputs WHERE status='working'");
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
-      if (!owner_alive(q.Text(1), q.Real(2))) dead.emplace_back(q.Text(0), q.Text(1));
+      if (!still_working(q.Text(0), q.Text(1), q.Real(2))) dead.emplace_back(q.Text(0), q.Text(1));
     }
     if (rc != SQLITE_DONE) return DbError(db_, "finding abandoned work");
   }

@@ -76,8 +76,10 @@ class StateDb {
   Status RenewLeases(const std::string& owner, double lease_until);
 
   // Working rows whose owner is gone go back to queued (their attempt stays
-  // counted). `owner_alive(owner, lease_until)` decides. Returns how many.
-  Result<int> RecoverAbandoned(const std::function<bool(const std::string&, double)>& owner_alive, double now);
+  // counted). `still_working(path, owner, lease_until)` decides. Returns how
+  // many.
+  Result<int> RecoverAbandoned(
+      const std::function<bool(const std::string&, const std::string&, double)>& still_working, double now);
 
   // The work is done: outputs written. `append` is called inside the same
   // write transaction with the manifest line when the manifest only needs a
@@ -128,6 +130,7 @@ class StateDb {
 
  private:
   explicit StateDb(sqlite3* db) : db_(db) {}
+  Status Init();  // WAL, schema
   Status Exec(const char* sql);
   Status Begin();  // BEGIN IMMEDIATE, waiting out other writers
   Status Commit();

@@ -191,6 +191,16 @@ void InboxWatcher::HandleEvents(double now) {
   }
 }
 
+void InboxWatcher::Retry(const std::string& rel, double when) {
+  struct stat st {};
+  if (lstat((inbox_ + "/" + rel).c_str(), &st) != 0) return;
+  Pending& p = pending_[rel];
+  p.size = st.st_size;
+  p.mtime_ns = MtimeNs(st);
+  p.writing = false;
+  p.due = when;
+}
+
 std::vector<Candidate> InboxWatcher::TakeReady(double now) {
   std::vector<Candidate> ready;
   for (auto it = pending_.begin(); it != pending_.end();) {

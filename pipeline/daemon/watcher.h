@@ -44,6 +44,8 @@ class InboxWatcher {
   void HandleEvents(double now);
   void Rescan(double now);
   std::vector<Candidate> TakeReady(double now);
+  // A taken candidate could not be recorded: check it again at `when`.
+  void Retry(const std::string& rel, double when);
   // Files seen but not yet ready.
   size_t pending() const { return pending_.size(); }
   void set_settle(double seconds) { settle_ = seconds; }

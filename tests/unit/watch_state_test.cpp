@@ -2,11 +2,14 @@
 // SQLite files, two connections standing in for two daemons), the config
 // loader, and the temporary-name rules.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "pipeline/daemon/daemon.h"
 #include "pipeline/daemon/state_db.h"
@@ -81,9 +84,9 @@ TEST_F(StateDbTest, WorkOfADeadOwnerIsRequeuedWithItsAttemptCounted) {
   auto db = Open();
   ASSERT_TRUE(db->Offer("a.png", 1, 1, 1).value());
   ASSERT_TRUE(db->ClaimNext("dead", 2, 62).value());
-  auto none = db->RecoverAbandoned([](const std::string&, double) { return true; }, 3).value();
+  auto none = db->RecoverAbandoned([](const std::string&, const std::string&, double) { return true; }, 3).value();
   EXPECT_EQ(none, 0);
-  auto n = db->RecoverAbandoned([](const std::string& owner, double) { return owner != "dead"; }, 3).value();
+  auto n = db->RecoverAbandoned([](const std::string&, const std::string& owner, double) { return owner != "dead"; }, 3).value();
   EXPECT_EQ(n, 1);
   auto c = db->ClaimNext("me", 4, 64).value();
   ASSERT_TRUE(c);
@@ -167,6 +170,34 @@ TEST_F(StateDbTest, DoneContentIsFoundByHash) {
   EXPECT_EQ(found->path, "a.png");
   EXPECT_FALSE(db->FindDoneBySha("h1", "a.png").value());
   EXPECT_FALSE(db->FindDoneBySha("h2", "b.png").value());
+}
+
+TEST_F(StateDbTest, ManyProcessesOpeningAFreshDatabaseAtOnceAllSucceed) {
+  // Daemons start together on a new corpus: creating the file, switching it
+  // to WAL and the schema race between processes (POSIX locks); none may
+  // fail "database is locked".
+  int failed = 0;
+  for (int round = 0; round < 15; ++round) {
+    fs::remove_all(dir_);
+    std::vector<pid_t> kids;
+    for (int k = 0; k < 6; ++k) {
+      pid_t pid = fork();
+      if (pid == 0) {  // open, write, close: the last close removes the WAL
+        for (int again = 0; again < 5; ++again) {
+          auto db = StateDb::Open(path_);
+          if (!db.ok() || !db.value()->Offer("p" + std::to_string(again) + ".png", 1, k, 1).ok()) _exit(1);
+        }
+        _exit(0);
+      }
+      kids.push_back(pid);
+    }
+    for (pid_t pid : kids) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+      failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+  }
+  EXPECT_EQ(failed, 0);
 }
 
 TEST(WatchNames, TemporaryAndHiddenNamesAreIgnored) {
