@@ -48,6 +48,18 @@ Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
   }
 }
 
+// DecodePages with what a decoder library may throw turned into a Status:
+// out of memory is transient, anything else a bad input.
+Result<std::vector<image::DecodedPage>> DecodeGuarded(std::string_view bytes, const image::LoadOptions& load) {
+  try {
+    return image::DecodePages(bytes, load);
+  } catch (const std::bad_alloc&) {
+    return Status(Code::kUnavailable, "out of memory while decoding");
+  } catch (const std::exception& e) {
+    return Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
+  }
+}
+
 Page MakePage(image::DecodedPage& d, const std::string& source, int number) {
   Page page;
   page.number = number;
@@ -274,14 +286,7 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
   RegisterBuiltinStages();
   auto pipeline = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
   if (!pipeline.ok()) return pipeline.status();
-  Result<std::vector<image::DecodedPage>> decoded = Status(Code::kInternal, "");
-  try {
-    decoded = image::DecodePages(bytes, options.load);
-  } catch (const std::bad_alloc&) {
-    return Status(Code::kUnavailable, "out of memory while decoding");
-  } catch (const std::exception& e) {
-    return Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
-  }
+  auto decoded = DecodeGuarded(bytes, options.load);
   if (!decoded.ok()) return decoded.status();
   RunContext ctx;
   ctx.cancel = options.cancel;
@@ -454,14 +459,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         if (!bytes.ok()) {
           st = bytes.status();
         } else {
-          Result<std::vector<image::DecodedPage>> decoded = Status(Code::kInternal, "");
-          try {
-            decoded = image::DecodePages(bytes.value(), options.load);
-          } catch (const std::bad_alloc&) {
-            decoded = Status(Code::kUnavailable, "out of memory while decoding");
-          } catch (const std::exception& e) {
-            decoded = Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
-          }
+          auto decoded = DecodeGuarded(bytes.value(), options.load);
           if (!decoded.ok()) {
             st = decoded.status();
           } else {
