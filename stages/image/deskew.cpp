@@ -420,6 +420,27 @@ cv::Mat RotatePage(const cv::Mat& image, double degrees_to_undo, int interpolati
   return out;
 }
 
+namespace {
+
+// See DeskewPage: where a photo box found on the skewed page lands.
+Box DeskewedPhotoBox(const Box& b, double degrees, const cv::Mat& m) {
+  std::vector<cv::Point2f> corners = {{float(b.x), float(b.y)}, {float(b.right()), float(b.y)},
+                                      {float(b.x), float(b.bottom())}, {float(b.right()), float(b.bottom())}};
+  std::vector<cv::Point2f> moved;
+  cv::transform(corners, moved, m);
+  const cv::Rect bound = cv::boundingRect(moved);
+  const double t = std::abs(degrees) * CV_PI / 180, c = std::cos(t), s = std::sin(t), det = c * c - s * s;
+  if (det <= 0.5) return Box{bound.x, bound.y, bound.width, bound.height};
+  const double w = (c * b.w - s * b.h) / det, h = (c * b.h - s * b.w) / det;
+  if (w < 0.5 * b.w || h < 0.5 * b.h) return Box{bound.x, bound.y, bound.width, bound.height};
+  std::vector<cv::Point2f> centre = {{float(b.x + b.w / 2.0), float(b.y + b.h / 2.0)}};
+  cv::transform(centre, centre, m);
+  return Box{static_cast<int>(std::lround(centre[0].x - w / 2)), static_cast<int>(std::lround(centre[0].y - h / 2)),
+             static_cast<int>(std::lround(w)), static_cast<int>(std::lround(h))};
+}
+
+}  // namespace
+
 Status DeskewPage(Page& page, const DeskewOptions& options, const RunContext& ctx) {
   if (ctx.cancelled()) return Status(Code::kCancelled, "deskew: cancelled");
   if (page.image.empty()) return Status(Code::kBadInput, "deskew: the page has no image");
@@ -449,16 +470,15 @@ Status DeskewPage(Page& page, const DeskewOptions& options, const RunContext& ct
       return Status::Ok();
     }
     info.skew_note.clear();
-    // Photo boxes found before (binarize) move with the page: the box of
-    // each rotated box.
+    // Photo boxes found before (binarize) move with the page. A box found on
+    // the skewed page bounds a photo turned by the skew; deskewed, that photo
+    // stands upright, W x H = the solution of
+    //   box_w = w cos + h sin,  box_h = w sin + h cos,
+    // around the box's moved centre. (The box of the rotated box would grow
+    // by the skew twice over and swallow the byline above a photo and the
+    // caption below it.) A box that is no such photo keeps the plain bound.
     const cv::Mat m = RotationMatrix(gray.size(), est.degrees, options.expand, nullptr);
-    for (Box& b : info.photos) {
-      std::vector<cv::Point2f> corners = {{float(b.x), float(b.y)}, {float(b.right()), float(b.y)},
-                                          {float(b.x), float(b.bottom())}, {float(b.right()), float(b.bottom())}};
-      cv::transform(corners, corners, m);
-      const cv::Rect r = cv::boundingRect(corners);
-      b = Box{r.x, r.y, r.width, r.height};
-    }
+    for (Box& b : info.photos) b = DeskewedPhotoBox(b, est.degrees, m);
     page.image = FromMat(RotatePage(gray, est.degrees, cv::INTER_CUBIC, options.expand, 255));
     if (!page.text_mask.empty()) {
       cv::Mat rotated = RotatePage(View(page.text_mask), est.degrees, cv::INTER_LINEAR, options.expand, 255);

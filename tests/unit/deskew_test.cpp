@@ -231,6 +231,36 @@ TEST(Deskew, StageRotatesPageAndMaskLevel) {
   EXPECT_NE(page.info.photos[0].x, 500);
 }
 
+TEST(Deskew, PhotoBoxStaysTightSoTheTextAroundItIsKept) {
+  // A 600 x 300 photo on a page skewed 4 degrees: binarize finds the
+  // axis-aligned bound of the turned photo; deskewed, the photo stands
+  // upright and its box must be the photo again, not the bound of the bound
+  // (which swallowed the byline above a photo and its caption below).
+  PageSpec spec;
+  spec.seed = 12;
+  cv::Mat level = DrawPage(spec);
+  const cv::Rect photo(300, 700, 600, 300);
+  level(photo).setTo(128);
+  cv::Mat where(level.size(), CV_8U, cv::Scalar(255));
+  where(photo).setTo(0);
+  const cv::Mat skewed = Skew(level, 4.0);
+  const cv::Rect found = cv::boundingRect(Skew(where, 4.0) < 128);
+  Page page;
+  page.image = FromMat(skewed);
+  page.text_mask = FromMat(Mask(skewed));
+  page.info.photos.push_back(Box{found.x, found.y, found.width, found.height});
+  ASSERT_TRUE(DeskewPage(page, {}, {}).ok());
+  ASSERT_TRUE(page.info.deskewed) << page.info.skew_note;
+  ASSERT_EQ(page.info.photos.size(), 1u);
+  const Box& b = page.info.photos[0];
+  EXPECT_NEAR(b.w, 600, 12);
+  EXPECT_NEAR(b.h, 300, 12);
+  // It covers the photo where the deskewed page has it.
+  cv::Mat deskewed = View(page.image);
+  cv::Mat inner = deskewed(cv::Rect(b.x + 15, b.y + 15, b.w - 30, b.h - 30) & cv::Rect(0, 0, deskewed.cols, deskewed.rows));
+  EXPECT_NEAR(cv::mean(inner)[0], 128, 8);
+}
+
 TEST(Deskew, LowConfidenceOptionDeclinesWithTheNumbers) {
   const cv::Mat skewed = Skew(DrawPage(PageSpec{}), 2.0);
   Page page;
