@@ -96,6 +96,26 @@ constexpr double kSureGutterEm = 12;     // em: white this tall is a gutter what
 constexpr double kGutterWidthShare = 0.85;  // short white between lines narrower than this x the page's gutters is a word gap
 constexpr double kEdgeReachEm = 1.5;     // em: farthest first word of a line from a gutter's edge
 
+// The cells of `cells` (CV_8U, nonzero = set) that lie in a vertical run
+// of set cells at least `min_run` tall, as 0/1.
+cv::Mat TallRuns(const cv::Mat& cells, int min_run) {
+  cv::Mat out(cells.rows, cells.cols, CV_8U, cv::Scalar(0));
+  for (int x = 0; x < cells.cols; ++x) {
+    int y = 0;
+    while (y < cells.rows) {
+      if (!cells.at<uchar>(y, x)) {
+        ++y;
+        continue;
+      }
+      const int y0 = y;
+      while (y < cells.rows && cells.at<uchar>(y, x)) ++y;
+      if (y - y0 >= min_run)
+        for (int k = y0; k < y; ++k) out.at<uchar>(k, x) = 1;
+    }
+  }
+  return out;
+}
+
 // Gutter map: cells of whitespace that is both tall and wide (see layout.h).
 // Queried through an integral image: does a rectangle touch a gutter?
 class GutterMap {
@@ -156,20 +176,7 @@ class GutterMap {
         }
       }
     }
-    cv::Mat gut(gh_, gw_, CV_8U, cv::Scalar(0));
-    for (int x = 0; x < gw_; ++x) {
-      int y = 0;
-      while (y < gh_) {
-        if (!narrow.at<uchar>(y, x)) {
-          ++y;
-          continue;
-        }
-        int y0 = y;
-        while (y < gh_ && narrow.at<uchar>(y, x)) ++y;
-        if (y - y0 >= min_h)
-          for (int k = y0; k < y; ++k) gut.at<uchar>(k, x) = 1;
-      }
-    }
+    cv::Mat gut = TallRuns(narrow, min_h);
     DropRivers(gut, comps, em);
     // A speck of noise in a gutter must not open a passage through it: close
     // short vertical interruptions.
@@ -196,20 +203,7 @@ class GutterMap {
     // region by region (a river may touch a real gutter through the white
     // beside a short line, so the regions are the unsure cells alone).
     const int sure_h = static_cast<int>(std::ceil(kSureGutterEm * em / cell_));
-    cv::Mat sure(gh_, gw_, CV_8U, cv::Scalar(0));
-    for (int x = 0; x < gw_; ++x) {
-      int y = 0;
-      while (y < gh_) {
-        if (!gut.at<uchar>(y, x)) {
-          ++y;
-          continue;
-        }
-        int y0 = y;
-        while (y < gh_ && gut.at<uchar>(y, x)) ++y;
-        if (y - y0 >= sure_h)
-          for (int k = y0; k < y; ++k) sure.at<uchar>(k, x) = 1;
-      }
-    }
+    cv::Mat sure = TallRuns(gut, sure_h);
     cv::Mat unsure = gut & (sure == 0);
     cv::Mat labels, labels2, stats, stats2, centroids;
     const int n_sure = cv::connectedComponentsWithStats(sure, labels, stats, centroids, 8, CV_32S);

@@ -34,6 +34,16 @@ cv::Mat TextPage(cv::Rect* text_rect = nullptr, int width = 1240, int height = 1
   return page;
 }
 
+// A photo-like patch in `r`: smooth random gray between lo and hi (a fixed
+// seed, so every run draws the same).
+void PastePhoto(cv::Mat& page, const cv::Rect& r, unsigned seed, int lo, int hi) {
+  cv::Mat noise(r.height / 6, r.width / 6, CV_8U), tex;
+  cv::theRNG().state = seed;
+  cv::randu(noise, lo, hi);
+  cv::resize(noise, tex, r.size(), 0, 0, cv::INTER_CUBIC);
+  tex.copyTo(page(r));
+}
+
 int InkIn(const cv::Mat& mask, const cv::Rect& r) { return cv::countNonZero(mask(r) == 0); }
 
 // Components of the ink that are bigger than any glyph.
@@ -102,11 +112,7 @@ TEST(Binarize, RuleTouchingTheEdgeIsNotABorder) {
 TEST(Binarize, PhotoIsFoundAndTakenOutOfTheMask) {
   cv::Mat page = TextPage();
   const cv::Rect photo(300, 400, 400, 300);
-  cv::Mat noise(photo.height / 6, photo.width / 6, CV_8U), tex;
-  cv::theRNG().state = 7;
-  cv::randu(noise, 30, 220);
-  cv::resize(noise, tex, photo.size(), 0, 0, cv::INTER_CUBIC);
-  tex.copyTo(page(photo));
+  PastePhoto(page, photo, 7, 30, 220);
   BinarizeResult res = Binarize(page, {}, kDpi);
   ASSERT_EQ(res.photos.size(), 1u);
   const cv::Rect found = res.photos[0];
@@ -172,11 +178,7 @@ TEST(Binarize, DarkPhotoAndDarkTextAreNotInverted) {
   // A dark photo has glyph-sized light holes too, but its gray spreads.
   cv::Mat page = TextPage();
   const cv::Rect photo(300, 400, 400, 300);
-  cv::Mat noise(photo.height / 6, photo.width / 6, CV_8U), tex;
-  cv::theRNG().state = 9;
-  cv::randu(noise, 10, 140);
-  cv::resize(noise, tex, photo.size(), 0, 0, cv::INTER_CUBIC);
-  tex.copyTo(page(photo));
+  PastePhoto(page, photo, 9, 10, 140);
   // A solid black box and a big bold letter with a few counters.
   page(cv::Rect(800, 400, 200, 150)).setTo(20);
   page(cv::Rect(700, 1200, 450, 400)).setTo(235);
@@ -201,11 +203,7 @@ TEST(Binarize, SauvolaThresholdsAgainstTheLocalMean) {
 TEST(Binarize, StageFillsPageAndInfo) {
   cv::Mat img = TextPage();
   const cv::Rect photo(300, 400, 400, 300);
-  cv::Mat noise(photo.height / 6, photo.width / 6, CV_8U), tex;
-  cv::theRNG().state = 8;
-  cv::randu(noise, 30, 220);
-  cv::resize(noise, tex, photo.size(), 0, 0, cv::INTER_CUBIC);
-  tex.copyTo(img(photo));
+  PastePhoto(img, photo, 8, 30, 220);
   Page page;
   page.image = FromMat(img);
   page.info.dpi = kDpi;
