@@ -324,9 +324,29 @@ bool IsCjkSentencePunct(char32_t c) {
   }
 }
 
+// Full-width brackets and quotes: no space on their inner side, nor on the
+// outer side where Chinese stands (OCR puts one around a full-width paren:
+// "（一期 ） 于").
+bool IsCjkOpener(char32_t c) {
+  return c == U'（' || c == U'“' || c == U'‘' || c == U'《' || c == U'〈' || c == U'「' || c == U'『' || c == U'【' ||
+         c == U'〔';
+}
+bool IsCjkCloser(char32_t c) {
+  return c == U'）' || c == U'”' || c == U'’' || c == U'》' || c == U'〉' || c == U'」' || c == U'』' || c == U'】' ||
+         c == U'〕';
+}
+
 // After a sentence end a space may separate a caption from its credit
 // (…节目。 通讯员 陈雨 摄); it stays.
 bool IsSentenceEnd(char32_t c) { return c == U'。' || c == U'！' || c == U'？'; }
+
+// Whether a run of spaces between `a` and `b` goes (REFLOW.md row 12 and
+// the punctuation rules above) or becomes one ASCII space.
+bool SpaceDropped(char32_t a, char32_t b) {
+  return (IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
+         IsCjkSentencePunct(b) || (IsCjkSentencePunct(a) && !IsSentenceEnd(a)) || IsCjkOpener(a) || IsCjkCloser(b) ||
+         (IsCjkCloser(a) && IsHan(b)) || (IsHan(a) && IsCjkOpener(b));
+}
 
 char32_t FullWidthOf(char32_t c) {
   switch (c) {
@@ -507,8 +527,7 @@ void NormalizeSimple(std::string_view line, char32_t next_first, const Normalize
       size_t k = t;
       b = NextCodePoint(line, k);
     }
-    const bool drop = ((IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
-                       IsCjkSentencePunct(b) || (IsCjkSentencePunct(a) && !IsSentenceEnd(a)));
+    const bool drop = SpaceDropped(a, b);
     if (drop) {
       *half -= static_cast<int>(t - e);
       if (removed_spaces != nullptr) ++*removed_spaces;
@@ -653,8 +672,7 @@ void NormalizeGeneral(std::string_view line, char32_t next_first, const Normaliz
         continue;
       }
       char32_t a = cps[i - 1].c, b = cps[j].c;
-      bool drop = ( (IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
-                  IsCjkSentencePunct(b) || (IsCjkSentencePunct(a) && !IsSentenceEnd(a)));
+      bool drop = SpaceDropped(a, b);
       if (!drop) out += ' ';
       else if (removed_spaces != nullptr) ++*removed_spaces;
       i = j - 1;
