@@ -95,6 +95,7 @@ constexpr double kGutterAlignedShare = 0.7;  // share of a gutter's rows on its 
 constexpr double kSureGutterEm = 12;     // em: white this tall is a gutter whatever its edges
 constexpr double kGutterWidthShare = 0.85;  // short white between lines narrower than this x the page's gutters is a word gap
 constexpr double kEdgeReachEm = 1.5;     // em: farthest first word of a line from a gutter's edge
+constexpr double kMinColumnEm = 4;       // em: narrowest text beside a short gutter (less is a word gap near a column's edge)
 
 // The cells of `cells` (CV_8U, nonzero = set) that lie in a vertical run
 // of set cells at least `min_run` tall, as 0/1.
@@ -255,11 +256,24 @@ class GutterMap {
       }
       return false;
     };
+    // Per row of `sure`: the sure gutter cells, to bound the text beside a
+    // region (the text between it and the next sure gutter, or the page edge).
+    std::vector<std::vector<int>> sure_x(gh_);
+    for (int y = 0; y < gh_; ++y) {
+      const uchar* s = sure.ptr<uchar>(y);
+      for (int x = 0; x < gw_; ++x)
+        if (s[x]) sure_x[y].push_back(x);
+    }
     std::vector<std::vector<double>> starts(judged.size()), ends(judged.size());
+    // Per region and cell row: how far the text runs right of it and left of
+    // it before the next sure gutter (-1: no text there).
+    std::vector<std::vector<int>> reach_r(judged.size(), std::vector<int>(gh_, -1));
+    std::vector<std::vector<int>> reach_l(judged.size(), std::vector<int>(gh_, -1));
     for (int i : text) {
       const cv::Rect& c = comps[i].r;
       if (c.height < 0.25 * em || c.height > 2 * em) continue;
       int cy = std::clamp((c.y + c.height / 2) / cell_, 0, gh_ - 1);
+      const auto& sx = sure_x[cy];
       for (size_t k = 0; k < judged.size(); ++k) {
         auto [l, r] = span[k][cy];
         if (l < 0) continue;
@@ -269,8 +283,24 @@ class GutterMap {
         if (Right(c) <= left_edge + cell_ && Right(c) >= left_edge - reach &&
             !ink_between(c, Right(c), left_edge + cell_))
           ends[k].push_back(Right(c));
+        if (c.x >= right_edge - cell_) {
+          auto it = std::lower_bound(sx.begin(), sx.end(), r);
+          int bound = it == sx.end() ? gw_ * cell_ : *it * cell_;
+          if (Right(c) <= bound) reach_r[k][cy] = std::max(reach_r[k][cy], Right(c) - right_edge);
+        } else if (Right(c) <= left_edge + cell_) {
+          auto it = std::lower_bound(sx.begin(), sx.end(), l);
+          int bound = it == sx.begin() ? 0 : (*std::prev(it) + 1) * cell_;
+          if (c.x >= bound) reach_l[k][cy] = std::max(reach_l[k][cy], left_edge - c.x);
+        }
       }
     }
+    // The median reach over the rows with text on that side (0: none).
+    auto median_reach = [&](const std::vector<int>& v) {
+      std::vector<double> w;
+      for (int x : v)
+        if (x >= 0) w.push_back(x);
+      return Percentile(w, 0.5);
+    };
     const double tol = kGutterEdgeEm * em;
     auto aligned = [&](const std::vector<double>& v) {
       if (v.size() < 2) return 1.0;  // too few lines to judge
@@ -311,6 +341,9 @@ class GutterMap {
       bool inside_text = !starts[k].empty() && !ends[k].empty();
       bool narrow = page_gutter > 0 && width[k] < kGutterWidthShare * page_gutter;
       if (inside_text && narrow) share = starts[k].size() >= 3 ? aligned(starts[k]) : 0;
+      // A gap with only a word or two between it and a column's edge is a
+      // river of a justified column, however straight its sides.
+      if (inside_text && std::min(median_reach(reach_r[k]), median_reach(reach_l[k])) < kMinColumnEm * em) share = 0;
       if (share < kGutterAlignedShare) keep[id] = 0;
     }
     for (int y = 0; y < gh_; ++y) {
@@ -648,8 +681,11 @@ void MergeRowFragments(Analysis& a, const GutterMap& g) {
       if (best < 0) continue;
       TextLine& m = a.lines[best];
       if (l.large == m.large && l.comps.size() >= 3 && m.comps.size() >= 3) {
+        // A short Latin word's core is unsure (in "still" most letters reach
+        // up to the ascender, in "was" none does): it needs a bigger step.
+        double step = std::min(l.comps.size(), m.comps.size()) >= 8 ? kSizeStep : kSizeStep * kSizeStep;
         double ratio = m.size / std::max(1.0, l.size);
-        if (ratio > kSizeStep || ratio < 1 / kSizeStep) continue;
+        if (ratio > step || ratio < 1 / step) continue;
       }
       if (best_gap > 0) {
         if (g.Between(l.r, m.r)) continue;
