@@ -95,6 +95,7 @@ constexpr double kGutterAlignedShare = 0.7;  // share of a gutter's rows on its 
 constexpr double kSureGutterEm = 12;     // em: white this tall is a gutter whatever its edges
 constexpr double kGutterWidthShare = 0.85;  // short white between lines narrower than this x the page's gutters is a word gap
 constexpr double kEdgeReachEm = 1.5;     // em: farthest first word of a line from a gutter's edge
+constexpr double kGutterBridgeEm = 0.5;  // em: longest break in a gutter's white bridged
 constexpr double kMinColumnEm = 4;       // em: narrowest text beside a short gutter (less is a word gap near a column's edge)
 
 // The cells of `cells` (CV_8U, nonzero = set) that lie in a vertical run
@@ -151,7 +152,7 @@ class GutterMap {
     const int min_w = std::max(1, static_cast<int>(std::floor(o.gutter_em * em / cell_)) - 1);
     const int max_w = std::max(min_w + 1, static_cast<int>(std::ceil(kMaxGutterEm * em / cell_)));
     const int min_h = std::max(2, static_cast<int>(std::ceil(o.gutter_height_em * em / cell_)));
-    cv::Mat narrow(gh_, gw_, CV_8U, cv::Scalar(0));
+    cv::Mat narrow(gh_, gw_, CV_8U, cv::Scalar(0)), open(gh_, gw_, CV_8U, cv::Scalar(0));
     for (int y = 0; y < gh_; ++y) {
       const uchar* oc = occ.ptr<uchar>(y);
       uchar* nw = narrow.ptr<uchar>(y);
@@ -166,6 +167,7 @@ class GutterMap {
         if (x - x0 >= min_w && x - x0 <= max_w) {
           std::fill(nw + x0, nw + x, 1);
         } else if (x - x0 > max_w) {
+          std::fill(open.ptr<uchar>(y) + x0, open.ptr<uchar>(y) + x, 1);
           // Open space beside a short line (a paragraph's last line, a
           // byline): the gutter runs on along the edges of the text on either
           // side, so the cells next to them count as narrow white.
@@ -176,6 +178,19 @@ class GutterMap {
           if (x0 > 0) std::fill(nw + x0, nw + x0 + band, 1);
         }
       }
+    }
+    // Where a paragraph's short last line in one column meets an indented
+    // first line in the next, the white of that row is open space and the
+    // gutter breaks for a row or two. A tall run of narrow white goes on
+    // through such a break, over open space only and only in its own cell
+    // columns (bridging anywhere would join the word gaps of Latin lines).
+    {
+      const int k = std::max(1, static_cast<int>(std::ceil(kGutterBridgeEm * em / cell_)));
+      const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, 2 * k + 1));
+      cv::Mat closed, ends;
+      cv::morphologyEx(narrow, closed, cv::MORPH_CLOSE, kernel);
+      cv::dilate(TallRuns(narrow, min_h), ends, kernel);
+      narrow |= closed & ends & open;
     }
     cv::Mat gut = TallRuns(narrow, min_h);
     DropRivers(gut, comps, em);
