@@ -13,6 +13,14 @@
 // Tesseract reads the turned patch with clearly higher confidence
 // (`verify_margin` points).
 //
+// Most pages are upright, and OSD costs about a sixth of a page's OCR time:
+// a text-dense patch is first read as it is, and when its median word
+// confidence reaches `upright_confidence` the page is taken as upright
+// without OSD. Measured on 16 generated pages turned four ways
+// (bench/orient_bench.sh): upright patches read at a median of 74-96 on 12
+// of them (18-44 on the rest, where OSD then runs), turned ones never above
+// 51.
+//
 // The image is reduced to about `work_dpi` for detection.
 //
 // Thread safety: uses the calling thread's OSD engine (engine.h).
@@ -29,6 +37,7 @@ struct OrientOptions {
   std::string tessdata;         // model directory; empty = Tesseract's default
   std::string lang = "chi_sim+eng";  // language used to verify a proposed turn
   double verify_margin = 5;     // mean word confidence the turned patch must gain
+  double upright_confidence = 70;  // median patch word confidence that skips OSD (0: never skip)
 };
 
 Status OrientPage(Page& page, const OrientOptions& options, const RunContext& ctx);

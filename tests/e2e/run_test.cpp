@@ -129,7 +129,31 @@ TEST_F(RunCli, TurnsAnUpsideDownPageBack) {
   ASSERT_EQ(r.code, 0) << r.err;
   ExpectReads(Slurp(dir_ / "out/upside.txt"), kExpected);
   auto j = nlohmann::json::parse(Slurp(dir_ / "out/upside.json"));
-  EXPECT_EQ(j["pages"][0]["orientation"]["degrees"], 180);
+  EXPECT_EQ(j["pages"][0]["orientation"]["degrees"], 180) << j["pages"][0]["orientation"].dump();
+}
+
+// An upright page is taken as upright from a patch read as it is, without
+// OSD; the same page turned any other way must not pass that check (it goes
+// to OSD, which turns it back).
+TEST_F(RunCli, UprightPageSkipsOsdAndTurnedOnesAreTurnedBack) {
+  cv::Mat page = cv::imread(std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/zh-scan-001.jpg", cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(page.empty());
+  const std::pair<int, int> cases[] = {{0, -1}, {90, cv::ROTATE_90_CLOCKWISE}, {180, cv::ROTATE_180},
+                                       {270, cv::ROTATE_90_COUNTERCLOCKWISE}};
+  for (auto [turned_by, code] : cases) {
+    cv::Mat img = page.clone();
+    if (code >= 0) cv::rotate(page, img, code);
+    cv::imwrite((dir_ / ("r" + std::to_string(turned_by) + ".png")).string(), img);
+  }
+  CliResult r = Run("run r0.png r90.png r180.png r270.png -o out --stages orient --format json --lang chi_sim --jobs 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (auto [turned_by, code] : cases) {
+    SCOPED_TRACE("turned " + std::to_string(turned_by));
+    auto o = nlohmann::json::parse(Slurp(dir_ / ("out/r" + std::to_string(turned_by) + ".json")))["pages"][0]["orientation"];
+    const std::string note = o["note"];
+    EXPECT_EQ(o["degrees"].get<int>(), (360 - turned_by) % 360) << note;
+    EXPECT_EQ(note.rfind("upright:", 0) == 0, turned_by == 0) << note;
+  }
 }
 
 TEST_F(RunCli, BlankPageGivesEmptyTextFlaggedInJson) {
