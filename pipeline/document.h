@@ -60,6 +60,8 @@ struct ColumnShape {
   bool wrapped = false;    // the block's lines are hard-wrapped at `wrap`
   bool latin = false;      // mostly Latin script (wider tolerances)
   double tolerance = 1.5;  // em: how far a full line may deviate from `wrap`
+  bool measured = false;   // line widths measured on the page from the column's left edge (OCR geometry),
+                           // so a first line's indent is inside its width; plain text lost it
 };
 
 // Lines that belong together on the page: a run of non-blank lines in plain

@@ -206,7 +206,9 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
       return false;
     }
     const double wrap = sa.wrap;
-    const double full_a = cur_first ? wrap - o.indent : wrap;
+    // A paragraph's first line is two characters short in plain text (OCR
+    // lost the indent); measured from the column's edge it is not.
+    const double full_a = cur_first && !sa.measured ? wrap - o.indent : wrap;
     const double gap = sa.latin ? std::max(o.short_gap, o.latin_short_gap * wrap) : o.short_gap;
     if (same_block) {
       if (sa.wrapped) {

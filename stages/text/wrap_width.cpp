@@ -79,6 +79,7 @@ void GeometryShape(Block& block, double em_px, const WrapOptions& options) {
   // One line shows nothing about its column; two or more do (justified
   // text fills the column exactly).
   s.wrapped = block.lines.size() >= 2;
+  s.measured = true;
 }
 
 }  // namespace

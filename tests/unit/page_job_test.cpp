@@ -157,5 +157,23 @@ TEST(OcrText, LatinBylineUnderASubheadlineIsItsOwnParagraph) {
   EXPECT_EQ(page.paragraphs[2].role, Role::kByline);
 }
 
+TEST(OcrText, IndentedOneLineParagraphEndingShortIsItsOwn) {
+  // A column 23 characters (920 px) wide. The third paragraph is one
+  // indented line that stops a character short after 。; the next one is
+  // indented too, so only the width tells. Measured from the column's edge,
+  // a first line's indent is inside its width: full is 23, not 21.
+  Block b = OcrBlock(std::nullopt, 0,
+                     {{"镇长介绍说，这件事大家盼了好多年，今天终于", 840},
+                      {"落地了。街道社区持续推进老旧小区改造工程，共新", 920},
+                      {"修道路十二公里。", 320},
+                      {"上周末，乡村振兴工作队全面开展便民服务。", 800},
+                      {"社区书记告诉记者，项目建成后能解决周边用水", 840},
+                      {"问题。", 120}});
+  for (int i : {0, 3, 4}) b.lines[i].box->x = 180;
+  Page page = RunOcrText({b});
+  ASSERT_EQ(page.paragraphs.size(), 3u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[1].text, "上周末，乡村振兴工作队全面开展便民服务。");
+}
+
 }  // namespace
 }  // namespace ocrflow
