@@ -144,6 +144,46 @@ std::vector<cv::Rect> TextRows(const cv::Mat& gray) {
   return rows;
 }
 
+// PSM 6 now and then skips a short line of a block, such as a column's
+// first line holding only the end of a sentence ("路。”"). Rows of ink that
+// no recognised line covers are read again one at a time (PSM 7, else PSM 6
+// on the row alone) and kept when Tesseract is fairly sure of them
+// (kMissedRowConfidence).
+constexpr float kMissedRowConfidence = 60;
+
+Status ReadMissedRows(tesseract::TessBaseAPI* api, const cv::Mat& gray, const Crop& crop, double scale, int tess_dpi,
+                      const OcrOptions& o, std::vector<Line>& lines) {
+  bool added = false;
+  for (const cv::Rect& row : TextRows(gray(crop.rect))) {
+    const int y0 = crop.rect.y + row.y, y1 = y0 + row.height;
+    bool covered = false;
+    for (const Line& l : lines) {
+      if (!l.box) continue;
+      const int overlap = std::min(y1, l.box->bottom()) - std::max(y0, l.box->y);
+      covered |= overlap * 5 >= row.height * 2;
+    }
+    if (covered) continue;
+    std::vector<Line> more;
+    Crop line_crop = PrepareCrop(gray, cv::Rect(crop.rect.x, y0, crop.rect.width, row.height), scale, o.otsu);
+    // PSM 7 finds no line in some rows of a few glyphs that PSM 6 reads.
+    for (auto psm : {tesseract::PSM_SINGLE_LINE, tesseract::PSM_SINGLE_BLOCK}) {
+      if (Status st = Recognize(api, line_crop, psm, tess_dpi, &more, nullptr); !st.ok()) return st;
+      if (!more.empty()) break;
+    }
+    for (Line& l : more) {
+      if (!l.box || l.confidence.value_or(0) < kMissedRowConfidence) continue;
+      lines.push_back(std::move(l));
+      added = true;
+    }
+  }
+  if (added) {
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+      return a.box.value_or(Box{}).y < b.box.value_or(Box{}).y;
+    });
+  }
+  return Status::Ok();
+}
+
 // A sub-headline's leading "——" (one bar two characters long) is often
 // read as a single 一 or as -一. The ink tells: measured in the line's box,
 // a leading bar at least 1.4 line heights long (about two em) is the dash.
@@ -249,6 +289,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         continue;
       }
       if (Status st = Recognize(api, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
+      if (Status st = ReadMissedRows(api, gray, crop, scale, tess_dpi, o, block.lines); !st.ok()) return st;
     }
   }
   // Page-wide line numbers, layout roles, confidence filter.
