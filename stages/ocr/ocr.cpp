@@ -156,11 +156,12 @@ Status ReadMissedRows(tesseract::TessBaseAPI* api, const cv::Mat& gray, const Cr
   bool added = false;
   for (const cv::Rect& row : TextRows(gray(crop.rect))) {
     const int y0 = crop.rect.y + row.y, y1 = y0 + row.height;
+    // Tesseract's line boxes can sit off the ink rows (a tilted line, two
+    // columns read as one): any overlap counts as covered.
     bool covered = false;
     for (const Line& l : lines) {
       if (!l.box) continue;
-      const int overlap = std::min(y1, l.box->bottom()) - std::max(y0, l.box->y);
-      covered |= overlap * 5 >= row.height * 2;
+      covered |= std::min(y1, l.box->bottom()) > std::max(y0, l.box->y);
     }
     if (covered) continue;
     std::vector<Line> more;
@@ -172,6 +173,10 @@ Status ReadMissedRows(tesseract::TessBaseAPI* api, const cv::Mat& gray, const Cr
     }
     for (Line& l : more) {
       if (!l.box || l.confidence.value_or(0) < kMissedRowConfidence) continue;
+      // Text already read elsewhere in the block is no missed row.
+      bool seen = false;
+      for (const Line& k : lines) seen |= l.text.size() >= 6 && k.text.find(l.text) != std::string::npos;
+      if (seen) continue;
       lines.push_back(std::move(l));
       added = true;
     }
