@@ -777,12 +777,17 @@ void BuildBlocks(Analysis& a, const GutterMap& g) {
     double best_gap = 1e18;
     for (size_t bi = 0; bi < a.blocks.size(); ++bi) {
       Blk& b = a.blocks[bi];
-      if (!b.open || b.large != l.large) continue;
+      if (!b.open) continue;
       const TextLine& last = a.lines[b.lines.back()];
-      double unit = l.large ? std::max(last.r.height, l.r.height) : em;
+      // A headline's second line may fall just short of "large" by its
+      // height (no tall glyph in it) while its glyphs are the first line's size.
+      const bool headline_rest = b.large && !l.large && l.comps.size() >= 2 && l.size * kSizeStep >= last.size;
+      if (b.large != l.large && !headline_rest) continue;
+      const bool large = l.large || headline_rest;
+      double unit = large ? std::max(last.r.height, l.r.height) : em;
       int gap = l.r.y - Bottom(b.r);
       if (gap < -0.4 * unit) continue;
-      if (l.large ? gap > kHeadlineLeading * unit : l.core_top - last.core_bottom > max_gap) continue;
+      if (large ? gap > kHeadlineLeading * unit : l.core_top - last.core_bottom > max_gap) continue;
       int ov = OverlapX(l.r, b.r);
       if (ov * 2 < std::min(l.r.width, b.r.width)) continue;
       double tol = 2.5 * em;
@@ -809,6 +814,7 @@ void BuildBlocks(Analysis& a, const GutterMap& g) {
       if (OverlapX(b.r, l.r) > 0 && l.r.y >= Bottom(b.r) - 0.3 * em) b.open = false;
     }
     if (best >= 0) {
+      if (a.blocks[best].large) a.lines[li].large = true;
       a.blocks[best].lines.push_back(li);
       a.blocks[best].r = Hull(a.blocks[best].r, l.r);
     } else {

@@ -106,9 +106,12 @@ TEST_F(RunQuality, EnglishFourAndFiveColumnScans) {
 // Seed 7200: a paragraph's short last line beside an indented first line
 // broke the gutter for one row, and the columns' last lines became one.
 // Seed 7401: Tesseract's PSM 6 skipped a column's first line holding only a
-// sentence's end; the row is read again on its own.
-TEST_F(RunQuality, ChineseTwoAndFourColumnScans) {
-  Check({"zh", "chi_sim", {{2, 7200}, {4, 4000}, {4, 7401, "找好了销路。"}}, 0.02, 0.025, 0.85});
+// sentence's end; the row is read again on its own. Seed 7500: a two-line
+// headline's second line, a little less tall, was taken for body text and
+// the byline came between the halves.
+TEST_F(RunQuality, ChineseTwoFourAndFiveColumnScans) {
+  Check({"zh", "chi_sim", {{2, 7200}, {4, 4000}, {4, 7401, "找好了销路。"}, {5, 7500, "科技园区项目开工"}}, 0.02, 0.025,
+         0.85});
 }
 
 }  // namespace
