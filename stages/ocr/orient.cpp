@@ -56,9 +56,10 @@ Confidence WordConfidence(tesseract::TessBaseAPI* api, const cv::Mat& patch, int
 // pixels. Window() is the window with the most of them, about a quarter of
 // the page's width and a tenth of its height, and at least 16 x 5 glyphs
 // (transposed with `tall`, for a patch read after a quarter turn): a few
-// lines of body text, enough to read and quick to recognise. Counting glyph-sized components rather than ink
-// keeps the window off dark borders and rules (one big component) and off
-// photos (few pieces of a glyph's size).
+// lines of body text, enough to read and quick to recognise. Counting
+// glyph-sized components rather than ink keeps the window off dark borders
+// and rules (one big component) and off photos (few pieces of a glyph's
+// size).
 class GlyphGrid {
  public:
   static constexpr int kGlyphCell = 8;
