@@ -52,7 +52,7 @@ std::string FixOcrGlyphsInLine(const std::string& line) {
   FixPair(s, "〈", {"）", ")"}, 90);
   ReplaceAll(s, "（记者", "（记者");
   // 《记者 …》 in a byline: parentheses, not book-title marks.
-  FixPair(s, "《", {"》", "）"}, 60, "记者");
+  FixPair(s, "《", {"》", "）", ")"}, 60, "记者");  // the close still half-width before normalize
   FixPair(s, "（", {"〉", "》"}, 60);
   return s;
 }

@@ -4,6 +4,7 @@
 #include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
 #include "stages/text/classify.h"
+#include "stages/text/ocr_fixes.h"
 #include "stages/text/register.h"
 
 namespace ocrflow {
@@ -43,6 +44,16 @@ TEST(RunningLines, BodyTextAndShortDocumentsAreKept) {
   EXPECT_EQ(DropRepeatedRunningLines(pages), 0);
   std::vector<Page> two = {PageWith({"报头", "正文。"}), PageWith({"报头", "正文二。"})};
   EXPECT_EQ(DropRepeatedRunningLines(two), 0);
+}
+
+TEST(OcrGlyphs, RepairsWhatTheImageCannotSettle) {
+  EXPECT_EQ(text::FixOcrGlyphsInLine("一一老旧小区改造侧记"), "——老旧小区改造侧记");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("口本报记者 林青"), "□本报记者 林青");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("工程〈一期）于5月完工"), "工程（一期）于5月完工");
+  // Tesseract's close is still half-width here (normalize runs later).
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报讯《记者孙晓岚)"), "本报讯（记者孙晓岚）");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报讯《记者孙晓岚》"), "本报讯（记者孙晓岚）");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("读了《乡村振兴报告》一书"), "读了《乡村振兴报告》一书");  // a real title stays
 }
 
 // The OCR text chain (glyphs .. repeats) on one page of OCR'd blocks.
