@@ -51,9 +51,24 @@ TEST(OcrGlyphs, RepairsWhatTheImageCannotSettle) {
   EXPECT_EQ(text::FixOcrGlyphsInLine("口本报记者 林青"), "□本报记者 林青");
   EXPECT_EQ(text::FixOcrGlyphsInLine("工程〈一期）于5月完工"), "工程（一期）于5月完工");
   // Tesseract's close is still half-width here (normalize runs later).
-  EXPECT_EQ(text::FixOcrGlyphsInLine("本报讯《记者孙晓岚)"), "本报讯（记者孙晓岚）");
-  EXPECT_EQ(text::FixOcrGlyphsInLine("本报讯《记者孙晓岚》"), "本报讯（记者孙晓岚）");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报讯《记者孙晓岚)"), "本报讯（记者 孙晓岚）");  // spaced: see below
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报讯《记者孙晓岚》"), "本报讯（记者 孙晓岚）");
   EXPECT_EQ(text::FixOcrGlyphsInLine("读了《乡村振兴报告》一书"), "读了《乡村振兴报告》一书");  // a real title stays
+}
+
+TEST(OcrGlyphs, CreditsGetTheirSpacesBack) {
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报记者顾南星"), "本报记者 顾南星");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("□本报记者林青"), "□本报记者 林青");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报记者顾南星通讯员马春燕"), "本报记者 顾南星 通讯员 马春燕");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报记者林青通讯员马春燕"), "本报记者 林青 通讯员 马春燕");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报讯（记者孙晓岚）"), "本报讯（记者 孙晓岚）");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报讯《记者孙晓岚)"), "本报讯（记者 孙晓岚）");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("图为道路改造现场。本报记者顾南星摄"), "图为道路改造现场。本报记者 顾南星摄");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("本报记者 林青"), "本报记者 林青");
+  // Sentences about a reporter keep their words together.
+  EXPECT_EQ(text::FixOcrGlyphsInLine("记者从有关部门获悉，项目进展顺利。"), "记者从有关部门获悉，项目进展顺利。");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("许文博告诉记者：“项目建成后"), "许文博告诉记者：“项目建成后");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("。记者了解到"), "。记者了解到");
 }
 
 // The OCR text chain (glyphs .. repeats) on one page of OCR'd blocks.
