@@ -24,14 +24,19 @@
 //      `gutter_height_em` tall (computed on a grid of em/8 cells of the
 //      component boxes), plus vertical rules. A gutter is tall, so the short
 //      gap after a comma or between two words never counts as one; a small
-//      residual skew (well beyond +-0.2 degrees) only tilts the strip.
+//      residual skew (well beyond +-0.2 degrees) only tilts the strip. A
+//      gutter goes on through a row or two of open space (a short last line
+//      beside an indented first line). Short white between lines is a river
+//      of word gaps, not a gutter, unless a column's straight edge runs
+//      beside it and the text on each side is at least a few em wide.
 //   4. Text lines: components that overlap vertically and are closer than
 //      `line_gap` x height, never across a gutter unless the text is large
 //      (a headline's word gap may sit above a gutter).
 //   5. Line height class: a line whose height is `headline_ratio` x the body
 //      line height (median of all lines) is headline text.
 //   6. Blocks: lines are stacked top to bottom into blocks of the same size
-//      class and the same horizontal extent while the white between them
+//      class (a headline's second line with glyphs of the first's size
+//      joins it even when its box is less tall) and the same horizontal extent while the white between them
 //      (measured between line cores: baseline to x-height for Latin) exceeds
 //      the page's usual leading by less than `block_gap_em`, and no rule,
 //      photo or other line lies between them. Body blocks are therefore whole
