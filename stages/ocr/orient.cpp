@@ -133,11 +133,15 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
   // confidence, since the words cut by the patch's edges read badly
   // whichever way the page is turned.
   auto ocr = ThreadEngine(o.lang, o.tessdata);
-  std::optional<GlyphGrid> glyphs;
-  if (ocr.ok()) glyphs.emplace(gray);
+  // Built when a patch is first needed: not at all when OSD alone decides.
+  std::optional<GlyphGrid> grid;
+  auto glyphs = [&]() -> const GlyphGrid& {
+    if (!grid) grid.emplace(gray);
+    return *grid;
+  };
   Confidence upright;
   if (ocr.ok() && o.upright_confidence > 0 && o.upright_confidence <= 100) {
-    upright = WordConfidence(ocr.value(), gray(glyphs->Window(false)), pdpi);
+    upright = WordConfidence(ocr.value(), gray(glyphs().Window(false)), pdpi);
     if (upright.median >= o.upright_confidence) {
       page.info.orientation = 0;
       page.info.orientation_note = "upright: a text patch reads at median word confidence " + Fixed(upright.median, 0) +
@@ -180,9 +184,9 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
   if (ocr.ok()) {
     // Each read on a patch that is wide the way it is read.
     cv::Mat turned;
-    cv::rotate(gray(glyphs->Window(turn != 180)), turned,
+    cv::rotate(gray(glyphs().Window(turn != 180)), turned,
                turn == 90 ? cv::ROTATE_90_CLOCKWISE : turn == 180 ? cv::ROTATE_180 : cv::ROTATE_90_COUNTERCLOCKWISE);
-    double as_is = (upright.mean >= 0 ? upright : WordConfidence(ocr.value(), gray(glyphs->Window(false)), pdpi)).mean;
+    double as_is = (upright.mean >= 0 ? upright : WordConfidence(ocr.value(), gray(glyphs().Window(false)), pdpi)).mean;
     double after = WordConfidence(ocr.value(), turned, pdpi).mean;
     if (after < as_is + o.verify_margin) {
       page.info.orientation_note = "declined: OSD says turned " + std::to_string(turn) + " degrees (confidence " + Fixed(conf, 2) +
