@@ -621,6 +621,32 @@ double InkBesideShare(const cv::Mat& ink, const cv::Rect& r, double reach) {
   return rows == 0 ? 0 : static_cast<double>(both) / rows;
 }
 
+// Rules are looked for at half resolution first (any ink in a 2 x 2 cell
+// counts as ink) when body text has at least this many pixels per em: the
+// morphology and labelling on the whole page were the largest share of
+// layout's time. The reduced pass bridges a little more and asks a little
+// less length, so it finds every place a rule can be; the full-resolution
+// morphology then runs on those places only and decides, as it did on the
+// whole page.
+constexpr double kRuleHalfResEm = 24;
+
+// Components of `ink` (a region of the page at `origin`) that survive a
+// closing with `close_k` and an opening with `open_k`: their boxes in page
+// coordinates and their pixel counts.
+std::vector<std::pair<cv::Rect, int>> RuleRuns(const cv::Mat& ink, cv::Point origin, cv::Size close_k,
+                                               cv::Size open_k) {
+  cv::Mat m, labels, stats, centroids;
+  cv::morphologyEx(ink, m, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, close_k));
+  cv::morphologyEx(m, m, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, open_k));
+  const int n = cv::connectedComponentsWithStats(m, labels, stats, centroids, 8, CV_32S);
+  std::vector<std::pair<cv::Rect, int>> out;
+  for (int i = 1; i < n; ++i)
+    out.push_back({cv::Rect(origin.x + stats.at<int>(i, cv::CC_STAT_LEFT), origin.y + stats.at<int>(i, cv::CC_STAT_TOP),
+                            stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)),
+                   stats.at<int>(i, cv::CC_STAT_AREA)});
+  return out;
+}
+
 void FindRuleLines(const cv::Mat& mask, Analysis& a) {
   const double em = a.em;
   cv::Mat ink = mask < 128;
@@ -628,21 +654,49 @@ void FindRuleLines(const cv::Mat& mask, Analysis& a) {
   const int bridge = std::max(1, static_cast<int>(std::lround(kRuleBridgeEm * em)));
   const int run = std::max(8, static_cast<int>(std::lround(kRuleRunEm * em)));
   const int pad = std::max(2, static_cast<int>(std::lround(0.08 * em)));
+  const cv::Rect page(0, 0, ink.cols, ink.rows);
+  const bool reduce = em >= kRuleHalfResEm;
+  cv::Mat small;
+  if (reduce) {
+    cv::resize(ink, small, cv::Size((ink.cols + 1) / 2, (ink.rows + 1) / 2), 0, 0, cv::INTER_AREA);
+    small = small > 0;
+  }
   for (int vertical = 0; vertical < 2; ++vertical) {
-    cv::Size close_k = vertical ? cv::Size(1, 2 * bridge + 1) : cv::Size(2 * pad + 1, 1);
-    cv::Size open_k = vertical ? cv::Size(1, run) : cv::Size(run, 1);
-    cv::Mat m;
-    cv::morphologyEx(ink, m, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, close_k));
-    cv::morphologyEx(m, m, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, open_k));
-    cv::Mat labels, stats, centroids;
-    int n = cv::connectedComponentsWithStats(m, labels, stats, centroids, 8, CV_32S);
-    for (int i = 1; i < n; ++i) {
-      cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                 stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    const cv::Size close_k = vertical ? cv::Size(1, 2 * bridge + 1) : cv::Size(2 * pad + 1, 1);
+    const cv::Size open_k = vertical ? cv::Size(1, run) : cv::Size(run, 1);
+    std::vector<std::pair<cv::Rect, int>> runs;
+    if (!reduce) {
+      runs = RuleRuns(ink, {0, 0}, close_k, open_k);
+    } else {
+      // A break of g pixels is at most ceil(g / 2) cells wide when reduced,
+      // and a run of n pixels at least n / 2 - 1 cells long.
+      const cv::Size sclose = vertical ? cv::Size(1, bridge + 1) : cv::Size(pad + 1, 1);
+      const cv::Size sopen = vertical ? cv::Size(1, run / 2 - 1) : cv::Size(run / 2 - 1, 1);
+      // Margins that make the morphology on a crop the same as on the page
+      // inside the place found.
+      const int along = run + 2 * (vertical ? bridge : pad) + 2, across = 2 * (vertical ? pad : bridge) + 2;
+      for (const auto& [c, area] : RuleRuns(small, {0, 0}, sclose, sopen)) {
+        const cv::Rect place(2 * c.x, 2 * c.y, 2 * c.width, 2 * c.height);
+        const cv::Rect crop = (vertical ? cv::Rect(place.x - across, place.y - along, place.width + 2 * across,
+                                                   place.height + 2 * along)
+                                        : cv::Rect(place.x - along, place.y - across, place.width + 2 * along,
+                                                   place.height + 2 * across)) &
+                              page;
+        for (const auto& found : RuleRuns(ink(crop), crop.tl(), close_k, open_k))
+          if ((found.first & place).area() > 0 &&
+              std::find(runs.begin(), runs.end(), found) == runs.end())
+            runs.push_back(found);
+      }
+      // In the order the page-wide labelling gives.
+      std::sort(runs.begin(), runs.end(), [](const auto& x, const auto& y) {
+        return std::pair(x.first.y, x.first.x) < std::pair(y.first.y, y.first.x);
+      });
+    }
+    for (const auto& [r, area] : runs) {
       int thick = vertical ? r.width : r.height;
       int length = vertical ? r.height : r.width;
       // Thickness from the area, so a slightly tilted rule still counts.
-      double mean_thick = static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / std::max(1, length);
+      double mean_thick = static_cast<double>(area) / std::max(1, length);
       if (mean_thick > kRuleThickEm * em || thick > 2 * kRuleThickEm * em + 2) continue;
       // Strokes of letters stacked over a few lines of a column (the stems
       // of l, d, b) survive the morphology too, but a rule stands in white:

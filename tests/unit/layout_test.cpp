@@ -230,6 +230,7 @@ std::string Describe(const LayoutResult& r) {
     s << "  #" << i << " " << RoleName(b.role) << " col " << b.column << " art " << b.article << " [" << b.box.x
       << "," << b.box.y << " " << b.box.w << "x" << b.box.h << "] lines " << b.lines << "\n";
   }
+  for (const Box& b : r.rules) s << "  rule [" << b.x << "," << b.y << " " << b.w << "x" << b.h << "]\n";
   return s.str();
 }
 
@@ -349,6 +350,40 @@ TEST(Layout, RulesAreNotText) {
   LayoutResult r = AnalyzeLayout(page, {}, 200, {});
   EXPECT_TRUE(r.blocks.empty()) << Describe(r);
   EXPECT_EQ(r.rules.size(), 2u);
+}
+
+// Broken rules are found whole, at their own size, whether the page is
+// searched at full resolution (small type) or first at half (large type:
+// em >= 24 pixels). With no text on the page, em comes from the resolution
+// (2 % of the dpi / 0.8): 18.75 and 37.5 pixels here.
+TEST(Layout, BrokenRulesAreFoundWholeAtEveryScale) {
+  for (int s : {1, 2}) {
+    SCOPED_TRACE("scale " + std::to_string(s));
+    cv::Mat page(800 * s, 600 * s, CV_8U, cv::Scalar(255));
+    const cv::Rect hrule(50 * s, 100 * s, 500 * s, 3), vrule(300 * s + 1, 150 * s + 1, 3, 500 * s);
+    page(hrule).setTo(0);
+    page(vrule).setTo(0);
+    // Scanner breaks, narrower than what closing bridges (0.08 em across a
+    // rule's length for horizontal ones, a quarter em for vertical ones), an
+    // odd number of pixels wide and off the even grid.
+    for (int k = 1; k <= 3; ++k) {
+      page(cv::Rect(hrule.x + k * 120 * s + 1, hrule.y, 3, hrule.height)).setTo(255);
+      page(cv::Rect(vrule.x, vrule.y + k * 110 * s + 1, vrule.width, 7)).setTo(255);
+    }
+    LayoutResult r = AnalyzeLayout(page, {}, 750 * s, {});
+    EXPECT_TRUE(r.blocks.empty()) << Describe(r);
+    // Each drawn rule is found whole (its pieces may be listed too), and
+    // nothing else is.
+    int whole = 0;
+    for (const Box& b : r.rules) {
+      const cv::Rect want = b.w > b.h ? hrule : vrule;
+      const cv::Rect got(b.x, b.y, b.w, b.h);
+      EXPECT_EQ(got & (want + cv::Size(2, 2) - cv::Point(1, 1)), got) << Describe(r);
+      whole += std::abs(b.x - want.x) <= 1 && std::abs(b.y - want.y) <= 1 &&
+               std::abs(b.right() - (want.x + want.width)) <= 1 && std::abs(b.bottom() - (want.y + want.height)) <= 1;
+    }
+    EXPECT_EQ(whole, 2) << Describe(r);
+  }
 }
 
 TEST(Layout, StageFillsBlocksInOrderAndDrawsDebugImage) {
