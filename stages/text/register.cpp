@@ -2,6 +2,7 @@
 
 #include "stages/text/boilerplate.h"
 #include "stages/text/classify.h"
+#include "stages/text/fragments.h"
 #include "stages/text/ocr_fixes.h"
 #include "stages/text/reflow.h"
 #include "stages/text/repeats.h"
@@ -110,12 +111,21 @@ void RegisterTextStages(StageRegistry& registry) {
       "repeats", "drops passages the OCR duplicated and phrases doubled in place",
       DataKind::kParagraphs, DataKind::kParagraphs, RepeatFields(),
       [](Page& page, const RepeatOptions& o, const RunContext&) { return RemoveRepeats(page, o); }));
+
+  registry.Register(MakeStageInfo<FragmentOptions>(
+      "fragments", "drops table and chart text: runs of tiny paragraphs without punctuation",
+      DataKind::kParagraphs, DataKind::kParagraphs,
+      std::vector<OptionField<FragmentOptions>>{
+          {"min_run", &FragmentOptions::min_run, "paragraphs in a row that make a table or chart (0: off)", "paragraphs"},
+          {"max_chars", &FragmentOptions::max_chars, "longest fragment", "chars"},
+      },
+      [](Page& page, const FragmentOptions& o, const RunContext&) { return DropFragmentRuns(page, o); }));
 }
 
 std::vector<std::string> DefaultTextStages() { return {"normalize", "boilerplate", "classify", "reflow", "repeats"}; }
 
 std::vector<std::string> DefaultOcrTextStages() {
-  return {"glyphs", "normalize", "boilerplate", "classify", "layout_roles", "reflow", "repeats"};
+  return {"glyphs", "normalize", "boilerplate", "classify", "layout_roles", "reflow", "repeats", "fragments"};
 }
 
 }  // namespace ocrflow::text

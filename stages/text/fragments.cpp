@@ -1,0 +1,67 @@
+#include "stages/text/fragments.h"
+
+#include <string>
+
+#include "stages/text/utf8.h"
+
+namespace ocrflow::text {
+namespace {
+
+bool IsProsePunctuation(char32_t c) {
+  switch (c) {
+    case U'。': case U'，': case U'；': case U'：': case U'！': case U'？': case U'、': case U'…':
+    case U',': case U';': case U':': case U'!': case U'?':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A table cell or chart label: short, no sentence or clause punctuation.
+bool IsFragment(const Paragraph& p, int max_chars) {
+  if (p.role == Role::kByline) return false;
+  int chars = 0;
+  for (size_t i = 0; i < p.text.size();) {
+    const char32_t c = NextCodePoint(p.text, i);
+    if (IsProsePunctuation(c)) return false;
+    if (c != U' ' && c != U'\t' && c != U'\u3000' && ++chars > max_chars) return false;
+  }
+  return chars > 0;
+}
+
+}  // namespace
+
+Status DropFragmentRuns(Page& page, const FragmentOptions& options) {
+  const int n = static_cast<int>(page.paragraphs.size());
+  if (options.min_run < 1 || n < options.min_run) return Status::Ok();
+  std::vector<bool> frag(n), drop(n, false);
+  for (int i = 0; i < n; ++i) frag[i] = IsFragment(page.paragraphs[i], options.max_chars);
+  bool any = false;
+  for (int i = 0; i < n;) {
+    if (!frag[i]) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j < n && frag[j]) ++j;
+    if (j - i >= options.min_run) {
+      const std::string reason = "table or chart: " + std::to_string(j - i) + " short fragments in a row";
+      for (int k = i; k < j; ++k) {
+        const Paragraph& p = page.paragraphs[k];
+        page.dropped.push_back(Dropped{p.text, reason, p.first_line, p.last_line});
+        drop[k] = true;
+      }
+      any = true;
+    }
+    i = j;
+  }
+  if (!any) return Status::Ok();
+  std::vector<Paragraph> kept;
+  kept.reserve(n);
+  for (int i = 0; i < n; ++i)
+    if (!drop[i]) kept.push_back(std::move(page.paragraphs[i]));
+  page.paragraphs = std::move(kept);
+  return Status::Ok();
+}
+
+}  // namespace ocrflow::text
