@@ -250,7 +250,32 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
       {"upscale", &OcrOptions::upscale, "upscaling factor for low-resolution pages (cubic)", "x"},
       {"otsu", &OcrOptions::otsu, "binarise each block with Otsu before OCR", ""},
       {"min_confidence", &OcrOptions::min_confidence, "drop lines Tesseract is less sure of than this (0 keeps all)", "0-100"},
+      {"min_block_confidence", &OcrOptions::min_block_confidence,
+       "drop body blocks read at a lower mean line confidence: photo texture, drawings (0 keeps all)", "0-100"},
   };
+}
+
+void DropUnreadableLines(Block& block, double min_block_confidence, std::vector<Dropped>& dropped) {
+  if (min_block_confidence <= 0 || block.lines.empty() || (block.layout_role && *block.layout_role != Role::kBody))
+    return;
+  double sum = 0;
+  int rated = 0;
+  for (const Line& l : block.lines)
+    if (l.confidence) sum += *l.confidence, ++rated;
+  if (rated == 0 || sum / rated >= min_block_confidence) return;
+  char mean[16];
+  std::snprintf(mean, sizeof mean, "%.0f", sum / rated);
+  std::string text;
+  std::erase_if(block.lines, [&](const Line& l) {
+    if (!l.confidence || *l.confidence >= min_block_confidence) return false;
+    text += (text.empty() ? "" : "\n") + l.text;
+    return true;
+  });
+  dropped.push_back(Dropped{std::move(text),
+                            std::string("not text: lines under confidence ") +
+                                std::to_string(static_cast<int>(min_block_confidence)) +
+                                " in a block read at mean confidence " + mean + " (a photo, drawing or chart?)",
+                            0, 0});
 }
 
 Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
@@ -297,13 +322,14 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       if (Status st = ReadMissedRows(api, gray, crop, scale, tess_dpi, o, block.lines); !st.ok()) return st;
     }
   }
-  // Page-wide line numbers, layout roles, confidence filter.
+  // Page-wide line numbers, layout roles, confidence filters.
   int n = 0;
   for (size_t k = 0; k < page.blocks.size(); ++k) {
     Block& block = page.blocks[k];
     if (o.min_confidence > 0) {
       std::erase_if(block.lines, [&](const Line& l) { return l.confidence && *l.confidence < o.min_confidence; });
     }
+    DropUnreadableLines(block, o.min_block_confidence, page.dropped);
     const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
     for (auto& line : block.lines) {
       line.source_line = ++n;
