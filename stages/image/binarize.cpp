@@ -55,12 +55,16 @@ cv::Mat FitCubic(const cv::Mat& b, const cv::Mat& use) {
       if (!use.at<unsigned char>(y, x)) continue;
       terms(x, y, t);
       const double z = b.at<unsigned char>(y, x);
+      // The upper triangle only (the same sums, in the same order, as the
+      // full square): A^T A is symmetric.
       for (int i = 0; i < 10; ++i) {
         atb(i) += t[i] * z;
-        for (int j = 0; j < 10; ++j) ata(i, j) += t[i] * t[j];
+        for (int j = i; j < 10; ++j) ata(i, j) += t[i] * t[j];
       }
     }
   }
+  for (int i = 0; i < 10; ++i)
+    for (int j = 0; j < i; ++j) ata(i, j) = ata(j, i);
   cv::Matx<double, 10, 1> coef;
   cv::solve(ata, atb, coef, cv::DECOMP_SVD);
   cv::Mat fit(h, w, CV_32F);
