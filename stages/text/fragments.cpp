@@ -1,5 +1,6 @@
 #include "stages/text/fragments.h"
 
+#include <algorithm>
 #include <string>
 
 #include "stages/text/utf8.h"
@@ -20,13 +21,11 @@ bool IsProsePunctuation(char32_t c) {
 // A table cell or chart label: short, no sentence or clause punctuation.
 bool IsFragment(const Paragraph& p, int max_chars) {
   if (p.role == Role::kByline) return false;
-  int chars = 0;
-  for (size_t i = 0; i < p.text.size();) {
-    const char32_t c = NextCodePoint(p.text, i);
-    if (IsProsePunctuation(c)) return false;
-    if (c != U' ' && c != U'\t' && c != U'\u3000' && ++chars > max_chars) return false;
-  }
-  return chars > 0;
+  const size_t chars = CountNonSpace(p.text);
+  if (chars == 0 || chars > static_cast<size_t>(std::max(0, max_chars))) return false;
+  for (size_t i = 0; i < p.text.size();)
+    if (IsProsePunctuation(NextCodePoint(p.text, i))) return false;
+  return true;
 }
 
 }  // namespace
