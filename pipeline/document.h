@@ -120,6 +120,16 @@ struct ImageInfo {
   int orientation = 0;       // degrees clockwise the page was turned to be upright: 0/90/180/270
   double orientation_confidence = 0;
   std::string orientation_note;  // "declined: ..." when unsure
+  // Set by the orient stage when it takes the page as upright on trust,
+  // leaving the check to the OCR stage (Pipeline::Run): the median line
+  // confidence the body text must reach. The OCR stage clears it; when the
+  // body text reads worse it sets orientation_unconfirmed, and when the
+  // first body lines already read far worse it stops early
+  // (ocr_stopped_early: the page's text is incomplete).
+  double orientation_check = 0;
+  bool orientation_unconfirmed = false;
+  bool ocr_stopped_early = false;
+  double text_confidence = -1;  // median confidence of the body lines as read (-1: none)
   double skew_degrees = 0;   // measured skew (positive: text rises to the right)
   double skew_confidence = 0;
   bool deskewed = false;     // false: declined, page left as it was

@@ -1,5 +1,7 @@
 #include "pipeline/stage.h"
 
+#include <algorithm>
+
 namespace ocrflow {
 
 const char* DataKindName(DataKind kind) {
@@ -71,13 +73,46 @@ Result<Pipeline> Pipeline::Build(const std::vector<std::string>& names,
   return p;
 }
 
-Status Pipeline::Run(Page& page, const RunContext& ctx) const {
-  for (size_t i = 0; i < stages_.size(); ++i) {
+Status Pipeline::RunRange(Page& page, const RunContext& ctx, size_t first, size_t last) const {
+  for (size_t i = first; i < last && i < stages_.size() && !page.info.ocr_stopped_early; ++i) {
     if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled before stage " + names_[i]);
     Status st = stages_[i]->Run(page, ctx);
     if (!st.ok()) return Status(st.code(), names_[i] + ": " + st.message());
   }
   return Status::Ok();
+}
+
+Status Pipeline::Run(Page& page, const RunContext& ctx) const {
+  const bool ocr_follows =
+      !names_.empty() && names_[0] == "orient" && std::find(names_.begin() + 1, names_.end(), "ocr") != names_.end();
+  if (!ocr_follows) return RunRange(page, ctx, 0, stages_.size());
+  // Most pages arrive upright: orient may take the page as upright on trust
+  // and the OCR confirms it from how well the body text read. When it did
+  // not read well, orient checks the page as it came in (a text patch, then
+  // OSD); only a page it turns goes through the chain again.
+  Page original = page;
+  RunContext trusting = ctx;
+  trusting.orientation_checked_by_ocr = true;
+  Status st = RunRange(page, trusting, 0, stages_.size());
+  if (!st.ok() || !page.info.orientation_unconfirmed) return st;
+  st = RunRange(original, ctx, 0, 1);
+  if (!st.ok()) return st;
+  const std::string read_as_is = page.info.orientation_note;
+  auto add_note = [&](Page& p) {
+    p.info.orientation_note += (p.info.orientation_note.empty() ? "" : "; ") + read_as_is;
+  };
+  if (original.info.orientation == 0 && !page.info.ocr_stopped_early) {
+    // Not turned after all, and the text is all read: keep it.
+    page.info.orientation_confidence = original.info.orientation_confidence;
+    page.info.orientation_note = original.info.orientation_note;
+    add_note(page);
+    page.info.orientation_unconfirmed = false;
+    return Status::Ok();
+  }
+  st = RunRange(original, ctx, 1, stages_.size());
+  add_note(original);
+  page = std::move(original);
+  return st;
 }
 
 }  // namespace ocrflow

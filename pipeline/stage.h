@@ -34,6 +34,9 @@ const char* DataKindName(DataKind kind);
 struct RunContext {
   const std::atomic<bool>* cancel = nullptr;  // set by a signal handler or the daemon
   bool explain = false;                       // record join/split decisions on the page
+  // Set by Pipeline::Run when an ocr stage follows orient: orient may then
+  // take the page as upright on trust and let the OCR confirm it.
+  bool orientation_checked_by_ocr = false;
   std::function<void(const std::string&)> log;  // may be empty
   // Named debug images ("20-deskew"), set only with --debug-dir. Stages call
   // debug_image() and never write files themselves.
@@ -86,11 +89,17 @@ class Pipeline {
                                 const std::map<std::string, StageSettings>& settings);
 
   // Runs every stage on the page in order; stops at the first error.
+  // When the chain starts with orient and has an ocr stage later, orient
+  // may take the page as upright and the OCR confirm it (see
+  // ImageInfo::orientation_check); a page the OCR does not confirm is
+  // checked by orient as it came in and, when orient turns it, run again.
   Status Run(Page& page, const RunContext& ctx) const;
 
   const std::vector<std::string>& names() const { return names_; }
 
  private:
+  Status RunRange(Page& page, const RunContext& ctx, size_t first, size_t last) const;
+
   std::vector<std::string> names_;
   std::vector<std::shared_ptr<const Stage>> stages_;
 };

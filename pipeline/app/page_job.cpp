@@ -247,6 +247,8 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
                   {"note", p.info.skew_note}};
     jp["ocr_scale"] = p.info.scale;
     jp["blank"] = p.info.blank;
+    if (p.info.text_confidence >= 0) jp["text_confidence"] = p.info.text_confidence;
+    else jp["text_confidence"] = nullptr;
     jp["photos"] = json::array();
     for (const auto& b : p.info.photos) jp["photos"].push_back(BoxJson(b));
     jp["blocks"] = json::array();

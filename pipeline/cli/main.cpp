@@ -202,8 +202,9 @@ Outputs, one per input:
                       footers dropped
   OUTDIR/<name>.json  with --format txt,json: per page the orientation, skew
                       angle and confidence, DPI, blocks (role, box) in reading
-                      order, lines (box, text, confidence), paragraphs (role,
-                      source lines), what was dropped and why, warnings
+                      order, lines (box, text, confidence), the body text's
+                      median line confidence, paragraphs (role, source
+                      lines), what was dropped and why, warnings
 
 The chain (see `ocrflow stages`): binarize, orient, deskew, layout, ocr, then
 the text stages of `ocrflow reflow`. Every option: --set STAGE.OPTION=VALUE.

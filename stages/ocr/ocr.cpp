@@ -278,6 +278,42 @@ void DropUnreadableLines(Block& block, double min_block_confidence, std::vector<
                             0, 0});
 }
 
+namespace {
+
+bool IsBody(const Block& block) { return !block.layout_role || *block.layout_role == Role::kBody; }
+
+double Median(std::vector<float> v) {
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+void ConfirmOrientation(Page& page) {
+  std::vector<float> confs;
+  for (const Block& block : page.blocks) {
+    if (!IsBody(block)) continue;
+    for (const Line& l : block.lines) {
+      if (l.confidence) confs.push_back(*l.confidence);
+    }
+  }
+  const double median = confs.empty() ? -1 : Median(confs);
+  page.info.text_confidence = median;
+  const double bar = page.info.orientation_check;
+  if (bar <= 0) return;
+  page.info.orientation_check = 0;
+  char buf[160];
+  if (median >= bar) {
+    std::snprintf(buf, sizeof buf, "upright: the body text reads at median line confidence %.0f >= %.0f (OSD not run)",
+                  median, bar);
+  } else {
+    page.info.orientation_unconfirmed = true;
+    if (median < 0) std::snprintf(buf, sizeof buf, "no body text read as the page came in");
+    else std::snprintf(buf, sizeof buf, "the body text read as the page came in at median line confidence %.0f < %.0f", median, bar);
+  }
+  page.info.orientation_note = buf;
+}
+
 Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   if (page.image.empty()) return Status(Code::kInvalidArgument, "ocr: the page has no image");
   auto engine = ThreadEngine(o.lang, o.tessdata);
@@ -298,6 +334,12 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     std::erase_if(blocks, [](const Block& b) { return b.lines.empty(); });
     page.blocks = std::move(blocks);
   } else {
+    // A pending orientation check (ImageInfo::orientation_check) looks at
+    // the first kEarlyLines body lines as soon as they are read.
+    constexpr size_t kEarlyLines = 20;
+    constexpr double kEarlyShare = 0.7;
+    std::vector<float> early;
+    bool early_checked = false;
     for (auto& block : page.blocks) {
       if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
       if (!block.box) continue;
@@ -320,8 +362,31 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       }
       if (Status st = Recognize(api, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
       if (Status st = ReadMissedRows(api, gray, crop, scale, tess_dpi, o, block.lines); !st.ok()) return st;
+      if (page.info.orientation_check > 0 && !early_checked && IsBody(block)) {
+        for (const Line& l : block.lines) {
+          if (l.confidence) early.push_back(*l.confidence);
+        }
+        if (early.size() >= kEarlyLines) {
+          early_checked = true;
+          const double m = Median(early), bar = kEarlyShare * page.info.orientation_check;
+          if (m < bar) {
+            // Text this bad is turned text (or not text): the rest of the
+            // page would be read for nothing. Pipeline::Run checks the
+            // orientation and reads the page again.
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "the first %zu body lines read as the page came in at median confidence %.0f < %.0f",
+                          early.size(), m, bar);
+            page.info.orientation_note = buf;
+            page.info.orientation_check = 0;
+            page.info.orientation_unconfirmed = true;
+            page.info.ocr_stopped_early = true;
+            return Status::Ok();
+          }
+        }
+      }
     }
   }
+  ConfirmOrientation(page);
   // Page-wide line numbers, layout roles, confidence filters.
   int n = 0;
   for (size_t k = 0; k < page.blocks.size(); ++k) {

@@ -50,6 +50,13 @@ struct OcrOptions {
 
 std::vector<OptionField<OcrOptions>> OcrFields();
 
+// Sets page.info.text_confidence, the median confidence of the body lines
+// (layout role body or none), and settles a pending orientation check
+// (ImageInfo::orientation_check): confirmed when that median reaches the
+// bar, else page.info.orientation_unconfirmed. Called by OcrPage before its
+// confidence filters.
+void ConfirmOrientation(Page& page);
+
 Status OcrPage(Page& page, const OcrOptions& options, const RunContext& ctx);
 
 // OcrOptions::min_block_confidence on one block: when `block` is body text

@@ -119,6 +119,14 @@ class GlyphGrid {
 
 Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
   if (page.image.empty()) return Status(Code::kInvalidArgument, "orient: the page has no image");
+  const bool trust = o.upright_confidence > 0 && o.upright_confidence <= 100;
+  if (trust && ctx.orientation_checked_by_ocr) {
+    // The OCR stage confirms it (Pipeline::Run): no patch read here.
+    page.info.orientation = 0;
+    page.info.orientation_check = o.upright_confidence;
+    page.info.orientation_note = "upright: taken as upright until the OCR shows otherwise";
+    return Status::Ok();
+  }
   auto engine = ThreadEngine("osd", o.tessdata);
   if (!engine.ok()) {
     page.info.orientation_note = "declined: " + engine.status().message();
@@ -140,7 +148,7 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
     return *grid;
   };
   Confidence upright;
-  if (ocr.ok() && o.upright_confidence > 0 && o.upright_confidence <= 100) {
+  if (ocr.ok() && trust) {
     upright = WordConfidence(ocr.value(), gray(glyphs().Window(false)), pdpi);
     if (upright.median >= o.upright_confidence) {
       page.info.orientation = 0;
@@ -180,6 +188,7 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
                                  Fixed(conf, 2) + " < " + Fixed(o.min_confidence, 2);
     return Status::Ok();
   }
+  page.info.orientation_note = "turned " + std::to_string(turn) + " degrees: OSD confidence " + Fixed(conf, 2);
   // Check the proposal by reading a patch both ways.
   if (ocr.ok()) {
     // Each read on a patch that is wide the way it is read.
@@ -194,6 +203,8 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
                                    Fixed(after, 1) + ")";
       return Status::Ok();
     }
+    page.info.orientation_note += ", a text patch reads at word confidence " + Fixed(after, 1) + " turned vs " +
+                                  Fixed(as_is, 1) + " as it is";
   }
   RotateRaster(page.image, turn);
   RotateRaster(page.text_mask, turn);
@@ -210,7 +221,8 @@ StageInfo OrientStageInfo() {
       {"lang", &OrientOptions::lang, "language that verifies a proposed turn (set by --lang)", ""},
       {"verify_margin", &OrientOptions::verify_margin, "word confidence a turned patch must gain over the page as it is", "points"},
       {"upright_confidence", &OrientOptions::upright_confidence,
-       "median word confidence of a text patch, read as it is, that takes the page as upright without running OSD (0: always run OSD)", "points"},
+       "median confidence at which the body lines (when the ocr stage follows) or else a text patch, read as the page is, take it as upright without OSD (0: always run OSD)",
+       "points"},
   };
   return MakeStageInfo<OrientOptions>("orient", "turns the page upright (Tesseract OSD: 0/90/180/270); declines when unsure",
                                       DataKind::kImage, DataKind::kImage, fields, OrientPage);

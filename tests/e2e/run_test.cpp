@@ -108,6 +108,10 @@ TEST_F(RunCli, ReadsAPageIntoParagraphsWithJson) {
   const auto& p = j["pages"][0];
   EXPECT_FALSE(p["blank"].get<bool>());
   EXPECT_EQ(p["orientation"]["degrees"], 0);
+  // Taken as upright because the body text read well, without OSD.
+  EXPECT_EQ(p["orientation"]["note"].get<std::string>().rfind("upright: the body text reads at median line confidence", 0), 0u)
+      << p["orientation"].dump();
+  EXPECT_GT(p["text_confidence"].get<double>(), 70);
   ASSERT_EQ(p["paragraphs"].size(), 2u);
   EXPECT_EQ(p["paragraphs"][1]["lines"][0], 4);  // the indented line starts paragraph 2
   size_t lines = 0;
@@ -130,6 +134,31 @@ TEST_F(RunCli, TurnsAnUpsideDownPageBack) {
   ExpectReads(Slurp(dir_ / "out/upside.txt"), kExpected);
   auto j = nlohmann::json::parse(Slurp(dir_ / "out/upside.json"));
   EXPECT_EQ(j["pages"][0]["orientation"]["degrees"], 180) << j["pages"][0]["orientation"].dump();
+  const std::string note = j["pages"][0]["orientation"]["note"];
+  EXPECT_EQ(note.rfind("turned 180 degrees: OSD confidence", 0), 0u) << note;
+  EXPECT_NE(note.find("the body text read as the page came in at median line confidence"), std::string::npos) << note;
+}
+
+// A full page turned a quarter: its first 20 body lines read badly, so the
+// OCR stops there, orient turns the page, and the chain reads it again; the
+// text is as good as the upright page's.
+TEST_F(RunCli, QuarterTurnedPageStopsEarlyAndReadsAsUpright) {
+  const std::string sample = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/zh-scan-001";
+  cv::Mat page = cv::imread(sample + ".jpg", cv::IMREAD_GRAYSCALE), turned;
+  ASSERT_FALSE(page.empty());
+  cv::rotate(page, turned, cv::ROTATE_90_CLOCKWISE);
+  cv::imwrite((dir_ / "quarter.png").string(), turned);
+  CliResult r = Run("run quarter.png -o out --format txt,json --jobs 1 --lang chi_sim");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto o = nlohmann::json::parse(Slurp(dir_ / "out/quarter.json"))["pages"][0]["orientation"];
+  const std::string note = o["note"];
+  EXPECT_EQ(o["degrees"].get<int>(), 270) << note;
+  EXPECT_NE(note.find("; the first "), std::string::npos) << note;
+  fs::create_directories(dir_ / "gold");
+  fs::copy_file(sample + ".gold.txt", dir_ / "gold/quarter.txt");
+  CliResult eval = Run("eval --json out/quarter.txt gold/quarter.txt");
+  ASSERT_EQ(eval.code, 0) << eval.err;
+  EXPECT_LE(nlohmann::json::parse(eval.out)["total"]["cer"].get<double>(), 0.03) << eval.out;
 }
 
 // An upright page is taken as upright from a patch read as it is, without

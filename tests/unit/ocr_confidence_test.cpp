@@ -1,6 +1,7 @@
 // OcrOptions::min_block_confidence: body blocks read at a low mean
 // confidence lose their low lines (photo texture, drawings read as text);
-// real text and headlines stay.
+// real text and headlines stay. ConfirmOrientation: the body text's median
+// line confidence settles an orientation the orient stage took on trust.
 #include <gtest/gtest.h>
 
 #include "stages/ocr/ocr.h"
@@ -56,6 +57,52 @@ TEST(OcrConfidence, HeadlinesAndCaptionsAreKeptAndZeroTurnsItOff) {
   EXPECT_EQ(b.lines.size(), 1u);
   DropUnreadableLines(b, 40, dropped);  // no layout role: body
   EXPECT_TRUE(b.lines.empty());
+}
+
+Page PageOf(std::vector<Block> blocks, double orientation_check) {
+  Page page;
+  page.blocks = std::move(blocks);
+  page.info.orientation_check = orientation_check;
+  page.info.orientation_note = "upright: taken as upright until the OCR shows otherwise";
+  return page;
+}
+
+TEST(OcrOrientation, BodyTextReadWellConfirmsUprightWhateverTheHeadlinesRead) {
+  // Headlines read low even upright: only body lines count. Median of 88, 91, 62 is 88.
+  Page page = PageOf({Lines({{"梨伦镇便民服务更贴心", 15}, {"一线调查", 20}}, Role::kHeadline),
+                      Lines({{"市政府今天召开新闻发布会", 91}, {"建设的主要成绩", 62}}, Role::kBody),
+                      Lines({{"改造老旧小区", 88}})},
+                     70);
+  ConfirmOrientation(page);
+  EXPECT_FALSE(page.info.orientation_unconfirmed);
+  EXPECT_EQ(page.info.orientation_check, 0);
+  EXPECT_DOUBLE_EQ(page.info.text_confidence, 88);
+  EXPECT_EQ(page.info.orientation_note, "upright: the body text reads at median line confidence 88 >= 70 (OSD not run)");
+}
+
+TEST(OcrOrientation, BodyTextReadBadlyOrNotAtAllLeavesItUnconfirmed) {
+  // Turned text reads at 0-40.
+  Page page = PageOf({Lines({{"一 二", 31}, {"~", 0}, {"口 口", 36}}), Lines({{"梨伦镇", 95}}, Role::kCaption)}, 70);
+  ConfirmOrientation(page);
+  EXPECT_TRUE(page.info.orientation_unconfirmed);
+  EXPECT_EQ(page.info.orientation_check, 0);
+  EXPECT_DOUBLE_EQ(page.info.text_confidence, 31);
+  EXPECT_EQ(page.info.orientation_note, "the body text read as the page came in at median line confidence 31 < 70");
+
+  Page blank = PageOf({Lines({{"梨伦镇", 95}}, Role::kHeadline)}, 70);
+  ConfirmOrientation(blank);
+  EXPECT_TRUE(blank.info.orientation_unconfirmed);
+  EXPECT_DOUBLE_EQ(blank.info.text_confidence, -1);
+  EXPECT_EQ(blank.info.orientation_note, "no body text read as the page came in");
+}
+
+TEST(OcrOrientation, NothingPendingOnlyMeasures) {
+  Page page = PageOf({Lines({{"一 二", 31}})}, 0);
+  page.info.orientation_note = "declined: too little text to tell the orientation";
+  ConfirmOrientation(page);
+  EXPECT_FALSE(page.info.orientation_unconfirmed);
+  EXPECT_DOUBLE_EQ(page.info.text_confidence, 31);
+  EXPECT_EQ(page.info.orientation_note, "declined: too little text to tell the orientation");
 }
 
 }  // namespace
