@@ -1,5 +1,6 @@
 #include "pipeline/app/page_job.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -306,6 +307,10 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
   return Status::Ok();
 }
 
+void UseOneMallocArenaForOneWorker(int workers) {
+  if (workers == 1) mallopt(M_ARENA_MAX, 1);
+}
+
 Result<RunReport> RunPages(const RunOptions& options, const std::function<void(const std::string&)>& log) {
   RegisterBuiltinStages();
   auto built = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
@@ -499,6 +504,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   };
 
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  UseOneMallocArenaForOneWorker(jobs);
   std::vector<std::thread> threads;
   for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
   for (auto& t : threads) t.join();

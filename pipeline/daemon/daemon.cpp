@@ -904,6 +904,7 @@ int Daemon::Run() {
                   (recovered.ok() && recovered.value() ? "; " + std::to_string(recovered.value()) + " unfinished inputs requeued" : "") +
                   (temps ? "; " + std::to_string(temps) + " cut-off temporary files removed" : ""));
 
+  UseOneMallocArenaForOneWorker(jobs);
   std::vector<std::thread> workers;
   for (int i = 0; i < jobs; ++i) workers.emplace_back([this, i] { Worker(i); });
 

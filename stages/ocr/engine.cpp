@@ -65,11 +65,10 @@ Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std:
   return raw;
 }
 
-void EnsureSingleThreadOpenMP(int argc, char** argv) {
-  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+bool SetSingleThreadOpenMP() {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return false;
   setenv("OMP_THREAD_LIMIT", "1", 1);
-  execv("/proc/self/exe", argv);
-  std::cerr << "ocrflow: warning: could not restart with OMP_THREAD_LIMIT=1; OCR may be slow\n";
+  return true;
 }
 
 std::string TesseractVersion() { return tesseract::TessBaseAPI::Version(); }

@@ -9,7 +9,7 @@
 // OpenMP: Tesseract parallelises inside an engine with OpenMP, which on a
 // 2-core machine makes a page ~10x slower when pages already run in
 // parallel. libgomp reads OMP_THREAD_LIMIT once, when it is loaded, so the
-// process must be started with it: EnsureSingleThreadOpenMP() re-executes
+// process must be started with it: SetSingleThreadOpenMP() and main() re-execute
 // the program with OMP_THREAD_LIMIT=1 when it is not set.
 #pragma once
 
@@ -27,10 +27,10 @@ namespace ocrflow::ocr {
 // when a model is missing.
 Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std::string& datapath = "");
 
-// Call first thing in main(): re-executes /proc/self/exe with
-// OMP_THREAD_LIMIT=1 unless it is already set. Returns only if no re-exec was
-// needed (or it failed, in which case a warning is printed).
-void EnsureSingleThreadOpenMP(int argc, char** argv);
+// Sets OMP_THREAD_LIMIT=1 unless it is already set. Returns true when it
+// set it: the process must then start again (execv) for libgomp to see it;
+// main() does that, once, with what else is read only at start-up.
+bool SetSingleThreadOpenMP();
 
 // Tesseract's version and the model files used, for manifests.
 std::string TesseractVersion();
