@@ -670,7 +670,7 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
           continue;
         }
         if (in_gap) {
-          bool any_before = !slots.empty() && slots.back().column == c;
+          bool any_before = !slots.empty() && slots.back().column == region.c0 + c;  // slots hold page columns
           if (any_before) ++segment;
           in_gap = false;
         }

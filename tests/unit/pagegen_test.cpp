@@ -168,6 +168,30 @@ TEST(PageGen, BoxesLieInsideThePageAndDoNotOverlap) {
   }
 }
 
+// A photo in the right-hand article of a split band, a few lines down its
+// column: the lines after it must start below it, not run on over it (they
+// did, when the gap was looked for in the page's column numbers instead of
+// the article's).
+TEST(PageGen, BodyTextNeverRunsOverAPhoto) {
+  int photos_off_the_first_column = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    PageSpec spec = SmallSpec("zh", 4, seed);
+    spec.width_mm = 210, spec.height_mm = 297;
+    spec.articles = 4;
+    GeneratedPage page = MustGenerate(spec);
+    for (const auto& photo : page.photos) {
+      bool right_article = false;
+      for (const auto& b : page.blocks) {
+        if (b.role == Role::kCaption && b.column > 0 && b.box.y > photo.y) right_article = true;
+        if (b.role != Role::kBody) continue;
+        EXPECT_FALSE(Overlap(b.box, photo)) << "seed " << seed << ": body block in column " << b.column;
+      }
+      photos_off_the_first_column += right_article;
+    }
+  }
+  EXPECT_GT(photos_off_the_first_column, 0);  // photos were placed beside column 0 at all
+}
+
 // Justified columns: every body line but a paragraph's last one ends at the
 // column's right edge; every paragraph's first line is indented two em.
 TEST(PageGen, BodyIsJustifiedWithTwoEmIndent) {
