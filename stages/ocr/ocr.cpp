@@ -282,6 +282,12 @@ namespace {
 
 bool IsBody(const Block& block) { return !block.layout_role || *block.layout_role == Role::kBody; }
 
+void AppendConfidences(const Block& block, std::vector<float>& out) {
+  for (const Line& l : block.lines) {
+    if (l.confidence) out.push_back(*l.confidence);
+  }
+}
+
 double Median(std::vector<float> v) {
   std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
   return v[v.size() / 2];
@@ -292,10 +298,7 @@ double Median(std::vector<float> v) {
 void ConfirmOrientation(Page& page) {
   std::vector<float> confs;
   for (const Block& block : page.blocks) {
-    if (!IsBody(block)) continue;
-    for (const Line& l : block.lines) {
-      if (l.confidence) confs.push_back(*l.confidence);
-    }
+    if (IsBody(block)) AppendConfidences(block, confs);
   }
   const double median = confs.empty() ? -1 : Median(confs);
   page.info.text_confidence = median;
@@ -363,9 +366,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       if (Status st = Recognize(api, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
       if (Status st = ReadMissedRows(api, gray, crop, scale, tess_dpi, o, block.lines); !st.ok()) return st;
       if (page.info.orientation_check > 0 && !early_checked && IsBody(block)) {
-        for (const Line& l : block.lines) {
-          if (l.confidence) early.push_back(*l.confidence);
-        }
+        AppendConfidences(block, early);
         if (early.size() >= kEarlyLines) {
           early_checked = true;
           const double m = Median(early), bar = kEarlyShare * page.info.orientation_check;
