@@ -21,7 +21,11 @@ naive_join() { scripts/naive-join.sh "$1"; }
 echo "== omnidocbench_demo: CER / paragraph F1 =="
 for img in "$real"/omnidocbench_demo/*.jpg; do
   n=$(basename "$img" .jpg)
-  case "$n" in *_en_*) l=en tl=eng ;; *) l=zh tl=chi_sim ;; esac
+  # The language is the ground truth's own page attribute, not the file name
+  # (jiaocai..._en_3361 is a Chinese textbook page; newspaper_5e266... is English).
+  lang=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["page_info"]["page_attribute"]["language"])' \
+         "$real/omnidocbench_demo/$n.json" 2>/dev/null || echo simplified_chinese)
+  case "$lang" in english) l=en tl=eng ;; *) l=zh tl=chi_sim ;; esac
   awk 'NF' "$real/omnidocbench_demo/$n.gt.txt" > "$work/gold-$l/$n.txt"
   build/ocrflow run "$img" -o "$work/$l" --lang "$tl" --format txt,json -q --jobs 2 || true
   OMP_THREAD_LIMIT=1 tesseract "$img" - -l "$tl" 2>/dev/null > "$work/tess-$l/$n.raw" || true
