@@ -410,10 +410,62 @@ class GutterMap {
   cv::Mat gutter_, integral_;
 };
 
+// A component that touches glyphs of two stacked lines (on a tight or blurred
+// scan a descender runs into the ascender of the line below) would join the
+// two lines into one, which then passes for a two-line-high headline. Such a
+// bridge
+// - stands alone: no neighbour on its row is nearly as tall (a headline's
+//   glyphs, a CJK character beside its neighbours, all have one);
+// - is at least kBridgeTallness x as tall as two glyphs it touches, which are
+//   whole glyphs (at least kBridgeGlyphShare of the median component height:
+//   not dots, not the strokes of 二) with centres at least kBridgeRowApart x
+//   their height apart;
+// - and those two glyphs lie on two lines of their own, one above the other,
+//   once the bridges are left out (not the stacked parts of one character
+//   beside it, which the rest of their row holds together).
+constexpr double kBridgeTallness = 1.5;
+constexpr double kBridgeGlyphShare = 0.4;
+constexpr double kBridgeRowApart = 1.2;
+constexpr double kBridgePeer = 0.7;  // x its height: a neighbour this tall is a peer, not a touched glyph
+constexpr int kBridgeLineComps = 3;  // fewest components of a line a bridge touches
+
+// Candidate bridges among the text components `idx` by shape (the first two
+// points above), given the neighbour pairs that would join: for each, the two
+// touched glyphs (or -1).
+std::vector<std::pair<int, int>> BridgeCandidates(const std::vector<Comp>& comps, const std::vector<int>& idx,
+                                                  const std::vector<std::pair<int, int>>& pairs) {
+  std::vector<std::pair<int, int>> cand(comps.size(), {-1, -1});
+  std::vector<double> hs;
+  for (int i : idx) hs.push_back(comps[i].r.height);
+  if (hs.empty()) return cand;
+  const double min_glyph = kBridgeGlyphShare * Percentile(hs, 0.5);
+  std::vector<std::vector<int>> touched(comps.size());
+  std::vector<bool> has_peer(comps.size(), false);
+  for (auto [a, b] : pairs)
+    for (auto [c, n] : {std::pair(a, b), std::pair(b, a)}) {
+      const double h = comps[n].r.height, hc = comps[c].r.height;
+      if (h >= kBridgePeer * hc) has_peer[c] = true;
+      if (h >= min_glyph && hc >= kBridgeTallness * h) touched[c].push_back(n);
+    }
+  auto centre = [&](int i) { return comps[i].r.y + comps[i].r.height / 2.0; };
+  for (int c : idx) {
+    if (has_peer[c]) continue;
+    const std::vector<int>& t = touched[c];
+    for (size_t i = 0; i < t.size() && cand[c].first < 0; ++i)
+      for (size_t j = i + 1; j < t.size() && cand[c].first < 0; ++j) {
+        const double h = std::max(comps[t[i]].r.height, comps[t[j]].r.height);
+        if (std::abs(centre(t[i]) - centre(t[j])) >= kBridgeRowApart * h) cand[c] = {t[i], t[j]};
+      }
+  }
+  return cand;
+}
+
 // Groups text components into lines: neighbours that overlap vertically by
 // half the smaller height and are at most gap_factor x the taller height (at
 // least min_h) apart. With a gutter map, a gap that crosses a gutter joins only large
-// components (a headline's word gap) and only if it is short for them.
+// components (a headline's word gap) and only if it is short for them. A
+// bridge between two lines (above) belongs to neither line's geometry: it is
+// left out of the lines.
 std::vector<TextLine> BuildLines(const std::vector<Comp>& comps, double gap_factor, const GutterMap* gutters,
                                  double min_h, double large_h, double large_gap) {
   std::vector<int> idx;
@@ -425,6 +477,7 @@ std::vector<TextLine> BuildLines(const std::vector<Comp>& comps, double gap_fact
     }
   std::sort(idx.begin(), idx.end(), [&](int a, int b) { return comps[a].r.x < comps[b].r.x; });
   Dsu dsu(comps.size());
+  std::vector<std::pair<int, int>> pairs;  // neighbours that would join
   const double max_gap = gap_factor * std::max<double>(max_h, min_h);
   // A gutter that stops just short of a row (beside a photo, under a
   // column's last line) still parts body text.
@@ -446,12 +499,35 @@ std::vector<TextLine> BuildLines(const std::vector<Comp>& comps, double gap_fact
       if (gutters != nullptr && gap > 0 && gutters->Between(a, b, reach)) {
         if (!(mh >= large_h && gap <= large_gap * hmax)) continue;
       }
-      dsu.Unite(idx[i], idx[j]);
+      pairs.push_back({idx[i], idx[j]});
     }
   }
+  // Lines without the candidate bridges first; a candidate whose two glyphs
+  // then lie on two lines of their own, one above the other, is a bridge.
+  const std::vector<std::pair<int, int>> cand = BridgeCandidates(comps, idx, pairs);
+  for (auto [a, b] : pairs)
+    if (cand[a].first < 0 && cand[b].first < 0) dsu.Unite(a, b);
+  std::vector<int> group_size(comps.size(), 0);
+  std::vector<cv::Rect> group_box(comps.size());
+  for (int i : idx) {
+    const int g = dsu.Find(i);
+    ++group_size[g];
+    group_box[g] = Hull(group_box[g], comps[i].r);
+  }
+  std::vector<bool> bridge(comps.size(), false);
+  for (int c : idx) {
+    if (cand[c].first < 0) continue;
+    const int g1 = dsu.Find(cand[c].first), g2 = dsu.Find(cand[c].second);
+    const cv::Rect &r1 = group_box[g1], &r2 = group_box[g2];
+    bridge[c] = g1 != g2 && group_size[g1] >= kBridgeLineComps && group_size[g2] >= kBridgeLineComps &&
+                OverlapY(r1, r2) * 2 < std::min(r1.height, r2.height);
+  }
+  for (auto [a, b] : pairs)
+    if ((cand[a].first >= 0 || cand[b].first >= 0) && !bridge[a] && !bridge[b]) dsu.Unite(a, b);
   std::vector<int> line_of(comps.size(), -1);
   std::vector<TextLine> lines;
   for (int i : idx) {
+    if (bridge[i]) continue;  // half of it is in the way of each line: left out (the OCR still sees it)
     int root = dsu.Find(i);
     if (line_of[root] < 0) {
       line_of[root] = static_cast<int>(lines.size());

@@ -336,6 +336,35 @@ TEST(Layout, DISABLED_ToleratesResidualSkewAndSpecks) {
   }
 }
 
+// On a tight or blurred scan a descender runs into the line below: one
+// component then touches the glyphs of two lines. It must not join them into
+// one two-line-high "headline" (a real three-column page lost its reading
+// order that way). Here strokes from the top of a line to the foot of the
+// next join a glyph of each, twice in each of two columns; the blocks, their roles and their line
+// counts stay as on the clean page.
+TEST(Layout, AGlyphRunIntoTheLineBelowDoesNotJoinTheTwoLines) {
+  SynthPage clean = Draw({});
+  LayoutResult want = AnalyzeLayout(Mask(clean.gray), clean.photos, 200, {});
+  SynthPage p = Draw({});
+  const double pitch = 1.5 * 28;
+  for (int t : {5, 6}) {  // article 0, columns 0 and 1 (after the header, headline and byline)
+    const Box& b = p.truth[t].box;
+    ASSERT_EQ(p.truth[t].role, Role::kBody);
+    for (int line : {1, 6}) {  // from the top of this line to the foot of the next (both full lines)
+      const int y = b.y + static_cast<int>(line * pitch);
+      p.gray(cv::Rect(b.x + 100 + 30 * line, y, 14, static_cast<int>(pitch) + 26)).setTo(0);
+    }
+  }
+  LayoutResult r = AnalyzeLayout(Mask(p.gray), p.photos, 200, {});
+  MaybeDump(p, r);
+  ExpectMatchesTruth(r, p.truth);
+  ASSERT_EQ(r.blocks.size(), want.blocks.size()) << Describe(r);
+  for (size_t i = 0; i < r.blocks.size(); ++i) {
+    EXPECT_EQ(r.blocks[i].lines, want.blocks[i].lines) << "block " << i << "\n" << Describe(r);
+    EXPECT_EQ(r.blocks[i].role, want.blocks[i].role) << "block " << i;
+  }
+}
+
 TEST(Layout, BlankPageHasNoBlocks) {
   cv::Mat white(800, 600, CV_8U, cv::Scalar(255));
   LayoutResult r = AnalyzeLayout(white, {}, 200, {});
