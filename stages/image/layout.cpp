@@ -414,23 +414,26 @@ class GutterMap {
 // scan a descender runs into the ascender of the line below) would join the
 // two lines into one, which then passes for a two-line-high headline. Such a
 // bridge
-// - stands alone: no neighbour on its row is nearly as tall (a headline's
-//   glyphs, a CJK character beside its neighbours, all have one);
 // - is at least kBridgeTallness x as tall as two glyphs it touches, which are
 //   whole glyphs (at least kBridgeGlyphShare of the median component height:
 //   not dots, not the strokes of 二) with centres at least kBridgeRowApart x
 //   their height apart;
+// - has no peer: no neighbour at least kBridgePeer x as tall that is not of
+//   that shape itself (a headline's glyphs, a CJK character beside the others
+//   of its line, all have one; two descenders run into the next line side by
+//   side are not each other's peers);
 // - and those two glyphs lie on two lines of their own, one above the other,
-//   once the bridges are left out (not the stacked parts of one character
-//   beside it, which the rest of their row holds together).
+//   once the candidates are left out: lines of at least kBridgeLineComps
+//   components. Not the stacked parts of a CJK character beside it, which the
+//   rest of their row holds together.
 constexpr double kBridgeTallness = 1.5;
 constexpr double kBridgeGlyphShare = 0.4;
 constexpr double kBridgeRowApart = 1.2;
-constexpr double kBridgePeer = 0.7;  // x its height: a neighbour this tall is a peer, not a touched glyph
-constexpr int kBridgeLineComps = 3;  // fewest components of a line a bridge touches
+constexpr double kBridgePeer = 0.7;
+constexpr int kBridgeLineComps = 3;
 
-// Candidate bridges among the text components `idx` by shape (the first two
-// points above), given the neighbour pairs that would join: for each, the two
+// Candidate bridges among the text components `idx` (the first two points
+// above), given the neighbour pairs that would join: for each, the two
 // touched glyphs (or -1).
 std::vector<std::pair<int, int>> BridgeCandidates(const std::vector<Comp>& comps, const std::vector<int>& idx,
                                                   const std::vector<std::pair<int, int>>& pairs) {
@@ -440,16 +443,14 @@ std::vector<std::pair<int, int>> BridgeCandidates(const std::vector<Comp>& comps
   if (hs.empty()) return cand;
   const double min_glyph = kBridgeGlyphShare * Percentile(hs, 0.5);
   std::vector<std::vector<int>> touched(comps.size());
-  std::vector<bool> has_peer(comps.size(), false);
   for (auto [a, b] : pairs)
     for (auto [c, n] : {std::pair(a, b), std::pair(b, a)}) {
-      const double h = comps[n].r.height, hc = comps[c].r.height;
-      if (h >= kBridgePeer * hc) has_peer[c] = true;
-      if (h >= min_glyph && hc >= kBridgeTallness * h) touched[c].push_back(n);
+      const double h = comps[n].r.height;
+      if (h >= min_glyph && comps[c].r.height >= kBridgeTallness * h) touched[c].push_back(n);
     }
+  // By shape.
   auto centre = [&](int i) { return comps[i].r.y + comps[i].r.height / 2.0; };
   for (int c : idx) {
-    if (has_peer[c]) continue;
     const std::vector<int>& t = touched[c];
     for (size_t i = 0; i < t.size() && cand[c].first < 0; ++i)
       for (size_t j = i + 1; j < t.size() && cand[c].first < 0; ++j) {
@@ -457,6 +458,13 @@ std::vector<std::pair<int, int>> BridgeCandidates(const std::vector<Comp>& comps
         if (std::abs(centre(t[i]) - centre(t[j])) >= kBridgeRowApart * h) cand[c] = {t[i], t[j]};
       }
   }
+  // Without a peer.
+  std::vector<bool> has_peer(comps.size(), false);
+  for (auto [a, b] : pairs)
+    for (auto [c, n] : {std::pair(a, b), std::pair(b, a)})
+      if (cand[n].first < 0 && comps[n].r.height >= kBridgePeer * comps[c].r.height) has_peer[c] = true;
+  for (int c : idx)
+    if (has_peer[c]) cand[c] = {-1, -1};
   return cand;
 }
 
