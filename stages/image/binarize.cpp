@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 
 #include <opencv2/imgproc.hpp>
 
@@ -272,8 +273,17 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
     res.inverted = InvertDarkAreas(gray, options, dpi);
   }
   res.gray = options.normalize_light ? NormalizeIllumination(gray, dpi, options.background_inches) : gray.clone();
-  res.mask = Sauvola(res.gray, std::max(3, static_cast<int>(std::lround(options.window_inches * dpi))), options.k,
-                     options.dynamic_range);
+  const int window = std::max(3, static_cast<int>(std::lround(options.window_inches * dpi)));
+  res.mask = Sauvola(res.gray, window, options.k, options.dynamic_range);
+  if (options.faint_k > 0 && options.faint_k < options.k) {
+    cv::Mat faint = Sauvola(res.gray, window, options.faint_k, options.dynamic_range);
+    const int ink = cv::countNonZero(res.mask == 0), faint_ink = cv::countNonZero(faint == 0);
+    if (faint_ink > 0) res.ink_share = static_cast<double>(ink) / faint_ink;
+    if (res.ink_share < options.faint_ink_share) {
+      res.mask = faint;
+      res.faint = true;
+    }
+  }
 
   // Borders and specks: one pass over the ink components.
   cv::Mat ink = res.mask == 0;
@@ -369,6 +379,12 @@ Status BinarizePage(Page& page, const BinarizeOptions& options, const RunContext
     BinarizeResult res = Binarize(View(page.image), options, page.info.dpi > 0 ? page.info.dpi : kDefaultDpi);
     page.image = FromMat(res.gray);
     page.text_mask = FromMat(res.mask);
+    if (res.faint) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "faint text: Sauvola k=%.2g keeps %.0f %% of the ink k=%.2g finds; text mask made with k=%.2g",
+                    options.k, 100 * res.ink_share, options.faint_k, options.faint_k);
+      page.warnings.push_back(buf);
+    }
     page.info.photos.clear();
     for (const cv::Rect& r : res.photos) page.info.photos.push_back(Box{r.x, r.y, r.width, r.height});
     if (ctx.debugging()) ctx.debug_image("10-binarized", page.text_mask);
@@ -386,6 +402,8 @@ std::vector<OptionField<BinarizeOptions>> BinarizeFields() {
       {"window_inches", &BinarizeOptions::window_inches, "Sauvola window side (2-3 body text heights)", "inches"},
       {"k", &BinarizeOptions::k, "Sauvola k: higher gives thinner strokes", ""},
       {"dynamic_range", &BinarizeOptions::dynamic_range, "Sauvola R: range of the local standard deviation", "gray levels"},
+      {"faint_k", &BinarizeOptions::faint_k, "Sauvola k for faint text (0 = never switch)", ""},
+      {"faint_ink_share", &BinarizeOptions::faint_ink_share, "faint text: k keeps less than this share of faint_k's ink", "fraction"},
       {"speckle_area", &BinarizeOptions::speckle_area, "smaller components are removed (scaled by (dpi/300)^2)", "pixels at 300 dpi"},
       {"remove_borders", &BinarizeOptions::remove_borders, "remove dark scanner borders touching the edge", ""},
       {"border_fraction", &BinarizeOptions::border_fraction, "a border spans at least this part of its side", "fraction"},

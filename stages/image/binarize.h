@@ -33,6 +33,13 @@
 //      of the gray values and their squares (per column down the page,
 //      then along each row), so the cost does not depend on the window
 //      size.
+//   2b. Faint text. Small type rendered at a low resolution and upscaled,
+//      or a pale blurred scan, has strokes that never get dark: Sauvola's
+//      threshold sits below them wherever the window's contrast is low,
+//      and glyphs break into specks (a real 81-dpi e-paper page kept 45 %
+//      of its ink at k = 0.3, against 82-89 % on PDF renders and our
+//      generated scans). When k keeps less than faint_ink_share of the ink
+//      that faint_k finds, the mask is made with faint_k; the page says so.
 //   3. Scanner borders: ink components that touch the image edge, span
 //      at least border_fraction of that side and are on average at least
 //      border_min_inches thick (rules are thinner) are removed from the mask and
@@ -74,6 +81,8 @@ struct BinarizeOptions {
   double window_inches = 0.35;       // Sauvola window side
   double k = 0.3;                    // Sauvola k (0.2-0.5; higher = thinner strokes)
   double dynamic_range = 128;        // Sauvola R: standard deviation range of gray values
+  double faint_k = 0.1;              // Sauvola k for faint text (0 = never switch; step 2b)
+  double faint_ink_share = 0.7;      // faint: k keeps less than this share of the ink faint_k finds
   int speckle_area = 5;              // pixels at 300 dpi: smaller components are removed
   bool remove_borders = true;        // remove dark scanner borders
   double border_fraction = 0.2;      // a border spans at least this part of its side
@@ -97,6 +106,8 @@ struct BinarizeResult {
   std::vector<cv::Rect> borders;    // dark borders removed
   std::vector<cv::Rect> inverted;   // boxes of the dark grounds inverted (step 0)
   int specks_removed = 0;
+  double ink_share = 1;             // ink at k / ink at faint_k (1 when not measured)
+  bool faint = false;               // the mask was made with faint_k
 };
 
 // Paper brightness estimate at the input size (8-bit).

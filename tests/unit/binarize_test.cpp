@@ -200,6 +200,41 @@ TEST(Binarize, SauvolaThresholdsAgainstTheLocalMean) {
   EXPECT_EQ(cv::countNonZero(Sauvola(flat, 15, 0.3, 128) == 0), 0);
 }
 
+// Small pale type, rendered at a quarter of the resolution and scaled back
+// up (a low-resolution e-paper page): the strokes never get dark. Sauvola at
+// k = 0.3 keeps only pieces of them; the faint-text check switches to
+// faint_k and the glyphs come back, while a normal page keeps k.
+TEST(Binarize, FaintTextIsBinarizedWithTheFaintK) {
+  cv::Rect text;
+  const cv::Mat clean = TextPage(&text);
+  cv::Mat small, faint;
+  cv::resize(clean, small, cv::Size(), 0.25, 0.25, cv::INTER_AREA);
+  cv::resize(small, faint, clean.size(), 0, 0, cv::INTER_CUBIC);
+  faint.convertTo(faint, CV_8U, 0.45, 235 * 0.55);  // ink 30 -> 127, paper stays 235
+
+  const BinarizeResult normal = Binarize(clean, {}, kDpi);
+  EXPECT_FALSE(normal.faint);
+  EXPECT_GT(normal.ink_share, 0.8);
+
+  BinarizeOptions off;
+  off.faint_k = 0;
+  const BinarizeResult plain = Binarize(faint, off, kDpi);
+  const BinarizeResult res = Binarize(faint, {}, kDpi);
+  EXPECT_TRUE(res.faint);
+  EXPECT_LT(res.ink_share, 0.7);
+  const int want = InkIn(normal.mask, text);
+  EXPECT_LT(InkIn(plain.mask, text), 0.6 * want);  // k = 0.3 loses the strokes
+  EXPECT_GT(InkIn(res.mask, text), 0.8 * want);    // faint_k keeps them
+  EXPECT_EQ(InkIn(res.mask, cv::Rect(0, 0, faint.cols, 100)), 0);  // and the paper stays paper
+
+  Page page;
+  page.image = FromMat(faint);
+  page.info.dpi = kDpi;
+  ASSERT_TRUE(BinarizePage(page, {}, {}).ok());
+  ASSERT_EQ(page.warnings.size(), 1u);
+  EXPECT_NE(page.warnings[0].find("faint text: Sauvola k=0.3 keeps"), std::string::npos) << page.warnings[0];
+}
+
 TEST(Binarize, StageFillsPageAndInfo) {
   cv::Mat img = TextPage();
   const cv::Rect photo(300, 400, 400, 300);
