@@ -252,7 +252,15 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
       {"min_confidence", &OcrOptions::min_confidence, "drop lines Tesseract is less sure of than this (0 keeps all)", "0-100"},
       {"min_block_confidence", &OcrOptions::min_block_confidence,
        "drop body blocks read at a lower mean line confidence: photo texture, drawings (0 keeps all)", "0-100"},
+      {"block_confidence_share", &OcrOptions::block_confidence_share,
+       "on a page that reads badly as a whole, the block bar is at most this x its median line confidence (0: fixed)",
+       "fraction"},
   };
+}
+
+double BlockConfidenceBar(double min_block_confidence, double share, double text_confidence) {
+  if (share <= 0 || text_confidence < 0) return min_block_confidence;
+  return std::min(min_block_confidence, share * text_confidence);
 }
 
 void DropUnreadableLines(Block& block, double min_block_confidence, std::vector<Dropped>& dropped) {
@@ -388,6 +396,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     }
   }
   ConfirmOrientation(page);
+  const double block_bar = BlockConfidenceBar(o.min_block_confidence, o.block_confidence_share, page.info.text_confidence);
   // Page-wide line numbers, layout roles, confidence filters.
   int n = 0;
   for (size_t k = 0; k < page.blocks.size(); ++k) {
@@ -395,7 +404,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     if (o.min_confidence > 0) {
       std::erase_if(block.lines, [&](const Line& l) { return l.confidence && *l.confidence < o.min_confidence; });
     }
-    DropUnreadableLines(block, o.min_block_confidence, page.dropped);
+    DropUnreadableLines(block, block_bar, page.dropped);
     const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
     for (auto& line : block.lines) {
       line.source_line = ++n;

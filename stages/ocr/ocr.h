@@ -46,7 +46,18 @@ struct OcrOptions {
   // kept whatever their confidence: big bold headlines read at 12-40 while
   // reading right. 0 = keep all.
   double min_block_confidence = 40;
+  // A page that reads badly as a whole (a blurred low-resolution page: its
+  // real text reads at 30-40) would lose all its text to that bar: it is
+  // lowered to block_confidence_share x the page's median body-line
+  // confidence (BlockConfidenceBar). 0 = a fixed bar.
+  double block_confidence_share = 0.5;
 };
+
+// The min_block_confidence bar on a page whose body lines read at median
+// `text_confidence` (-1: none read): min(min_block_confidence, share x
+// text_confidence). On our scans (median 90-97) and the clean third-party
+// pages it is min_block_confidence.
+double BlockConfidenceBar(double min_block_confidence, double share, double text_confidence);
 
 std::vector<OptionField<OcrOptions>> OcrFields();
 

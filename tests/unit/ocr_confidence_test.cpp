@@ -43,6 +43,24 @@ TEST(OcrConfidence, TextBlockKeepsItsWeakLines) {
   EXPECT_TRUE(dropped.empty());
 }
 
+// A page that reads at median 32 (a blurred 81-dpi page): its text blocks
+// read at 27-36 and must not all go as "not text"; the bar comes down to
+// half the page's median. On a page that reads at 90 it stays at 40.
+TEST(OcrConfidence, BarComesDownOnAPageThatReadsBadlyAsAWhole) {
+  EXPECT_DOUBLE_EQ(BlockConfidenceBar(40, 0.5, 92), 40);
+  EXPECT_DOUBLE_EQ(BlockConfidenceBar(40, 0.5, 80), 40);
+  EXPECT_DOUBLE_EQ(BlockConfidenceBar(40, 0.5, 32), 16);
+  EXPECT_DOUBLE_EQ(BlockConfidenceBar(40, 0.5, -1), 40);  // no body line read
+  EXPECT_DOUBLE_EQ(BlockConfidenceBar(40, 0, 32), 40);    // share 0: fixed bar
+  Block b = Lines({{"记者从市农业局获悉", 33}, {"今年全市新建温室", 27}, {"二 ~ \\", 9}}, Role::kBody);
+  std::vector<Dropped> dropped;
+  DropUnreadableLines(b, BlockConfidenceBar(40, 0.5, 32), dropped);
+  ASSERT_EQ(b.lines.size(), 3u);  // mean 23 >= 16: the block is kept whole
+  EXPECT_TRUE(dropped.empty());
+  DropUnreadableLines(b, BlockConfidenceBar(40, 0.5, 90), dropped);
+  EXPECT_TRUE(b.lines.empty());
+}
+
 TEST(OcrConfidence, HeadlinesAndCaptionsAreKeptAndZeroTurnsItOff) {
   // Big bold headlines read right at confidence 12-40.
   for (Role role : {Role::kHeadline, Role::kSubheadline, Role::kCaption, Role::kByline}) {
