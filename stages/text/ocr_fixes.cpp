@@ -32,6 +32,11 @@ void FixPair(std::string& s, std::string_view open, std::initializer_list<std::s
       if (e != std::string::npos && e - at <= reach && e < best) best = e, found = c;
     }
     if (best == std::string::npos) continue;
+    // 〈附表〉… ）: the mark's own close comes first, nothing is misread.
+    const std::string_view own = open == "〈" ? "〉" : open == "（" ? "）" : "";
+    if (!own.empty() && std::find(closes.begin(), closes.end(), own) == closes.end() &&
+        s.find(own, at + open.size()) < best)
+      continue;
     if (!must_contain.empty() && s.substr(at, best - at).find(must_contain) == std::string::npos) continue;
     s.replace(best, found.size(), "）");
     s.replace(at, open.size(), "（");
@@ -117,14 +122,37 @@ std::string FixOcrGlyphsInLine(const std::string& line) {
   return SpaceCredits(s);
 }
 
+void FixOcrGlyphsInBlock(std::vector<std::string>& lines) {
+  for (std::string& l : lines) l = FixOcrGlyphsInLine(l);
+  // A parenthesis opened at a line's end closes on the next line: the pair
+  // is looked for across the block's lines too (on our scans 31 of 122
+  // （ came out as 〈, most of them opened at a line's end; 《〈 is one （
+  // read twice).
+  std::string joined;
+  for (size_t i = 0; i < lines.size(); ++i) joined += (i ? "\n" : "") + lines[i];
+  const std::string before = joined;
+  ReplaceAll(joined, "《〈", "〈");
+  FixPair(joined, "〈", {"）", ")"}, 90);
+  FixPair(joined, "（", {"〉", "》"}, 60);
+  if (joined == before) return;
+  size_t start = 0;
+  for (std::string& l : lines) {
+    const size_t end = joined.find('\n', start);
+    l = joined.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? joined.size() : end + 1;
+  }
+}
+
 int FixOcrGlyphs(Page& page) {
   int n = 0;
   for (auto& block : page.blocks) {
     if (!block.box) continue;  // plain text: not OCR'd here, leave it alone
-    for (auto& line : block.lines) {
-      std::string fixed = FixOcrGlyphsInLine(line.text);
-      if (fixed != line.text) {
-        line.text = std::move(fixed);
+    std::vector<std::string> texts;
+    for (const auto& line : block.lines) texts.push_back(line.text);
+    FixOcrGlyphsInBlock(texts);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      if (texts[i] != block.lines[i].text) {
+        block.lines[i].text = std::move(texts[i]);
         ++n;
       }
     }

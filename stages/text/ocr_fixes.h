@@ -31,6 +31,9 @@ namespace ocrflow::text {
 // Returns the number of repairs made.
 int FixOcrGlyphs(Page& page);
 std::string FixOcrGlyphsInLine(const std::string& line);
+// The line repairs on each of one block's lines, then those that pair marks
+// across lines (a parenthesis opened at a line's end).
+void FixOcrGlyphsInBlock(std::vector<std::string>& lines);
 
 void ApplyLayoutRoles(Page& page);
 

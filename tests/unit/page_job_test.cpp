@@ -56,6 +56,19 @@ TEST(OcrGlyphs, RepairsWhatTheImageCannotSettle) {
   EXPECT_EQ(text::FixOcrGlyphsInLine("读了《乡村振兴报告》一书"), "读了《乡村振兴报告》一书");  // a real title stays
 }
 
+TEST(OcrGlyphs, AParenthesisOpenedAtALineEndIsPairedOnTheNextLine) {
+  std::vector<std::string> lines = {"柳溪乡智慧停车项目〈见", "本版图片）于5月通过验收。", "南屏新区培训中心《〈二期",
+                                    "工程）已经完工。"};
+  text::FixOcrGlyphsInBlock(lines);
+  EXPECT_EQ(lines, (std::vector<std::string>{"柳溪乡智慧停车项目（见", "本版图片）于5月通过验收。",
+                                             "南屏新区培训中心（二期", "工程）已经完工。"}));
+  // A real title and an angle bracket with its own close stay.
+  std::vector<std::string> keep = {"读了《乡村振兴", "报告》一书", "〈附表〉见下（第", "3页）"};
+  const std::vector<std::string> want = keep;
+  text::FixOcrGlyphsInBlock(keep);
+  EXPECT_EQ(keep, want);
+}
+
 TEST(OcrGlyphs, CreditsGetTheirSpacesBack) {
   EXPECT_EQ(text::FixOcrGlyphsInLine("本报记者顾南星"), "本报记者 顾南星");
   EXPECT_EQ(text::FixOcrGlyphsInLine("□本报记者林青"), "□本报记者 林青");
