@@ -270,6 +270,80 @@ void ApplyLayoutRoles(Page& page) {
 
 namespace {
 
+constexpr char32_t kOpenQuote = U'“', kCloseQuote = U'”';
+constexpr size_t kSpeakerMax = 8;  // 王桂兰笑着说: the longest speaker clause looked for
+
+bool EndsSentenceMark(char32_t c) { return c == U'。' || c == U'！' || c == U'？' || c == U'…'; }
+
+// Where the lost ” of the quotation opened at u[open] goes, or npos:
+// - before a speaker clause: “路好走了，生意也好做了，(”)刘晓梅笑着说，…;
+// - else at the end of the paragraph when the quotation holds one
+//   sentence, the last, and the next paragraph does not open with “ (a
+//   quotation running on keeps no close): 说：“工人们干劲很足。(”)
+// Anything else (several sentences: where the quotation stopped cannot be
+// told) is left open.
+// u[at..] is a speaker clause: 2-8 Chinese characters ending in 说, then
+// ， or 。 (刘晓梅笑着说，).
+bool SpeakerClauseAt(const std::u32string& u, size_t at) {
+  size_t k = at;
+  while (k < u.size() && k - at < kSpeakerMax && IsHan(u[k]) && u[k] != U'说') ++k;
+  return k < u.size() && u[k] == U'说' && k - at >= 2 && k + 1 < u.size() && (u[k + 1] == U'，' || u[k + 1] == U'。');
+}
+
+size_t LostCloseAt(const std::u32string& u, size_t open, bool next_opens) {
+  for (size_t j = open + 1; j < u.size(); ++j)
+    if (u[j] == U'，' && SpeakerClauseAt(u, j + 1)) return j + 1;
+  if (next_opens || !EndsSentenceMark(u.back())) return std::u32string::npos;
+  for (size_t j = open + 1; j + 1 < u.size(); ++j)
+    if (EndsSentenceMark(u[j]) && !EndsSentenceMark(u[j + 1])) return std::u32string::npos;
+  return u.size();
+}
+
+}  // namespace
+
+int CloseOpenQuotes(std::vector<Paragraph>& paragraphs) {
+  int n = 0;
+  for (size_t i = 0; i < paragraphs.size(); ++i) {
+    std::u32string u;
+    for (size_t at = 0; at < paragraphs[i].text.size();) u.push_back(NextCodePoint(paragraphs[i].text, at));
+    bool changed = false;
+    // “” with a quotation open before it: the close read as two marks.
+    size_t open = std::u32string::npos;
+    for (size_t j = 0; j < u.size(); ++j) {
+      if (u[j] == kOpenQuote && open != std::u32string::npos && j + 1 < u.size() && u[j + 1] == kCloseQuote) {
+        u.erase(j, 1);
+        changed = true;
+      }
+      // 好做了，“刘晓梅笑着说: the close read as an open.
+      if (u[j] == kOpenQuote && open != std::u32string::npos && j > 0 && u[j - 1] == U'，' && SpeakerClauseAt(u, j + 1)) {
+        u[j] = kCloseQuote;
+        changed = true;
+      }
+      if (u[j] == kOpenQuote) open = j;
+      if (u[j] == kCloseQuote) open = std::u32string::npos;
+    }
+    // Still open at the end: the close was lost (Tesseract drops a ” at a
+    // line's end or start). A quotation that runs on into the next
+    // paragraph opens that one with “ and has no close here.
+    const bool next_opens =
+        i + 1 < paragraphs.size() && FirstCodePoint(paragraphs[i + 1].text) == kOpenQuote;
+    if (open != std::u32string::npos) {
+      if (const size_t at = LostCloseAt(u, open, next_opens); at != std::u32string::npos) {
+        u.insert(u.begin() + static_cast<std::ptrdiff_t>(at), kCloseQuote);
+        changed = true;
+      }
+    }
+    if (!changed) continue;
+    std::string out;
+    for (char32_t c : u) AppendUtf8(out, c);
+    paragraphs[i].text = std::move(out);
+    ++n;
+  }
+  return n;
+}
+
+namespace {
+
 // A lines -> lines stage without options (an empty options table makes
 // GCC 12 warn falsely inside MakeStageInfo's option parser).
 template <typename Fn>
@@ -301,6 +375,16 @@ StageInfo OptionlessStage(std::string name, std::string help, Fn fn) {
 StageInfo GlyphsStageInfo() {
   return OptionlessStage("glyphs", "repairs OCR glyph confusions: 一一 -> —— before a sub-headline, 口 -> □ in bylines, 〈…） -> （…）",
                          [](Page& page) { FixOcrGlyphs(page); });
+}
+
+StageInfo QuotesStageInfo() {
+  StageInfo info = OptionlessStage("quotes",
+                                   "closes a quotation the OCR left open: “” after an open quote is ”; a paragraph ending a "
+                                   "sentence inside one gets its ”",
+                                   [](Page& page) { CloseOpenQuotes(page.paragraphs); });
+  info.input = DataKind::kParagraphs;
+  info.output = DataKind::kParagraphs;
+  return info;
 }
 
 StageInfo LayoutRolesStageInfo() {

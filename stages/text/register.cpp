@@ -99,6 +99,7 @@ void RegisterTextStages(StageRegistry& registry) {
 
   registry.Register(GlyphsStageInfo());
   registry.Register(LayoutRolesStageInfo());
+  registry.Register(QuotesStageInfo());
 
   registry.Register(MakeStageInfo<ReflowOptions>(
       "reflow", "joins wrapped lines into paragraphs; splits where the text shows a paragraph ends",
@@ -125,7 +126,7 @@ void RegisterTextStages(StageRegistry& registry) {
 std::vector<std::string> DefaultTextStages() { return {"normalize", "boilerplate", "classify", "reflow", "repeats"}; }
 
 std::vector<std::string> DefaultOcrTextStages() {
-  return {"glyphs", "normalize", "boilerplate", "classify", "layout_roles", "reflow", "repeats", "fragments"};
+  return {"glyphs", "normalize", "boilerplate", "classify", "layout_roles", "reflow", "repeats", "fragments", "quotes"};
 }
 
 }  // namespace ocrflow::text

@@ -69,6 +69,47 @@ TEST(OcrGlyphs, AParenthesisOpenedAtALineEndIsPairedOnTheNextLine) {
   EXPECT_EQ(keep, want);
 }
 
+std::vector<Paragraph> Paras(std::vector<std::string> texts) {
+  std::vector<Paragraph> out;
+  for (auto& t : texts) out.push_back(Paragraph{t});
+  return out;
+}
+
+std::vector<std::string> Texts(const std::vector<Paragraph>& ps) {
+  std::vector<std::string> out;
+  for (const auto& p : ps) out.push_back(p.text);
+  return out;
+}
+
+TEST(OcrQuotes, ALostCloseIsPutBackWhereNewsProseCloses) {
+  auto ps = Paras({
+      "站长周立新告诉记者：“今年的水稻长势比往年好。",                           // one sentence: close at the end
+      "村里新修的水渠已经通水。",
+      "“桥修好了，孩子上学近多了，林秀英笑着说，语气里满是轻松。",               // before the speaker
+      "“菜价稳下来了，“赵国强笑着说，一边说一边比划。",                           // close read as an open
+      "“这条路我们盼了十年，“”老周说。",                                          // close read as two marks
+      "他说：“先把水渠修好。再把路面硬化。村里的事一件件办。",                    // several sentences: left open
+      "区农业局负责人表示：“明年还要再建三座育苗大棚。",                          // runs on into the next paragraph
+      "“资金已经落实到位。”",
+      "主任说：“这件事",                                                          // no sentence end: left open
+  });
+  EXPECT_EQ(text::CloseOpenQuotes(ps), 4);
+  EXPECT_EQ(Texts(ps), (std::vector<std::string>{
+                           "站长周立新告诉记者：“今年的水稻长势比往年好。”",
+                           "村里新修的水渠已经通水。",
+                           "“桥修好了，孩子上学近多了，”林秀英笑着说，语气里满是轻松。",
+                           "“菜价稳下来了，”赵国强笑着说，一边说一边比划。",
+                           "“这条路我们盼了十年，”老周说。",
+                           "他说：“先把水渠修好。再把路面硬化。村里的事一件件办。",
+                           "区农业局负责人表示：“明年还要再建三座育苗大棚。",
+                           "“资金已经落实到位。”",
+                           "主任说：“这件事",
+                       }));
+  // Balanced quotations are left alone.
+  auto ok = Paras({"他说：“好。”", "“行，”她说。"});
+  EXPECT_EQ(text::CloseOpenQuotes(ok), 0);
+}
+
 TEST(OcrGlyphs, CreditsGetTheirSpacesBack) {
   EXPECT_EQ(text::FixOcrGlyphsInLine("本报记者顾南星"), "本报记者 顾南星");
   EXPECT_EQ(text::FixOcrGlyphsInLine("□本报记者林青"), "□本报记者 林青");
