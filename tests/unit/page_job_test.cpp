@@ -56,6 +56,16 @@ TEST(OcrGlyphs, RepairsWhatTheImageCannotSettle) {
   EXPECT_EQ(text::FixOcrGlyphsInLine("读了《乡村振兴报告》一书"), "读了《乡村振兴报告》一书");  // a real title stays
 }
 
+TEST(OcrGlyphs, StrayUnderscoresGo) {
+  EXPECT_EQ(text::FixOcrGlyphsInLine("the council approved the _ flood barrier"), "the council approved the flood barrier");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("and a_ second hearing is set"), "and a second hearing is set");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("_ the plan was _— in the end __"), "the plan was — in the end");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("write to parks_dept@town.example or see /docs/road_plan"),
+            "write to parks_dept@town.example or see /docs/road_plan");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("the max_speed field"), "the max_speed field");
+  EXPECT_EQ(text::FixOcrGlyphsInLine("_"), "");
+}
+
 TEST(OcrGlyphs, AParenthesisOpenedAtALineEndIsPairedOnTheNextLine) {
   std::vector<std::string> lines = {"柳溪乡智慧停车项目〈见", "本版图片）于5月通过验收。", "南屏新区培训中心《〈二期",
                                     "工程）已经完工。"};
