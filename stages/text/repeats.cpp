@@ -269,6 +269,32 @@ class FirstSeen {
   size_t size_ = 0;
 };
 
+// On a page read from an image a passage comes out twice only where the
+// same ink was read twice (overlapping blocks, a row read again): the
+// copy's lines lie on the source's. Copies in two places are the same words
+// printed twice (a teaser and its article, a stock sentence in two reports)
+// and both stay. Plain text (no line boxes) cannot tell: a copy goes.
+bool ReadFromOnePlace(const Page& page, int src_first, int src_last, int dup_first, int dup_last) {
+  std::vector<Box> src, dup;
+  bool boxes = false;
+  for (const Block& b : page.blocks)
+    for (const Line& l : b.lines) {
+      if (!l.box) continue;
+      boxes = true;
+      if (l.source_line >= src_first && l.source_line <= src_last) src.push_back(*l.box);
+      if (l.source_line >= dup_first && l.source_line <= dup_last) dup.push_back(*l.box);
+    }
+  if (!boxes) return true;
+  for (const Box& d : dup)
+    for (const Box& s : src) {
+      const int w = std::min(d.right(), s.right()) - std::max(d.x, s.x);
+      const int h = std::min(d.bottom(), s.bottom()) - std::max(d.y, s.y);
+      const long smaller = std::min(static_cast<long>(d.w) * d.h, static_cast<long>(s.w) * s.h);
+      if (w > 0 && h > 0 && 2L * w * h >= smaller) return true;
+    }
+  return false;
+}
+
 void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions& o) {
   const auto& cp = st.cp;
   constexpr size_t kGram = 8;
@@ -314,6 +340,8 @@ void RemoveDuplicatedPassages(Page& page, const Stream& st, const RepeatOptions&
     const Paragraph& src_last = page.paragraphs[st.ParagraphOf(std::min(p + fwd, n) - 1)];
     const Paragraph& dup_first = page.paragraphs[st.ParagraphOf(start)];
     const Paragraph& dup_last = page.paragraphs[st.ParagraphOf(end - 1)];
+    if (!ReadFromOnePlace(page, src_first.first_line, src_last.last_line, dup_first.first_line, dup_last.last_line))
+      continue;
     page.dropped.push_back(Dropped{std::move(text),
                                    "duplicated passage (repeats lines " + std::to_string(src_first.first_line) + "-" +
                                        std::to_string(src_last.last_line) + ")",

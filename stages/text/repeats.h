@@ -11,6 +11,9 @@
 //    and repeated phrases inside different sentences are normal writing and
 //    stay: two articles may both list "园林建筑、小品、雕塑…".
 //    The later copy is dropped; a leading 。 stays with the sentence before.
+//    On a page read from an image (lines with boxes) only a copy whose lines
+//    lie on the source's is a passage read twice; the same words printed in
+//    two places both stay.
 //
 // Everything dropped is recorded in page.dropped with the reason.
 //

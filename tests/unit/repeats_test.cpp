@@ -31,6 +31,34 @@ TEST(Repeats, DropsPassageDuplicatedFromEarlierColumn) {
   EXPECT_NE(page.dropped[0].reason.find("duplicated passage"), std::string::npos);
 }
 
+// On a page read from an image, a passage is read twice only from one place:
+// the same two sentences printed in two columns both stay; read again from
+// the lines they were first read from, the copy goes.
+TEST(Repeats, OnAnImagePageOnlyAPassageReadTwiceFromOnePlaceGoes) {
+  for (bool same_place : {false, true}) {
+    SCOPED_TRACE(same_place ? "same place" : "two places");
+    Page page = Paragraphs({
+        "河湾区今年计划新建公园十座。全区改造老旧小区四十个，惠及居民一万余户。新建停车位三千个。",
+        "松岭镇同期完成供暖管网改造。全区改造老旧小区四十个，惠及居民一万余户。新建停车位三千个。镇里还新修了道路。",
+    });
+    for (int i = 0; i < 2; ++i) {
+      Block b;
+      b.box = Box{100 + (same_place ? 0 : 900 * i), 200, 800, 60};
+      Line l;
+      l.text = page.paragraphs[i].text;
+      l.source_line = i + 1;
+      l.box = b.box;
+      b.lines.push_back(l);
+      page.blocks.push_back(b);
+    }
+    ASSERT_TRUE(RemoveRepeats(page, {}).ok());
+    ASSERT_EQ(page.paragraphs.size(), 2u);
+    EXPECT_EQ(page.paragraphs[1].text, same_place ? "松岭镇同期完成供暖管网改造。镇里还新修了道路。"
+                                                  : "松岭镇同期完成供暖管网改造。全区改造老旧小区四十个，惠及居民一万余户。新建停车位三千个。镇里还新修了道路。");
+    EXPECT_EQ(page.dropped.size(), same_place ? 1u : 0u);
+  }
+}
+
 TEST(Repeats, KeepsRepeatedPhraseInsideDifferentSentences) {
   // Two articles may share a long list; without two sentence ends inside the
   // repeat it is writing, not an OCR duplicate.
