@@ -31,8 +31,13 @@ enum class DataKind { kImage, kLines, kParagraphs };
 const char* DataKindName(DataKind kind);
 
 // Carried through a run: cancellation, logging, and what to record.
+class SharedWork;
+
 struct RunContext {
   const std::atomic<bool>* cancel = nullptr;  // set by a signal handler or the daemon
+  // Idle workers of the same run take items of a stage's SharedWork::Run
+  // (pipeline/shared_work.h); null: the stage runs its items itself.
+  SharedWork* shared_work = nullptr;
   bool explain = false;                       // record join/split decisions on the page
   // Set by Pipeline::Run when an ocr stage follows orient: orient may then
   // take the page as upright on trust and let the OCR confirm it.

@@ -17,6 +17,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "pipeline/app/text_job.h"
+#include "pipeline/shared_work.h"
 #include "stages/image/raster_cv.h"
 #include "stages/image/register.h"
 #include "stages/text/register.h"
@@ -413,6 +414,10 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     ++inputs_done;
   };
 
+  const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  SharedWork shared;  // blocks of running pages that idle workers take on
+  int running = 0;    // pages being processed (under mu)
+
   auto worker = [&]() {
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
@@ -425,9 +430,11 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         page_tasks.pop_front();
         State& s = states[i];
         Page page = std::move(s.pages[p]);
+        ++running;
         lock.unlock();
         RunContext ctx;
         ctx.cancel = options.cancel;
+        if (jobs > 1) ctx.shared_work = &shared;
         if (!options.debug_dir.empty()) {
           std::string stem = s.input.out_stem;  // flat: a/b -> a_b
           std::replace(stem.begin(), stem.end(), '/', '_');
@@ -441,6 +448,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         page.image = Raster{};
         page.text_mask = Raster{};
         lock.lock();
+        --running;
         s.pages[p] = std::move(page);
         s.ok[p] = st.ok();
         ++pages_done;
@@ -494,16 +502,23 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         cv.notify_all();
         continue;
       }
-      if (decoding == 0) {
+      if (decoding == 0 && running == 0) {
         cv.notify_all();
         return;
+      }
+      if (running > 0) {
+        // Nothing left to start: take blocks of the pages still being read
+        // (the last pages of a run would otherwise run alone).
+        lock.unlock();
+        if (!shared.HelpOnce()) shared.WaitForWork(std::chrono::milliseconds(20));
+        lock.lock();
+        continue;
       }
       // A bounded wait: a cancel request is noticed even if nobody notifies.
       cv.wait_for(lock, std::chrono::milliseconds(200));
     }
   };
 
-  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   UseOneMallocArenaForOneWorker(jobs);
   std::vector<std::thread> threads;
   for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <opencv2/imgproc.hpp>
 
+#include "pipeline/shared_work.h"
 #include "stages/image/raster_cv.h"
 #include "stages/ocr/engine.h"
 #include "stages/text/utf8.h"
@@ -345,18 +346,11 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     std::erase_if(blocks, [](const Block& b) { return b.lines.empty(); });
     page.blocks = std::move(blocks);
   } else {
-    // A pending orientation check (ImageInfo::orientation_check) looks at
-    // the first kEarlyLines body lines as soon as they are read.
-    constexpr size_t kEarlyLines = 20;
-    constexpr double kEarlyShare = 0.7;
-    std::vector<float> early;
-    bool early_checked = false;
-    for (auto& block : page.blocks) {
-      if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
-      if (!block.box) continue;
+    // Reads one block with `eng`.
+    auto read_block = [&](tesseract::TessBaseAPI* eng, Block& block) -> Status {
       const Box& b = *block.box;
       Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
-      if (crop.rect.width <= 0 || crop.rect.height <= 0) continue;
+      if (crop.rect.width <= 0 || crop.rect.height <= 0) return Status::Ok();
       block.lines.clear();
       const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
       std::vector<cv::Rect> rows = headline ? TextRows(gray(crop.rect)) : std::vector<cv::Rect>{};
@@ -366,34 +360,63 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         for (const cv::Rect& row : rows) {
           cv::Rect r(crop.rect.x, crop.rect.y + row.y, crop.rect.width, row.height);
           Crop line_crop = PrepareCrop(gray, r, scale, o.otsu);
-          if (Status st = Recognize(api, line_crop, tesseract::PSM_SINGLE_LINE, tess_dpi, &block.lines, nullptr); !st.ok())
+          if (Status st = Recognize(eng, line_crop, tesseract::PSM_SINGLE_LINE, tess_dpi, &block.lines, nullptr); !st.ok())
             return st;
         }
-        continue;
+        return Status::Ok();
       }
-      if (Status st = Recognize(api, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
-      if (Status st = ReadMissedRows(api, gray, crop, scale, tess_dpi, o, block.lines); !st.ok()) return st;
-      if (page.info.orientation_check > 0 && !early_checked && IsBody(block)) {
-        AppendConfidences(block, early);
-        if (early.size() >= kEarlyLines) {
-          early_checked = true;
-          const double m = Median(early), bar = kEarlyShare * page.info.orientation_check;
-          if (m < bar) {
-            // Text this bad is turned text (or not text): the rest of the
-            // page would be read for nothing. Pipeline::Run checks the
-            // orientation and reads the page again.
-            char buf[160];
-            std::snprintf(buf, sizeof buf, "the first %zu body lines read as the page came in at median confidence %.0f < %.0f",
-                          early.size(), m, bar);
-            page.info.orientation_note = buf;
-            page.info.orientation_check = 0;
-            page.info.orientation_unconfirmed = true;
-            page.info.ocr_stopped_early = true;
-            return Status::Ok();
-          }
-        }
+      if (Status st = Recognize(eng, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
+      return ReadMissedRows(eng, gray, crop, scale, tess_dpi, o, block.lines);
+    };
+    // A pending orientation check (ImageInfo::orientation_check) looks at
+    // the first kEarlyLines body lines as soon as they are read: until then
+    // the blocks are read in order, here.
+    constexpr size_t kEarlyLines = 20;
+    constexpr double kEarlyShare = 0.7;
+    std::vector<float> early;
+    size_t k = 0;
+    for (; k < page.blocks.size() && page.info.orientation_check > 0 && early.size() < kEarlyLines; ++k) {
+      if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
+      Block& block = page.blocks[k];
+      if (!block.box) continue;
+      if (Status st = read_block(api, block); !st.ok()) return st;
+      if (!IsBody(block)) continue;
+      AppendConfidences(block, early);
+      if (early.size() < kEarlyLines) continue;
+      const double m = Median(early), bar = kEarlyShare * page.info.orientation_check;
+      if (m < bar) {
+        // Text this bad is turned text (or not text): the rest of the
+        // page would be read for nothing. Pipeline::Run checks the
+        // orientation and reads the page again.
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "the first %zu body lines read as the page came in at median confidence %.0f < %.0f",
+                      early.size(), m, bar);
+        page.info.orientation_note = buf;
+        page.info.orientation_check = 0;
+        page.info.orientation_unconfirmed = true;
+        page.info.ocr_stopped_early = true;
+        return Status::Ok();
       }
     }
+    // The rest in any order: each block is read on its own, on this thread
+    // or on an idle worker of the run (with that thread's engine), into its
+    // own lines.
+    const size_t rest = page.blocks.size() - k;
+    std::vector<Status> status(rest);
+    auto read_rest = [&](size_t i) {
+      Block& block = page.blocks[k + i];
+      if (!block.box || ctx.cancelled()) return;
+      auto eng = ThreadEngine(o.lang, o.tessdata);
+      status[i] = eng.ok() ? read_block(eng.value(), block) : eng.status();
+    };
+    if (ctx.shared_work != nullptr) {
+      ctx.shared_work->Run(rest, read_rest);
+    } else {
+      for (size_t i = 0; i < rest; ++i) read_rest(i);
+    }
+    if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
+    for (const Status& st : status)
+      if (!st.ok()) return st;
   }
   ConfirmOrientation(page);
   const double block_bar = BlockConfidenceBar(o.min_block_confidence, o.block_confidence_share, page.info.text_confidence);

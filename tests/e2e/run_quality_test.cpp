@@ -116,4 +116,21 @@ TEST_F(RunQuality, ChineseTwoFourAndFiveColumnScans) {
          0.97});
 }
 
+// One page with two workers: the idle worker reads some of the page's blocks
+// with its own engine (pipeline/shared_work.h). The text and the JSON must be
+// the same bytes as with one worker.
+TEST_F(RunQuality, APageReadByTwoWorkersReadsAsByOne) {
+  std::string cmd = std::string("'") + OCRFLOW_PAGEGEN + "' --out '" + (dir_ / "gen").string() +
+                    "' --lang zh --columns 4 --seed 4000 --scan > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  for (const char* jobs : {"1", "2"}) {
+    CliResult run = Run(std::string("run gen/page-001.jpg -o out") + jobs + " --format txt,json --lang chi_sim --jobs " + jobs);
+    ASSERT_EQ(run.code, 0) << run.err;
+  }
+  const std::string txt = Slurp(dir_ / "out1/page-001.txt");
+  EXPECT_GT(txt.size(), 3000u);
+  EXPECT_EQ(Slurp(dir_ / "out2/page-001.txt"), txt);
+  EXPECT_EQ(Slurp(dir_ / "out2/page-001.json"), Slurp(dir_ / "out1/page-001.json"));
+}
+
 }  // namespace
