@@ -16,6 +16,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <list>
 #include <mutex>
@@ -25,10 +26,13 @@ namespace ocrflow {
 class SharedWork {
  public:
   // Runs fn(0) .. fn(n - 1), each exactly once, on this thread and on any
-  // helpers; returns when all have returned.
+  // helpers; returns when all have returned. An exception thrown by an item
+  // (on any thread) is rethrown here once every item has finished.
   void Run(size_t n, const std::function<void(size_t)>& fn) {
     if (n == 0) return;
-    Job job{&fn, n};
+    Job job;
+    job.fn = &fn;
+    job.n = n;
     std::list<Job*>::iterator it;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -42,12 +46,12 @@ class SharedWork {
         i = job.next++;
       }
       if (i >= n) break;
-      fn(i);
-      Finish(job);
+      RunItem(job, i);
     }
     std::unique_lock<std::mutex> lock(mu_);
     finished_.wait(lock, [&] { return job.done == n; });
     jobs_.erase(it);
+    if (job.error) std::rethrow_exception(job.error);
   }
 
   // Takes one item of a job in progress and runs it; false when there is
@@ -66,8 +70,7 @@ class SharedWork {
       }
     }
     if (job == nullptr) return false;
-    (*job->fn)(i);
-    Finish(*job);
+    RunItem(*job, i);
     return true;
   }
 
@@ -84,14 +87,22 @@ class SharedWork {
 
  private:
   struct Job {
-    const std::function<void(size_t)>* fn;
-    size_t n;
+    const std::function<void(size_t)>* fn = nullptr;
+    size_t n = 0;
     size_t next = 0;  // next item to hand out (under mu_)
     size_t done = 0;  // items returned (under mu_)
+    std::exception_ptr error;  // the first item's exception (under mu_)
   };
 
-  void Finish(Job& job) {
+  void RunItem(Job& job, size_t i) {
+    std::exception_ptr error;
+    try {
+      (*job.fn)(i);
+    } catch (...) {
+      error = std::current_exception();
+    }
     std::lock_guard<std::mutex> lock(mu_);
+    if (error && !job.error) job.error = error;
     if (++job.done == job.n) finished_.notify_all();
   }
 

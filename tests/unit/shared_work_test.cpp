@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -76,6 +77,28 @@ TEST(SharedWork, TwoOwnersAtOnceEachGetTheirOwnItems) {
   helper.join();
   for (int r : a) EXPECT_EQ(r, 1);
   for (int r : b) EXPECT_EQ(r, 1);
+}
+
+// An item that throws on a helper does not take the helper's thread down:
+// the owner gets the exception once every item is done.
+TEST(SharedWork, AnItemsExceptionReachesTheOwner) {
+  SharedWork work;
+  std::atomic<bool> stop{false};
+  std::thread helper([&] {
+    while (!stop)
+      if (!work.HelpOnce()) work.WaitForWork(std::chrono::milliseconds(2));
+  });
+  std::atomic<int> ran{0};
+  EXPECT_THROW(work.Run(20,
+                        [&](size_t i) {
+                          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                          ++ran;
+                          if (i == 7) throw std::runtime_error("item 7");
+                        }),
+               std::runtime_error);
+  EXPECT_EQ(ran.load(), 20);
+  stop = true;
+  helper.join();
 }
 
 }  // namespace
