@@ -163,7 +163,10 @@ void FixOcrGlyphsInBlock(std::vector<std::string>& lines) {
   // （ came out as 〈, most of them opened at a line's end; 《〈 is one （
   // read twice).
   std::string joined;
-  for (size_t i = 0; i < lines.size(); ++i) joined += (i ? "\n" : "") + lines[i];
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find('\n') != std::string::npos) return;  // not one line: cannot be split back
+    joined += (i ? "\n" : "") + lines[i];
+  }
   const std::string before = joined;
   ReplaceAll(joined, "《〈", "〈");
   FixPair(joined, "〈", {"）", ")"}, 90);
