@@ -214,9 +214,18 @@ cv::Mat NormalizeIllumination(const cv::Mat& gray_in, double dpi, double backgro
 }
 
 cv::Mat Sauvola(const cv::Mat& gray_in, int window, double k, double dynamic_range) {
+  cv::Mat out;
+  Sauvola2(gray_in, window, k, -1, dynamic_range, &out, nullptr);
+  return out;
+}
+
+void Sauvola2(const cv::Mat& gray_in, int window, double k, double k2, double dynamic_range, cv::Mat* out,
+              cv::Mat* out2) {
   const cv::Mat gray = ToGray(gray_in);
   const int h = gray.rows, w = gray.cols, r = std::max(1, window / 2);
-  cv::Mat out(gray.size(), CV_8U);
+  const bool second = out2 != nullptr;
+  out->create(gray.size(), CV_8U);
+  if (second) out2->create(gray.size(), CV_8U);
   // Window sums from exact integer sums: per column over the window's rows
   // (slid down the page one row at a time), then prefix sums along the
   // row. The same integers the integral images held, so the same doubles
@@ -228,7 +237,7 @@ cv::Mat Sauvola(const cv::Mat& gray_in, int window, double k, double dynamic_ran
   // With R at least the largest possible standard deviation of 8-bit
   // values (127.5) and k >= 0, the threshold never exceeds the mean: a
   // pixel at or above the mean is paper without the square root.
-  const bool mean_bounds = k >= 0 && dynamic_range >= 128;
+  const bool mean_bounds = k >= 0 && (!second || k2 >= 0) && dynamic_range >= 128;
   int top = 0, bottom = 0;  // rows [top, bottom) are in the column sums
   for (int y = 0; y < h; ++y) {
     const int y0 = std::max(0, y - r), y1 = std::min(h, y + r + 1);
@@ -242,10 +251,12 @@ cv::Mat Sauvola(const cv::Mat& gray_in, int window, double k, double dynamic_ran
     }
     for (int x = 0; x < w; ++x) ps[x + 1] = ps[x] + col[x], ps2[x + 1] = ps2[x] + col2[x];
     const unsigned char* g = gray.ptr<unsigned char>(y);
-    unsigned char* o = out.ptr<unsigned char>(y);
+    unsigned char* o = out->ptr<unsigned char>(y);
+    unsigned char* o2 = second ? out2->ptr<unsigned char>(y) : nullptr;
     for (int x = 0; x < w; ++x) {
       if (g[x] < kSurelyInk) {
         o[x] = 0;
+        if (second) o2[x] = 0;
         continue;
       }
       const int x0 = std::max(0, x - r), x1 = std::min(w, x + r + 1);
@@ -253,15 +264,15 @@ cv::Mat Sauvola(const cv::Mat& gray_in, int window, double k, double dynamic_ran
       const double m = static_cast<double>(ps[x1] - ps[x0]) / area;
       if (mean_bounds && g[x] >= m) {
         o[x] = 255;
+        if (second) o2[x] = 255;
         continue;
       }
       const double s2v = static_cast<double>(ps2[x1] - ps2[x0]);
       const double sd = std::sqrt(std::max(0.0, s2v / area - m * m));
-      const double t = m * (1.0 + k * (sd / dynamic_range - 1.0));
-      o[x] = g[x] < t ? 0 : 255;
+      o[x] = g[x] < m * (1.0 + k * (sd / dynamic_range - 1.0)) ? 0 : 255;
+      if (second) o2[x] = g[x] < m * (1.0 + k2 * (sd / dynamic_range - 1.0)) ? 0 : 255;
     }
   }
-  return out;
 }
 
 BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, double dpi) {
@@ -274,9 +285,11 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
   }
   res.gray = options.normalize_light ? NormalizeIllumination(gray, dpi, options.background_inches) : gray.clone();
   const int window = std::max(3, static_cast<int>(std::lround(options.window_inches * dpi)));
-  res.mask = Sauvola(res.gray, window, options.k, options.dynamic_range);
-  if (options.faint_k > 0 && options.faint_k < options.k) {
-    cv::Mat faint = Sauvola(res.gray, window, options.faint_k, options.dynamic_range);
+  cv::Mat faint;
+  const bool check_faint = options.faint_k > 0 && options.faint_k < options.k;
+  Sauvola2(res.gray, window, options.k, options.faint_k, options.dynamic_range, &res.mask,
+           check_faint ? &faint : nullptr);
+  if (check_faint) {
     const int ink = cv::countNonZero(res.mask == 0), faint_ink = cv::countNonZero(faint == 0);
     if (faint_ink > 0) res.ink_share = static_cast<double>(ink) / faint_ink;
     if (res.ink_share < options.faint_ink_share) {

@@ -122,6 +122,10 @@ cv::Mat NormalizeIllumination(const cv::Mat& gray, double dpi, double background
 
 // 0 = ink (below the Sauvola threshold), 255 = paper. `window` in pixels (odd or even).
 cv::Mat Sauvola(const cv::Mat& gray, int window, double k, double dynamic_range);
+// The same with a second k in the same pass (the window sums and the
+// standard deviation are shared): *out for k and, when out2 is not null,
+// *out2 for k2. Used for the faint-text check (step 2b) at little extra cost.
+void Sauvola2(const cv::Mat& gray, int window, double k, double k2, double dynamic_range, cv::Mat* out, cv::Mat* out2);
 
 // `gray`: 8-bit gray or BGR page, dark text on light paper. `dpi` <= 0 means
 // kDefaultDpi.

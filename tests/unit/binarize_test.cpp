@@ -235,6 +235,19 @@ TEST(Binarize, FaintTextIsBinarizedWithTheFaintK) {
   EXPECT_NE(page.warnings[0].find("faint text: Sauvola k=0.3 keeps"), std::string::npos) << page.warnings[0];
 }
 
+TEST(Binarize, TwoKsInOnePassGiveTheMasksOfEach) {
+  cv::Mat page = TextPage();
+  PastePhoto(page, cv::Rect(300, 400, 400, 300), 8, 30, 220);
+  cv::Mat a, b;
+  Sauvola2(page, 51, 0.3, 0.1, 128, &a, &b);
+  EXPECT_EQ(cv::countNonZero(a != Sauvola(page, 51, 0.3, 128)), 0);
+  EXPECT_EQ(cv::countNonZero(b != Sauvola(page, 51, 0.1, 128)), 0);
+  EXPECT_GT(cv::countNonZero(a != b), 0);  // the two ks do differ on this page
+  cv::Mat only;
+  Sauvola2(page, 51, 0.3, 0.1, 128, &only, nullptr);
+  EXPECT_EQ(cv::countNonZero(only != a), 0);
+}
+
 TEST(Binarize, StageFillsPageAndInfo) {
   cv::Mat img = TextPage();
   const cv::Rect photo(300, 400, 400, 300);
