@@ -319,13 +319,6 @@ constexpr size_t kSpeakerMax = 8;  // 王桂兰笑着说: the longest speaker cl
 
 bool EndsSentenceMark(char32_t c) { return c == U'。' || c == U'！' || c == U'？' || c == U'…'; }
 
-// Where the lost ” of the quotation opened at u[open] goes, or npos:
-// - before a speaker clause: “路好走了，生意也好做了，(”)刘晓梅笑着说，…;
-// - else at the end of the paragraph when the quotation holds one
-//   sentence, the last, and the next paragraph does not open with “ (a
-//   quotation running on keeps no close): 说：“工人们干劲很足。(”)
-// Anything else (several sentences: where the quotation stopped cannot be
-// told) is left open.
 // u[at..] is a speaker clause: 2-8 Chinese characters ending in 说, then
 // ， or 。 (刘晓梅笑着说，).
 bool SpeakerClauseAt(const std::u32string& u, size_t at) {
@@ -334,6 +327,13 @@ bool SpeakerClauseAt(const std::u32string& u, size_t at) {
   return k < u.size() && u[k] == U'说' && k - at >= 2 && k + 1 < u.size() && (u[k + 1] == U'，' || u[k + 1] == U'。');
 }
 
+// Where the lost ” of the quotation opened at u[open] goes, or npos:
+// - before a speaker clause: “路好走了，生意也好做了，(”)刘晓梅笑着说，…;
+// - else at the end of the paragraph when the quotation holds one
+//   sentence, the last, and the next paragraph does not open with “ (a
+//   quotation running on keeps no close): 说：“工人们干劲很足。(”)
+// Anything else (several sentences: where the quotation stopped cannot be
+// told) is left open.
 size_t LostCloseAt(const std::u32string& u, size_t open, bool next_opens) {
   for (size_t j = open + 1; j < u.size(); ++j)
     if (u[j] == U'，' && SpeakerClauseAt(u, j + 1)) return j + 1;
@@ -348,6 +348,7 @@ size_t LostCloseAt(const std::u32string& u, size_t open, bool next_opens) {
 int CloseOpenQuotes(std::vector<Paragraph>& paragraphs) {
   int n = 0;
   for (size_t i = 0; i < paragraphs.size(); ++i) {
+    if (paragraphs[i].text.find("“") == std::string::npos) continue;  // every repair needs an open quote
     std::u32string u;
     for (size_t at = 0; at < paragraphs[i].text.size();) u.push_back(NextCodePoint(paragraphs[i].text, at));
     bool changed = false;
@@ -423,8 +424,8 @@ StageInfo GlyphsStageInfo() {
 
 StageInfo QuotesStageInfo() {
   StageInfo info = OptionlessStage("quotes",
-                                   "closes a quotation the OCR left open: “” after an open quote is ”; a paragraph ending a "
-                                   "sentence inside one gets its ”",
+                                   "puts back a ” the OCR lost or misread: before a speaker clause (，”王某笑着说), at the end "
+                                   "of a one-sentence quotation, and “” inside an open quotation becomes ”",
                                    [](Page& page) { CloseOpenQuotes(page.paragraphs); });
   info.input = DataKind::kParagraphs;
   info.output = DataKind::kParagraphs;
