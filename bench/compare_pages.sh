@@ -32,7 +32,7 @@ while (($#)); do
     --jobs2) jobs2=1; shift ;;
     --build) build=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "compare_pages: unknown argument $1" >&2; exit 2 ;;
   esac
 done
