@@ -646,6 +646,69 @@ void ClassifyComponents(Analysis& a, double em) {
   }
 }
 
+// Rules printed thin come out of a noisy scan broken into pieces (and the
+// pieces pass for text: they join the lines of two columns). Long thin runs
+// of ink are found with morphology: the mask is closed along the rule's
+// direction by a quarter em (repairing breaks, but never bridging the leading
+// between two text lines, about half an em) and opened with a kernel
+// kRuleRunEm long. What survives and is thinner than kRuleThickEm is a rule;
+// every component that lies inside it (widened a little) is a piece of it.
+constexpr double kRuleBridgeEm = 0.25;  // em: longest break repaired in a rule
+constexpr double kRuleRunEm = 4.0;      // em: shortest rule found by morphology
+constexpr double kRuleThickEm = 0.25;   // em: thickest rule
+
+// Underlined text (a textbook's answer lines, a headline run into the rule
+// under it) is one component with its underline: long and flat, so it passes
+// for a rule and its words are lost to the text. Such a "rule" is too thick
+// for one, and its ink lies mostly above (or below) a thin band of rows that
+// the ink crosses nearly from end to end. The band is the rule; the ink off
+// it, labelled again, is text.
+constexpr double kUnderlineRowShare = 0.6;  // share of a band row's width that is ink
+constexpr double kUnderlineEdgeShare = 0.35;  // band lies within this share of the box's top or bottom
+
+void SplitUnderlinedText(const cv::Mat& mask, Analysis& a) {
+  const double thick = kRuleThickEm * a.em;
+  const size_t n = a.comps.size();
+  for (size_t i = 0; i < n; ++i) {
+    const Comp c = a.comps[i];
+    if (c.kind != Kind::kRule || c.r.width < c.r.height || c.r.height <= 2 * thick + 2) continue;
+    // This component's own pixels: the box may hold other glyphs of the line.
+    cv::Mat roi_labels, roi_stats, roi_centroids;
+    const cv::Mat ink = mask(c.r) < 128;
+    const int m = cv::connectedComponentsWithStats(ink, roi_labels, roi_stats, roi_centroids, 8, CV_32S);
+    int own = -1;
+    for (int k = 1; k < m; ++k)
+      if (roi_stats.at<int>(k, cv::CC_STAT_WIDTH) == c.r.width && roi_stats.at<int>(k, cv::CC_STAT_HEIGHT) == c.r.height &&
+          (own < 0 || roi_stats.at<int>(k, cv::CC_STAT_AREA) > roi_stats.at<int>(own, cv::CC_STAT_AREA)))
+        own = k;
+    if (own < 0) continue;
+    cv::Mat comp = roi_labels == own;
+    int y0 = -1, y1 = -1;  // band rows [y0, y1)
+    for (int y = 0; y < comp.rows; ++y) {
+      if (cv::countNonZero(comp.row(y)) < kUnderlineRowShare * comp.cols) continue;
+      if (y0 < 0) y0 = y;
+      else if (y > y1 + 1) { y0 = -1; break; }  // two bands: a frame, not an underline
+      y1 = y + 1;
+    }
+    if (y0 < 0 || y1 - y0 > thick + 2) continue;
+    const bool bottom = y0 >= (1 - kUnderlineEdgeShare) * comp.rows, top = y1 <= kUnderlineEdgeShare * comp.rows;
+    if (!bottom && !top) continue;
+    comp.rowRange(y0, y1).setTo(0);
+    cv::Mat labels, stats, centroids;
+    const int k = cv::connectedComponentsWithStats(comp, labels, stats, centroids, 8, CV_32S);
+    if (k <= 1) continue;
+    a.comps[i].r = cv::Rect(c.r.x, c.r.y + y0, c.r.width, y1 - y0);
+    a.comps[i].area = c.r.width * (y1 - y0);
+    for (int j = 1; j < k; ++j) {
+      Comp t;
+      t.r = cv::Rect(c.r.x + stats.at<int>(j, cv::CC_STAT_LEFT), c.r.y + stats.at<int>(j, cv::CC_STAT_TOP),
+                     stats.at<int>(j, cv::CC_STAT_WIDTH), stats.at<int>(j, cv::CC_STAT_HEIGHT));
+      t.area = stats.at<int>(j, cv::CC_STAT_AREA);
+      a.comps.push_back(t);
+    }
+  }
+}
+
 void EstimateScale(const cv::Mat& mask, double dpi, Analysis& a) {
   // First guess from component heights, then the median of strict lines.
   std::vector<double> hs;
@@ -669,22 +732,14 @@ void EstimateScale(const cv::Mat& mask, double dpi, Analysis& a) {
   a.em = line_h.empty() ? em0 / 0.8 : WeightedMedian(line_h);
   a.body_size = glyph_h.empty() ? em0 : WeightedMedian(glyph_h);
   ClassifyComponents(a, a.em);
+  const size_t before = a.comps.size();
+  SplitUnderlinedText(mask, a);
+  if (a.comps.size() > before) ClassifyComponents(a, a.em);  // the band stays a rule: long and thin
   for (const Comp& c : a.comps) {
     if (c.kind == Kind::kRule) (c.r.width >= c.r.height ? a.hrules : a.vrules).push_back(c.r);
     if (c.kind == Kind::kPicture) a.pictures.push_back(c.r);
   }
 }
-
-// Rules printed thin come out of a noisy scan broken into pieces (and the
-// pieces pass for text: they join the lines of two columns). Long thin runs
-// of ink are found with morphology: the mask is closed along the rule's
-// direction by a quarter em (repairing breaks, but never bridging the leading
-// between two text lines, about half an em) and opened with a kernel
-// kRuleRunEm long. What survives and is thinner than kRuleThickEm is a rule;
-// every component that lies inside it (widened a little) is a piece of it.
-constexpr double kRuleBridgeEm = 0.25;  // em: longest break repaired in a rule
-constexpr double kRuleRunEm = 4.0;      // em: shortest rule found by morphology
-constexpr double kRuleThickEm = 0.25;   // em: thickest rule
 
 constexpr double kRuleClearEm = 0.5;          // em: white looked for beside a vertical rule
 constexpr double kRuleTextBesideShare = 0.5;  // share of a rule's rows with ink on both sides that makes it text
@@ -975,13 +1030,27 @@ std::vector<Blk*> Alive(Analysis& a) {
 
 // Pieces of a line that did not join it (a stroke of a glyph that touches no
 // neighbour, a dot) end up as tiny blocks inside or on the edge of a real
-// one: they belong to it.
+// one: they belong to it. That holds for a one-line block too, a headline,
+// when the piece lies inside its row and is shorter than it: the top of 贞
+// between a 。 and a ， touches no glyph of its row and is a line of its own.
 void AbsorbFragments(Analysis& a) {
   for (Blk& f : a.blocks) {
     if (f.dead || f.lines.size() > 1) continue;
     for (Blk& b : a.blocks) {
-      if (&b == &f || b.dead || b.lines.size() < 2 || b.large != f.large) continue;
+      if (&b == &f || b.dead) continue;
+      const bool piece_of_row = b.lines.size() == 1 && f.r.height < b.r.height &&
+                                (b.r & f.r).area() * 10 >= f.r.area() * 9;
+      if (!piece_of_row && (b.lines.size() < 2 || b.large != f.large)) continue;
       cv::Rect grown(b.r.x - a.em / 2, b.r.y, b.r.width + a.em, b.r.height);
+      if (piece_of_row) {  // part of the row's one line, not a line below it
+        TextLine& row = a.lines[b.lines.front()];
+        const TextLine& piece = a.lines[f.lines.front()];
+        row.comps.insert(row.comps.end(), piece.comps.begin(), piece.comps.end());
+        RecomputeLine(a.comps, row);
+        b.r = Hull(b.r, f.r);
+        f.dead = true;
+        break;
+      }
       if ((grown & f.r).area() * 2 >= f.r.area()) {
         b.lines.push_back(f.lines.front());
         std::sort(b.lines.begin(), b.lines.end(), [&](int x, int y) { return a.lines[x].r.y < a.lines[y].r.y; });

@@ -307,9 +307,9 @@ TEST(Layout, DISABLED_FiveColumnEnglishPage) {
   ExpectMatchesTruth(r, p.truth);
 }
 
-// Fails for now (see the report in the commit message): line pieces and
-// extra blocks on this page.
-TEST(Layout, DISABLED_TwoColumns) {
+// The second headline's 贞 stands between a 。 and a ， here: its top touches
+// no glyph of the row and once made a block of its own.
+TEST(Layout, TwoColumns) {
   SynthSpec spec;
   spec.columns = 2;
   SynthPage p = Draw(spec);
@@ -363,6 +363,45 @@ TEST(Layout, AGlyphRunIntoTheLineBelowDoesNotJoinTheTwoLines) {
     EXPECT_EQ(r.blocks[i].lines, want.blocks[i].lines) << "block " << i << "\n" << Describe(r);
     EXPECT_EQ(r.blocks[i].role, want.blocks[i].role) << "block " << i;
   }
+}
+
+// Underlined lines (a textbook's answers): each line's glyphs touch its
+// underline, so line and underline are one long flat component, which passed
+// for a rule and took the line's words out of the text. The underline must be
+// a rule of its own and the words text.
+TEST(Layout, UnderlinedTextIsTextOverARule) {
+  SynthSpec spec;
+  SynthPage p;
+  p.gray = cv::Mat(900, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
+  Painter paint(spec, p.gray);
+  std::vector<Box> lines, underlines;
+  for (int i = 0; i < 6; ++i) {
+    Box b = paint.Lines(100, 100 + i * 60, 800, 1, 28, 1.5, false);
+    lines.push_back(b);
+    if (i % 2 == 1) {  // every other line underlined, the rule through the glyphs' feet
+      Box u{b.x, b.bottom() - 6, b.w, 4};
+      cv::rectangle(p.gray, cv::Rect(u.x, u.y, u.w, u.h), cv::Scalar(0, 0, 0), cv::FILLED);
+      underlines.push_back(u);
+    }
+  }
+  cv::cvtColor(p.gray, p.gray, cv::COLOR_BGR2GRAY);
+  LayoutResult r = AnalyzeLayout(Mask(p.gray), {}, 200, {});
+  MaybeDump(p, r);
+  SCOPED_TRACE("layout:\n" + Describe(r));
+  // Every line's words lie in a text block.
+  for (size_t i = 0; i < lines.size(); ++i) {
+    Box text{lines[i].x, lines[i].y, lines[i].w, lines[i].h - 6};
+    double covered = 0;
+    for (const LayoutBlock& b : r.blocks) covered += Inter(b.box, text);
+    EXPECT_GE(covered, 0.9 * Area(text)) << "line " << i;
+  }
+  // Each underline is a rule, and no rule is as tall as a line of text.
+  for (const Box& u : underlines) {
+    bool found = false;
+    for (const Box& rule : r.rules) found |= Inter(rule, u) >= 0.8 * Area(u);
+    EXPECT_TRUE(found) << "underline at y " << u.y;
+  }
+  for (const Box& rule : r.rules) EXPECT_LT(std::min(rule.w, rule.h), 10) << rule.x << "," << rule.y;
 }
 
 TEST(Layout, BlankPageHasNoBlocks) {
