@@ -108,42 +108,6 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
   return Status::Ok();
 }
 
-// Rows of text in a crop: runs of image rows with ink (Otsu), gaps shorter
-// than a fifth of the median row height bridged, each padded by a quarter
-// of its height. Empty when there is no ink.
-std::vector<cv::Rect> TextRows(const cv::Mat& gray) {
-  std::vector<cv::Rect> rows;
-  if (gray.empty()) return rows;
-  cv::Mat ink;
-  cv::threshold(gray, ink, 0, 1, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  cv::Mat profile;
-  cv::reduce(ink, profile, 1, cv::REDUCE_SUM, CV_32S);
-  const int min_ink = std::max(2, gray.cols / 200);
-  std::vector<std::pair<int, int>> runs;
-  for (int y = 0; y < gray.rows; ++y) {
-    if (profile.at<int>(y) < min_ink) continue;
-    if (!runs.empty() && runs.back().second == y) ++runs.back().second;
-    else runs.emplace_back(y, y + 1);
-  }
-  if (runs.empty()) return rows;
-  std::vector<int> heights;
-  for (auto& r : runs) heights.push_back(r.second - r.first);
-  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
-  const int median = heights[heights.size() / 2];
-  std::vector<std::pair<int, int>> merged;
-  for (auto& r : runs) {
-    if (!merged.empty() && r.first - merged.back().second < median / 5) merged.back().second = r.second;
-    else merged.push_back(r);
-  }
-  // Specks and rules are not rows.
-  std::erase_if(merged, [&](const std::pair<int, int>& r) { return r.second - r.first < median / 2; });
-  for (auto& r : merged) {
-    const int h = r.second - r.first, pad = h / 4;
-    const int y0 = std::max(0, r.first - pad), y1 = std::min(gray.rows, r.second + pad);
-    rows.emplace_back(0, y0, gray.cols, y1 - y0);
-  }
-  return rows;
-}
 
 // PSM 6 now and then skips a short line of a block, such as a column's
 // first line holding only the end of a sentence ("路。”"). Rows of ink that
@@ -238,6 +202,46 @@ std::string LeadingDash(const cv::Mat& gray, const Line& line) {
 }
 
 }  // namespace
+
+std::vector<cv::Rect> TextRows(const cv::Mat& gray) {
+  std::vector<cv::Rect> rows;
+  if (gray.empty()) return rows;
+  cv::Mat ink;
+  cv::threshold(gray, ink, 0, 1, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::Mat profile;
+  cv::reduce(ink, profile, 1, cv::REDUCE_SUM, CV_32S);
+  const int min_ink = std::max(2, gray.cols / 200);
+  std::vector<std::pair<int, int>> runs;
+  for (int y = 0; y < gray.rows; ++y) {
+    if (profile.at<int>(y) < min_ink) continue;
+    if (!runs.empty() && runs.back().second == y) ++runs.back().second;
+    else runs.emplace_back(y, y + 1);
+  }
+  if (runs.empty()) return rows;
+  std::vector<int> heights;
+  for (auto& r : runs) heights.push_back(r.second - r.first);
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  const int median = heights[heights.size() / 2];
+  std::vector<std::pair<int, int>> merged;
+  // Two rows of full height stay apart however close: a headline's
+  // descender (the g of "Budget") can come within a few pixels of the
+  // ascenders of the line below.
+  auto piece = [&](const std::pair<int, int>& r) { return r.second - r.first < median / 2; };
+  for (auto& r : runs) {
+    if (!merged.empty() && r.first - merged.back().second < median / 5 && (piece(r) || piece(merged.back())))
+      merged.back().second = r.second;
+    else
+      merged.push_back(r);
+  }
+  // Specks and rules are not rows.
+  std::erase_if(merged, [&](const std::pair<int, int>& r) { return r.second - r.first < median / 2; });
+  for (auto& r : merged) {
+    const int h = r.second - r.first, pad = h / 4;
+    const int y0 = std::max(0, r.first - pad), y1 = std::min(gray.rows, r.second + pad);
+    rows.emplace_back(0, y0, gray.cols, y1 - y0);
+  }
+  return rows;
+}
 
 std::string RestoreLeadingDash(const Raster& gray_page, const Line& line) {
   return LeadingDash(image::View(gray_page), line);

@@ -26,6 +26,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
 
 #include "pipeline/document.h"
 #include "pipeline/stage.h"
@@ -79,6 +82,12 @@ Status OcrPage(Page& page, const OcrOptions& options, const RunContext& ctx);
 void DropUnreadableLines(Block& block, double min_block_confidence, std::vector<Dropped>& dropped);
 
 StageInfo OcrStageInfo();
+
+// Rows of text in a crop: runs of image rows with ink (Otsu), gaps shorter
+// than a fifth of the median row height bridged when one side is a piece
+// (under half that height: dots, accents), each padded by a quarter of its
+// height. Empty when there is no ink.
+std::vector<cv::Rect> TextRows(const cv::Mat& gray);
 
 // `line.text` with a leading dash-like run (一, -, —, ...) replaced by "——"
 // when, in the grayscale page (line.box in its coordinates), the line's ink

@@ -1,5 +1,6 @@
-// The sub-headline dash repair of the OCR stage, on drawn line images: the
-// bar's length decides, not the text alone.
+// Image helpers of the OCR stage on drawn images: the sub-headline dash
+// repair (the bar's length decides, not the text alone) and the rows a
+// headline is read in.
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
@@ -47,6 +48,32 @@ TEST(LeadingDash, ARealOneIsKept) {
   Line no_box = LineOf("一河湾区");
   no_box.box.reset();
   EXPECT_EQ(RestoreLeadingDash(DrawLine(120), no_box), "一河湾区");
+}
+
+// Headline rows for one-row-at-a-time reading (TextRows). Drawn rows of
+// block glyphs 40 px high with ascender and descender strokes: a headline
+// whose descender ends 4 px above the next line's ascenders has two rows; a
+// row of dots 6 px above its line (an i's dot, an accent) is part of it.
+TEST(HeadlineRows, TwoCloseLinesStayTwoAndADotRowJoinsItsLine) {
+  cv::Mat img(400, 600, CV_8UC1, cv::Scalar(255));
+  auto row = [&](int top) {  // body 40 px from `top`, glyphs every 50 px
+    for (int x = 20; x < 560; x += 50) cv::rectangle(img, cv::Rect(x, top, 36, 40), cv::Scalar(0), cv::FILLED);
+  };
+  row(20);
+  cv::rectangle(img, cv::Rect(120, 60, 8, 16), cv::Scalar(0), cv::FILLED);  // a descender down to y 76
+  row(100);
+  cv::rectangle(img, cv::Rect(220, 80, 8, 20), cv::Scalar(0), cv::FILLED);  // an ascender up from y 80
+  for (int x = 30; x < 560; x += 100) cv::rectangle(img, cv::Rect(x, 184, 8, 8), cv::Scalar(0), cv::FILLED);  // dots
+  row(198);
+  std::vector<cv::Rect> rows = TextRows(img);
+  ASSERT_EQ(rows.size(), 3u);
+  // Each row holds its own line and not the next one.
+  EXPECT_LE(rows[0].y, 20);
+  EXPECT_LT(rows[0].br().y, 100);
+  EXPECT_GT(rows[1].y, 60);
+  EXPECT_LE(rows[1].y, 80);
+  EXPECT_LE(rows[2].y, 184);
+  EXPECT_GE(rows[2].br().y, 238);
 }
 
 }  // namespace
