@@ -96,6 +96,8 @@ constexpr double kSureGutterEm = 12;     // em: white this tall is a gutter what
 constexpr double kGutterWidthShare = 0.85;  // short white between lines narrower than this x the page's gutters is a word gap
 constexpr double kEdgeReachEm = 1.5;     // em: farthest first word of a line from a gutter's edge
 constexpr double kGutterBridgeEm = 0.5;  // em: longest break in a gutter's white bridged
+constexpr double kNoiseEm = 0.3;         // em: text components smaller than this, alone, are noise to the gutter map
+constexpr double kNoiseClearEm = 0.6;    // em: no larger ink this near makes such a component alone
 constexpr double kMinColumnEm = 4;       // em: narrowest text beside a short gutter (less is a word gap near a column's edge)
 
 // The cells of `cells` (CV_8U, nonzero = set) that lie in a vertical run
@@ -137,9 +139,24 @@ class GutterMap {
     // lines of a column is ink: a column becomes a solid slab and the white
     // between two columns a narrow channel, while the white between the
     // words or after the punctuation of one line stays a short hole.
+    // Noise that passed for text (a blot just over speck_em) is left out
+    // when no larger ink lies near it: grown to leading height, a few such
+    // blots in the open space around a headline cut it into narrow white
+    // that stood as a gutter through the white after its 。. A comma, the
+    // dot of an i, a stroke of 二 lie beside the glyphs of their line.
     const int pad = static_cast<int>(std::lround(kLeadingFillEm * em));
+    const double small = kNoiseEm * em;
+    cv::Mat large(gh_, gw_, CV_8U, cv::Scalar(0)), large_sum;
+    for (const Comp& c : comps)
+      if (c.kind == Kind::kText && std::max(c.r.width, c.r.height) >= small) mark(c.r, large);
+    cv::integral(large, large_sum, CV_32S);
+    const int near = static_cast<int>(std::lround(kNoiseClearEm * em));
+    auto alone = [&](const Comp& c) {
+      return std::max(c.r.width, c.r.height) < small &&
+             !Touches(cv::Rect(c.r.x - near, c.r.y - near, c.r.width + 2 * near, c.r.height + 2 * near), large_sum);
+    };
     for (const Comp& c : comps) {
-      if (c.kind == Kind::kText) mark(cv::Rect(c.r.x, c.r.y - pad, c.r.width, c.r.height + 2 * pad), occ);
+      if (c.kind == Kind::kText && !alone(c)) mark(cv::Rect(c.r.x, c.r.y - pad, c.r.width, c.r.height + 2 * pad), occ);
       // A vertical rule stands in the middle of a gutter: it must not cut the
       // white into two halves narrower than a gutter (it is added below).
       if (c.kind == Kind::kRule && c.r.width >= c.r.height) mark(c.r, occ);
@@ -153,6 +170,7 @@ class GutterMap {
     const int max_w = std::max(min_w + 1, static_cast<int>(std::ceil(kMaxGutterEm * em / cell_)));
     const int min_h = std::max(2, static_cast<int>(std::ceil(o.gutter_height_em * em / cell_)));
     cv::Mat narrow(gh_, gw_, CV_8U, cv::Scalar(0)), open(gh_, gw_, CV_8U, cv::Scalar(0));
+    cv::Mat margin(gh_, gw_, CV_8U, cv::Scalar(0));  // white that reaches the page's edge
     for (int y = 0; y < gh_; ++y) {
       const uchar* oc = occ.ptr<uchar>(y);
       uchar* nw = narrow.ptr<uchar>(y);
@@ -164,6 +182,7 @@ class GutterMap {
         }
         int x0 = x;
         while (x < gw_ && !oc[x]) ++x;
+        if (x0 == 0 || x == gw_) std::fill(margin.ptr<uchar>(y) + x0, margin.ptr<uchar>(y) + x, 1);
         if (x - x0 >= min_w && x - x0 <= max_w) {
           std::fill(nw + x0, nw + x, 1);
         } else if (x - x0 > max_w) {
@@ -202,6 +221,7 @@ class GutterMap {
     for (const cv::Rect& r : vertical_rules) mark(r, gut);
     gutter_ = gut;
     cv::integral(gut, integral_, CV_32S);
+    cv::integral(gut & (margin == 0), inner_integral_, CV_32S);
   }
 
   // A river of word gaps in a narrow justified column runs several lines tall
@@ -370,18 +390,13 @@ class GutterMap {
   }
 
   // True if any gutter cell lies strictly inside the pixel rectangle.
-  bool Touches(const cv::Rect& r) const {
-    if (r.width <= 0 || r.height <= 0) return false;
-    int x0 = std::clamp((r.x + cell_ - 1) / cell_, 0, gw_), x1 = std::clamp(Right(r) / cell_, 0, gw_);
-    int y0 = std::clamp(r.y / cell_, 0, gh_), y1 = std::clamp((Bottom(r) + cell_ - 1) / cell_, 0, gh_);
-    if (x1 <= x0 || y1 <= y0) return false;
-    int s = integral_.at<int>(y1, x1) - integral_.at<int>(y0, x1) - integral_.at<int>(y1, x0) +
-            integral_.at<int>(y0, x0);
-    return s > 0;
-  }
+  bool Touches(const cv::Rect& r) const { return Touches(r, integral_); }
 
   // Whether the horizontal gap between a (left) and b (right) crosses a
-  // gutter, looked for up to `reach` pixels above and below the gap too.
+  // gutter, looked for up to `reach` pixels above and below the gap too:
+  // there only gutters between text count, not the page's margins. The white
+  // after the short lines of a ragged column runs on into the margin; found
+  // above or below, it parted a longer line's last word from the rest.
   bool Between(const cv::Rect& a, const cv::Rect& b, int reach = 0) const {
     int y0 = std::max(a.y, b.y), y1 = std::min(Bottom(a), Bottom(b));
     if (y1 <= y0) {
@@ -390,7 +405,9 @@ class GutterMap {
     }
     const cv::Rect& l = a.x <= b.x ? a : b;
     const cv::Rect& r = a.x <= b.x ? b : a;
-    return Touches(cv::Rect(Right(l), y0 - reach, r.x - Right(l), y1 - y0 + 2 * reach));
+    const cv::Rect gap(Right(l), y0, r.x - Right(l), y1 - y0);
+    return Touches(gap, integral_) ||
+           (reach > 0 && Touches(cv::Rect(gap.x, gap.y - reach, gap.width, gap.height + 2 * reach), inner_integral_));
   }
 
   const cv::Mat& cells() const { return gutter_; }
@@ -406,8 +423,17 @@ class GutterMap {
   int cell() const { return cell_; }
 
  private:
+  bool Touches(const cv::Rect& r, const cv::Mat& integral) const {
+    if (r.width <= 0 || r.height <= 0) return false;
+    int x0 = std::clamp((r.x + cell_ - 1) / cell_, 0, gw_), x1 = std::clamp(Right(r) / cell_, 0, gw_);
+    int y0 = std::clamp(r.y / cell_, 0, gh_), y1 = std::clamp((Bottom(r) + cell_ - 1) / cell_, 0, gh_);
+    if (x1 <= x0 || y1 <= y0) return false;
+    int s = integral.at<int>(y1, x1) - integral.at<int>(y0, x1) - integral.at<int>(y1, x0) + integral.at<int>(y0, x0);
+    return s > 0;
+  }
+
   int cell_ = 1, gw_ = 0, gh_ = 0;
-  cv::Mat gutter_, integral_;
+  cv::Mat gutter_, integral_, inner_integral_;  // inner: without the margins
 };
 
 // A component that touches glyphs of two stacked lines (on a tight or blurred
@@ -608,6 +634,23 @@ struct Analysis {
     return false;
   }
 };
+
+// Blots that passed for text make "lines" of their own, one or two stacked
+// blots. Beside a column they would join its block, in a margin run into a
+// header or pass for a footer. A line of at most kNoiseLineComps components,
+// each smaller than kNoiseEm, is noise. (A lone 。 or ， does not end a CJK
+// line: it is kept with the glyph before it.)
+constexpr size_t kNoiseLineComps = 2;
+
+void DropNoiseLines(Analysis& a) {
+  const double small = kNoiseEm * a.em;
+  std::erase_if(a.lines, [&](const TextLine& l) {
+    if (l.comps.size() > kNoiseLineComps) return false;
+    for (int c : l.comps)
+      if (std::max(a.comps[c].r.width, a.comps[c].r.height) >= small) return false;
+    return true;
+  });
+}
 
 void FindComponents(const cv::Mat& mask, const std::vector<Box>& photos, Analysis& a) {
   cv::Mat ink = mask < 128;
@@ -1221,6 +1264,8 @@ void FindSubheadlines(Analysis& a) {
 // The block right under a headline (or its sub-headline), leftmost, is its
 // byline when it is a line or two on its own; a short first line of a
 // column block there is a byline that ran into the body.
+constexpr double kIndentMin = 1.3, kIndentMax = 2.7;  // em: a paragraph's first-line indent (two glyphs)
+
 void FindBylines(Analysis& a) {
   double colw = a.column_width > 0 ? a.column_width : a.page.width / 3.0;
   std::vector<Blk> split_off;
@@ -1237,6 +1282,12 @@ void FindBylines(Analysis& a) {
       continue;
     }
     if (first.r.width > a.o.byline_max_width * colw) continue;
+    // A first line set in by a paragraph indent (two glyphs) is the body's
+    // first paragraph, short because its words wrapped early.
+    std::vector<double> lefts;
+    for (size_t i = 1; i < body.lines.size(); ++i) lefts.push_back(a.lines[body.lines[i]].r.x);
+    const double indent = (first.r.x - Percentile(lefts, 0.5)) / a.em;
+    if (indent >= kIndentMin && indent <= kIndentMax) continue;
     Blk by;
     by.r = first.r;
     by.lines = {body.lines.front()};
@@ -1558,6 +1609,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
     return obstacles;
   }(), a.vrules, a.page, a.em, options);
   a.lines = BuildLines(a.comps, options.line_gap, &gutters, a.em, options.headline_ratio * a.em, options.headline_gap);
+  DropNoiseLines(a);
   for (TextLine& l : a.lines) l.large = l.size >= options.headline_ratio * a.body_size && l.comps.size() >= 2;
   MergeRowFragments(a, gutters);
   // Large text is tall as a whole too (a body line is about one em).
