@@ -317,7 +317,7 @@ namespace {
 constexpr char32_t kOpenQuote = U'“', kCloseQuote = U'”';
 constexpr size_t kSpeakerMax = 8;  // 王桂兰笑着说: the longest speaker clause looked for
 
-bool EndsSentenceMark(char32_t c) { return c == U'。' || c == U'！' || c == U'？' || c == U'…'; }
+bool EndsSentenceMark(char32_t c) { return IsCjkFullStop(c) || c == U'…'; }
 
 // u[at..] is a speaker clause: 2-8 Chinese characters ending in 说, then
 // ， or 。 (刘晓梅笑着说，).

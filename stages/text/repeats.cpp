@@ -9,7 +9,7 @@
 namespace ocrflow::text {
 namespace {
 
-bool IsTerminal(char32_t c) { return c == U'。' || c == U'！' || c == U'？' || c == '!' || c == '?'; }
+bool IsTerminal(char32_t c) { return IsCjkFullStop(c) || c == '!' || c == '?'; }
 
 // Removes the flagged bytes from each paragraph, collapses the spaces that
 // may meet, and drops paragraphs left empty.

@@ -336,15 +336,13 @@ bool IsCjkCloser(char32_t c) {
          c == U'〕';
 }
 
-// After a sentence end a space may separate a caption from its credit
-// (…节目。 通讯员 陈雨 摄); it stays.
-bool IsSentenceEnd(char32_t c) { return c == U'。' || c == U'！' || c == U'？'; }
-
 // Whether a run of spaces between `a` and `b` goes (REFLOW.md row 12 and
-// the punctuation rules above) or becomes one ASCII space.
+// the punctuation rules above) or becomes one ASCII space. After a full
+// stop a space may separate a caption from its credit (…节目。 通讯员 陈雨
+// 摄); it stays.
 bool SpaceDropped(char32_t a, char32_t b) {
   return (IsHan(a) && (IsLatinOrDigit(b) || b == '%')) || (IsHan(b) && (IsLatinOrDigit(a) || a == '%')) ||
-         IsCjkSentencePunct(b) || (IsCjkSentencePunct(a) && !IsSentenceEnd(a)) || IsCjkOpener(a) || IsCjkCloser(b) ||
+         IsCjkSentencePunct(b) || (IsCjkSentencePunct(a) && !IsCjkFullStop(a)) || IsCjkOpener(a) || IsCjkCloser(b) ||
          (IsCjkCloser(a) && IsHan(b)) || (IsHan(a) && IsCjkOpener(b));
 }
 

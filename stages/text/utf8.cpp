@@ -48,8 +48,7 @@ bool EndsSentence(std::string_view s) {
     char32_t c = PrevCodePoint(s, i);
     if (c == ' ') continue;
     if (IsClosingMark(c)) continue;
-    return c == U'。' || c == U'！' || c == U'？' || c == '.' || c == '!' || c == '?' || c == U'…' ||
-           c == U'｡';
+    return IsCjkFullStop(c) || c == '.' || c == '!' || c == '?' || c == U'…' || c == U'｡';
   }
   return false;
 }

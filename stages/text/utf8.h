@@ -125,6 +125,11 @@ inline bool IsCjk(char32_t c) {
   return IsHan(c) || IsCjkPunct(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7AF);
 }
 
+// The full stops of CJK prose: 。！？. Each caller adds what its rule needs
+// on top (the ellipsis, ASCII ! and ?); the ASCII "." is never one of them
+// here: in "89.6" it ends nothing.
+inline bool IsCjkFullStop(char32_t c) { return c == U'。' || c == U'！' || c == U'？'; }
+
 inline bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
 inline bool IsAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
