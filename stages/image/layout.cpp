@@ -594,6 +594,14 @@ std::vector<TextLine> BuildLines(const std::vector<Comp>& comps, double gap_fact
 // shares a line's row, so two pieces on one row with no gutter or rule
 // between them, at most kRowJoinEm apart and of one size class, are one line.
 constexpr double kRowJoinEm = 3.5;  // em: widest gap joined inside a line
+// A narrow justified Latin column spreads a short line's words far apart
+// ("City" 3.6 em from "planners" in an indented first line). Latin text
+// is told by its core: the x-height band is well under the line's whole
+// height, where a CJK glyph fills it. One piece tells (a short word such as
+// "the" is mostly ascenders). Not for CJK: the cells of a report's table
+// stand that far apart.
+constexpr double kRowJoinLatinEm = 5;
+constexpr double kLatinCoreShare = 0.75;  // core / whole height below this: Latin
 
 void RecomputeLine(const std::vector<Comp>& comps, TextLine& l) {
   std::vector<double> hs, tops, bottoms;
@@ -923,7 +931,8 @@ void MergeRowFragments(Analysis& a, const GutterMap& g) {
         int ov = OverlapY(l.r, m.r);
         if (ov * 2 < std::min(l.r.height, m.r.height)) continue;
         int gap = m.r.x - Right(l.r);
-        if (m.r.x < l.r.x || gap > kRowJoinEm * em) continue;
+        const bool latin = l.size < kLatinCoreShare * l.r.height || m.size < kLatinCoreShare * m.r.height;
+        if (m.r.x < l.r.x || gap > (latin ? kRowJoinLatinEm : kRowJoinEm) * em) continue;
         if (gap < best_gap) {
           best_gap = gap;
           best = j;
@@ -1018,7 +1027,11 @@ void BuildBlocks(Analysis& a, const GutterMap& g) {
       // A headline's second line may fall just short of "large" by its
       // height (no tall glyph in it) while its glyphs are the first line's size.
       const bool headline_rest = b.large && !l.large && l.comps.size() >= 2 && l.size * kSizeStep >= last.size;
-      if (b.large != l.large && !headline_rest) continue;
+      // Likewise its first line ("Fairhaven" over "Approves New"), a block of
+      // one line so far.
+      const bool headline_head = !b.large && l.large && b.lines.size() == 1 && last.comps.size() >= 2 &&
+                                 last.size * kSizeStep >= l.size;
+      if (b.large != l.large && !headline_rest && !headline_head) continue;
       const bool large = l.large || headline_rest;
       double unit = large ? std::max(last.r.height, l.r.height) : em;
       int gap = l.r.y - Bottom(b.r);
@@ -1026,8 +1039,11 @@ void BuildBlocks(Analysis& a, const GutterMap& g) {
       if (large ? gap > kHeadlineLeading * unit : l.core_top - last.core_bottom > max_gap) continue;
       int ov = OverlapX(l.r, b.r);
       if (ov * 2 < std::min(l.r.width, b.r.width)) continue;
+      // A headline's lines differ in length by whole words of big letters
+      // (in a narrow column "Breaks Ground" under "Expansion"): one edge in
+      // line is enough for them.
       double tol = 2.5 * em;
-      if (l.r.x < b.r.x - tol || Right(l.r) > Right(b.r) + tol) continue;
+      if (!large && (l.r.x < b.r.x - tol || Right(l.r) > Right(b.r) + tol)) continue;
       if (std::max(l.r.x, b.r.x) - std::min(l.r.x, b.r.x) > tol &&
           std::max(Right(l.r), Right(b.r)) - std::min(Right(l.r), Right(b.r)) > tol)
         continue;
@@ -1051,6 +1067,11 @@ void BuildBlocks(Analysis& a, const GutterMap& g) {
     }
     if (best >= 0) {
       if (a.blocks[best].large) a.lines[li].large = true;
+      if (l.large && !a.blocks[best].large) {  // a headline's first line joined
+        a.blocks[best].large = true;
+        a.blocks[best].role = Role::kHeadline;
+        for (int k : a.blocks[best].lines) a.lines[k].large = true;
+      }
       a.blocks[best].lines.push_back(li);
       a.blocks[best].r = Hull(a.blocks[best].r, l.r);
     } else {

@@ -407,6 +407,60 @@ TEST(Layout, UnderlinedTextIsTextOverARule) {
   for (const Box& rule : r.rules) EXPECT_LT(std::min(rule.w, rule.h), 10) << rule.x << "," << rule.y;
 }
 
+// A headline wrapped in a narrow column, word by word: lines without a
+// descender ("Fairhaven", "Breaks Ground") fall short of large text by their
+// height and once made blocks of their own, body text among the headline's
+// lines; and a line that outruns the others by whole words once did too.
+TEST(Layout, NarrowColumnHeadlineKeepsAllItsLines) {
+  cv::Mat page(1400, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
+  auto ft = cv::freetype::createFreeType2();
+  ft->loadFontData(kFont, kSimplifiedChinese);
+  const std::vector<std::string> head = {"Fairhaven", "Approves New", "Bridge Plan", "Breaks Ground Today"};
+  int y = 80;
+  for (const std::string& t : head) {
+    ft->putText(page, t, cv::Point(100, y), 56, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
+    y += 70;
+  }
+  SynthSpec spec;
+  spec.latin = true;
+  Painter paint(spec, page);
+  y += 30;
+  for (int i = 0; i < 24; ++i, y += 42) paint.Lines(100, y, 420, 1, 28, 1.5, false);
+  cv::Mat gray;
+  cv::cvtColor(page, gray, cv::COLOR_BGR2GRAY);
+  LayoutResult r = AnalyzeLayout(Mask(gray), {}, 200, {});
+  SCOPED_TRACE("layout:\n" + Describe(r));
+  ASSERT_GE(r.blocks.size(), 2u);
+  EXPECT_EQ(r.blocks[0].role, Role::kHeadline);
+  EXPECT_EQ(r.blocks[0].lines, 4);
+  for (size_t i = 1; i < r.blocks.size(); ++i) EXPECT_NE(r.blocks[i].role, Role::kHeadline) << "block " << i;
+}
+
+// In a narrow justified column the indented first line spreads its few
+// words: "City" stood 3.6 em from "planners" on a real page and made a line
+// of its own, read twice (once in a byline block above it).
+TEST(Layout, AWidelySpacedLineStaysOneLine) {
+  cv::Mat page(900, 800, CV_8UC3, cv::Scalar(255, 255, 255));
+  SynthSpec spec;
+  spec.latin = true;
+  Painter paint(spec, page);
+  auto ft = cv::freetype::createFreeType2();
+  ft->loadFontData(kFont, kSimplifiedChinese);
+  const int x0 = 100, width = 440, fh = 28, pitch = 42;
+  // First line: indent, one word, then 130 px of white (about 4 em).
+  ft->putText(page, "City", cv::Point(x0 + 2 * fh, 100), fh, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
+  const int city = ft->getTextSize("City", fh, -1, nullptr).width;
+  ft->putText(page, "planners said", cv::Point(x0 + 2 * fh + city + 130, 100), fh, cv::Scalar(0, 0, 0), -1, cv::LINE_AA,
+              false);
+  for (int i = 1; i < 10; ++i) paint.Lines(x0, 100 + i * pitch, width, 1, fh, 1.5, false);
+  cv::Mat gray;
+  cv::cvtColor(page, gray, cv::COLOR_BGR2GRAY);
+  LayoutResult r = AnalyzeLayout(Mask(gray), {}, 200, {});
+  SCOPED_TRACE("layout:\n" + Describe(r));
+  ASSERT_EQ(r.blocks.size(), 1u);
+  EXPECT_EQ(r.blocks[0].lines, 10);
+}
+
 TEST(Layout, BlankPageHasNoBlocks) {
   cv::Mat white(800, 600, CV_8U, cv::Scalar(255));
   LayoutResult r = AnalyzeLayout(white, {}, 200, {});
