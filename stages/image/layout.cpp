@@ -1092,6 +1092,8 @@ std::vector<Blk*> Alive(Analysis& a) {
   return v;
 }
 
+constexpr size_t kHeadlinePieceComps = 3;  // strokes of one glyph
+
 // Pieces of a line that did not join it (a stroke of a glyph that touches no
 // neighbour, a dot) end up as tiny blocks inside or on the edge of a real
 // one: they belong to it. That holds for a one-line block too, a headline,
@@ -1099,17 +1101,27 @@ std::vector<Blk*> Alive(Analysis& a) {
 // between a 。 and a ， touches no glyph of its row and is a line of its own.
 void AbsorbFragments(Analysis& a) {
   for (Blk& f : a.blocks) {
-    if (f.dead || f.lines.size() > 1) continue;
+    if (f.dead || f.lines.size() > 2) continue;
+    size_t f_comps = 0;
+    for (int li : f.lines) f_comps += a.lines[li].comps.size();
     for (Blk& b : a.blocks) {
       if (&b == &f || b.dead) continue;
       const bool piece_of_row = b.lines.size() == 1 && f.r.height < b.r.height &&
                                 (b.r & f.r).area() * 10 >= f.r.area() * 9;
-      if (!piece_of_row && (b.lines.size() < 2 || b.large != f.large)) continue;
+      // The strokes of a headline's first or last glyph beyond a gutter
+      // (青 as 龶 over 月, each a "line"): within the headline's row, as
+      // close to it as BuildLines lets headline type cross a gutter.
+      const int tol = b.r.height / 10;
+      const int gap = std::max(f.r.x - Right(b.r), b.r.x - Right(f.r));
+      const bool headline_piece = b.lines.size() == 1 && b.large && !f.large && f_comps <= kHeadlinePieceComps &&
+                                  f.r.y >= b.r.y - tol && Bottom(f.r) <= Bottom(b.r) + tol &&
+                                  gap <= a.o.headline_gap * b.r.height;
+      if (f.lines.size() > 1 && !headline_piece) continue;
+      if (!piece_of_row && !headline_piece && (b.lines.size() < 2 || b.large != f.large)) continue;
       cv::Rect grown(b.r.x - a.em / 2, b.r.y, b.r.width + a.em, b.r.height);
-      if (piece_of_row) {  // part of the row's one line, not a line below it
+      if (piece_of_row || headline_piece) {  // part of the row's one line, not a line below it
         TextLine& row = a.lines[b.lines.front()];
-        const TextLine& piece = a.lines[f.lines.front()];
-        row.comps.insert(row.comps.end(), piece.comps.begin(), piece.comps.end());
+        for (int li : f.lines) row.comps.insert(row.comps.end(), a.lines[li].comps.begin(), a.lines[li].comps.end());
         RecomputeLine(a.comps, row);
         b.r = Hull(b.r, f.r);
         f.dead = true;

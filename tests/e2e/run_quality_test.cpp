@@ -116,6 +116,34 @@ TEST_F(RunQuality, ChineseTwoFourAndFiveColumnScans) {
          0.97});
 }
 
+// Six articles on four columns, with a side column of narrow headlines
+// beyond a vertical rule: every headline is read whole. "Fairhaven" and
+// "Breaks Ground" (no descender) once fell out of their headlines, and 青
+// (two strokes, past a gutter) out of its own.
+TEST_F(RunQuality, EveryHeadlineOfABusyPageIsReadWhole) {
+  struct Page {
+    const char* lang;
+    const char* tess_lang;
+    int seed;
+    std::vector<std::string> headlines;
+  };
+  const std::vector<Page> pages = {
+      {"en", "eng", 9140, {"Northgate Library Expansion Breaks Ground", "Fairhaven Approves New Bridge Plan"}},
+      {"zh", "chi_sim", 9061, {"青禾县乡村道路焕然一新"}},
+  };
+  for (const Page& p : pages) {
+    SCOPED_TRACE(p.lang);
+    const std::string gen = std::string("gen-") + p.lang;
+    std::string cmd = std::string("'") + OCRFLOW_PAGEGEN + "' --out '" + (dir_ / gen).string() + "' --lang " + p.lang +
+                      " --columns 4 --articles 6 --seed " + std::to_string(p.seed) + " --scan > /dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    CliResult run = Run("run " + gen + "/page-001.jpg -o out-" + p.lang + " --lang " + p.tess_lang);
+    ASSERT_EQ(run.code, 0) << run.err;
+    const std::string text = "\n" + Slurp(dir_ / ("out-" + std::string(p.lang)) / "page-001.txt");
+    for (const std::string& h : p.headlines) EXPECT_NE(text.find("\n" + h + "\n"), std::string::npos) << "not whole: " << h;
+  }
+}
+
 // One page with two workers: the idle worker reads some of the page's blocks
 // with its own engine (pipeline/shared_work.h). The text and the JSON must be
 // the same bytes as with one worker.
