@@ -25,6 +25,25 @@ bool EndsWith(const std::string& s, const char* suffix) {
 
 std::string Join(const std::string& dir, const std::string& name) { return dir.empty() ? name : dir + "/" + name; }
 
+// Whether some process holds `path` open for writing: the kernel refuses a
+// read lease then (F_SETLEASE, EAGAIN). Inotify tells of a writer only from
+// its events; a file found by a scan (at start-up, after a queue overflow)
+// while its writer pauses would otherwise be taken after the settle time,
+// half written. Where no lease can be asked for (another user's file without
+// CAP_LEASE, a file system without leases) the answer is "no", as before.
+bool OpenForWriting(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  bool writing = false;
+  if (::fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+    ::fcntl(fd, F_SETLEASE, F_UNLCK);
+  } else {
+    writing = errno == EAGAIN;
+  }
+  ::close(fd);
+  return writing;
+}
+
 long long MtimeNs(const struct stat& st) {
   return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
 }
@@ -218,6 +237,14 @@ std::vector<Candidate> InboxWatcher::TakeReady(double now) {
       p.size = st.st_size;
       p.mtime_ns = MtimeNs(st);
       p.due = now + (p.writing ? kOpenQuiet : settle_);
+      ++it;
+      continue;
+    }
+    // Still open for writing: wait for its close (or kOpenQuiet unchanged).
+    if (!S_ISLNK(st.st_mode) && EpochNow() - static_cast<double>(p.mtime_ns) * 1e-9 < kOpenQuiet &&
+        OpenForWriting(inbox_ + "/" + it->first)) {
+      p.writing = true;
+      p.due = now + settle_;
       ++it;
       continue;
     }

@@ -680,6 +680,34 @@ TEST_F(WatchTest, SlowWriterTakenWhenComplete) {
   Terminate(d);
 }
 
+// A writer already at work when the daemon starts: the start-up scan finds
+// the half-written file with no inotify event to tell of its writer, and the
+// writer then pauses longer than the settle time. The file is open for
+// writing all along (a read lease is refused), so it is not taken until it
+// is closed.
+TEST_F(WatchTest, WriterAtWorkBeforeTheDaemonStartsIsWaitedFor) {
+  Input in = MakeInputs(1, 303, false)[0];
+  const fs::path p = inbox_ / in.rel;
+  // O_CLOEXEC: the daemon started below must not inherit the writer's fd.
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  const size_t half = in.bytes.size() / 2;
+  ASSERT_EQ(::write(fd, in.bytes.data(), half), static_cast<ssize_t>(half));
+  size_t d = StartDefault();  // --settle 1 (default)
+  for (int k = 0; k < 6; ++k) {  // 3 s, no write: three settle times
+    SleepFor(0.5);
+    EXPECT_FALSE(fs::exists(corpus_ / (in.rel + ".txt"))) << "taken while open for writing, " << k;
+    EXPECT_FALSE(fs::exists(corpus_ / "failed" / in.rel)) << "quarantined while open for writing, " << k;
+  }
+  ASSERT_EQ(::write(fd, in.bytes.data() + half, in.bytes.size() - half), static_cast<ssize_t>(in.bytes.size() - half));
+  ::close(fd);
+  ASSERT_TRUE(WaitAllFinished({in}, 60, {d}));
+  EXPECT_FALSE(fs::exists(corpus_ / "failed" / in.rel));
+  EXPECT_EQ(Events(Slurp(daemons_[d].log), "start")[in.rel], 1);
+  CheckCorpus({in});
+  Terminate(d);
+}
+
 TEST_F(WatchTest, MovedInTakenAtOnce) {
   // A long settle time: an input moved in must not wait for it.
   size_t d = StartDefault({"--settle", "10"});
