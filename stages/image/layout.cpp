@@ -601,6 +601,7 @@ constexpr double kRowJoinEm = 3.5;  // em: widest gap joined inside a line
 // "the" is mostly ascenders). Not for CJK: the cells of a report's table
 // stand that far apart.
 constexpr double kRowJoinLatinEm = 5;
+constexpr double kRowPieceShare = 0.6;  // a piece of a row is under this share of the other's height
 constexpr double kLatinCoreShare = 0.75;  // core / whole height below this: Latin
 
 void RecomputeLine(const std::vector<Comp>& comps, TextLine& l) {
@@ -940,7 +941,11 @@ void MergeRowFragments(Analysis& a, const GutterMap& g) {
       }
       if (best < 0) continue;
       TextLine& m = a.lines[best];
-      if (l.large == m.large && l.comps.size() >= 3 && m.comps.size() >= 3) {
+      // A piece much shorter than its neighbour has no size of its own to
+      // compare: the “ and the roof of 企 left over after a ：, or a
+      // word of x-height letters.
+      const bool piece = std::min(l.r.height, m.r.height) < kRowPieceShare * std::max(l.r.height, m.r.height);
+      if (l.large == m.large && l.comps.size() >= 3 && m.comps.size() >= 3 && !piece) {
         // A short Latin word's core is unsure (in "still" most letters reach
         // up to the ascender, in "was" none does): it needs a bigger step.
         double step = std::min(l.comps.size(), m.comps.size()) >= 8 ? kSizeStep : kSizeStep * kSizeStep;

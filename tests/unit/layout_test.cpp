@@ -461,6 +461,36 @@ TEST(Layout, AWidelySpacedLineStaysOneLine) {
   EXPECT_EQ(r.blocks[0].lines, 10);
 }
 
+// A line that ends "：“企": the colon and the open quote leave more than an
+// em of white, and what follows is short pieces (the quote marks with the
+// roof of 企, then its foot), too short to have a size of their own. They
+// once failed the size check of the row join and became a block, read "硬企".
+TEST(Layout, ALineEndingAfterAColonAndQuoteKeepsItsLastGlyph) {
+  cv::Mat page(700, 800, CV_8UC3, cv::Scalar(255, 255, 255));
+  SynthSpec spec;
+  Painter paint(spec, page);
+  auto ft = cv::freetype::createFreeType2();
+  ft->loadFontData(kFont, kSimplifiedChinese);
+  const int x0 = 100, width = 476, fh = 28, pitch = 42;
+  for (int i = 0; i < 10; ++i) {
+    if (i % 3 == 1) {
+      ft->putText(page, "镇长赵启明表示：“企业订单", cv::Point(x0 + 2 * fh, 80 + i * pitch), fh, cv::Scalar(0, 0, 0), -1,
+                  cv::LINE_AA, false);
+      ft->putText(page, "镇长赵启明和他表示：“企", cv::Point(x0, 80 + (i + 1) * pitch), fh, cv::Scalar(0, 0, 0), -1,
+                  cv::LINE_AA, false);
+      ++i;
+      continue;
+    }
+    paint.Lines(x0, 80 + i * pitch, width, 1, fh, 1.5, false);
+  }
+  cv::Mat gray;
+  cv::cvtColor(page, gray, cv::COLOR_BGR2GRAY);
+  LayoutResult r = AnalyzeLayout(Mask(gray), {}, 200, {});
+  SCOPED_TRACE("layout:\n" + Describe(r));
+  ASSERT_EQ(r.blocks.size(), 1u);
+  EXPECT_EQ(r.blocks[0].lines, 10);
+}
+
 TEST(Layout, BlankPageHasNoBlocks) {
   cv::Mat white(800, 600, CV_8U, cv::Scalar(255));
   LayoutResult r = AnalyzeLayout(white, {}, 200, {});
