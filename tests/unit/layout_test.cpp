@@ -115,6 +115,11 @@ class Painter {
     return {r.x + b.x, r.y + b.y, b.width, b.height};
   }
 
+  // Draws `t` in black with its top-left at (x, y), font height fh; returns its width.
+  int Put(const std::string& t, int x, int y, int fh) {
+    ft_->putText(page_, t, cv::Point(x, y), fh, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
+    return ft_->getTextSize(t, fh, -1, nullptr).width;
+  }
   std::mt19937& rng() { return rng_; }
 
  private:
@@ -211,6 +216,13 @@ cv::Mat Mask(const cv::Mat& gray) {
   cv::Mat m;
   cv::threshold(gray, m, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
   return m;
+}
+
+// Layout of a page drawn in BGR (cv::freetype draws on BGR), at 200 dpi.
+LayoutResult AnalyzeDrawn(const cv::Mat& bgr) {
+  cv::Mat gray;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  return AnalyzeLayout(Mask(gray), {}, 200, {});
 }
 
 double Area(const Box& b) { return static_cast<double>(b.w) * b.h; }
@@ -413,22 +425,17 @@ TEST(Layout, UnderlinedTextIsTextOverARule) {
 // lines; and a line that outruns the others by whole words once did too.
 TEST(Layout, NarrowColumnHeadlineKeepsAllItsLines) {
   cv::Mat page(1400, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
-  auto ft = cv::freetype::createFreeType2();
-  ft->loadFontData(kFont, kSimplifiedChinese);
-  const std::vector<std::string> head = {"Fairhaven", "Approves New", "Bridge Plan", "Breaks Ground Today"};
-  int y = 80;
-  for (const std::string& t : head) {
-    ft->putText(page, t, cv::Point(100, y), 56, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
-    y += 70;
-  }
   SynthSpec spec;
   spec.latin = true;
   Painter paint(spec, page);
+  int y = 80;
+  for (const char* t : {"Fairhaven", "Approves New", "Bridge Plan", "Breaks Ground Today"}) {
+    paint.Put(t, 100, y, 56);
+    y += 70;
+  }
   y += 30;
   for (int i = 0; i < 24; ++i, y += 42) paint.Lines(100, y, 420, 1, 28, 1.5, false);
-  cv::Mat gray;
-  cv::cvtColor(page, gray, cv::COLOR_BGR2GRAY);
-  LayoutResult r = AnalyzeLayout(Mask(gray), {}, 200, {});
+  LayoutResult r = AnalyzeDrawn(page);
   SCOPED_TRACE("layout:\n" + Describe(r));
   ASSERT_GE(r.blocks.size(), 2u);
   EXPECT_EQ(r.blocks[0].role, Role::kHeadline);
@@ -444,18 +451,12 @@ TEST(Layout, AWidelySpacedLineStaysOneLine) {
   SynthSpec spec;
   spec.latin = true;
   Painter paint(spec, page);
-  auto ft = cv::freetype::createFreeType2();
-  ft->loadFontData(kFont, kSimplifiedChinese);
   const int x0 = 100, width = 440, fh = 28, pitch = 42;
   // First line: indent, one word, then 130 px of white (about 4 em).
-  ft->putText(page, "City", cv::Point(x0 + 2 * fh, 100), fh, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
-  const int city = ft->getTextSize("City", fh, -1, nullptr).width;
-  ft->putText(page, "planners said", cv::Point(x0 + 2 * fh + city + 130, 100), fh, cv::Scalar(0, 0, 0), -1, cv::LINE_AA,
-              false);
+  const int city = paint.Put("City", x0 + 2 * fh, 100, fh);
+  paint.Put("planners said", x0 + 2 * fh + city + 130, 100, fh);
   for (int i = 1; i < 10; ++i) paint.Lines(x0, 100 + i * pitch, width, 1, fh, 1.5, false);
-  cv::Mat gray;
-  cv::cvtColor(page, gray, cv::COLOR_BGR2GRAY);
-  LayoutResult r = AnalyzeLayout(Mask(gray), {}, 200, {});
+  LayoutResult r = AnalyzeDrawn(page);
   SCOPED_TRACE("layout:\n" + Describe(r));
   ASSERT_EQ(r.blocks.size(), 1u);
   EXPECT_EQ(r.blocks[0].lines, 10);
@@ -469,23 +470,17 @@ TEST(Layout, ALineEndingAfterAColonAndQuoteKeepsItsLastGlyph) {
   cv::Mat page(700, 800, CV_8UC3, cv::Scalar(255, 255, 255));
   SynthSpec spec;
   Painter paint(spec, page);
-  auto ft = cv::freetype::createFreeType2();
-  ft->loadFontData(kFont, kSimplifiedChinese);
   const int x0 = 100, width = 476, fh = 28, pitch = 42;
   for (int i = 0; i < 10; ++i) {
     if (i % 3 == 1) {
-      ft->putText(page, "镇长赵启明表示：“企业订单", cv::Point(x0 + 2 * fh, 80 + i * pitch), fh, cv::Scalar(0, 0, 0), -1,
-                  cv::LINE_AA, false);
-      ft->putText(page, "镇长赵启明和他表示：“企", cv::Point(x0, 80 + (i + 1) * pitch), fh, cv::Scalar(0, 0, 0), -1,
-                  cv::LINE_AA, false);
+      paint.Put("镇长赵启明表示：“企业订单", x0 + 2 * fh, 80 + i * pitch, fh);
+      paint.Put("镇长赵启明和他表示：“企", x0, 80 + (i + 1) * pitch, fh);
       ++i;
       continue;
     }
     paint.Lines(x0, 80 + i * pitch, width, 1, fh, 1.5, false);
   }
-  cv::Mat gray;
-  cv::cvtColor(page, gray, cv::COLOR_BGR2GRAY);
-  LayoutResult r = AnalyzeLayout(Mask(gray), {}, 200, {});
+  LayoutResult r = AnalyzeDrawn(page);
   SCOPED_TRACE("layout:\n" + Describe(r));
   ASSERT_EQ(r.blocks.size(), 1u);
   EXPECT_EQ(r.blocks[0].lines, 10);
