@@ -17,6 +17,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "pipeline/app/text_job.h"
+#include "pipeline/io/atomic_file.h"
+#include "pipeline/io/output_names.h"
 #include "pipeline/shared_work.h"
 #include "stages/image/raster_cv.h"
 #include "stages/image/register.h"
@@ -76,33 +78,56 @@ Page MakePage(image::DecodedPage& d, const std::string& source, int number) {
   return page;
 }
 
-// Output name of each input under OUTDIR: the file's stem; for inputs found
-// under a directory argument, the path relative to it; when two inputs
-// would collide, the full file name is kept (a.png.txt, a.jpg.txt).
+// Output name of each input under OUTDIR, without .txt/.json: its path
+// below the inputs' common folder (io/output_names.h), extension dropped.
+// A file named twice is read once. Two inputs that would still share an
+// output (x.png and x.jpg in one folder), or an output that is an input,
+// are a usage error before any work: nothing is overwritten.
 struct Input {
   std::string path;
   std::string out_stem;  // relative to out_dir, without .txt/.json
 };
 
-std::vector<Input> ExpandInputs(const std::vector<std::string>& args, std::vector<std::string>* errors) {
-  std::vector<Input> inputs;
+Result<std::vector<Input>> ExpandInputs(const std::vector<std::string>& args, const std::string& out_dir,
+                                        std::vector<std::string>* errors) {
+  std::vector<io::InputPath> found;
+  std::set<std::string> seen;
   for (const auto& a : args) {
     std::error_code ec;
+    std::vector<io::InputPath> here;
     if (fs::is_directory(a, ec)) {
       auto files = ListPageFiles(a);
       if (files.empty()) errors->push_back(a + ": directory has no page images (png, jpg, tif, pnm, pdf, ...)");
-      for (const auto& f : files) {
-        fs::path rel = fs::path(f).lexically_relative(a);
-        inputs.push_back({f, (rel.parent_path() / rel.stem()).string()});
-      }
+      for (const auto& f : files) here.push_back({f, a});
     } else {
-      inputs.push_back({a, fs::path(a).stem().string()});
+      here.push_back({a, fs::path(io::AbsoluteNormal(a)).parent_path().string()});
+    }
+    for (auto& h : here) {
+      if (seen.insert(io::AbsoluteNormal(h.path)).second) found.push_back(std::move(h));  // named twice: once
     }
   }
-  std::map<std::string, int> count;
-  for (const auto& in : inputs) ++count[in.out_stem];
-  for (auto& in : inputs) {
-    if (count[in.out_stem] > 1) in.out_stem = (fs::path(in.out_stem).parent_path() / fs::path(in.path).filename()).string();
+  const std::vector<std::string> rels = io::PathsBelowCommonFolder(found);
+  std::set<std::string> input_files;
+  std::error_code ec;
+  for (const auto& f : found) input_files.insert(fs::weakly_canonical(f.path, ec).string());
+  std::map<std::string, std::string> owner;  // output stem -> input
+  std::vector<Input> inputs;
+  for (size_t i = 0; i < found.size(); ++i) {
+    const fs::path rel(rels[i]);
+    const std::string stem = (rel.parent_path() / rel.stem()).string();
+    auto [it, fresh] = owner.emplace(stem, found[i].path);
+    if (!fresh) {
+      return Status(Code::kInvalidArgument, it->second + " and " + found[i].path + " would both be written to " +
+                                                (fs::path(out_dir) / stem).string() +
+                                                ".txt; rename one, or run them separately");
+    }
+    for (const char* ext : {".txt", ".json"}) {
+      const fs::path out = fs::path(out_dir) / (stem + ext);
+      if (input_files.count(fs::weakly_canonical(out, ec).string())) {
+        return Status(Code::kInvalidArgument, "the output " + out.string() + " would replace an input; choose another -o");
+      }
+    }
+    inputs.push_back({found[i].path, stem});
   }
   return inputs;
 }
@@ -318,7 +343,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   if (!built.ok()) return built.status();
   const Pipeline& pipeline = built.value();
   std::vector<std::string> expand_errors;
-  std::vector<Input> inputs = ExpandInputs(options.inputs, &expand_errors);
+  auto expanded = ExpandInputs(options.inputs, options.out_dir, &expand_errors);
+  if (!expanded.ok()) return expanded.status();
+  std::vector<Input> inputs = std::move(expanded.value());
   RunReport report;
   for (const auto& e : expand_errors) {
     InputReport r;
@@ -389,15 +416,15 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
       fs::create_directories(base.parent_path(), dec);
       if (options.write_txt) {
         std::string path = base.string() + ".txt";
-        Status st = WriteFileAtomic(path, RenderPagesText(good));
+        Status st = io::WriteFileAtomic(path, RenderPagesText(good));
         if (st.ok()) r.txt_path = path;
-        else r.errors.push_back(st.message());
+        else r.errors.push_back(st.ToString());
       }
       if (options.write_json) {
         std::string path = base.string() + ".json";
-        Status st = WriteFileAtomic(path, RenderPagesJson(good, s.input.path));
+        Status st = io::WriteFileAtomic(path, RenderPagesJson(good, s.input.path));
         if (st.ok()) r.json_path = path;
-        else r.errors.push_back(st.message());
+        else r.errors.push_back(st.ToString());
       }
     }
     if (log) {

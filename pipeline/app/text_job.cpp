@@ -131,38 +131,4 @@ Result<std::string> ReadFileBytes(const std::string& path) {
   return data;
 }
 
-namespace {
-// Disk full, quota, out of memory: the same write may succeed later.
-Code WriteErrorCode(int e) { return e == ENOSPC || e == EDQUOT || e == ENOMEM ? Code::kUnavailable : Code::kIoError; }
-}  // namespace
-
-Status WriteFileAtomic(const std::string& path, std::string_view data) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status(WriteErrorCode(errno), std::string("cannot create: ") + std::strerror(errno)).WithFile(path);
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t w = ::write(fd, data.data() + done, data.size() - done);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Status(WriteErrorCode(e), std::string("write failed: ") + std::strerror(e)).WithFile(path);
-    }
-    done += static_cast<size_t>(w);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Status(WriteErrorCode(e), std::string("flush failed: ") + std::strerror(e)).WithFile(path);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Status(Code::kIoError, std::string("rename failed: ") + std::strerror(e)).WithFile(path);
-  }
-  return Status::Ok();
-}
-
 }  // namespace ocrflow

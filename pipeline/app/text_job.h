@@ -48,8 +48,4 @@ std::string RenderExplain(const Page& page, const std::string& source);
 // (a directory, a permission problem).
 Result<std::string> ReadFileBytes(const std::string& path);
 
-// Writes via a temporary file in the same directory and rename(2), so a
-// reader never sees a half-written file.
-Status WriteFileAtomic(const std::string& path, std::string_view data);
-
 }  // namespace ocrflow

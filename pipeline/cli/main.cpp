@@ -1,14 +1,17 @@
 // ocrflow command line: the thin top layer. Parses flags (CLI11), builds the
 // job from the stage registry, and maps results to files and exit codes.
 #include <malloc.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -19,6 +22,8 @@
 #include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/daemon/daemon.h"
+#include "pipeline/io/atomic_file.h"
+#include "pipeline/io/output_names.h"
 #include "stages/ocr/engine.h"
 
 namespace fs = std::filesystem;
@@ -36,8 +41,14 @@ Input: plain UTF-8 text as OCR or a web scrape produced it (hard-wrapped
 lines, column breaks as blank lines, boilerplate). '-' or no FILE reads stdin.
 
 Output contract: UTF-8, one paragraph per line, no blank lines, '\n' ends.
-  one input            -> OUT (a file), OUT/<name> if OUT is a directory, or stdout
-  several inputs       -> -o DIR is required; DIR/<input name> each
+  one input            -> OUT (a file), OUT/<name> if OUT is a directory, or stdout;
+                          an existing device or FIFO (-o /dev/null) is written
+                          into, never replaced; other files are replaced
+                          atomically (temporary file, fsync, rename)
+  several inputs       -> -o DIR is required; each input's path below the
+                          inputs' common folder: a/x.txt b/x.txt -> DIR/a/x.txt,
+                          DIR/b/x.txt. Two inputs for one output, or an output
+                          that is an input: exit 2 before anything is written
   --format json        -> per paragraph its role and source line range, and
                           every dropped piece with its reason (.json names)
 
@@ -55,7 +66,8 @@ Exit codes:
   1  some inputs failed (each is named on stderr with the reason); the others
      were still written
   2  usage error: bad flag, bad option value, nothing to do
-  3  an output could not be written)";
+  3  an output could not be written (standard output included: a full disk
+     behind `> file` is an error, not a silent cut))";
 
 struct ReflowArgs {
   std::vector<std::string> inputs;
@@ -77,6 +89,38 @@ Result<std::string> ReadInput(const std::string& input) {
   std::ostringstream ss;
   ss << std::cin.rdbuf();
   return ss.str();
+}
+
+// Writes one output: "" is standard output; a descriptor path
+// (/dev/stdout, /dev/fd/N) is written to that descriptor; an existing
+// character device or FIFO (/dev/null, a named pipe) as a stream, never
+// replaced; a symlink to a regular file replaces the file it names;
+// anything else atomically (io/atomic_file.h). A failed write, a full disk
+// on stdout included, is an error with the reason.
+Status WriteOutput(const std::string& target, std::string_view data) {
+  if (target.empty() || target == "-" || target == "/dev/stdout") {
+    std::cout.flush();
+    return io::WriteAll(STDOUT_FILENO, data, "standard output");
+  }
+  if (target == "/dev/stderr") return io::WriteAll(STDERR_FILENO, data, "standard error");
+  for (const char* fd_dir : {"/dev/fd/", "/proc/self/fd/"}) {
+    const std::string prefix = fd_dir;
+    if (target.rfind(prefix, 0) == 0 && target.size() > prefix.size() &&
+        target.find_first_not_of("0123456789", prefix.size()) == std::string::npos) {
+      return io::WriteAll(std::atoi(target.c_str() + prefix.size()), data, target);
+    }
+  }
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    return io::WriteToStream(target, data);
+  }
+  struct stat lst {};
+  if (::lstat(target.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode) && S_ISREG(st.st_mode)) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(target, ec);
+    if (!ec) return io::WriteFileAtomic(real.string(), data);
+  }
+  return io::WriteFileAtomic(target, data);
 }
 
 int RunReflow(const ReflowArgs& args) {
@@ -109,15 +153,11 @@ int RunReflow(const ReflowArgs& args) {
     inputs.push_back("-");
   }
   const bool json = args.format == "json";
-  bool out_is_dir = false;
+  bool out_is_dir = false, out_exists = false;
   if (!args.output.empty()) {
     std::error_code ec;
-    bool exists = fs::exists(args.output, ec);
-    out_is_dir = exists ? fs::is_directory(args.output, ec) : (inputs.size() > 1 || args.output.back() == '/');
-    if (out_is_dir && !exists && !fs::create_directories(args.output, ec) && ec) {
-      std::cerr << "ocrflow reflow: " << args.output << ": cannot create directory: " << ec.message() << "\n";
-      return kExitOutput;
-    }
+    out_exists = fs::exists(args.output, ec);
+    out_is_dir = out_exists ? fs::is_directory(args.output, ec) : (inputs.size() > 1 || args.output.back() == '/');
   }
   if (inputs.size() > 1 && !out_is_dir) {
     std::cerr << "ocrflow reflow: " << inputs.size()
@@ -125,10 +165,53 @@ int RunReflow(const ReflowArgs& args) {
     return kExitUsage;
   }
 
+  // Output names under -o DIR: each input's path below the inputs' common
+  // folder (as `run` does), so a/x.txt and b/x.txt stay apart; two inputs
+  // that would still share an output are refused before any work.
+  std::vector<std::string> targets(inputs.size());
+  if (out_is_dir) {
+    std::vector<io::InputPath> files;
+    for (const auto& in : inputs) {
+      const std::string p = in == "-" ? std::string("stdin.txt") : in;
+      files.push_back({p, fs::path(io::AbsoluteNormal(p)).parent_path().string()});
+    }
+    const auto rels = io::PathsBelowCommonFolder(files);
+    std::map<std::string, std::string> owner;
+    for (size_t n = 0; n < inputs.size(); ++n) {
+      fs::path name = rels[n];
+      if (json) name.replace_extension(".json");
+      targets[n] = (fs::path(args.output) / name).string();
+      auto [it, fresh] = owner.emplace(targets[n], inputs[n]);
+      if (!fresh) {
+        std::cerr << "ocrflow reflow: " << DisplayName(it->second) << " and " << DisplayName(inputs[n])
+                  << " would both be written to " << targets[n] << "; nothing done\n";
+        return kExitUsage;
+      }
+    }
+  } else if (!args.output.empty()) {
+    targets[0] = args.output;
+  }
+  {
+    std::error_code ec;
+    std::set<std::string> input_files;
+    for (const auto& in : inputs) {
+      if (in != "-") input_files.insert(fs::weakly_canonical(in, ec).string());
+    }
+    for (const auto& t : targets) {
+      if (!t.empty() && input_files.count(fs::weakly_canonical(t, ec).string())) {
+        std::cerr << "ocrflow reflow: the output " << t << " would replace an input; choose another -o\n";
+        return kExitUsage;
+      }
+    }
+    if (out_is_dir && !out_exists && !fs::create_directories(args.output, ec) && ec) {
+      std::cerr << "ocrflow reflow: " << args.output << ": cannot create directory: " << ec.message() << "\n";
+      return kExitOutput;
+    }
+  }
+
   RunContext ctx;
   ctx.explain = args.explain || json;
   const bool progress = !args.quiet && inputs.size() > 1 && isatty(STDERR_FILENO);
-  std::set<std::string> written;
   int failed = 0;
   bool output_error = false;
   for (size_t n = 0; n < inputs.size(); ++n) {
@@ -154,29 +237,16 @@ int RunReflow(const ReflowArgs& args) {
     if (args.explain) std::cerr << RenderExplain(page.value(), DisplayName(input));
     std::string data = json ? RenderJson(page.value(), DisplayName(input), args.explain) : RenderText(page.value());
 
-    std::string target;
-    if (args.output.empty()) {
-      std::cout << data << std::flush;
-      continue;
+    if (!targets[n].empty() && out_is_dir) {
+      std::error_code ec;
+      fs::create_directories(fs::path(targets[n]).parent_path(), ec);
     }
-    if (out_is_dir) {
-      std::string name = input == "-" ? std::string("stdin.txt") : fs::path(input).filename().string();
-      if (json) name = fs::path(name).replace_extension(".json").string();
-      target = (fs::path(args.output) / name).string();
-      if (!written.insert(target).second) {
-        std::cerr << "ocrflow reflow: " << DisplayName(input) << ": output " << target
-                  << " was already written for an earlier input with the same name; skipped\n";
-        ++failed;
-        continue;
-      }
-    } else {
-      target = args.output;
-    }
-    Status st = target == "/dev/null" || target == "/dev/stdout" ? Status::Ok() : WriteFileAtomic(target, data);
-    if (target == "/dev/stdout") std::cout << data << std::flush;
+    Status st = WriteOutput(targets[n], data);
     if (!st.ok()) {
+      if (progress) std::cerr << "\n";
       std::cerr << "ocrflow reflow: " << st.ToString() << "\n";
       output_error = true;
+      if (targets[n].empty()) break;  // standard output is gone: no point going on
     }
   }
   if (progress) std::cerr << "\n";
@@ -196,7 +266,11 @@ Inputs: PNG, JPEG, TIFF (every page), PNM, BMP, GIF, WebP, JP2 and PDF scans
 not the name. A directory means every page image under it (recursively;
 hidden files skipped); outputs keep the relative path.
 
-Outputs, one per input:
+Outputs, one per input, named by its path below the inputs' common folder
+with the extension dropped (scan.png -> OUTDIR/scan.txt; a/x.png b/x.png ->
+OUTDIR/a/x.txt, OUTDIR/b/x.txt; a directory argument counts from itself).
+Two inputs for one output (x.png and x.jpg side by side) stop the run with
+exit 2 before any work; outputs are replaced atomically, never half-written.
   OUTDIR/<name>.txt   one paragraph per line, reading order, headlines, bylines
                       and captions as their own paragraphs, running headers and
                       footers dropped
@@ -538,25 +612,35 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }
+  int rc = kExitUsage;
   try {
-    if (reflow->parsed()) return RunReflow(ra);
-    if (run->parsed()) return RunRun(rn);
+    if (reflow->parsed()) rc = RunReflow(ra);
+    else if (run->parsed()) rc = RunRun(rn);
 #ifdef OCRFLOW_HAVE_EVAL
-    if (eval->parsed()) return RunEval(eval_output, eval_gold, eval_json, std::cout, std::cerr);
+    else if (eval->parsed()) rc = RunEval(eval_output, eval_gold, eval_json, std::cout, std::cerr);
 #endif
-    if (stages->parsed()) return RunStages();
-    if (watch->parsed()) return daemon::RunWatch(wo, std::cerr);
-    if (status->parsed()) {
+    else if (stages->parsed()) rc = RunStages();
+    else if (watch->parsed()) rc = daemon::RunWatch(wo, std::cerr);
+    else if (status->parsed()) {
       if (st_state.empty() == st_corpus.empty()) {
         std::cerr << "ocrflow status: give --state FILE or --out CORPUS\n";
         return kExitUsage;
       }
-      return daemon::RunStatus(st_state.empty() ? st_corpus + "/.ocrflow/state.db" : st_state, st_json, st_max, std::cout,
-                               std::cerr);
+      rc = daemon::RunStatus(st_state.empty() ? st_corpus + "/.ocrflow/state.db" : st_state, st_json, st_max, std::cout,
+                             std::cerr);
     }
   } catch (const std::exception& e) {
     std::cerr << "ocrflow: internal error: " << e.what() << "\n";
     return kExitOutput;
   }
-  return kExitUsage;
+  // What went to standard output must have arrived: a full disk or a closed
+  // pipe behind `> file` is an error, not a silent cut.
+  errno = 0;
+  std::cout.flush();
+  if (!std::cout.good() || std::fflush(stdout) != 0) {
+    const int e = errno;
+    std::cerr << "ocrflow: cannot write to standard output: " << (e != 0 ? std::strerror(e) : "write failed") << "\n";
+    return kExitOutput;
+  }
+  return rc;
 }

@@ -30,6 +30,7 @@
 #include "pipeline/app/text_job.h"
 #include "pipeline/daemon/state_db.h"
 #include "pipeline/daemon/watcher.h"
+#include "pipeline/io/atomic_file.h"
 #include "stages/ocr/engine.h"
 
 #ifndef OCRFLOW_VERSION
@@ -165,52 +166,12 @@ Status ReadInput(const std::string& path, std::string* bytes, long long* size, l
   return Status::Ok();
 }
 
-Code WriteCode(int e) { return e == ENOSPC || e == EDQUOT || e == ENOMEM ? Code::kUnavailable : Code::kIoError; }
-
-// Copies `src` (never through a symlink) to `dst` via a temporary name.
-Status CopyFileAtomic(const std::string& src, const std::string& dst) {
-  struct stat sb {};
-  if (lstat(src.c_str(), &sb) != 0) return Status(Code::kNotFound, "vanished before it could be quarantined");
-  std::string tmp = dst + ".tmp." + std::to_string(getpid());
-  int in = ::open(src.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (in < 0) return Status(Code::kIoError, std::string("cannot open: ") + std::strerror(errno)).WithFile(src);
-  int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0) {
-    int e = errno;
-    ::close(in);
-    return Status(WriteCode(e), std::string("cannot create: ") + std::strerror(e)).WithFile(dst);
-  }
-  std::vector<char> buf(1 << 20);
-  Status st;
-  for (;;) {
-    ssize_t r = ::read(in, buf.data(), buf.size());
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      st = Status(Code::kIoError, std::string("read failed: ") + std::strerror(errno)).WithFile(src);
-      break;
-    }
-    if (r == 0) break;
-    for (ssize_t w = 0; w < r;) {
-      ssize_t k = ::write(out, buf.data() + w, static_cast<size_t>(r - w));
-      if (k < 0 && errno == EINTR) continue;
-      if (k < 0) {
-        st = Status(WriteCode(errno), std::string("write failed: ") + std::strerror(errno)).WithFile(dst);
-        break;
-      }
-      w += k;
-    }
-    if (!st.ok()) break;
-  }
-  ::close(in);
-  if (st.ok() && ::fsync(out) != 0) st = Status(WriteCode(errno), "flush failed").WithFile(dst);
-  ::close(out);
-  if (st.ok() && ::rename(tmp.c_str(), dst.c_str()) != 0) st = Status(WriteCode(errno), "rename failed").WithFile(dst);
-  if (!st.ok()) ::unlink(tmp.c_str());
-  return st;
-}
+using io::CopyFileAtomic;
+using io::WriteFileAtomic;
+Code WriteCode(int e) { return io::WriteErrorCode(e); }
 
 Status AppendLine(const std::string& path, const std::string& line) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) return Status(WriteCode(errno), std::string("cannot open: ") + std::strerror(errno)).WithFile(path);
   std::string data = line + "\n";
   ssize_t w = ::write(fd, data.data(), data.size());  // one write: appends are never interleaved
@@ -267,19 +228,17 @@ bool OwnerAlive(const std::string& owner, double lease_until, const std::string&
   return pid > 0 && ProcessStart(pid) == owner.substr(c2 + 1);
 }
 
-// Temporary files (<name>.tmp.<pid>) left in CORPUS by a process of this
-// host that is gone: a write that was cut off. Removed at start.
+// Temporary files (io::AtomicFile's .<name>.<pid>.XXXXXX.tmp) left in
+// CORPUS by a process of this host that is gone: a write that was cut off.
+// Removed at start.
 int RemoveStaleTemps(const std::string& corpus) {
   int removed = 0;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(corpus, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    auto dot = name.rfind(".tmp.");
-    if (dot == std::string::npos || it->is_directory(ec)) continue;
-    const std::string pid = name.substr(dot + 5);
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (std::atol(pid.c_str()) == getpid() || !ProcessStart(std::atol(pid.c_str())).empty()) continue;
+    auto pid = io::StaleTempOwner(it->path().filename().string());
+    if (!pid || it->is_directory(ec)) continue;
+    if (*pid == getpid() || !ProcessStart(*pid).empty()) continue;
     if (fs::remove(it->path(), ec)) ++removed;
   }
   return removed;

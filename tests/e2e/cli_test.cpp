@@ -1,6 +1,12 @@
 // End-to-end tests through the real `ocrflow` binary: files, stdin, output
 // directories, formats, exit codes, and bad input that must not stop a run.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cstring>
+#include <thread>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -160,6 +166,79 @@ TEST_F(Cli, HelpTeachesAndStagesList) {
   for (const char* s : {"normalize", "boilerplate", "classify", "reflow", "repeats", "reflow.short_gap"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s;
   }
+}
+
+// -o naming an existing character device or FIFO writes into it as a
+// stream; it is never renamed over (as root, replacing /dev/null would
+// break the machine).
+TEST_F(Cli, OutputIntoADeviceIsStreamedNeverReplaced) {
+  Spit(dir_ / "a.txt", kWrapped);
+  if (::mknod((dir_ / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
+    GTEST_SKIP() << "mknod needs root: " << std::strerror(errno);
+  }
+  auto r = Run("reflow a.txt -o null");
+  EXPECT_EQ(r.code, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::lstat((dir_ / "null").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "the device was replaced by a regular file";
+  r = Run("reflow a.txt -o /dev/null --explain");
+  EXPECT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(::lstat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+}
+
+TEST_F(Cli, OutputIntoAFifoIsStreamed) {
+  Spit(dir_ / "a.txt", kWrapped);
+  const fs::path fifo = dir_ / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  std::string got;
+  std::thread reader([&] { got = Slurp(fifo); });  // open blocks until a writer comes
+  auto r = Run("reflow a.txt -o pipe");
+  // If ocrflow never opened the FIFO, let the reader go.
+  int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+  if (fd >= 0) ::close(fd);
+  reader.join();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(got, kWrappedExpected);
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+}
+
+// A write error on standard output (disk full behind `>`) is exit 3 with
+// the reason, for reflow, for -o /dev/full and for the listing commands.
+TEST_F(Cli, FullDiskOnStdoutIsExit3) {
+  Spit(dir_ / "a.txt", kWrapped);
+  auto run = [&](const std::string& args, const std::string& redirect) {
+    const std::string cmd = "cd '" + dir_.string() + "' && '" + OCRFLOW_BIN + "' " + args + " " + redirect +
+                            " 2>'" + (dir_ / "err").string() + "'";
+    int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(run("reflow a.txt", "> /dev/full"), 3);
+  EXPECT_NE(Slurp(dir_ / "err").find("No space left on device"), std::string::npos) << Slurp(dir_ / "err");
+  EXPECT_EQ(run("reflow a.txt -o /dev/full", ""), 3);
+  EXPECT_NE(Slurp(dir_ / "err").find("/dev/full"), std::string::npos) << Slurp(dir_ / "err");
+  EXPECT_EQ(run("stages", "> /dev/full"), 3);
+  EXPECT_NE(Slurp(dir_ / "err").find("standard output"), std::string::npos) << Slurp(dir_ / "err");
+  EXPECT_EQ(run("reflow a.txt", "> /dev/null"), 0);
+}
+
+// Same-name inputs from two folders get two outputs; two inputs that would
+// still share one are refused before anything is written.
+TEST_F(Cli, SameNameInputsNeverShareAnOutput) {
+  fs::create_directories(dir_ / "a");
+  fs::create_directories(dir_ / "b");
+  Spit(dir_ / "a/x.txt", kWrapped);
+  Spit(dir_ / "b/x.txt", "松岭镇完成了供暖管网改造。\n");
+  auto r = Run("reflow a/x.txt b/x.txt -o out");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Slurp(dir_ / "out/a/x.txt"), kWrappedExpected);
+  EXPECT_EQ(Slurp(dir_ / "out/b/x.txt"), "松岭镇完成了供暖管网改造。\n");
+  r = Run("reflow a/x.txt a/../a/x.txt b/x.txt -o out2 --format json");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("would both be written to"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out2"));
 }
 
 TEST_F(Cli, NoSubcommandIsUsageError) {

@@ -201,11 +201,11 @@ TEST_F(RunCli, BadInputsAreNamedAndDoNotStopTheOthers) {
   cv::imencode(".jpg", RenderPage(), jpg);
   Spit(dir_ / "empty.png", "");
   Spit(dir_ / "cut.png", std::string(png.begin(), png.begin() + static_cast<long>(png.size() / 2)));
-  Spit(dir_ / "cut.jpg", std::string(jpg.begin(), jpg.begin() + static_cast<long>(jpg.size() / 2)));
+  Spit(dir_ / "cutjpeg.jpg", std::string(jpg.begin(), jpg.begin() + static_cast<long>(jpg.size() / 2)));
   Spit(dir_ / "notes.png", "this is a text file, not an image\n");
   Spit(dir_ / "huge.png", PngClaiming(30000, 30000));
   fs::create_directories(dir_ / "adir");
-  CliResult r = Run("run empty.png cut.png cut.jpg notes.png huge.png missing.png adir good.png -o out --jobs 2");
+  CliResult r = Run("run empty.png cut.png cutjpeg.jpg notes.png huge.png missing.png adir good.png -o out --jobs 2");
   EXPECT_EQ(r.code, 1) << r.err;
   ExpectReads(Slurp(dir_ / "out/good.txt"), kExpected);
   auto mentions = [&](const std::string& file, const std::string& reason) {
@@ -218,7 +218,7 @@ TEST_F(RunCli, BadInputsAreNamedAndDoNotStopTheOthers) {
   };
   EXPECT_TRUE(mentions("empty.png", "zero bytes")) << r.err;
   EXPECT_TRUE(mentions("cut.png", "truncated PNG")) << r.err;
-  EXPECT_TRUE(mentions("cut.jpg", "truncated JPEG")) << r.err;
+  EXPECT_TRUE(mentions("cutjpeg.jpg", "truncated JPEG")) << r.err;
   EXPECT_TRUE(mentions("notes.png", "not an image")) << r.err;
   EXPECT_TRUE(mentions("huge.png", "30000x30000")) << r.err;
   EXPECT_TRUE(mentions("missing.png", "no such file")) << r.err;
@@ -235,6 +235,48 @@ TEST_F(RunCli, DirectoryInputKeepsRelativePaths) {
   CliResult r = Run("run scans -o out --jobs 2");
   ASSERT_EQ(r.code, 0) << r.err;
   ExpectReads(Slurp(dir_ / "out/day1/a.txt"), kExpected);
+}
+
+// Same-name inputs from two folders keep their folder below the common
+// one: two outputs, each with its own page (a/x.txt the text, b/x.txt the
+// blank page's empty text), never one overwriting the other.
+TEST_F(RunCli, SameNameInputsFromTwoFoldersGiveTwoOutputs) {
+  fs::create_directories(dir_ / "a");
+  fs::create_directories(dir_ / "b");
+  cv::Mat page = RenderPage();
+  cv::imwrite((dir_ / "a/x.png").string(), page);
+  cv::imwrite((dir_ / "b/x.png").string(), cv::Mat(page.size(), CV_8UC1, cv::Scalar(255)));
+  CliResult r = Run("run a/x.png b/x.png -o out --jobs 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectReads(Slurp(dir_ / "out/a/x.txt"), kExpected);
+  EXPECT_TRUE(fs::exists(dir_ / "out/b/x.txt"));
+  EXPECT_EQ(Slurp(dir_ / "out/b/x.txt"), "");
+  EXPECT_FALSE(fs::exists(dir_ / "out/x.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / "out/x.png.txt"));
+  // One folder: x.png -> x.txt, not x.png.txt.
+  r = Run("run a/x.png -o single --jobs 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectReads(Slurp(dir_ / "single/x.txt"), kExpected);
+}
+
+// Two inputs that would still share an output, or an output that is an
+// input, stop the run before any work: exit 2, both names, nothing written.
+TEST_F(RunCli, InputsSharingAnOutputAreRefusedBeforeAnyWork) {
+  cv::Mat page = RenderPage();
+  cv::imwrite((dir_ / "x.png").string(), page);
+  cv::imwrite((dir_ / "x.jpg").string(), page);
+  CliResult r = Run("run x.png x.jpg -o out");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("x.png and x.jpg would both be written to out/x.txt"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  // A page image named like a text file, read into its own folder.
+  std::vector<unsigned char> png;
+  cv::imencode(".png", page, png);
+  Spit(dir_ / "scan.txt", std::string(png.begin(), png.end()));
+  r = Run("run scan.txt -o .");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("would replace an input"), std::string::npos) << r.err;
+  EXPECT_EQ(Slurp(dir_ / "scan.txt"), std::string(png.begin(), png.end()));
 }
 
 TEST_F(RunCli, MultiPageTiffGivesEveryPageInOrder) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "pipeline/io/atomic_file.h"
 #include "tests/e2e/cli_harness.h"
 
 namespace ocrflow::e2e {
@@ -96,7 +97,7 @@ TEST_F(WatchOpsTest, DiskFullIsRetriedNeverQuarantined) {
   EXPECT_FALSE(fs::exists(corpus / "failed" / "page.png"));
   EXPECT_EQ(Stop(), 0);
   for (const auto& e : fs::recursive_directory_iterator(corpus)) {
-    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << "left behind: " << e.path();
+    EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
   }
 }
 
