@@ -53,7 +53,7 @@ bool HasHanSpace(std::string_view s) {
     if (c == ' ' && i < s.size()) {
       size_t j = i;
       char32_t next = NextCodePoint(s, j);
-      if (IsCjk(prev) && IsCjk(next)) return true;
+      if (IsCjkStrong(prev) && IsCjkStrong(next)) return true;
     }
     prev = c;
   }

@@ -144,7 +144,17 @@ void AppendJoined(std::string& out, std::string_view b) {
     }
     broken_number = IsCjk(before);
   }
-  if (!IsCjk(x) && !IsCjk(y) && x != ' ' && y != ' ' && !broken_word && !broken_number) out += ' ';
+  // A quote, apostrophe, ellipsis or dash at the seam belongs to whichever
+  // script stands behind it: `said,”` + `and` is English and takes a space,
+  // `说：“` + `我们` is Chinese and does not.
+  if (IsSharedPunct(x)) {
+    for (size_t i = a.size(); i > 0 && IsSharedPunct(x);) x = PrevCodePoint(a, i);
+  }
+  if (IsSharedPunct(y)) {
+    for (size_t i = 0; i < b.size() && IsSharedPunct(y);) y = NextCodePoint(b, i);
+  }
+  const bool spaced_seam = out.back() == ' ' || b.front() == ' ';
+  if (!IsCjk(x) && !IsCjk(y) && !spaced_seam && !broken_word && !broken_number) out += ' ';
   out += b;
 }
 

@@ -482,7 +482,19 @@ void NormalizeSimple(std::string_view line, char32_t next_first, const Normalize
         e + 1 < n && p[e + 1] != ' ') {
       return c;
     }
-    return IsCjk(before) || IsCjk(after) ? FullWidthOf(c) : c;
+    // Past quotes and apostrophes: they stand in both scripts.
+    char32_t script_before = before;
+    for (size_t q = k; IsSharedPunct(script_before);) {
+      PrevCodePoint(line, q);  // q: where script_before starts
+      while (q > 0 && p[q - 1] == ' ') --q;
+      script_before = q == 0 ? 0 : prev_final(q);
+    }
+    char32_t script_after = after;
+    for (size_t q = j; IsSharedPunct(script_after);) {  // j: past `after`
+      while (q < n && p[q] == ' ') ++q;
+      script_after = q == n ? (IsSharedPunct(next_first) ? 0 : next_first) : NextCodePoint(line, q);
+    }
+    return IsCjkStrong(script_before) || IsCjkStrong(script_after) ? FullWidthOf(c) : c;
   };
   auto emit_mark = [&](size_t e, char32_t v) {
     if (v < 0x80) {
@@ -604,6 +616,21 @@ void NormalizeGeneral(std::string_view line, char32_t next_first, const Normaliz
     }
     return next_first;
   };
+  // The nearest neighbour that shows a script: past spaces and past the
+  // quotes, apostrophes and dashes that both scripts use.
+  auto prev_script = [&](size_t i) -> char32_t {
+    while (i > 0) {
+      --i;
+      if (cps[i].c != ' ' && !IsSharedPunct(cps[i].c)) return cps[i].c;
+    }
+    return 0;
+  };
+  auto next_script = [&](size_t i) -> char32_t {
+    for (++i; i < n; ++i) {
+      if (cps[i].c != ' ' && !IsSharedPunct(cps[i].c)) return cps[i].c;
+    }
+    return IsSharedPunct(next_first) ? 0 : next_first;
+  };
 
   if (options.punctuation && any_non_ascii) {
     // Parentheses first, in pairs, so that both halves agree.
@@ -626,10 +653,10 @@ void NormalizeGeneral(std::string_view line, char32_t next_first, const Normaliz
       paired[a] = paired[b] = true;
       bool inner_cjk = false, inner_latin = false;
       for (size_t k = a + 1; k < b; ++k) {
-        inner_cjk |= IsCjk(cps[k].c);
+        inner_cjk |= IsCjkStrong(cps[k].c);
         inner_latin |= IsLatinLetter(cps[k].c);
       }
-      bool outer_cjk = IsCjk(prev_ns(a)) || IsCjk(next_ns(b));
+      bool outer_cjk = IsCjkStrong(prev_script(a)) || IsCjkStrong(next_script(b));
       if (inner_cjk || (outer_cjk && !inner_latin)) {
         cps[a].c = U'（';
         cps[b].c = U'）';
@@ -645,8 +672,8 @@ void NormalizeGeneral(std::string_view line, char32_t next_first, const Normaliz
           i + 1 < n && cps[i + 1].c != ' ') {
         continue;
       }
-      bool cjk_before = IsCjk(p);
-      bool cjk_after = IsCjk(q);
+      bool cjk_before = IsCjkStrong(prev_script(i));
+      bool cjk_after = IsCjkStrong(next_script(i));
       // A mark between Latin on the left and Chinese on the right (5G, 第二)
       // belongs to the Chinese sentence; a mark between two Latin words stays.
       if (cjk_before || cjk_after) cps[i].c = FullWidthOf(c);

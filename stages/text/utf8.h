@@ -125,6 +125,18 @@ inline bool IsCjk(char32_t c) {
   return IsHan(c) || IsCjkPunct(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7AF);
 }
 
+// Punctuation that Chinese and Latin text share: curly quotes and
+// apostrophes, the ellipsis, the em dash, the middle dot, the bullet. It is
+// in IsCjk (it is full width in a Chinese column) but says nothing about
+// the script of the run it stands in: `Serbia,” yet` is English.
+inline bool IsSharedPunct(char32_t c) {
+  return c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0x2026 || c == 0x2014 || c == 0x00B7 ||
+         c == 0x2022;
+}
+
+// CJK that a Latin run never holds: IsCjk without the shared punctuation.
+inline bool IsCjkStrong(char32_t c) { return IsCjk(c) && !IsSharedPunct(c); }
+
 // The full stops of CJK prose: 。！？. Each caller adds what its rule needs
 // on top (the ellipsis, ASCII ! and ?); the ASCII "." is never one of them
 // here: in "89.6" it ends nothing.

@@ -145,6 +145,17 @@ INSTANTIATE_TEST_SUITE_P(
         NormCase{"zero_width_removed", "青\xE2\x80\x8B禾", "青禾"},
         NormCase{"edges_trimmed", "  前后空格  ", "前后空格"},
         NormCase{"circled_number_space_kept", "- ① 2020年开工", "- ① 2020年开工"},
+        // Curly quotes and apostrophes stand in English too: they do not
+        // make a mark Chinese (issue 14: `Serbia,” yet` came out `Serbia，” yet`).
+        NormCase{"latin_comma_before_closing_quote_kept", "“The bridge is open,” she said", "“The bridge is open,” she said"},
+        NormCase{"latin_comma_before_opening_quote_kept", "the mayor said, “Not yet.”", "the mayor said, “Not yet.”"},
+        NormCase{"latin_question_in_quotes_kept", "asked “Who pays?” twice", "asked “Who pays?” twice"},
+        NormCase{"latin_question_at_line_end_kept", "the long holiday?”", "the long holiday?”", U'T'},
+        NormCase{"latin_apostrophe_comma_kept", "the players’, the owners’; both", "the players’, the owners’; both"},
+        NormCase{"latin_paren_after_quote_kept", "the plan (“phase two”) starts", "the plan (“phase two”) starts"},
+        NormCase{"chinese_comma_after_quote_converted", "“好”,他说", "“好”，他说"},
+        NormCase{"chinese_colon_before_quote_converted", "他说:“路修好了。”", "他说：“路修好了。”"},
+        NormCase{"chinese_comma_between_quotes_converted", "“修路”,“建桥”", "“修路”，“建桥”"},
         NormCase{"clean_text_unchanged", "今年以来，全县新增就业岗位1200个。", "今年以来，全县新增就业岗位1200个。"}),
     [](const auto& info) { return std::string(info.param.name); });
 
