@@ -75,6 +75,10 @@ struct Block {
   std::optional<Role> layout_role;  // headline, caption, running header/footer... as the layout saw it
   int column = -1;                  // 0-based column the block sits in; -1 = spans columns or unknown
   int article = -1;                 // blocks of one article share a number; -1 = unknown
+  // From OCR: the Tesseract model that read the block and why it was
+  // chosen (--lang auto decides per block; stages/ocr/ocr.h).
+  std::string lang;
+  std::string lang_reason;
 };
 
 struct Paragraph {

@@ -17,10 +17,8 @@ for f in samples/pages/*.png samples/pages/*.jpg; do
   n=$(basename "${f%.*}")
   cp "samples/pages/$n.gold.txt" "$out/pages-gold/$n.txt"
 done
-for f in "${pages[@]}"; do
-  case "$(basename "$f")" in en-*) lang=eng ;; *) lang=chi_sim ;; esac
-  build/ocrflow run "$f" -o "$out/pages" --lang "$lang" --format txt,json --debug-dir "$out/pages-debug" -q
-done
+# Default settings: --lang auto reads each block with the model of its script.
+build/ocrflow run "${pages[@]}" -o "$out/pages" --format txt,json --debug-dir "$out/pages-debug" -q
 echo "ocrflow run: ${#pages[@]} sample page(s) into $out/pages (json beside; debug images in $out/pages-debug); scores against samples/pages/*.gold.txt:"
 build/ocrflow eval "$out/pages" "$out/pages-gold"
 

@@ -286,6 +286,8 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
                  {"box", BoxJson(b.box)},
                  {"column", b.column},
                  {"article", b.article}};
+      if (!b.lang.empty()) jb["lang"] = b.lang;
+      if (!b.lang_reason.empty()) jb["lang_reason"] = b.lang_reason;
       jb["lines"] = json::array();
       for (const auto& l : b.lines) {
         jb["lines"].push_back({{"line", l.source_line},

@@ -289,7 +289,18 @@ std::string TessdataDir(const WatchConfig& c) {
 // manifest: which model made a text.
 Result<nlohmann::ordered_json> ModelIds(const WatchConfig& c) {
   nlohmann::ordered_json models = nlohmann::ordered_json::object();
-  std::stringstream ss(c.lang + "+osd");
+  // auto reads with chi_sim and eng (unless --set ocr.auto_* names others).
+  std::string langs = c.lang;
+  if (langs == "auto") {
+    auto get = [&](const char* key, const char* def) {
+      auto stage = c.settings.find("ocr");
+      if (stage == c.settings.end()) return std::string(def);
+      auto v = stage->second.find(key);
+      return v != stage->second.end() ? v->second : std::string(def);
+    };
+    langs = get("auto_cjk", "chi_sim") + "+" + get("auto_latin", "eng");
+  }
+  std::stringstream ss(langs + "+osd");
   std::string lang;
   const std::string dir = TessdataDir(c);
   while (std::getline(ss, lang, '+')) {

@@ -23,7 +23,7 @@ namespace ocrflow::daemon {
 // What a daemon runs with; the config file and SIGHUP change it.
 struct WatchConfig {
   int jobs = 0;  // 0 = number of cores
-  std::string lang = "chi_sim+eng";
+  std::string lang = "auto";
   bool write_txt = true, write_json = false;
   double settle = 1.0;  // seconds a written file must stay unchanged
   double rescan = 60;   // seconds between full rescans of the inbox

@@ -26,7 +26,32 @@ std::mutex& InitMutex() {
   return m;
 }
 
+std::string TessdataDir(const std::string& datapath) {
+  if (!datapath.empty()) return datapath;
+  const char* env = std::getenv("TESSDATA_PREFIX");
+  if (env != nullptr && *env != 0) return env;
+  return "/usr/share/tesseract-ocr/5/tessdata";
+}
+
 }  // namespace
+
+Status CheckLanguages(const std::string& lang, const std::string& datapath) {
+  const std::string dir = TessdataDir(datapath);
+  std::string missing;
+  size_t start = 0;
+  while (start <= lang.size()) {
+    size_t plus = lang.find('+', start);
+    std::string one = lang.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+    if (one.empty() || !std::filesystem::exists(dir + "/" + one + ".traineddata")) {
+      missing += (missing.empty() ? "" : ", ") + (one.empty() ? std::string("(empty name)") : one);
+    }
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  if (missing.empty()) return Status::Ok();
+  return Status(Code::kNotFound, "Tesseract could not load language '" + lang + "' from " + dir + " (missing: " +
+                                     missing + "; install tesseract-ocr-<lang> or pass --tessdata)");
+}
 
 Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std::string& datapath) {
   thread_local std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI, EngineDeleter>> engines;
@@ -43,19 +68,9 @@ Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std:
   }
   if (rc != 0) {
     // Init fails without saying which model; name what we looked for.
-    std::string dir = datapath.empty() ? std::string("/usr/share/tesseract-ocr/5/tessdata") : datapath;
-    std::string missing;
-    size_t start = 0;
-    while (start <= lang.size()) {
-      size_t plus = lang.find('+', start);
-      std::string one = lang.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
-      if (!one.empty() && !std::filesystem::exists(dir + "/" + one + ".traineddata")) missing += (missing.empty() ? "" : ", ") + one;
-      if (plus == std::string::npos) break;
-      start = plus + 1;
-    }
-    return Status(Code::kNotFound, "Tesseract could not load language '" + lang + "' from " + dir +
-                                       (missing.empty() ? std::string()
-                                                        : " (missing: " + missing + "; install tesseract-ocr-<lang> or pass --tessdata)"));
+    Status missing = CheckLanguages(lang, datapath);
+    if (!missing.ok()) return missing;
+    return Status(Code::kNotFound, "Tesseract could not load language '" + lang + "' from " + TessdataDir(datapath));
   }
   // Quiet: warnings such as "Invalid resolution" go nowhere; we always set
   // the resolution ourselves.

@@ -27,6 +27,10 @@ namespace ocrflow::ocr {
 // when a model is missing.
 Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std::string& datapath = "");
 
+// Whether every model of `lang` ('+'-joined) is installed, without loading
+// any: kNotFound names the missing ones and the directory looked in.
+Status CheckLanguages(const std::string& lang, const std::string& datapath = "");
+
 // Sets OMP_THREAD_LIMIT=1 unless it is already set. Returns true when it
 // set it: the process must then start again (execv) for libgomp to see it;
 // main() does that, once, with what else is read only at start-up.

@@ -3,6 +3,8 @@
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <opencv2/imgproc.hpp>
 
@@ -201,6 +203,73 @@ std::string LeadingDash(const cv::Mat& gray, const Line& line) {
   return "——" + t.substr(cut);
 }
 
+// --lang auto: the script of a block, from a trial read of its first text
+// rows with the Latin model (fast: ~20 ms a row). Latin text reads at high
+// confidence; Chinese ink read by the Latin model comes out as garbage at
+// low confidence. The decision is checked after the block is read
+// (CheckScript).
+struct ScriptTrial {
+  double confidence = -1;  // mean line confidence of the rows read, -1 none
+  int letters = 0;         // Latin letters in what was read
+  int chars = 0;           // non-space characters in what was read
+  std::string text;
+};
+
+ScriptTrial TrialLatinRead(tesseract::TessBaseAPI* latin, const cv::Mat& gray, const cv::Rect& rect, double scale,
+                           int tess_dpi, bool otsu, const std::vector<cv::Rect>& rows) {
+  ScriptTrial t;
+  double weighted = 0;
+  for (size_t i = 0; i < rows.size() && i < 3 && t.chars < 16; ++i) {
+    cv::Rect r(rect.x, rect.y + rows[i].y, rect.width, rows[i].height);
+    std::vector<Line> lines;
+    if (!Recognize(latin, PrepareCrop(gray, r, scale, otsu), tesseract::PSM_SINGLE_LINE, tess_dpi, &lines, nullptr).ok())
+      break;
+    for (const Line& l : lines) {
+      int n = 0;
+      for (size_t k = 0; k < l.text.size();) {
+        const char32_t c = text::NextCodePoint(l.text, k);
+        if (c == ' ') continue;
+        ++n;
+        t.letters += text::IsLatinLetter(c);
+      }
+      t.chars += n;
+      weighted += l.confidence.value_or(0) * n;
+      t.text += (t.text.empty() ? "" : " | ") + l.text;
+    }
+  }
+  if (t.chars > 0) t.confidence = weighted / t.chars;
+  return t;
+}
+
+struct ScriptMix {
+  int han = 0, latin = 0, chars = 0;
+};
+
+ScriptMix MixOf(const std::vector<Line>& lines) {
+  ScriptMix m;
+  for (const Line& l : lines) {
+    for (size_t k = 0; k < l.text.size();) {
+      const char32_t c = text::NextCodePoint(l.text, k);
+      if (c == ' ') continue;
+      ++m.chars;
+      m.han += text::IsHan(c);
+      m.latin += text::IsLatinLetter(c);
+    }
+  }
+  return m;
+}
+
+double MeanConfidence(const std::vector<Line>& lines) {
+  double sum = 0, n = 0;
+  for (const Line& l : lines) {
+    if (!l.confidence) continue;
+    const double w = static_cast<double>(std::max<size_t>(1, l.text.size()));
+    sum += *l.confidence * w;
+    n += w;
+  }
+  return n > 0 ? sum / n : -1;
+}
+
 }  // namespace
 
 std::vector<cv::Rect> TextRows(const cv::Mat& gray) {
@@ -249,7 +318,21 @@ std::string RestoreLeadingDash(const Raster& gray_page, const Line& line) {
 
 std::vector<OptionField<OcrOptions>> OcrFields() {
   return {
-      {"lang", &OcrOptions::lang, "Tesseract language(s), '+'-joined (chi_sim, eng, chi_sim+eng)", ""},
+      {"lang", &OcrOptions::lang,
+       "auto (each block read with the model of its script), or Tesseract language(s), '+'-joined (chi_sim, eng, "
+       "chi_sim+eng)",
+       ""},
+      {"auto_cjk", &OcrOptions::auto_cjk, "under lang=auto: the model for Chinese blocks", ""},
+      {"auto_latin", &OcrOptions::auto_latin, "under lang=auto: the model for Latin-script blocks", ""},
+      {"auto_latin_confidence", &OcrOptions::auto_latin_confidence,
+       "under lang=auto: a trial read of a block's first rows with the Latin model at this mean confidence (and "
+       "three letters or more) makes it a Latin block",
+       "0-100"},
+      {"auto_cjk_below", &OcrOptions::auto_cjk_below,
+       "under lang=auto: a trial read under this confidence makes a block Chinese", "0-100"},
+      {"auto_page_latin_confidence", &OcrOptions::auto_page_latin_confidence,
+       "under lang=auto: blocks in between follow the page, Latin when its trials read at this mean confidence",
+       "0-100"},
       {"tessdata", &OcrOptions::tessdata, "directory of the .traineddata models (empty: Tesseract's default)", "path"},
       {"upscale_below_dpi", &OcrOptions::upscale_below_dpi, "pages under this resolution are upscaled before OCR", "dpi"},
       {"upscale", &OcrOptions::upscale, "upscaling factor for low-resolution pages (cubic)", "x"},
@@ -332,9 +415,6 @@ void ConfirmOrientation(Page& page) {
 
 Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   if (page.image.empty()) return Status(Code::kInvalidArgument, "ocr: the page has no image");
-  auto engine = ThreadEngine(o.lang, o.tessdata);
-  if (!engine.ok()) return engine.status();
-  tesseract::TessBaseAPI* api = engine.value();
   cv::Mat gray = image::View(page.image);
   if (page.image.channels != 1) return Status(Code::kInvalidArgument, "ocr: expected a grayscale page");
   const double dpi = page.info.dpi > 0 ? page.info.dpi : 300;
@@ -343,22 +423,23 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   const int tess_dpi = static_cast<int>(dpi * scale + 0.5);
 
   if (page.blocks.empty()) {
-    // No layout: Tesseract's own page segmentation.
+    // No layout: Tesseract's own page segmentation (under auto with both
+    // models at once: there are no blocks to tell apart).
+    auto engine = ThreadEngine(o.lang == "auto" ? o.auto_cjk + "+" + o.auto_latin : o.lang, o.tessdata);
+    if (!engine.ok()) return engine.status();
+    tesseract::TessBaseAPI* api = engine.value();
     Crop crop = PrepareCrop(gray, cv::Rect(0, 0, gray.cols, gray.rows), scale, o.otsu);
     std::vector<Block> blocks;
     if (Status st = Recognize(api, crop, tesseract::PSM_AUTO, tess_dpi, nullptr, &blocks); !st.ok()) return st;
     std::erase_if(blocks, [](const Block& b) { return b.lines.empty(); });
     page.blocks = std::move(blocks);
   } else {
-    // Reads one block with `eng`.
-    auto read_block = [&](tesseract::TessBaseAPI* eng, Block& block) -> Status {
-      const Box& b = *block.box;
-      Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
-      if (crop.rect.width <= 0 || crop.rect.height <= 0) return Status::Ok();
+    // Reads one block with `eng` (PSM 6; a multi-row headline row by row).
+    auto read_with = [&](tesseract::TessBaseAPI* eng, Block& block, const Crop& crop,
+                         const std::vector<cv::Rect>& rows) -> Status {
       block.lines.clear();
       const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
-      std::vector<cv::Rect> rows = headline ? TextRows(gray(crop.rect)) : std::vector<cv::Rect>{};
-      if (rows.size() >= 2) {
+      if (headline && rows.size() >= 2) {
         // Big bold two-line headlines: Tesseract's line finder sometimes
         // loses a whole line in PSM 6; one line at a time (PSM 7) keeps it.
         for (const cv::Rect& row : rows) {
@@ -372,6 +453,107 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       if (Status st = Recognize(eng, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
       return ReadMissedRows(eng, gray, crop, scale, tess_dpi, o, block.lines);
     };
+    // Reads one block: with the model of --lang, or under auto with the
+    // model of the block's script (trial read, then a check of the result).
+    // --lang auto, before any block is read: a trial read of every block's
+    // first rows with the Latin model (ScriptTrial), and from all of them
+    // the page's script. A block whose trial reads clearly as Latin text
+    // (auto_latin_confidence, three letters or more) is Latin; one that
+    // reads as garbage (under auto_cjk_below) is Chinese; one in between
+    // (Fraktur, a blurred line, a short row) takes the page's script: Latin
+    // when the page's trials read at a mean confidence of
+    // auto_page_latin_confidence or more. Chinese ink read by the Latin
+    // model comes out at 0-45, Latin text at 40-97 (Fraktur and blur low).
+    const bool auto_lang = o.lang == "auto";
+    std::vector<ScriptTrial> trials(auto_lang ? page.blocks.size() : 0);
+    bool page_latin = false;
+    char page_why[160] = "";
+    if (auto_lang) {
+      auto trial_one = [&](size_t i) {
+        Block& block = page.blocks[i];
+        if (!block.box || ctx.cancelled()) return;
+        auto latin = ThreadEngine(o.auto_latin, o.tessdata);
+        if (!latin.ok()) return;
+        const Box& b = *block.box;
+        const cv::Rect rect = cv::Rect(b.x, b.y, b.w, b.h) & cv::Rect(0, 0, gray.cols, gray.rows);
+        if (rect.width <= 0 || rect.height <= 0) return;
+        trials[i] = TrialLatinRead(latin.value(), gray, rect, scale, tess_dpi, o.otsu, TextRows(gray(rect)));
+      };
+      if (ctx.shared_work != nullptr) ctx.shared_work->Run(page.blocks.size(), trial_one);
+      else
+        for (size_t i = 0; i < page.blocks.size(); ++i) trial_one(i);
+      double sum = 0, n = 0;
+      for (const ScriptTrial& t : trials) {
+        if (t.confidence < 0) continue;
+        sum += t.confidence * t.chars;
+        n += t.chars;
+      }
+      const double mean = n > 0 ? sum / n : 0;
+      page_latin = mean >= o.auto_page_latin_confidence;
+      std::snprintf(page_why, sizeof page_why, "the page's trials read at mean confidence %.0f: a %s page", mean,
+                    page_latin ? "Latin" : "Chinese");
+    }
+    auto read_block = [&](size_t index) -> Status {
+      Block& block = page.blocks[index];
+      const Box& b = *block.box;
+      Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
+      if (crop.rect.width <= 0 || crop.rect.height <= 0) return Status::Ok();
+      const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
+      std::vector<cv::Rect> rows = headline ? TextRows(gray(crop.rect)) : std::vector<cv::Rect>{};
+      if (!auto_lang) {
+        auto eng = ThreadEngine(o.lang, o.tessdata);
+        if (!eng.ok()) return eng.status();
+        block.lang = o.lang;
+        return read_with(eng.value(), block, crop, rows);
+      }
+      auto latin = ThreadEngine(o.auto_latin, o.tessdata);
+      if (!latin.ok()) return latin.status();
+      auto cjk = ThreadEngine(o.auto_cjk, o.tessdata);
+      if (!cjk.ok()) return cjk.status();
+      const ScriptTrial& trial = trials[index];
+      const bool clear_latin = trial.confidence >= o.auto_latin_confidence && trial.letters >= 3;
+      const bool clear_cjk = trial.confidence < o.auto_cjk_below || trial.letters < 3;
+      const bool latin_first = clear_latin || (!clear_cjk && page_latin);
+      char why[320];
+      std::snprintf(why, sizeof why, "trial read with %s at confidence %.0f, %d of %d characters letters: %s", o.auto_latin.c_str(),
+                    trial.confidence, trial.letters, trial.chars,
+                    clear_latin ? "Latin" : clear_cjk ? "not Latin" : page_why);
+      block.lang = latin_first ? o.auto_latin : o.auto_cjk;
+      block.lang_reason = why;
+      if (Status st = read_with(latin_first ? latin.value() : cjk.value(), block, crop, rows); !st.ok()) return st;
+      // The check: a block read as Chinese that holds almost no Han, or
+      // one read as Latin at low confidence, is read with the other model
+      // too, and the more confident reading stays.
+      const ScriptMix mix = MixOf(block.lines);
+      const double conf = MeanConfidence(block.lines);
+      // A short Latin reading is checked too: a Chinese headline of a few
+      // big glyphs can read as three letters at fair confidence ("IK a").
+      constexpr int kShortBlockChars = 24;
+      const bool doubt = latin_first ? (clear_latin && conf < o.auto_latin_confidence) ||
+                                           (!page_latin && mix.chars < kShortBlockChars)
+                                     : mix.chars > 0 && mix.han < 0.1 * mix.chars && mix.latin >= 0.5 * mix.chars;
+      if (std::getenv("OCRFLOW_SCRIPT_TRACE") != nullptr) {
+        std::fprintf(stderr, "script: %s conf=%.0f letters=%d/%d -> %s (conf %.0f han %d latin %d of %d)%s | %s\n",
+                     block.layout_role ? RoleName(*block.layout_role) : "body", trial.confidence, trial.letters,
+                     trial.chars, block.lang.c_str(), conf, mix.han, mix.latin, mix.chars, doubt ? " DOUBT" : "",
+                     trial.text.c_str());
+      }
+      if (!doubt) return Status::Ok();
+      Block other = block;
+      if (Status st = read_with(latin_first ? cjk.value() : latin.value(), other, crop, rows); !st.ok()) return st;
+      const double other_conf = MeanConfidence(other.lines);
+      if (other_conf > conf) {
+        block.lines = std::move(other.lines);
+        block.lang = latin_first ? o.auto_cjk : o.auto_latin;
+        std::snprintf(why, sizeof why, "; read with both, %s more confident (%.0f vs %.0f)", block.lang.c_str(),
+                      other_conf, conf);
+      } else {
+        std::snprintf(why, sizeof why, "; read with both, %s more confident (%.0f vs %.0f)", block.lang.c_str(), conf,
+                      other_conf);
+      }
+      block.lang_reason += why;
+      return Status::Ok();
+    };
     // A pending orientation check (ImageInfo::orientation_check) looks at
     // the first kEarlyLines body lines as soon as they are read: until then
     // the blocks are read in order, here.
@@ -383,7 +565,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
       Block& block = page.blocks[k];
       if (!block.box) continue;
-      if (Status st = read_block(api, block); !st.ok()) return st;
+      if (Status st = read_block(k); !st.ok()) return st;
       if (!IsBody(block)) continue;
       AppendConfidences(block, early);
       if (early.size() < kEarlyLines) continue;
@@ -410,8 +592,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     auto read_rest = [&](size_t i) {
       Block& block = page.blocks[k + i];
       if (!block.box || ctx.cancelled()) return;
-      auto eng = ThreadEngine(o.lang, o.tessdata);
-      status[i] = eng.ok() ? read_block(eng.value(), block) : eng.status();
+      status[i] = read_block(k + i);
     };
     if (ctx.shared_work != nullptr) {
       ctx.shared_work->Run(rest, read_rest);

@@ -36,7 +36,16 @@
 namespace ocrflow::ocr {
 
 struct OcrOptions {
-  std::string lang = "chi_sim+eng";  // Tesseract language(s), '+'-joined
+  // "auto": every block is read with the model of its script (a trial read
+  // of its first rows with auto_latin decides, a check of the result can
+  // overrule; the JSON says which and why). Else Tesseract language(s),
+  // '+'-joined, for every block.
+  std::string lang = "auto";
+  std::string auto_cjk = "chi_sim";
+  std::string auto_latin = "eng";
+  double auto_latin_confidence = 75;       // a block's trial at this: Latin (0-100)
+  double auto_cjk_below = 35;              // a block's trial under this: Chinese (0-100)
+  double auto_page_latin_confidence = 50;  // blocks in between: Latin on a page whose trials read at this
   std::string tessdata;              // model directory; empty = Tesseract's default
   double upscale_below_dpi = 250;    // pages under this resolution are upscaled
   double upscale = 1.5;              // factor (cubic)

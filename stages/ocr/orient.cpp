@@ -140,7 +140,9 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
   // OSD (about a sixth of a page's OCR time) is not needed. The median word
   // confidence, since the words cut by the patch's edges read badly
   // whichever way the page is turned.
-  auto ocr = ThreadEngine(o.lang, o.tessdata);
+  // Under --lang auto the patch is read with both models at once, as
+  // before auto existed: a patch has no blocks to tell apart.
+  auto ocr = ThreadEngine(o.lang == "auto" ? "chi_sim+eng" : o.lang, o.tessdata);
   // Built when a patch is first needed: not at all when OSD alone decides.
   std::optional<GlyphGrid> grid;
   auto glyphs = [&]() -> const GlyphGrid& {

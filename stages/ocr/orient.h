@@ -39,7 +39,7 @@ struct OrientOptions {
   double min_confidence = 2.0;  // OSD orientation confidence needed to rotate
   double work_dpi = 300;        // detection resolution
   std::string tessdata;         // model directory; empty = Tesseract's default
-  std::string lang = "chi_sim+eng";  // language used to verify a proposed turn
+  std::string lang = "auto";    // language used to verify a proposed turn (auto: chi_sim+eng)
   double verify_margin = 5;     // mean word confidence the turned patch must gain
   double upright_confidence = 70;  // median patch word confidence that skips OSD (0: never skip)
 };

@@ -11,6 +11,7 @@
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <set>
 #include <sstream>
 
 #include "pipeline/eval/eval.h"
@@ -123,6 +124,53 @@ TEST_F(RunCli, ReadsAPageIntoParagraphsWithJson) {
     }
   }
   EXPECT_EQ(lines, 5u);
+}
+
+// --lang auto (the default): one page with a Chinese block and an English
+// block, each read with the model of its script, and the JSON says which
+// and why. Read with both models at once (the old default chi_sim+eng),
+// Chinese runs came out as Latin guesses.
+TEST_F(RunCli, DefaultLanguageReadsEachBlockWithItsScript) {
+  // Two columns: the Chinese paragraphs left, the English one right.
+  cv::Mat img(800, 2100, CV_8UC3, cv::Scalar(255, 255, 255));
+  auto ft = cv::freetype::createFreeType2();
+  ft->loadFontData("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2);
+  int y = 120;
+  for (const char* l : kLines) {
+    ft->putText(img, l, {60, y}, 40, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
+    y += 62;
+  }
+  const char* english[] = {
+      "The harbour office said the new timetable",
+      "had been agreed with the islanders and that",
+      "three sailings a week would start in May.",
+  };
+  auto latin = cv::freetype::createFreeType2();
+  latin->loadFontData("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 0);
+  y = 120;
+  for (const char* l : english) {
+    latin->putText(img, l, {1120, y}, 40, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
+    y += 62;
+  }
+  cv::Mat gray;
+  cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+  cv::imwrite((dir_ / "mixed.png").string(), gray);
+  CliResult r = Run("run mixed.png -o out --format txt,json --jobs 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string expected = std::string(kExpected) +
+                               "The harbour office said the new timetable had been agreed with the islanders and that "
+                               "three sailings a week would start in May.\n";
+  ExpectReads(Slurp(dir_ / "out/mixed.txt"), expected);
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/mixed.json"));
+  std::set<std::string> langs;
+  for (const auto& b : j["pages"][0]["blocks"]) {
+    ASSERT_TRUE(b.contains("lang")) << b.dump();
+    EXPECT_FALSE(b["lang_reason"].get<std::string>().empty()) << b.dump();
+    const std::string text = b["lines"][0]["text"];
+    EXPECT_EQ(b["lang"], text.find("harbour") != std::string::npos ? "eng" : "chi_sim") << b.dump();
+    langs.insert(b["lang"]);
+  }
+  EXPECT_EQ(langs.size(), 2u) << j["pages"][0]["blocks"].dump();
 }
 
 TEST_F(RunCli, TurnsAnUpsideDownPageBack) {
