@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 work=${1:-/tmp/ocrflow-generated}
 base=${2:-7200}
 rm -rf "$work"; mkdir -p "$work"
+cp "${OCRFLOW_BIN:-build/ocrflow}" "$work/ocrflow"  # a rebuild during the run changes nothing
+bin=$work/ocrflow
 for lang in zh en; do
   for c in 2 3 4 5; do
     build/bench/pagegen --out "$work/gen-$lang/c$c" --count 3 --seed $((base + 100 * (c - 2))) --lang "$lang" \
@@ -31,10 +33,10 @@ for lang in zh en; do
     args=""; [ "$mode" = forced ] && args="--lang $forced"
     a=$(date +%s.%N)
     # shellcheck disable=SC2086
-    build/ocrflow run "$work/$lang/pages" -o "$work/$lang/out-$mode" -q --jobs 2 $args ${OCRFLOW_ARGS:-} || true
+    "$bin" run "$work/$lang/pages" -o "$work/$lang/out-$mode" -q --jobs 2 $args ${OCRFLOW_ARGS:-} || true
     b=$(date +%s.%N)
     printf '%s %-8s (%s) ' "$lang" "$mode" "${args:-no --lang}"
-    build/ocrflow eval "$work/$lang/out-$mode" "$work/$lang/gold" | tail -1 |
+    "$bin" eval "$work/$lang/out-$mode" "$work/$lang/gold" | tail -1 |
       awk -v s="$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", b - a }')" '{ printf "CER %s %%  F1 %s  exact %s  %s s\n", $2, $5, $6, s }'
   done
 done

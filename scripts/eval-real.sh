@@ -6,6 +6,8 @@
 #   scripts/eval-real.sh [WORKDIR]          # every set with ground truth
 #   OCRFLOW_ARGS="--lang chi_sim" scripts/eval-real.sh   # ocrflow with extra flags
 #   EVAL_SETS="omnidoc nyt" scripts/eval-real.sh         # some sets only
+#   OCRFLOW_BIN=/tmp/ocrflow-before scripts/eval-real.sh  # another binary (the
+#                          run takes minutes: copy the binary before a rebuild)
 #
 # Sets (ground truth: one paragraph per non-blank line, `awk NF FILE.gt.txt`):
 #   omnidoc  real/omnidocbench_demo: 8 Chinese pages (newspaper, book,
@@ -28,6 +30,9 @@ if [ ! -d "$shared" ]; then echo "eval-real: $shared not found; skipped"; exit 0
 work=${1:-/tmp/ocrflow-real}
 sets=${EVAL_SETS:-omnidoc nyt nzz kant skew}
 rm -rf "$work"; mkdir -p "$work"
+# The binary is copied first, so that a rebuild during the run changes nothing.
+cp "${OCRFLOW_BIN:-build/ocrflow}" "$work/ocrflow"
+bin=$work/ocrflow
 tsv="$work/pages.tsv"
 printf 'set\tpage\tlang\tocrflow_cer\tocrflow_f1\tcli_cer\tcli_f1\tocrflow_s\tcli_s\tfullwidth_in_latin\n' > "$tsv"
 
@@ -35,7 +40,7 @@ now() { date +%s.%N; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
 pct() { awk -v a="$1" 'BEGIN { printf "%.2f", a * 100 }'; }
 score() {  # OUT GOLD -> "cer f1"
-  build/ocrflow eval "$1" "$2" --json | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print("%.4f %.4f" % (t["cer"], t["f1"]))'
+  "$bin" eval "$1" "$2" --json | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print("%.4f %.4f" % (t["cer"], t["f1"]))'
 }
 # Full-width marks （，：；！？） in a Latin run: the output of an English page
 # must have none.
@@ -56,7 +61,7 @@ page() {  # SET NAME IMAGE GOLD LANG(zh|en|de)
   local t0 t1 t2
   t0=$(now)
   # shellcheck disable=SC2086
-  build/ocrflow run "$d/page.${img##*.}" -o "$d/ocrflow" --format txt,json -q --jobs 1 ${OCRFLOW_ARGS:-} || true
+  "$bin" run "$d/page.${img##*.}" -o "$d/ocrflow" --format txt,json -q --jobs 1 ${OCRFLOW_ARGS:-} || true
   t1=$(now)
   local tl=eng; [ "$lang" = zh ] && tl=chi_sim
   OMP_THREAD_LIMIT=1 tesseract "$d/page.${img##*.}" - -l "$tl" --psm 3 2>/dev/null > "$d/cli/raw" || true
@@ -130,8 +135,8 @@ if [[ " $sets " == *" skew "* ]]; then
   echo "== skew: found vs reference (degrees, positive = text rises to the right) =="
   printf "%-34s %8s %8s %8s %s\n" file reference found error note
   skew_of() {  # image reference
-    build/ocrflow run "$1" -o "$work/skew" --lang eng --format json -q --jobs 2 --stages orient,binarize,deskew >/dev/null 2>&1 ||
-      build/ocrflow run "$1" -o "$work/skew" --lang eng --format json -q --jobs 2 >/dev/null 2>&1 || true
+    "$bin" run "$1" -o "$work/skew" --lang eng --format json -q --jobs 2 --stages orient,binarize,deskew >/dev/null 2>&1 ||
+      "$bin" run "$1" -o "$work/skew" --lang eng --format json -q --jobs 2 >/dev/null 2>&1 || true
     local j="$work/skew/$(basename "${1%.*}").json"
     python3 - "$j" "$2" "$(basename "$1")" <<'PY'
 import json, sys

@@ -211,6 +211,7 @@ std::string LeadingDash(const cv::Mat& gray, const Line& line) {
 struct ScriptTrial {
   double confidence = -1;  // mean line confidence of the rows read, -1 none
   int letters = 0;         // Latin letters in what was read
+  int han = 0;             // Han characters in what was read
   int chars = 0;           // non-space characters in what was read
   std::string text;
 };
@@ -231,6 +232,7 @@ ScriptTrial TrialLatinRead(tesseract::TessBaseAPI* latin, const cv::Mat& gray, c
         if (c == ' ') continue;
         ++n;
         t.letters += text::IsLatinLetter(c);
+        t.han += text::IsHan(c);
       }
       t.chars += n;
       weighted += l.confidence.value_or(0) * n;
@@ -330,9 +332,7 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
        "0-100"},
       {"auto_cjk_below", &OcrOptions::auto_cjk_below,
        "under lang=auto: a trial read under this confidence makes a block Chinese", "0-100"},
-      {"auto_page_latin_confidence", &OcrOptions::auto_page_latin_confidence,
-       "under lang=auto: blocks in between follow the page, Latin when its trials read at this mean confidence",
-       "0-100"},
+
       {"tessdata", &OcrOptions::tessdata, "directory of the .traineddata models (empty: Tesseract's default)", "path"},
       {"upscale_below_dpi", &OcrOptions::upscale_below_dpi, "pages under this resolution are upscaled before OCR", "dpi"},
       {"upscale", &OcrOptions::upscale, "upscaling factor for low-resolution pages (cubic)", "x"},
@@ -453,21 +453,18 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       if (Status st = Recognize(eng, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
       return ReadMissedRows(eng, gray, crop, scale, tess_dpi, o, block.lines);
     };
-    // Reads one block: with the model of --lang, or under auto with the
-    // model of the block's script (trial read, then a check of the result).
     // --lang auto, before any block is read: a trial read of every block's
-    // first rows with the Latin model (ScriptTrial), and from all of them
-    // the page's script. A block whose trial reads clearly as Latin text
-    // (auto_latin_confidence, three letters or more) is Latin; one that
-    // reads as garbage (under auto_cjk_below) is Chinese; one in between
-    // (Fraktur, a blurred line, a short row) takes the page's script: Latin
-    // when the page's trials read at a mean confidence of
-    // auto_page_latin_confidence or more. Chinese ink read by the Latin
-    // model comes out at 0-45, Latin text at 40-97 (Fraktur and blur low).
+    // first rows with the Latin model (ScriptTrial). A block whose trial
+    // reads clearly as Latin text (auto_latin_confidence, three letters or
+    // more) is Latin; one that reads as garbage (under auto_cjk_below) or
+    // without letters is Chinese; one in between (Fraktur, a blurred line,
+    // a short Chinese row read as letters) takes the page's script, below.
     const bool auto_lang = o.lang == "auto";
     std::vector<ScriptTrial> trials(auto_lang ? page.blocks.size() : 0);
+    std::vector<std::vector<cv::Rect>> trial_rows(trials.size());
+    std::vector<cv::Rect> trial_rects(trials.size());
     bool page_latin = false;
-    char page_why[160] = "";
+    char page_why[200] = "no block in between";
     if (auto_lang) {
       auto trial_one = [&](size_t i) {
         Block& block = page.blocks[i];
@@ -477,22 +474,48 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         const Box& b = *block.box;
         const cv::Rect rect = cv::Rect(b.x, b.y, b.w, b.h) & cv::Rect(0, 0, gray.cols, gray.rows);
         if (rect.width <= 0 || rect.height <= 0) return;
-        trials[i] = TrialLatinRead(latin.value(), gray, rect, scale, tess_dpi, o.otsu, TextRows(gray(rect)));
+        trial_rects[i] = rect;
+        trial_rows[i] = TextRows(gray(rect));
+        trials[i] = TrialLatinRead(latin.value(), gray, rect, scale, tess_dpi, o.otsu, trial_rows[i]);
       };
       if (ctx.shared_work != nullptr) ctx.shared_work->Run(page.blocks.size(), trial_one);
       else
         for (size_t i = 0; i < page.blocks.size(); ++i) trial_one(i);
-      double sum = 0, n = 0;
-      for (const ScriptTrial& t : trials) {
-        if (t.confidence < 0) continue;
-        sum += t.confidence * t.chars;
-        n += t.chars;
+      // The page's script, for the blocks in between: the in-between
+      // blocks with the most text (up to kPageSamples) are read once more,
+      // the same rows, with the Chinese model, and what it reads tells:
+      // Han on Chinese ink, even blurred; Latin letters on Latin ink, even
+      // Fraktur. (Confidences cannot tell: blurred Chinese and Fraktur both
+      // read at 30-50 with either model, and a Chinese page's short rows
+      // and number cells read as Latin at 50-90.)
+      constexpr size_t kPageSamples = 4;
+      std::vector<size_t> between;
+      for (size_t i = 0; i < trials.size(); ++i) {
+        const ScriptTrial& t = trials[i];
+        if (t.letters >= 3 && t.confidence >= o.auto_cjk_below && t.confidence < o.auto_latin_confidence)
+          between.push_back(i);
       }
-      const double mean = n > 0 ? sum / n : 0;
-      page_latin = mean >= o.auto_page_latin_confidence;
-      std::snprintf(page_why, sizeof page_why, "the page's trials read at mean confidence %.0f: a %s page", mean,
-                    page_latin ? "Latin" : "Chinese");
+      std::sort(between.begin(), between.end(), [&](size_t x, size_t y) { return trials[x].chars > trials[y].chars; });
+      if (between.size() > kPageSamples) between.resize(kPageSamples);
+      if (!between.empty()) {
+        auto cjk = ThreadEngine(o.auto_cjk, o.tessdata);
+        if (!cjk.ok()) return cjk.status();
+        int han = 0, letters = 0;
+        for (size_t i : between) {
+          const ScriptTrial c = TrialLatinRead(cjk.value(), gray, trial_rects[i], scale, tess_dpi, o.otsu, trial_rows[i]);
+          han += c.han;
+          letters += c.letters;
+        }
+        // A Latin letter is about half a Han character's width: twice as
+        // many letters as Han is an even split of the ink.
+        page_latin = letters > 2 * han;
+        std::snprintf(page_why, sizeof page_why,
+                      "in between; %s read %d Han and %d Latin letters in %zu such blocks of this page: a %s page",
+                      o.auto_cjk.c_str(), han, letters, between.size(), page_latin ? "Latin" : "Chinese");
+      }
     }
+    // Reads one block: with the model of --lang, or under auto with the
+    // model of the block's script (the trial, then a check of the result).
     auto read_block = [&](size_t index) -> Status {
       Block& block = page.blocks[index];
       const Box& b = *block.box;

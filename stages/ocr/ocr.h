@@ -45,7 +45,6 @@ struct OcrOptions {
   std::string auto_latin = "eng";
   double auto_latin_confidence = 75;       // a block's trial at this: Latin (0-100)
   double auto_cjk_below = 35;              // a block's trial under this: Chinese (0-100)
-  double auto_page_latin_confidence = 50;  // blocks in between: Latin on a page whose trials read at this
   std::string tessdata;              // model directory; empty = Tesseract's default
   double upscale_below_dpi = 250;    // pages under this resolution are upscaled
   double upscale = 1.5;              // factor (cubic)
