@@ -141,6 +141,7 @@ struct ImageInfo {
   double scale = 1;          // upscaling applied (rescale stage x OCR crops); page boxes are after rescale
   bool blank = false;        // no text found on the page
   std::vector<Box> photos;   // regions taken out of the text mask
+  std::vector<Box> tables;   // regions found to be tables (stages/image/tables.h): not read as prose
 };
 
 struct Page {

@@ -278,6 +278,8 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
     else jp["text_confidence"] = nullptr;
     jp["photos"] = json::array();
     for (const auto& b : p.info.photos) jp["photos"].push_back(BoxJson(b));
+    jp["tables"] = json::array();
+    for (const auto& b : p.info.tables) jp["tables"].push_back(BoxJson(b));
     jp["blocks"] = json::array();
     for (size_t k = 0; k < p.blocks.size(); ++k) {
       const Block& b = p.blocks[k];

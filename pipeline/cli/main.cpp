@@ -275,8 +275,9 @@ exit 2 before any work; outputs are replaced atomically, never half-written.
                       and captions as their own paragraphs, running headers and
                       footers dropped
   OUTDIR/<name>.json  with --format txt,json: per page the orientation, skew
-                      angle and confidence, DPI, blocks (role, box) in reading
-                      order, lines (box, text, confidence), the body text's
+                      angle and confidence, DPI, blocks (role, box, the model
+                      that read it and why) in reading order, tables found
+                      (box; not read as prose), lines (box, text, confidence), the body text's
                       median line confidence, paragraphs (role, source
                       lines), what was dropped and why, warnings
 

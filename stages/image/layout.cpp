@@ -1,4 +1,5 @@
 #include "stages/image/layout.h"
+#include "stages/image/tables.h"
 
 #include <algorithm>
 #include <cmath>
@@ -1627,6 +1628,8 @@ std::vector<OptionField<LayoutOptions>> LayoutFields() {
       {"caption_gap_em", &LayoutOptions::caption_gap_em, "farthest a caption starts below its photo", "em"},
       {"caption_max_lines", &LayoutOptions::caption_max_lines, "a longer block under a photo is body text", "lines"},
       {"margin_em", &LayoutOptions::margin_em, "margin added around every output box", "em"},
+      {"tables", &LayoutOptions::tables,
+       "find tables (rows of small blocks side by side) and leave them unread; listed in the JSON", ""},
   };
 }
 
@@ -1738,7 +1741,18 @@ Status LayoutPage(Page& page, const LayoutOptions& options, const RunContext& ct
     if (mask.channels() != 1) return Status(Code::kBadInput, "layout: the text mask must have one channel");
     LayoutResult res = AnalyzeLayout(mask, page.info.photos, page.info.dpi, options);
     page.blocks.clear();
-    for (const LayoutBlock& lb : res.blocks) {
+    // Tables are not prose: their cells are not read; the JSON lists them.
+    std::vector<bool> in_table(res.blocks.size(), false);
+    page.info.tables.clear();
+    if (options.tables) {
+      for (const TableRegion& t : FindTables(res.blocks, res.em)) {
+        page.info.tables.push_back(t.box);
+        for (size_t i : t.blocks) in_table[i] = true;
+      }
+    }
+    for (size_t i = 0; i < res.blocks.size(); ++i) {
+      if (in_table[i]) continue;
+      const LayoutBlock& lb = res.blocks[i];
       Block b;
       b.box = lb.box;
       b.layout_role = lb.role;

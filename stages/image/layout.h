@@ -85,6 +85,7 @@ struct LayoutOptions {
   double caption_gap_em = 2.0;     // em: farthest a caption starts below its photo
   int caption_max_lines = 4;       // lines: a longer block under a photo is body text
   double margin_em = 0.3;          // em: margin added around every output box
+  bool tables = true;              // find tables (stages/image/tables.h) and leave their cells unread
 };
 
 std::vector<OptionField<LayoutOptions>> LayoutFields();

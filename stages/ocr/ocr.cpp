@@ -132,7 +132,10 @@ Status ReadMissedRows(tesseract::TessBaseAPI* api, const cv::Mat& gray, const Cr
     }
     if (covered) continue;
     std::vector<Line> more;
-    Crop line_crop = PrepareCrop(gray, cv::Rect(crop.rect.x, y0, crop.rect.width, row.height), scale, o.otsu);
+    // Binarised, whatever the block was read as: a row PSM 6 skipped in
+    // grey is given the other view of its ink (a column's first line of
+    // three glyphs, 路。”, reads at 60+ binarised and not in grey).
+    Crop line_crop = PrepareCrop(gray, cv::Rect(crop.rect.x, y0, crop.rect.width, row.height), scale, true);
     // PSM 7 finds no line in some rows of a few glyphs that PSM 6 reads.
     for (auto psm : {tesseract::PSM_SINGLE_LINE, tesseract::PSM_SINGLE_BLOCK}) {
       if (Status st = Recognize(api, line_crop, psm, tess_dpi, &more, nullptr); !st.ok()) return st;
@@ -336,7 +339,8 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
       {"tessdata", &OcrOptions::tessdata, "directory of the .traineddata models (empty: Tesseract's default)", "path"},
       {"upscale_below_dpi", &OcrOptions::upscale_below_dpi, "pages under this resolution are upscaled before OCR", "dpi"},
       {"upscale", &OcrOptions::upscale, "upscaling factor for low-resolution pages (cubic)", "x"},
-      {"otsu", &OcrOptions::otsu, "binarise each block with Otsu before OCR", ""},
+      {"otsu", &OcrOptions::otsu, "binarise each block with Otsu before OCR (off: Tesseract reads the grey levels)", ""},
+
       {"min_confidence", &OcrOptions::min_confidence, "drop lines Tesseract is less sure of than this (0 keeps all)", "0-100"},
       {"min_block_confidence", &OcrOptions::min_block_confidence,
        "drop body blocks read at a lower mean line confidence: photo texture, drawings (0 keeps all)", "0-100"},

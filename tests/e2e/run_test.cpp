@@ -173,6 +173,38 @@ TEST_F(RunCli, DefaultLanguageReadsEachBlockWithItsScript) {
   EXPECT_EQ(langs.size(), 2u) << j["pages"][0]["blocks"].dump();
 }
 
+// A table under the text: its cells are left out of the paragraphs (they
+// are no prose) and the JSON lists the table's box.
+TEST_F(RunCli, ATableIsListedNotReadAsProse) {
+  cv::Mat page = RenderPage();
+  cv::Mat tall(1400, page.cols, CV_8UC1, cv::Scalar(255));
+  page.copyTo(tall(cv::Rect(0, 0, page.cols, page.rows)));
+  const char* cells[4][4] = {{"2021", "118", "4.6", "37"},
+                             {"2022", "126", "5.1", "42"},
+                             {"2023", "131", "5.9", "45"},
+                             {"2024", "140", "6.3", "51"}};
+  for (int r = 0; r < 4; ++r) {
+    const int y = 860 + r * 90;
+    cv::line(tall, {60, y - 55}, {940, y - 55}, cv::Scalar(0), 2);
+    for (int c = 0; c < 4; ++c) {
+      cv::putText(tall, cells[r][c], {100 + c * 230, y}, cv::FONT_HERSHEY_SIMPLEX, 1.2, cv::Scalar(0), 3, cv::LINE_AA);
+    }
+  }
+  cv::line(tall, {60, 860 + 4 * 90 - 55}, {940, 860 + 4 * 90 - 55}, cv::Scalar(0), 2);
+  cv::imwrite((dir_ / "table.png").string(), tall);
+  CliResult r = Run("run table.png -o out --format txt,json --jobs 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string text = Slurp(dir_ / "out/table.txt");
+  ExpectReads(text, kExpected);
+  for (const char* cell : {"2021", "126", "5.9", "51"}) EXPECT_EQ(text.find(cell), std::string::npos) << cell;
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/table.json"));
+  ASSERT_EQ(j["pages"][0]["tables"].size(), 1u) << j["pages"][0].dump();
+  const auto& box = j["pages"][0]["tables"][0];
+  EXPECT_LE(box[1].get<int>(), 860 - 25);                        // above the first row's digits
+  EXPECT_GE(box[1].get<int>() + box[3].get<int>(), 860 + 3 * 90)  // down to the last row's baseline
+      << j["pages"][0]["dropped"].dump();
+}
+
 TEST_F(RunCli, TurnsAnUpsideDownPageBack) {
   cv::Mat page = RenderPage(), turned;
   cv::rotate(page, turned, cv::ROTATE_180);

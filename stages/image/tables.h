@@ -1,0 +1,37 @@
+// Tables on a page, found from the layout's blocks: a table is not prose,
+// so its cells are left out of the paragraph text and listed in the JSON
+// (ImageInfo::tables) with the table's box.
+//
+// A table's cells come out of the layout as small blocks side by side:
+//   1. cell candidates: body blocks (or running header/footer: a table's
+//      first or last row can stand where those are looked for) of at most
+//      kCellMaxLines lines, no taller than kCellMaxHeightEm;
+//   2. rows: candidates whose vertical extents overlap by at least half of
+//      the shorter one; a table row has kRowMinCells or more cells;
+//   3. a table: kMinRows or more table rows, one under the other (the
+//      white between two rows at most kRowGapEm) and over the same width
+//      (their horizontal extents overlap by at least half of the narrower);
+//   4. small blocks just above, below or inside the table's box (a header
+//      row of fewer cells, a units row) join it, one row of them at a time.
+// Body text set in columns never qualifies: its blocks are tall. A row of
+// three one-line bylines does not either: a table needs two such rows.
+//
+// Pure; thread-safe. All lengths in units of the body line height `em`.
+#pragma once
+
+#include <vector>
+
+#include "pipeline/document.h"
+#include "stages/image/layout.h"
+
+namespace ocrflow::image {
+
+struct TableRegion {
+  Box box;
+  std::vector<size_t> blocks;  // indexes into the layout's blocks (reading order)
+  int rows = 0;                // table rows found (step 3)
+};
+
+std::vector<TableRegion> FindTables(const std::vector<LayoutBlock>& blocks, double em);
+
+}  // namespace ocrflow::image
