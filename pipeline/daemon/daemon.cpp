@@ -322,9 +322,14 @@ Result<nlohmann::ordered_json> ModelIds(const WatchConfig& c) {
 Result<WatchConfig> LoadWatchConfig(const std::string& config_file, const WatchOverrides& o) {
   WatchConfig c;
   if (!config_file.empty()) {
+    // Read first: a directory or an unreadable file is an error (parse_file
+    // took a directory for an empty config, and on SIGHUP the defaults came
+    // back without a word).
+    auto text = ReadFileBytes(config_file);
+    if (!text.ok()) return Status(Code::kInvalidArgument, "config: " + text.status().message()).WithFile(config_file);
     toml::table t;
     try {
-      t = toml::parse_file(config_file);
+      t = toml::parse(text.value(), config_file);
     } catch (const toml::parse_error& e) {
       std::ostringstream msg;
       msg << "line " << e.source().begin.line << ": " << e.description();

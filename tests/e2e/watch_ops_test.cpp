@@ -129,7 +129,30 @@ TEST_F(WatchOpsTest, SighupReloadsTheConfig) {
   kill(pid_, SIGHUP);
   ASSERT_TRUE(WaitForLog("config not reloaded", 30)) << Slurp(log_);
   EXPECT_NE(Slurp(log_).find(config.string()), std::string::npos);
+  // A directory where the config was is no config (it used to read as an
+  // empty one, bringing the defaults back): refused, the old one kept.
+  fs::remove(config);
+  fs::create_directories(config);
+  kill(pid_, SIGHUP);
+  ASSERT_TRUE(WaitForLog("is a directory", 30)) << Slurp(log_);
   EXPECT_EQ(Stop(), 0);
+}
+
+TEST_F(WatchOpsTest, AConfigThatIsADirectoryIsAUsageError) {
+  fs::path corpus = dir_ / "corpus", inbox = dir_ / "in", config = dir_ / "conf.d";
+  fs::create_directories(inbox);
+  fs::create_directories(config);
+  Start({inbox.string(), "--out", corpus.string(), "--config", config.string(), "--once"});
+  int status = 0;
+  pid_t done = 0;
+  for (int i = 0; i < 300 && done == 0; ++i) {  // it exits by itself, at once
+    done = waitpid(pid_, &status, WNOHANG);
+    if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(done, pid_) << "still running: " << Slurp(log_);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status << Slurp(log_);
+  EXPECT_NE(Slurp(log_).find("is a directory"), std::string::npos) << Slurp(log_);
 }
 
 }  // namespace
