@@ -107,28 +107,18 @@ Result<std::vector<Input>> ExpandInputs(const std::vector<std::string>& args, co
     }
   }
   const std::vector<std::string> rels = io::PathsBelowCommonFolder(found);
-  std::set<std::string> input_files;
-  std::error_code ec;
-  for (const auto& f : found) input_files.insert(fs::weakly_canonical(f.path, ec).string());
-  std::map<std::string, std::string> owner;  // output stem -> input
   std::vector<Input> inputs;
+  std::vector<std::string> paths;
+  std::vector<std::vector<std::string>> outputs;
   for (size_t i = 0; i < found.size(); ++i) {
     const fs::path rel(rels[i]);
     const std::string stem = (rel.parent_path() / rel.stem()).string();
-    auto [it, fresh] = owner.emplace(stem, found[i].path);
-    if (!fresh) {
-      return Status(Code::kInvalidArgument, it->second + " and " + found[i].path + " would both be written to " +
-                                                (fs::path(out_dir) / stem).string() +
-                                                ".txt; rename one, or run them separately");
-    }
-    for (const char* ext : {".txt", ".json"}) {
-      const fs::path out = fs::path(out_dir) / (stem + ext);
-      if (input_files.count(fs::weakly_canonical(out, ec).string())) {
-        return Status(Code::kInvalidArgument, "the output " + out.string() + " would replace an input; choose another -o");
-      }
-    }
     inputs.push_back({found[i].path, stem});
+    paths.push_back(found[i].path);
+    const fs::path base = fs::path(out_dir) / stem;
+    outputs.push_back({base.string() + ".txt", base.string() + ".json"});
   }
+  if (Status st = io::CheckOutputsApart(paths, outputs); !st.ok()) return st;
   return inputs;
 }
 

@@ -25,6 +25,7 @@
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/output_names.h"
 #include "stages/ocr/engine.h"
+#include "stages/ocr/ocr.h"
 
 namespace fs = std::filesystem;
 using namespace ocrflow;
@@ -176,33 +177,22 @@ int RunReflow(const ReflowArgs& args) {
       files.push_back({p, fs::path(io::AbsoluteNormal(p)).parent_path().string()});
     }
     const auto rels = io::PathsBelowCommonFolder(files);
-    std::map<std::string, std::string> owner;
     for (size_t n = 0; n < inputs.size(); ++n) {
       fs::path name = rels[n];
       if (json) name.replace_extension(".json");
       targets[n] = (fs::path(args.output) / name).string();
-      auto [it, fresh] = owner.emplace(targets[n], inputs[n]);
-      if (!fresh) {
-        std::cerr << "ocrflow reflow: " << DisplayName(it->second) << " and " << DisplayName(inputs[n])
-                  << " would both be written to " << targets[n] << "; nothing done\n";
-        return kExitUsage;
-      }
     }
   } else if (!args.output.empty()) {
     targets[0] = args.output;
   }
   {
+    std::vector<std::vector<std::string>> outputs;
+    for (const auto& t : targets) outputs.push_back(t.empty() ? std::vector<std::string>{} : std::vector<std::string>{t});
+    if (Status st = io::CheckOutputsApart(inputs, outputs); !st.ok()) {
+      std::cerr << "ocrflow reflow: " << st.message() << "; nothing done\n";
+      return kExitUsage;
+    }
     std::error_code ec;
-    std::set<std::string> input_files;
-    for (const auto& in : inputs) {
-      if (in != "-") input_files.insert(fs::weakly_canonical(in, ec).string());
-    }
-    for (const auto& t : targets) {
-      if (!t.empty() && input_files.count(fs::weakly_canonical(t, ec).string())) {
-        std::cerr << "ocrflow reflow: the output " << t << " would replace an input; choose another -o\n";
-        return kExitUsage;
-      }
-    }
     if (out_is_dir && !out_exists && !fs::create_directories(args.output, ec) && ec) {
       std::cerr << "ocrflow reflow: " << args.output << ": cannot create directory: " << ec.message() << "\n";
       return kExitOutput;
@@ -360,13 +350,8 @@ int RunRun(const RunArgs& args) {
   // (Checked on disk: an engine loaded here, on a thread that reads no
   // page, would hold its memory for the whole run.)
   if (ro.settings.count("ocr")) {
-    auto& ocr_set = ro.settings["ocr"];
-    std::string lang = ocr_set["lang"];
-    if (lang == "auto") {
-      lang = (ocr_set.count("auto_cjk") ? ocr_set["auto_cjk"] : "chi_sim") + "+" +
-             (ocr_set.count("auto_latin") ? ocr_set["auto_latin"] : "eng");
-    }
-    Status st = ocr::CheckLanguages(lang, ocr_set.count("tessdata") ? ocr_set["tessdata"] : "");
+    const auto& ocr_set = ro.settings["ocr"];
+    Status st = ocr::CheckLanguages(ocr::OcrModels(ocr_set), ocr_set.count("tessdata") ? ocr_set.at("tessdata") : "");
     if (!st.ok()) {
       std::cerr << "ocrflow run: " << st.message() << "\n";
       return kExitUsage;

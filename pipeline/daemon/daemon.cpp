@@ -32,6 +32,7 @@
 #include "pipeline/daemon/watcher.h"
 #include "pipeline/io/atomic_file.h"
 #include "stages/ocr/engine.h"
+#include "stages/ocr/ocr.h"
 
 #ifndef OCRFLOW_VERSION
 #define OCRFLOW_VERSION "dev"
@@ -168,11 +169,11 @@ Status ReadInput(const std::string& path, std::string* bytes, long long* size, l
 
 using io::CopyFileAtomic;
 using io::WriteFileAtomic;
-Code WriteCode(int e) { return io::WriteErrorCode(e); }
+using io::WriteErrorCode;
 
 Status AppendLine(const std::string& path, const std::string& line) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return Status(WriteCode(errno), std::string("cannot open: ") + std::strerror(errno)).WithFile(path);
+  if (fd < 0) return Status(WriteErrorCode(errno), std::string("cannot open: ") + std::strerror(errno)).WithFile(path);
   std::string data = line + "\n";
   ssize_t w = ::write(fd, data.data(), data.size());  // one write: appends are never interleaved
   int e = errno;
@@ -181,11 +182,11 @@ Status AppendLine(const std::string& path, const std::string& line) {
     struct stat st {};
     if (w > 0 && fstat(fd, &st) == 0) (void)!ftruncate(fd, st.st_size - w);
     ::close(fd);
-    return Status(WriteCode(w < 0 ? e : ENOSPC), "cannot append").WithFile(path);
+    return Status(WriteErrorCode(w < 0 ? e : ENOSPC), "cannot append").WithFile(path);
   }
   int rc = ::fsync(fd);
   ::close(fd);
-  return rc == 0 ? Status::Ok() : Status(WriteCode(errno), "flush failed").WithFile(path);
+  return rc == 0 ? Status::Ok() : Status(WriteErrorCode(errno), "flush failed").WithFile(path);
 }
 
 // --- processes: owners of claims --------------------------------------------
@@ -289,17 +290,11 @@ std::string TessdataDir(const WatchConfig& c) {
 // manifest: which model made a text.
 Result<nlohmann::ordered_json> ModelIds(const WatchConfig& c) {
   nlohmann::ordered_json models = nlohmann::ordered_json::object();
-  // auto reads with chi_sim and eng (unless --set ocr.auto_* names others).
-  std::string langs = c.lang;
-  if (langs == "auto") {
-    auto get = [&](const char* key, const char* def) {
-      auto stage = c.settings.find("ocr");
-      if (stage == c.settings.end()) return std::string(def);
-      auto v = stage->second.find(key);
-      return v != stage->second.end() ? v->second : std::string(def);
-    };
-    langs = get("auto_cjk", "chi_sim") + "+" + get("auto_latin", "eng");
-  }
+  // The models the ocr stage loads (under auto chi_sim and eng), and OSD.
+  StageSettings ocr_settings;
+  if (auto it = c.settings.find("ocr"); it != c.settings.end()) ocr_settings = it->second;
+  if (!ocr_settings.count("lang")) ocr_settings["lang"] = c.lang;  // as Prepare sets it
+  const std::string langs = ocr::OcrModels(ocr_settings);
   std::stringstream ss(langs + "+osd");
   std::string lang;
   const std::string dir = TessdataDir(c);
@@ -472,7 +467,7 @@ Result<std::string> Daemon::CorpusPath(const std::string& rel) {
   fs::path p = fs::path(corpus_) / rel;
   std::error_code ec;
   fs::create_directories(p.parent_path(), ec);
-  if (ec) return Status(WriteCode(ec.value()), "cannot create folder: " + ec.message()).WithFile(p.parent_path().string());
+  if (ec) return Status(WriteErrorCode(ec.value()), "cannot create folder: " + ec.message()).WithFile(p.parent_path().string());
   fs::path real = fs::canonical(p.parent_path(), ec);
   if (ec || !Inside(real, corpus_)) {
     return Status(Code::kIoError, "refusing to write outside the corpus (a linked folder?)").WithFile(p.string());

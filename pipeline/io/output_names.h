@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/status.h"
+
 namespace ocrflow::io {
 
 struct InputPath {
@@ -22,6 +24,12 @@ struct InputPath {
 // The path of each input below the common folder of every root (lexical,
 // on absolute paths; no `..` ever appears in a result).
 std::vector<std::string> PathsBelowCommonFolder(const std::vector<InputPath>& inputs);
+
+// Before any work: kInvalidArgument naming both when two inputs would
+// write one output path, or naming the output when it is one of the inputs
+// (nothing is ever overwritten within a run). `outputs[i]` are the paths
+// input i writes; an input "-" (stdin) is no file.
+Status CheckOutputsApart(const std::vector<std::string>& inputs, const std::vector<std::vector<std::string>>& outputs);
 
 // `path` made absolute and lexically normal, without a trailing slash.
 std::string AbsoluteNormal(const std::string& path);

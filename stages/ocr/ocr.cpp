@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <opencv2/imgproc.hpp>
 
@@ -206,62 +205,62 @@ std::string LeadingDash(const cv::Mat& gray, const Line& line) {
   return "——" + t.substr(cut);
 }
 
-// --lang auto: the script of a block, from a trial read of its first text
-// rows with the Latin model (fast: ~20 ms a row). Latin text reads at high
-// confidence; Chinese ink read by the Latin model comes out as garbage at
-// low confidence. The decision is checked after the block is read
-// (CheckScript).
-struct ScriptTrial {
-  double confidence = -1;  // mean line confidence of the rows read, -1 none
-  int letters = 0;         // Latin letters in what was read
-  int han = 0;             // Han characters in what was read
-  int chars = 0;           // non-space characters in what was read
-  std::string text;
-};
-
-ScriptTrial TrialLatinRead(tesseract::TessBaseAPI* latin, const cv::Mat& gray, const cv::Rect& rect, double scale,
-                           int tess_dpi, bool otsu, const std::vector<cv::Rect>& rows) {
-  ScriptTrial t;
-  double weighted = 0;
-  for (size_t i = 0; i < rows.size() && i < 3 && t.chars < 16; ++i) {
-    cv::Rect r(rect.x, rect.y + rows[i].y, rect.width, rows[i].height);
-    std::vector<Line> lines;
-    if (!Recognize(latin, PrepareCrop(gray, r, scale, otsu), tesseract::PSM_SINGLE_LINE, tess_dpi, &lines, nullptr).ok())
-      break;
-    for (const Line& l : lines) {
-      int n = 0;
-      for (size_t k = 0; k < l.text.size();) {
-        const char32_t c = text::NextCodePoint(l.text, k);
-        if (c == ' ') continue;
-        ++n;
-        t.letters += text::IsLatinLetter(c);
-        t.han += text::IsHan(c);
-      }
-      t.chars += n;
-      weighted += l.confidence.value_or(0) * n;
-      t.text += (t.text.empty() ? "" : " | ") + l.text;
-    }
-  }
-  if (t.chars > 0) t.confidence = weighted / t.chars;
-  return t;
-}
-
+// What script a reading holds: Han characters, Latin letters, all
+// non-space characters.
 struct ScriptMix {
   int han = 0, latin = 0, chars = 0;
 };
 
+ScriptMix MixOf(std::string_view text) {
+  ScriptMix m;
+  for (size_t k = 0; k < text.size();) {
+    const char32_t c = text::NextCodePoint(text, k);
+    if (c == ' ') continue;
+    ++m.chars;
+    m.han += text::IsHan(c);
+    m.latin += text::IsLatinLetter(c);
+  }
+  return m;
+}
+
 ScriptMix MixOf(const std::vector<Line>& lines) {
   ScriptMix m;
   for (const Line& l : lines) {
-    for (size_t k = 0; k < l.text.size();) {
-      const char32_t c = text::NextCodePoint(l.text, k);
-      if (c == ' ') continue;
-      ++m.chars;
-      m.han += text::IsHan(c);
-      m.latin += text::IsLatinLetter(c);
-    }
+    const ScriptMix one = MixOf(l.text);
+    m.han += one.han, m.latin += one.latin, m.chars += one.chars;
   }
   return m;
+}
+
+// --lang auto: a trial read of a block's first text rows (up to 3, until 16
+// characters) with one model, PSM 7: ~20 ms a row with eng. Latin text
+// reads at high confidence with eng; Chinese ink read by eng comes out as
+// garbage at low confidence. What chi_sim reads in the same rows (Han or
+// letters) tells blurred Chinese from Fraktur.
+struct ScriptTrial {
+  double confidence = -1;  // mean line confidence, by characters; -1: nothing read
+  ScriptMix mix;
+};
+
+ScriptTrial TrialRead(tesseract::TessBaseAPI* engine, const cv::Mat& gray, const cv::Rect& rect, double scale,
+                      int tess_dpi, bool otsu, const std::vector<cv::Rect>& rows) {
+  ScriptTrial t;
+  double weighted = 0;
+  for (size_t i = 0; i < rows.size() && i < 3 && t.mix.chars < 16; ++i) {
+    cv::Rect r(rect.x, rect.y + rows[i].y, rect.width, rows[i].height);
+    std::vector<Line> lines;
+    if (!Recognize(engine, PrepareCrop(gray, r, scale, otsu), tesseract::PSM_SINGLE_LINE, tess_dpi, &lines, nullptr).ok())
+      break;
+    for (const Line& l : lines) {
+      const ScriptMix m = MixOf(l.text);
+      weighted += l.confidence.value_or(0) * m.chars;
+      t.mix.han += m.han;
+      t.mix.latin += m.latin;
+      t.mix.chars += m.chars;
+    }
+  }
+  if (t.mix.chars > 0) t.confidence = weighted / t.mix.chars;
+  return t;
 }
 
 double MeanConfidence(const std::vector<Line>& lines) {
@@ -335,12 +334,10 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
        "0-100"},
       {"auto_cjk_below", &OcrOptions::auto_cjk_below,
        "under lang=auto: a trial read under this confidence makes a block Chinese", "0-100"},
-
       {"tessdata", &OcrOptions::tessdata, "directory of the .traineddata models (empty: Tesseract's default)", "path"},
       {"upscale_below_dpi", &OcrOptions::upscale_below_dpi, "pages under this resolution are upscaled before OCR", "dpi"},
       {"upscale", &OcrOptions::upscale, "upscaling factor for low-resolution pages (cubic)", "x"},
       {"otsu", &OcrOptions::otsu, "binarise each block with Otsu before OCR (off: Tesseract reads the grey levels)", ""},
-
       {"min_confidence", &OcrOptions::min_confidence, "drop lines Tesseract is less sure of than this (0 keeps all)", "0-100"},
       {"min_block_confidence", &OcrOptions::min_block_confidence,
        "drop body blocks read at a lower mean line confidence: photo texture, drawings (0 keeps all)", "0-100"},
@@ -348,6 +345,17 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
        "on a page that reads badly as a whole, the block bar is at most this x its median line confidence (0: fixed)",
        "fraction"},
   };
+}
+
+std::string OcrModels(const StageSettings& settings) {
+  const OcrOptions defaults;
+  auto get = [&](const char* key, const std::string& def) {
+    auto it = settings.find(key);
+    return it != settings.end() ? it->second : def;
+  };
+  const std::string lang = get("lang", defaults.lang);
+  if (lang != "auto") return lang;
+  return get("auto_cjk", defaults.auto_cjk) + "+" + get("auto_latin", defaults.auto_latin);
 }
 
 double BlockConfidenceBar(double min_block_confidence, double share, double text_confidence) {
@@ -483,7 +491,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         if (rect.width <= 0 || rect.height <= 0) return;
         trial_rects[i] = rect;
         trial_rows[i] = TextRows(gray(rect));
-        trials[i] = TrialLatinRead(latin.value(), gray, rect, scale, tess_dpi, o.otsu, trial_rows[i]);
+        trials[i] = TrialRead(latin.value(), gray, rect, scale, tess_dpi, o.otsu, trial_rows[i]);
       };
       // The largest blocks first (kFirstTrials of them): when they read
       // clearly one way, the page is of one script and the other blocks are
@@ -507,8 +515,8 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       int first_latin = 0, first_cjk = 0;
       for (size_t k = 0; k < first; ++k) {
         const ScriptTrial& t = trials[by_size[k]];
-        first_latin += t.confidence >= o.auto_latin_confidence && t.letters >= 3;
-        first_cjk += t.confidence < o.auto_cjk_below || t.letters < 3;
+        first_latin += t.confidence >= o.auto_latin_confidence && t.mix.latin >= 3;
+        first_cjk += t.confidence < o.auto_cjk_below || t.mix.latin < 3;
       }
       // One script: most of them (kFirstClear) clearly so, none clearly the other.
       constexpr int kFirstClear = 4;
@@ -532,19 +540,20 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       std::vector<size_t> between;
       for (size_t i = 0; i < trials.size(); ++i) {
         const ScriptTrial& t = trials[i];
-        if (t.letters >= 3 && t.confidence >= o.auto_cjk_below && t.confidence < o.auto_latin_confidence)
+        if (t.mix.latin >= 3 && t.confidence >= o.auto_cjk_below && t.confidence < o.auto_latin_confidence)
           between.push_back(i);
       }
-      std::sort(between.begin(), between.end(), [&](size_t x, size_t y) { return trials[x].chars > trials[y].chars; });
+      std::sort(between.begin(), between.end(),
+                [&](size_t x, size_t y) { return trials[x].mix.chars > trials[y].mix.chars; });
       if (between.size() > kPageSamples) between.resize(kPageSamples);
       if (!between.empty()) {
         auto cjk = ThreadEngine(o.auto_cjk, o.tessdata);
         if (!cjk.ok()) return cjk.status();
         int han = 0, letters = 0;
         for (size_t i : between) {
-          const ScriptTrial c = TrialLatinRead(cjk.value(), gray, trial_rects[i], scale, tess_dpi, o.otsu, trial_rows[i]);
-          han += c.han;
-          letters += c.letters;
+          const ScriptTrial c = TrialRead(cjk.value(), gray, trial_rects[i], scale, tess_dpi, o.otsu, trial_rows[i]);
+          han += c.mix.han;
+          letters += c.mix.latin;
         }
         // A Latin letter is about half a Han character's width: twice as
         // many letters as Han is an even split of the ink.
@@ -562,7 +571,8 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
       if (crop.rect.width <= 0 || crop.rect.height <= 0) return Status::Ok();
       const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
-      std::vector<cv::Rect> rows = headline ? TextRows(gray(crop.rect)) : std::vector<cv::Rect>{};
+      std::vector<cv::Rect> rows;
+      if (headline) rows = auto_lang && tried[index] ? trial_rows[index] : TextRows(gray(crop.rect));
       if (!auto_lang) {
         auto eng = ThreadEngine(o.lang, o.tessdata);
         if (!eng.ok()) return eng.status();
@@ -574,12 +584,12 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       auto cjk = ThreadEngine(o.auto_cjk, o.tessdata);
       if (!cjk.ok()) return cjk.status();
       const ScriptTrial& trial = trials[index];
-      bool clear_latin = trial.confidence >= o.auto_latin_confidence && trial.letters >= 3;
-      bool clear_cjk = trial.confidence < o.auto_cjk_below || trial.letters < 3;
+      bool clear_latin = trial.confidence >= o.auto_latin_confidence && trial.mix.latin >= 3;
+      bool clear_cjk = trial.confidence < o.auto_cjk_below || trial.mix.latin < 3;
       char why[320];
       if (tried[index]) {
         std::snprintf(why, sizeof why, "trial read with %s at confidence %.0f, %d of %d characters letters: %s",
-                      o.auto_latin.c_str(), trial.confidence, trial.letters, trial.chars,
+                      o.auto_latin.c_str(), trial.confidence, trial.mix.latin, trial.mix.chars,
                       clear_latin ? "Latin" : clear_cjk ? "not Latin" : page_why);
       } else {
         clear_latin = uniform > 0;
@@ -602,12 +612,6 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       const bool doubt = latin_first ? (clear_latin && conf < o.auto_latin_confidence) ||
                                            (!page_latin && mix.chars < kShortBlockChars)
                                      : mix.chars > 0 && mix.han < 0.1 * mix.chars && mix.latin >= 0.5 * mix.chars;
-      if (std::getenv("OCRFLOW_SCRIPT_TRACE") != nullptr) {
-        std::fprintf(stderr, "script: %s conf=%.0f letters=%d/%d -> %s (conf %.0f han %d latin %d of %d)%s | %s\n",
-                     block.layout_role ? RoleName(*block.layout_role) : "body", trial.confidence, trial.letters,
-                     trial.chars, block.lang.c_str(), conf, mix.han, mix.latin, mix.chars, doubt ? " DOUBT" : "",
-                     trial.text.c_str());
-      }
       if (!doubt) return Status::Ok();
       Block other = block;
       if (Status st = read_with(latin_first ? cjk.value() : latin.value(), other, crop, rows); !st.ok()) return st;

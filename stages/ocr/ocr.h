@@ -77,6 +77,10 @@ double BlockConfidenceBar(double min_block_confidence, double share, double text
 
 std::vector<OptionField<OcrOptions>> OcrFields();
 
+// The Tesseract models the ocr stage loads with these settings, '+'-joined:
+// lang, or under lang=auto auto_cjk and auto_latin (defaults where unset).
+std::string OcrModels(const StageSettings& settings);
+
 // Sets page.info.text_confidence, the median confidence of the body lines
 // (layout role body or none), and settles a pending orientation check
 // (ImageInfo::orientation_check): confirmed when that median reaches the

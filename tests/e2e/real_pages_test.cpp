@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "pipeline/eval/eval.h"
+#include "pipeline/io/output_names.h"
 #include "tests/e2e/cli_harness.h"
 
 namespace fs = std::filesystem;
@@ -92,16 +93,16 @@ class RealPages : public CliTest {
     CliResult r = Run("run" + args + " -o out --jobs 2 -q");
     EXPECT_EQ(r.code, 0) << r.err;
     // Outputs keep each page's path below the pages' common folder.
-    fs::path common = fs::path(eval / pages.front().path).parent_path();
+    std::vector<ocrflow::io::InputPath> inputs;
     for (const RealPage& p : pages) {
-      fs::path dir = fs::path(eval / p.path).parent_path(), prefix;
-      for (auto i = common.begin(), j = dir.begin(); i != common.end() && j != dir.end() && *i == *j; ++i, ++j)
-        prefix /= *i;
-      common = prefix;
+      const fs::path image = eval / p.path;
+      inputs.push_back({image.string(), image.parent_path().string()});
     }
+    const std::vector<std::string> rels = ocrflow::io::PathsBelowCommonFolder(inputs);
     std::printf("%-8s %-60.60s %8s %8s %8s %6s\n", "set", "page", "ocrflow", "CLI", "floor", "F1");
-    for (const RealPage& p : pages) {
-      fs::path rel = fs::path(eval / p.path).lexically_relative(common);
+    for (size_t i = 0; i < pages.size(); ++i) {
+      const RealPage& p = pages[i];
+      fs::path rel = rels[i];
       rel.replace_extension(".txt");
       const std::string out = Slurp(dir_ / "out" / rel);
       const ocrflow::eval::Scores s = ocrflow::eval::Evaluate(out, GroundTruth(eval / p.path));
