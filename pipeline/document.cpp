@@ -15,6 +15,7 @@ const char* RoleName(Role role) {
     case Role::kBoilerplate: return "boilerplate";
     case Role::kRunningHeader: return "running-header";
     case Role::kRunningFooter: return "running-footer";
+    case Role::kJump: return "jump";
   }
   return "unknown";
 }

@@ -35,6 +35,7 @@ enum class Role {
   kBoilerplate,
   kRunningHeader,
   kRunningFooter,
+  kJump,  // a jump line: "Continued on Page A4", （下转第二版）; its own paragraph
 };
 
 const char* RoleName(Role role);
@@ -86,6 +87,7 @@ struct Paragraph {
   Role role = Role::kBody;
   int first_line = 0;  // 1-based source lines covered, inclusive
   int last_line = 0;
+  std::string jump_to = {};  // role jump: the page it points to, as printed ("A13", "二")
 };
 
 // Something deliberately left out of the output, and why.
@@ -94,6 +96,18 @@ struct Dropped {
   std::string reason;  // e.g. "boilerplate: icp-number", "duplicate of lines 200-204"
   int first_line = 0;
   int last_line = 0;
+};
+
+// Characters a text stage inserted, deleted or changed in a line or a
+// paragraph that it kept (Pipeline::Run records them: nothing a stage does to
+// the text goes unlisted). Whole lines or pieces dropped are in Dropped.
+struct Edit {
+  std::string stage;    // e.g. "normalize", "glyphs", "quotes"
+  int line = 0;         // source line whose text changed (lines stages), or
+  int paragraph = 0;    // 1-based paragraph (paragraph stages); the other is 0
+  int at = 0;           // code point offset in the text the stage was given
+  std::string before;   // empty: an insertion
+  std::string after;    // empty: a deletion
 };
 
 // One join/split decision of the reflow, for --explain.
@@ -152,6 +166,7 @@ struct Page {
   std::vector<Block> blocks;
   std::vector<Paragraph> paragraphs;
   std::vector<Dropped> dropped;
+  std::vector<Edit> edits;
   std::vector<Decision> decisions;
   std::vector<std::string> warnings;  // non-fatal notes (NUL removed, BOM stripped...)
 };

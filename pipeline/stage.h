@@ -107,6 +107,7 @@ class Pipeline {
 
   std::vector<std::string> names_;
   std::vector<std::shared_ptr<const Stage>> stages_;
+  std::vector<DataKind> text_kinds_;  // per stage: lines or paragraphs in and out (edits recorded), else image
 };
 
 // Options for stage `name`: the defaults overridden by `settings`, each

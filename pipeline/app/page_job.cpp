@@ -293,7 +293,9 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
     jp["paragraphs"] = json::array();
     for (const auto& para : p.paragraphs) {
       jp["paragraphs"].push_back({{"text", para.text}, {"role", RoleName(para.role)}, {"lines", {para.first_line, para.last_line}}});
+      if (!para.jump_to.empty()) jp["paragraphs"].back()["jump_to"] = para.jump_to;
     }
+    jp["edits"] = EditsJson(p.edits);
     jp["dropped"] = json::array();
     for (const auto& d : p.dropped) {
       jp["dropped"].push_back({{"text", d.text}, {"reason", d.reason}, {"lines", {d.first_line, d.last_line}}});

@@ -58,6 +58,20 @@ Result<Page> TextJob::Run(std::string_view bytes, const RunContext& ctx) const {
 
 std::string RenderText(const Page& page) { return RenderParagraphs(page.paragraphs); }
 
+nlohmann::json EditsJson(const std::vector<Edit>& edits) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Edit& e : edits) {
+    nlohmann::json j = {{"stage", e.stage}};
+    if (e.line > 0) j["line"] = e.line;
+    if (e.paragraph > 0) j["paragraph"] = e.paragraph;
+    j["at"] = e.at;
+    j["before"] = e.before;
+    j["after"] = e.after;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 std::string RenderJson(const Page& page, const std::string& source, bool with_decisions) {
   using nlohmann::json;
   json j;
@@ -65,11 +79,13 @@ std::string RenderJson(const Page& page, const std::string& source, bool with_de
   j["paragraphs"] = json::array();
   for (const auto& p : page.paragraphs) {
     j["paragraphs"].push_back({{"text", p.text}, {"role", RoleName(p.role)}, {"lines", {p.first_line, p.last_line}}});
+    if (!p.jump_to.empty()) j["paragraphs"].back()["jump_to"] = p.jump_to;
   }
   j["dropped"] = json::array();
   for (const auto& d : page.dropped) {
     j["dropped"].push_back({{"text", d.text}, {"reason", d.reason}, {"lines", {d.first_line, d.last_line}}});
   }
+  j["edits"] = EditsJson(page.edits);
   j["warnings"] = page.warnings;
   if (with_decisions) {
     j["decisions"] = json::array();

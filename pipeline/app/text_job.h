@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "pipeline/document.h"
 #include "pipeline/stage.h"
 #include "pipeline/status.h"
@@ -42,6 +44,9 @@ void RegisterBuiltinStages();
 // The output formats of `ocrflow reflow`.
 std::string RenderText(const Page& page);
 std::string RenderJson(const Page& page, const std::string& source, bool with_decisions);
+// Page::edits as a JSON array (run and reflow write the same form): each
+// {"stage", "line" or "paragraph", "at", "before", "after"}.
+nlohmann::json EditsJson(const std::vector<Edit>& edits);
 std::string RenderExplain(const Page& page, const std::string& source);
 
 // Reads a whole file; kNotFound / kIoError name the file and the reason

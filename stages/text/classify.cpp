@@ -196,12 +196,93 @@ bool LooksLikeCredit(std::string_view t) {
          StartsWith(t, "图片来源") || StartsWith(t, "资料图片");
 }
 
+namespace {
+
+bool IsPageDigit(char32_t c) { return IsAsciiDigit(c) || IsChineseNumeral(c); }
+
+// OCR reads a page number's 1 as l or I, its 0 as O ("Al6").
+bool IsLatinPageChar(char32_t c) { return IsAsciiDigit(c) || c == 'l' || c == 'I' || c == 'O'; }
+
+bool ConsumePrefix(std::u32string_view& s, std::u32string_view prefix) {
+  if (s.substr(0, prefix.size()) != prefix) return false;
+  s.remove_prefix(prefix.size());
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> JumpTarget(std::string_view line) {
+  // Spaces out, case folded for Latin; a line this short only.
+  constexpr size_t kMaxJumpChars = 40;
+  std::u32string t;
+  for (size_t i = 0; i < line.size();) {
+    char32_t c = NextCodePoint(line, i);
+    if (c == ' ' || c == '\t' || c == U'\u3000') continue;
+    if (t.size() >= kMaxJumpChars) return std::nullopt;
+    t.push_back(c);
+  }
+  std::u32string_view v(t);
+  // One pair of brackets; OCR mixes their kinds, （上接第一版】.
+  auto opening = [](char32_t c) { return c == U'（' || c == '(' || c == U'【' || c == '[' || c == U'〔'; };
+  auto closing = [](char32_t c) { return c == U'）' || c == ')' || c == U'】' || c == ']' || c == U'〕'; };
+  if (!v.empty() && opening(v.front())) {
+    if (v.size() < 2 || !closing(v.back())) return std::nullopt;
+    v = v.substr(1, v.size() - 2);
+  }
+  while (!v.empty() && (v.back() == '.' || v.back() == U'。')) v.remove_suffix(1);
+  // Chinese: 下转第二版, 转第3版, 上接第一版, 接A2版.
+  for (std::u32string_view prefix : {U"下转第", U"下转", U"转第", U"转至第", U"转", U"上接第", U"上接", U"接第", U"接"}) {
+    std::u32string_view w = v;
+    if (!ConsumePrefix(w, prefix) || w.size() < 2 || w.back() != U'版') continue;
+    w.remove_suffix(1);
+    if (w.size() > 4) return std::nullopt;
+    size_t from = IsAsciiLetter(w.front()) ? 1 : 0;
+    if (from >= w.size()) return std::nullopt;
+    for (size_t i = from; i < w.size(); ++i)
+      if (!IsPageDigit(w[i])) return std::nullopt;
+    std::string out;
+    for (char32_t c : w) AppendUtf8(out, c);
+    return out;
+  }
+  // Latin: Continued on Page A13, Continued from Page 1, Fortsetzung auf Seite 3.
+  std::u32string lower(v);
+  for (char32_t& c : lower)
+    if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
+  std::u32string_view l(lower);
+  bool lead = false;
+  for (std::u32string_view prefix : {U"continuedonpage", U"continuedfrompage", U"continuedonp", U"continuedon",
+                                     U"continuedfrom", U"contdonpage", U"cont'donpage", U"cont’donpage",
+                                     U"fortsetzungaufseite", U"fortsetzungvonseite"}) {
+    if (ConsumePrefix(l, prefix)) {
+      lead = true;
+      break;
+    }
+  }
+  if (!lead) return std::nullopt;
+  if (l == U"nextpage") return "next page";
+  if (l == U"backpage") return "back page";
+  // The page as printed: an optional section letter, a number (1-3 digits).
+  std::u32string_view page = v.substr(v.size() - l.size());
+  if (page.empty() || page.size() > 4) return std::nullopt;
+  size_t from = IsAsciiLetter(page.front()) && page.size() > 1 ? 1 : 0;
+  bool digit = false;
+  for (size_t i = from; i < page.size(); ++i) {
+    if (!IsLatinPageChar(page[i])) return std::nullopt;
+    digit = digit || IsAsciiDigit(page[i]);
+  }
+  if (!digit) return std::nullopt;
+  std::string out;
+  for (char32_t c : page) AppendUtf8(out, c);
+  return out;
+}
+
 Status ClassifyLines(Page& page, const ClassifyOptions& o) {
   EnsureShapes(page);
   const size_t nb = page.blocks.size();
   std::vector<double> widths;
-  for (size_t k = 0; k < nb; ++k) {
-    Block& block = page.blocks[k];
+  // The rules below for one block (its jump lines set aside).
+  auto classify_block = [&](size_t k, Block& block) {
+    if (block.lines.empty()) return;
     const ColumnShape& shape = block.shape;
     const size_t n = block.lines.size();
     widths.clear();
@@ -236,7 +317,7 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
         }
       }
     }
-    if (any_list) continue;
+    if (any_list) return;
 
     if (n <= 2) {
       bool any = false;
@@ -254,14 +335,14 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
           any = true;
         }
       }
-      if (any) continue;
+      if (any) return;
     }
-    if (prev_open) continue;  // continuation of the previous block's sentence
+    if (prev_open) return;  // continuation of the previous block's sentence
 
     bool all_short = true, punct = false, han_space = false;
     for (size_t i = 0; i < n; ++i) all_short = all_short && is_short(widths[i]);
     // Only small blocks can be headlines or captions; long ones need no scan.
-    if (static_cast<int>(n) > std::max(o.headline_max_lines, o.caption_max_lines + 1)) continue;
+    if (static_cast<int>(n) > std::max(o.headline_max_lines, o.caption_max_lines + 1)) return;
     for (size_t i = 0; i < n; ++i) {
       punct = punct || HasSentencePunct(block.lines[i].text);
       han_space = han_space || HasHanSpace(block.lines[i].text);
@@ -280,7 +361,7 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
         line.role = deck ? Role::kSubheadline : Role::kHeadline;
         line.role_reason = deck ? "subheadline" : (phrases ? "headline-phrases" : "headline-short");
       }
-      continue;
+      return;
     }
     // A caption may carry its credit on a line of its own.
     const bool credit = LooksLikeCredit(last);
@@ -291,6 +372,27 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
         line.role_reason = "caption-short";
       }
     }
+  };
+  for (size_t k = 0; k < nb; ++k) {
+    // A jump line ("Continued on Page A13", （下转第二版）) is one whatever
+    // the block around it looks like: it is set aside while the block's
+    // other lines are classified, and put back in its place.
+    Block& block = page.blocks[k];
+    std::vector<std::pair<size_t, Line>> jumps;
+    std::vector<Line> rest;
+    for (size_t i = 0; i < block.lines.size(); ++i) {
+      Line& line = block.lines[i];
+      if (JumpTarget(line.text)) {
+        line.role = Role::kJump;
+        line.role_reason = "jump";
+        jumps.emplace_back(i, std::move(line));
+      } else {
+        rest.push_back(std::move(line));
+      }
+    }
+    block.lines = std::move(rest);
+    classify_block(k, block);
+    for (auto& [at, line] : jumps) block.lines.insert(block.lines.begin() + static_cast<long>(at), std::move(line));
   }
 
   if (o.fix_section_numbers) {

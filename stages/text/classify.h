@@ -5,6 +5,9 @@
 // (stages/text/boilerplate).
 //
 // Rules, in order (the rule name is stored in Line::role_reason):
+//   jump           a line that is only a jump ("Continued on Page A13",
+//                  （下转第二版）, （上接第一版）): role jump, whatever the
+//                  block around it looks like (the other rules run without it)
 //   list-marker    a line opening with ①, "- ", "• ", （一）, 一、, 1. 1、 (1)
 //                  — at a block's start or after a line that ends a clause
 //   byline         a short line with 本报记者/记者/通讯员, or opening with □ ■
@@ -25,6 +28,8 @@
 // Thread safety: pure function.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +52,10 @@ bool StartsWithListMarker(std::string_view text);
 bool LooksLikeByline(std::string_view text);
 bool LooksLikeCredit(std::string_view text);
 bool StartsWithDateline(std::string_view text);  // 本报讯（…）, 新华社… opens a paragraph
+// The page a jump line sends the reader to (or comes from), as printed:
+// "Continued on Page A13" -> "A13", （下转第二版） -> "二", （上接第1版） -> "1",
+// "Fortsetzung auf Seite 3" -> "3"; nothing when the whole line is not one.
+std::optional<std::string> JumpTarget(std::string_view text);
 
 // Uses Block::shape (estimated first if missing).
 Status ClassifyLines(Page& page, const ClassifyOptions& options);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "models/wordlist.h"
+#include "pipeline/text_diff.h"
 #include "stages/text/classify.h"
 #include "stages/text/unicode_clean.h"
 #include "stages/text/utf8.h"
@@ -94,6 +95,7 @@ void StartParagraph(Paragraph& p, const Line& line) {
   p.text.reserve(std::max<size_t>(256, line.text.size()));
   p.text = line.text;
   p.role = line.role;
+  if (line.role == Role::kJump) p.jump_to = JumpTarget(line.text).value_or("");
   p.first_line = p.last_line = line.source_line;
 }
 
@@ -325,8 +327,15 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
   if (open) page.paragraphs.push_back(std::move(cur));
   // Joins create new neighbours (a digit at a line end meets Chinese at the
   // next line's start); the same clean-up as for lines applies.
-  for (auto& p : page.paragraphs) {
-    if (p.text.find(' ') != std::string::npos) p.text = NormalizeLine(p.text, 0);
+  // Listed in Page::edits like any other stage's changes.
+  for (size_t k = 0; k < page.paragraphs.size(); ++k) {
+    Paragraph& p = page.paragraphs[k];
+    if (p.text.find(' ') == std::string::npos) continue;
+    std::string clean = NormalizeLine(p.text, 0);
+    if (clean == p.text) continue;
+    for (TextChange& c : DiffText(p.text, clean))
+      page.edits.push_back(Edit{"reflow", 0, static_cast<int>(k + 1), c.at, std::move(c.before), std::move(c.after)});
+    p.text = std::move(clean);
   }
   return Status::Ok();
 }

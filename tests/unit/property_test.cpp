@@ -3,7 +3,11 @@
 //   - reflow is idempotent: reflowing the output changes nothing;
 //   - nothing is lost silently: the non-space characters of the input
 //     (canonical form) are exactly those of the output plus those of the
-//     pieces dropped with a reason.
+//     pieces dropped with a reason;
+//   - nothing is invented or changed unlisted: exactly, code point by code
+//     point (no canonical form), input + what the edits put in = output +
+//     dropped + what the edits took out. On the text chain and on the page
+//     chain (the OCR's own lines are its input there).
 #include <gtest/gtest.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -14,8 +18,15 @@
 #include <map>
 #include <sstream>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "bench/news_text_gen.h"
+#include "bench/pagegen/pagegen.h"
+#include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
+#include "stages/image/load.h"
+#include "stages/image/raster_cv.h"
+#include "stages/text/register.h"
 
 namespace fs = std::filesystem;
 
@@ -125,6 +136,88 @@ TEST(ReflowProperty, EveryCharacterKeptOrDroppedWithReason) {
     auto in = CanonicalChars(input);
     auto out = CanonicalChars(accounted);
     EXPECT_TRUE(in == out) << name << ": characters lost or invented:\n" << Describe(in, out);
+  }
+}
+
+// Code points with whitespace removed, exactly as they are.
+std::map<UChar32, int> ExactChars(const std::string& s) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  std::map<UChar32, int> out;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (!u_isUWhiteSpace(c)) ++out[c];
+  }
+  return out;
+}
+
+// input + edits' after == output + dropped + edits' before, exactly.
+void ExpectEveryChangeListed(const std::string& name, const std::string& input, const Page& page) {
+  std::string in = input, out = RenderText(page);
+  for (const auto& d : page.dropped) out += d.text;
+  for (const auto& e : page.edits) {
+    EXPECT_FALSE(e.stage.empty()) << name << ": an edit without its stage";
+    EXPECT_NE(e.before, e.after) << name << ": an edit that changes nothing";
+    in += e.after;
+    out += e.before;
+  }
+  auto a = ExactChars(in), b = ExactChars(out);
+  EXPECT_TRUE(a == b) << name << ": characters changed without an edit listing them (input+after vs output+dropped+before):\n"
+                      << Describe(a, b);
+}
+
+TEST(ReflowProperty, EveryChangedCharacterIsListedInEdits) {
+  auto job = TextJob::Build({});
+  ASSERT_TRUE(job.ok());
+  RunContext ctx;
+  size_t edits = 0;
+  for (const auto& [name, text] : Inputs()) {
+    auto page = job->Run(text, ctx);
+    ASSERT_TRUE(page.ok()) << name;
+    std::string input = text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+    ExpectEveryChangeListed(name, input, page.value());
+    edits += page->edits.size();
+  }
+  EXPECT_GT(edits, 0u) << "the inputs hold half-width marks in Chinese: some edits are expected";
+}
+
+// The page chain: what the OCR read, through the text stages of `run`.
+TEST(PageChainProperty, EveryChangedCharacterIsListedInEdits) {
+  RegisterBuiltinStages();
+  std::vector<std::string> image_names, text_names = text::DefaultOcrTextStages();
+  for (const std::string& n : DefaultPageStages()) {
+    image_names.push_back(n);
+    if (n == "ocr") break;
+  }
+  auto reader = Pipeline::Build(image_names, {});
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto cleaner = Pipeline::Build(text_names, {});
+  ASSERT_TRUE(cleaner.ok()) << cleaner.status().ToString();
+  for (const char* lang : {"zh", "en"}) {
+    pagegen::PageSpec spec;
+    spec.seed = 31;
+    spec.lang = lang;
+    spec.columns = 2;
+    spec.dpi = 200;
+    spec.width_mm = 148;
+    spec.height_mm = 210;
+    auto gen = pagegen::Generate(spec);
+    ASSERT_TRUE(gen.ok()) << gen.status().ToString();
+    std::vector<unsigned char> png;
+    ASSERT_TRUE(cv::imencode(".png", gen->image, png));
+    auto decoded = image::DecodePages(std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
+    ASSERT_TRUE(decoded.ok() && decoded->size() == 1);
+    Page page;
+    page.image = image::FromMat((*decoded)[0].gray);
+    page.info.dpi = spec.dpi;
+    RunContext ctx;
+    ASSERT_TRUE(reader->Run(page, ctx).ok());
+    std::string read;
+    for (const Block& b : page.blocks)
+      for (const Line& l : b.lines) read += l.text + "\n";
+    ASSERT_GT(read.size(), 200u) << lang << ": the OCR read almost nothing";
+    ASSERT_TRUE(cleaner->Run(page, ctx).ok());
+    ExpectEveryChangeListed(std::string("page-") + lang, read, page);
   }
 }
 

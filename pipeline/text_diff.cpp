@@ -1,0 +1,75 @@
+#include "pipeline/text_diff.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace ocrflow {
+namespace {
+
+// Code points with their byte offsets; an invalid byte counts as one.
+struct Decoded {
+  std::vector<char32_t> cps;
+  std::vector<size_t> offsets;  // byte offset of each code point, plus the end
+};
+
+Decoded Decode(std::string_view s) {
+  Decoded d;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    if (i + len > s.size()) len = 1;
+    char32_t cp = len == 1 ? c : c & (0x3F >> (len - 1));
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    d.cps.push_back(cp);
+    d.offsets.push_back(i);
+    i += len;
+  }
+  d.offsets.push_back(s.size());
+  return d;
+}
+
+// A table this large costs about a millisecond; longer middles (a paragraph
+// rewritten wholesale) are reported as one change.
+constexpr size_t kMaxCells = 1u << 20;
+
+}  // namespace
+
+std::vector<TextChange> DiffText(std::string_view before, std::string_view after) {
+  std::vector<TextChange> out;
+  if (before == after) return out;
+  const Decoded a = Decode(before), b = Decode(after);
+  size_t p = 0;
+  while (p < a.cps.size() && p < b.cps.size() && a.cps[p] == b.cps[p]) ++p;
+  size_t s = 0;
+  while (s < a.cps.size() - p && s < b.cps.size() - p && a.cps[a.cps.size() - 1 - s] == b.cps[b.cps.size() - 1 - s]) ++s;
+  const size_t m = a.cps.size() - p - s, n = b.cps.size() - p - s;
+  auto bytes_a = [&](size_t i, size_t j) { return std::string(before.substr(a.offsets[i], a.offsets[j] - a.offsets[i])); };
+  auto bytes_b = [&](size_t i, size_t j) { return std::string(after.substr(b.offsets[i], b.offsets[j] - b.offsets[i])); };
+  if (m == 0 || n == 0 || (m + 1) * (n + 1) > kMaxCells) {
+    out.push_back({static_cast<int>(p), bytes_a(p, p + m), bytes_b(p, p + n)});
+    return out;
+  }
+  // lcs[i][j]: LCS length of a[p+i..p+m) and b[p+j..p+n).
+  std::vector<uint32_t> lcs((m + 1) * (n + 1), 0);
+  auto at = [&](size_t i, size_t j) -> uint32_t& { return lcs[i * (n + 1) + j]; };
+  for (size_t i = m; i-- > 0;)
+    for (size_t j = n; j-- > 0;)
+      at(i, j) = a.cps[p + i] == b.cps[p + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+  size_t i = 0, j = 0;
+  while (i < m || j < n) {
+    if (i < m && j < n && a.cps[p + i] == b.cps[p + j]) {
+      ++i;
+      ++j;
+      continue;
+    }
+    const size_t i0 = i, j0 = j;
+    while ((i < m || j < n) && !(i < m && j < n && a.cps[p + i] == b.cps[p + j])) {
+      if (j < n && (i == m || at(i, j + 1) >= at(i + 1, j))) ++j;
+      else ++i;
+    }
+    out.push_back({static_cast<int>(p + i0), bytes_a(p + i0, p + i), bytes_b(p + j0, p + j)});
+  }
+  return out;
+}
+
+}  // namespace ocrflow
