@@ -39,11 +39,11 @@
 //      closer than `line_gap` x height, never across a gutter unless the text
 //      is large (a headline's word gap may sit above a gutter). A line whose
 //      glyphs are `headline_ratio` x the body glyph size and which is at least
-//      kHeadlineHeightEm tall is headline text.
+//      `headline_height_em` tall is headline text.
 //   6. blocks.h: lines are stacked top to bottom into blocks of the same size
 //      class (a headline's second line with glyphs of the first's size joins
 //      it even when its box is less tall) and the same horizontal extent
-//      (edges within kBlockEdgeEm) while the white between them (measured
+//      (edges within `block_edge_em`) while the white between them (measured
 //      between line cores: baseline to x-height for Latin) exceeds the page's
 //      usual leading by less than `block_gap_em`, and no rule, photo or other
 //      line lies between them. Body blocks are therefore whole column chunks,
@@ -89,7 +89,16 @@ struct LayoutOptions {
   double line_gap = 1.3;           // x line height: widest gap between components of one line
   double headline_gap = 1.2;       // x line height: widest gap of large text across a gutter
   double headline_ratio = 1.45;    // glyph core height / body glyph core height that makes headline text
+  // em: a line of headline text is also at least this tall as a whole (a body
+  // line is about 1 em; a line of capitals or ascenders in body type has a
+  // large core but not this height). It holds whatever headline_ratio says:
+  // lowering that ratio never makes a line shorter than this a headline.
+  double headline_height_em = 1.25;
   double block_gap_em = 0.4;       // em: white beyond the usual leading that ends a block
+  // em: farthest a body line's left or right edge lies from its block's (an
+  // indent of two glyphs, a ragged right edge stay within; a line standing
+  // further out belongs elsewhere). Headline lines need one edge within it.
+  double block_edge_em = 2.5;
   double header_band = 0.12;       // fraction of the page height searched for a running header/footer
   double byline_max_width = 0.7;   // fraction of the column width: longest byline
   double caption_gap_em = 2.0;     // em: farthest a caption starts below its photo

@@ -101,11 +101,11 @@ std::vector<TextBlock> BuildBlocks(std::vector<TextLine>& lines, const Ink& ink,
       if (large ? gap > kHeadlineLeading * unit : l.core_top - last.core_bottom > max_gap) continue;
       int ov = OverlapX(l.r, b.r);
       if (ov * 2 < std::min(l.r.width, b.r.width)) continue;
-      // A body line's edges stay within kBlockEdgeEm of its block's (a
+      // A body line's edges stay within block_edge_em of its block's (a
       // paragraph's indent, a short last line stay inside). A headline's lines
       // differ in length by whole words of big letters (in a narrow column
       // "Breaks Ground" under "Expansion"): one edge in line is enough for them.
-      double tol = kBlockEdgeEm * em;
+      double tol = o.block_edge_em * em;
       if (!large && (l.r.x < b.r.x - tol || Right(l.r) > Right(b.r) + tol)) continue;
       if (std::max(l.r.x, b.r.x) - std::min(l.r.x, b.r.x) > tol &&
           std::max(Right(l.r), Right(b.r)) - std::min(Right(l.r), Right(b.r)) > tol)

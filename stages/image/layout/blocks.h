@@ -11,7 +11,7 @@
 //   1. BuildBlocks: each line, top to bottom, joins the open block above it
 //      of its size class (a headline's line whose glyphs are the first
 //      line's size joins it even when its box is less tall) and horizontal
-//      extent (edges within kBlockEdgeEm), when the white between their
+//      extent (edges within block_edge_em), when the white between their
 //      cores exceeds the page's usual leading by less than block_gap_em and
 //      no rule, photo or other line lies between them. A line below a block
 //      in its span closes it.
@@ -52,11 +52,6 @@ struct PageText {
 // em: a box that starts up to this far above another's bottom still lies
 // below it (touching ascenders and descenders, a trace of skew).
 constexpr double kBelowSlackEm = 0.3;
-
-// em: farthest a body line's left or right edge lies from its block's (an
-// indent of two glyphs, a ragged right edge stay within; a line standing
-// further out belongs elsewhere). Headline lines need one edge within it.
-constexpr double kBlockEdgeEm = 2.5;
 
 // x line height: widest gap between the lines of a headline. Headline type is
 // set solid or nearly: a wider gap parts a headline from the next.

@@ -298,7 +298,7 @@ std::vector<TextLine> FindLines(const Ink& ink, const GutterMap& gutters, const 
   // of short body glyphs whose core merely measures large is not.
   for (TextLine& l : lines)
     l.large = l.size >= o.headline_ratio * ink.body_size && l.comps.size() >= kHeadlineMinComps &&
-              l.r.height >= kHeadlineHeightEm * ink.em;
+              l.r.height >= o.headline_height_em * ink.em;
   return lines;
 }
 

@@ -14,7 +14,7 @@
 //      word gap of a justified line) are joined when no gutter or rule lies
 //      between them.
 //   4. Large text: core size >= headline_ratio x the body glyph size, and
-//      the whole line at least kHeadlineHeightEm tall.
+//      the whole line at least headline_height_em tall.
 //
 // Pure; thread-safe.
 #pragma once
@@ -44,11 +44,6 @@ struct TextLine {
 // smaller face, a sub-headline under body text); also the size class of two
 // pieces of one row. Body text varies by less, a size change by more.
 constexpr double kSizeStep = 1.2;
-
-// em: a line of headline text is also at least this tall as a whole (a body
-// line is about 1 em; a line of capitals or ascenders in body type has a
-// large core but not this height). It holds whatever headline_ratio says.
-constexpr double kHeadlineHeightEm = 1.25;
 
 // Components in a line, at least: a lone glyph is never headline text (a
 // drop cap, an initial, a blot).
