@@ -13,15 +13,21 @@
 //   text outside any article | running footer
 //
 // Algorithm (bottom-up, all distances in units of the body text height `em`,
-// which is measured on the page, so the stage works at any dpi):
-//   1. Connected components of the ink. Specks (both sides < speck_em) are set
-//      aside (they only widen the final boxes); very long thin components are
-//      rules (separators, never text); large solid or hollow components are
-//      pictures or frames (obstacles).
-//   2. em = body text line height: median height of text lines (first
-//      grouped with a strict gap), weighted by their components.
-//   3. Gutters: whitespace that is at least `gutter_em` wide and runs at least
-//      `gutter_height_em` tall (computed on a grid of em/8 cells of the
+// which is measured on the page, so the stage works at any dpi). One step per
+// file under stages/image/layout/, each header stating what it takes and what
+// it leaves; layout.cpp runs them in this order:
+//   1. components.h: connected components of the ink. Specks (both sides <
+//      speck_em) are set aside (they only widen the final boxes); very long
+//      thin components are rules (separators, never text); large solid or
+//      hollow components are pictures or frames (obstacles). What steps 1-3
+//      find is one read-only `Ink` for the steps after them.
+//   2. scale.h: em = body text line height: median height of text lines
+//      (first grouped with a strict gap), weighted by their components,
+//      bootstrapped from a first guess on the component heights.
+//   3. rules.h: rules printed thin and broken by the scan, found by
+//      morphology; underlines split from the text they touch.
+//   4. gutters.h: whitespace that is at least `gutter_em` wide and runs at
+//      least `gutter_height_em` tall (computed on a grid of em/8 cells of the
 //      component boxes), plus vertical rules. A gutter is tall, so the short
 //      gap after a comma or between two words never counts as one; a small
 //      residual skew (well beyond +-0.2 degrees) only tilts the strip. A
@@ -29,31 +35,35 @@
 //      beside an indented first line). Short white between lines is a river
 //      of word gaps, not a gutter, unless a column's straight edge runs
 //      beside it and the text on each side is at least a few em wide.
-//   4. Text lines: components that overlap vertically and are closer than
-//      `line_gap` x height, never across a gutter unless the text is large
-//      (a headline's word gap may sit above a gutter).
-//   5. Line height class: a line whose height is `headline_ratio` x the body
-//      line height (median of all lines) is headline text.
-//   6. Blocks: lines are stacked top to bottom into blocks of the same size
-//      class (a headline's second line with glyphs of the first's size
-//      joins it even when its box is less tall) and the same horizontal extent while the white between them
-//      (measured between line cores: baseline to x-height for Latin) exceeds
-//      the page's usual leading by less than `block_gap_em`, and no rule,
-//      photo or other line lies between them. Body blocks are therefore whole
-//      column chunks, not paragraphs; bylines, sub-headlines and captions,
-//      set off by extra white, are blocks of their own.
-//   7. Roles: everything above a wide rule in the top `header_band`, or a lone
-//      top line in that band, is the running header (footer likewise at the
-//      bottom); large-text blocks are headlines; a short single line just
-//      under a headline is a byline; a short block just under a photo is its
-//      caption.
-//   8. Articles: each headline opens an article that owns the blocks below it
-//      within its horizontal span down to the next headline. Columns come from
-//      clustering the body blocks' horizontal extents.
-//   9. Order: header; articles in column-major order (an article before
-//      another when it is above it with overlapping span, or entirely to its
-//      left); inside an article headline, bylines, body by column then y,
-//      captions; leftovers likewise; footer.
+//   5. lines.h: text lines: components that overlap vertically and are
+//      closer than `line_gap` x height, never across a gutter unless the text
+//      is large (a headline's word gap may sit above a gutter). A line whose
+//      glyphs are `headline_ratio` x the body glyph size and which is at least
+//      `headline_height_em` tall is headline text.
+//   6. blocks.h: lines are stacked top to bottom into blocks of the same size
+//      class (a headline's second line with glyphs of the first's size joins
+//      it even when its box is less tall) and the same horizontal extent
+//      (edges within `block_edge_em`) while the white between them (measured
+//      between line cores: baseline to x-height for Latin) exceeds the page's
+//      usual leading by less than `block_gap_em`, and no rule, photo or other
+//      line lies between them. Body blocks are therefore whole column chunks,
+//      not paragraphs; bylines, sub-headlines and captions, set off by extra
+//      white, are blocks of their own. The blocks (`PageText`) are what the
+//      remaining steps refine.
+//   7. roles.h, columns.h: everything above a wide rule in the top
+//      `header_band`, or a lone top line in that band, is the running header
+//      (footer likewise at the bottom); large-text blocks are headlines; a
+//      short single line just under a headline is a byline; a short block
+//      just under a photo is its caption. Columns come from clustering the
+//      body blocks' horizontal extents.
+//   8. articles.h: each headline opens an article that owns the blocks below
+//      it within its horizontal span down to the next headline; body chunks
+//      of one article and column with nothing between them merge.
+//   9. reading_order.h: header; articles in column-major order (an article
+//      before another when it is above it with overlapping span, or entirely
+//      to its left); inside an article headline, bylines, body by column then
+//      y, captions; leftovers likewise; footer.
+// DrawLayout is in layout/draw.cpp; shared helpers in layout/geometry.h.
 //
 // Confidence behaviour: a page without text (no components) gives no blocks
 // and `blank = true`; it is not an error. Thread safety: pure functions, no
@@ -78,8 +88,17 @@ struct LayoutOptions {
   double gutter_height_em = 4.0;   // em: a gutter's whitespace runs at least this tall
   double line_gap = 1.3;           // x line height: widest gap between components of one line
   double headline_gap = 1.2;       // x line height: widest gap of large text across a gutter
-  double headline_ratio = 1.45;    // line height / body line height that makes headline text
+  double headline_ratio = 1.45;    // glyph core height / body glyph core height that makes headline text
+  // em: a line of headline text is also at least this tall as a whole (a body
+  // line is about 1 em; a line of capitals or ascenders in body type has a
+  // large core but not this height). It holds whatever headline_ratio says:
+  // lowering that ratio never makes a line shorter than this a headline.
+  double headline_height_em = 1.25;
   double block_gap_em = 0.4;       // em: white beyond the usual leading that ends a block
+  // em: farthest a body line's left or right edge lies from its block's (an
+  // indent of two glyphs, a ragged right edge stay within; a line standing
+  // further out belongs elsewhere). Headline lines need one edge within it.
+  double block_edge_em = 2.5;
   double header_band = 0.12;       // fraction of the page height searched for a running header/footer
   double byline_max_width = 0.7;   // fraction of the column width: longest byline
   double caption_gap_em = 2.0;     // em: farthest a caption starts below its photo

@@ -1,0 +1,305 @@
+#include "stages/image/layout/lines.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <utility>
+
+#include "stages/image/layout/geometry.h"
+
+namespace ocrflow::image::layout {
+namespace {
+
+// A component that touches glyphs of two stacked lines (on a tight or blurred
+// scan a descender runs into the ascender of the line below) would join the
+// two lines into one, which then passes for a two-line-high headline. Such a
+// bridge
+// - is at least kBridgeTallness x as tall as two glyphs it touches, which are
+//   whole glyphs (at least kBridgeGlyphShare of the median component height:
+//   not dots, not the strokes of 二) with centres at least kBridgeRowApart x
+//   their height apart;
+// - has no peer: no neighbour at least kBridgePeer x as tall that is not of
+//   that shape itself (a headline's glyphs, a CJK character beside the others
+//   of its line, all have one; two descenders run into the next line side by
+//   side are not each other's peers);
+// - and those two glyphs lie on two lines of their own, one above the other,
+//   once the candidates are left out: lines of at least kBridgeLineComps
+//   components. Not the stacked parts of a CJK character beside it, which the
+//   rest of their row holds together.
+constexpr double kBridgeTallness = 1.5;
+constexpr double kBridgeGlyphShare = 0.4;
+constexpr double kBridgeRowApart = 1.2;
+constexpr double kBridgePeer = 0.7;
+constexpr int kBridgeLineComps = 3;
+
+// Candidate bridges among the text components `idx` (the first two points
+// above), given the neighbour pairs that would join: for each, the two
+// touched glyphs (or -1).
+std::vector<std::pair<int, int>> BridgeCandidates(const std::vector<Component>& comps, const std::vector<int>& idx,
+                                                  const std::vector<std::pair<int, int>>& pairs) {
+  std::vector<std::pair<int, int>> cand(comps.size(), {-1, -1});
+  std::vector<double> hs;
+  for (int i : idx) hs.push_back(comps[i].r.height);
+  if (hs.empty()) return cand;
+  const double min_glyph = kBridgeGlyphShare * Percentile(hs, 0.5);
+  std::vector<std::vector<int>> touched(comps.size());
+  for (auto [a, b] : pairs)
+    for (auto [c, n] : {std::pair(a, b), std::pair(b, a)}) {
+      const double h = comps[n].r.height;
+      if (h >= min_glyph && comps[c].r.height >= kBridgeTallness * h) touched[c].push_back(n);
+    }
+  // By shape.
+  auto centre = [&](int i) { return comps[i].r.y + comps[i].r.height / 2.0; };
+  for (int c : idx) {
+    const std::vector<int>& t = touched[c];
+    for (size_t i = 0; i < t.size() && cand[c].first < 0; ++i)
+      for (size_t j = i + 1; j < t.size() && cand[c].first < 0; ++j) {
+        const double h = std::max(comps[t[i]].r.height, comps[t[j]].r.height);
+        if (std::abs(centre(t[i]) - centre(t[j])) >= kBridgeRowApart * h) cand[c] = {t[i], t[j]};
+      }
+  }
+  // Without a peer.
+  std::vector<bool> has_peer(comps.size(), false);
+  for (auto [a, b] : pairs)
+    for (auto [c, n] : {std::pair(a, b), std::pair(b, a)})
+      if (cand[n].first < 0 && comps[n].r.height >= kBridgePeer * comps[c].r.height) has_peer[c] = true;
+  for (int c : idx)
+    if (has_peer[c]) cand[c] = {-1, -1};
+  return cand;
+}
+
+// A line's core (see TextLine) is measured on its components at least
+// 1/kCorePieceRatio of the line's height: not dots, commas or the strokes of 二.
+constexpr int kCorePieceRatio = 3;
+// Components of a line's core, at least, to measure it; a shorter line's size
+// is taken at kShortLineSizeQuantile of its components' heights (its tallest
+// pieces: a word of two letters, a CJK glyph broken in pieces).
+constexpr size_t kCoreMinComps = 3;
+constexpr double kShortLineSizeQuantile = 0.8;
+
+// Core and size of `l` from its components; `l.r` is set.
+void MeasureCore(const std::vector<Component>& comps, TextLine& l) {
+  std::vector<double> hs, tops, bottoms;
+  for (int c : l.comps) {
+    hs.push_back(comps[c].r.height);
+    if (comps[c].r.height * kCorePieceRatio >= l.r.height) {  // not a dot or a comma
+      tops.push_back(comps[c].r.y);
+      bottoms.push_back(Bottom(comps[c].r));
+    }
+  }
+  l.core_top = tops.empty() ? l.r.y : static_cast<int>(Percentile(tops, 0.5));
+  l.core_bottom = tops.empty() ? Bottom(l.r) : static_cast<int>(Percentile(bottoms, 0.5));
+  // Core height: x-height for Latin (whatever share of ascenders the line
+  // has), the character height for CJK.
+  l.size = tops.size() >= kCoreMinComps ? std::max(1, l.core_bottom - l.core_top) : Percentile(hs, kShortLineSizeQuantile);
+}
+
+// Pieces of one line that BuildLines left apart: a wide word gap of a
+// justified line, the white after punctuation. Within a column nothing else
+// shares a line's row, so two pieces on one row with no gutter or rule
+// between them, at most kRowJoinEm apart and of one size class, are one line.
+constexpr double kRowJoinEm = 3.5;  // em: widest gap joined inside a line
+// A narrow justified Latin column spreads a short line's words far apart
+// ("City" 3.6 em from "planners" in an indented first line). Latin text
+// is told by its core: the x-height band is well under the line's whole
+// height, where a CJK glyph fills it. One piece tells (a short word such as
+// "the" is mostly ascenders). Not for CJK: the cells of a report's table
+// stand that far apart.
+constexpr double kRowJoinLatinEm = 5;
+constexpr double kRowPieceShare = 0.6;  // a piece of a row is under this share of the other's height
+constexpr double kLatinCoreShare = 0.75;  // core / whole height below this: Latin
+
+// Blots that passed for text make "lines" of their own, one or two stacked
+// blots. Beside a column they would join its block, in a margin run into a
+// header or pass for a footer. A line of at most kNoiseLineComps components,
+// each smaller than kNoiseEm, is noise. (A lone 。 or ， does not end a CJK
+// line: it is kept with the glyph before it.)
+constexpr size_t kNoiseLineComps = 2;
+
+void DropNoiseLines(std::vector<TextLine>& lines, const std::vector<Component>& comps, double em) {
+  const double small = kNoiseEm * em;
+  std::erase_if(lines, [&](const TextLine& l) {
+    if (l.comps.size() > kNoiseLineComps) return false;
+    for (int c : l.comps)
+      if (std::max(comps[c].r.width, comps[c].r.height) >= small) return false;
+    return true;
+  });
+}
+
+// Components in each of two pieces of a row, at least, for their core sizes
+// to be compared; with kRowSureComps each, the sizes are sure enough for one
+// kSizeStep, otherwise two are allowed (a short Latin word's core is unsure).
+constexpr size_t kRowSizeComps = 3;
+constexpr size_t kRowSureComps = 8;
+
+void MergeRowFragments(std::vector<TextLine>& lines, const std::vector<Component>& comps,
+                       const std::vector<cv::Rect>& vrules, const GutterMap& g, double em) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    std::vector<int> order(lines.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int x, int y) { return lines[x].r.x < lines[y].r.x; });
+    std::vector<bool> gone(lines.size(), false);
+    for (size_t oi = 0; oi < order.size(); ++oi) {
+      int i = order[oi];
+      if (gone[i]) continue;
+      TextLine& l = lines[i];
+      // Nearest piece to the right in l's row.
+      int best = -1, best_gap = INT32_MAX;
+      for (size_t oj = 0; oj < order.size(); ++oj) {
+        int j = order[oj];
+        if (j == i || gone[j]) continue;
+        const TextLine& m = lines[j];
+        // Size class from the whole height: a short word of Latin body text
+        // (mostly ascenders) can pass for large text by its core alone.
+        double hr = static_cast<double>(std::max(l.r.height, m.r.height)) / std::max(1, std::min(l.r.height, m.r.height));
+        if (m.large != l.large && hr > kSizeStep) continue;
+        int ov = OverlapY(l.r, m.r);
+        if (ov * 2 < std::min(l.r.height, m.r.height)) continue;
+        int gap = m.r.x - Right(l.r);
+        const bool latin = l.size < kLatinCoreShare * l.r.height || m.size < kLatinCoreShare * m.r.height;
+        if (m.r.x < l.r.x || gap > (latin ? kRowJoinLatinEm : kRowJoinEm) * em) continue;
+        if (gap < best_gap) {
+          best_gap = gap;
+          best = j;
+        }
+      }
+      if (best < 0) continue;
+      TextLine& m = lines[best];
+      // A piece much shorter than its neighbour has no size of its own to
+      // compare: the “ and the roof of 企 left over after a ：, or a
+      // word of x-height letters.
+      const bool piece = std::min(l.r.height, m.r.height) < kRowPieceShare * std::max(l.r.height, m.r.height);
+      if (l.large == m.large && l.comps.size() >= kRowSizeComps && m.comps.size() >= kRowSizeComps && !piece) {
+        // A short Latin word's core is unsure (in "still" most letters reach
+        // up to the ascender, in "was" none does): it needs a bigger step.
+        double step = std::min(l.comps.size(), m.comps.size()) >= kRowSureComps ? kSizeStep : kSizeStep * kSizeStep;
+        double ratio = m.size / std::max(1.0, l.size);
+        if (ratio > step || ratio < 1 / step) continue;
+      }
+      if (best_gap > 0) {
+        if (g.Between(l.r, m.r)) continue;
+        // A gutter that stops a line short of this row (where a photo beside
+        // it narrowed the white, or under a column's last line) still parts
+        // body text.
+        if (!l.large && !m.large) {
+          if (g.Between(l.r, m.r, static_cast<int>(std::lround(kGutterReachEm * em)))) continue;
+        }
+        cv::Rect gap(Right(l.r), std::min(l.r.y, m.r.y), best_gap, std::max(Bottom(l.r), Bottom(m.r)) - std::min(l.r.y, m.r.y));
+        bool ruled = false;
+        for (const cv::Rect& v : vrules) ruled |= (v & gap).area() > 0;
+        if (ruled) continue;
+      }
+      l.comps.insert(l.comps.end(), m.comps.begin(), m.comps.end());
+      RecomputeLine(comps, l);
+      gone[best] = true;
+      changed = true;
+    }
+    std::vector<TextLine> kept;
+    for (size_t i = 0; i < lines.size(); ++i)
+      if (!gone[i]) kept.push_back(std::move(lines[i]));
+    lines = std::move(kept);
+  }
+}
+
+}  // namespace
+
+// See lines.h. Bridges: see BridgeCandidates above.
+std::vector<TextLine> BuildLines(const std::vector<Component>& comps, double gap_factor, const GutterMap* gutters,
+                                 double min_h, double large_h, double large_gap) {
+  std::vector<int> idx;
+  int max_h = 0;
+  for (int i = 0; i < static_cast<int>(comps.size()); ++i)
+    if (comps[i].kind == Kind::kText) {
+      idx.push_back(i);
+      max_h = std::max(max_h, comps[i].r.height);
+    }
+  std::sort(idx.begin(), idx.end(), [&](int a, int b) { return comps[a].r.x < comps[b].r.x; });
+  Dsu dsu(comps.size());
+  std::vector<std::pair<int, int>> pairs;  // neighbours that would join
+  const double max_gap = gap_factor * std::max<double>(max_h, min_h);
+  // A gutter that stops just short of a row (beside a photo, under a
+  // column's last line) still parts body text.
+  const int reach = gutters != nullptr ? static_cast<int>(std::lround(kGutterReachEm * min_h)) : 0;
+  for (size_t i = 0; i < idx.size(); ++i) {
+    const cv::Rect& a = comps[idx[i]].r;
+    for (size_t j = i + 1; j < idx.size(); ++j) {
+      const cv::Rect& b = comps[idx[j]].r;
+      if (b.x > Right(a) + max_gap) break;
+      int mh = std::min(a.height, b.height);
+      if (OverlapY(a, b) * 2 < mh) continue;
+      int gap = b.x - Right(a);
+      int hmax = std::max(a.height, b.height);
+      // Pieces of a glyph (the dots of 点, a comma) are short: the gap is
+      // measured against the text height, not theirs.
+      if (gap > gap_factor * std::max<double>(hmax, min_h)) continue;
+      // Across a gutter only large text joins (a headline's word gap, or the
+      // gap after its punctuation, may sit above a gutter); body text never.
+      if (gutters != nullptr && gap > 0 && gutters->Between(a, b, reach)) {
+        if (!(mh >= large_h && gap <= large_gap * hmax)) continue;
+      }
+      pairs.push_back({idx[i], idx[j]});
+    }
+  }
+  // Lines without the candidate bridges first; a candidate whose two glyphs
+  // then lie on two lines of their own, one above the other, is a bridge.
+  const std::vector<std::pair<int, int>> cand = BridgeCandidates(comps, idx, pairs);
+  for (auto [a, b] : pairs)
+    if (cand[a].first < 0 && cand[b].first < 0) dsu.Unite(a, b);
+  std::vector<int> group_size(comps.size(), 0);
+  std::vector<cv::Rect> group_box(comps.size());
+  for (int i : idx) {
+    const int g = dsu.Find(i);
+    ++group_size[g];
+    group_box[g] = Hull(group_box[g], comps[i].r);
+  }
+  std::vector<bool> bridge(comps.size(), false);
+  for (int c : idx) {
+    if (cand[c].first < 0) continue;
+    const int g1 = dsu.Find(cand[c].first), g2 = dsu.Find(cand[c].second);
+    const cv::Rect &r1 = group_box[g1], &r2 = group_box[g2];
+    bridge[c] = g1 != g2 && group_size[g1] >= kBridgeLineComps && group_size[g2] >= kBridgeLineComps &&
+                OverlapY(r1, r2) * 2 < std::min(r1.height, r2.height);
+  }
+  for (auto [a, b] : pairs)
+    if ((cand[a].first >= 0 || cand[b].first >= 0) && !bridge[a] && !bridge[b]) dsu.Unite(a, b);
+  std::vector<int> line_of(comps.size(), -1);
+  std::vector<TextLine> lines;
+  for (int i : idx) {
+    if (bridge[i]) continue;  // half of it is in the way of each line: left out (the OCR still sees it)
+    int root = dsu.Find(i);
+    if (line_of[root] < 0) {
+      line_of[root] = static_cast<int>(lines.size());
+      lines.emplace_back();
+    }
+    TextLine& l = lines[line_of[root]];
+    l.comps.push_back(i);
+    l.r = Hull(l.r, comps[i].r);
+  }
+  for (TextLine& l : lines) MeasureCore(comps, l);
+  return lines;
+}
+
+void RecomputeLine(const std::vector<Component>& comps, TextLine& l) {
+  l.r = cv::Rect();
+  for (int c : l.comps) l.r = Hull(l.r, comps[c].r);
+  MeasureCore(comps, l);
+}
+
+std::vector<TextLine> FindLines(const Ink& ink, const GutterMap& gutters, const LayoutOptions& o) {
+  std::vector<TextLine> lines =
+      BuildLines(ink.comps, o.line_gap, &gutters, ink.em, o.headline_ratio * ink.em, o.headline_gap);
+  DropNoiseLines(lines, ink.comps, ink.em);
+  for (TextLine& l : lines) l.large = l.size >= o.headline_ratio * ink.body_size && l.comps.size() >= kHeadlineMinComps;
+  MergeRowFragments(lines, ink.comps, ink.rules.vertical, gutters, ink.em);
+  // Large text is tall as a whole too (a body line is about one em): a line
+  // of short body glyphs whose core merely measures large is not.
+  for (TextLine& l : lines)
+    l.large = l.size >= o.headline_ratio * ink.body_size && l.comps.size() >= kHeadlineMinComps &&
+              l.r.height >= o.headline_height_em * ink.em;
+  return lines;
+}
+
+}  // namespace ocrflow::image::layout

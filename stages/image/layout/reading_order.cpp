@@ -1,0 +1,121 @@
+#include "stages/image/layout/reading_order.h"
+
+#include "stages/image/layout/geometry.h"
+
+namespace ocrflow::image::layout {
+namespace {
+
+// Order of the roles inside an article.
+int RoleRank(Role r) {
+  switch (r) {
+    case Role::kHeadline: return 0;
+    case Role::kSubheadline: return 1;
+    case Role::kByline: return 2;
+    case Role::kCaption: return 4;
+    default: return 3;
+  }
+}
+constexpr int kLastRank = 4;
+
+}  // namespace
+
+bool Before(const cv::Rect& x, const cv::Rect& y, double em) {
+  if (OverlapX(x, y) > kOrderSlackEm * em) return x.y < y.y;
+  return Right(x) <= y.x + kOrderSlackEm * em;
+}
+
+std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em) {
+  size_t n = rects.size();
+  std::vector<int> indeg(n, 0);
+  std::vector<std::vector<int>> after(n);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      if (i != j && Before(rects[i], rects[j], em) && !Before(rects[j], rects[i], em)) {
+        after[i].push_back(static_cast<int>(j));
+        ++indeg[j];
+      }
+  std::vector<int> out;
+  std::vector<bool> done(n, false);
+  auto key_less = [&](int i, int j) {
+    return rects[i].y != rects[j].y ? rects[i].y < rects[j].y : rects[i].x < rects[j].x;
+  };
+  for (size_t step = 0; step < n; ++step) {
+    int pick = -1;
+    for (size_t i = 0; i < n; ++i)
+      if (!done[i] && indeg[i] == 0 && (pick < 0 || key_less(static_cast<int>(i), pick))) pick = static_cast<int>(i);
+    if (pick < 0)  // cycle
+      for (size_t i = 0; i < n; ++i)
+        if (!done[i] && (pick < 0 || key_less(static_cast<int>(i), pick))) pick = static_cast<int>(i);
+    done[pick] = true;
+    out.push_back(pick);
+    for (int j : after[pick]) --indeg[j];
+  }
+  return out;
+}
+
+std::vector<TextBlock> InReadingOrder(std::vector<TextBlock> blocks, int articles, double em) {
+  // Items to order: whole articles, and stray blocks one by one.
+  struct Item {
+    cv::Rect r;
+    std::vector<int> blocks;  // indices into `blocks`
+  };
+  std::vector<Item> items(articles);
+  std::vector<int> header, footer;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const TextBlock& b = blocks[i];
+    const int bi = static_cast<int>(i);
+    if (b.role == Role::kRunningHeader) {
+      header.push_back(bi);
+    } else if (b.role == Role::kRunningFooter) {
+      footer.push_back(bi);
+    } else if (b.article >= 0) {
+      items[b.article].blocks.push_back(bi);
+    } else {
+      items.push_back({b.r, {bi}});
+    }
+  }
+  // An article's place is the hull of its blocks.
+  for (Item& it : items) {
+    it.r = cv::Rect();
+    for (int b : it.blocks) it.r = Hull(it.r, blocks[b].r);
+  }
+  std::vector<cv::Rect> item_rects;
+  for (const Item& it : items) item_rects.push_back(it.r);
+  std::vector<int> item_order = OrderRects(item_rects, em);
+
+  auto in_order = [&](const std::vector<int>& v) {
+    std::vector<cv::Rect> rs;
+    for (int b : v) rs.push_back(blocks[b].r);
+    std::vector<int> out;
+    for (int k : OrderRects(rs, em)) out.push_back(v[k]);
+    return out;
+  };
+  std::vector<int> ordered = in_order(header);
+  int next_article = 0;
+  for (int ii : item_order) {
+    Item& it = items[ii];
+    if (it.blocks.empty()) continue;
+    std::vector<int> group;
+    for (int rk = 0; rk <= kLastRank; ++rk) {
+      std::vector<int> same;
+      for (int b : it.blocks)
+        if (RoleRank(blocks[b].role) == rk) same.push_back(b);
+      std::vector<cv::Rect> rs;
+      for (int b : same) rs.push_back(blocks[b].r);
+      for (int k : OrderRects(rs, em)) group.push_back(same[k]);
+    }
+    // Renumber articles in reading order.
+    int number = blocks[it.blocks.front()].article >= 0 ? next_article++ : -1;
+    for (int b : group) {
+      blocks[b].article = number;
+      ordered.push_back(b);
+    }
+  }
+  for (int b : in_order(footer)) ordered.push_back(b);
+  std::vector<TextBlock> out;
+  out.reserve(ordered.size());
+  for (int b : ordered) out.push_back(std::move(blocks[b]));
+  return out;
+}
+
+}  // namespace ocrflow::image::layout

@@ -1,0 +1,201 @@
+#include "stages/image/layout/roles.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+
+#include "stages/image/layout/geometry.h"
+
+namespace ocrflow::image::layout {
+namespace {
+
+// Running header and footer.
+constexpr double kHeaderRuleWidthShare = 0.5;  // share of the text's width a rule spans to cut off a header
+constexpr double kHeaderCutSlackEm = 0.2;      // em: a block reaching this far past the cut is still beyond it
+constexpr double kHeaderEdgeEm = 1.0;          // em: a lone header line starts this near the text's edge
+constexpr size_t kHeaderMaxLines = 2;          // lines of a lone header (paper name over date)
+constexpr double kHeaderGapEm = 1.0;           // em: white between a lone header and the text beyond
+
+constexpr size_t kSubheadlineMaxLines = 2;
+constexpr size_t kBylineMaxLines = 2;
+// em: a paragraph's first-line indent (two glyphs): a short first line so
+// set in under a headline is the body's, not a byline.
+constexpr double kIndentMin = 1.3, kIndentMax = 2.7;
+// Without columns, the byline width is measured against a third of the page.
+constexpr double kColumnsGuess = 3.0;
+
+// Captions.
+constexpr double kCaptionOverlapEm = 0.5;      // em: a caption may reach this far up into its photo's box
+constexpr double kCaptionOverlapShare = 0.5;   // share of the narrower of block and photo that they overlap
+constexpr double kCaptionSplitGapEm = 0.25;    // em: white beyond the usual that ends a caption run into the body
+
+double BlockGlyphSize(const std::vector<TextLine>& lines, const TextBlock& b) {
+  std::vector<double> v;
+  for (int li : b.lines) v.push_back(lines[li].size);
+  return Percentile(v, 0.5);
+}
+
+}  // namespace
+
+void MarkRunningHeaderFooter(std::vector<TextBlock>& blocks, const Ink& ink, const LayoutOptions& o) {
+  if (blocks.size() < 2) return;
+  const double em = ink.em;
+  cv::Rect content;
+  for (const TextBlock& b : blocks) content = Hull(content, b.r);
+  for (const cv::Rect& r : ink.rules.horizontal) content = Hull(content, r);
+  const double band = o.header_band * content.height;
+
+  for (int pass = 0; pass < 2; ++pass) {
+    const bool top = pass == 0;
+    // A wide rule in the band: everything beyond it is the header/footer.
+    std::optional<int> cut;
+    for (const cv::Rect& r : ink.rules.horizontal) {
+      if (r.width < kHeaderRuleWidthShare * content.width) continue;
+      bool in_band = top ? r.y <= content.y + band : Bottom(r) >= Bottom(content) - band;
+      if (!in_band) continue;
+      int y = top ? r.y : Bottom(r);
+      bool text_beyond = false;
+      for (const TextBlock& b : blocks) text_beyond |= top ? Bottom(b.r) <= y : b.r.y >= y;
+      if (!text_beyond) continue;
+      if (!cut || (top ? y < *cut : y > *cut)) cut = y;
+    }
+    std::vector<TextBlock*> marked;
+    if (cut) {
+      for (TextBlock& b : blocks)
+        if (top ? Bottom(b.r) <= *cut + kHeaderCutSlackEm * em : b.r.y >= *cut - kHeaderCutSlackEm * em)
+          marked.push_back(&b);
+    } else {
+      // A lone line of ordinary size in the band, with a gap to the text beyond.
+      int edge = top ? content.y : Bottom(content);
+      std::vector<TextBlock*> cand;
+      for (TextBlock& b : blocks) {
+        bool in_band = top ? Bottom(b.r) <= edge + band : b.r.y >= edge - band;
+        bool at_edge = top ? b.r.y <= edge + kHeaderEdgeEm * em : Bottom(b.r) >= edge - kHeaderEdgeEm * em;
+        if (in_band && at_edge && !b.large && b.lines.size() <= kHeaderMaxLines) cand.push_back(&b);
+      }
+      if (!cand.empty()) {
+        int inner = top ? 0 : INT32_MAX;
+        for (TextBlock* c : cand) inner = top ? std::max(inner, Bottom(c->r)) : std::min(inner, c->r.y);
+        int nearest = top ? INT32_MAX : 0;
+        bool others = false;
+        for (TextBlock& b : blocks) {
+          if (std::find(cand.begin(), cand.end(), &b) != cand.end()) continue;
+          others = true;
+          nearest = top ? std::min(nearest, b.r.y) : std::max(nearest, Bottom(b.r));
+        }
+        int gap = top ? nearest - inner : inner - nearest;
+        if (others && gap >= kHeaderGapEm * em) marked = cand;
+      }
+    }
+    // The pieces (paper name, date, page number) stay blocks of their own.
+    for (TextBlock* b : marked) {
+      b->role = top ? Role::kRunningHeader : Role::kRunningFooter;
+      b->large = false;
+    }
+  }
+}
+
+int BlockUnder(const std::vector<TextBlock>& blocks, const TextBlock& h, double em) {
+  int left = -1;
+  for (size_t bi = 0; bi < blocks.size(); ++bi) {
+    const TextBlock& b = blocks[bi];
+    if (b.large || !IsPageText(b) || b.role != Role::kBody) continue;
+    int gap = b.r.y - Bottom(h.r);
+    if (gap < -kBelowSlackEm * em || gap > kUnderHeadlineEm * em) continue;
+    if (OverlapX(b.r, h.r) <= 0) continue;
+    if (left < 0 || b.r.x < blocks[left].r.x) left = static_cast<int>(bi);
+  }
+  return left;
+}
+
+// A line or two of mid-size text right under a headline is its sub-headline.
+void FindSubheadlines(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink) {
+  for (size_t hi = 0; hi < blocks.size(); ++hi) {
+    if (!blocks[hi].large || !IsPageText(blocks[hi])) continue;
+    int u = BlockUnder(blocks, blocks[hi], ink.em);
+    if (u < 0) continue;
+    TextBlock& b = blocks[u];
+    if (b.lines.size() <= kSubheadlineMaxLines && BlockGlyphSize(lines, b) >= kSubheadlineRatio * ink.body_size)
+      b.role = Role::kSubheadline;
+  }
+}
+
+// The block right under a headline (or its sub-headline), leftmost, is its
+// byline when it is a line or two on its own; a short first line of a
+// column block there is a byline that ran into the body.
+void FindBylines(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Columns& columns,
+                 const Ink& ink, const LayoutOptions& o) {
+  double colw = columns.width > 0 ? columns.width : ink.page.width / kColumnsGuess;
+  std::vector<TextBlock> split_off;
+  for (size_t hi = 0; hi < blocks.size(); ++hi) {
+    const TextBlock& h = blocks[hi];
+    if (!IsPageText(h)) continue;
+    if (!h.large && h.role != Role::kSubheadline) continue;
+    int left = BlockUnder(blocks, h, ink.em);
+    if (left < 0) continue;
+    TextBlock& body = blocks[left];
+    const TextLine& first = lines[body.lines.front()];
+    if (body.lines.size() <= kBylineMaxLines) {
+      body.role = Role::kByline;
+      continue;
+    }
+    if (first.r.width > o.byline_max_width * colw) continue;
+    // A first line set in by a paragraph indent (two glyphs) is the body's
+    // first paragraph, short because its words wrapped early.
+    std::vector<double> lefts;
+    for (size_t i = 1; i < body.lines.size(); ++i) lefts.push_back(lines[body.lines[i]].r.x);
+    const double indent = (first.r.x - Percentile(lefts, 0.5)) / ink.em;
+    if (indent >= kIndentMin && indent <= kIndentMax) continue;
+    TextBlock by;
+    by.r = first.r;
+    by.lines = {body.lines.front()};
+    by.role = Role::kByline;
+    body.lines.erase(body.lines.begin());
+    body.r = cv::Rect();
+    for (int li : body.lines) body.r = Hull(body.r, lines[li].r);
+    split_off.push_back(by);
+  }
+  blocks.insert(blocks.end(), split_off.begin(), split_off.end());
+}
+
+// A short block just under a photo is its caption; when the caption ran into
+// the body text below, the first lines up to a wider gap are split off.
+void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink,
+                  const LayoutOptions& o) {
+  const double em = ink.em;
+  for (const cv::Rect& p : ink.photos) {
+    size_t n = blocks.size();
+    for (size_t bi = 0; bi < n; ++bi) {
+      TextBlock& b = blocks[bi];
+      if (b.large || !IsPageText(b) || b.role != Role::kBody) continue;
+      int gap = b.r.y - Bottom(p);
+      if (gap < -kCaptionOverlapEm * em || gap > o.caption_gap_em * em) continue;
+      if (OverlapX(b.r, p) < kCaptionOverlapShare * std::min(b.r.width, p.width)) continue;
+      if (static_cast<int>(b.lines.size()) <= o.caption_max_lines) {
+        b.role = Role::kCaption;
+        continue;
+      }
+      // Split at the widest gap among the first lines if it stands out.
+      std::vector<int> gaps;
+      for (size_t i = 1; i < b.lines.size(); ++i)
+        gaps.push_back(lines[b.lines[i]].r.y - Bottom(lines[b.lines[i - 1]].r));
+      std::vector<double> g2(gaps.begin(), gaps.end());
+      double typical = Percentile(g2, 0.5);
+      int split = -1;
+      for (int i = 0; i < std::min<int>(o.caption_max_lines, gaps.size()); ++i)
+        if (gaps[i] > typical + kCaptionSplitGapEm * em && (split < 0 || gaps[i] > gaps[split])) split = i;
+      if (split < 0) continue;
+      TextBlock cap;
+      cap.role = Role::kCaption;
+      cap.lines.assign(b.lines.begin(), b.lines.begin() + split + 1);
+      b.lines.erase(b.lines.begin(), b.lines.begin() + split + 1);
+      b.r = cv::Rect();
+      for (int li : b.lines) b.r = Hull(b.r, lines[li].r);
+      for (int li : cap.lines) cap.r = Hull(cap.r, lines[li].r);
+      blocks.push_back(cap);
+      break;
+    }
+  }
+}
+
+}  // namespace ocrflow::image::layout

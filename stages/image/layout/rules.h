@@ -1,0 +1,47 @@
+// Layout step 3 (see stages/image/layout.h): rules, the printed lines that
+// separate articles and columns. They are never text, they end blocks, and a
+// vertical rule is a gutter.
+//
+// Input: the text mask, the photo boxes, the scale `em` (scale.h) and the
+// components classified at that scale (components.h). Output: `Rules`, and
+// the components that are pieces of a rule get kind kRule.
+//
+//   1. SplitUnderlinedText: an underlined line of text is one component with
+//      its underline, long and flat like a rule; the underline band is cut
+//      off and the glyphs above it become text components again.
+//   2. FindRules: the components that are rules, then long thin runs of ink
+//      that morphology finds (a rule printed thin comes out of a noisy scan
+//      in pieces, and the pieces pass for text).
+//
+// Pure; thread-safe.
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "stages/image/layout/components.h"
+
+namespace ocrflow::image::layout {
+
+// em: thickest rule. A rule is a hairline to a couple of points; a stroke of
+// body text is thinner than a quarter em too, but never as long.
+constexpr double kRuleThickEm = 0.25;
+
+// Splits every component of kind kRule that is an underline run into text
+// (too thick for a rule, its ink mostly on one side of a thin band that spans
+// it) into the band (the rule, changed in place) and the glyphs (appended, as
+// kind kText: classify them again). Returns whether any component was added.
+bool SplitUnderlinedText(const cv::Mat& mask, double em, std::vector<Component>& comps);
+
+// The rules of the page: every component of kind kRule, then the runs found
+// by morphology (closing by up to a quarter em along the rule, opening with a
+// kernel kRuleRunEm long) that no component rule already covers. Components
+// inside a found run become kind kRule. Photos are blanked first.
+Rules FindRules(const cv::Mat& mask, const std::vector<cv::Rect>& photos, double em, std::vector<Component>& comps);
+
+// Share of the rows of the vertical strip `r` that have ink (`ink`: CV_8U,
+// nonzero = ink) within `reach` pixels on both its left and its right.
+double InkBesideShare(const cv::Mat& ink, const cv::Rect& r, double reach);
+
+}  // namespace ocrflow::image::layout

@@ -1,0 +1,147 @@
+// Layout step 4 (stages/image/layout/gutters.h) on boxes placed here: the
+// white between two columns is a gutter, the gap between two words is not,
+// nor a river of word gaps beside a short word; a vertical rule is one.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "stages/image/layout/gutters.h"
+
+namespace ocrflow::image::layout {
+namespace {
+
+constexpr int kEm = 24;     // glyph height = em (CJK-like boxes)
+constexpr int kPitch = 36;  // line pitch: 1.5 em
+
+// A block of `rows` lines of square glyphs (22 x 24, 2 px apart) from x to
+// x + width; returns the glyph boxes, row by row.
+std::vector<cv::Rect> Text(std::vector<Component>& comps, int x, int y, int width, int rows) {
+  std::vector<cv::Rect> out;
+  for (int row = 0; row < rows; ++row)
+    for (int gx = x; gx + 22 <= x + width; gx += 24) {
+      const cv::Rect r(gx, y + row * kPitch, 22, kEm);
+      comps.push_back({r, r.area(), Kind::kText});
+      out.push_back(r);
+    }
+  return out;
+}
+
+// The gutter boxes that lie between x0 and x1 (pixels), give or take a cell.
+std::vector<Box> Inside(const GutterMap& g, int x0, int x1) {
+  std::vector<Box> out;
+  for (const Box& b : g.Boxes())
+    if (b.x >= x0 - g.cell() && b.right() <= x1 + g.cell()) out.push_back(b);
+  return out;
+}
+
+std::string Describe(const GutterMap& g) {
+  std::ostringstream s;
+  for (const Box& b : g.Boxes()) s << " [" << b.x << "," << b.y << " " << b.w << "x" << b.h << "]";
+  return s.str();
+}
+
+const cv::Size kPage(1400, 1200);
+
+TEST(LayoutGutters, TallRunsKeepsOnlyTallRunsOfCells) {
+  cv::Mat cells = (cv::Mat_<uchar>(6, 2) << 1, 1,  //
+                   1, 0,                           //
+                   1, 1,                           //
+                   0, 1,                           //
+                   1, 1,                           //
+                   1, 0);
+  cv::Mat runs = TallRuns(cells, 3);
+  cv::Mat want = (cv::Mat_<uchar>(6, 2) << 1, 0,  //
+                  1, 0,                           //
+                  1, 1,                           //
+                  0, 1,                           //
+                  0, 1,                           //
+                  0, 0);
+  EXPECT_EQ(cv::countNonZero(runs != want), 0);
+}
+
+// Two columns of 20 lines, 2 em of white between them: one gutter, the height
+// of the columns, and it parts the lines' glyphs across it but not the
+// glyphs of one line.
+TEST(LayoutGutters, TwoColumnsTwoEmApartHaveOneGutterBetweenThem) {
+  std::vector<Component> comps;
+  const std::vector<cv::Rect> left = Text(comps, 300, 100, 10 * kEm, 20);
+  const std::vector<cv::Rect> right = Text(comps, 300 + 12 * kEm, 100, 10 * kEm, 20);
+  const GutterMap g(comps, {}, {}, kPage, kEm, LayoutOptions{});
+  SCOPED_TRACE("gutters:" + Describe(g));
+  const int left_end = 300 + 10 * kEm, right_start = 300 + 12 * kEm;
+  const std::vector<Box> between = Inside(g, left_end, right_start);
+  ASSERT_EQ(between.size(), 1u);
+  EXPECT_GE(between[0].h, 19 * kPitch);
+  // Row 5: the last glyph of the left column, the first of the right one.
+  const cv::Rect a = left[5 * 10 + 9], b = right[5 * 10];
+  EXPECT_TRUE(g.Between(a, b));
+  EXPECT_TRUE(g.Touches(cv::Rect(a.x + a.width, a.y, b.x - a.x - a.width, a.height)));
+  EXPECT_FALSE(g.Between(left[5 * 10 + 3], left[5 * 10 + 4]));
+}
+
+// The gap between two words of one line is as wide, but short: no gutter.
+TEST(LayoutGutters, TheGapBetweenTwoWordsOfALineIsNoGutter) {
+  std::vector<Component> comps;
+  const std::vector<cv::Rect> a = Text(comps, 300, 100, 10 * kEm, 1);
+  const std::vector<cv::Rect> b = Text(comps, 300 + 12 * kEm, 100, 10 * kEm, 1);
+  const GutterMap g(comps, {}, {}, kPage, kEm, LayoutOptions{});
+  EXPECT_TRUE(Inside(g, 300 + 10 * kEm, 300 + 12 * kEm).empty()) << Describe(g);
+  EXPECT_FALSE(g.Between(a.back(), b.front()));
+}
+
+// How tall the white must run is gutter_height_em.
+TEST(LayoutGutters, GutterHeightIsAnOption) {
+  std::vector<Component> comps;
+  Text(comps, 300, 100, 10 * kEm, 4);
+  Text(comps, 300 + 12 * kEm, 100, 10 * kEm, 4);
+  const int x0 = 300 + 10 * kEm, x1 = 300 + 12 * kEm;
+  EXPECT_EQ(Inside(GutterMap(comps, {}, {}, kPage, kEm, LayoutOptions{}), x0, x1).size(), 1u);
+  LayoutOptions tall;
+  tall.gutter_height_em = 10;
+  EXPECT_TRUE(Inside(GutterMap(comps, {}, {}, kPage, kEm, tall), x0, x1).empty());
+}
+
+// Six lines with a 2 em gap at one x: beside 6 em of text on each side it is
+// a gutter; with a short word (2 em) left of it, a river of a justified
+// column, however straight its edges.
+TEST(LayoutGutters, ARiverBesideAShortWordIsNoGutter) {
+  for (int word_em : {6, 2}) {
+    SCOPED_TRACE("text left of the gap: " + std::to_string(word_em) + " em");
+    std::vector<Component> comps;
+    const std::vector<cv::Rect> a = Text(comps, 300, 100, word_em * kEm, 6);
+    const int x = 300 + (word_em + 2) * kEm;
+    const std::vector<cv::Rect> b = Text(comps, x, 100, 6 * kEm, 6);
+    const GutterMap g(comps, {}, {}, kPage, kEm, LayoutOptions{});
+    SCOPED_TRACE("gutters:" + Describe(g));
+    const bool gutter = word_em >= 4;
+    EXPECT_EQ(Inside(g, 300 + word_em * kEm, x).size(), gutter ? 1u : 0u);
+    EXPECT_EQ(g.Between(a[2 * word_em + word_em - 1], b[2 * 6]), gutter);  // row 2
+  }
+}
+
+// A vertical rule between two columns is a gutter, however narrow the white.
+TEST(LayoutGutters, AVerticalRuleIsAGutter) {
+  std::vector<Component> comps;
+  const std::vector<cv::Rect> a = Text(comps, 300, 100, 10 * kEm, 20);
+  const std::vector<cv::Rect> b = Text(comps, 300 + 10 * kEm + 12, 100, 10 * kEm, 20);
+  const cv::Rect rule(300 + 10 * kEm + 4, 100, 2, 20 * kPitch);
+  EXPECT_FALSE(GutterMap(comps, {}, {}, kPage, kEm, LayoutOptions{}).Between(a[9], b[0]));
+  const GutterMap g(comps, {}, {rule}, kPage, kEm, LayoutOptions{});
+  EXPECT_TRUE(g.Between(a[9], b[0]));
+}
+
+// FindGutters: the photos and pictures of the page are obstacles (ink).
+TEST(LayoutGutters, PhotosAreObstacles) {
+  Ink ink;
+  ink.page = kPage;
+  ink.em = kEm;
+  Text(ink.comps, 300, 100, 10 * kEm, 20);
+  Text(ink.comps, 300 + 12 * kEm, 100, 10 * kEm, 20);
+  const int x0 = 300 + 10 * kEm, x1 = 300 + 12 * kEm;
+  EXPECT_EQ(Inside(FindGutters(ink, LayoutOptions{}), x0, x1).size(), 1u);
+  ink.photos = {cv::Rect(x0 - 10, 0, 2 * kEm + 20, kPage.height)};  // fills the white
+  EXPECT_TRUE(Inside(FindGutters(ink, LayoutOptions{}), x0, x1).empty());
+}
+
+}  // namespace
+}  // namespace ocrflow::image::layout

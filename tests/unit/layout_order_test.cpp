@@ -1,0 +1,188 @@
+// Layout steps 8 and 9 (stages/image/layout/articles.h, reading_order.h) on
+// blocks placed here: blocks belong to the headline above them, not beyond a
+// rule; column chunks merge; reading order is column-major, header first,
+// an article's headline, byline, body and caption together, footer last.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "stages/image/layout/articles.h"
+#include "stages/image/layout/reading_order.h"
+
+namespace ocrflow::image::layout {
+namespace {
+
+constexpr int kEm = 24;
+constexpr int kPitch = 36;
+
+struct Drawn {
+  Ink ink;
+  PageText text;
+
+  Drawn() {
+    ink.page = cv::Size(1400, 1600);
+    ink.em = kEm;
+    ink.body_size = kEm;
+  }
+  // A block of lines filling `r` (one line per pitch), with role and article.
+  int AddBlock(const cv::Rect& r, Role role = Role::kBody, int article = -1) {
+    TextBlock b;
+    b.r = r;
+    b.role = role;
+    b.large = role == Role::kHeadline;
+    b.article = article;
+    for (int y = r.y; y + kEm <= r.y + r.height || b.lines.empty(); y += kPitch) {
+      TextLine l;
+      l.r = cv::Rect(r.x, y, r.width, std::min(kEm, r.height));
+      l.size = kEm;
+      b.lines.push_back(static_cast<int>(text.lines.size()));
+      text.lines.push_back(l);
+    }
+    text.blocks.push_back(b);
+    return static_cast<int>(text.blocks.size()) - 1;
+  }
+  const TextBlock& operator[](int i) const { return text.blocks[i]; }
+};
+
+std::string Describe(const std::vector<TextBlock>& blocks) {
+  std::ostringstream s;
+  for (const TextBlock& b : blocks)
+    s << "\n  [" << b.r.x << "," << b.r.y << " " << b.r.width << "x" << b.r.height << "] " << RoleName(b.role)
+      << " col " << b.column << " art " << b.article;
+  return s.str();
+}
+
+TEST(LayoutOrder, TwoColumnsAreReadLeftColumnFirst) {
+  const cv::Rect a1(100, 100, 200, 300), a2(100, 450, 200, 300), b1(350, 100, 200, 200), b2(350, 350, 200, 400);
+  EXPECT_TRUE(Before(a1, a2, kEm));
+  EXPECT_TRUE(Before(a2, b1, kEm));  // entirely to its left, though lower
+  EXPECT_FALSE(Before(b1, a2, kEm));
+  EXPECT_EQ(OrderRects({b2, a2, b1, a1}, kEm), (std::vector<int>{3, 1, 2, 0}));
+}
+
+// A headline over both columns comes first; a box that only touches the
+// next column's edge (within kOrderSlackEm) is not over it.
+TEST(LayoutOrder, AHeadlineOverTheColumnsComesFirst) {
+  const cv::Rect head(100, 50, 450, 40), left(100, 100, 200, 300), right(350, 100, 200, 300);
+  EXPECT_EQ(OrderRects({right, left, head}, kEm), (std::vector<int>{2, 1, 0}));
+  EXPECT_TRUE(Before(cv::Rect(100, 500, 255, 10), cv::Rect(350, 100, 200, 300), kEm));
+}
+
+TEST(LayoutOrder, HeaderArticlesStraysAndFooterInReadingOrder) {
+  Drawn d;
+  d.AddBlock({100, 1500, 300, kEm}, Role::kRunningFooter);
+  d.AddBlock({100, 760, 240, 300}, Role::kBody, 0);           // lower article: body
+  d.AddBlock({700, 520, 240, 48}, Role::kCaption, 1);         // top article: caption
+  d.AddBlock({400, 200, 240, 300}, Role::kBody, 1);           // top article: body, column 1
+  d.AddBlock({700, 760, 200, 100}, Role::kBody, -1);          // a stray block
+  d.AddBlock({100, 700, 800, 48}, Role::kHeadline, 0);        // lower article: headline
+  d.AddBlock({100, 200, 240, 300}, Role::kBody, 1);           // top article: body, column 0
+  d.AddBlock({100, 160, 150, kEm}, Role::kByline, 1);         // top article: byline
+  d.AddBlock({100, 100, 800, 48}, Role::kHeadline, 1);        // top article: headline
+  d.AddBlock({100, 20, 300, kEm}, Role::kRunningHeader);
+  const std::vector<TextBlock> order = InReadingOrder(d.text.blocks, 2, kEm);
+  SCOPED_TRACE(Describe(order));
+  struct Want {
+    cv::Point at;
+    Role role;
+    int article;
+  };
+  const std::vector<Want> want = {
+      {{100, 20}, Role::kRunningHeader, -1}, {{100, 100}, Role::kHeadline, 0}, {{100, 160}, Role::kByline, 0},
+      {{100, 200}, Role::kBody, 0},          {{400, 200}, Role::kBody, 0},     {{700, 520}, Role::kCaption, 0},
+      {{100, 700}, Role::kHeadline, 1},      {{100, 760}, Role::kBody, 1},     {{700, 760}, Role::kBody, -1},
+      {{100, 1500}, Role::kRunningFooter, -1}};
+  ASSERT_EQ(order.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(order[i].r.tl(), want[i].at) << "block " << i;
+    EXPECT_EQ(order[i].role, want[i].role) << "block " << i;
+    EXPECT_EQ(order[i].article, want[i].article) << "block " << i;
+  }
+}
+
+TEST(LayoutArticles, BlocksBelongToTheHeadlineAboveThem) {
+  Drawn d;
+  const int h1 = d.AddBlock({100, 100, 500, 48}, Role::kHeadline);
+  const int h2 = d.AddBlock({700, 100, 500, 48}, Role::kHeadline);
+  const int b1 = d.AddBlock({100, 170, 240, 400});
+  const int b2 = d.AddBlock({360, 170, 240, 400});
+  const int b3 = d.AddBlock({700, 170, 240, 400});
+  Columns columns;
+  columns.ranges = {{100, 340}, {360, 600}, {700, 940}};
+  const int n = AssignArticles(d.text.blocks, d.text.lines, columns, d.ink, LayoutOptions{});
+  SCOPED_TRACE(Describe(d.text.blocks));
+  EXPECT_EQ(n, 2);
+  EXPECT_NE(d[h1].article, d[h2].article);
+  EXPECT_EQ(d[b1].article, d[h1].article);
+  EXPECT_EQ(d[b2].article, d[h1].article);
+  EXPECT_EQ(d[b3].article, d[h2].article);
+  EXPECT_EQ(d[b1].column, 0);
+  EXPECT_EQ(d[b2].column, 1);
+  EXPECT_EQ(d[b3].column, 2);
+  EXPECT_EQ(d[h1].column, -1);  // spans two columns
+}
+
+// A block beyond a vertical rule from the headline is not of its article.
+TEST(LayoutArticles, AVerticalRuleStopsAnArticle) {
+  for (bool ruled : {false, true}) {
+    SCOPED_TRACE(ruled ? "ruled" : "open");
+    Drawn d;
+    const int h = d.AddBlock({100, 100, 500, 48}, Role::kHeadline);
+    const int beyond = d.AddBlock({800, 170, 240, 400});
+    if (ruled) d.ink.rules.vertical = {cv::Rect(700, 90, 2, 600)};
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, LayoutOptions{});
+    EXPECT_EQ(d[h].article, 0);
+    EXPECT_EQ(d[beyond].article, ruled ? -1 : 0);
+  }
+}
+
+// A headline right under another (a second deck in other type) opens no
+// article of its own.
+TEST(LayoutArticles, ATwoDeckHeadlineIsOneArticle) {
+  Drawn d;
+  const int deck1 = d.AddBlock({100, 100, 600, 48}, Role::kHeadline);
+  const int deck2 = d.AddBlock({100, 156, 600, 40}, Role::kHeadline);
+  const int other = d.AddBlock({100, 700, 600, 48}, Role::kHeadline);
+  EXPECT_EQ(AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, LayoutOptions{}), 2);
+  EXPECT_EQ(d[deck1].article, d[deck2].article);
+  EXPECT_NE(d[deck1].article, d[other].article);
+}
+
+// A caption belongs to its photo's article, wherever the headline nearest
+// above it stands.
+TEST(LayoutArticles, ACaptionFollowsItsPhoto) {
+  Drawn d;
+  const int h1 = d.AddBlock({100, 100, 500, 48}, Role::kHeadline);
+  d.ink.photos = {cv::Rect(100, 170, 500, 300)};
+  const int h2 = d.AddBlock({700, 400, 500, 48}, Role::kHeadline);  // beside, lower: nearer above the caption
+  const int cap = d.AddBlock({100, 480, 500, 48}, Role::kCaption);
+  AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, LayoutOptions{});
+  EXPECT_NE(d[h1].article, d[h2].article);
+  EXPECT_EQ(d[cap].article, d[h1].article);
+}
+
+// Two body chunks of one article in one column with nothing between them
+// merge; a photo between them keeps them apart.
+TEST(LayoutArticles, ColumnChunksMergeUnlessSomethingLiesBetween) {
+  for (bool photo : {false, true}) {
+    SCOPED_TRACE(photo ? "photo between" : "nothing between");
+    Drawn d;
+    d.AddBlock({100, 100, 500, 48}, Role::kHeadline);
+    d.AddBlock({100, 170, 240, 200});
+    d.AddBlock({100, 420, 240, 200});
+    if (photo) d.ink.photos = {cv::Rect(100, 375, 240, 40)};
+    Columns columns;
+    columns.ranges = {{100, 340}};
+    AssignArticles(d.text.blocks, d.text.lines, columns, d.ink, LayoutOptions{});
+    SCOPED_TRACE(Describe(d.text.blocks));
+    ASSERT_EQ(d.text.blocks.size(), photo ? 3u : 2u);
+    if (!photo) {
+      EXPECT_EQ(d[1].r, cv::Rect(100, 170, 240, 450));
+      EXPECT_EQ(d[1].lines.size(), 10u);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ocrflow::image::layout

@@ -1,0 +1,189 @@
+// Layout step 7 (stages/image/layout/roles.h, columns.h) on blocks placed
+// here: running header and footer, sub-headline, byline, caption, columns.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "stages/image/layout/columns.h"
+#include "stages/image/layout/roles.h"
+
+namespace ocrflow::image::layout {
+namespace {
+
+constexpr int kEm = 24;
+constexpr int kPitch = 36;
+
+// Blocks and their lines, placed by hand (roles read the lines' boxes and
+// sizes only).
+struct Drawn {
+  Ink ink;
+  PageText text;
+
+  Drawn() {
+    ink.page = cv::Size(1400, 1600);
+    ink.em = kEm;
+    ink.body_size = kEm;
+  }
+  // A block of n lines `width` wide from (x, y), line boxes `h` tall `pitch`
+  // apart with glyphs of `size`; returns its index.
+  int AddBlock(int x, int y, int width, int n, Role role = Role::kBody, int h = kEm, int pitch = kPitch, double size = kEm) {
+    TextBlock b;
+    b.role = role;
+    b.large = role == Role::kHeadline;
+    for (int i = 0; i < n; ++i) b.lines.push_back(Line(cv::Rect(x, y + i * pitch, width, h), size));
+    Rehull(b);
+    text.blocks.push_back(b);
+    return static_cast<int>(text.blocks.size()) - 1;
+  }
+  int Line(const cv::Rect& r, double size = kEm) {
+    TextLine l;
+    l.r = r;
+    l.size = size;
+    l.core_top = r.y;
+    l.core_bottom = r.y + r.height;
+    text.lines.push_back(l);
+    return static_cast<int>(text.lines.size()) - 1;
+  }
+  void Rehull(TextBlock& b) const {
+    b.r = cv::Rect();
+    for (int li : b.lines) b.r = b.r.area() ? (b.r | text.lines[li].r) : text.lines[li].r;
+  }
+  const TextBlock& operator[](int i) const { return text.blocks[i]; }
+};
+
+std::string Describe(const Drawn& d) {
+  std::ostringstream s;
+  for (const TextBlock& b : d.text.blocks)
+    s << " [" << b.r.x << "," << b.r.y << " " << b.r.width << "x" << b.r.height << " " << RoleName(b.role) << "]";
+  return s.str();
+}
+
+TEST(LayoutRoles, ALoneLineAtTheTopOrBottomIsARunningHeaderOrFooter) {
+  Drawn d;
+  const int header = d.AddBlock(100, 50, 300, 1);
+  const int body = d.AddBlock(100, 120, 600, 30);
+  const int footer = d.AddBlock(100, 120 + 30 * kPitch + 40, 200, 1);
+  MarkRunningHeaderFooter(d.text.blocks, d.ink, LayoutOptions{});
+  EXPECT_EQ(d[header].role, Role::kRunningHeader) << Describe(d);
+  EXPECT_EQ(d[body].role, Role::kBody);
+  EXPECT_EQ(d[footer].role, Role::kRunningFooter);
+}
+
+// Without white between it and the text a top line is the text's first.
+TEST(LayoutRoles, ATopLineRightAboveTheTextIsNoHeader) {
+  Drawn d;
+  const int top = d.AddBlock(100, 120 - kPitch, 300, 1);
+  d.AddBlock(100, 120, 600, 30);
+  MarkRunningHeaderFooter(d.text.blocks, d.ink, LayoutOptions{});
+  EXPECT_EQ(d[top].role, Role::kBody) << Describe(d);
+}
+
+TEST(LayoutRoles, EverythingAboveAWideRuleAtTheTopIsTheHeader) {
+  Drawn d;
+  const int name = d.AddBlock(100, 40, 400, 2, Role::kBody, 30, 36);  // paper name over a line
+  const int date = d.AddBlock(900, 60, 200, 1);
+  d.ink.rules.horizontal = {cv::Rect(100, 130, 1000, 3)};
+  const int head = d.AddBlock(100, 160, 1000, 1, Role::kHeadline, 2 * kEm, 56, 2 * kEm);
+  const int body = d.AddBlock(100, 240, 600, 30);
+  MarkRunningHeaderFooter(d.text.blocks, d.ink, LayoutOptions{});
+  EXPECT_EQ(d[name].role, Role::kRunningHeader) << Describe(d);
+  EXPECT_EQ(d[date].role, Role::kRunningHeader);
+  EXPECT_EQ(d[head].role, Role::kHeadline);
+  EXPECT_EQ(d[body].role, Role::kBody);
+}
+
+TEST(LayoutRoles, MidSizeTextUnderAHeadlineIsItsSubheadline) {
+  for (double size : {30.0, 24.0}) {
+    Drawn d;
+    d.AddBlock(100, 100, 700, 1, Role::kHeadline, 2 * kEm, 56, 2 * kEm);
+    const int sub = d.AddBlock(100, 160, 500, 1, Role::kBody, 30, kPitch, size);
+    d.AddBlock(100, 210, 300, 10);
+    FindSubheadlines(d.text.blocks, d.text.lines, d.ink);
+    EXPECT_EQ(d[sub].role, size >= kSubheadlineRatio * kEm ? Role::kSubheadline : Role::kBody) << size;
+  }
+}
+
+TEST(LayoutRoles, ALineUnderAHeadlineIsItsByline) {
+  Drawn d;
+  d.AddBlock(100, 100, 700, 1, Role::kHeadline, 2 * kEm, 56, 2 * kEm);
+  const int by = d.AddBlock(100, 160, 150, 1);
+  const int body = d.AddBlock(100, 200, 240, 10);
+  const Columns columns = FindColumns(d.text.blocks);
+  FindBylines(d.text.blocks, d.text.lines, columns, d.ink, LayoutOptions{});
+  EXPECT_EQ(d[by].role, Role::kByline) << Describe(d);
+  EXPECT_EQ(d[body].role, Role::kBody);
+}
+
+// A byline set solid with the body is its block's short first line; a short
+// first line set in by a paragraph indent is the body's own.
+TEST(LayoutRoles, AShortFirstLineUnderAHeadlineIsSplitOffUnlessIndented) {
+  for (int indent : {0, 2 * kEm}) {
+    SCOPED_TRACE("indent " + std::to_string(indent));
+    Drawn d;
+    d.AddBlock(100, 100, 700, 1, Role::kHeadline, 2 * kEm, 56, 2 * kEm);
+    TextBlock body;
+    body.lines.push_back(d.Line(cv::Rect(100 + indent, 170, 72, kEm)));
+    for (int i = 1; i < 10; ++i) body.lines.push_back(d.Line(cv::Rect(100, 170 + i * kPitch, 240, kEm)));
+    d.Rehull(body);
+    d.text.blocks.push_back(body);
+    const Columns columns = FindColumns(d.text.blocks);
+    FindBylines(d.text.blocks, d.text.lines, columns, d.ink, LayoutOptions{});
+    if (indent == 0) {
+      ASSERT_EQ(d.text.blocks.size(), 3u) << Describe(d);
+      EXPECT_EQ(d[2].role, Role::kByline);
+      EXPECT_EQ(d[2].lines, std::vector<int>{1});
+      EXPECT_EQ(d[1].lines.size(), 9u);
+      EXPECT_EQ(d[1].r.y, 170 + kPitch);
+    } else {
+      ASSERT_EQ(d.text.blocks.size(), 2u) << Describe(d);
+      EXPECT_EQ(d[1].role, Role::kBody);
+    }
+  }
+}
+
+TEST(LayoutRoles, AShortBlockUnderAPhotoIsItsCaption) {
+  Drawn d;
+  d.ink.photos = {cv::Rect(100, 100, 300, 200)};
+  const int cap = d.AddBlock(100, 310, 300, 2);
+  const int far = d.AddBlock(500, 310, 300, 2);  // beside the photo, not under it
+  FindCaptions(d.text.blocks, d.text.lines, d.ink, LayoutOptions{});
+  EXPECT_EQ(d[cap].role, Role::kCaption);
+  EXPECT_EQ(d[far].role, Role::kBody);
+}
+
+// A caption run into the body below it: its lines up to the first wider gap
+// are split off.
+TEST(LayoutRoles, ACaptionRunIntoTheBodyIsSplitOff) {
+  Drawn d;
+  d.ink.photos = {cv::Rect(100, 100, 300, 200)};
+  TextBlock b;
+  b.lines.push_back(d.Line(cv::Rect(100, 310, 300, kEm)));
+  b.lines.push_back(d.Line(cv::Rect(100, 340, 300, kEm)));
+  for (int i = 0; i < 6; ++i) b.lines.push_back(d.Line(cv::Rect(100, 390 + i * kPitch, 300, kEm)));
+  d.Rehull(b);
+  d.text.blocks.push_back(b);
+  FindCaptions(d.text.blocks, d.text.lines, d.ink, LayoutOptions{});
+  ASSERT_EQ(d.text.blocks.size(), 2u) << Describe(d);
+  EXPECT_EQ(d[0].role, Role::kBody);
+  EXPECT_EQ(d[0].lines.size(), 6u);
+  EXPECT_EQ(d[1].role, Role::kCaption);
+  EXPECT_EQ(d[1].lines, (std::vector<int>{0, 1}));
+}
+
+TEST(LayoutColumns, BodyBlocksGiveTheColumns) {
+  Drawn d;
+  for (int c = 0; c < 3; ++c) d.AddBlock(100 + c * 300, 300, 240, 10);
+  d.AddBlock(100, 100, 700, 1, Role::kHeadline, 2 * kEm, 56, 2 * kEm);  // headlines do not count
+  const int spanning = d.AddBlock(100, 700, 540, 3);  // a block over two columns
+  d.AddBlock(400, 250, 100, 1);                       // a byline
+  const Columns columns = FindColumns(d.text.blocks);
+  ASSERT_EQ(columns.ranges.size(), 3u);
+  for (int c = 0; c < 3; ++c) EXPECT_EQ(columns.ranges[c], std::make_pair(100 + c * 300, 340 + c * 300));
+  EXPECT_DOUBLE_EQ(columns.width, 240);
+  EXPECT_EQ(ColumnOf(columns, d[1].r, kEm), 1);
+  EXPECT_EQ(ColumnOf(columns, d[spanning].r, kEm), -1);
+  EXPECT_EQ(ColumnOf(columns, cv::Rect(420, 250, 100, kEm), kEm), 1);
+}
+
+}  // namespace
+}  // namespace ocrflow::image::layout
