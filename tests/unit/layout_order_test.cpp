@@ -101,6 +101,24 @@ TEST(LayoutOrder, HeaderArticlesStraysAndFooterInReadingOrder) {
   }
 }
 
+// A deck under the headline is read before the body; a section heading
+// inside a column (body of the article above it in that column) is read
+// where it stands, between the body above and below it.
+TEST(LayoutOrder, ASectionHeadingInsideAColumnIsReadWhereItStands) {
+  Drawn d;
+  d.AddBlock({100, 100, 500, 48}, Role::kHeadline, 0);
+  d.AddBlock({350, 160, 250, 40}, Role::kSubheadline, 0);  // deck atop column 1
+  d.AddBlock({100, 160, 240, 300}, Role::kBody, 0);        // column 0, above the heading
+  d.AddBlock({100, 480, 200, 40}, Role::kSubheadline, 0);  // section heading in column 0
+  d.AddBlock({100, 540, 240, 300}, Role::kBody, 0);        // column 0, below it
+  d.AddBlock({350, 220, 240, 600}, Role::kBody, 0);        // column 1
+  const std::vector<TextBlock> order = InReadingOrder(d.text.blocks, 1, kEm);
+  SCOPED_TRACE(Describe(order));
+  const std::vector<cv::Point> want = {{100, 100}, {350, 160}, {100, 160}, {100, 480}, {100, 540}, {350, 220}};
+  ASSERT_EQ(order.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(order[i].r.tl(), want[i]) << "block " << i;
+}
+
 TEST(LayoutArticles, BlocksBelongToTheHeadlineAboveThem) {
   Drawn d;
   const int h1 = d.AddBlock({100, 100, 500, 48}, Role::kHeadline);

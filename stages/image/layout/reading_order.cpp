@@ -95,11 +95,25 @@ std::vector<TextBlock> InReadingOrder(std::vector<TextBlock> blocks, int article
   for (int ii : item_order) {
     Item& it = items[ii];
     if (it.blocks.empty()) continue;
+    // A sub-headline with the article's body above it in its own column is
+    // a section heading inside the text (a report's, a textbook's 一、…),
+    // not a deck under the headline: it is read where it stands, with the
+    // body.
+    auto rank = [&](int b) {
+      const TextBlock& x = blocks[b];
+      if (x.role != Role::kSubheadline) return RoleRank(x.role);
+      for (int o : it.blocks) {
+        const TextBlock& y = blocks[o];
+        if (y.role == Role::kBody && OverlapX(x.r, y.r) > kOrderSlackEm * em && Bottom(y.r) <= x.r.y + kOrderSlackEm * em)
+          return RoleRank(Role::kBody);
+      }
+      return RoleRank(x.role);
+    };
     std::vector<int> group;
     for (int rk = 0; rk <= kLastRank; ++rk) {
       std::vector<int> same;
       for (int b : it.blocks)
-        if (RoleRank(blocks[b].role) == rk) same.push_back(b);
+        if (rank(b) == rk) same.push_back(b);
       std::vector<cv::Rect> rs;
       for (int b : same) rs.push_back(blocks[b].r);
       for (int k : OrderRects(rs, em)) group.push_back(same[k]);

@@ -8,6 +8,10 @@
 //   captions | ... | blocks of no article, one by one among the articles |
 //   running footer
 //
+// A sub-headline with body text of its article above it in its own column
+// is a section heading, not a deck: it is read with the body, where it
+// stands.
+//
 // Articles (the hull of their blocks) and stray blocks are ordered column-
 // major (Before: above with overlapping span, or entirely to the left), as
 // are the blocks of one role inside an article, and the header and footer.
