@@ -80,6 +80,10 @@ struct Block {
   // chosen (--lang auto decides per block; stages/ocr/ocr.h).
   std::string lang;
   std::string lang_reason;
+  // The recognizer that read the block's lines: "tesseract", or "ppocr"
+  // when PP-OCR read some of them (engine_reason says how many and why).
+  std::string engine;
+  std::string engine_reason;
 };
 
 struct Paragraph {

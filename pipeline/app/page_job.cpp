@@ -280,6 +280,8 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
                  {"article", b.article}};
       if (!b.lang.empty()) jb["lang"] = b.lang;
       if (!b.lang_reason.empty()) jb["lang_reason"] = b.lang_reason;
+      if (!b.engine.empty()) jb["engine"] = b.engine;
+      if (!b.engine_reason.empty()) jb["engine_reason"] = b.engine_reason;
       jb["lines"] = json::array();
       for (const auto& l : b.lines) {
         jb["lines"].push_back({{"line", l.source_line},

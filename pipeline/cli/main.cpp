@@ -26,6 +26,7 @@
 #include "pipeline/io/output_names.h"
 #include "stages/ocr/engine.h"
 #include "stages/ocr/ocr.h"
+#include "stages/ocr/ppocr.h"
 
 namespace fs = std::filesystem;
 using namespace ocrflow;
@@ -295,6 +296,7 @@ struct RunArgs {
   std::vector<std::string> inputs;
   std::string output;
   std::string lang = "auto";
+  std::string engine = "auto";
   int jobs = 0;
   std::string debug_dir;
   std::vector<std::string> formats{"txt"};
@@ -341,6 +343,7 @@ int RunRun(const RunArgs& args) {
     ro.settings[stage]["lang"] = args.lang;
     if (!args.tessdata.empty()) ro.settings[stage]["tessdata"] = args.tessdata;
   }
+  if (std::find(chain.begin(), chain.end(), "ocr") != chain.end()) ro.settings["ocr"]["engine"] = args.engine;
   if (!ParseSets("run", args.sets, &ro.settings)) return kExitUsage;
   if (ro.inputs.empty()) {
     std::cerr << "ocrflow run: no inputs (give page images, PDFs or directories; --help shows how)\n";
@@ -355,6 +358,14 @@ int RunRun(const RunArgs& args) {
     if (!st.ok()) {
       std::cerr << "ocrflow run: " << st.message() << "\n";
       return kExitUsage;
+    }
+    // The second recognizer: without its model, one line, and Tesseract
+    // reads alone (each page's JSON says so too).
+    const std::string engine = ocr_set.count("engine") ? ocr_set.at("engine") : "auto";
+    if (engine != "tesseract") {
+      const std::string dir = ocr_set.count("ppocr_models") ? ocr_set.at("ppocr_models") : ocr::DefaultPpOcrDir();
+      if (Status pp = ocr::CheckPpOcr(dir); !pp.ok())
+        std::cerr << "ocrflow run: warning: " << pp.message() << "; reading with Tesseract alone\n";
     }
   }
   ro.progress = !args.quiet && isatty(STDERR_FILENO);
@@ -536,6 +547,12 @@ int main(int argc, char** argv) {
                   "auto (default): each block is read with the model of its script, chi_sim or eng, decided by a "
                   "trial read (the JSON's blocks say which and why). Or Tesseract languages, '+'-joined, for every "
                   "block (chi_sim, eng, chi_sim+eng)")
+      ->capture_default_str();
+  run->add_option("--engine", rn.engine,
+                  "auto (default): Tesseract finds and reads the lines, PP-OCR (models/ppocr) reads Chinese blocks' "
+                  "lines again; tesseract: Tesseract alone; ppocr: PP-OCR reads every line. Without the PP-OCR "
+                  "model: Tesseract alone, with a warning")
+      ->check(CLI::IsMember({"auto", "tesseract", "ppocr"}))
       ->capture_default_str();
   run->add_option("-j,--jobs", rn.jobs, "pages processed in parallel (default: the number of cores)");
   run->add_option("--debug-dir", rn.debug_dir, "write PNGs after clean-up, after deskew and a layout overlay here");

@@ -67,6 +67,20 @@ struct OcrOptions {
   // lowered to block_confidence_share x the page's median body-line
   // confidence (BlockConfidenceBar). 0 = a fixed bar.
   double block_confidence_share = 0.5;
+  // The recognizer (stages/ocr/ppocr.h). "tesseract": Tesseract reads every
+  // line. "ppocr": Tesseract finds the lines, PP-OCR reads them all.
+  // "auto": PP-OCR re-reads the lines of Chinese blocks that Tesseract read
+  // under ppocr_below (all of them at 101); Latin blocks stay with
+  // Tesseract. Without the model both read with Tesseract alone, with one
+  // warning (the CLI at start, the page's JSON).
+  std::string engine = "auto";
+  std::string ppocr_models;     // model directory; empty = DefaultPpOcrDir()
+  // auto: Chinese lines Tesseract read under this confidence go to PP-OCR.
+  // Measured on the 8 OmniDocBench Chinese pages (mean CER, time against
+  // the CLI): Tesseract alone 32.45 %, 2.6x; under 75: 28.87 %; under 90:
+  // 28.07 %, 6.2x; every line (101): 28.26 %, 9.4x (docs/pages.md).
+  double ppocr_below = 90;
+  double ppocr_min_confidence = 0.5;  // a PP-OCR reading under this (0..1) keeps Tesseract's text
 };
 
 // The min_block_confidence bar on a page whose body lines read at median

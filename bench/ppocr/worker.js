@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// PP-OCRv4 rec worker: ONNX Runtime (npm onnxruntime-node) on one thread, fed over stdin/stdout.
+//
+// usage: node worker.js REC_MODEL.onnx ppocr_keys_v1.txt
+//   (NODE_PATH or a node_modules/ next to it must hold onnxruntime-node + onnxruntime-common)
+//
+// Request (stdin, little-endian), any number back to back:
+//   u32 len (bytes after this field) | u32 id | u16 h | u16 padw | u16 count |
+//   count x ( u16 w | h*w*3 bytes, BGR, HWC, already resized to height h )
+// The images of one request are run as one batch of shape count x 3 x h x padw;
+// pixels are normalised to (x/255 - 0.5)/0.5 and the area right of each image is 0
+// (PaddleOCR's padding). padw must be >= every w.
+// Response (stdout): one line per image, in order:
+//   id \t confidence \t ms (batch wall time / count) \t cpu ms (process CPU / count) \t text \n
+// confidence = mean of the max probability over the emitted (non-blank, non-repeat) CTC steps.
+// On a bad request it writes "id\t-1\t0\t0\tERROR <message>\n" per image and goes on.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+let ort;
+try {
+  ort = require('onnxruntime-node');
+} catch (e) {
+  ort = require(path.join(__dirname, 'ort', 'node_modules', 'onnxruntime-node'));
+}
+
+const [modelPath, keysPath] = process.argv.slice(2);
+if (!modelPath || !keysPath) {
+  process.stderr.write('usage: node worker.js REC_MODEL.onnx ppocr_keys_v1.txt\n');
+  process.exit(2);
+}
+const keys = fs.readFileSync(keysPath, 'utf8').split('\n');
+if (keys.length && keys[keys.length - 1] === '') keys.pop();
+const classes = [''].concat(keys.map((k) => k.replace(/\r$/, '')), [' ']);
+
+function decode(data, T, C, base) {
+  let text = '';
+  let sum = 0;
+  let n = 0;
+  let prev = -1;
+  for (let t = 0; t < T; t++) {
+    const off = base + t * C;
+    let best = 0;
+    let bv = data[off];
+    for (let c = 1; c < C; c++) {
+      const v = data[off + c];
+      if (v > bv) { bv = v; best = c; }
+    }
+    if (best !== 0 && best !== prev) {
+      text += classes[best] !== undefined ? classes[best] : '';
+      sum += bv;
+      n++;
+    }
+    prev = best;
+  }
+  return { text, conf: n ? sum / n : 0 };
+}
+
+async function main() {
+  const session = await ort.InferenceSession.create(modelPath, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const inName = session.inputNames[0];
+  const outName = session.outputNames[0];
+
+  let buf = Buffer.alloc(0);
+  let busy = false;
+  const queue = [];
+
+  async function handle(msg) {
+    const id = msg.readUInt32LE(0);
+    const h = msg.readUInt16LE(4);
+    const padw = msg.readUInt16LE(6);
+    const count = msg.readUInt16LE(8);
+    const out = [];
+    try {
+      const plane = h * padw;
+      const data = new Float32Array(count * 3 * plane); // zero = padding
+      let off = 10;
+      for (let n = 0; n < count; n++) {
+        const w = msg.readUInt16LE(off);
+        off += 2;
+        if (w > padw || off + h * w * 3 > msg.length) throw new Error('bad image size');
+        const base = n * 3 * plane;
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const p = off + (y * w + x) * 3;
+            const q = y * padw + x;
+            data[base + q] = msg[p] / 127.5 - 1;             // B
+            data[base + plane + q] = msg[p + 1] / 127.5 - 1; // G
+            data[base + 2 * plane + q] = msg[p + 2] / 127.5 - 1; // R
+          }
+        }
+        off += h * w * 3;
+      }
+      const t0 = process.hrtime.bigint();
+      const c0 = process.cpuUsage();
+      const res = await session.run({ [inName]: new ort.Tensor('float32', data, [count, 3, h, padw]) });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6 / count;
+      const cu = process.cpuUsage(c0);
+      const cpu = (cu.user + cu.system) / 1e3 / count;
+      const o = res[outName];
+      const [N, T, C] = o.dims;
+      for (let n = 0; n < N; n++) {
+        const r = decode(o.data, T, C, n * T * C);
+        out.push(`${id + n}\t${r.conf.toFixed(5)}\t${ms.toFixed(2)}\t${cpu.toFixed(2)}\t${r.text.replace(/[\t\n\r]/g, ' ')}\n`);
+      }
+    } catch (e) {
+      for (let n = 0; n < Math.max(1, count); n++) out.push(`${id + n}\t-1\t0\t0\tERROR ${String(e.message).replace(/\s+/g, ' ')}\n`);
+    }
+    process.stdout.write(out.join(''));
+  }
+
+  async function pump() {
+    if (busy) return;
+    busy = true;
+    while (queue.length) await handle(queue.shift());
+    busy = false;
+  }
+
+  process.stdin.on('data', (chunk) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    while (buf.length >= 4) {
+      const len = buf.readUInt32LE(0);
+      if (buf.length < 4 + len) break;
+      queue.push(Buffer.from(buf.subarray(4, 4 + len)));
+      buf = buf.subarray(4 + len);
+    }
+    pump();
+  });
+  process.stdin.on('end', async () => {
+    while (busy || queue.length) await new Promise((r) => setTimeout(r, 5));
+    if (process.env.WORKER_RSS) {
+      const st = fs.readFileSync('/proc/self/status', 'utf8');
+      const g = (k) => (st.match(new RegExp(k + ':\\s+(\\d+)')) || [0, 0])[1];
+      process.stderr.write(`worker RSS ${Math.round(g('VmRSS') / 1024)} MB, peak ${Math.round(g('VmHWM') / 1024)} MB\n`);
+    }
+    process.exit(0);
+  });
+}
+
+main().catch((e) => {
+  process.stderr.write(`worker: ${e && e.message ? e.message : e}\n`);
+  process.exit(1);
+});
