@@ -52,11 +52,12 @@ Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
   }
 }
 
-// DecodePages with what a decoder library may throw turned into a Status:
-// out of memory is transient, anything else a bad input.
-Result<std::vector<image::DecodedPage>> DecodeGuarded(std::string_view bytes, const image::LoadOptions& load) {
+// A decoder call with what a decoder library may throw turned into a
+// Status: out of memory is transient, anything else a bad input.
+template <typename Fn>
+auto DecodeGuarded(Fn fn) -> decltype(fn()) {
   try {
-    return image::DecodePages(bytes, load);
+    return fn();
   } catch (const std::bad_alloc&) {
     return Status(Code::kUnavailable, "out of memory while decoding");
   } catch (const std::exception& e) {
@@ -313,14 +314,24 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
   RegisterBuiltinStages();
   auto pipeline = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
   if (!pipeline.ok()) return pipeline.status();
-  auto decoded = DecodeGuarded(bytes, options.load);
-  if (!decoded.ok()) return decoded.status();
+  // One page decoded at a time: a long book costs one page's pixels.
+  auto decoder = DecodeGuarded([&] { return image::PageDecoder::Open(bytes, options.load); });
+  if (!decoder.ok()) return decoder.status();
   RunContext ctx;
   ctx.cancel = options.cancel;
-  int number = 0;
-  for (auto& d : decoded.value()) {
+  for (int number = 1; number <= (*decoder)->pages(); ++number) {
     const auto start = Clock::now();
-    Page page = MakePage(d, source, ++number);
+    auto d = DecodeGuarded([&] { return (*decoder)->Decode(number - 1); });
+    if (!d.ok()) {
+      Page failed;
+      failed.number = number;
+      failed.info.source = source;
+      failed.info.source_page = number;
+      if (on_page) on_page(failed, d.status(), Seconds(start));
+      if (d.status().code() == Code::kUnavailable) return d.status();
+      continue;
+    }
+    Page page = MakePage(d.value(), source, number);
     Status st = RunChain(pipeline.value(), page, ctx);
     page.image = Raster{};
     page.text_mask = Raster{};
@@ -369,6 +380,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
 
   struct State {
     Input input;
+    std::unique_ptr<image::PageDecoder> decoder;  // pages are decoded when a worker takes them
     std::vector<Page> pages;           // indexed by page number - 1
     std::vector<std::string> errors;
     std::vector<bool> ok;
@@ -408,6 +420,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     for (const auto& page : good)
       for (const auto& para : page.paragraphs) r.characters += para.text.size(), ++r.paragraphs;
     s.pages.clear();
+    s.decoder.reset();
     if (!good.empty() || (r.errors.empty() && r.pages > 0)) {
       const fs::path base = fs::path(options.out_dir) / s.input.out_stem;
       std::error_code dec;
@@ -454,9 +467,23 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         auto [i, p] = page_tasks.front();
         page_tasks.pop_front();
         State& s = states[i];
-        Page page = std::move(s.pages[p]);
         ++running;
         lock.unlock();
+        // Decoded only now: at most one page per worker holds its pixels.
+        auto decoded = DecodeGuarded([&] { return s.decoder->Decode(static_cast<int>(p)); });
+        if (!decoded.ok()) {
+          lock.lock();
+          --running;
+          s.errors.push_back(s.input.path + ": page " + std::to_string(p + 1) + ": " + decoded.status().message());
+          ++s.report.failed_pages;
+          ++pages_failed;
+          ++pages_done;
+          if (--s.remaining == 0) complete(s, lock);
+          progress.Update(inputs_done, static_cast<int>(states.size()), pages_done, pages_failed, Seconds(run_start));
+          cv.notify_all();
+          continue;
+        }
+        Page page = MakePage(decoded.value(), s.input.path, static_cast<int>(p) + 1);
         RunContext ctx;
         ctx.cancel = options.cancel;
         if (jobs > 1) ctx.shared_work = &shared;
@@ -493,18 +520,20 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         lock.unlock();
         State& s = states[i];
         s.start = Clock::now();
-        std::vector<Page> pages;
+        int count = 0;
         Status st;
         auto bytes = ReadFileBytes(s.input.path);
         if (!bytes.ok()) {
           st = bytes.status();
         } else {
-          auto decoded = DecodeGuarded(bytes.value(), options.load);
-          if (!decoded.ok()) {
-            st = decoded.status();
+          // Format, first header and page count now; the pages one by one
+          // as workers take them.
+          auto decoder = DecodeGuarded([&] { return image::PageDecoder::Open(bytes.value(), options.load); });
+          if (!decoder.ok()) {
+            st = decoder.status();
           } else {
-            int n = 0;
-            for (auto& d : decoded.value()) pages.push_back(MakePage(d, s.input.path, ++n));
+            s.decoder = std::move(decoder).value();
+            count = s.decoder->pages();
           }
         }
         if (!st.ok()) {
@@ -515,8 +544,8 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         }
         lock.lock();
         --decoding;
-        s.report.pages = static_cast<int>(pages.size());
-        s.pages = std::move(pages);
+        s.report.pages = count;
+        s.pages.assign(static_cast<size_t>(count), Page{});
         s.ok.assign(s.pages.size(), false);
         s.remaining = static_cast<int>(s.pages.size());
         for (size_t p = 0; p < s.pages.size(); ++p) page_tasks.emplace_back(i, p);

@@ -304,6 +304,7 @@ struct RunArgs {
   std::vector<std::string> stages;
   std::string tessdata;
   double max_megapixels = 200;
+  int max_pages = 5000;
   double pdf_dpi = 300;
   bool quiet = false;
 };
@@ -335,6 +336,7 @@ int RunRun(const RunArgs& args) {
   ro.write_txt = std::find(args.formats.begin(), args.formats.end(), "txt") != args.formats.end();
   ro.write_json = std::find(args.formats.begin(), args.formats.end(), "json") != args.formats.end();
   ro.load.max_pixels = args.max_megapixels * 1e6;
+  ro.load.max_pages = args.max_pages;
   ro.load.pdf_dpi = args.pdf_dpi;
   // --lang and --tessdata go to the stages that use them, when they run.
   const std::vector<std::string> chain = ro.stages.empty() ? DefaultPageStages() : ro.stages;
@@ -567,6 +569,11 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_option("--tessdata", rn.tessdata, "directory with the .traineddata models (default: Tesseract's)");
   run->add_option("--max-megapixels", rn.max_megapixels, "refuse pages larger than this (before decoding)")->capture_default_str();
+  run->add_option("--max-pages", rn.max_pages,
+                  "refuse a TIFF or PDF with more pages than this (pages are decoded one at a time, so memory does "
+                  "not grow with the page count)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   run->add_option("--pdf-dpi", rn.pdf_dpi, "resolution PDF pages are rasterised at")->capture_default_str();
   run->add_flag("-q,--quiet", rn.quiet, "no progress or summary on stderr (errors are still printed)");
   run->footer(kRunFooter);

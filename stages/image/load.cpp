@@ -3,6 +3,7 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -18,11 +19,7 @@ namespace {
 struct PixDeleter {
   void operator()(PIX* p) const { pixDestroy(&p); }
 };
-struct PixaDeleter {
-  void operator()(PIXA* p) const { pixaDestroy(&p); }
-};
 using PixPtr = std::unique_ptr<PIX, PixDeleter>;
-using PixaPtr = std::unique_ptr<PIXA, PixaDeleter>;
 
 void QuietLeptonica() {
   static std::once_flag once;
@@ -83,48 +80,66 @@ std::string Megapixels(double w, double h) {
   return buf;
 }
 
-Result<std::vector<DecodedPage>> DecodePdf(std::string_view bytes, const LoadOptions& options) {
-  std::vector<char> data(bytes.begin(), bytes.end());
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(data.data(), static_cast<int>(data.size())));
-  if (!doc) return Status(Code::kBadInput, "PDF could not be opened (damaged or encrypted)");
-  if (doc->is_locked()) return Status(Code::kBadInput, "PDF is password-protected");
-  const int n = doc->pages();
-  if (n <= 0) return Status(Code::kBadInput, "PDF has no pages");
-  if (n > options.max_pages)
-    return Status(Code::kTooLarge, "PDF has " + std::to_string(n) + " pages, more than the limit of " + std::to_string(options.max_pages));
+// A page of a PDF, rasterised at pdf_dpi; its size checked first.
+Result<DecodedPage> RenderPdfPage(poppler::document& doc, int i, const LoadOptions& options) {
+  std::unique_ptr<poppler::page> page(doc.create_page(i));
+  if (!page) return Status(Code::kBadInput, "PDF page " + std::to_string(i + 1) + " could not be read");
+  poppler::rectf r = page->page_rect();
+  double w = r.width() / 72.0 * options.pdf_dpi, h = r.height() / 72.0 * options.pdf_dpi;
+  if (w * h > options.max_pixels)
+    return Status(Code::kTooLarge, "PDF page " + std::to_string(i + 1) + " would be " + Megapixels(w, h) + " at " +
+                                       std::to_string(static_cast<int>(options.pdf_dpi)) + " dpi, over the limit");
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
-  std::vector<DecodedPage> pages;
-  for (int i = 0; i < n; ++i) {
-    std::unique_ptr<poppler::page> page(doc->create_page(i));
-    if (!page) return Status(Code::kBadInput, "PDF page " + std::to_string(i + 1) + " could not be read");
-    poppler::rectf r = page->page_rect();
-    double w = r.width() / 72.0 * options.pdf_dpi, h = r.height() / 72.0 * options.pdf_dpi;
-    if (w * h > options.max_pixels)
-      return Status(Code::kTooLarge, "PDF page " + std::to_string(i + 1) + " would be " + Megapixels(w, h) +
-                                         " at " + std::to_string(static_cast<int>(options.pdf_dpi)) + " dpi, over the limit");
-    poppler::image img = renderer.render_page(page.get(), options.pdf_dpi, options.pdf_dpi);
-    if (!img.is_valid()) return Status(Code::kBadInput, "PDF page " + std::to_string(i + 1) + " could not be rendered");
-    cv::Mat view;
-    if (img.format() == poppler::image::format_gray8) {
-      view = cv::Mat(img.height(), img.width(), CV_8UC1, img.data(), img.bytes_per_row());
-    } else {  // older poppler ignores gray8: argb32 / rgb24
-      cv::Mat argb(img.height(), img.width(), img.format() == poppler::image::format_rgb24 ? CV_8UC3 : CV_8UC4, img.data(),
-                   img.bytes_per_row());
-      cv::cvtColor(argb, view, argb.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-    }
-    DecodedPage p;
-    p.gray = view.clone();
-    p.dpi = options.pdf_dpi;
-    p.source_page = i + 1;
-    p.original_width = p.gray.cols;
-    p.original_height = p.gray.rows;
-    pages.push_back(std::move(p));
+  poppler::image img = renderer.render_page(page.get(), options.pdf_dpi, options.pdf_dpi);
+  if (!img.is_valid()) return Status(Code::kBadInput, "PDF page " + std::to_string(i + 1) + " could not be rendered");
+  cv::Mat view;
+  if (img.format() == poppler::image::format_gray8) {
+    view = cv::Mat(img.height(), img.width(), CV_8UC1, img.data(), img.bytes_per_row());
+  } else {  // older poppler ignores gray8: argb32 / rgb24
+    cv::Mat argb(img.height(), img.width(), img.format() == poppler::image::format_rgb24 ? CV_8UC3 : CV_8UC4, img.data(),
+                 img.bytes_per_row());
+    cv::cvtColor(argb, view, argb.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
   }
-  return pages;
+  DecodedPage p;
+  p.gray = view.clone();
+  p.dpi = options.pdf_dpi;
+  p.source_page = i + 1;
+  p.original_width = p.gray.cols;
+  p.original_height = p.gray.rows;
+  return p;
 }
+
+class PdfDecoder : public PageDecoder {
+ public:
+  PdfDecoder(std::vector<char> data, const LoadOptions& options) : data_(std::move(data)), options_(options) {}
+  Status Load() {
+    doc_.reset(poppler::document::load_from_raw_data(data_.data(), static_cast<int>(data_.size())));
+    if (!doc_) return Status(Code::kBadInput, "PDF could not be opened (damaged or encrypted)");
+    if (doc_->is_locked()) return Status(Code::kBadInput, "PDF is password-protected");
+    pages_ = doc_->pages();
+    if (pages_ <= 0) return Status(Code::kBadInput, "PDF has no pages");
+    if (pages_ > options_.max_pages)
+      return Status(Code::kTooLarge, "PDF has " + std::to_string(pages_) + " pages, more than the limit of " +
+                                         std::to_string(options_.max_pages));
+    return Status::Ok();
+  }
+  int pages() const override { return pages_; }
+  Result<DecodedPage> Decode(int index) override {
+    if (index < 0 || index >= pages_) return Status(Code::kInvalidArgument, "no PDF page " + std::to_string(index + 1));
+    std::lock_guard<std::mutex> lock(mu_);  // one poppler document, one renderer at a time
+    return RenderPdfPage(*doc_, index, options_);
+  }
+
+ private:
+  std::vector<char> data_;
+  LoadOptions options_;
+  std::unique_ptr<poppler::document> doc_;
+  int pages_ = 0;
+  std::mutex mu_;
+};
 
 }  // namespace
 
@@ -151,12 +166,102 @@ std::string SniffFormat(std::string_view b) {
   return "unknown binary data";
 }
 
-Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadOptions& options) {
+namespace {
+
+// Gray pixels, DPI (metadata, else estimated from the text) and size of one
+// decoded page; its size checked again (a header can lie).
+Result<DecodedPage> ToDecodedPage(PIX* pix, int index, const LoadOptions& options) {
+  if (static_cast<double>(pixGetWidth(pix)) * pixGetHeight(pix) > options.max_pixels)
+    return Status(Code::kTooLarge,
+                  "page " + std::to_string(index) + " is " + Megapixels(pixGetWidth(pix), pixGetHeight(pix)) + ", over the limit");
+  DecodedPage p;
+  p.gray = PixToGray(pix);
+  if (p.gray.empty()) return Status(Code::kBadInput, "page " + std::to_string(index) + " has an unsupported pixel format");
+  p.dpi = PlausibleDpi(pix);
+  if (p.dpi == 0) {
+    cv::Mat mask;
+    cv::threshold(p.gray, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    p.dpi = EstimateDpiFromText(mask);
+    p.dpi_estimated = p.dpi > 0;
+  }
+  p.source_page = index;
+  p.original_width = p.gray.cols;
+  p.original_height = p.gray.rows;
+  return p;
+}
+
+Status CheckPixels(double w, double h, const LoadOptions& options, const std::string& what) {
+  if (w * h > options.max_pixels)
+    return Status(Code::kTooLarge, what + " is " + Megapixels(w, h) + ", over the limit of " +
+                                       std::to_string(static_cast<long>(options.max_pixels / 1e6)) + " Mpixel");
+  return Status::Ok();
+}
+
+// PNG, JPEG, PNM, BMP, GIF, WebP, JP2: one page.
+class SingleImageDecoder : public PageDecoder {
+ public:
+  SingleImageDecoder(std::string bytes, std::string format, const LoadOptions& options)
+      : bytes_(std::move(bytes)), format_(std::move(format)), options_(options) {}
+  int pages() const override { return 1; }
+  Result<DecodedPage> Decode(int index) override {
+    if (index != 0) return Status(Code::kInvalidArgument, "no page " + std::to_string(index + 1));
+    PixPtr pix(pixReadMem(reinterpret_cast<const l_uint8*>(bytes_.data()), bytes_.size()));
+    if (!pix) return Status(Code::kBadInput, format_ + " could not be decoded (damaged or truncated)");
+    return ToDecodedPage(pix.get(), 1, options_);
+  }
+
+ private:
+  std::string bytes_, format_;
+  LoadOptions options_;
+};
+
+// A TIFF of any number of pages: each read on its own (pixReadMemTiff opens
+// the file in memory and seeks to the page), its header first.
+class TiffDecoder : public PageDecoder {
+ public:
+  TiffDecoder(std::string bytes, int pages, const LoadOptions& options)
+      : bytes_(std::move(bytes)), pages_(pages), options_(options) {}
+  int pages() const override { return pages_; }
+  Result<DecodedPage> Decode(int index) override {
+    if (index < 0 || index >= pages_) return Status(Code::kInvalidArgument, "no TIFF page " + std::to_string(index + 1));
+    const auto* data = reinterpret_cast<const l_uint8*>(bytes_.data());
+    l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
+    if (readHeaderMemTiff(data, bytes_.size(), index, &w, &h, &bps, &spp, &res, &cmap, &fmt) != 0 || w <= 0 || h <= 0)
+      return Status(Code::kBadInput, "TIFF page " + std::to_string(index + 1) + " header is damaged");
+    if (Status st = CheckPixels(w, h, options_, "TIFF page " + std::to_string(index + 1)); !st.ok()) return st;
+    PixPtr pix(pixReadMemTiff(data, bytes_.size(), index));
+    if (!pix) return Status(Code::kBadInput, "TIFF page " + std::to_string(index + 1) + " could not be decoded");
+    return ToDecodedPage(pix.get(), index + 1, options_);
+  }
+
+ private:
+  std::string bytes_;
+  int pages_;
+  LoadOptions options_;
+};
+
+// Pages in a TIFF held in memory (0 when it cannot be read).
+int TiffPageCount(std::string_view bytes) {
+  FILE* fp = fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb");
+  if (fp == nullptr) return 0;
+  l_int32 n = 0;
+  if (tiffGetCount(fp, &n) != 0) n = 0;
+  std::fclose(fp);
+  return n;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PageDecoder>> PageDecoder::Open(std::string_view bytes, const LoadOptions& options) {
   QuietLeptonica();
   if (bytes.empty()) return Status(Code::kBadInput, "empty file (zero bytes)");
   const std::string format = SniffFormat(bytes);
   static const char* kImage[] = {"png", "jpeg", "tiff", "pnm", "bmp", "gif", "webp", "jp2"};
-  if (format == "pdf") return DecodePdf(bytes, options);
+  if (format == "pdf") {
+    auto pdf = std::make_unique<PdfDecoder>(std::vector<char>(bytes.begin(), bytes.end()), options);
+    if (Status st = pdf->Load(); !st.ok()) return st;
+    return std::unique_ptr<PageDecoder>(std::move(pdf));
+  }
   if (std::find_if(std::begin(kImage), std::end(kImage), [&](const char* f) { return format == f; }) == std::end(kImage))
     return Status(Code::kBadInput, "not an image or PDF (content is " + format + ")");
   if (Status st = CheckComplete(bytes, format); !st.ok()) return st;
@@ -164,45 +269,27 @@ Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadO
   l_int32 fmt = 0, w = 0, h = 0, bps = 0, spp = 0, iscmap = 0;
   if (pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &iscmap) != 0 || w <= 0 || h <= 0)
     return Status(Code::kBadInput, format + " header is damaged");
-  if (static_cast<double>(w) * h > options.max_pixels)
-    return Status(Code::kTooLarge, "image is " + Megapixels(w, h) + ", over the limit of " +
-                                       std::to_string(static_cast<long>(options.max_pixels / 1e6)) + " Mpixel");
-  std::vector<DecodedPage> pages;
-  auto add = [&](PIX* pix, int index) -> Status {
-    if (static_cast<double>(pixGetWidth(pix)) * pixGetHeight(pix) > options.max_pixels)
-      return Status(Code::kTooLarge, "page " + std::to_string(index) + " is " + Megapixels(pixGetWidth(pix), pixGetHeight(pix)) + ", over the limit");
-    DecodedPage p;
-    p.gray = PixToGray(pix);
-    if (p.gray.empty()) return Status(Code::kBadInput, "page " + std::to_string(index) + " has an unsupported pixel format");
-    p.dpi = PlausibleDpi(pix);
-    if (p.dpi == 0) {
-      cv::Mat mask;
-      cv::threshold(p.gray, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-      p.dpi = EstimateDpiFromText(mask);
-      p.dpi_estimated = p.dpi > 0;
-    }
-    p.source_page = index;
-    p.original_width = p.gray.cols;
-    p.original_height = p.gray.rows;
-    pages.push_back(std::move(p));
-    return Status::Ok();
-  };
+  if (Status st = CheckPixels(w, h, options, "image"); !st.ok()) return st;
   if (format == "tiff") {
-    PixaPtr pixa(pixaReadMemMultipageTiff(data, bytes.size()));
-    if (!pixa || pixaGetCount(pixa.get()) == 0) return Status(Code::kBadInput, "TIFF could not be decoded (damaged or truncated)");
-    const int n = pixaGetCount(pixa.get());
+    const int n = TiffPageCount(bytes);
+    if (n <= 0) return Status(Code::kBadInput, "TIFF could not be decoded (damaged or truncated)");
     if (n > options.max_pages)
-      return Status(Code::kTooLarge, "TIFF has " + std::to_string(n) + " pages, more than the limit of " + std::to_string(options.max_pages));
-    for (int i = 0; i < n; ++i) {
-      PixPtr pix(pixaGetPix(pixa.get(), i, L_CLONE));
-      if (!pix) return Status(Code::kBadInput, "TIFF page " + std::to_string(i + 1) + " could not be decoded");
-      if (Status st = add(pix.get(), i + 1); !st.ok()) return st;
-    }
-    return pages;
+      return Status(Code::kTooLarge,
+                    "TIFF has " + std::to_string(n) + " pages, more than the limit of " + std::to_string(options.max_pages));
+    return std::unique_ptr<PageDecoder>(std::make_unique<TiffDecoder>(std::string(bytes), n, options));
   }
-  PixPtr pix(pixReadMem(data, bytes.size()));
-  if (!pix) return Status(Code::kBadInput, format + " could not be decoded (damaged or truncated)");
-  if (Status st = add(pix.get(), 1); !st.ok()) return st;
+  return std::unique_ptr<PageDecoder>(std::make_unique<SingleImageDecoder>(std::string(bytes), format, options));
+}
+
+Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadOptions& options) {
+  auto decoder = PageDecoder::Open(bytes, options);
+  if (!decoder.ok()) return decoder.status();
+  std::vector<DecodedPage> pages;
+  for (int i = 0; i < (*decoder)->pages(); ++i) {
+    auto page = (*decoder)->Decode(i);
+    if (!page.ok()) return page.status();
+    pages.push_back(std::move(page).value());
+  }
   return pages;
 }
 

@@ -1,6 +1,11 @@
 // Decoding page images: bytes in, 8-bit grayscale pages out.
 //
-//   DecodePages(bytes, name, options) -> one DecodedPage per page
+//   PageDecoder::Open(bytes, options) -> page count, then Decode(i) per page
+//   DecodePages(bytes, options)        -> every page at once (small files)
+//
+// A multi-page TIFF or PDF is decoded one page at a time: a 300-page book
+// costs one page's pixels, not 300 (issue 16: 2.9 GB before). Each page's
+// header is checked against the limits before its pixels are decoded.
 //
 // Formats are recognised by their content, never by the file name: PNG,
 // JPEG, TIFF (every page of a multi-page file), PNM, BMP, GIF, WebP and JP2
@@ -21,6 +26,7 @@
 // (silenced once). Thread-safe.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +39,7 @@ namespace ocrflow::image {
 
 struct LoadOptions {
   double max_pixels = 200e6;  // per page (a 30000x30000 scan is 900e6)
-  int max_pages = 2000;       // per file
+  int max_pages = 5000;       // per file (pages are decoded one at a time)
   double pdf_dpi = 300;       // rasterisation of PDF pages
 };
 
@@ -49,6 +55,18 @@ struct DecodedPage {
 // "png", "jpeg", "tiff", "pnm", "bmp", "gif", "webp", "jp2", "pdf", or a
 // description of non-image content ("text", "zero bytes", "unknown binary").
 std::string SniffFormat(std::string_view bytes);
+
+// The pages of one file, decoded on demand. Open() checks the format, the
+// first header and the page count (over max_pages: kTooLarge) and keeps its
+// own copy of the bytes. Decode() may be called from several threads.
+class PageDecoder {
+ public:
+  static Result<std::unique_ptr<PageDecoder>> Open(std::string_view bytes, const LoadOptions& options = {});
+  virtual ~PageDecoder() = default;
+  virtual int pages() const = 0;
+  // Page `index` (0-based): its header checked, then decoded to gray.
+  virtual Result<DecodedPage> Decode(int index) = 0;
+};
 
 Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadOptions& options = {});
 

@@ -372,6 +372,23 @@ TEST_F(RunCli, MultiPageTiffGivesEveryPageInOrder) {
   EXPECT_FALSE(j["pages"][2]["blank"].get<bool>());
 }
 
+// Pages of a TIFF are decoded one at a time as workers take them, each
+// page's header checked on its own (issue 16: a 300-page book held every
+// page's pixels, 2.9 GB). A page over the pixel limit in the middle fails
+// alone, named; the pages around it are read and written.
+TEST_F(RunCli, AnOversizedTiffPageFailsAloneTheOthersAreRead) {
+  cv::Mat page = RenderPage(), huge(3000, 3000, CV_8UC1, cv::Scalar(255));
+  ASSERT_TRUE(cv::imwritemulti((dir_ / "book.tif").string(), std::vector<cv::Mat>{page, huge, page}));
+  const double limit = (static_cast<double>(page.cols) * page.rows + 3000.0 * 3000.0) / 2e6;  // between the two
+  CliResult r = Run("run book.tif -o out --format txt,json --jobs 2 --max-megapixels " + std::to_string(limit));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("book.tif: page 2: TIFF page 2 is 3000x3000"), std::string::npos) << r.err;
+  ExpectReads(Slurp(dir_ / "out/book.txt"), std::string(kExpected) + kExpected);
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/book.json"));
+  ASSERT_EQ(j["pages"].size(), 2u);
+  EXPECT_EQ(j["pages"][1]["source_page"], 3);
+}
+
 TEST_F(RunCli, PdfScanIsRasterisedAndRead) {
   cv::Mat page = RenderPage();
   std::vector<unsigned char> jpeg;
