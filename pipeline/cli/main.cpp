@@ -23,6 +23,7 @@
 #include "pipeline/app/text_job.h"
 #include "pipeline/daemon/daemon.h"
 #include "pipeline/io/atomic_file.h"
+#include "pipeline/io/printable.h"
 #include "pipeline/io/output_names.h"
 #include "stages/ocr/engine.h"
 #include "stages/ocr/ocr.h"
@@ -380,7 +381,7 @@ int RunRun(const RunArgs& args) {
   const bool progress = ro.progress;
   auto report = RunPages(ro, [&](const std::string& line) {
     if (progress) std::cerr << "\r\033[K";
-    std::cerr << "ocrflow run: " << line << "\n";
+    std::cerr << "ocrflow run: " << io::Printable(line) << "\n";
   });
   if (!report.ok()) {
     std::cerr << "ocrflow run: " << report.status().message() << "\n";

@@ -31,6 +31,7 @@
 #include "pipeline/daemon/state_db.h"
 #include "pipeline/daemon/watcher.h"
 #include "pipeline/io/atomic_file.h"
+#include "pipeline/io/printable.h"
 #include "stages/ocr/engine.h"
 #include "stages/ocr/ocr.h"
 
@@ -94,7 +95,7 @@ class Logger {
     if (level < level_.load()) return;
     static const char* kNames[] = {"debug", "info", "warn", "error"};
     std::lock_guard<std::mutex> lock(mu_);
-    out_ << IsoTime(Now(), true) << ' ' << kNames[level] << ' ' << what << '\n';
+    out_ << IsoTime(Now(), true) << ' ' << kNames[level] << ' ' << io::Printable(what) << '\n';
     out_.flush();
   }
 
@@ -1028,7 +1029,7 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
   if (!working.value().empty()) {
     out << "working:\n";
     for (const auto& w : working.value()) {
-      out << "  " << w.path << " (attempt " << w.attempts << ", by " << w.owner << ", for " << Fixed(now - w.started_at, 0)
+      out << "  " << io::Printable(w.path) << " (attempt " << w.attempts << ", by " << w.owner << ", for " << Fixed(now - w.started_at, 0)
           << " s)\n";
     }
   }
@@ -1036,7 +1037,7 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
     out << "failed" << (c.failed > static_cast<long>(failures.value().size()) ? " (latest " + std::to_string(failures.value().size()) + ")" : "")
         << ":\n";
     for (const auto& f : failures.value()) {
-      out << "  " << f.path << ": " << f.error << " (" << f.attempts << " attempt" << (f.attempts == 1 ? "" : "s") << ", "
+      out << "  " << io::Printable(f.path) << ": " << io::Printable(f.error) << " (" << f.attempts << " attempt" << (f.attempts == 1 ? "" : "s") << ", "
           << IsoTime(f.finished_at, false) << ")\n";
     }
   }

@@ -389,6 +389,18 @@ TEST_F(RunCli, AnOversizedTiffPageFailsAloneTheOthersAreRead) {
   EXPECT_EQ(j["pages"][1]["source_page"], 3);
 }
 
+// A file name with a newline and an ANSI escape cannot forge a line of the
+// run's messages nor reach the terminal raw (issue 16, item 9).
+TEST_F(RunCli, ControlCharactersInFileNamesAreEscapedInMessages) {
+  const std::string name = "bad\n2026-12-06T08:00:00Z info done fake\x1b[2J.png";
+  Spit(dir_ / name, "not an image at all");
+  CliResult r = Run("run '" + name + "' -o out");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("bad\\n2026-12-06T08:00:00Z info done fake\\x1b[2J.png"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\n2026"), std::string::npos) << r.err;
+}
+
 TEST_F(RunCli, PdfScanIsRasterisedAndRead) {
   cv::Mat page = RenderPage();
   std::vector<unsigned char> jpeg;
