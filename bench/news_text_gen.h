@@ -171,14 +171,27 @@ struct Article {
 // so that it can fill a column area exactly; Make() builds a whole article.
 class ArticleTextGenerator {
  public:
-  // lang: "zh" (Simplified Chinese) or "en".
-  ArticleTextGenerator(uint64_t seed, std::string lang) : rng_(seed ^ 0x5DEECE66Dull), en_(lang == "en") {}
+  // lang: "zh" (Simplified Chinese) or "en". varied: more sentence shapes
+  // (quotes split by a speaker clause, numbers with units, dates and times,
+  // lists, questions), more headlines, bylines and captions. varied = false
+  // gives exactly the text it gave before these were added (same draws).
+  ArticleTextGenerator(uint64_t seed, std::string lang, bool varied = false)
+      : rng_(seed ^ 0x5DEECE66Dull), en_(lang == "en"), varied_(varied) {
+    if (varied_) {
+      curly_ = en_ && rng_.Chance(0.5);  // a page sets its English quotes one way
+      zh_heads_ = kZhHeads;
+      zh_heads_.insert(zh_heads_.end(), kZhHeadsMore.begin(), kZhHeadsMore.end());
+      en_heads_ = kEnHeads;
+      en_heads_.insert(en_heads_.end(), kEnHeadsMore.begin(), kEnHeadsMore.end());
+    }
+  }
 
   bool english() const { return en_; }
+  bool varied() const { return varied_; }
 
   // Headlines of one generator do not repeat their topic (until all are used).
   std::string Headline() {
-    const auto& heads = en_ ? kEnHeads : kZhHeads;
+    const auto& heads = varied_ ? (en_ ? en_heads_ : zh_heads_) : (en_ ? kEnHeads : kZhHeads);
     if (used_heads_.size() >= heads.size()) used_heads_.clear();
     size_t h = static_cast<size_t>(rng_.Below(static_cast<int>(heads.size())));
     while (std::find(used_heads_.begin(), used_heads_.end(), h) != used_heads_.end()) h = (h + 1) % heads.size();
@@ -191,6 +204,7 @@ class ArticleTextGenerator {
     return "——" + rng_.Pick(kZhPlaces) + rng_.Pick(kZhObjects) + rng_.Pick(kZhSubheadTails);
   }
   std::string Byline() {
+    if (varied_ && rng_.Chance(0.4)) return VariedByline();
     if (en_) return "By " + rng_.Pick(kEnReporters);
     switch (rng_.Below(3)) {
       case 0: return "本报记者 " + rng_.Pick(kZhReporters);
@@ -199,6 +213,7 @@ class ArticleTextGenerator {
     }
   }
   std::string Caption() {
+    if (varied_ && rng_.Chance(0.5)) return VariedCaption();
     if (en_) {
       std::string c = rng_.Pick(kEnScenes) + " in " + rng_.Pick(kEnPlaces) + ".";
       if (rng_.Chance(0.6)) c += " Photo by " + rng_.Pick(kEnReporters);
@@ -237,6 +252,62 @@ class ArticleTextGenerator {
       if (en_ && i > 0) out += ' ';
       out += s[i];
     }
+    return out;
+  }
+
+  // --- Texts of the varied layout's extra elements (any generator). ---
+
+  // A pull quote: one quoted sentence, set large between body paragraphs.
+  // Its quotations are used nowhere else, so it never repeats body text.
+  std::string PullQuote() {
+    if (en_) return Open() + Fresh(kEnPullQuotes) + Close();
+    return "“" + Fresh(kZhPullQuotes) + "”";
+  }
+  // An inset box: a short title and n one-line items ("Where: ...").
+  std::string InsetTitle() { return rng_.Pick(en_ ? kEnInsetTitles : kZhInsetTitles); }
+  std::vector<std::string> InsetItems(int n) {
+    std::vector<std::string> out;
+    std::vector<size_t> used;
+    const size_t kinds = 6;
+    for (int i = 0; i < n && used.size() < kinds; ++i) {
+      size_t k = static_cast<size_t>(rng_.Below(static_cast<int>(kinds)));
+      while (std::find(used.begin(), used.end(), k) != used.end()) k = (k + 1) % kinds;
+      used.push_back(k);
+      out.push_back(en_ ? EnInsetItem(k) : ZhInsetItem(k));
+    }
+    return out;
+  }
+  // A jump line for the end of an article's last column.
+  std::string JumpLine() {
+    static const char* kZhNumerals[] = {"二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"};
+    int page = rng_.Between(2, 12);
+    if (en_) {
+      std::string to = std::string(1, static_cast<char>('A' + rng_.Below(3))) + std::to_string(page);
+      switch (rng_.Below(3)) {
+        case 0: return "Continued on Page " + to;
+        case 1: return "Continued on " + to;
+        default: return "See " + rng_.Pick(kEnJumpWords) + ", Page " + to;
+      }
+    }
+    switch (rng_.Below(3)) {
+      case 0: return std::string("（下转第") + kZhNumerals[page - 2] + "版）";
+      case 1: return "（下转第" + std::to_string(page) + "版）";
+      default: return std::string("（转第") + kZhNumerals[page - 2] + "版）";
+    }
+  }
+  // An advertisement: a big line, a small line, a phone number.
+  std::vector<std::string> AdLines() {
+    std::vector<std::string> out;
+    if (en_) {
+      out.push_back(rng_.Pick(kEnAdHeads));
+      out.push_back(rng_.Pick(kEnAdLines));
+      out.push_back("Call " + std::to_string(rng_.Between(201, 989)) + "-555-0" + std::to_string(rng_.Between(100, 199)));
+      return out;
+    }
+    out.push_back(rng_.Pick(kZhAdHeads));
+    out.push_back(rng_.Pick(kZhAdLines));
+    out.push_back("电话：0" + std::to_string(rng_.Between(10, 999)) + "-" + std::to_string(rng_.Between(6000, 8999)) +
+                  " " + std::to_string(rng_.Between(1000, 9999)));
     return out;
   }
 
@@ -280,6 +351,7 @@ class ArticleTextGenerator {
     return c;
   }
   std::string ZhSentence() {
+    if (varied_ && rng_.Chance(0.5)) return ZhVariedSentence();
     switch (rng_.Below(9)) {
       case 0:
       case 1:
@@ -328,6 +400,7 @@ class ArticleTextGenerator {
     }
   }
   std::string EnSentence() {
+    if (varied_ && rng_.Chance(0.5)) return EnVariedSentence();
     switch (rng_.Below(8)) {
       case 0:
       case 1:
@@ -358,6 +431,185 @@ class ArticleTextGenerator {
     }
   }
 
+  // --- Varied prose (ArticleTextGenerator(seed, lang, true)). ---
+  std::string Open() const { return curly_ ? "“" : "\""; }
+  std::string Close() const { return curly_ ? "”" : "\""; }
+  std::string Apos() const { return curly_ ? "’" : "'"; }
+
+  std::string ZhDecimal(int lo, int hi) {
+    return std::to_string(rng_.Between(lo, hi)) + "." + std::to_string(rng_.Between(1, 9));
+  }
+  std::string ZhDate() {
+    int m = rng_.Between(1, 12), d = rng_.Between(1, 28);
+    std::string s = std::to_string(m) + "月" + std::to_string(d) + "日";
+    if (rng_.Chance(0.3)) s = std::to_string(rng_.Between(2024, 2027)) + "年" + s;
+    return s;
+  }
+  // A shape index in [0, n) not used since all n were: a page goes through
+  // every shape before it repeats one.
+  int FreshShape(int n) {
+    if (static_cast<int>(used_shapes_.size()) >= n) used_shapes_.clear();
+    int k = rng_.Below(n);
+    while (std::find(used_shapes_.begin(), used_shapes_.end(), k) != used_shapes_.end()) k = (k + 1) % n;
+    used_shapes_.push_back(k);
+    return k;
+  }
+  std::string ZhVariedSentence() {
+    switch (FreshShape(12)) {
+      case 0: {  // a quotation split by its speaker
+        std::string who = rng_.Pick(kZhPeople);
+        return "“" + Fresh(kZhQuoteHeads) + "，”" + who + rng_.Pick(kZhSplitSay) + "，“" + Fresh(kZhQuoteTails) + "。”";
+      }
+      case 1:  // quantities with units, and a comparison
+        return rng_.Pick(kZhTimes) + "，" + rng_.Pick(kZhPlaces) + "共" + rng_.Pick(kZhQuantityVerbs) + ZhDecimal(1, 90) +
+               rng_.Pick(kZhBigUnits) + "，比去年同期" + (rng_.Chance(0.7) ? "增加" : "减少") + ZhDecimal(1, 30) + "%。";
+      case 2: {  // a dated event with a clock time
+        int h = rng_.Between(8, 20);
+        std::string t = (h < 12 ? "上午" : "下午") + std::to_string(h <= 12 ? h : h - 12) + "时";
+        if (rng_.Chance(0.5)) t += std::to_string(rng_.Between(1, 5) * 10) + "分";
+        return ZhDate() + t + "，" + rng_.Pick(kZhEvents) + "在" + rng_.Pick(kZhPlaces) + rng_.Pick(kZhVenues) + "举行。";
+      }
+      case 3: {  // a list of tasks
+        size_t n = kZhTasks.size(), a = rng_.Below(static_cast<int>(n));
+        size_t b = (a + 1 + rng_.Below(static_cast<int>(n) - 1)) % n, c = a;
+        while (c == a || c == b) c = rng_.Below(static_cast<int>(n));
+        static const char* kCounts[] = {"三", "四", "五", "六"};
+        return rng_.Pick(kZhSubjects) + "列出了" + kCounts[rng_.Below(4)] + "项重点任务，包括" + kZhTasks[a] + "、" +
+               kZhTasks[b] + "和" + kZhTasks[c] + "等。";
+      }
+      case 4:  // a question and its answer
+        return rng_.Pick(kZhQuestions) + "据介绍，其中" + std::to_string(rng_.Between(30, 80)) + "%来自" +
+               rng_.Pick(kZhFundSources) + "，其余由" + rng_.Pick(kZhFundSources2) + "承担。";
+      case 5:  // weather, with degrees
+        return "据" + rng_.Pick(kZhPlaces) + "气象台预报，" + std::to_string(rng_.Between(2, 28)) + "日起本地将有一次" +
+               rng_.Pick(kZhWeather) + "过程，最低气温降至" + std::to_string(rng_.Between(-12, 6)) + "℃左右。";
+      case 6:  // a document title in book-title marks
+        return rng_.Pick(kZhPlaces) + "近日印发《" + rng_.Pick(kZhPolicies) + "》，明确到" +
+               std::to_string(rng_.Between(2026, 2030)) + "年" + rng_.Pick(kZhGoals) + "。";
+      case 7:  // a rate and percentage points
+        return rng_.Pick(kZhMetrics) + "达到" + ZhDecimal(40, 98) + "%，较上年提高" + std::to_string(rng_.Between(1, 9)) +
+               "." + std::to_string(rng_.Between(1, 9)) + "个百分点。";
+      case 8:  // batches, ordinals
+        return "其中，第一批" + std::to_string(rng_.Between(3, 40)) + "个项目已经开工，第二批预计" +
+               std::to_string(rng_.Between(2, 12)) + "月底前完成招标。";
+      case 9:  // a hotline
+        return "市民如有疑问，可拨打服务热线" + std::to_string(rng_.Between(1000, 9999)) + "-" +
+               std::to_string(rng_.Between(1000000, 9999999)) + "咨询，也可到" + rng_.Pick(kZhVenues) + "现场办理。";
+      case 10:  // a span of time and a count
+        return "从" + ZhDate() + "到" + ZhDate() + "，" + rng_.Pick(kZhSubjects) + "先后走访" +
+               std::to_string(rng_.Between(12, 480)) + "户居民，收集意见建议" + std::to_string(rng_.Between(20, 900)) +
+               "条。";
+      default:  // an exclamation in a quotation, with a reaction
+        return "“" + Fresh(kZhExclaims) + "！”" + rng_.Pick(kZhRoles) + rng_.Pick(kZhPeople) + "说。";
+    }
+  }
+
+  std::string EnNumber() {
+    switch (rng_.Below(3)) {
+      case 0: return std::to_string(rng_.Between(2, 99));
+      case 1: return std::to_string(rng_.Between(1, 9)) + "," + std::to_string(rng_.Between(100, 999));
+      default: return std::to_string(rng_.Between(1, 60)) + "." + std::to_string(rng_.Between(1, 9));
+    }
+  }
+  std::string EnDate() {
+    return rng_.Pick(kEnMonthsShort) + " " + std::to_string(rng_.Between(1, 28)) +
+           (rng_.Chance(0.4) ? ", " + std::to_string(rng_.Between(2023, 2027)) : "");
+  }
+  std::string EnVariedSentence() {
+    switch (FreshShape(12)) {
+      case 0:  // a quotation split by its speaker
+        return Open() + Fresh(kEnQuoteHeads) + "," + Close() + " said " + rng_.Pick(kEnPeople) + ", " +
+               rng_.Pick(kEnWhoClauses) + ". " + Open() + Fresh(kEnQuoteTails) + "." + Close();
+      case 1:  // quantities with units
+        return "The storm dropped " + std::to_string(rng_.Between(1, 6)) + "." + std::to_string(rng_.Between(1, 9)) +
+               " inches of rain in " + rng_.Pick(kEnDurations) + ", and the " + rng_.Pick(kEnWaters) + " rose " +
+               std::to_string(rng_.Between(1, 9)) + "." + std::to_string(rng_.Between(1, 9)) + " feet by " +
+               rng_.Pick(kEnDays) + ".";
+      case 2: {  // a date and a clock time
+        int h = rng_.Between(1, 11);
+        return "The " + rng_.Pick(kEnMeetings) + " is set for " + std::to_string(h) + (rng_.Chance(0.5) ? ":30" : "") +
+               (rng_.Chance(0.6) ? " p.m." : " a.m.") + " on " + EnDate() + " at " + rng_.Pick(kEnVenues) + ".";
+      }
+      case 3: {  // a list
+        size_t n = kEnItems.size(), a = rng_.Below(static_cast<int>(n));
+        size_t b = (a + 1 + rng_.Below(static_cast<int>(n) - 1)) % n, c = a;
+        while (c == a || c == b) c = rng_.Below(static_cast<int>(n));
+        return "The plan calls for three things: " + kEnItems[a] + ", " + kEnItems[b] + " and " + kEnItems[c] + ".";
+      }
+      case 4:  // a question and its answer
+        return rng_.Pick(kEnQuestions) + " The state will cover " + std::to_string(rng_.Between(20, 80)) +
+               " percent, with the rest coming from " + rng_.Pick(kEnFundSources) + ".";
+      case 5:  // money with thousands separators
+        return "The district spent $" + std::to_string(rng_.Between(1, 9)) + "," + std::to_string(rng_.Between(100, 999)) +
+               ",000 on " + rng_.Pick(kEnSpending) + " last year, about $" + std::to_string(rng_.Between(40, 900)) +
+               " per " + rng_.Pick(kEnPer) + ".";
+      case 6:  // a possessive and a vote count
+        return "The " + rng_.Pick(kEnBodies) + Apos() + "s vote was " + std::to_string(rng_.Between(4, 7)) + "-" +
+               std::to_string(rng_.Between(1, 3)) + ", with " + rng_.Pick(kEnPeople) + " and " + rng_.Pick(kEnPeople2) +
+               " opposed.";
+      case 7:  // a percent sign and a year
+        return "Turnout reached " + std::to_string(rng_.Between(18, 74)) + "." + std::to_string(rng_.Between(1, 9)) +
+               "%, the highest for a " + rng_.Pick(kEnSeasons) + " election since " + std::to_string(rng_.Between(1996, 2016)) +
+               ".";
+      case 8:  // an aside between dashes
+        return "The old " + rng_.Pick(kEnBuildings) + " \xE2\x80\x94 closed since " + std::to_string(rng_.Between(1985, 2012)) +
+               " \xE2\x80\x94 will house " + std::to_string(rng_.Between(8, 60)) + " apartments and " + rng_.Pick(kEnGroundFloors) +
+               ".";
+      case 9:  // temperatures and tons
+        return "Overnight lows fell to " + std::to_string(rng_.Between(-8, 30)) + " degrees, and crews spread " +
+               EnNumber() + " tons of salt on " + rng_.Pick(kEnRoadKinds) + ".";
+      case 10:  // a span of dates
+        return "From " + EnDate() + " to " + EnDate() + ", " + rng_.Pick(kEnSubjects) + " logged " +
+               std::to_string(rng_.Between(12, 900)) + " complaints about " + rng_.Pick(kEnComplaints) + ".";
+      default:  // a question in a quotation
+        return Open() + Fresh(kEnAskedQuotes) + "?" + Close() + " asked " + rng_.Pick(kEnPeople2) + ", " +
+               rng_.Pick(kEnRoles) + ".";
+    }
+  }
+
+  std::string VariedByline() {
+    if (en_) {
+      switch (rng_.Below(3)) {
+        case 0: return "By " + rng_.Pick(kEnReporters) + " and " + rng_.Pick(kEnReporters2);
+        case 1: return "By " + rng_.Pick(kEnReporters) + ", Staff Writer";
+        default: return "By " + rng_.Pick(kEnReporters2) + " | Correspondent";
+      }
+    }
+    switch (rng_.Below(3)) {
+      case 0: return "本报记者 " + rng_.Pick(kZhReporters) + " 实习生 " + rng_.Pick(kZhPeople2);
+      case 1: return "文/本报记者 " + rng_.Pick(kZhReporters) + " 图/" + rng_.Pick(kZhPeople2);
+      default: return "本报通讯员 " + rng_.Pick(kZhPeople2);
+    }
+  }
+  std::string VariedCaption() {
+    if (en_) {
+      return rng_.Pick(kEnPeople2) + ", " + rng_.Pick(kEnCaptionActs) + " on " + rng_.Pick(kEnDays) + ". (" +
+             rng_.Pick(kEnReporters2) + "/Staff)";
+    }
+    return rng_.Pick(kZhPeople2) + "（" + rng_.Pick(kZhCaptionPositions) + "）在" + rng_.Pick(kZhPlaces) +
+           rng_.Pick(kZhCaptionActs) + "。" + rng_.Pick(kZhPeople) + "摄";
+  }
+  std::string ZhInsetItem(size_t kind) {
+    switch (kind) {
+      case 0: return "办理地点：" + rng_.Pick(kZhPlaces) + rng_.Pick(kZhVenues);
+      case 1: return "开放时间：周一至周五" + std::to_string(rng_.Between(8, 9)) + "时至" + std::to_string(rng_.Between(17, 20)) + "时";
+      case 2: return "咨询电话：0" + std::to_string(rng_.Between(10, 999)) + "-" + std::to_string(rng_.Between(60000000, 89999999));
+      case 3: return "所需材料：身份证、户口簿及近期照片" + std::to_string(rng_.Between(1, 4)) + "张";
+      case 4: return "总投资：" + std::to_string(rng_.Between(1, 90)) + "." + std::to_string(rng_.Between(1, 9)) + "亿元";
+      default: return "受益群众：约" + std::to_string(rng_.Between(1, 40)) + "万人";
+    }
+  }
+  std::string EnInsetItem(size_t kind) {
+    switch (kind) {
+      case 0: return "Where: " + rng_.Pick(kEnVenues);
+      case 1: return "When: " + std::to_string(rng_.Between(5, 8)) + " p.m. " + rng_.Pick(kEnDays);
+      case 2: return "Cost: $" + std::to_string(rng_.Between(2, 40)) + "; children free";
+      case 3: return "Phone: " + std::to_string(rng_.Between(201, 989)) + "-555-0" + std::to_string(rng_.Between(100, 199));
+      case 4: return "Budget: $" + std::to_string(rng_.Between(1, 90)) + "." + std::to_string(rng_.Between(1, 9)) + " million";
+      default: return "Built: " + std::to_string(rng_.Between(1890, 1975)) + ", rebuilt " + std::to_string(rng_.Between(1980, 2020));
+    }
+  }
+
   // A quotation not used yet on this page (all used: start over).
   const std::string& Fresh(const std::vector<std::string>& quotes) {
     std::vector<size_t>& used = used_quotes_[&quotes];
@@ -370,6 +622,10 @@ class ArticleTextGenerator {
 
   Rng rng_;
   bool en_;
+  bool varied_ = false;
+  bool curly_ = false;  // varied English: curly quotes on this page
+  std::vector<std::string> zh_heads_, en_heads_;  // varied: the old headlines and more
+  std::vector<int> used_shapes_;                   // varied sentence shapes used (FreshShape)
   std::vector<size_t> used_heads_;
   std::vector<std::string> used_sentences_;
   std::map<const void*, std::vector<size_t>> used_quotes_;
@@ -485,6 +741,116 @@ class ArticleTextGenerator {
                                               "Volunteers sort donated coats", "A bus waits at the new stop",
                                               "Children read at the library", "Farmers unload squash at the market"};
   const std::vector<std::string> kEnMonths = {"January", "February", "March", "April", "May", "June"};
+
+  // --- Varied vocabulary (ours, invented). ---
+  const std::vector<std::string> kZhHeadsMore = {"冬储蔬菜货足价稳", "社区食堂开到家门口", "城乡公交实现一票通",
+                                                 "老街改造留住烟火气", "校园足球联赛开赛", "湿地公园迎来候鸟",
+                                                 "夜校课程一座难求", "新能源充电桩进小区", "山区学校用上新跑道",
+                                                 "防汛物资提前到位"};
+  const std::vector<std::string> kZhPeople2 = {"钱雨桐", "宋立群", "欧阳明", "贺晓冬", "范思雨", "邱大勇", "冯佳"};
+  const std::vector<std::string> kZhSplitSay = {"一边整理材料一边说", "指着墙上的规划图说", "停下手中的活说",
+                                                "接过话头说"};
+  const std::vector<std::string> kZhQuoteHeads = {"刚开始大家心里都没底", "这条路我们盼了十几年",
+                                                  "以前买菜要坐半小时车", "去年这个时候还是一片荒地",
+                                                  "活动室一开门就坐满了人", "我们先在两个村试了试"};
+  const std::vector<std::string> kZhQuoteTails = {"现在看来这步棋走对了", "明年还要再扩大一些规模",
+                                                  "下一步要把后续管护跟上", "老百姓的评价最实在",
+                                                  "群众说好才是真的好", "大家的积极性一下子就上来了"};
+  const std::vector<std::string> kZhExclaims = {"这下孩子放学有地方去了", "没想到手续这么快就办完了",
+                                                "今年的橘子又是大丰收", "家门口就能看上专家门诊了"};
+  const std::vector<std::string> kZhQuantityVerbs = {"收储秋粮", "回收废旧家电", "发放消费券", "完成植树",
+                                                     "新增充电桩", "改造供水管网"};
+  const std::vector<std::string> kZhBigUnits = {"万吨", "万台", "万张", "万株", "个", "公里"};
+  const std::vector<std::string> kZhEvents = {"全市职业技能大赛", "首届乡村美食节", "冬季招聘会",
+                                              "社区运动会", "科普开放日活动", "少儿书画展"};
+  const std::vector<std::string> kZhVenues = {"体育中心", "文化广场", "会展中心", "政务服务中心",
+                                              "图书馆报告厅", "职业技术学院"};
+  const std::vector<std::string> kZhTasks = {"加快老旧管网改造", "新建社区托育点", "扩大公交线网覆盖",
+                                             "整治背街小巷", "提升农村客运服务", "增加公共停车泊位",
+                                             "完善应急避难场所"};
+  const std::vector<std::string> kZhQuestions = {"资金从哪里来？", "钱怎么花？", "建好以后谁来管？",
+                                                 "工期为何一再提前？"};
+  const std::vector<std::string> kZhFundSources = {"上级专项补助", "地方政府债券", "社会资本投入"};
+  const std::vector<std::string> kZhFundSources2 = {"区级财政", "参与企业", "村集体经济"};
+  const std::vector<std::string> kZhWeather = {"降温", "雨雪", "大风降温", "寒潮"};
+  const std::vector<std::string> kZhPolicies = {"城市更新三年行动方案", "养老服务体系建设规划",
+                                                "农村人居环境整治提升方案", "全民健身设施补短板工程实施意见"};
+  const std::vector<std::string> kZhGoals = {"基本完成城镇老旧小区改造", "实现社区养老服务全覆盖",
+                                             "农村卫生厕所普及率达到95%以上", "每个街道建成一处全民健身中心"};
+  const std::vector<std::string> kZhMetrics = {"全区垃圾分类覆盖率", "农产品抽检合格率", "城区绿化覆盖率",
+                                               "政务服务网上可办率"};
+  const std::vector<std::string> kZhCaptionPositions = {"左一", "右二", "中", "左二"};
+  const std::vector<std::string> kZhCaptionActs = {"查看新建温室大棚", "为居民讲解用电安全知识",
+                                                   "检查防汛物资储备", "与学生一起参加植树活动"};
+  const std::vector<std::string> kZhPullQuotes = {"每一条意见都要有回音，每一件小事都要有着落。",
+                                                  "路通了，心也就近了。",
+                                                  "把群众的难处当成自己的事来办。",
+                                                  "好的服务，是让人感觉不到麻烦。"};
+  const std::vector<std::string> kZhInsetTitles = {"相关链接", "延伸阅读", "数说", "小贴士", "便民提示", "记者手记"};
+  const std::vector<std::string> kZhAdHeads = {"旺铺招租", "诚聘英才", "新春特惠", "驾校招生"};
+  const std::vector<std::string> kZhAdLines = {"地址：东川市滨江路88号", "详情请来电咨询", "名额有限 欲报从速",
+                                               "本周六开业 全场八折"};
+
+  const std::vector<std::string> kEnHeadsMore = {"Ferry Service Returns After Ten Years", "Clinic Extends Evening Hours",
+                                                 "Council Weighs Curbside Compost", "Old Mill Gets a Second Life",
+                                                 "Youth League Finds a New Field", "Snow Budget Runs Thin in January"};
+  const std::vector<std::string> kEnReporters2 = {"Nora Castellanos", "Ben Whitaker", "Iris Nakamura", "Leo Brandt",
+                                                  "Ada Forsythe"};
+  const std::vector<std::string> kEnPeople2 = {"Carla Jennings", "Victor Hale", "Dana Ruiz", "Martin Kowal",
+                                               "Ellen Brooks", "Samuel Ortiz"};
+  const std::vector<std::string> kEnWhoClauses = {"who has lived on the street for 30 years",
+                                                  "who runs the food pantry", "who chairs the planning board",
+                                                  "whose shop sits across from the site"};
+  const std::vector<std::string> kEnQuoteHeads = {"We did not expect this many people",
+                                                  "Nobody here is against the bridge",
+                                                  "The first winter will tell us a lot",
+                                                  "Every week it gets a little easier",
+                                                  "We asked for help and the town listened"};
+  const std::vector<std::string> kEnQuoteTails = {"By nine we had run out of chairs",
+                                                  "We just want the work done before the rains",
+                                                  "Then we will know whether the design holds",
+                                                  "Next year we hope to open on Saturdays too",
+                                                  "Now we have to keep our side of the deal"};
+  const std::vector<std::string> kEnAskedQuotes = {"Who is going to pay for the upkeep",
+                                                   "Why does it take three years to fix one road",
+                                                   "What happens if the grant falls through",
+                                                   "Where will the buses turn around"};
+  const std::vector<std::string> kEnDurations = {"six hours", "less than a day", "two nights", "a single afternoon"};
+  const std::vector<std::string> kEnWaters = {"Mill River", "east channel", "harbor", "creek behind the school"};
+  const std::vector<std::string> kEnDays = {"Sunday morning", "Monday", "Tuesday night", "Friday", "Saturday"};
+  const std::vector<std::string> kEnMeetings = {"public hearing", "budget workshop", "ribbon cutting",
+                                                "school board meeting", "open house"};
+  const std::vector<std::string> kEnVenues = {"the Riverton town hall", "Eastbridge Public Library, 40 Elm St.",
+                                              "the Fairhaven senior center", "Room 210 of the county building",
+                                              "the Northgate fire station"};
+  const std::vector<std::string> kEnMonthsShort = {"Jan.", "Feb.", "March", "April", "May", "June",
+                                                   "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."};
+  const std::vector<std::string> kEnItems = {"a new roof for the gym", "wider sidewalks on Elm Street",
+                                             "a bus shelter near the school", "two more crossing guards",
+                                             "a fence along the creek", "longer library hours"};
+  const std::vector<std::string> kEnQuestions = {"Who will pay for it?", "How much will it cost?",
+                                                 "What took so long?"};
+  const std::vector<std::string> kEnFundSources = {"local property taxes", "a federal grant", "the town's reserve fund"};
+  const std::vector<std::string> kEnSpending = {"roof repairs", "new school buses", "snow removal", "heating oil"};
+  const std::vector<std::string> kEnPer = {"student", "resident", "household"};
+  const std::vector<std::string> kEnBodies = {"council", "school board", "zoning board", "library board"};
+  const std::vector<std::string> kEnSeasons = {"spring", "fall", "special"};
+  const std::vector<std::string> kEnBuildings = {"mill", "train depot", "post office", "cannery"};
+  const std::vector<std::string> kEnGroundFloors = {"a cafe", "a bakery", "a small grocery", "a bike shop"};
+  const std::vector<std::string> kEnRoadKinds = {"county roads", "the bridge approaches", "school routes"};
+  const std::vector<std::string> kEnComplaints = {"potholes", "late buses", "street lights", "noise from the site"};
+  const std::vector<std::string> kEnCaptionActs = {"checks the new water meters", "hands out flu shots",
+                                                   "tests the flood gate", "stacks chairs after the hearing"};
+  const std::vector<std::string> kEnPullQuotes = {"We are not building a bridge for us. We are building it for our grandchildren.",
+                                                  "Nobody moves here for the traffic.",
+                                                  "The money is there. The hard part is the calendar.",
+                                                  "You cannot plow a road you cannot afford to fix."};
+  const std::vector<std::string> kEnInsetTitles = {"At a glance", "If you go", "By the numbers", "Key dates",
+                                                   "Background"};
+  const std::vector<std::string> kEnJumpWords = {"BRIDGE", "BUDGET", "SCHOOLS", "FLOOD", "MARKET"};
+  const std::vector<std::string> kEnAdHeads = {"GRAND OPENING", "NOW HIRING", "WINTER SALE", "ROOMS FOR RENT"};
+  const std::vector<std::string> kEnAdLines = {"All coats 30% off this week", "Drivers and warehouse staff",
+                                               "Open daily 9 to 6", "Walk to the station"};
 };
 
 }  // namespace ocrflow::bench

@@ -26,6 +26,19 @@ Examples:
   pagegen --out /tmp/pages --count 20 --scan    20 scanned-looking pages, skew within +-5 deg
   pagegen --out /tmp/p --lang en --columns 2 --skew -1.5 --dpi 200
   pagegen --out /tmp/p --columns 1 --articles 1 --no-photo --no-header   plain text page for OCR CER
+Variety (a generator that is not a mirror of what ocrflow was tuned on):
+  --faces varied   faces per page and role: Song/Ming, Hei, Kai (zh), serif
+                   and sans Latin faces (en); a missing one is skipped with a
+                   warning (fonts-arphic-uming, fonts-arphic-ukai,
+                   fonts-wqy-zenhei, fonts-dejavu-core, fonts-liberation2,
+                   fonts-urw-base35 beside fonts-noto-cjk)
+  --layout varied  photos part-way down over some columns, insets, pull
+                   quotes, jump lines, ads and tables (not in the gold text),
+                   articles with columns of their own width
+  --prose varied   more sentence shapes: quotes split by the speaker, numbers
+                   with units, dates, times, lists, questions
+  --varied         all three
+Without them the pages are exactly what they always were.
 Degradations are applied in this order: --show-through, --light, --skew,
 --blur, --noise, --border, --jpeg. Block boxes in truth.json are on the
 unskewed page; its 'rotation' matrix maps them into the image.)";
@@ -69,6 +82,15 @@ int main(int argc, char** argv) {
                  "Back page text showing through the paper, strength 0..1 (newsprint: 0.1; not in --scan)")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--prefix", prefix, "File name stem prefix (page -> page-001.png)");
+  app.add_option("--faces", spec.faces, "Faces: default (Noto CJK) or varied (per page and role)")
+      ->check(CLI::IsMember({"default", "varied"}));
+  app.add_option("--layout", spec.layout,
+                 "Layout: default or varied (mid-article photos, insets, pull quotes, jump lines, ads, tables, own columns)")
+      ->check(CLI::IsMember({"default", "varied"}));
+  app.add_option("--prose", spec.prose, "Body text: default or varied (more sentence shapes)")
+      ->check(CLI::IsMember({"default", "varied"}));
+  bool all_varied = false;
+  app.add_flag("--varied", all_varied, "Same as --faces varied --layout varied --prose varied");
   app.add_flag("--no-photo", no_photo, "No photo or caption");
   app.add_flag("--no-header", no_header, "No running header/footer");
   app.add_flag("--scan", scan,
@@ -97,6 +119,7 @@ int main(int argc, char** argv) {
     if (app.count("--random-skew") == 0 && app.count("--skew") == 0) random_skew = 5;
     if (app.count("--border") == 0) spec.dark_border_px = 30;
   }
+  if (all_varied) spec.faces = spec.layout = spec.prose = "varied";
   spec.photo = !no_photo;
   spec.running_header = !no_header;
 
@@ -113,6 +136,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", page.status().ToString().c_str());
       return 1;
     }
+    for (const auto& w : page->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     char stem[64];
     std::snprintf(stem, sizeof stem, "%s-%03d", prefix.c_str(), i + 1);
     if (auto st = ocrflow::pagegen::WritePage(*page, out, stem); !st.ok()) {

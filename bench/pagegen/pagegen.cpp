@@ -20,16 +20,36 @@
 //      page (off unless asked for), uneven light, rotation, blur, noise, dark
 //      border, JPEG.
 //
+// Varied layout (spec.layout = "varied"; every draw it adds is behind that
+// switch, so default pages keep their random sequence and their pixels):
+//   - an article may get columns of its own (one more, one fewer, or a first
+//     column 1.6x the others; none under 7 em); body lines then take the
+//     width of the slot they land in;
+//   - photos on more articles, always at least three lines down, over some
+//     but not all of the article's columns;
+//   - an ad at the foot of one bottom-band article, a ruled table and an
+//     inset box, each placed where it fits (three lines down or at the
+//     foot) beside what is already there, else left out; body lines skip
+//     them like a photo;
+//   - a pull quote: after a paragraph that ends inside a column piece with
+//     room for it and two more lines, the slots under it are taken out;
+//   - a jump line: the last slot is kept for it; the body's last paragraph
+//     fills what is left and stops mid-sentence when it must.
+// Faces (spec.faces = "varied"): LoadFaces draws one face per role with its
+// own random sequence; missing files are skipped with a warning.
+//
 // Glyph advances come from the font itself (cv::freetype via HarfBuzz): the
-// advance of s is width("丨" s "丨") - width("丨丨"), since getTextSize
-// returns ink extents.
+// advance of s is width("丨" s "丨") - width("丨丨") ("|" for a Latin face),
+// since getTextSize returns ink extents.
 #include "bench/pagegen/pagegen.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -55,20 +75,27 @@ constexpr double kIndentEm = 2.0;
 constexpr double kMarginXmm = 14, kMarginTopMm = 12, kMarginBottomMm = 12;
 constexpr double kEmTopOffset = 0.12;  // cv::freetype draws the em box 0.12 em below org.y
 constexpr int kPaper = 255, kInk = 0;
+// Varied layout.
+constexpr double kMinColumnEm = 7;        // narrowest column of an article with columns of its own
+constexpr double kWideFirstColumn = 1.6;  // the wide first column, in widths of the others
+constexpr int kInsetGrey = 232;           // the ground of a shaded inset box
 
 std::vector<std::string> CodePoints(const std::string& s) { return bench::SplitCodePoints(s); }
 
 // One loaded face with cached advances per (text, size).
 class Face {
  public:
-  Status Load(const char* path) {
+  Status Load(const char* path, int index = kSimplifiedChineseFace, bool cjk = true) {
     if (!std::filesystem::exists(path)) return Status(Code::kNotFound, std::string("pagegen: font not found: ") + path);
     try {
       ft_ = cv::freetype::createFreeType2();
-      ft_->loadFontData(path, kSimplifiedChineseFace);
+      ft_->loadFontData(path, index);
     } catch (const cv::Exception& e) {
       return Status(Code::kInternal, std::string("pagegen: cannot load font ") + path + ": " + e.what());
     }
+    // The bars that bracket a string when measuring it: a glyph the face
+    // has (a Latin face has no 丨).
+    bar_ = cjk ? "丨" : "|";
     return Status::Ok();
   }
 
@@ -77,23 +104,116 @@ class Face {
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
     int base = 0;
-    int bars = ft_->getTextSize("丨丨", px, -1, &base).width;
-    int with = ft_->getTextSize("丨" + s + "丨", px, -1, &base).width;
+    int bars = ft_->getTextSize(bar_ + bar_, px, -1, &base).width;
+    int with = ft_->getTextSize(bar_ + s + bar_, px, -1, &base).width;
     int adv = std::max(0, with - bars);
     cache_.emplace(key, adv);
     return adv;
   }
 
   // Draws s with its em box top at line_top and its pen starting at x.
-  void Draw(cv::Mat& canvas, const std::string& s, int x, int line_top, int px) {
+  void Draw(cv::Mat& canvas, const std::string& s, int x, int line_top, int px, int ink = kInk) {
     int org_y = line_top - static_cast<int>(std::lround(kEmTopOffset * px));
-    ft_->putText(canvas, s, cv::Point(x, org_y), px, cv::Scalar::all(kInk), -1, cv::LINE_AA, false);
+    ft_->putText(canvas, s, cv::Point(x, org_y), px, cv::Scalar::all(ink), -1, cv::LINE_AA, false);
   }
 
  private:
   cv::Ptr<cv::freetype::FreeType2> ft_;
+  std::string bar_ = "丨";
   std::map<std::pair<int, std::string>, int> cache_;
 };
+
+// --- the varied faces ---------------------------------------------------------
+// Debian paths (fontconfig's own locations for these packages); the second
+// path is where an older package version put the file.
+struct FaceDef {
+  const char* name;
+  const char* style;
+  const char* path;
+  const char* alt_path;
+  int index;
+  bool cjk;
+  const char* package;
+};
+constexpr const char* kNoto = "/usr/share/fonts/opentype/noto/";
+constexpr const char* kUrw = "/usr/share/fonts/opentype/urw-base35/";
+const std::vector<FaceDef>& FaceDefs() {
+  static const std::string noto = kNoto, urw = kUrw;
+  static const std::vector<std::string> paths = {
+      noto + "NotoSerifCJK-Regular.ttc", noto + "NotoSerifCJK-Bold.ttc", noto + "NotoSansCJK-Regular.ttc",
+      noto + "NotoSansCJK-Bold.ttc",     urw + "NimbusRoman-Regular.otf", urw + "NimbusRoman-Bold.otf",
+      urw + "NimbusSans-Regular.otf",    urw + "NimbusSans-Bold.otf",     urw + "C059-Roman.otf",
+      urw + "P052-Roman.otf"};
+  static const std::vector<FaceDef> defs = {
+      {"Noto Serif CJK SC", "song", paths[0].c_str(), nullptr, kSimplifiedChineseFace, true, "fonts-noto-cjk"},
+      {"Noto Serif CJK SC Bold", "song", paths[1].c_str(), nullptr, kSimplifiedChineseFace, true, "fonts-noto-cjk"},
+      {"Noto Sans CJK SC", "hei", paths[2].c_str(), nullptr, kSimplifiedChineseFace, true, "fonts-noto-cjk"},
+      {"Noto Sans CJK SC Bold", "hei", paths[3].c_str(), nullptr, kSimplifiedChineseFace, true, "fonts-noto-cjk"},
+      {"AR PL UMing CN", "ming", "/usr/share/fonts/truetype/arphic/uming.ttc", nullptr, 0, true, "fonts-arphic-uming"},
+      {"AR PL UKai CN", "kai", "/usr/share/fonts/truetype/arphic/ukai.ttc", nullptr, 0, true, "fonts-arphic-ukai"},
+      {"WenQuanYi Zen Hei", "hei", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", nullptr, 0, true, "fonts-wqy-zenhei"},
+      {"DejaVu Serif", "serif", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", nullptr, 0, false, "fonts-dejavu-core"},
+      {"DejaVu Serif Bold", "serif", "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", nullptr, 0, false,
+       "fonts-dejavu-core"},
+      {"DejaVu Sans", "sans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", nullptr, 0, false, "fonts-dejavu-core"},
+      {"DejaVu Sans Bold", "sans", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", nullptr, 0, false,
+       "fonts-dejavu-core"},
+      {"Liberation Serif", "serif", "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+       "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", 0, false, "fonts-liberation2"},
+      {"Liberation Serif Bold", "serif", "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+       "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf", 0, false, "fonts-liberation2"},
+      {"Liberation Serif Italic", "serif", "/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf",
+       "/usr/share/fonts/truetype/liberation/LiberationSerif-Italic.ttf", 0, false, "fonts-liberation2"},
+      {"Liberation Sans", "sans", "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+       "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", 0, false, "fonts-liberation2"},
+      {"Liberation Sans Bold", "sans", "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+       "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf", 0, false, "fonts-liberation2"},
+      {"Nimbus Roman", "serif", paths[4].c_str(), nullptr, 0, false, "fonts-urw-base35"},
+      {"Nimbus Roman Bold", "serif", paths[5].c_str(), nullptr, 0, false, "fonts-urw-base35"},
+      {"Nimbus Sans", "sans", paths[6].c_str(), nullptr, 0, false, "fonts-urw-base35"},
+      {"Nimbus Sans Bold", "sans", paths[7].c_str(), nullptr, 0, false, "fonts-urw-base35"},
+      {"C059", "serif", paths[8].c_str(), nullptr, 0, false, "fonts-urw-base35"},
+      {"P052", "serif", paths[9].c_str(), nullptr, 0, false, "fonts-urw-base35"},
+  };
+  return defs;
+}
+const FaceDef* FindFaceDef(const std::string& name) {
+  for (const FaceDef& d : FaceDefs())
+    if (name == d.name) return &d;
+  return nullptr;
+}
+// The file of a face, or "" when neither path exists.
+std::string FacePath(const FaceDef& d) {
+  if (std::filesystem::exists(d.path)) return d.path;
+  if (d.alt_path && std::filesystem::exists(d.alt_path)) return d.alt_path;
+  return "";
+}
+
+// Weighted choices per language and role: Chinese body text is mostly Song
+// or Ming, as in print; headlines mostly bold Hei or Song; captions Hei or
+// Kai. A page whose pool has no face installed uses the role's default.
+struct PoolEntry {
+  const char* face;
+  int weight;
+};
+const std::vector<PoolEntry>& FacePool(bool en, const std::string& role) {
+  static const std::vector<PoolEntry> zh_body = {{"Noto Serif CJK SC", 4}, {"AR PL UMing CN", 3}, {"Noto Sans CJK SC", 1},
+                                                 {"WenQuanYi Zen Hei", 1}, {"AR PL UKai CN", 1}};
+  static const std::vector<PoolEntry> zh_head = {{"Noto Sans CJK SC Bold", 3}, {"Noto Serif CJK SC Bold", 2},
+                                                 {"WenQuanYi Zen Hei", 2}, {"AR PL UKai CN", 1}, {"Noto Sans CJK SC", 1}};
+  static const std::vector<PoolEntry> zh_caption = {{"Noto Sans CJK SC", 2}, {"AR PL UKai CN", 2}, {"WenQuanYi Zen Hei", 1},
+                                                    {"AR PL UMing CN", 1}, {"Noto Serif CJK SC", 1}};
+  static const std::vector<PoolEntry> en_body = {{"Liberation Serif", 3}, {"DejaVu Serif", 2}, {"Nimbus Roman", 2},
+                                                 {"C059", 2}, {"P052", 1}, {"Noto Serif CJK SC", 1}};
+  static const std::vector<PoolEntry> en_head = {{"Liberation Sans Bold", 2}, {"DejaVu Sans Bold", 2},
+                                                 {"Nimbus Sans Bold", 2}, {"Liberation Serif Bold", 2},
+                                                 {"DejaVu Serif Bold", 1}, {"Noto Sans CJK SC Bold", 1}};
+  static const std::vector<PoolEntry> en_caption = {{"Liberation Sans", 2}, {"DejaVu Sans", 2}, {"Nimbus Sans", 2},
+                                                    {"Liberation Serif Italic", 2}, {"Noto Sans CJK SC", 1}};
+  if (role == "body") return en ? en_body : zh_body;
+  if (role == "headline") return en ? en_head : zh_head;
+  return en ? en_caption : zh_caption;
+}
 
 struct Placed {
   std::string text;
@@ -152,10 +272,11 @@ std::vector<std::string> SplitSpaces(const std::string& text) {
   return out;
 }
 
-// Breaks `text` into lines of at most `width` px (the first `indent` px
-// narrower). justify: every line but the last fills the width exactly.
-std::vector<LaidLine> LayoutText(Face& face, const std::string& text, int px, int width, int indent, bool justify,
-                                 bool english) {
+// Breaks `text` into lines, line i at most width_of(i) px wide (the first
+// `indent` px narrower). justify: every line but the last fills its width
+// exactly.
+std::vector<LaidLine> LayoutTextW(Face& face, const std::string& text, int px,
+                                  const std::function<int(size_t)>& width_of, int indent, bool justify, bool english) {
   std::vector<LaidLine> lines;
   if (english) {
     std::vector<std::string> words = SplitSpaces(text);
@@ -163,7 +284,7 @@ std::vector<LaidLine> LayoutText(Face& face, const std::string& text, int px, in
     size_t i = 0;
     bool first = true;
     while (i < words.size()) {
-      int avail = width - (first ? indent : 0);
+      int avail = width_of(lines.size()) - (first ? indent : 0);
       size_t j = i;
       int w = 0;
       while (j < words.size()) {
@@ -197,7 +318,7 @@ std::vector<LaidLine> LayoutText(Face& face, const std::string& text, int px, in
   size_t i = 0;
   bool first = true;
   while (i < tok.size()) {
-    int avail = width - (first ? indent : 0);
+    int avail = width_of(lines.size()) - (first ? indent : 0);
     size_t j = i;
     int w = 0;
     while (j < tok.size() && (w + tw[j] <= avail || j == i)) w += tw[j++];
@@ -253,6 +374,12 @@ std::vector<LaidLine> LayoutText(Face& face, const std::string& text, int px, in
     first = false;
   }
   return lines;
+}
+
+// Every line `width` px wide.
+std::vector<LaidLine> LayoutText(Face& face, const std::string& text, int px, int width, int indent, bool justify,
+                                 bool english) {
+  return LayoutTextW(face, text, px, [width](size_t) { return width; }, indent, justify, english);
 }
 
 std::string LineText(const LaidLine& line, bool english) {
@@ -330,6 +457,8 @@ int DayOfWeek(int y, int m, int d) {  // 0 = Sunday (Sakamoto)
 
 struct Slot {
   int x, y, column, segment;
+  int lc = 0;  // the article's own column (column: the page's, for the ground truth)
+  int w = 0;   // line width
 };
 
 // --- degradations ----------------------------------------------------------
@@ -401,10 +530,85 @@ Status Validate(const PageSpec& s) {
   if (s.dark_border_px < 0) return bad("dark_border_px must be >= 0");
   if (s.body_pt < 5 || s.body_pt > 20) return bad("body_pt must be 5..20");
   if (s.show_through < 0 || s.show_through > 1) return bad("show_through must be 0..1");
+  for (auto [name, v] : {std::pair{"faces", &s.faces}, {"layout", &s.layout}, {"prose", &s.prose}})
+    if (*v != "default" && *v != "varied") return bad(std::string(name) + " must be default or varied, got '" + *v + "'");
+  return Status::Ok();
+}
+
+// Loads the faces of a page. Default: the three Noto CJK faces, a missing
+// one an error. Varied: per role a weighted draw from FacePool among the
+// faces whose files load (each missing one skipped with a warning); the
+// role's default face when none does.
+Status LoadFaces(const PageSpec& spec, Face& body, Face& headline, Face& caption, GeneratedPage& page) {
+  if (spec.faces != "varied") {
+    for (auto [face, path] : {std::pair{&body, kSerifFont}, {&headline, kSansBoldFont}, {&caption, kSansFont}})
+      if (Status st = face->Load(path); !st.ok()) return st;
+    return Status::Ok();
+  }
+  const bool en = spec.lang == "en";
+  Rng face_rng(spec.seed * 0xC2B2AE3D27D4EB4Full + 0xFACE);
+  for (auto [role, face, fallback] : {std::tuple{"headline", &headline, kSansBoldFont}, {"body", &body, kSerifFont},
+                                      {"caption", &caption, kSansFont}}) {
+    std::vector<PoolEntry> pool;
+    int total = 0;
+    for (const PoolEntry& e : FacePool(en, role)) {
+      const FaceDef* d = FindFaceDef(e.face);
+      if (d && !FacePath(*d).empty()) {
+        pool.push_back(e);
+        total += e.weight;
+      } else {
+        std::string w = std::string("pagegen: face ") + e.face + " not found (" + (d ? d->path : "?") + ", Debian package " +
+                        (d ? d->package : "?") + "); skipped";
+        if (std::find(page.warnings.begin(), page.warnings.end(), w) == page.warnings.end()) page.warnings.push_back(w);
+      }
+    }
+    bool loaded = false;
+    while (!pool.empty() && !loaded) {
+      int r = face_rng.Below(total), k = 0;
+      while (r >= pool[k].weight) r -= pool[k++].weight;
+      const FaceDef& d = *FindFaceDef(pool[k].face);
+      if (Status st = face->Load(FacePath(d).c_str(), d.index, d.cjk); st.ok()) {
+        page.faces.emplace_back(role, d.name);
+        loaded = true;
+      } else {
+        page.warnings.push_back(st.message() + "; skipped");
+        total -= pool[k].weight;
+        pool.erase(pool.begin() + k);
+      }
+    }
+    if (!loaded) {
+      if (Status st = face->Load(fallback); !st.ok()) return st;
+      page.faces.emplace_back(role, std::string("default (") + fallback + ")");
+    }
+  }
   return Status::Ok();
 }
 
 }  // namespace
+
+std::vector<FaceInfo> FaceCatalogue() {
+  std::vector<FaceInfo> out;
+  for (const FaceDef& d : FaceDefs()) {
+    std::string found = FacePath(d);
+    out.push_back({d.name, d.style, found.empty() ? d.path : found, d.index, d.cjk, d.package, !found.empty()});
+  }
+  return out;
+}
+
+Result<cv::Mat> RenderSample(const std::string& face_name, const std::string& text, int px) {
+  const FaceDef* d = FindFaceDef(face_name);
+  if (!d) return Status(Code::kNotFound, "pagegen: no face named '" + face_name + "' in the catalogue");
+  std::string path = FacePath(*d);
+  if (path.empty()) return Status(Code::kNotFound, std::string("pagegen: font not found: ") + d->path).WithFile(d->path);
+  Face face;
+  if (Status st = face.Load(path.c_str(), d->index, d->cjk); !st.ok()) return st;
+  int w = face.Advance(text, px);
+  cv::Mat canvas(2 * px, w + 2 * px, CV_8UC3, cv::Scalar::all(kPaper));
+  face.Draw(canvas, text, px, px / 2, px);
+  cv::Mat gray;
+  cv::cvtColor(canvas, gray, cv::COLOR_BGR2GRAY);
+  return gray;
+}
 
 cv::Point2d ToImage(const GeneratedPage& page, cv::Point2d p) {
   const double* m = page.rotation;
@@ -413,9 +617,11 @@ cv::Point2d ToImage(const GeneratedPage& page, cv::Point2d p) {
 
 Result<GeneratedPage> Generate(const PageSpec& spec) {
   if (Status st = Validate(spec); !st.ok()) return st;
+  GeneratedPage page;
+  // serif: body text (and the header's small print); sans_bold: headlines;
+  // sans: sub-headlines, bylines, captions. Varied faces: whatever was drawn.
   Face serif, sans_bold, sans;
-  for (auto [face, path] : {std::pair{&serif, kSerifFont}, {&sans_bold, kSansBoldFont}, {&sans, kSansFont}})
-    if (Status st = face->Load(path); !st.ok()) return st;
+  if (Status st = LoadFaces(spec, serif, sans_bold, sans, page); !st.ok()) return st;
 
   const bool en = spec.lang == "en";
   const int W = static_cast<int>(std::lround(spec.width_mm / 25.4 * spec.dpi));
@@ -435,10 +641,9 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
   for (int c = 0; c < N; ++c) col_x[c] = mx + c * (col_w + gutter);
 
   Rng rng(spec.seed * 0x9E3779B97F4A7C15ull + 12345);
-  ArticleTextGenerator gen(spec.seed, spec.lang);
+  ArticleTextGenerator gen(spec.seed, spec.lang, spec.prose == "varied");
   cv::Mat canvas(H, W, CV_8UC3, cv::Scalar::all(kPaper));
 
-  GeneratedPage page;
   page.spec = spec;
   page.em_px = em;
   page.line_pitch_px = pitch;
@@ -551,14 +756,54 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
     top = band_bottoms[b] + sep;
   }
   int photo_article = spec.photo ? rng.Below(articles) : -1;
+  const bool varied = spec.layout == "varied";
+  // Varied layout: one article of the bottom band may carry an ad at its foot.
+  int ad_article = -1;
+  if (varied && rng.Chance(0.5)) {
+    std::vector<int> bottom;
+    for (int a = 0; a < articles; ++a)
+      if (regions[a].band == bands - 1) bottom.push_back(a);
+    ad_article = bottom[static_cast<size_t>(rng.Below(static_cast<int>(bottom.size())))];
+  }
+  const int gap = em / 2;  // space around a photo, inset, table or ad in the columns
 
   for (int a = 0; a < articles; ++a) {
     const Region& region = regions[a];
     const int band_top = band_tops[region.band], band_bottom = band_bottoms[region.band];
-    const int rc = region.c1 - region.c0;  // columns of this article
+    const int rc = region.c1 - region.c0;  // page columns of this article
     const int rx = col_x[region.c0];
     const int rw = col_x[region.c1 - 1] + col_w - rx;
-    auto cx = [&](int c) { return col_x[region.c0 + c]; };  // c: column within the article
+    // The article's own columns: the page's, or (varied layout, sometimes)
+    // one more, one fewer, or a first column wider than the others.
+    std::vector<int> acx, acw;
+    for (int c = 0; c < rc; ++c) acx.push_back(col_x[region.c0 + c]), acw.push_back(col_w);
+    bool own_grid = false;
+    if (varied && rng.Chance(0.35)) {
+      const int mode = rng.Below(3);  // 0: one more, 1: one fewer, 2: first column wider
+      const int n = mode == 0 ? rc + 1 : mode == 1 ? rc - 1 : rc;
+      const double first = mode == 2 ? kWideFirstColumn : 1.0;
+      const double unit = n >= 1 ? (rw - (n - 1) * gutter) / (n - 1 + first) : 0;
+      if (n >= 1 && !(mode == 2 && n < 2) && unit >= kMinColumnEm * em) {
+        acx.assign(n, 0), acw.assign(n, 0);
+        for (int c = 0, x = rx; c < n; ++c) {
+          acx[c] = x;
+          acw[c] = c + 1 == n ? rx + rw - x : static_cast<int>(unit * (c == 0 ? first : 1.0));
+          x += acw[c] + gutter;
+        }
+        own_grid = true;
+      }
+    }
+    const int ac = static_cast<int>(acx.size());  // the article's columns
+    auto cx = [&](int c) { return acx[c]; };      // c: column within the article
+    // The page column a block in article column c is labelled with: the
+    // page grid column under the article column's centre.
+    auto pcol = [&](int c) {
+      if (!own_grid) return region.c0 + c;
+      int mid = acx[c] + acw[c] / 2, best = region.c0;
+      for (int k = region.c0; k < region.c1; ++k)
+        if (mid >= col_x[k]) best = k;
+      return best;
+    };
 
     // Headline (shrunk to fit, wrapped when even 1.5 em does not), optional
     // sub-headline, byline.
@@ -617,16 +862,29 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
       cursor += static_cast<int>(lines.size()) * pitch + em / 2;
     }
     const int grid_top = cursor;
+    // Areas the body lines skip: article columns [c0, c1], rows [top, bottom).
+    struct Excl {
+      int c0, c1, top, bottom;
+    };
+    std::vector<Excl> excl;
+    auto span_w = [&](int c0, int span) { return cx(c0 + span - 1) + acw[c0 + span - 1] - cx(c0); };
+    auto min_span_w = [&](int span) {
+      int w = span_w(0, span);
+      for (int c0 = 1; c0 + span <= ac; ++c0) w = std::min(w, span_w(c0, span));
+      return w;
+    };
+
     // Photo and caption (blocks the body lines in the columns it covers).
-    int ex_top = 0, ex_bottom = -1, ex_c0 = 0, ex_c1 = -1;
+    // Varied layout: more photos, always part-way down, over some but not
+    // all of the article's columns.
     GroundTruthBlock caption_block;
     std::string caption_text;
-    if (a == photo_article) {
-      int span = (rc >= 2 && rng.Chance(0.5)) ? 2 : 1;
-      int c0 = rng.Below(rc - span + 1);
-      int span_w = cx(c0 + span - 1) + col_w - cx(c0);
-      int pw = rc == 1 ? span_w * 7 / 10 : span_w;
-      int px0 = rc == 1 ? cx(0) + (span_w - pw) / 2 : cx(c0);
+    if (a == photo_article || (varied && spec.photo && rng.Chance(0.3))) {
+      int span = varied ? (ac >= 2 ? rng.Between(1, std::min(ac - 1, 3)) : 1) : ((ac >= 2 && rng.Chance(0.5)) ? 2 : 1);
+      int c0 = rng.Below(ac - span + 1);
+      int sw = span_w(c0, span);
+      int pw = ac == 1 ? sw * 7 / 10 : sw;
+      int px0 = ac == 1 ? cx(0) + (sw - pw) / 2 : cx(c0);
       int cap_px = static_cast<int>(std::lround(0.85 * em));
       int cap_pitch = static_cast<int>(std::lround(1.35 * cap_px));
       std::vector<LaidLine> cap_lines;
@@ -638,59 +896,269 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
       int body_h = band_bottom - grid_top;
       int ph = std::min(static_cast<int>(pw * rng.Uniform(0.55, 0.72)), body_h * 45 / 100);
       int region_h = ph + em / 2 + static_cast<int>(cap_lines.size()) * cap_pitch;
-      int gap = em / 2;
       if (ph > 3 * em && region_h + 2 * gap < body_h) {
         // Top of the column area, or a few lines down (on the line grid).
         int max_k = (body_h - region_h - 2 * gap) / pitch;
-        int k = (rng.Chance(0.5) || max_k < 3) ? 0 : rng.Between(3, max_k);
+        int k = varied ? (max_k < 3 ? 0 : rng.Between(3, max_k))
+                       : ((rng.Chance(0.5) || max_k < 3) ? 0 : rng.Between(3, max_k));
         int top = grid_top + k * pitch + (k > 0 ? gap : 0);
         cv::Rect r(px0, top, pw, ph);
         DrawPhoto(canvas, r, rng);
         page.photos.push_back({r.x, r.y, r.width, r.height});
-        caption_block = DrawLines(canvas, sans, cap_lines, px0, top + ph + em / 2, cap_pitch, cap_px, en, Role::kCaption, a, region.c0 + c0);
-        ex_top = top - gap;
-        ex_bottom = top + region_h + gap;
-        ex_c0 = rc == 1 ? 0 : c0;
-        ex_c1 = rc == 1 ? 0 : c0 + span - 1;
+        caption_block = DrawLines(canvas, sans, cap_lines, px0, top + ph + em / 2, cap_pitch, cap_px, en, Role::kCaption, a,
+                                  pcol(c0));
+        excl.push_back({ac == 1 ? 0 : c0, ac == 1 ? 0 : c0 + span - 1, top - gap, top + region_h + gap});
       } else {
         caption_text.clear();
       }
     }
 
+    // Varied layout: a table, an inset box, an ad; each where it fits
+    // (part-way down with three lines above it, or at the foot of the
+    // columns), else left out.
+    auto fits = [&](const Excl& e) {
+      if (e.top < grid_top + 3 * pitch || e.bottom > band_bottom) return false;
+      for (const Excl& o : excl)
+        if (e.c0 <= o.c1 && o.c0 <= e.c1 && e.top < o.bottom && o.top < e.bottom) return false;
+      return true;
+    };
+    struct Spot {
+      int c0, top;  // article column, box top
+    };
+    auto place = [&](int span, int h, bool foot) -> std::optional<Spot> {
+      for (int tries = 0; tries < 8; ++tries) {
+        int c0 = rng.Below(ac - span + 1), top;
+        if (foot) {
+          top = band_bottom - h;
+        } else {
+          int max_k = (band_bottom - grid_top - h - 2 * gap) / pitch;
+          if (max_k < 3) return std::nullopt;
+          top = grid_top + rng.Between(3, max_k) * pitch + gap;
+        }
+        Excl e{c0, c0 + span - 1, top - gap, foot ? band_bottom : top + h + gap};
+        if (fits(e)) {
+          excl.push_back(e);
+          return Spot{c0, top};
+        }
+      }
+      return std::nullopt;
+    };
+    std::vector<GroundTruthBlock> extra_blocks;  // inset: in the gold text, after the caption
+    std::vector<std::string> extra_text;
+    std::vector<GroundTruthBlock> dropped_blocks;  // table, ad: not in the gold text
+    if (varied && a == ad_article) {
+      // An ad at the foot of the columns: a heavy rule around, a big line
+      // (white on black, sometimes), a small line, a phone number.
+      int span = rng.Between(1, ac);
+      int w = min_span_w(span);
+      int pad = em;
+      std::vector<std::string> lines = gen.AdLines();
+      std::vector<int> px = {static_cast<int>(std::lround(em * rng.Uniform(2.0, 2.6))), static_cast<int>(std::lround(0.95 * em)),
+                             static_cast<int>(std::lround(1.3 * em))};
+      std::vector<Face*> faces = {&sans_bold, &sans, &sans_bold};
+      for (size_t i = 0; i < lines.size(); ++i) {
+        int tw = faces[i]->Advance(lines[i], px[i]);
+        if (tw > w - 2 * pad) px[i] = std::max(em / 2, px[i] * (w - 2 * pad) / tw * 95 / 100);
+      }
+      int h = 2 * pad;
+      for (int p : px) h += static_cast<int>(std::lround(1.35 * p));
+      std::optional<Spot> spot = w >= 6 * em ? place(span, h, true) : std::nullopt;
+      if (spot) {
+        int bx = cx(spot->c0), bw = span_w(spot->c0, span), by = spot->top;
+        bool inverse = rng.Chance(0.4);
+        cv::rectangle(canvas, cv::Rect(bx, by, bw, h), cv::Scalar::all(kInk), std::max(2, 3 * rule));
+        GroundTruthBlock adb;
+        adb.role = Role::kBoilerplate, adb.kind = "ad", adb.article = -1, adb.column = pcol(spot->c0);
+        int y = by + pad;
+        for (size_t i = 0; i < lines.size(); ++i) {
+          int lp = static_cast<int>(std::lround(1.35 * px[i]));
+          int tw = faces[i]->Advance(lines[i], px[i]);
+          int ink = kInk;
+          if (i == 0 && inverse) {
+            cv::rectangle(canvas, cv::Rect(bx + pad / 2, y - px[i] / 6, bw - pad, lp), cv::Scalar::all(kInk), -1);
+            ink = kPaper;
+          }
+          faces[i]->Draw(canvas, lines[i], bx + (bw - tw) / 2, y, px[i], ink);
+          Box lb{bx + (bw - tw) / 2, y, tw, px[i]};
+          adb.line_boxes.push_back(lb);
+          adb.box = Union(adb.box, lb);
+          adb.text += (i > 0 ? "\n" : "") + lines[i];
+          y += lp;
+        }
+        adb.box = {bx, by, bw, h};
+        dropped_blocks.push_back(adb);
+      }
+    }
+
+    if (varied && rng.Chance(0.25)) {
+      // A ruled table of numbers: a header row, 3-5 rows with a label and
+      // numbers, every cell ruled.
+      int span = (ac >= 2 && rng.Chance(0.5)) ? 2 : 1;
+      int w = min_span_w(span);
+      int cell_px = static_cast<int>(std::lround(0.8 * em));
+      int cols = w >= 14 * em ? rng.Between(3, 4) : 3;
+      int rows = rng.Between(4, 6);
+      int row_h = static_cast<int>(std::lround(1.7 * cell_px));
+      int h = rows * row_h;
+      std::optional<Spot> spot = w >= 8 * em ? place(span, h, rng.Chance(0.4)) : std::nullopt;
+      if (spot) {
+        int bx = cx(spot->c0), bw = span_w(spot->c0, span), by = spot->top;
+        int cell_w = bw / cols;
+        static const std::vector<std::string> kZhLabels = {"粮食", "蔬菜", "水果", "生猪", "禽蛋", "水产"};
+        static const std::vector<std::string> kEnLabels = {"Corn", "Wheat", "Apples", "Milk", "Eggs", "Hay"};
+        int year = rng.Between(2021, 2025);
+        GroundTruthBlock tb;
+        tb.role = Role::kBoilerplate, tb.kind = "table", tb.article = a, tb.column = pcol(spot->c0);
+        for (int r = 0; r < rows; ++r) {
+          std::vector<std::string> cells;
+          if (r == 0) {
+            cells.push_back(en ? "Item" : "项目");
+            for (int c = 1; c < cols; ++c)
+              cells.push_back(c == 3 ? (en ? "Change" : "增长") : std::to_string(year + c - 1) + (en ? "" : "年"));
+          } else {
+            cells.push_back(en ? kEnLabels[r - 1] : kZhLabels[r - 1]);
+            int v1 = rng.Between(120, 9800), v2 = v1 * rng.Between(90, 125) / 100;
+            auto fmt = [&](int v) {
+              std::string d = std::to_string(v);
+              return en && v >= 1000 ? d.substr(0, d.size() - 3) + "," + d.substr(d.size() - 3) : d;
+            };
+            cells.push_back(fmt(v1));
+            cells.push_back(fmt(v2));
+            if (cols == 4) {
+              double pct = 100.0 * (v2 - v1) / v1;
+              char buf[32];
+              std::snprintf(buf, sizeof buf, "%+.1f%%", pct);
+              cells.push_back(buf);
+            }
+          }
+          int ry = by + r * row_h;
+          std::string row_text;
+          for (int c = 0; c < cols; ++c) {
+            int tw = sans.Advance(cells[c], cell_px);
+            sans.Draw(canvas, cells[c], bx + c * cell_w + std::max(2, (cell_w - tw) / 2), ry + (row_h - cell_px) / 2, cell_px);
+            row_text += (c > 0 ? " " : "") + cells[c];
+          }
+          tb.line_boxes.push_back({bx, ry, bw, row_h});
+          tb.text += (r > 0 ? "\n" : "") + row_text;
+        }
+        const int thin = std::max(1, rule / 2);
+        for (int r = 0; r <= rows; ++r)
+          cv::rectangle(canvas, cv::Rect(bx, by + r * row_h - (r == rows ? thin : 0), bw, thin), cv::Scalar::all(kInk), -1);
+        for (int c = 0; c <= cols; ++c) {
+          int x = c == cols ? bx + bw - thin : bx + c * cell_w;
+          cv::rectangle(canvas, cv::Rect(x, by, thin, h), cv::Scalar::all(kInk), -1);
+        }
+        tb.box = {bx, by, bw, h};
+        dropped_blocks.push_back(tb);
+      }
+    }
+    if (varied && rng.Chance(0.35)) {
+      // An inset box: a rule around (sometimes a grey ground), a short title,
+      // one line or two per item.
+      int span = (ac >= 3 && rng.Chance(0.3)) ? 2 : 1;
+      int w = min_span_w(span);
+      int pad = static_cast<int>(std::lround(0.6 * em));
+      int title_px = static_cast<int>(std::lround(1.05 * em)), title_pitch = static_cast<int>(std::lround(1.3 * title_px));
+      int item_px = static_cast<int>(std::lround(0.9 * em)), item_pitch = static_cast<int>(std::lround(1.35 * item_px));
+      std::string title = gen.InsetTitle();
+      std::vector<std::string> items = gen.InsetItems(rng.Between(2, 3));
+      std::vector<LaidLine> title_lines = LayoutText(sans_bold, title, title_px, w - 2 * pad, 0, false, en);
+      std::vector<std::vector<LaidLine>> item_lines;
+      int h = 2 * pad + static_cast<int>(title_lines.size()) * title_pitch + em / 3;
+      for (const auto& it : items) {
+        item_lines.push_back(LayoutText(sans, it, item_px, w - 2 * pad, 0, false, en));
+        h += static_cast<int>(item_lines.back().size()) * item_pitch;
+      }
+      std::optional<Spot> spot = w >= 7 * em ? place(span, h, rng.Chance(0.5)) : std::nullopt;
+      if (spot) {
+        int bx = cx(spot->c0), bw = span_w(spot->c0, span), by = spot->top;
+        if (rng.Chance(0.4)) cv::rectangle(canvas, cv::Rect(bx, by, bw, h), cv::Scalar::all(kInsetGrey), -1);
+        cv::rectangle(canvas, cv::Rect(bx, by, bw, h), cv::Scalar::all(kInk), std::max(1, rule));
+        int y = by + pad;
+        GroundTruthBlock tb = DrawLines(canvas, sans_bold, title_lines, bx + pad, y, title_pitch, title_px, en,
+                                        Role::kSubheadline, a, pcol(spot->c0));
+        tb.kind = "inset-title";
+        extra_blocks.push_back(tb);
+        extra_text.push_back(title);
+        y += static_cast<int>(title_lines.size()) * title_pitch + em / 3;
+        for (size_t i = 0; i < items.size(); ++i) {
+          GroundTruthBlock ib =
+              DrawLines(canvas, sans, item_lines[i], bx + pad, y, item_pitch, item_px, en, Role::kBody, a, pcol(spot->c0));
+          ib.kind = "inset";
+          extra_blocks.push_back(ib);
+          extra_text.push_back(items[i]);
+          y += static_cast<int>(item_lines[i].size()) * item_pitch;
+        }
+      }
+    }
+    // Varied layout: a pull quote, set between two paragraphs of a column
+    // once the body has reached one with room below it (see the fill).
+    struct PullQuote {
+      std::string text;
+      int px = 0, line_pitch = 0, h = 0;
+      size_t slots = 0;
+      std::vector<LaidLine> lines;
+    };
+    std::optional<PullQuote> pull;
+    if (varied && rng.Chance(0.4)) {
+      PullQuote q;
+      q.text = gen.PullQuote();
+      q.px = static_cast<int>(std::lround(em * rng.Uniform(1.2, 1.45)));
+      int w = *std::min_element(acw.begin(), acw.end()) - em;
+      for (; q.px > em; q.px = q.px * 9 / 10) {
+        q.lines = LayoutText(serif, q.text, q.px, w, 0, false, en);
+        if (q.lines.size() <= 4) break;
+      }
+      q.line_pitch = static_cast<int>(std::lround(1.25 * q.px));
+      q.h = 2 * rule + 2 * (2 * em / 5) + static_cast<int>(q.lines.size()) * q.line_pitch;
+      q.slots = static_cast<size_t>((q.h + em / 2 + pitch - 1) / pitch);
+      if (q.lines.size() <= 4) pull = std::move(q);
+    }
+
     // Line slots in reading order: down each column on the shared grid,
-    // skipping lines that touch the photo area.
+    // skipping lines that touch a photo, table, inset or ad.
     std::vector<Slot> slots;
-    for (int c = 0; c < rc; ++c) {
+    for (int c = 0; c < ac; ++c) {
       int segment = 0;
       bool in_gap = false;
       for (int y = grid_top; y + em <= band_bottom; y += pitch) {
-        bool blocked = c >= ex_c0 && c <= ex_c1 && y + em > ex_top && y < ex_bottom;
+        bool blocked = false;
+        for (const Excl& e : excl) blocked |= c >= e.c0 && c <= e.c1 && y + em > e.top && y < e.bottom;
         if (blocked) {
           in_gap = true;
           continue;
         }
         if (in_gap) {
-          bool any_before = !slots.empty() && slots.back().column == region.c0 + c;  // slots hold page columns
+          bool any_before = !slots.empty() && slots.back().lc == c;
           if (any_before) ++segment;
           in_gap = false;
         }
-        slots.push_back({cx(c), y, region.c0 + c, segment});
+        slots.push_back({cx(c), y, pcol(c), segment, c, acw[c]});
       }
     }
 
     // Body: add paragraphs (dropping trailing sentences that do not fit)
-    // until the slots are full.
+    // until the slots are full. A jump line keeps the last slot for itself.
     const int indent = static_cast<int>(std::lround(kIndentEm * em));
+    const bool jump = varied && !slots.empty() && rng.Chance(0.4);
+    auto capacity = [&] { return slots.size() - (jump ? 1 : 0); };
+    auto widths_from = [&slots](size_t base) {
+      return [&slots, base](size_t i) { return slots[std::min(base + i, slots.size() - 1)].w; };
+    };
     std::vector<LaidLine> body_lines;
     std::vector<std::string> paragraphs;
+    struct PullSpot {
+      int x, y, w, column;
+    };
+    std::optional<PullSpot> pull_at;
     int misses = 0;
-    while (static_cast<int>(slots.size() - body_lines.size()) >= 2 && misses < 12) {
+    while (static_cast<int>(capacity()) - static_cast<int>(body_lines.size()) >= 2 && misses < 12) {
       std::vector<std::string> sentences = gen.ParagraphSentences();
       bool placed = false;
       for (size_t k = sentences.size(); k >= 1; --k) {
         std::string para = gen.JoinSentences(sentences, k);
-        auto lines = LayoutText(serif, para, em, col_w, indent, true, en);
-        if (body_lines.size() + lines.size() <= slots.size()) {
+        auto lines = LayoutTextW(serif, para, em, widths_from(body_lines.size()), indent, true, en);
+        if (body_lines.size() + lines.size() <= capacity()) {
           for (auto& l : lines) body_lines.push_back(std::move(l));
           paragraphs.push_back(para);
           placed = true;
@@ -698,6 +1166,52 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
         }
       }
       misses = placed ? 0 : misses + 1;
+      // The pull quote goes after this paragraph when the paragraph ended
+      // inside a column piece with room for it and two lines after it.
+      size_t i = body_lines.size();
+      if (placed && pull && !pull_at && paragraphs.size() >= 2 && i > 0 && i + pull->slots + 2 <= capacity()) {
+        const Slot s0 = slots[i];
+        bool run = slots[i - 1].lc == s0.lc && slots[i - 1].segment == s0.segment;
+        for (size_t k = 1; run && k < pull->slots + 2; ++k) run = slots[i + k].lc == s0.lc && slots[i + k].segment == s0.segment;
+        if (run) {
+          pull_at = PullSpot{s0.x, s0.y, s0.w, s0.column};
+          slots.erase(slots.begin() + static_cast<long>(i), slots.begin() + static_cast<long>(i + pull->slots));
+          for (size_t k = i; k < slots.size() && slots[k].lc == s0.lc; ++k) ++slots[k].segment;
+        }
+      }
+    }
+    // A jumped story stops where its last column does, mid-sentence if need
+    // be; the jump line stands under it.
+    std::string jump_text;
+    GroundTruthBlock jump_block;
+    if (jump) {
+      size_t free = capacity() - body_lines.size();
+      if (free >= 1) {
+        std::vector<std::string> sentences = gen.ParagraphSentences();
+        std::string para = gen.JoinSentences(sentences, sentences.size());
+        auto lines = LayoutTextW(serif, para, em, widths_from(body_lines.size()), indent, true, en);
+        if (lines.size() > free) {
+          lines.resize(free);
+          para.clear();
+          for (size_t k = 0; k < lines.size(); ++k) para += (en && k > 0 ? " " : "") + LineText(lines[k], en);
+        }
+        for (auto& l : lines) body_lines.push_back(std::move(l));
+        paragraphs.push_back(para);
+      }
+      const Slot& js = slots[body_lines.size()];
+      jump_text = gen.JumpLine();
+      LaidLine l;
+      l.items.push_back({jump_text, 0});
+      int jump_px = em;
+      l.width = serif.Advance(jump_text, jump_px);
+      if (l.width > js.w) {  // a narrow column: set it smaller
+        jump_px = std::max(em * 6 / 10, em * js.w / l.width * 95 / 100);
+        l.width = serif.Advance(jump_text, jump_px);
+      }
+      if (l.width <= js.w)
+        jump_block = DrawLines(canvas, serif, {l}, js.x + js.w - l.width, js.y, pitch, jump_px, en, Role::kJump, a, js.column);
+      else
+        jump_text.clear();
     }
     for (const auto& p : paragraphs) text += p + "\n";
 
@@ -705,7 +1219,7 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
     for (size_t i = 0; i < body_lines.size();) {
       size_t j = i;
       std::vector<LaidLine> piece;
-      while (j < body_lines.size() && slots[j].column == slots[i].column && slots[j].segment == slots[i].segment) {
+      while (j < body_lines.size() && slots[j].lc == slots[i].lc && slots[j].segment == slots[i].segment) {
         piece.push_back(body_lines[j]);
         ++j;
       }
@@ -713,10 +1227,38 @@ Result<GeneratedPage> Generate(const PageSpec& spec) {
       page.blocks.push_back(DrawLines(canvas, serif, piece, slots[i].x, slots[i].y, pitch, em, en, Role::kBody, a, slots[i].column));
       i = j;
     }
+    if (!jump_text.empty()) {
+      page.blocks.push_back(jump_block);
+      text += jump_text + "\n";
+    }
     if (!caption_text.empty()) {
       page.blocks.push_back(caption_block);
       text += caption_text + "\n";
     }
+    if (pull_at) {
+      // Rules above and below, the lines centred between them.
+      const PullQuote& q = *pull;
+      int x = pull_at->x, w = pull_at->w, y = pull_at->y;
+      cv::rectangle(canvas, cv::Rect(x + em / 4, y, w - em / 2, rule), cv::Scalar::all(kInk), -1);
+      cv::rectangle(canvas, cv::Rect(x + em / 4, y + q.h - rule, w - em / 2, rule), cv::Scalar::all(kInk), -1);
+      GroundTruthBlock pb;
+      pb.role = Role::kBody, pb.kind = "pull-quote", pb.article = a, pb.column = pull_at->column;
+      for (size_t i = 0; i < q.lines.size(); ++i) {
+        GroundTruthBlock lb = DrawLines(canvas, serif, {q.lines[i]}, x + (w - q.lines[i].width) / 2,
+                                        y + rule + 2 * em / 5 + static_cast<int>(i) * q.line_pitch, q.line_pitch, q.px, en,
+                                        Role::kBody, a, pull_at->column);
+        pb.box = Union(pb.box, lb.box);
+        pb.line_boxes.push_back(lb.box);
+        pb.text += (i > 0 ? "\n" : "") + lb.text;
+      }
+      page.blocks.push_back(pb);
+      text += q.text + "\n";
+    }
+    for (size_t i = 0; i < extra_blocks.size(); ++i) {
+      page.blocks.push_back(extra_blocks[i]);
+      text += extra_text[i] + "\n";
+    }
+    for (auto& b : dropped_blocks) page.blocks.push_back(std::move(b));
 
     // Rules: under a band (full width) and between side-by-side articles.
     if (region.c1 < N) {
@@ -780,7 +1322,7 @@ namespace {
 nlohmann::json BoxJson(const Box& b) { return {{"x", b.x}, {"y", b.y}, {"w", b.w}, {"h", b.h}}; }
 
 nlohmann::json SpecJson(const PageSpec& s) {
-  return {{"seed", s.seed},
+  nlohmann::json j = {{"seed", s.seed},
           {"lang", s.lang},
           {"columns", s.columns},
           {"dpi", s.dpi},
@@ -797,6 +1339,10 @@ nlohmann::json SpecJson(const PageSpec& s) {
           {"dark_border_px", s.dark_border_px},
           {"body_pt", s.body_pt},
           {"show_through", s.show_through}};
+  // Only when not default, so that the files of default pages stay as they were.
+  for (auto [name, v] : {std::pair{"faces", &s.faces}, {"layout", &s.layout}, {"prose", &s.prose}})
+    if (*v != "default") j[name] = *v;
+  return j;
 }
 
 Status WriteFile(const std::string& path, const std::string& data) {
@@ -850,17 +1396,28 @@ Status WritePage(const GeneratedPage& page, const std::string& dir, const std::s
   for (const auto& b : page.blocks) {
     nlohmann::json lines = nlohmann::json::array();
     for (const auto& l : b.line_boxes) lines.push_back(BoxJson(l));
-    blocks.push_back({{"role", RoleName(b.role)},
-                      {"article", b.article},
-                      {"column", b.column},
-                      {"box", BoxJson(b.box)},
-                      {"text", b.text},
-                      {"lines", lines}});
+    nlohmann::json block = {{"role", RoleName(b.role)},
+                            {"article", b.article},
+                            {"column", b.column},
+                            {"box", BoxJson(b.box)},
+                            {"text", b.text},
+                            {"lines", lines}};
+    if (!b.kind.empty()) {
+      block["role"] = b.kind;
+      block["ocrflow_role"] = RoleName(b.role);
+    }
+    blocks.push_back(block);
   }
   j["blocks"] = blocks;
   nlohmann::json photos = nlohmann::json::array();
   for (const auto& p : page.photos) photos.push_back(BoxJson(p));
   j["photos"] = photos;
+  if (!page.faces.empty()) {
+    nlohmann::json faces = nlohmann::json::object();
+    for (const auto& [role, name] : page.faces) faces[role] = name;
+    j["faces"] = faces;
+  }
+  if (!page.warnings.empty()) j["warnings"] = page.warnings;
   return WriteFile(base + ".truth.json", j.dump(1) + "\n");
 }
 

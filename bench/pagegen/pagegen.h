@@ -28,9 +28,40 @@
 // sub-headline, byline, body pieces (column by column, top to bottom),
 // caption; footer last.
 //
+// Variety (issue 14: a generator that is not a mirror of what ocrflow was
+// tuned on). Three spec fields, each "default" or "varied"; "default" gives
+// the pages this generator always gave, byte for byte:
+//   faces   per page and role (headline, body, caption) a face from the
+//           catalogue (FaceCatalogue(): Song/Ming, Hei and Kai for Chinese;
+//           serif and sans Latin faces for English). A face whose file is
+//           missing is skipped with a warning (GeneratedPage::warnings).
+//   layout  photos part-way down an article over some (not all) of its
+//           columns, the text going on below them in the same columns;
+//           inset boxes; pull quotes between body paragraphs; jump lines;
+//           ads; ruled tables of numbers; articles whose columns are not the
+//           page's (more, fewer, or one wider than the rest).
+//   prose   more sentence shapes (ArticleTextGenerator's varied mode).
+// Reading order of the varied elements (the gold text and the blocks), per
+// article: headline, sub-headline, byline, body column by column (a column
+// continues below a photo, inset or table in the same column before the
+// next column starts), the jump line (its own paragraph; the paragraph
+// before it may stop mid-sentence, as a jumped story does), the caption, the
+// pull quote, the inset (title, then one paragraph per item). That is: an
+// element that interrupts the columns is read after the article text it
+// interrupts, never in the middle of a paragraph. Ads and tables are in the
+// blocks with role boilerplate (kind "ad" / "table") and not in the gold
+// text: ocrflow leaves tables unread and an ad is not the paper's text.
+// truth.json: a block with a kind has "role" = the kind ("pull-quote",
+// "inset-title", "inset", "ad", "table") and "ocrflow_role" = the nearest
+// ocrflow role; the spec's faces/layout/prose, the faces used and any
+// warnings are written only when not default (old files stay identical).
+//
 // Deterministic: the same PageSpec (seed included) gives the same pixels on
-// the same machine. Fonts: Noto Sans/Serif CJK from fonts-noto-cjk, with the
-// Simplified Chinese face of the .ttc collection selected.
+// the same machine with the same fonts installed. Fonts (default): Noto
+// Sans/Serif CJK from fonts-noto-cjk, with the Simplified Chinese face of the
+// .ttc collection selected. Varied faces also use fonts-arphic-uming,
+// fonts-arphic-ukai, fonts-wqy-zenhei, fonts-dejavu-core, fonts-liberation2
+// and fonts-urw-base35 where present.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +98,10 @@ struct PageSpec {
   // page (the back of the sheet), applied before uneven light. Not part of
   // the ground truth. 0.1 is a typical newsprint value.
   double show_through = 0;
+  // Variety (added, issue 14): "default" or "varied" each; see above.
+  std::string faces = "default";
+  std::string layout = "default";
+  std::string prose = "default";
 };
 
 struct GroundTruthBlock {
@@ -76,6 +111,9 @@ struct GroundTruthBlock {
   int article = -1;
   std::string text;             // the block's text as rendered, lines joined with '\n'
   std::vector<Box> line_boxes;  // one em box per rendered line (before skew)
+  // Varied layout: "pull-quote" (role body), "inset-title" (subheadline),
+  // "inset" (body), "ad", "table" (both boilerplate); empty otherwise.
+  std::string kind;
 };
 
 struct GeneratedPage {
@@ -93,7 +131,28 @@ struct GeneratedPage {
   // When spec.jpeg_quality > 0: the JPEG bytes `image` was decoded from, so
   // that WritePage stores exactly these pixels (no second compression).
   std::vector<unsigned char> encoded;
+  // Varied faces: the face used per role ("headline", "body", "caption").
+  std::vector<std::pair<std::string, std::string>> faces;
+  // Things skipped on the way (a varied face whose file is missing).
+  std::vector<std::string> warnings;
 };
+
+// One face of the varied catalogue.
+struct FaceInfo {
+  std::string name;     // "AR PL UKai CN"
+  std::string style;    // song, ming, hei, kai (CJK); serif, sans (Latin)
+  std::string path;     // the file found (or the first one looked for)
+  int index = 0;        // face in a .ttc collection
+  bool cjk = false;     // has the Chinese our prose uses
+  std::string package;  // Debian package that ships it
+  bool available = false;
+};
+std::vector<FaceInfo> FaceCatalogue();
+
+// Draws `text` at `px` pixels per em in catalogue face `face_name` on white
+// (8-bit gray), with the generator's own line geometry. kNotFound: unknown
+// name or missing file.
+Result<cv::Mat> RenderSample(const std::string& face_name, const std::string& text, int px);
 
 // Maps a point of the unskewed page (block boxes) into the final image.
 cv::Point2d ToImage(const GeneratedPage& page, cv::Point2d unskewed);

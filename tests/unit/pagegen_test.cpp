@@ -436,5 +436,232 @@ TEST(PageGen, CliWritesNumberedPagesWithRandomSkew) {
   std::filesystem::remove(dir + ".log");
 }
 
+// --- Variety (issue 14): --faces/--layout/--prose varied ---------------------
+
+PageSpec VariedSpec(const std::string& lang, int columns, uint64_t seed) {
+  PageSpec s = SmallSpec(lang, columns, seed);
+  s.width_mm = 210, s.height_mm = 297;  // A4 at 150 dpi: room for everything
+  s.faces = s.layout = s.prose = "varied";
+  return s;
+}
+
+bool DroppedOrBoilerplate(Role r) { return IsDroppedRole(r); }
+
+std::string Joined(const std::string& s, const std::string& sep) {
+  std::string t = s;
+  for (size_t p; (p = t.find('\n')) != std::string::npos;) t.replace(p, 1, sep);
+  return t;
+}
+
+// Every face of the catalogue that is installed draws ink of about the
+// width it claims; a face whose file is absent is skipped (and reported).
+TEST(PageGenVaried, CatalogueFacesRender) {
+  int rendered = 0;
+  for (const FaceInfo& f : FaceCatalogue()) {
+    if (!f.available) {
+      std::printf("[  SKIPPED ] face %s: %s not installed (Debian package %s)\n", f.name.c_str(), f.path.c_str(),
+                  f.package.c_str());
+      EXPECT_EQ(RenderSample(f.name, "x", 40).status().code(), Code::kNotFound);
+      continue;
+    }
+    const std::string text = f.cjk ? "新闻报道，今日出版。" : "News of the day, 2026";
+    auto img = RenderSample(f.name, text, 40);
+    ASSERT_TRUE(img.ok()) << f.name << ": " << img.status().ToString();
+    cv::Mat ink = *img < 128;
+    EXPECT_GT(cv::countNonZero(ink), 400) << f.name;
+    cv::Rect r = cv::boundingRect(ink);
+    EXPECT_GT(r.width, img->cols / 2) << f.name;  // the glyphs, not .notdef boxes or nothing
+    EXPECT_LT(r.height, 80) << f.name;
+    ++rendered;
+  }
+  EXPECT_GE(rendered, 3);  // the Noto faces at least (fonts-noto-cjk)
+  EXPECT_EQ(RenderSample("No Such Face", "x", 40).status().code(), Code::kNotFound);
+}
+
+// Varied faces: each role gets a face from the catalogue, recorded in the
+// page; pages differ in their faces; absent faces are warnings, not errors.
+TEST(PageGenVaried, FacesArePickedPerPageAndRole) {
+  std::set<std::string> bodies;
+  size_t missing = 0;
+  for (const FaceInfo& f : FaceCatalogue()) missing += !f.available;
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    PageSpec spec = SmallSpec("zh", 2, seed);
+    spec.faces = "varied";
+    GeneratedPage page = MustGenerate(spec);
+    ASSERT_EQ(page.faces.size(), 3u);
+    EXPECT_EQ(page.faces[0].first, "headline");
+    EXPECT_EQ(page.faces[1].first, "body");
+    EXPECT_EQ(page.faces[2].first, "caption");
+    bodies.insert(page.faces[1].second);
+    if (missing == 0) {
+      EXPECT_TRUE(page.warnings.empty());
+    }
+    for (const auto& w : page.warnings) EXPECT_NE(w.find("skipped"), std::string::npos) << w;
+  }
+  EXPECT_GE(bodies.size(), 2u);
+  // Faces alone leave the text model's draws alone: the same headline (what
+  // fits in a column after it depends on the face's widths).
+  PageSpec plain = SmallSpec("en", 2, 3), faced = plain;
+  faced.faces = "varied";
+  GeneratedPage p = MustGenerate(plain), f = MustGenerate(faced);
+  EXPECT_EQ(SplitLines(p.expected_text)[0], SplitLines(f.expected_text)[0]);
+  EXPECT_TRUE(p.image.size() != f.image.size() || cv::countNonZero(p.image != f.image) > 0);
+}
+
+TEST(PageGenVaried, SameSpecGivesSamePixels) {
+  PageSpec spec = VariedSpec("zh", 3, 11);
+  spec.noise = 6, spec.blur = 0.7, spec.skew_degrees = 1.2, spec.jpeg_quality = 85;
+  GeneratedPage a = MustGenerate(spec), b = MustGenerate(spec);
+  ASSERT_EQ(a.image.size(), b.image.size());
+  EXPECT_EQ(cv::countNonZero(a.image != b.image), 0);
+  EXPECT_EQ(a.expected_text, b.expected_text);
+  EXPECT_EQ(a.encoded, b.encoded);
+  ASSERT_EQ(a.blocks.size(), b.blocks.size());
+  for (size_t i = 0; i < a.blocks.size(); ++i) {
+    EXPECT_EQ(a.blocks[i].text, b.blocks[i].text);
+    EXPECT_EQ(a.blocks[i].kind, b.blocks[i].kind);
+  }
+  EXPECT_EQ(a.faces, b.faces);
+  // "default" is the old page: not the varied one.
+  PageSpec old = spec;
+  old.faces = old.layout = old.prose = "default";
+  EXPECT_NE(MustGenerate(old).expected_text, a.expected_text);
+}
+
+TEST(PageGenVaried, RejectsUnknownVarietyValues) {
+  PageSpec s = SmallSpec();
+  s.faces = "fancy";
+  EXPECT_EQ(Generate(s).status().code(), Code::kInvalidArgument);
+  s = SmallSpec();
+  s.layout = "Varied";
+  EXPECT_EQ(Generate(s).status().code(), Code::kInvalidArgument);
+}
+
+// On every varied page the gold is the kept blocks' text in block order (ads
+// and tables left out), and no two boxes overlap.
+TEST(PageGenVaried, GoldIsTheKeptBlocksAndBoxesDoNotOverlap) {
+  std::map<std::string, int> kinds;
+  for (const std::string lang : {"zh", "en"}) {
+    for (int columns : {1, 3, 5}) {
+      for (uint64_t seed = 1; seed <= 3; ++seed) {
+        GeneratedPage page = MustGenerate(VariedSpec(lang, columns, seed * 7 + columns));
+        const std::string sep = lang == "en" ? " " : "";
+        std::string drawn, gold;
+        for (const auto& b : page.blocks) {
+          ++kinds[b.kind.empty() ? RoleName(b.role) : b.kind];
+          if (DroppedOrBoilerplate(b.role)) continue;
+          drawn += (drawn.empty() ? "" : sep) + Joined(b.text, sep);
+        }
+        for (const auto& line : SplitLines(page.expected_text)) gold += (gold.empty() ? "" : sep) + line;
+        EXPECT_EQ(drawn, gold) << lang << " columns=" << columns << " seed " << seed;
+        std::vector<Box> boxes;
+        for (const auto& b : page.blocks) boxes.push_back(b.box);
+        for (const auto& p : page.photos) boxes.push_back(p);
+        for (size_t i = 0; i < boxes.size(); ++i) {
+          EXPECT_GE(boxes[i].x, 0);
+          EXPECT_LE(boxes[i].right(), page.image.cols);
+          EXPECT_LE(boxes[i].bottom(), page.image.rows);
+          for (size_t j = i + 1; j < boxes.size(); ++j)
+            EXPECT_FALSE(Overlap(boxes[i], boxes[j])) << lang << " columns=" << columns << " seed " << seed << ": " << i
+                                                      << " and " << j;
+        }
+      }
+    }
+  }
+  for (const char* k : {"pull-quote", "inset", "inset-title", "jump", "table"}) EXPECT_GT(kinds[k], 0) << k;
+}
+
+// The reading order of an article with an inset, a pull quote and a jump
+// line: body (column by column), jump line, caption, pull quote, inset
+// title, inset items; in the blocks and in the gold, each its own paragraph.
+TEST(PageGenVaried, InsetPullQuoteAndJumpFollowTheArticleText) {
+  int checked = 0;
+  for (uint64_t seed = 1; seed <= 60 && checked < 3; ++seed) {
+    for (const std::string lang : {"zh", "en"}) {
+      GeneratedPage page = MustGenerate(VariedSpec(lang, 3, seed));
+      const std::vector<std::string> gold = SplitLines(page.expected_text);
+      std::map<int, std::vector<const GroundTruthBlock*>> by_article;
+      for (const auto& b : page.blocks)
+        if (!DroppedOrBoilerplate(b.role)) by_article[b.article].push_back(&b);
+      for (const auto& [article, blocks] : by_article) {
+        auto where = [&](const std::string& kind, Role role) {
+          for (size_t i = 0; i < blocks.size(); ++i)
+            if (blocks[i]->kind == kind && (kind.empty() ? blocks[i]->role == role : true)) return static_cast<int>(i);
+          return -1;
+        };
+        int jump = where("", Role::kJump), pull = where("pull-quote", Role::kBody), title = where("inset-title", Role::kBody);
+        if (jump < 0 || pull < 0 || title < 0) continue;
+        int last_body = -1;
+        for (size_t i = 0; i < blocks.size(); ++i)
+          if (blocks[i]->role == Role::kBody && blocks[i]->kind.empty()) last_body = static_cast<int>(i);
+        EXPECT_LT(last_body, jump) << lang << " seed " << seed;
+        EXPECT_LT(jump, pull) << lang << " seed " << seed;
+        EXPECT_LT(pull, title) << lang << " seed " << seed;
+        EXPECT_EQ(blocks.back()->kind, "inset") << lang << " seed " << seed;
+        // In the gold: one line each, in the same order, after the headline.
+        const std::string sep = lang == "en" ? " " : "";
+        auto line_of = [&](const GroundTruthBlock* b) {
+          auto it = std::find(gold.begin(), gold.end(), Joined(b->text, sep));
+          return it == gold.end() ? -1 : static_cast<int>(it - gold.begin());
+        };
+        int lj = line_of(blocks[jump]), lp = line_of(blocks[pull]), lt = line_of(blocks[title]);
+        ASSERT_GE(lj, 0) << blocks[jump]->text;
+        ASSERT_GE(lp, 0) << blocks[pull]->text;
+        ASSERT_GE(lt, 0) << blocks[title]->text;
+        EXPECT_LT(line_of(blocks[0]), lj);
+        EXPECT_LT(lj, lp);
+        EXPECT_LT(lp, lt);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GE(checked, 1);
+}
+
+// A photo over two of an article's three columns, part-way down: in both of
+// those columns body text stands above it and goes on below it, and the
+// piece below is read right after the piece above, before the next column.
+TEST(PageGenVaried, TextGoesOnBelowAPhotoInTheSameColumns) {
+  int checked = 0;
+  for (uint64_t seed = 1; seed <= 80 && checked < 2; ++seed) {
+    PageSpec spec = VariedSpec(seed % 2 ? "zh" : "en", 3, seed);
+    spec.articles = 1;
+    GeneratedPage page = MustGenerate(spec);
+    std::vector<const GroundTruthBlock*> body;
+    for (const auto& b : page.blocks)
+      if (b.role == Role::kBody && b.kind.empty()) body.push_back(&b);
+    for (const Box& photo : page.photos) {
+      // Body columns by their left edges (a piece's box starts at its
+      // leftmost line; indented first lines start further right).
+      std::set<int> lefts, under;
+      for (const auto* b : body) lefts.insert(b->box.x);
+      std::map<int, std::vector<size_t>> pieces;  // left edge -> indices in reading order
+      for (size_t i = 0; i < body.size(); ++i) {
+        int left = body[i]->box.x;
+        for (int l : lefts)
+          if (std::abs(l - left) <= 3 * page.em_px) left = std::min(left, l);
+        pieces[left].push_back(i);
+      }
+      if (pieces.size() != 3) continue;
+      for (const auto& [left, idx] : pieces)
+        if (left >= photo.x - page.em_px && left < photo.right()) under.insert(left);
+      if (under.size() != 2) continue;
+      for (int left : under) {
+        const auto& idx = pieces[left];
+        int above = -1, below = -1;
+        for (size_t i : idx) {
+          if (body[i]->box.bottom() <= photo.y) above = static_cast<int>(i);
+          if (body[i]->box.y >= photo.bottom() && below < 0) below = static_cast<int>(i);
+        }
+        ASSERT_GE(above, 0) << "seed " << seed << ": no text above the photo in column at x=" << left;
+        ASSERT_GE(below, 0) << "seed " << seed << ": no text below the photo in column at x=" << left;
+        EXPECT_EQ(below, above + 1) << "seed " << seed;  // read straight on below the photo
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 1);
+}
+
 }  // namespace
 }  // namespace ocrflow::pagegen
