@@ -18,6 +18,8 @@ packages=(
   tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd  # models (OSD: orientation)
   tesseract-ocr                                # the CLI, only as the benchmark baseline
   fonts-noto-cjk                               # Noto CJK faces for generated sample pages
+  fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei   # pagegen --faces varied: Ming, Kai, Hei
+  fonts-dejavu-core fonts-liberation2 fonts-urw-base35    # pagegen --faces varied: Latin serif and sans
   libpoppler-cpp-dev                           # PDF scans rasterised
   libsqlite3-dev                               # watch daemon state
   libssl-dev                                   # SHA-256 of watched inputs
