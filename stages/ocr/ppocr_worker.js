@@ -24,7 +24,21 @@
 // exits 1.
 'use strict';
 const fs = require('fs');
-const ort = require('onnxruntime-node');
+
+// Errors in one line on stderr (ocrflow shows the end of it), then exit 1.
+function die(what, e) {
+  const msg = e && e.message ? e.message.split('\n')[0] : String(e);
+  process.stderr.write(`ppocr_worker: ${what}: ${msg}\n`);
+  process.exit(1);
+}
+process.on('uncaughtException', (e) => die('uncaught exception', e));
+
+let ort;
+try {
+  ort = require('onnxruntime-node');
+} catch (e) {
+  die('cannot load onnxruntime-node', e);
+}
 
 const [modelPath, keysPath] = process.argv.slice(2);
 if (!modelPath || !keysPath) {
@@ -150,7 +164,4 @@ async function main() {
   });
 }
 
-main().catch((e) => {
-  process.stderr.write(`worker: ${e && e.message ? e.message : e}\n`);
-  process.exit(1);
-});
+main().catch((e) => die('cannot run the model', e));
