@@ -102,7 +102,7 @@ class PpOcrRecognizer {
   PpOcrOptions options_;
   std::vector<std::string> labels_;
   std::string version_;
-  cv::dnn::Net net_;  // loaded when the opencv backend first needs it
+  cv::dnn::Net net_;                       // loaded when the opencv backend first needs it
   std::optional<PpOcrWorkerCommand> ort_;  // set while onnxruntime reads
   std::string not_ort_;                    // why not onnxruntime, when not
   std::unique_ptr<PpOcrWorker> worker_;

@@ -18,8 +18,8 @@ extern char** environ;
 namespace ocrflow::ocr {
 namespace {
 
-constexpr size_t kStderrKept = 2000;   // bytes of the worker's stderr kept
-constexpr size_t kStderrShown = 300;   // of which an error message shows the last
+constexpr size_t kStderrKept = 2000;  // bytes of the worker's stderr kept
+constexpr size_t kStderrShown = 300;  // of which an error message shows the last
 
 // Moves a descriptor above stdin/stdout/stderr (ocrflow may have been
 // started with one of them closed), keeping it close-on-exec.

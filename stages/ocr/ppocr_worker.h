@@ -39,11 +39,11 @@
 namespace ocrflow::ocr {
 
 struct PpOcrWorkerCommand {
-  std::string node;         // absolute path of the node binary
-  std::string script;       // ppocr_worker.js
-  std::string model;        // rec-original.onnx
-  std::string keys;         // keys.txt
-  std::string node_modules; // NODE_PATH
+  std::string node;          // absolute path of the node binary
+  std::string script;        // ppocr_worker.js
+  std::string model;         // rec-original.onnx
+  std::string keys;          // keys.txt
+  std::string node_modules;  // NODE_PATH
 };
 
 class PpOcrWorker {
