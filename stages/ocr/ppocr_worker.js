@@ -20,8 +20,8 @@
 // probability over the emitting steps (0 for an empty text), printed so that
 // it parses back to the same double.
 // On a bad request it writes "id\t-1\t0\t0\tERROR <message>\n" per image and goes on.
-// It exits when stdin ends; on a start-up failure it says why on stderr and
-// exits 1.
+// It exits when stdin ends (SIGTERM is ignored; SIGKILL ends it); on a
+// start-up failure it says why in one line on stderr and exits 1.
 'use strict';
 const fs = require('fs');
 
@@ -32,6 +32,10 @@ function die(what, e) {
   process.exit(1);
 }
 process.on('uncaughtException', (e) => die('uncaught exception', e));
+// Its life is its stdin's: a service manager's SIGTERM to the whole group
+// (systemd's default) reaches ocrflow too, which stops and closes it. So
+// the line in progress is answered and the worker goes when ocrflow does.
+process.on('SIGTERM', () => {});
 
 let ort;
 try {

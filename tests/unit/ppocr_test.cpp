@@ -257,6 +257,26 @@ TEST(PpOcr, AKilledWorkerIsRestartedOnceThenOpenCvReads) {
   EXPECT_NE(rec->version().find("failed twice"), std::string::npos) << rec->version();
 }
 
+// SIGTERM to the worker (a service manager stopping the whole group) does
+// not end it: it goes when ocrflow closes its stdin.
+TEST(PpOcr, AWorkerOutlivesSigtermUntilItsStdinEnds) {
+  auto rec = OrtRecognizer();
+  if (!rec) GTEST_SKIP() << "PP-OCR with ONNX Runtime not installed (scripts/ppocr/fetch-models.sh)";
+  const auto lines = GeneratedLines("zh", 1);
+  ASSERT_EQ(lines.size(), 1u);
+  auto first = rec->Read(lines[0].image);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const pid_t pid = rec->worker_pid();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  usleep(200000);
+  auto again = rec->Read(lines[0].image);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->text, first->text);
+  EXPECT_EQ(rec->worker_pid(), pid);
+  rec.reset();  // closes its stdin: it exits and is reaped
+  EXPECT_TRUE(Reaped(pid));
+}
+
 // A worker that stops answering (SIGSTOP) is killed at the line's deadline
 // and the line read by a new one.
 TEST(PpOcr, AHungWorkerIsKilledAtItsDeadline) {
