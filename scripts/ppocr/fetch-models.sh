@@ -70,7 +70,7 @@ fi
 
 # --- ONNX Runtime (step 4) ---------------------------------------------------
 if [ "${OCRFLOW_NO_ORT:-0}" = 1 ]; then
-  echo "ppocr: OCRFLOW_NO_ORT=1: ONNX Runtime not installed (PP-OCR runs on OpenCV)" >&2
+  echo "ppocr: OCRFLOW_NO_ORT=1: ONNX Runtime not fetched (without it PP-OCR runs on OpenCV)" >&2
   exit 0
 fi
 if [ "$(uname -s)" != Linux ] || [ "$(uname -m)" != x86_64 ]; then
