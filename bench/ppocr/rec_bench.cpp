@@ -15,8 +15,8 @@
 //   --limit N            only the first N lines
 //   --repeat R           time every blob R times (median is reported)
 //   --profile            print per layer-type time (Net::getPerfProfile) summed over all runs
-//   --ort CMD            instead of OpenCV, send lines to a worker process (e.g. "node worker.js ...")
-//                        over a pipe; see worker.js for the protocol
+//   --ort CMD            instead of OpenCV, send lines to a worker process (e.g. "node models/ppocr/ppocr_worker.js ...")
+//                        over a pipe; see stages/ocr/ppocr_worker.js for the protocol
 //   --ortpad W           with --ort: pad lines to at least W px (PaddleOCR pads to 320);
 //                        -1: pad to the bucket width, as the OpenCV route must
 //   --anyw MODEL         one width-agnostic model (rewrite.py --any-width) for all lines; each line

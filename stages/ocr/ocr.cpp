@@ -347,6 +347,8 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
        "under ppocr_below)",
        ""},
       {"ppocr_models", &OcrOptions::ppocr_models, "directory of the PP-OCR model (empty: models/ppocr)", "path"},
+      {"ppocr_backend", &OcrOptions::ppocr_backend,
+       "PP-OCR runs on: auto (ONNX Runtime in a node worker when installed, else OpenCV dnn); opencv", ""},
       {"ppocr_below", &OcrOptions::ppocr_below,
        "engine=auto: Chinese lines Tesseract read under this confidence are read again by PP-OCR (101: all)", "0-101"},
       {"ppocr_min_confidence", &OcrOptions::ppocr_min_confidence,
@@ -449,10 +451,11 @@ Status RereadWithPpOcr(const cv::Mat& gray, const OcrOptions& o, PpOcrRecognizer
   }
   char why[160];
   if (o.engine == "auto" && o.ppocr_below <= 100)
-    std::snprintf(why, sizeof why, "PP-OCR read %d of %zu lines (%d under Tesseract confidence %.0f tried)", taken,
-                  block.lines.size(), tried, o.ppocr_below);
+    std::snprintf(why, sizeof why, "PP-OCR (%s) read %d of %zu lines (%d under Tesseract confidence %.0f tried)",
+                  rec.backend(), taken, block.lines.size(), tried, o.ppocr_below);
   else
-    std::snprintf(why, sizeof why, "PP-OCR read %d of %zu lines (%d tried)", taken, block.lines.size(), tried);
+    std::snprintf(why, sizeof why, "PP-OCR (%s) read %d of %zu lines (%d tried)", rec.backend(), taken,
+                  block.lines.size(), tried);
   block.engine = taken > 0 ? "ppocr" : "tesseract";
   block.engine_reason = why;
   return Status::Ok();
@@ -486,6 +489,8 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   if (page.image.channels != 1) return Status(Code::kInvalidArgument, "ocr: expected a grayscale page");
   if (o.engine != "auto" && o.engine != "tesseract" && o.engine != "ppocr")
     return Status(Code::kInvalidArgument, "ocr: engine must be auto, tesseract or ppocr, not '" + o.engine + "'");
+  if (o.ppocr_backend != "auto" && o.ppocr_backend != "opencv")
+    return Status(Code::kInvalidArgument, "ocr: ppocr_backend must be auto or opencv, not '" + o.ppocr_backend + "'");
   const double dpi = page.info.dpi > 0 ? page.info.dpi : 300;
   const double scale = dpi < o.upscale_below_dpi ? o.upscale : 1.0;
   page.info.scale *= scale;
@@ -741,9 +746,11 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   // PP-OCR reads well is not dropped as unreadable).
   if (o.engine != "tesseract" && !page.blocks.empty()) {
     const std::string dir = o.ppocr_models.empty() ? DefaultPpOcrDir() : o.ppocr_models;
+    PpOcrOptions ppocr;
+    ppocr.backend = o.ppocr_backend;
     Status loaded = CheckPpOcr(dir);
     if (loaded.ok()) {
-      auto rec = ThreadPpOcr(dir);
+      auto rec = ThreadPpOcr(dir, ppocr);
       if (!rec.ok()) loaded = rec.status();
     }
     if (!loaded.ok()) {
@@ -763,14 +770,16 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
                     "script taken for Chinese)",
                     chinese.chars > 0 ? 100.0 * chinese.han / chinese.chars : 0.0, 100 * kPpOcrPageHanShare);
       std::vector<Status> status(page.blocks.size());
+      std::vector<std::string> fallbacks(page.blocks.size());  // a thread's worker failed: OpenCV reads on
       auto one = [&](size_t k) {
         Block& block = page.blocks[k];
         block.engine = "tesseract";
         if (ctx.cancelled() || block.lines.empty()) return;
         if (o.engine == "auto" && ChineseBlock(block) && !han_page) block.engine_reason = not_han;
         if (!(o.engine == "ppocr" || (ChineseBlock(block) && han_page))) return;
-        auto rec = ThreadPpOcr(dir);
+        auto rec = ThreadPpOcr(dir, ppocr);
         status[k] = rec.ok() ? RereadWithPpOcr(gray, o, *rec.value(), block) : rec.status();
+        if (rec.ok()) fallbacks[k] = rec.value()->TakeWarning();
       };
       if (ctx.shared_work != nullptr) ctx.shared_work->Run(page.blocks.size(), one);
       else
@@ -778,6 +787,9 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
       for (const Status& st : status)
         if (!st.ok()) return st;
+      for (std::string& w : fallbacks)
+        if (!w.empty() && std::find(page.warnings.begin(), page.warnings.end(), w) == page.warnings.end())
+          page.warnings.push_back(std::move(w));
     }
   }
   const double block_bar = BlockConfidenceBar(o.min_block_confidence, o.block_confidence_share, page.info.text_confidence);

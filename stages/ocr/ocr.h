@@ -75,6 +75,9 @@ struct OcrOptions {
   // warning (the CLI at start, the page's JSON).
   std::string engine = "auto";
   std::string ppocr_models;     // model directory; empty = DefaultPpOcrDir()
+  // PP-OCR's backend (PpOcrOptions::backend): "auto" (ONNX Runtime when
+  // installed, else OpenCV) or "opencv".
+  std::string ppocr_backend = "auto";
   // auto: Chinese lines Tesseract read under this confidence go to PP-OCR.
   // Measured on the 8 OmniDocBench Chinese pages (mean CER, time against
   // the CLI): Tesseract alone 32.45 %, 2.6x; under 75: 28.87 %; under 90:

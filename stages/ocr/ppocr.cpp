@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,9 +16,76 @@ namespace fs = std::filesystem;
 
 namespace ocrflow::ocr {
 
-Result<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Load(const std::string& dir) {
+namespace {
+
+bool IsFile(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) && fs::file_size(p, ec) > 0;
+}
+
+// `name` on PATH, as an absolute path; empty when absent.
+std::string OnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t from = 0;
+  for (;;) {
+    const size_t colon = dirs.find(':', from);
+    const std::string d = dirs.substr(from, colon == std::string::npos ? std::string::npos : colon - from);
+    if (!d.empty()) {
+      const fs::path p = fs::absolute(fs::path(d) / name);
+      if (access(p.c_str(), X_OK) == 0 && IsFile(p)) return p.string();
+    }
+    if (colon == std::string::npos) return "";
+    from = colon + 1;
+  }
+}
+
+// How to start the onnxruntime worker for `dir`, or why it cannot be.
+Result<PpOcrWorkerCommand> OrtCommand(const std::string& dir, const PpOcrOptions& o) {
+  if (o.backend == "opencv") return Status(Code::kNotFound, "backend opencv chosen");
+  const fs::path d(dir);
+  PpOcrWorkerCommand c;
+  c.script = fs::absolute(d / "ppocr_worker.js").string();
+  c.model = fs::absolute(d / "rec-original.onnx").string();
+  c.keys = fs::absolute(d / "keys.txt").string();
+  c.node_modules = fs::absolute(d / "node_modules").string();
+  for (const std::string& f : {c.model, c.script, c.node_modules + "/onnxruntime-node/package.json",
+                               c.node_modules + "/onnxruntime-common/package.json"})
+    if (!IsFile(f)) return Status(Code::kNotFound, "ONNX Runtime not installed: no " + f);
+  if (!o.node.empty()) {
+    if (access(o.node.c_str(), X_OK) != 0) return Status(Code::kNotFound, "node not found: " + o.node);
+    c.node = fs::absolute(o.node).string();
+  } else {
+    c.node = OnPath("node");
+    if (c.node.empty()) c.node = OnPath("nodejs");
+    if (c.node.empty()) return Status(Code::kNotFound, "node not found on PATH");
+  }
+  return c;
+}
+
+// Height 48, aspect kept (at most kMaxWidth), 3-channel: what both
+// backends read.
+cv::Mat Resized(const cv::Mat& line) {
+  cv::Mat bgr;
+  if (line.channels() == 1) cv::cvtColor(line, bgr, cv::COLOR_GRAY2BGR);
+  else bgr = line;
+  const int h = PpOcrRecognizer::kHeight;
+  const int w = std::clamp(static_cast<int>(std::ceil(static_cast<double>(h) * bgr.cols / bgr.rows)), 1,
+                           PpOcrRecognizer::kMaxWidth);
+  cv::Mat resized;
+  cv::resize(bgr, resized, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
+  return resized;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Load(const std::string& dir, const PpOcrOptions& options) {
+  if (options.backend != "auto" && options.backend != "opencv")
+    return Status(Code::kInvalidArgument, "PP-OCR backend must be auto or opencv, not '" + options.backend + "'");
   if (Status st = CheckPpOcr(dir); !st.ok()) return st;
   auto rec = std::unique_ptr<PpOcrRecognizer>(new PpOcrRecognizer());
+  rec->dir_ = dir;
+  rec->options_ = options;
   const std::string keys = (fs::path(dir) / "keys.txt").string();
   std::ifstream in(keys);
   if (!in) return Status(Code::kNotFound, keys + ": cannot be read");
@@ -27,33 +96,69 @@ Result<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Load(const std::string
   }
   rec->labels_.push_back(" ");
   if (rec->labels_.size() < 3) return Status(Code::kInvalidArgument, keys + ": no characters in it");
-  const std::string model = (fs::path(dir) / "rec.onnx").string();
+  std::ifstream v(fs::path(dir) / "VERSION");
+  if (!v || !std::getline(v, rec->version_)) rec->version_ = "PP-OCRv4 rec";
+  auto ort = OrtCommand(dir, options);
+  if (ort.ok()) {
+    rec->ort_ = std::move(ort).value();
+  } else {
+    rec->not_ort_ = ort.status().message();
+    if (Status st = rec->LoadNet(); !st.ok()) return st;
+  }
+  return rec;
+}
+
+Status PpOcrRecognizer::LoadNet() {
+  if (!net_.empty()) return Status::Ok();
+  const std::string model = (fs::path(dir_) / "rec.onnx").string();
   try {
-    rec->net_ = cv::dnn::readNetFromONNX(model);
+    net_ = cv::dnn::readNetFromONNX(model);
   } catch (const cv::Exception& e) {
     return Status(Code::kInvalidArgument, model + ": not a model OpenCV can load (" + e.err + "); run scripts/ppocr/fetch-models.sh");
   }
-  if (rec->net_.empty()) return Status(Code::kInvalidArgument, model + ": OpenCV loaded an empty network");
-  std::ifstream v(fs::path(dir) / "VERSION");
-  if (!v || !std::getline(v, rec->version_)) rec->version_ = "PP-OCRv4 rec";
-  return rec;
+  if (net_.empty()) return Status(Code::kInvalidArgument, model + ": OpenCV loaded an empty network");
+  return Status::Ok();
+}
+
+std::string PpOcrRecognizer::version() const {
+  if (ort_) return version_ + "; read with ONNX Runtime (rec-original.onnx, node worker)";
+  return version_ + "; read with OpenCV dnn" + (not_ort_.empty() ? "" : " (" + not_ort_ + ")");
+}
+
+void PpOcrRecognizer::WorkerFailed(const Status& why) {
+  worker_.reset();
+  if (++worker_failures_ < 2) return;  // the next worker gets the line
+  not_ort_ = "the ONNX Runtime worker failed twice: " + why.message();
+  warning_ = "PP-OCR: " + not_ort_ + "; this thread reads with OpenCV from now on";
+  ort_.reset();
 }
 
 Result<CtcReading> PpOcrRecognizer::Read(const cv::Mat& line) {
   if (line.empty() || line.rows < 2 || line.cols < 2) return CtcReading{};
-  cv::Mat bgr;
-  if (line.channels() == 1) cv::cvtColor(line, bgr, cv::COLOR_GRAY2BGR);
-  else bgr = line;
-  const int w = std::clamp(static_cast<int>(std::ceil(static_cast<double>(kHeight) * bgr.cols / bgr.rows)), 1, kMaxWidth);
-  cv::Mat resized;
-  cv::resize(bgr, resized, cv::Size(w, kHeight), 0, 0, cv::INTER_LINEAR);
+  const cv::Mat resized = Resized(line);
+  const int w = resized.cols;
   const int padded = (w + kWidthStep - 1) / kWidthStep * kWidthStep;
+  while (ort_) {
+    if (!worker_) {
+      auto started = PpOcrWorker::Start(*ort_);
+      if (!started.ok()) {
+        WorkerFailed(started.status());
+        continue;
+      }
+      worker_ = std::move(started).value();
+    }
+    auto read = worker_->Read(resized, padded, std::chrono::milliseconds(options_.line_timeout_ms));
+    if (read.ok()) return read;
+    WorkerFailed(read.status());
+  }
+  if (Status st = LoadNet(); !st.ok()) return st;
   const int shape[4] = {1, 3, kHeight, padded};
   cv::Mat blob(4, shape, CV_32F, cv::Scalar(0));
   for (int c = 0; c < 3; ++c) {
     for (int y = 0; y < kHeight; ++y) {
       const unsigned char* s = resized.ptr<unsigned char>(y);
       float* d = blob.ptr<float>(0, c) + static_cast<size_t>(y) * padded;
+      // ppocr_worker.js computes the same in float32 (two roundings).
       for (int x = 0; x < w; ++x) d[x] = s[x * 3 + c] * (2.f / 255.f) - 1.f;
     }
   }
@@ -100,19 +205,20 @@ Status CheckPpOcr(const std::string& dir) {
   return Status::Ok();
 }
 
-Result<PpOcrRecognizer*> ThreadPpOcr(const std::string& dir) {
+Result<PpOcrRecognizer*> ThreadPpOcr(const std::string& dir, const PpOcrOptions& options) {
   struct Slot {
     std::unique_ptr<PpOcrRecognizer> rec;
     Status error;
   };
   thread_local std::map<std::string, Slot> slots;
-  auto it = slots.find(dir);
+  const std::string key = dir + '\0' + options.backend + '\0' + options.node + '\0' + std::to_string(options.line_timeout_ms);
+  auto it = slots.find(key);
   if (it == slots.end()) {
     Slot slot;
-    auto loaded = PpOcrRecognizer::Load(dir);
+    auto loaded = PpOcrRecognizer::Load(dir, options);
     if (loaded.ok()) slot.rec = std::move(loaded).value();
     else slot.error = loaded.status();
-    it = slots.emplace(dir, std::move(slot)).first;
+    it = slots.emplace(key, std::move(slot)).first;
   }
   if (!it->second.rec) return it->second.error;
   return it->second.rec.get();

