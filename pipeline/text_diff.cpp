@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "pipeline/utf8_sequence.h"
+
 namespace ocrflow {
 namespace {
 
-// Code points with their byte offsets; an invalid byte counts as one.
+// Code points with their byte offsets; a byte that is not valid UTF-8
+// counts as one.
 struct Decoded {
   std::vector<char32_t> cps;
   std::vector<size_t> offsets;  // byte offset of each code point, plus the end
@@ -15,11 +18,8 @@ struct Decoded {
 Decoded Decode(std::string_view s) {
   Decoded d;
   for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    if (i + len > s.size()) len = 1;
-    char32_t cp = len == 1 ? c : c & (0x3F >> (len - 1));
-    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    char32_t cp = static_cast<unsigned char>(s[i]);
+    const size_t len = std::max<size_t>(1, Utf8SequenceAt(s, i, &cp));
     d.cps.push_back(cp);
     d.offsets.push_back(i);
     i += len;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "pipeline/utf8_sequence.h"
+
 namespace ocrflow::io {
 namespace {
 
@@ -11,24 +13,6 @@ void Hex(std::string& out, unsigned char c) {
   out += buf;
 }
 
-// Length of the valid UTF-8 sequence at s[i] (0 if invalid), and its code point.
-size_t Utf8At(std::string_view s, size_t i, char32_t* cp) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  char32_t v = len == 1 ? c : c & (0x3F >> (len - 1));
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (b & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-  static const char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (v < kMin[len] || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) return 0;
-  *cp = v;
-  return len;
-}
-
 }  // namespace
 
 std::string Printable(std::string_view s) {
@@ -36,7 +20,7 @@ std::string Printable(std::string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     char32_t cp = 0;
-    const size_t len = Utf8At(s, i, &cp);
+    const size_t len = Utf8SequenceAt(s, i, &cp);
     if (len == 0) {
       Hex(out, static_cast<unsigned char>(s[i]));
       ++i;
