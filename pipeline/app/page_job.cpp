@@ -233,9 +233,11 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
           r.characters = o.characters;
           r.paragraphs = o.paragraphs;
           r.mean_confidence = o.mean_confidence;
-          if (!o.status.ok()) {
-            if (page_errors.empty() && o.status.code() != Code::kCancelled) r.errors.push_back(in.path + ": " + o.status.message());
-          } else {
+          if (!o.status.ok() && page_errors.empty() && o.status.code() != Code::kCancelled)
+            r.errors.push_back(in.path + ": " + o.status.message());
+          // Written as the in-process run writes them: pages read, and pages
+          // that timed out flagged in the JSON.
+          if (o.status.ok() || (o.status.code() == Code::kDeadlineExceeded && o.timed_out_pages > 0)) {
             const fs::path base = fs::path(options.out_dir) / in.out_stem;
             if (options.write_txt) r.txt_path = WriteOutput(base, ".txt", o.txt, r.errors);
             if (options.write_json) r.json_path = WriteOutput(base, ".json", o.json, r.errors);
@@ -502,6 +504,12 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
     out.status = page_status.front();
     for (const auto& s : page_status)
       if (s.code() == Code::kUnavailable) out.status = s;
+    // As `run` writes them: the timed-out pages flagged (the daemon writes
+    // nothing for a failed input).
+    if (!timed_out.empty() && out.status.code() == Code::kDeadlineExceeded) {
+      if (options.write_txt) out.txt = RenderPagesText(timed_out);
+      if (options.write_json) out.json = RenderPagesJson(timed_out, source);
+    }
     return out;
   }
   DropRepeatedRunningLines(good);
