@@ -197,7 +197,17 @@ int ServeWorker(const std::function<void(const std::string& source)>& before_inp
 
 // --- the parent --------------------------------------------------------------
 
-WorkerProcess::~WorkerProcess() { KillAndReap(); }
+WorkerProcess::~WorkerProcess() {
+  // Its stdin ends: an idle worker exits by itself (and reaps its own
+  // helpers, the PP-OCR node worker); one that does not within 2 s is killed.
+  if (socket_ >= 0) close(socket_);
+  socket_ = -1;
+  for (int i = 0; i < 200 && pid_ > 0; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
+    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  KillAndReap();
+}
 
 Status WorkerProcess::Start() {
   int sv[2];

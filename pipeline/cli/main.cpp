@@ -281,6 +281,13 @@ exit 2 before any work; outputs are replaced atomically, never half-written.
 The chain (see `ocrflow stages`): binarize, orient, deskew, layout, ocr, then
 the text stages of `ocrflow reflow`. Every option: --set STAGE.OPTION=VALUE.
 
+Time and crashes: a page that runs past --page-timeout (default 300 s) stops,
+is named on stderr and flagged in the JSON ("timed_out": true, with the
+stage), without text; the run goes on. With --isolate every input runs in a
+worker process (address space --memory-limit MB): a crash, a runaway
+allocation or a hang there fails that input only, named with the signal or
+the limit.
+
 Examples:
   ocrflow run scan.png -o out/                       # out/scan.txt
   ocrflow run scans/ -o corpus/ --jobs 2 --format txt,json
@@ -449,8 +456,12 @@ CORPUS/
                               unchanged inputs are never OCR'd twice
 
 Bad inputs (zero bytes, truncated, not an image, over the size limit, a
-symlink out of the inbox) are quarantined; transient errors (disk full, out
-of memory) are retried with a growing delay. Two daemons may share an inbox
+symlink out of the inbox) are quarantined; transient errors (disk full) are
+retried with a growing delay. Each input runs in a worker process with an
+address-space limit (--memory-limit) and a time bound per page
+(--page-timeout): a crash, a runaway allocation or a hang there fails that
+input only; it is tried again up to --max-attempts, then quarantined with
+the signal or limit named in failed/<path>.error.txt. Two daemons may share an inbox
 and corpus: an input is claimed by one of them at a time.
 
 Config file (TOML; flags win), reloaded on SIGHUP:
@@ -459,6 +470,8 @@ Config file (TOML; flags win), reloaded on SIGHUP:
   format = "txt,json"
   settle = 1.0
   max_attempts = 5
+  page_timeout = 300
+  memory_limit_mb = 4096
   [set]
   "deskew.min_confidence" = 2
 
