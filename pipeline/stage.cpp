@@ -183,7 +183,8 @@ Status Pipeline::RunRange(Page& page, const RunContext& ctx, size_t first, size_
     const TextSnapshot before = Snapshot(page, text_kinds_[i]);
     Status st = stages_[i]->Run(page, ctx);
     const bool really_cancelled = ctx.cancel != nullptr && ctx.cancel->load();
-    if (!really_cancelled && (ctx.past_deadline() || st.code() == Code::kDeadlineExceeded)) return timed_out(i);
+    if (!really_cancelled && ctx.past_deadline()) return timed_out(i);
+    if (st.code() == Code::kDeadlineExceeded) page.info.timed_out_stage = names_[i];  // a bound of its own (ocr.call_timeout)
     if (!st.ok()) return Status(st.code(), names_[i] + ": " + st.message());
     RecordEdits(names_[i], before, page);
   }

@@ -49,9 +49,13 @@ Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx, dou
   Status st = RunChainUnbounded(pipeline, page, ctx);
   if (st.code() != Code::kDeadlineExceeded) return st;
   if (page.info.timed_out_stage.empty()) page.info.timed_out_stage = "ocr";
-  char msg[200];
-  std::snprintf(msg, sizeof msg, "timed out after %g s (--page-timeout) in stage %s", page_timeout,
-                page.info.timed_out_stage.c_str());
+  char msg[300];
+  if (ctx.past_deadline()) {
+    std::snprintf(msg, sizeof msg, "timed out after %g s (--page-timeout) in stage %s", page_timeout,
+                  page.info.timed_out_stage.c_str());
+  } else {  // a stage's own bound: "ocr: a Tesseract call ran out of its 60.0 s (ocr.call_timeout)"
+    std::snprintf(msg, sizeof msg, "timed out in stage %s: %s", page.info.timed_out_stage.c_str(), st.message().c_str());
+  }
   page.blocks.clear();
   page.paragraphs.clear();
   page.dropped.clear();

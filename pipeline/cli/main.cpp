@@ -539,10 +539,15 @@ std::function<void(const std::string&)> FaultHook() {
       for (;;) pause();  // deaf to every deadline: only a kill ends it
     }
     if (source.find("__alloc__") != std::string::npos) {
-      std::vector<std::unique_ptr<char[]>> hog;  // allocate (and touch) until refused
+      // Allocate until refused. RLIMIT_AS bounds address space: untouched
+      // memory reaches it at once. Under ASan (no RLIMIT_AS) its RSS limit
+      // stands in, so the memory is touched there.
+      std::vector<std::unique_ptr<char[]>> hog;
       for (;;) {
         hog.emplace_back(new char[16 << 20]);
+#if defined(__SANITIZE_ADDRESS__)
         std::memset(hog.back().get(), 1, 16 << 20);
+#endif
       }
     }
   };

@@ -168,6 +168,19 @@ TEST_F(IsolateTest, RunPageTimeoutFlagsThePageAndNeverHangs) {
   EXPECT_EQ(Slurp(dir_ / "iso/en-2col-001.txt"), "");
 }
 
+TEST_F(IsolateTest, TesseractCallTimeoutIsNamed) {
+  // One Tesseract call bounded to 1 ms (ETEXT_DESC): the page times out in
+  // the ocr stage, and the message names that bound, not the page's.
+  auto r = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o out --format json --engine tesseract --set ocr.call_timeout=0.001");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("page 1: timed out in stage ocr: ocr: a Tesseract call ran out of its 0.0 s (ocr.call_timeout)"),
+            std::string::npos)
+      << r.err;
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/en-2col-001.json"));
+  EXPECT_TRUE(j["pages"][0]["timed_out"].get<bool>());
+  EXPECT_EQ(j["pages"][0]["timed_out_stage"], "ocr");
+}
+
 TEST_F(IsolateTest, RunPageTimeoutIsValidated) {
   auto r = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o out --page-timeout -1");
   EXPECT_EQ(r.code, 2) << r.err;
@@ -201,7 +214,7 @@ TEST_F(IsolateTest, RunIsolateFailsOnlyTheFaultyInputsAndNamesWhy) {
   for (const auto& [kind, name] : kFaultNames) WriteTinyPage(dir_ / "in" / ("x__" + kind + "__.png"), 1);
   const auto t0 = Clock::now();
   auto r = RunBin(OCRFLOW_FAULTY_BIN,
-                  "run in -o out --isolate -j 2 --lang eng --engine tesseract --page-timeout 1 --memory-limit 600 -q");
+                  "run in -o out --isolate -j 2 --lang eng --engine tesseract --page-timeout 2 --memory-limit 600 -q");
   EXPECT_LT(Since(t0), 30);
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(Slurp(dir_ / "out/good.txt").find("7"), std::string::npos) << r.err;
@@ -235,7 +248,7 @@ TEST_P(WatchFaultTest, FaultyInputIsRetriedThenQuarantinedOthersDone) {
   WriteTinyPage(inbox / ("bad__" + kind + "__.png"), 12);
   WriteTinyPage(inbox / "z.png", 13);
   StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "2", "--lang", "eng", "--set",
-              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--page-timeout", "1",
+              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--page-timeout", "2",
               "--memory-limit", "600", "--format", "txt,json"});
   const int rc = WaitWatch(60);
   ASSERT_EQ(rc, 0) << Slurp(log_);
@@ -281,7 +294,7 @@ TEST_F(IsolateTest, DaemonUnderFaultsAndKillsLosesNothing) {
   ASSERT_EQ(faulty.size(), 20u);
   const std::vector<std::string> args = {inbox.string(), "-o", corpus.string(), "--jobs", "4", "--lang", "eng", "--set",
                                          "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "4",
-                                         "--page-timeout", "1", "--memory-limit", "600", "--format", "txt,json"};
+                                         "--page-timeout", "2", "--memory-limit", "600", "--format", "txt,json"};
   const auto t0 = Clock::now();
   // Three SIGKILLs while it works, each after some inputs are done.
   for (int k = 0; k < 3; ++k) {
