@@ -372,7 +372,7 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
       {"upscale", &OcrOptions::upscale, "upscaling factor for low-resolution pages (cubic)", "x"},
       {"call_timeout", &OcrOptions::call_timeout,
        "a single Tesseract call (one block or line) stops after this; the page's --page-timeout bounds it too (0: "
-       "only the page's)",
+       "the page's deadline alone)",
        "s"},
       {"otsu", &OcrOptions::otsu, "binarise each block with Otsu before OCR (off: Tesseract reads the grey levels)", ""},
       {"min_confidence", &OcrOptions::min_confidence, "drop lines Tesseract is less sure of than this (0 keeps all)", "0-100"},
