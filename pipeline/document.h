@@ -151,6 +151,9 @@ struct ImageInfo {
   double orientation_check = 0;
   bool orientation_unconfirmed = false;
   bool ocr_stopped_early = false;
+  // The stage that was running when the page's deadline passed
+  // (RunContext::deadline); empty: it did not time out.
+  std::string timed_out_stage;
   double text_confidence = -1;  // median confidence of the body lines as read (-1: none)
   double skew_degrees = 0;   // measured skew (positive: text rises to the right)
   double skew_confidence = 0;

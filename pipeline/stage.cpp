@@ -170,10 +170,21 @@ void RecordEdits(const std::string& stage, const TextSnapshot& before, Page& pag
 }  // namespace
 
 Status Pipeline::RunRange(Page& page, const RunContext& ctx, size_t first, size_t last) const {
+  // A stage that saw the deadline may have stopped early and still said
+  // ok: past the deadline, the page is timed out in the stage that ran.
+  auto timed_out = [&](size_t i) {
+    page.info.timed_out_stage = names_[i];
+    return Status(Code::kDeadlineExceeded, "timed out in stage " + names_[i]);
+  };
   for (size_t i = first; i < last && i < stages_.size() && !page.info.ocr_stopped_early; ++i) {
-    if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled before stage " + names_[i]);
+    if (ctx.cancel != nullptr && ctx.cancel->load())
+      return Status(Code::kCancelled, "cancelled before stage " + names_[i]);
+    if (ctx.past_deadline()) return timed_out(i);
     const TextSnapshot before = Snapshot(page, text_kinds_[i]);
     Status st = stages_[i]->Run(page, ctx);
+    const bool really_cancelled = ctx.cancel != nullptr && ctx.cancel->load();
+    if (!really_cancelled && ctx.past_deadline()) return timed_out(i);
+    if (st.code() == Code::kDeadlineExceeded) page.info.timed_out_stage = names_[i];  // a bound of its own (ocr.call_timeout)
     if (!st.ok()) return Status(st.code(), names_[i] + ": " + st.message());
     RecordEdits(names_[i], before, page);
   }

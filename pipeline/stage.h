@@ -14,7 +14,9 @@
 // several threads at once on different pages.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -34,7 +36,13 @@ const char* DataKindName(DataKind kind);
 class SharedWork;
 
 struct RunContext {
+  using Clock = std::chrono::steady_clock;
   const std::atomic<bool>* cancel = nullptr;  // set by a signal handler or the daemon
+  // The page's time bound (--page-timeout): past it, stages stop at their
+  // next check as if cancelled, a Tesseract call stops through its
+  // ETEXT_DESC, and Pipeline::Run reports kDeadlineExceeded naming the
+  // stage. max() = none.
+  Clock::time_point deadline = Clock::time_point::max();
   // Idle workers of the same run take items of a stage's SharedWork::Run
   // (pipeline/shared_work.h); null: the stage runs its items itself.
   SharedWork* shared_work = nullptr;
@@ -52,7 +60,16 @@ struct RunContext {
     if (debug) debug(name, image);
   }
 
-  bool cancelled() const { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+  bool past_deadline() const { return deadline != Clock::time_point::max() && Clock::now() >= deadline; }
+  // Cancelled, or past the deadline: either way, stop.
+  bool cancelled() const {
+    return (cancel != nullptr && cancel->load(std::memory_order_relaxed)) || past_deadline();
+  }
+  // Seconds left before the deadline (a large number without one; 0 past it).
+  double seconds_left() const {
+    if (deadline == Clock::time_point::max()) return 1e9;
+    return std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count());
+  }
 };
 
 class Stage {

@@ -13,6 +13,7 @@ const char* CodeName(Code code) {
     case Code::kCancelled: return "cancelled";
     case Code::kUnavailable: return "temporarily unavailable";
     case Code::kInternal: return "internal error";
+    case Code::kDeadlineExceeded: return "timed out";
   }
   return "unknown";
 }

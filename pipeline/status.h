@@ -24,6 +24,7 @@ enum class Code {
   kCancelled,
   kUnavailable,      // transient: disk full, out of memory; the same work may succeed later
   kInternal,
+  kDeadlineExceeded, // a page ran past its time bound (--page-timeout)
 };
 
 const char* CodeName(Code code);

@@ -17,6 +17,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "pipeline/app/text_job.h"
+#include "pipeline/app/worker.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/output_names.h"
 #include "pipeline/shared_work.h"
@@ -40,7 +41,36 @@ std::string Lower(std::string s) {
 
 // One page through the chain. Catches what a foreign library may throw
 // (OpenCV, std::bad_alloc) so a bad page is an error, not a dead process.
-Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
+Status RunChainUnbounded(const Pipeline& pipeline, Page& page, const RunContext& ctx);
+
+// The chain under the page's deadline. A page that timed out keeps no text
+// (what its stages had read is incomplete): it stays in the JSON, flagged.
+Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx, double page_timeout) {
+  Status st = RunChainUnbounded(pipeline, page, ctx);
+  if (st.code() != Code::kDeadlineExceeded) return st;
+  if (page.info.timed_out_stage.empty()) page.info.timed_out_stage = "ocr";
+  char msg[300];
+  if (ctx.past_deadline()) {
+    std::snprintf(msg, sizeof msg, "timed out after %g s (--page-timeout) in stage %s", page_timeout,
+                  page.info.timed_out_stage.c_str());
+  } else {  // a stage's own bound: "ocr: a Tesseract call ran out of its 60.0 s (ocr.call_timeout)"
+    std::snprintf(msg, sizeof msg, "timed out in stage %s: %s", page.info.timed_out_stage.c_str(), st.message().c_str());
+  }
+  page.blocks.clear();
+  page.paragraphs.clear();
+  page.dropped.clear();
+  page.edits.clear();
+  page.warnings.push_back(std::string(msg) + ": its text is not in the outputs");
+  return Status(Code::kDeadlineExceeded, msg);
+}
+
+// With the page's deadline from `start`.
+RunContext::Clock::time_point PageDeadline(const RunOptions& o, RunContext::Clock::time_point start) {
+  if (!(o.page_timeout > 0)) return RunContext::Clock::time_point::max();
+  return start + std::chrono::duration_cast<RunContext::Clock::duration>(std::chrono::duration<double>(o.page_timeout));
+}
+
+Status RunChainUnbounded(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
   try {
     return pipeline.Run(page, ctx);
   } catch (const cv::Exception& e) {
@@ -152,6 +182,96 @@ class Progress {
   std::mutex mu_;
 };
 
+// One output file, its folders made; "" and the error in `errors` when it
+// could not be written.
+std::string WriteOutput(const fs::path& base, const char* ext, const std::string& data, std::vector<std::string>& errors) {
+  std::error_code ec;
+  fs::create_directories(base.parent_path(), ec);
+  const std::string path = base.string() + ext;
+  Status st = io::WriteFileAtomic(path, data);
+  if (st.ok()) return path;
+  errors.push_back(st.ToString());
+  return "";
+}
+
+// run --isolate: every input in a worker process (app/worker.h), `jobs` of
+// them side by side; the parent writes the outputs. Pages of one input run
+// one after the other in its worker.
+RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& inputs, RunReport report,
+                      const std::function<void(const std::string&)>& log) {
+  const auto run_start = Clock::now();
+  const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<InputReport> reports(inputs.size());
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  int inputs_done = 0, pages_done = 0, pages_failed = 0;
+  Progress progress(options.progress);
+  auto worker = [&]() {
+    WorkerProcess child(options.worker_exe, WorkerLimits{options.page_timeout, options.memory_limit_mb});
+    for (size_t i; (i = next++) < inputs.size();) {
+      if (options.cancel && options.cancel->load()) return;
+      const Input& in = inputs[i];
+      InputReport& r = reports[i];
+      r.source = in.path;
+      const auto start = Clock::now();
+      auto bytes = ReadFileBytes(in.path);
+      if (!bytes.ok()) {
+        r.errors.push_back(bytes.status().ToString());
+      } else {
+        std::vector<std::string> page_errors;
+        auto outcome = child.Process(bytes.value(), in.path, options, [&](const PageEvent& e) {
+          std::lock_guard<std::mutex> lock(mu);
+          ++pages_done;
+          if (!e.status.ok()) {
+            ++pages_failed;
+            page_errors.push_back(in.path + ": page " + std::to_string(e.number) + ": " + e.status.message());
+          }
+        }, options.cancel);
+        r.errors = page_errors;
+        if (!outcome.ok()) {
+          if (outcome.status().code() != Code::kCancelled) r.errors.push_back(in.path + ": " + outcome.status().message());
+        } else {
+          const InputOutcome& o = outcome.value();
+          r.pages = o.pages + o.failed_pages;
+          r.failed_pages = o.failed_pages;
+          r.characters = o.characters;
+          r.paragraphs = o.paragraphs;
+          r.mean_confidence = o.mean_confidence;
+          if (!o.status.ok() && page_errors.empty() && o.status.code() != Code::kCancelled)
+            r.errors.push_back(in.path + ": " + o.status.message());
+          // Written as the in-process run writes them: pages read, and pages
+          // that timed out flagged in the JSON.
+          if (o.status.ok() || (o.status.code() == Code::kDeadlineExceeded && o.timed_out_pages > 0)) {
+            const fs::path base = fs::path(options.out_dir) / in.out_stem;
+            if (options.write_txt) r.txt_path = WriteOutput(base, ".txt", o.txt, r.errors);
+            if (options.write_json) r.json_path = WriteOutput(base, ".json", o.json, r.errors);
+          }
+        }
+      }
+      r.seconds = Seconds(start);
+      if (log) {
+        for (const auto& e : r.errors) log(e);
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      ++inputs_done;
+      progress.Update(inputs_done, static_cast<int>(inputs.size()), pages_done, pages_failed, Seconds(run_start));
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < std::min<int>(jobs, static_cast<int>(inputs.size())); ++t) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  progress.Finish();
+  for (auto& r : reports) {
+    if (r.source.empty()) continue;  // not started: cancelled
+    report.pages += r.pages;
+    report.failed_pages += r.failed_pages;
+    if (!r.errors.empty()) ++report.failed_inputs;
+    report.inputs.push_back(std::move(r));
+  }
+  report.seconds = Seconds(run_start);
+  return report;
+}
+
 }  // namespace
 
 std::vector<std::string> DefaultPageStages() {
@@ -198,6 +318,13 @@ std::string RunningKey(const std::string& text) {
 }
 
 constexpr size_t kEdgeParagraphs = 2;  // how far from the top/bottom a running line may sit
+
+// `more` (pages without text: timed out) into `pages`, in page order.
+void MergeByPageNumber(std::vector<Page>& pages, std::vector<Page> more) {
+  if (more.empty()) return;
+  for (Page& p : more) pages.push_back(std::move(p));
+  std::stable_sort(pages.begin(), pages.end(), [](const Page& a, const Page& b) { return a.number < b.number; });
+}
 
 }  // namespace
 
@@ -265,6 +392,8 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
                   {"note", p.info.skew_note}};
     jp["ocr_scale"] = p.info.scale;
     jp["blank"] = p.info.blank;
+    jp["timed_out"] = !p.info.timed_out_stage.empty();
+    if (!p.info.timed_out_stage.empty()) jp["timed_out_stage"] = p.info.timed_out_stage;
     if (p.info.text_confidence >= 0) jp["text_confidence"] = p.info.text_confidence;
     else jp["text_confidence"] = nullptr;
     jp["photos"] = json::array();
@@ -321,6 +450,7 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
   ctx.cancel = options.cancel;
   for (int number = 1; number <= (*decoder)->pages(); ++number) {
     const auto start = Clock::now();
+    ctx.deadline = PageDeadline(options, start);
     auto d = DecodeGuarded([&] { return (*decoder)->Decode(number - 1); });
     if (!d.ok()) {
       Page failed;
@@ -332,14 +462,79 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
       continue;
     }
     Page page = MakePage(d.value(), source, number);
-    Status st = RunChain(pipeline.value(), page, ctx);
+    Status st = RunChain(pipeline.value(), page, ctx, options.page_timeout);
     page.image = Raster{};
     page.text_mask = Raster{};
     if (on_page) on_page(page, st, Seconds(start));
-    if (st.ok()) pages_out->push_back(std::move(page));
+    // A timed-out page goes out too, flagged and without text.
+    if (st.ok() || st.code() == Code::kDeadlineExceeded) pages_out->push_back(std::move(page));
     if (options.cancel && options.cancel->load()) return Status(Code::kCancelled, "cancelled");
   }
   return Status::Ok();
+}
+
+InputOutcome ProcessInput(std::string_view bytes, const std::string& source, const RunOptions& options,
+                          const std::function<void(const PageEvent&)>& on_page) {
+  InputOutcome out;
+  std::vector<Page> pages;
+  std::vector<Status> page_status;
+  out.status = ProcessInputBytes(bytes, source, options, &pages, [&](const Page& page, const Status& s, double secs) {
+    page_status.push_back(s);
+    PageEvent e;
+    e.number = page.number;
+    e.status = s;
+    e.seconds = secs;
+    if (s.ok()) {
+      for (const auto& p : page.paragraphs)
+        for (unsigned char ch : p.text) e.characters += (ch & 0xC0) != 0x80;
+      e.paragraphs = page.paragraphs.size();
+      e.skew_degrees = page.info.skew_degrees;
+      int n = 0;
+      for (const auto& b : page.blocks)
+        for (const auto& l : b.lines)
+          if (l.confidence) e.confidence += *l.confidence, ++n;
+      if (n) e.confidence /= n;
+    }
+    if (on_page) on_page(e);
+  });
+  if (!out.status.ok()) return out;
+  std::vector<Page> good, timed_out;
+  for (Page& p : pages) (p.info.timed_out_stage.empty() ? good : timed_out).push_back(std::move(p));
+  for (const Status& s : page_status) {
+    out.failed_pages += !s.ok();
+    out.timed_out_pages += s.code() == Code::kDeadlineExceeded;
+  }
+  if (good.empty() && !page_status.empty()) {  // why the input failed: every page did
+    out.status = page_status.front();
+    for (const auto& s : page_status)
+      if (s.code() == Code::kUnavailable) out.status = s;
+    // As `run` writes them: the timed-out pages flagged (the daemon writes
+    // nothing for a failed input).
+    if (!timed_out.empty() && out.status.code() == Code::kDeadlineExceeded) {
+      if (options.write_txt) out.txt = RenderPagesText(timed_out);
+      if (options.write_json) out.json = RenderPagesJson(timed_out, source);
+    }
+    return out;
+  }
+  DropRepeatedRunningLines(good);
+  double conf = 0;
+  int conf_n = 0;
+  for (const auto& p : good) {
+    for (const auto& para : p.paragraphs) {
+      for (unsigned char ch : para.text) out.characters += (ch & 0xC0) != 0x80;  // code points
+      ++out.paragraphs;
+    }
+    for (const auto& b : p.blocks)
+      for (const auto& l : b.lines)
+        if (l.confidence) conf += *l.confidence, ++conf_n;
+    out.skew_degrees.push_back(p.info.skew_degrees);
+  }
+  out.pages = static_cast<int>(good.size());
+  out.mean_confidence = conf_n ? conf / conf_n : 0;
+  MergeByPageNumber(good, std::move(timed_out));
+  if (options.write_txt) out.txt = RenderPagesText(good);
+  if (options.write_json) out.json = RenderPagesJson(good, source);
+  return out;
 }
 
 void UseOneMallocArenaForOneWorker(int workers) {
@@ -373,6 +568,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   if (ec || !fs::is_directory(options.out_dir)) {
     return Status(Code::kIoError, options.out_dir + ": cannot create output directory" + (ec ? ": " + ec.message() : ""));
   }
+  if (options.isolate) return RunIsolated(options, inputs, std::move(report), log);
   if (!options.debug_dir.empty()) {
     fs::create_directories(options.debug_dir, ec);
     if (ec) return Status(Code::kIoError, options.debug_dir + ": cannot create debug directory: " + ec.message());
@@ -405,10 +601,11 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     r.source = s.input.path;
     r.errors = s.errors;
     r.seconds = Seconds(s.start);
-    std::vector<Page> good;
+    std::vector<Page> good, timed_out;
     double conf_sum = 0;
     size_t conf_n = 0;
     for (size_t p = 0; p < s.pages.size(); ++p) {
+      if (!s.ok[p] && !s.pages[p].info.timed_out_stage.empty()) timed_out.push_back(std::move(s.pages[p]));
       if (!s.ok[p]) continue;
       for (const auto& b : s.pages[p].blocks)
         for (const auto& l : b.lines)
@@ -421,7 +618,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
       for (const auto& para : page.paragraphs) r.characters += para.text.size(), ++r.paragraphs;
     s.pages.clear();
     s.decoder.reset();
-    if (!good.empty() || (r.errors.empty() && r.pages > 0)) {
+    const bool any_good = !good.empty();
+    MergeByPageNumber(good, std::move(timed_out));
+    if (any_good || !good.empty() || (r.errors.empty() && r.pages > 0)) {
       const fs::path base = fs::path(options.out_dir) / s.input.out_stem;
       std::error_code dec;
       fs::create_directories(base.parent_path(), dec);
@@ -470,6 +669,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         ++running;
         lock.unlock();
         // Decoded only now: at most one page per worker holds its pixels.
+        const auto page_start = Clock::now();
         auto decoded = DecodeGuarded([&] { return s.decoder->Decode(static_cast<int>(p)); });
         if (!decoded.ok()) {
           lock.lock();
@@ -486,6 +686,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         Page page = MakePage(decoded.value(), s.input.path, static_cast<int>(p) + 1);
         RunContext ctx;
         ctx.cancel = options.cancel;
+        ctx.deadline = PageDeadline(options, page_start);
         if (jobs > 1) ctx.shared_work = &shared;
         if (!options.debug_dir.empty()) {
           std::string stem = s.input.out_stem;  // flat: a/b -> a_b
@@ -495,7 +696,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
             cv::imwrite(prefix + name + ".png", image::View(r));
           };
         }
-        Status st = RunChain(pipeline, page, ctx);
+        Status st = RunChain(pipeline, page, ctx, options.page_timeout);
         // Keep only what the outputs need.
         page.image = Raster{};
         page.text_mask = Raster{};

@@ -41,6 +41,16 @@ struct RunOptions {
   image::LoadOptions load;
   bool progress = false;                          // a progress bar on stderr
   const std::atomic<bool>* cancel = nullptr;
+  // Seconds one page may take, decoding included (RunContext::deadline);
+  // past it the page stops at its stage's next check and is reported as
+  // timed out (stderr, and the JSON's "timed_out"). 0 = no bound.
+  double page_timeout = 300;
+  // run --isolate: each input in a worker process (app/worker.h) with this
+  // address-space limit (MB, RLIMIT_AS; 0 = none), killed page_timeout +
+  // WorkerGraceSeconds() after its last sign of progress.
+  bool isolate = false;
+  long long memory_limit_mb = 0;
+  std::string worker_exe;  // the ocrflow binary to run as a worker ("" = this one)
 };
 
 // One input's outcome.
@@ -75,10 +85,41 @@ bool LooksLikePageFile(const std::string& path);
 // Processes one input's bytes completely (decode + every page), on the
 // calling thread; used by the watch daemon. Fails when the input cannot be
 // decoded. Every page is reported to `on_page` (its number from 1, its
-// outcome, seconds spent); `pages_out` receives the pages that succeeded.
+// outcome, seconds spent); `pages_out` receives the pages that succeeded,
+// and those that timed out (ImageInfo::timed_out_stage set, no text).
 using PageCallback = std::function<void(const Page& page, const Status& status, double seconds)>;
 Status ProcessInputBytes(std::string_view bytes, const std::string& source, const RunOptions& options,
                          std::vector<Page>* pages_out, const PageCallback& on_page);
+
+// One input processed completely and rendered, nothing written: what the
+// watch daemon and a worker process (app/worker.h) produce.
+struct InputOutcome {
+  // Not ok: the input could not be decoded, was cancelled, or no page was
+  // read (then the most telling page error: out of memory before the rest).
+  Status status;
+  std::string txt, json;  // the outputs RunOptions asks for ("" otherwise)
+  int pages = 0;          // pages read
+  int failed_pages = 0;   // timed-out pages included
+  int timed_out_pages = 0;
+  size_t characters = 0;  // code points of the paragraphs
+  size_t paragraphs = 0;
+  double mean_confidence = 0;   // of every line read
+  std::vector<double> skew_degrees;  // per page read
+};
+
+// One page's outcome as it finishes, for logs and as a sign of progress.
+struct PageEvent {
+  int number = 0;
+  Status status;
+  size_t characters = 0, paragraphs = 0;
+  double skew_degrees = 0, confidence = 0, seconds = 0;
+};
+
+// Pages one by one on the calling thread (ProcessInputBytes), repeated
+// running lines dropped, outputs rendered. A page that timed out is in the
+// JSON as a page with "timed_out": true and the stage, without text.
+InputOutcome ProcessInput(std::string_view bytes, const std::string& source, const RunOptions& options,
+                          const std::function<void(const PageEvent&)>& on_page);
 
 // The whole run. Fails only for usage problems (no inputs, the output
 // directory cannot be made, a bad stage option); per-input problems are in

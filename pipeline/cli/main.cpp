@@ -8,12 +8,16 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #if __has_include("pipeline/app/eval_cmd.h")
 #include "pipeline/app/eval_cmd.h"
@@ -21,6 +25,7 @@
 #endif
 #include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
+#include "pipeline/app/worker.h"
 #include "pipeline/daemon/daemon.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/printable.h"
@@ -276,6 +281,13 @@ exit 2 before any work; outputs are replaced atomically, never half-written.
 The chain (see `ocrflow stages`): binarize, orient, deskew, layout, ocr, then
 the text stages of `ocrflow reflow`. Every option: --set STAGE.OPTION=VALUE.
 
+Time and crashes: a page that runs past --page-timeout (default 300 s) stops,
+is named on stderr and flagged in the JSON ("timed_out": true, with the
+stage), without text; the run goes on. With --isolate every input runs in a
+worker process (address space --memory-limit MB): a crash, a runaway
+allocation or a hang there fails that input only, named with the signal or
+the limit.
+
 Examples:
   ocrflow run scan.png -o out/                       # out/scan.txt
   ocrflow run scans/ -o corpus/ --jobs 2 --format txt,json
@@ -307,6 +319,9 @@ struct RunArgs {
   double max_megapixels = 200;
   int max_pages = 5000;
   double pdf_dpi = 300;
+  double page_timeout = 300;
+  bool isolate = false;
+  long long memory_limit_mb = kDefaultWorkerMemoryMb;
   bool quiet = false;
 };
 
@@ -339,6 +354,13 @@ int RunRun(const RunArgs& args) {
   ro.load.max_pixels = args.max_megapixels * 1e6;
   ro.load.max_pages = args.max_pages;
   ro.load.pdf_dpi = args.pdf_dpi;
+  ro.page_timeout = args.page_timeout;
+  ro.isolate = args.isolate;
+  ro.memory_limit_mb = args.memory_limit_mb;
+  if (ro.isolate && !ro.debug_dir.empty()) {
+    std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
+    return kExitUsage;
+  }
   // --lang and --tessdata go to the stages that use them, when they run.
   const std::vector<std::string> chain = ro.stages.empty() ? DefaultPageStages() : ro.stages;
   for (const char* stage : {"ocr", "orient"}) {
@@ -434,8 +456,12 @@ CORPUS/
                               unchanged inputs are never OCR'd twice
 
 Bad inputs (zero bytes, truncated, not an image, over the size limit, a
-symlink out of the inbox) are quarantined; transient errors (disk full, out
-of memory) are retried with a growing delay. Two daemons may share an inbox
+symlink out of the inbox) are quarantined; transient errors (disk full) are
+retried with a growing delay. Each input runs in a worker process with an
+address-space limit (--memory-limit) and a time bound per page
+(--page-timeout): a crash, a runaway allocation or a hang there fails that
+input only; it is tried again up to --max-attempts, then quarantined with
+the signal or limit named in failed/<path>.error.txt. Two daemons may share an inbox
 and corpus: an input is claimed by one of them at a time.
 
 Config file (TOML; flags win), reloaded on SIGHUP:
@@ -444,6 +470,8 @@ Config file (TOML; flags win), reloaded on SIGHUP:
   format = "txt,json"
   settle = 1.0
   max_attempts = 5
+  page_timeout = 300
+  memory_limit_mb = 4096
   [set]
   "deskew.min_confidence" = 2
 
@@ -497,6 +525,35 @@ void RestartWithStartupEnvironment(char** argv) {
   std::cerr << "ocrflow: warning: could not restart with OMP_THREAD_LIMIT=1 and GLIBC_TUNABLES=" << tunables
             << "; OCR may be slow\n";
   unsetenv("OCRFLOW_RESTARTED");
+}
+
+// Fault injection, compiled into the test binary ocrflow_faulty only
+// (CMakeLists.txt): an input whose name holds a marker makes its worker
+// process fail the way the marker says. The shipped ocrflow has none.
+std::function<void(const std::string&)> FaultHook() {
+#ifdef OCRFLOW_FAULT_INJECTION
+  return [](const std::string& source) {
+    if (source.find("__segv__") != std::string::npos) raise(SIGSEGV);
+    if (source.find("__abort__") != std::string::npos) std::abort();
+    if (source.find("__hang__") != std::string::npos) {
+      for (;;) pause();  // deaf to every deadline: only a kill ends it
+    }
+    if (source.find("__alloc__") != std::string::npos) {
+      // Allocate until refused. RLIMIT_AS bounds address space: untouched
+      // memory reaches it at once. Under ASan (no RLIMIT_AS) its RSS limit
+      // stands in, so the memory is touched there.
+      std::vector<std::unique_ptr<char[]>> hog;
+      for (;;) {
+        hog.emplace_back(new char[16 << 20]);
+#if defined(__SANITIZE_ADDRESS__)
+        std::memset(hog.back().get(), 1, 16 << 20);
+#endif
+      }
+    }
+  };
+#else
+  return nullptr;
+#endif
 }
 
 }  // namespace
@@ -576,6 +633,17 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   run->add_option("--pdf-dpi", rn.pdf_dpi, "resolution PDF pages are rasterised at")->capture_default_str();
+  run->add_option("--page-timeout", rn.page_timeout,
+                  "seconds one page may take; past it the page stops, is named on stderr and flagged in the JSON "
+                  "(\"timed_out\"), and the run goes on (0: no bound)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  run->add_flag("--isolate", rn.isolate,
+                "each input in a worker process: a crash, runaway memory or hang fails that input only (worker "
+                "killed page-timeout + grace after its last finished page)");
+  run->add_option("--memory-limit", rn.memory_limit_mb, "with --isolate: a worker's address-space limit in MB (RLIMIT_AS; 0: none)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   run->add_flag("-q,--quiet", rn.quiet, "no progress or summary on stderr (errors are still printed)");
   run->footer(kRunFooter);
 
@@ -610,6 +678,12 @@ int main(int argc, char** argv) {
                     "starts that never finished (crashes) before an input is quarantined (default 5)");
   watch->add_option("--max-megapixels", wo.overrides.max_megapixels, "refuse pages larger than this (default 200)");
   watch->add_option("--pdf-dpi", wo.overrides.pdf_dpi, "resolution PDF pages are rasterised at (default 300)");
+  watch->add_option("--page-timeout", wo.overrides.page_timeout,
+                    "seconds one page may take; its worker process is killed this + grace after its last finished "
+                    "page (default 300; 0: no bound)");
+  watch->add_option("--memory-limit", wo.overrides.memory_limit_mb,
+                    "a worker process's address-space limit in MB (RLIMIT_AS; default " +
+                        std::to_string(kDefaultWorkerMemoryMb) + "; 0: none)");
   watch->add_option("--tessdata", wo.overrides.tessdata, "directory with the .traineddata models (default: Tesseract's)");
   watch->add_option("--set", wo.overrides.sets, "STAGE.OPTION=VALUE (see `ocrflow stages`); repeatable")->allow_extra_args(false);
   watch->add_option("--log-level", wo.overrides.log_level, "debug, info (one line per page; default), warn, error")
@@ -626,6 +700,11 @@ int main(int argc, char** argv) {
   status->add_option("--failures", st_max, "list at most this many failures (latest first)")->capture_default_str();
   status->add_flag("--json", st_json, "machine-readable output");
 
+  // The watch daemon's and run --isolate's worker processes (app/worker.h):
+  // not for people.
+  auto* worker = app.add_subcommand("__worker", "");
+  worker->group("");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -634,6 +713,7 @@ int main(int argc, char** argv) {
   }
   int rc = kExitUsage;
   try {
+    if (worker->parsed()) return ServeWorker(FaultHook());
     if (reflow->parsed()) rc = RunReflow(ra);
     else if (run->parsed()) rc = RunRun(rn);
 #ifdef OCRFLOW_HAVE_EVAL

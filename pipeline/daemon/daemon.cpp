@@ -28,6 +28,7 @@
 
 #include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
+#include "pipeline/app/worker.h"
 #include "pipeline/daemon/state_db.h"
 #include "pipeline/daemon/watcher.h"
 #include "pipeline/io/atomic_file.h"
@@ -47,6 +48,7 @@ namespace {
 constexpr double kLeaseSeconds = 60;     // another host takes over a claim not renewed this long
 constexpr double kRenewEvery = 10;
 constexpr double kSummaryEvery = 60;
+constexpr double kWorkerRetryDelay = 2;  // s before a crashed, killed or timed-out input is tried again
 constexpr long long kMaxInputBytes = 1LL << 30;  // 1 GiB: larger files are refused, not read into memory
 
 double Now() {
@@ -344,10 +346,17 @@ Result<WatchConfig> LoadWatchConfig(const std::string& config_file, const WatchO
       } else if (key == "max_attempts") {
         if (!v.is_integer()) return bad(key, "an integer");
         c.max_attempts = static_cast<int>(*v.value<int64_t>());
-      } else if (key == "settle" || key == "rescan" || key == "max_megapixels" || key == "pdf_dpi") {
+      } else if (key == "memory_limit_mb") {
+        if (!v.is_integer()) return bad(key, "an integer (MB)");
+        c.memory_limit_mb = *v.value<int64_t>();
+      } else if (key == "settle" || key == "rescan" || key == "max_megapixels" || key == "pdf_dpi" || key == "page_timeout") {
         if (!v.is_number()) return bad(key, "a number");
         double d = *v.value<double>();
-        (key == "settle" ? c.settle : key == "rescan" ? c.rescan : key == "max_megapixels" ? c.max_megapixels : c.pdf_dpi) = d;
+        (key == "settle"           ? c.settle
+         : key == "rescan"         ? c.rescan
+         : key == "max_megapixels" ? c.max_megapixels
+         : key == "page_timeout"   ? c.page_timeout
+                                   : c.pdf_dpi) = d;
       } else if (key == "lang" || key == "format" || key == "log_level" || key == "tessdata") {
         if (!v.is_string()) return bad(key, "a string");
         std::string s = *v.value<std::string>();
@@ -364,7 +373,7 @@ Result<WatchConfig> LoadWatchConfig(const std::string& config_file, const WatchO
       } else {
         return Status(Code::kInvalidArgument,
                       "unknown key '" + key + "' (known: jobs, lang, format, settle, rescan, max_attempts, log_level, "
-                      "tessdata, max_megapixels, pdf_dpi, [set])")
+                      "tessdata, max_megapixels, pdf_dpi, page_timeout, memory_limit_mb, [set])")
             .WithFile(config_file);
       }
     }
@@ -378,6 +387,8 @@ Result<WatchConfig> LoadWatchConfig(const std::string& config_file, const WatchO
   if (o.rescan) c.rescan = *o.rescan;
   if (o.max_megapixels) c.max_megapixels = *o.max_megapixels;
   if (o.pdf_dpi) c.pdf_dpi = *o.pdf_dpi;
+  if (o.page_timeout) c.page_timeout = *o.page_timeout;
+  if (o.memory_limit_mb) c.memory_limit_mb = *o.memory_limit_mb;
   if (o.format) {
     if (Status st = ApplyFormat(*o.format, &c); !st.ok()) return st;
   }
@@ -386,6 +397,8 @@ Result<WatchConfig> LoadWatchConfig(const std::string& config_file, const WatchO
   }
   if (c.jobs < 0 || c.jobs > 256) return Status(Code::kInvalidArgument, "jobs must be 0 (cores) to 256");
   if (c.max_attempts < 1) return Status(Code::kInvalidArgument, "max_attempts must be at least 1");
+  if (!(c.page_timeout >= 0)) return Status(Code::kInvalidArgument, "page_timeout must be >= 0 seconds (0: no bound)");
+  if (c.memory_limit_mb < 0) return Status(Code::kInvalidArgument, "memory_limit_mb must be >= 0 (0: no limit)");
   if (!(c.settle >= 0) || !(c.rescan > 0)) return Status(Code::kInvalidArgument, "settle must be >= 0 and rescan > 0 seconds");
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
     return Status(Code::kInvalidArgument, "log_level must be debug, info, warn or error");
@@ -415,7 +428,7 @@ class Daemon {
     return shared_;
   }
   void Worker(int index);
-  void ProcessOne(StateDb& db, const Claim& claim, const Shared& shared);
+  void ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, WorkerProcess& child);
   void Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason);
   void Transient(StateDb& db, const Claim& claim, const std::string& reason);
   Status WriteManifest(const std::vector<std::string>& lines);
@@ -451,6 +464,8 @@ Result<std::shared_ptr<const Daemon::Shared>> Daemon::Prepare(const WatchConfig&
   ro.write_json = c.write_json;
   ro.load.max_pixels = c.max_megapixels * 1e6;
   ro.load.pdf_dpi = c.pdf_dpi;
+  ro.page_timeout = c.page_timeout;
+  ro.memory_limit_mb = c.memory_limit_mb;
   ro.settings = c.settings;
   for (const char* stage : {"ocr", "orient"}) {
     if (!ro.settings[stage].count("lang")) ro.settings[stage]["lang"] = c.lang;
@@ -524,7 +539,7 @@ void Daemon::Quarantine(StateDb& db, const Claim& claim, const std::string& sha,
   log_(kWarn, "failed " + claim.path + ": " + reason + " (quarantined as failed/" + claim.path + ")");
 }
 
-void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
+void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, WorkerProcess& child) {
   const WatchConfig& cfg = shared.config;
   const std::string& rel = claim.path;
   const std::string full = inbox_ + "/" + rel;
@@ -653,87 +668,69 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
     }
   }
 
-  std::vector<Page> pages;
-  std::vector<Status> page_status;
-  Status ps = ProcessInputBytes(bytes, rel, shared.run, &pages, [&](const Page& page, const Status& s, double secs) {
-    page_status.push_back(s);
-    if (s.ok()) {
-      size_t chars = 0;
-      for (const auto& p : page.paragraphs)
-        for (unsigned char ch : p.text) chars += (ch & 0xC0) != 0x80;
-      double conf = 0;
-      int n = 0;
-      for (const auto& b : page.blocks)
-        for (const auto& l : b.lines)
-          if (l.confidence) conf += *l.confidence, ++n;
-      log_(kInfo, "page " + rel + " p" + std::to_string(page.number) + ": " + std::to_string(chars) + " chars, " +
-                      std::to_string(page.paragraphs.size()) + " paragraphs, skew " + Fixed(page.info.skew_degrees, 2) +
-                      ", conf " + Fixed(n ? conf / n : 0, 1) + ", " + Fixed(secs, 2) + " s");
+  // In a worker process: a crash, a runaway allocation or a hang there is
+  // this input's failure, and the outputs are written here, never by it.
+  auto outcome = child.Process(bytes, rel, shared.run, [&](const PageEvent& e) {
+    if (e.status.ok()) {
+      log_(kInfo, "page " + rel + " p" + std::to_string(e.number) + ": " + std::to_string(e.characters) + " chars, " +
+                      std::to_string(e.paragraphs) + " paragraphs, skew " + Fixed(e.skew_degrees, 2) + ", conf " +
+                      Fixed(e.confidence, 1) + ", " + Fixed(e.seconds, 2) + " s");
       ++pages_minute_;
-    } else if (s.code() != Code::kCancelled) {
-      log_(kWarn, "page " + rel + " p" + std::to_string(page.number) + ": " + s.message());
+    } else if (e.status.code() != Code::kCancelled) {
+      log_(kWarn, "page " + rel + " p" + std::to_string(e.number) + ": " + e.status.message());
     }
-  });
-  if (cancel_.load() || ps.code() == Code::kCancelled) {
+  }, &cancel_);
+  Status fail = outcome.ok() ? outcome.value().status : outcome.status();
+  if (cancel_.load() || fail.code() == Code::kCancelled) {
     log_(kInfo, "requeued " + rel + ": stopping");
     if (Status f = db.Requeue(rel, owner_, 0, false, "", false); !f.ok()) log_(kError, f.ToString());
     return;
   }
-  // Why the input failed, if it did: decoding, or every page.
-  Status fail = ps;
-  if (fail.ok() && pages.empty() && !page_status.empty()) {
-    fail = page_status.front();
-    for (const auto& s : page_status) {
-      if (s.code() == Code::kUnavailable) fail = s;
-    }
-  }
+  // The worker died, was killed for time, or ran out of its memory limit:
+  // counted, retried up to max_attempts, then quarantined with the reason.
+  const bool worker_failed = !outcome.ok() || fail.code() == Code::kDeadlineExceeded ||
+                             (fail.code() == Code::kUnavailable && fail.message().find("RLIMIT_AS") != std::string::npos);
   if (!fail.ok()) {
-    if (fail.code() == Code::kUnavailable) {
+    if (worker_failed || fail.code() == Code::kInternal) {
+      if (claim.attempts < cfg.max_attempts) {
+        log_(kWarn, "retry " + rel + " (attempt " + std::to_string(claim.attempts) + " of " +
+                        std::to_string(cfg.max_attempts) + "): " + fail.message());
+        if (Status f = db.Requeue(rel, owner_, Now() + kWorkerRetryDelay, true, fail.message(), false); !f.ok())
+          log_(kError, f.ToString());
+      } else {
+        Quarantine(db, claim, sha, fail.message() + " (attempt " + std::to_string(claim.attempts) + " of " +
+                                       std::to_string(cfg.max_attempts) + ")");
+      }
+    } else if (fail.code() == Code::kUnavailable) {
       Transient(db, claim, fail.message());
-    } else if (fail.code() == Code::kInternal && claim.attempts < cfg.max_attempts) {
-      log_(kWarn, "retry " + rel + " (attempt " + std::to_string(claim.attempts) + " of " +
-                      std::to_string(cfg.max_attempts) + "): " + fail.message());
-      if (Status f = db.Requeue(rel, owner_, Now() + 5, true, fail.message(), false); !f.ok()) log_(kError, f.ToString());
     } else {
       Quarantine(db, claim, sha, fail.message());
     }
     return;
   }
-
-  DropRepeatedRunningLines(pages);
-  size_t chars = 0, paragraphs = 0;
-  double conf = 0;
-  int conf_n = 0;
+  const InputOutcome& o = outcome.value();
   nlohmann::ordered_json skew = nlohmann::ordered_json::array();
-  for (const auto& p : pages) {
-    for (const auto& para : p.paragraphs) {
-      for (unsigned char ch : para.text) chars += (ch & 0xC0) != 0x80;  // code points
-      ++paragraphs;
-    }
-    for (const auto& b : p.blocks)
-      for (const auto& l : b.lines)
-        if (l.confidence) conf += *l.confidence, ++conf_n;
-    skew.push_back(std::round(p.info.skew_degrees * 1000) / 1000);
-  }
+  for (double d : o.skew_degrees) skew.push_back(std::round(d * 1000) / 1000);
   Status ws;
   if (cfg.write_txt) {
     auto to = CorpusPath(out_txt);
-    ws = to.ok() ? WriteFileAtomic(to.value(), RenderPagesText(pages)) : to.status();
+    ws = to.ok() ? WriteFileAtomic(to.value(), o.txt) : to.status();
   }
   if (ws.ok() && cfg.write_json) {
     auto to = CorpusPath(out_json);
-    ws = to.ok() ? WriteFileAtomic(to.value(), RenderPagesJson(pages, rel)) : to.status();
+    ws = to.ok() ? WriteFileAtomic(to.value(), o.json) : to.status();
   }
   if (!ws.ok()) {  // the corpus's fault, not the input's: keep it queued
     Transient(db, claim, "cannot write the output: " + ws.ToString());
     return;
   }
   const double secs = Now() - t0;
-  m["pages"] = pages.size();
-  m["failed_pages"] = page_status.size() - pages.size();
-  m["characters"] = chars;
-  m["paragraphs"] = paragraphs;
-  m["mean_confidence"] = conf_n ? std::round(conf / conf_n * 10) / 10 : 0.0;
+  m["pages"] = o.pages;
+  m["failed_pages"] = o.failed_pages;
+  if (o.timed_out_pages > 0) m["timed_out_pages"] = o.timed_out_pages;
+  m["characters"] = o.characters;
+  m["paragraphs"] = o.paragraphs;
+  m["mean_confidence"] = std::round(o.mean_confidence * 10) / 10;
   m["skew_degrees"] = skew;
   m["seconds"] = std::round(secs * 100) / 100;
   m["finished"] = IsoTime(Now(), false);
@@ -741,11 +738,11 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
   m["tesseract"] = ocr::TesseractVersion();
   m["lang"] = cfg.lang;
   m["models"] = shared.models;
-  DoneRecord r{rel, sha, output, static_cast<int>(pages.size()), secs,
+  DoneRecord r{rel, sha, output, o.pages, secs,
                m.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
   if (mark_done(r)) {
     ++done_total_;
-    log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(pages.size()) + " pages, " + Fixed(secs, 2) + " s)");
+    log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(o.pages) + " pages, " + Fixed(secs, 2) + " s)");
     // It failed before and was replaced by a good file: the quarantine entry is history.
     fs::remove(fs::path(corpus_) / "failed" / rel, ec);
     fs::remove(fs::path(corpus_) / "failed" / (rel + ".error.txt"), ec);
@@ -758,8 +755,17 @@ void Daemon::Worker(int index) {
     log_(kError, "worker " + std::to_string(index) + ": " + db.status().ToString());
     return;
   }
+  // This thread's worker process, made again when a reloaded config
+  // changes its limits.
+  std::unique_ptr<WorkerProcess> child;
+  WorkerLimits limits{-1, -1};
   while (!stop_taking_.load()) {
     auto shared = Current();
+    if (!child || limits.page_timeout != shared->config.page_timeout ||
+        limits.memory_limit_mb != shared->config.memory_limit_mb) {
+      limits = {shared->config.page_timeout, shared->config.memory_limit_mb};
+      child = std::make_unique<WorkerProcess>("", limits);
+    }
     double now = Now();
     std::unique_lock<std::mutex> flight(flight_mu_);
     auto claim = db.value()->ClaimNext(owner_, now, now + kLeaseSeconds);
@@ -778,7 +784,7 @@ void Daemon::Worker(int index) {
     }
     ++busy_;
     try {
-      ProcessOne(*db.value(), *claim.value(), *shared);
+      ProcessOne(*db.value(), *claim.value(), *shared, *child);
     } catch (const std::exception& e) {  // never a dead worker
       log_(kError, "internal error on " + claim.value()->path + ": " + e.what());
       (void)db.value()->Requeue(claim.value()->path, owner_, Now() + 5, true, e.what(), false);

@@ -32,6 +32,11 @@ struct WatchConfig {
   std::string tessdata;
   double max_megapixels = 200;
   double pdf_dpi = 300;
+  // Every input runs in a worker process (app/worker.h): a page may take
+  // page_timeout s (0: no bound), and a worker that shows no progress for
+  // that + grace is killed; memory_limit_mb is its RLIMIT_AS (0: none).
+  double page_timeout = 300;
+  long long memory_limit_mb = 4096;  // kDefaultWorkerMemoryMb
   std::map<std::string, StageSettings> settings;  // stage -> option -> value
 };
 
@@ -39,7 +44,8 @@ struct WatchConfig {
 struct WatchOverrides {
   std::optional<int> jobs, max_attempts;
   std::optional<std::string> lang, format, log_level, tessdata;
-  std::optional<double> settle, rescan, max_megapixels, pdf_dpi;
+  std::optional<double> settle, rescan, max_megapixels, pdf_dpi, page_timeout;
+  std::optional<long long> memory_limit_mb;
   std::vector<std::string> sets;  // STAGE.OPTION=VALUE
 };
 

@@ -1,5 +1,6 @@
 #include "stages/ocr/ocr.h"
 
+#include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
@@ -57,12 +58,43 @@ Box ToPage(const Crop& crop, int l, int t, int r, int b) {
 // symbol: a space between words, none between two Chinese characters.
 // (Symbol boxes of the LSTM engine overlap and jump, so the gap between two
 // Chinese characters cannot tell a real space, as in 记者 林青; measured.)
+// The time bound of one Tesseract call: OcrOptions::call_timeout, cut to
+// what is left of the page's deadline; a cancel request stops it too.
+// Tesseract checks both between words (ETEXT_DESC).
+struct CallBound {
+  const RunContext& ctx;
+  double call_seconds;  // 0 = only the page's deadline
+};
+
+bool CancelTesseract(void* ctx, int /*words*/) {
+  const RunContext* c = static_cast<const RunContext*>(ctx);
+  return c->cancel != nullptr && c->cancel->load(std::memory_order_relaxed);
+}
+
 Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageSegMode psm, int dpi,
-                 std::vector<Line>* lines, std::vector<Block>* tess_blocks) {
+                 std::vector<Line>* lines, std::vector<Block>* tess_blocks, const CallBound& bound) {
+  if (bound.ctx.cancelled()) {
+    return bound.ctx.past_deadline() ? Status(Code::kDeadlineExceeded, "the page's deadline passed")
+                                     : Status(Code::kCancelled, "cancelled");
+  }
+  double limit = bound.ctx.seconds_left();
+  if (bound.call_seconds > 0) limit = std::min(limit, bound.call_seconds);
+  tesseract::ETEXT_DESC monitor;
+  monitor.cancel = CancelTesseract;
+  monitor.cancel_this = const_cast<RunContext*>(&bound.ctx);
+  monitor.set_deadline_msecs(static_cast<int32_t>(std::clamp(limit * 1000, 1.0, 2e9)));
   api->SetPageSegMode(psm);
   api->SetImage(crop.image.data, crop.image.cols, crop.image.rows, 1, static_cast<int>(crop.image.step));
   api->SetSourceResolution(dpi);
-  if (api->Recognize(nullptr) != 0) return Status(Code::kInternal, "Tesseract failed to recognise a block");
+  const int rc = api->Recognize(&monitor);
+  if (monitor.deadline_exceeded()) {
+    char msg[120];
+    std::snprintf(msg, sizeof msg, "a Tesseract call ran out of its %.1f s (%s)", limit,
+                  limit < bound.call_seconds || bound.call_seconds <= 0 ? "the page's deadline" : "ocr.call_timeout");
+    return Status(Code::kDeadlineExceeded, msg);
+  }
+  if (CancelTesseract(monitor.cancel_this, 0)) return Status(Code::kCancelled, "cancelled");
+  if (rc != 0) return Status(Code::kInternal, "Tesseract failed to recognise a block");
   std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
   if (!it || it->Empty(tesseract::RIL_SYMBOL)) return Status::Ok();  // nothing found
   Line cur;
@@ -119,7 +151,7 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
 constexpr float kMissedRowConfidence = 60;
 
 Status ReadMissedRows(tesseract::TessBaseAPI* api, const cv::Mat& gray, const Crop& crop, double scale, int tess_dpi,
-                      const OcrOptions& o, std::vector<Line>& lines) {
+                      const OcrOptions& o, std::vector<Line>& lines, const CallBound& bound) {
   bool added = false;
   for (const cv::Rect& row : TextRows(gray(crop.rect))) {
     const int y0 = crop.rect.y + row.y, y1 = y0 + row.height;
@@ -138,7 +170,7 @@ Status ReadMissedRows(tesseract::TessBaseAPI* api, const cv::Mat& gray, const Cr
     Crop line_crop = PrepareCrop(gray, cv::Rect(crop.rect.x, y0, crop.rect.width, row.height), scale, true);
     // PSM 7 finds no line in some rows of a few glyphs that PSM 6 reads.
     for (auto psm : {tesseract::PSM_SINGLE_LINE, tesseract::PSM_SINGLE_BLOCK}) {
-      if (Status st = Recognize(api, line_crop, psm, tess_dpi, &more, nullptr); !st.ok()) return st;
+      if (Status st = Recognize(api, line_crop, psm, tess_dpi, &more, nullptr, bound); !st.ok()) return st;
       if (!more.empty()) break;
     }
     for (Line& l : more) {
@@ -244,13 +276,13 @@ struct ScriptTrial {
 };
 
 ScriptTrial TrialRead(tesseract::TessBaseAPI* engine, const cv::Mat& gray, const cv::Rect& rect, double scale,
-                      int tess_dpi, bool otsu, const std::vector<cv::Rect>& rows) {
+                      int tess_dpi, bool otsu, const std::vector<cv::Rect>& rows, const CallBound& bound) {
   ScriptTrial t;
   double weighted = 0;
   for (size_t i = 0; i < rows.size() && i < 3 && t.mix.chars < 16; ++i) {
     cv::Rect r(rect.x, rect.y + rows[i].y, rect.width, rows[i].height);
     std::vector<Line> lines;
-    if (!Recognize(engine, PrepareCrop(gray, r, scale, otsu), tesseract::PSM_SINGLE_LINE, tess_dpi, &lines, nullptr).ok())
+    if (!Recognize(engine, PrepareCrop(gray, r, scale, otsu), tesseract::PSM_SINGLE_LINE, tess_dpi, &lines, nullptr, bound).ok())
       break;
     for (const Line& l : lines) {
       const ScriptMix m = MixOf(l.text);
@@ -338,6 +370,10 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
       {"tessdata", &OcrOptions::tessdata, "directory of the .traineddata models (empty: Tesseract's default)", "path"},
       {"upscale_below_dpi", &OcrOptions::upscale_below_dpi, "pages under this resolution are upscaled before OCR", "dpi"},
       {"upscale", &OcrOptions::upscale, "upscaling factor for low-resolution pages (cubic)", "x"},
+      {"call_timeout", &OcrOptions::call_timeout,
+       "a single Tesseract call (one block or line) stops after this; the page's --page-timeout bounds it too (0: "
+       "the page's deadline alone)",
+       "s"},
       {"otsu", &OcrOptions::otsu, "binarise each block with Otsu before OCR (off: Tesseract reads the grey levels)", ""},
       {"min_confidence", &OcrOptions::min_confidence, "drop lines Tesseract is less sure of than this (0 keeps all)", "0-100"},
       {"min_block_confidence", &OcrOptions::min_block_confidence,
@@ -431,9 +467,15 @@ constexpr double kPpOcrPageHanShare = 0.35;
 // its reading replaces Tesseract's unless it is empty or under
 // ppocr_min_confidence. The line keeps its box; its confidence becomes
 // PP-OCR's (x 100).
-Status RereadWithPpOcr(const cv::Mat& gray, const OcrOptions& o, PpOcrRecognizer& rec, Block& block) {
+// Between lines it stops at a cancel request or the page's deadline; one
+// line is bounded by PpOcrOptions::line_timeout_ms in the node worker and
+// takes ~0.1 s in OpenCV.
+Status RereadWithPpOcr(const cv::Mat& gray, const OcrOptions& o, PpOcrRecognizer& rec, Block& block,
+                       const RunContext& ctx) {
   int tried = 0, taken = 0;
   for (Line& line : block.lines) {
+    if (ctx.past_deadline()) return Status(Code::kDeadlineExceeded, "the page's deadline passed while PP-OCR read a block");
+    if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
     if (!line.box || line.box->w <= 0 || line.box->h <= 0) continue;
     if (o.engine == "auto" && line.confidence && *line.confidence >= o.ppocr_below) continue;
     const Box& b = *line.box;
@@ -495,6 +537,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   const double scale = dpi < o.upscale_below_dpi ? o.upscale : 1.0;
   page.info.scale *= scale;
   const int tess_dpi = static_cast<int>(dpi * scale + 0.5);
+  const CallBound bound{ctx, o.call_timeout};
 
   if (page.blocks.empty()) {
     // No layout: Tesseract's own page segmentation (under auto with both
@@ -504,7 +547,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     tesseract::TessBaseAPI* api = engine.value();
     Crop crop = PrepareCrop(gray, cv::Rect(0, 0, gray.cols, gray.rows), scale, o.otsu);
     std::vector<Block> blocks;
-    if (Status st = Recognize(api, crop, tesseract::PSM_AUTO, tess_dpi, nullptr, &blocks); !st.ok()) return st;
+    if (Status st = Recognize(api, crop, tesseract::PSM_AUTO, tess_dpi, nullptr, &blocks, bound); !st.ok()) return st;
     std::erase_if(blocks, [](const Block& b) { return b.lines.empty(); });
     for (Block& b : blocks) b.lang = o.lang == "auto" ? o.auto_cjk + "+" + o.auto_latin : o.lang;
     page.blocks = std::move(blocks);
@@ -520,13 +563,13 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         for (const cv::Rect& row : rows) {
           cv::Rect r(crop.rect.x, crop.rect.y + row.y, crop.rect.width, row.height);
           Crop line_crop = PrepareCrop(gray, r, scale, o.otsu);
-          if (Status st = Recognize(eng, line_crop, tesseract::PSM_SINGLE_LINE, tess_dpi, &block.lines, nullptr); !st.ok())
+          if (Status st = Recognize(eng, line_crop, tesseract::PSM_SINGLE_LINE, tess_dpi, &block.lines, nullptr, bound); !st.ok())
             return st;
         }
         return Status::Ok();
       }
-      if (Status st = Recognize(eng, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr); !st.ok()) return st;
-      return ReadMissedRows(eng, gray, crop, scale, tess_dpi, o, block.lines);
+      if (Status st = Recognize(eng, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, &block.lines, nullptr, bound); !st.ok()) return st;
+      return ReadMissedRows(eng, gray, crop, scale, tess_dpi, o, block.lines, bound);
     };
     // --lang auto, before any block is read: a trial read of every block's
     // first rows with the Latin model (ScriptTrial). A block whose trial
@@ -554,7 +597,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         if (rect.width <= 0 || rect.height <= 0) return;
         trial_rects[i] = rect;
         trial_rows[i] = TextRows(gray(rect));
-        trials[i] = TrialRead(latin.value(), gray, rect, scale, tess_dpi, o.otsu, trial_rows[i]);
+        trials[i] = TrialRead(latin.value(), gray, rect, scale, tess_dpi, o.otsu, trial_rows[i], bound);
       };
       // The largest blocks first (kFirstTrials of them): when they read
       // clearly one way, the page is of one script and the other blocks are
@@ -614,7 +657,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         if (!cjk.ok()) return cjk.status();
         int han = 0, letters = 0;
         for (size_t i : between) {
-          const ScriptTrial c = TrialRead(cjk.value(), gray, trial_rects[i], scale, tess_dpi, o.otsu, trial_rows[i]);
+          const ScriptTrial c = TrialRead(cjk.value(), gray, trial_rects[i], scale, tess_dpi, o.otsu, trial_rows[i], bound);
           han += c.mix.han;
           letters += c.mix.latin;
         }
@@ -778,7 +821,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         if (o.engine == "auto" && ChineseBlock(block) && !han_page) block.engine_reason = not_han;
         if (!(o.engine == "ppocr" || (ChineseBlock(block) && han_page))) return;
         auto rec = ThreadPpOcr(dir, ppocr);
-        status[k] = rec.ok() ? RereadWithPpOcr(gray, o, *rec.value(), block) : rec.status();
+        status[k] = rec.ok() ? RereadWithPpOcr(gray, o, *rec.value(), block, ctx) : rec.status();
         if (rec.ok()) fallbacks[k] = rec.value()->TakeWarning();
       };
       if (ctx.shared_work != nullptr) ctx.shared_work->Run(page.blocks.size(), one);

@@ -54,6 +54,15 @@ struct OcrOptions {
   // 32.5 % CER with tables left out, every page better; generated scans
   // within 0.03 points, docs/pages.md).
   bool otsu = false;
+  // Every Tesseract call (a block, a line) gets an ETEXT_DESC deadline,
+  // checked by Tesseract between words: what is left of the page's
+  // (RunContext::deadline, --page-timeout), or this many seconds when that
+  // is sooner. A call that runs out fails the page as timed out. 0 (the
+  // default) = the page's deadline alone: a column block reads in 0.1-3 s
+  // of CPU, but a Fraktur newspaper block read without a Fraktur model took
+  // over 60 s of wall time on a loaded 2-core machine (load 10), and a wall
+  // bound that tight failed good pages.
+  double call_timeout = 0;
   double min_confidence = 0;         // lines below this confidence are dropped (0 = keep all)
   // A body block whose lines read at a mean confidence below this holds
   // what is not text (a photo's texture, a drawing, a chart's strokes): its

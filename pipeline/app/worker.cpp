@@ -1,0 +1,437 @@
+#include "pipeline/app/worker.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+namespace ocrflow {
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;  // reserves terabytes of address space: no RLIMIT_AS
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
+std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+json OptionsJson(const RunOptions& o) {
+  json j;
+  j["stages"] = o.stages;
+  j["settings"] = o.settings;
+  j["write_txt"] = o.write_txt;
+  j["write_json"] = o.write_json;
+  j["max_pixels"] = o.load.max_pixels;
+  j["max_pages"] = o.load.max_pages;
+  j["pdf_dpi"] = o.load.pdf_dpi;
+  j["page_timeout"] = o.page_timeout;
+  return j;
+}
+
+RunOptions OptionsFromJson(const json& j) {
+  RunOptions o;
+  o.jobs = 1;
+  o.stages = j.at("stages").get<std::vector<std::string>>();
+  o.settings = j.at("settings").get<std::map<std::string, StageSettings>>();
+  o.write_txt = j.at("write_txt").get<bool>();
+  o.write_json = j.at("write_json").get<bool>();
+  o.load.max_pixels = j.at("max_pixels").get<double>();
+  o.load.max_pages = j.at("max_pages").get<int>();
+  o.load.pdf_dpi = j.at("pdf_dpi").get<double>();
+  o.page_timeout = j.at("page_timeout").get<double>();
+  return o;
+}
+
+json StatusJson(const Status& s) { return {{"code", static_cast<int>(s.code())}, {"message", s.message()}}; }
+Status StatusFromJson(const json& j) {
+  const int code = j.at("code").get<int>();
+  if (code == 0) return Status::Ok();
+  return Status(static_cast<Code>(code), j.at("message").get<std::string>());
+}
+
+// Buffered reads from a blocking descriptor (the child's side).
+class Reader {
+ public:
+  explicit Reader(int fd) : fd_(fd) {}
+  // false at the end of input or on an error
+  bool Line(std::string* line) {
+    for (;;) {
+      auto nl = buf_.find('\n');
+      if (nl != std::string::npos) {
+        *line = buf_.substr(0, nl);
+        buf_.erase(0, nl + 1);
+        return true;
+      }
+      if (!Fill()) return false;
+    }
+  }
+  bool Exact(size_t n, std::string* out) {
+    while (buf_.size() < n) {
+      if (!Fill()) return false;
+    }
+    out->assign(buf_, 0, n);
+    buf_.erase(0, n);
+    return true;
+  }
+
+ private:
+  bool Fill() {
+    char chunk[1 << 16];
+    for (;;) {
+      ssize_t r = ::read(fd_, chunk, sizeof chunk);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return false;
+      buf_.append(chunk, static_cast<size_t>(r));
+      return true;
+    }
+  }
+  int fd_;
+  std::string buf_;
+};
+
+bool SendAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t w = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(w));
+  }
+  return true;
+}
+
+bool OutOfMemory(const Status& s) {
+  return s.code() == Code::kUnavailable && s.message().find("out of memory") != std::string::npos;
+}
+
+}  // namespace
+
+double WorkerGraceSeconds(double page_timeout) { return std::clamp(page_timeout * 0.1, 1.0, 30.0); }
+
+std::string SignalName(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  const char* text = strsignal(sig);
+  std::string s = abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+  if (text != nullptr) s += std::string(" (") + text + ")";
+  return s;
+}
+
+// --- the child ---------------------------------------------------------------
+
+int ServeWorker(const std::function<void(const std::string& source)>& before_input) {
+  // The protocol's stdout is ours alone: whatever a library prints goes to
+  // stderr.
+  const int out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (out < 0) return 1;
+  dup2(STDERR_FILENO, STDOUT_FILENO);
+  UseOneMallocArenaForOneWorker(1);
+  Reader in(STDIN_FILENO);
+  std::string line;
+  while (in.Line(&line)) {
+    json req = json::parse(line, nullptr, false);
+    std::string bytes;
+    if (req.is_discarded() || !req.contains("bytes") || !in.Exact(req["bytes"].get<size_t>(), &bytes)) {
+      std::fprintf(stderr, "ocrflow __worker: a broken request; exiting\n");
+      return 1;
+    }
+    const std::string source = req.value("source", "");
+    InputOutcome o;
+    try {
+      const RunOptions options = OptionsFromJson(req.at("options"));
+      if (before_input) before_input(source);
+      o = ProcessInput(bytes, source, options, [&](const PageEvent& e) {
+        json ev = {{"event", "page"},       {"page", e.number},         {"status", StatusJson(e.status)},
+                   {"chars", e.characters}, {"paragraphs", e.paragraphs}, {"skew", e.skew_degrees},
+                   {"conf", e.confidence},  {"seconds", e.seconds}};
+        SendAll(out, ev.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+      });
+    } catch (const std::bad_alloc&) {
+      o = InputOutcome{};
+      o.status = Status(Code::kUnavailable, "out of memory");
+    } catch (const std::exception& e) {
+      o = InputOutcome{};
+      o.status = Status(Code::kInternal, std::string("internal error: ") + e.what());
+    }
+    bytes.clear();
+    bytes.shrink_to_fit();
+    json done = {{"event", "done"},
+                 {"status", StatusJson(o.status)},
+                 {"pages", o.pages},
+                 {"failed_pages", o.failed_pages},
+                 {"timed_out_pages", o.timed_out_pages},
+                 {"chars", o.characters},
+                 {"paragraphs", o.paragraphs},
+                 {"conf", o.mean_confidence},
+                 {"skew", o.skew_degrees},
+                 {"txt_bytes", o.txt.size()},
+                 {"json_bytes", o.json.size()}};
+    std::string msg = done.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    if (!SendAll(out, msg) || !SendAll(out, o.txt) || !SendAll(out, o.json)) return 1;
+    // A process that ran out of memory may hold a fragmented heap or a
+    // half-built engine: the next input gets a fresh one.
+    if (OutOfMemory(o.status)) return 0;
+  }
+  return 0;
+}
+
+// --- the parent --------------------------------------------------------------
+
+WorkerProcess::~WorkerProcess() {
+  // Its stdin ends: an idle worker exits by itself (and reaps its own
+  // helpers, the PP-OCR node worker); one that does not within 2 s is killed.
+  if (socket_ >= 0) close(socket_);
+  socket_ = -1;
+  for (int i = 0; i < 200 && pid_ > 0; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
+    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  KillAndReap();
+}
+
+Status WorkerProcess::Start() {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    return Status(Code::kUnavailable, Errno("cannot start a worker process: socketpair"));
+  // Everything the child needs is made before fork(): after it, in a
+  // threaded parent, only async-signal-safe calls.
+  const std::string exe = exe_.empty() ? std::string("/proc/self/exe") : exe_;
+  std::string arg0 = exe, arg1 = "__worker";
+  char* argv[] = {arg0.data(), arg1.data(), nullptr};
+  std::vector<std::string> env_store;
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (kAddressSanitizer && std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0) continue;
+    env_store.emplace_back(*e);
+  }
+  if (kAddressSanitizer && limits_.memory_limit_mb > 0) {
+    // RLIMIT_AS cannot be used under ASan (its shadow memory): its own
+    // RSS limit stands in.
+    const char* had = std::getenv("ASAN_OPTIONS");
+    env_store.push_back(std::string("ASAN_OPTIONS=") + (had ? std::string(had) + ":" : "") +
+                        "hard_rss_limit_mb=" + std::to_string(limits_.memory_limit_mb));
+  } else if (const char* had = std::getenv("ASAN_OPTIONS"); kAddressSanitizer && had) {
+    env_store.push_back(std::string("ASAN_OPTIONS=") + had);
+  }
+  for (auto& e : env_store) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const pid_t parent = getpid();
+  const rlim_t limit = static_cast<rlim_t>(limits_.memory_limit_mb) << 20;
+  const bool set_limit = limits_.memory_limit_mb > 0 && !kAddressSanitizer;
+  sigset_t block;
+  sigemptyset(&block);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, s);
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    close(sv[0]);
+    close(sv[1]);
+    return Status(Code::kUnavailable, std::string("cannot start a worker process: fork: ") + std::strerror(e));
+  }
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // the parent died before the line above
+    sigprocmask(SIG_BLOCK, &block, nullptr);
+    signal(SIGPIPE, SIG_DFL);
+    if (set_limit) {
+      struct rlimit rl = {limit, limit};
+      setrlimit(RLIMIT_AS, &rl);
+    }
+    dup2(sv[1], STDIN_FILENO);
+    dup2(sv[1], STDOUT_FILENO);
+    execve(exe.c_str(), argv, envp.data());
+    static const char kMsg[] = "ocrflow: cannot start the worker process (execve failed)\n";
+    (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+    _exit(127);
+  }
+  close(sv[1]);
+  socket_ = sv[0];
+  pid_ = pid;
+  return Status::Ok();
+}
+
+void WorkerProcess::KillAndReap() {
+  if (socket_ >= 0) close(socket_);
+  socket_ = -1;
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  pid_ = -1;
+}
+
+std::string WorkerProcess::ReapAndDescribe() {
+  if (socket_ >= 0) close(socket_);
+  socket_ = -1;
+  int status = 0;
+  pid_t r = 0;
+  // It closed its end: it is exiting. One that lingers is killed.
+  for (int i = 0; i < 200 && (r = waitpid(pid_, &status, WNOHANG)) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (r == 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  }
+  const pid_t pid = pid_;
+  pid_ = -1;
+  std::string what = "the worker process (pid " + std::to_string(pid) + ") ";
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    what += "was killed by " + SignalName(sig);
+    if (sig == SIGKILL) what += ": the kernel's out-of-memory killer, or an operator";
+    return what;
+  }
+  what += "exited with status " + std::to_string(WEXITSTATUS(status)) + " without a result";
+  if (kAddressSanitizer && limits_.memory_limit_mb > 0) {
+    what += " (under AddressSanitizer its memory limit is hard_rss_limit_mb=" + std::to_string(limits_.memory_limit_mb) +
+            " instead of RLIMIT_AS)";
+  }
+  return what;
+}
+
+Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::string& source, const RunOptions& options,
+                                            const std::function<void(const PageEvent&)>& on_page,
+                                            const std::atomic<bool>* cancel) {
+  if (pid_ <= 0) {
+    if (Status st = Start(); !st.ok()) return st;
+  }
+  json req = {{"source", source}, {"options", OptionsJson(options)}, {"bytes", bytes.size()}};
+  std::string head = req.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + WorkerGraceSeconds(limits_.page_timeout) : 0;
+  Clock::time_point progress = Clock::now();
+  auto timed_out = [&] {
+    return bound > 0 && std::chrono::duration<double>(Clock::now() - progress).count() > bound;
+  };
+  auto killed_for_time = [&] {
+    const pid_t pid = pid_;
+    KillAndReap();
+    char msg[240];
+    std::snprintf(msg, sizeof msg,
+                  "timed out: no page finished in %.0f s (page timeout %.0f s + %.0f s grace); the worker process (pid "
+                  "%d) was killed with SIGKILL",
+                  bound, limits_.page_timeout, WorkerGraceSeconds(limits_.page_timeout), static_cast<int>(pid));
+    return Status(Code::kDeadlineExceeded, msg);
+  };
+  auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
+
+  // The request, without blocking on a child that stopped reading.
+  std::string_view pending[2] = {head, bytes};
+  fcntl(socket_, F_SETFL, fcntl(socket_, F_GETFL) | O_NONBLOCK);
+  for (std::string_view& part : pending) {
+    while (!part.empty()) {
+      if (cancelled()) {
+        KillAndReap();
+        return Status(Code::kCancelled, "cancelled");
+      }
+      if (timed_out()) return killed_for_time();
+      ssize_t w = ::send(socket_, part.data(), part.size(), MSG_NOSIGNAL);
+      if (w > 0) {
+        part.remove_prefix(static_cast<size_t>(w));
+        continue;
+      }
+      if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+        pollfd p{socket_, POLLOUT, 0};
+        poll(&p, 1, 200);
+        continue;
+      }
+      return Status(Code::kInternal, ReapAndDescribe());
+    }
+  }
+
+  std::string buf;
+  InputOutcome out;
+  json done;
+  bool have_done = false;
+  size_t need = 0;
+  for (;;) {
+    // Whole messages first.
+    for (;;) {
+      if (have_done) {
+        if (buf.size() < need) break;
+        out.txt = buf.substr(0, done["txt_bytes"].get<size_t>());
+        out.json = buf.substr(out.txt.size(), done["json_bytes"].get<size_t>());
+        out.status = StatusFromJson(done["status"]);
+        out.pages = done["pages"];
+        out.failed_pages = done["failed_pages"];
+        out.timed_out_pages = done["timed_out_pages"];
+        out.characters = done["chars"];
+        out.paragraphs = done["paragraphs"];
+        out.mean_confidence = done["conf"];
+        out.skew_degrees = done["skew"].get<std::vector<double>>();
+        if (OutOfMemory(out.status) && limits_.memory_limit_mb > 0) {
+          out.status = Status(Code::kUnavailable,
+                              "out of memory: the worker process reached its address-space limit (RLIMIT_AS, " +
+                                  std::to_string(limits_.memory_limit_mb) + " MB)");
+          // It exits after this answer; reaped here, not left as a zombie.
+          KillAndReap();
+        }
+        return out;
+      }
+      auto nl = buf.find('\n');
+      if (nl == std::string::npos) break;
+      json msg = json::parse(buf.substr(0, nl), nullptr, false);
+      buf.erase(0, nl + 1);
+      if (msg.is_discarded() || !msg.contains("event")) {
+        KillAndReap();
+        return Status(Code::kInternal, "the worker process answered garbage; killed");
+      }
+      progress = Clock::now();
+      if (msg["event"] == "page") {
+        PageEvent e;
+        e.number = msg.value("page", 0);
+        e.status = StatusFromJson(msg["status"]);
+        e.characters = msg.value("chars", 0);
+        e.paragraphs = msg.value("paragraphs", 0);
+        e.skew_degrees = msg.value("skew", 0.0);
+        e.confidence = msg.value("conf", 0.0);
+        e.seconds = msg.value("seconds", 0.0);
+        if (on_page) on_page(e);
+      } else if (msg["event"] == "done") {
+        done = std::move(msg);
+        have_done = true;
+        need = done.value("txt_bytes", size_t{0}) + done.value("json_bytes", size_t{0});
+      }
+    }
+    if (cancelled()) {
+      KillAndReap();
+      return Status(Code::kCancelled, "cancelled");
+    }
+    if (timed_out()) return killed_for_time();
+    pollfd p{socket_, POLLIN, 0};
+    int n = poll(&p, 1, 200);
+    if (n < 0 && errno != EINTR) {
+      KillAndReap();
+      return Status(Code::kInternal, Errno("poll on the worker process"));
+    }
+    if (n <= 0) continue;
+    char chunk[1 << 16];
+    ssize_t r = ::read(socket_, chunk, sizeof chunk);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (r <= 0) return Status(Code::kInternal, ReapAndDescribe());
+    buf.append(chunk, static_cast<size_t>(r));
+  }
+}
+
+}  // namespace ocrflow

@@ -1,0 +1,366 @@
+// Time bounds and worker-process isolation (issue 16), through the real
+// binaries: build/ocrflow, and build/tests/ocrflow_faulty (the same program
+// with fault injection: an input named *__segv__*, *__abort__*, *__hang__* or
+// *__alloc__* makes its worker process fail that way).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "tests/e2e/cli_harness.h"
+
+namespace ocrflow::e2e {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+const std::string kPage = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/en-2col-001.png";
+
+long LineCount(const fs::path& p) {
+  const std::string s = Slurp(p);
+  return static_cast<long>(std::count(s.begin(), s.end(), '\n'));
+}
+
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// A small page of one printed line, "Item <n> ready", that OCRs in a blink.
+void WriteTinyPage(const fs::path& path, int n) {
+  cv::Mat img(70, 360, CV_8UC1, cv::Scalar(255));
+  cv::putText(img, "Item " + std::to_string(n) + " ready", cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0,
+              cv::Scalar(0), 2, cv::LINE_AA);
+  std::vector<uchar> png;
+  ASSERT_TRUE(cv::imencode(".png", img, png));
+  const fs::path part = path.string() + ".part";  // moved in whole, as a scanner would deliver it
+  Spit(part, std::string(png.begin(), png.end()));
+  fs::rename(part, path);
+}
+
+// What a fault must be named by, in stderr or in .error.txt.
+const std::map<std::string, std::string> kFaultNames = {
+    {"segv", "SIGSEGV"}, {"abort", "SIGABRT"}, {"hang", "timed out"}, {"alloc", "RLIMIT_AS"}};
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsan = true;
+#else
+constexpr bool kAsan = false;
+#endif
+
+std::string FaultName(const std::string& kind) {
+  // Under ASan the memory limit is ASan's own RSS limit (worker.cpp).
+  if (kAsan && kind == "alloc") return "hard_rss_limit_mb";
+  return kFaultNames.at(kind);
+}
+
+class IsolateTest : public CliTest {
+ protected:
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    CliTest::TearDown();
+  }
+  // `bin ARGS` in the temp dir; stdout and stderr captured.
+  CliResult RunBin(const std::string& bin, const std::string& args) {
+    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
+    std::string cmd = "cd '" + dir_.string() + "' && " + Env() + "'" + bin + "' " + args + " </dev/null >'" +
+                      out.string() + "' 2>'" + err.string() + "'";
+    int status = std::system(cmd.c_str());
+    CliResult r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+  // Under ASan a SIGSEGV must stay a signal for the parent to name.
+  static std::string Env() { return kAsan ? "ASAN_OPTIONS=handle_segv=0:detect_leaks=0 " : ""; }
+
+  // Starts `ocrflow_faulty watch ARGS`, stderr appended to dir_/watch.log.
+  void StartWatch(const std::vector<std::string>& args) {
+    log_ = dir_ / "watch.log";
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      if (kAsan) setenv("ASAN_OPTIONS", "handle_segv=0:detect_leaks=0", 1);
+      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(fd, 2);
+      std::vector<std::string> all = {OCRFLOW_FAULTY_BIN, "watch"};
+      all.insert(all.end(), args.begin(), args.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+  }
+  // Waits for the daemon to end by itself (--once); its exit code, or -1
+  // when it is still running after `seconds` (then it is killed).
+  int WaitWatch(double seconds) {
+    const auto end = Clock::now() + std::chrono::duration<double>(seconds);
+    int status = 0;
+    while (Clock::now() < end) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return -1;
+  }
+  void KillWatch() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  // Every worker process of the daemon is gone with it (PR_SET_PDEATHSIG).
+  static int CountWorkers() {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator("/proc")) {
+      std::string cmd = Slurp(e.path() / "cmdline");
+      n += cmd.find("ocrflow_faulty") != std::string::npos && cmd.find("__worker") != std::string::npos;
+    }
+    return n;
+  }
+
+  pid_t pid_ = -1;
+  fs::path log_;
+};
+
+// --- time bounds --------------------------------------------------------------
+
+TEST_F(IsolateTest, RunPageTimeoutFlagsThePageAndNeverHangs) {
+  // The same real page: with time enough it is read; with 0.3 s it is cut,
+  // named on stderr and in the JSON, without text, and the run ends.
+  auto ok = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o full --format txt,json --engine tesseract -q");
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  auto full = nlohmann::json::parse(Slurp(dir_ / "full/en-2col-001.json"));
+  EXPECT_FALSE(full["pages"][0]["timed_out"].get<bool>());
+  EXPECT_GT(Slurp(dir_ / "full/en-2col-001.txt").size(), 1000u);
+
+  const auto t0 = Clock::now();
+  auto cut = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o cut --format txt,json --engine tesseract --page-timeout 0.3");
+  EXPECT_LT(Since(t0), 20);
+  EXPECT_EQ(cut.code, 1) << cut.err;
+  EXPECT_NE(cut.err.find("en-2col-001.png: page 1: timed out after 0.3 s (--page-timeout) in stage "), std::string::npos)
+      << cut.err;
+  auto j = nlohmann::json::parse(Slurp(dir_ / "cut/en-2col-001.json"));
+  const auto& page = j["pages"][0];
+  EXPECT_TRUE(page["timed_out"].get<bool>());
+  const std::string stage = page["timed_out_stage"];
+  EXPECT_NE(cut.err.find("in stage " + stage), std::string::npos);
+  EXPECT_TRUE(page["paragraphs"].empty());
+  EXPECT_EQ(Slurp(dir_ / "cut/en-2col-001.txt"), "");
+
+  // The same in a worker process.
+  auto iso = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o iso --isolate --format txt,json --engine tesseract --page-timeout 0.3");
+  EXPECT_EQ(iso.code, 1) << iso.err;
+  EXPECT_NE(iso.err.find("page 1: timed out after 0.3 s (--page-timeout) in stage "), std::string::npos) << iso.err;
+  auto ji = nlohmann::json::parse(Slurp(dir_ / "iso/en-2col-001.json"));
+  EXPECT_TRUE(ji["pages"][0]["timed_out"].get<bool>());
+  EXPECT_EQ(Slurp(dir_ / "iso/en-2col-001.txt"), "");
+}
+
+TEST_F(IsolateTest, TesseractCallTimeoutIsNamed) {
+  // One Tesseract call bounded to 1 ms (ETEXT_DESC): the page times out in
+  // the ocr stage, and the message names that bound, not the page's.
+  auto r = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o out --format json --engine tesseract --set ocr.call_timeout=0.001");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("page 1: timed out in stage ocr: ocr: a Tesseract call ran out of its 0.0 s (ocr.call_timeout)"),
+            std::string::npos)
+      << r.err;
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/en-2col-001.json"));
+  EXPECT_TRUE(j["pages"][0]["timed_out"].get<bool>());
+  EXPECT_EQ(j["pages"][0]["timed_out_stage"], "ocr");
+}
+
+TEST_F(IsolateTest, RunPageTimeoutIsValidated) {
+  auto r = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o out --page-timeout -1");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--page-timeout"), std::string::npos) << r.err;
+}
+
+// --- run --isolate -------------------------------------------------------------
+
+TEST_F(IsolateTest, RunIsolateWritesWhatTheInProcessRunWrites) {
+  fs::create_directories(dir_ / "in");
+  for (int i = 0; i < 3; ++i) WriteTinyPage(dir_ / "in" / ("t" + std::to_string(i) + ".png"), 40 + i);
+  fs::copy_file(kPage, dir_ / "in" / "page.png");
+  const std::string common = " --format txt,json --lang eng --engine tesseract -j 2 -q";
+  auto a = RunBin(OCRFLOW_BIN, "run in -o a" + common);
+  auto b = RunBin(OCRFLOW_BIN, "run in -o b --isolate" + common);
+  ASSERT_EQ(a.code, 0) << a.err;
+  ASSERT_EQ(b.code, 0) << b.err;
+  for (const std::string name : {"t0", "t1", "t2", "page"}) {
+    for (const std::string ext : {".txt", ".json"}) {
+      const std::string x = Slurp(dir_ / "a" / (name + ext));
+      EXPECT_FALSE(x.empty()) << name << ext;
+      EXPECT_EQ(x, Slurp(dir_ / "b" / (name + ext))) << name << ext;
+    }
+  }
+  EXPECT_NE(Slurp(dir_ / "b/t1.txt").find("41"), std::string::npos);
+}
+
+TEST_F(IsolateTest, RunIsolateFailsOnlyTheFaultyInputsAndNamesWhy) {
+  fs::create_directories(dir_ / "in");
+  WriteTinyPage(dir_ / "in" / "good.png", 7);
+  for (const auto& [kind, name] : kFaultNames) WriteTinyPage(dir_ / "in" / ("x__" + kind + "__.png"), 1);
+  const auto t0 = Clock::now();
+  auto r = RunBin(OCRFLOW_FAULTY_BIN,
+                  "run in -o out --isolate -j 2 --lang eng --engine tesseract --page-timeout 2 --memory-limit 600 -q");
+  EXPECT_LT(Since(t0), 30);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(Slurp(dir_ / "out/good.txt").find("7"), std::string::npos) << r.err;
+  for (const auto& [kind, unused] : kFaultNames) {
+    const std::string input = "in/x__" + kind + "__.png";
+    std::smatch m;
+    const std::regex line(std::regex_replace(input, std::regex("[.]"), "[.]") + ": ([^\n]*)");
+    ASSERT_TRUE(std::regex_search(r.err, m, line)) << kind << "\n" << r.err;
+    EXPECT_NE(m[1].str().find(FaultName(kind)), std::string::npos) << kind << ": " << m[1];
+    EXPECT_FALSE(fs::exists(dir_ / "out" / ("x__" + kind + "__.txt"))) << kind;
+  }
+}
+
+TEST_F(IsolateTest, ShippedBinaryHasNoFaultInjection) {
+  fs::create_directories(dir_ / "in");
+  WriteTinyPage(dir_ / "in" / "x__segv__.png", 5);
+  auto r = RunBin(OCRFLOW_BIN, "run in -o out --isolate --lang eng --engine tesseract -q");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(Slurp(dir_ / "out/x__segv__.txt").find("5"), std::string::npos);
+}
+
+// --- the daemon: one fault kind at a time -------------------------------------
+
+class WatchFaultTest : public IsolateTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(WatchFaultTest, FaultyInputIsRetriedThenQuarantinedOthersDone) {
+  const std::string kind = GetParam();
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  WriteTinyPage(inbox / "a.png", 11);
+  WriteTinyPage(inbox / ("bad__" + kind + "__.png"), 12);
+  WriteTinyPage(inbox / "z.png", 13);
+  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "2", "--lang", "eng", "--set",
+              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--page-timeout", "2",
+              "--memory-limit", "600", "--format", "txt,json"});
+  const int rc = WaitWatch(60);
+  ASSERT_EQ(rc, 0) << Slurp(log_);
+  const std::string log = Slurp(log_);
+  EXPECT_NE(Slurp(corpus / "a.png.txt").find("11"), std::string::npos) << log;
+  EXPECT_NE(Slurp(corpus / "z.png.txt").find("13"), std::string::npos) << log;
+  const std::string bad = "bad__" + kind + "__.png";
+  EXPECT_FALSE(fs::exists(corpus / (bad + ".txt")));
+  EXPECT_TRUE(fs::exists(corpus / "failed" / bad));
+  const std::string note = Slurp(corpus / "failed" / (bad + ".error.txt"));
+  EXPECT_NE(note.find(FaultName(kind)), std::string::npos) << note;
+  EXPECT_NE(note.find("attempt 2 of 2"), std::string::npos) << note;
+  EXPECT_NE(log.find("retry " + bad + " (attempt 1 of 2)"), std::string::npos) << log;
+  // Two good lines in the manifest, none for the faulty input.
+  const std::string manifest = Slurp(corpus / "manifest.jsonl");
+  EXPECT_EQ(std::count(manifest.begin(), manifest.end(), '\n'), 2) << manifest;
+  EXPECT_EQ(manifest.find(bad), std::string::npos);
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, WatchFaultTest, ::testing::Values("segv", "abort", "hang", "alloc"));
+
+// --- the daemon: 200 inputs, 10 % faulty, killed three times ------------------
+
+TEST_F(IsolateTest, DaemonUnderFaultsAndKillsLosesNothing) {
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  const std::vector<std::string> kinds = {"segv", "abort", "hang", "alloc"};
+  std::map<std::string, std::string> faulty;  // input -> kind
+  std::vector<std::string> good;
+  for (int i = 0; i < 200; ++i) {
+    char name[64];
+    if (i % 10 == 3) {
+      const std::string& kind = kinds[(i / 10) % kinds.size()];
+      std::snprintf(name, sizeof name, "p%03d__%s__.png", i, kind.c_str());
+      faulty[name] = kind;
+    } else {
+      std::snprintf(name, sizeof name, "p%03d.png", i);
+      good.push_back(name);
+    }
+    WriteTinyPage(inbox / name, i);
+  }
+  ASSERT_EQ(faulty.size(), 20u);
+  const std::vector<std::string> args = {inbox.string(), "-o", corpus.string(), "--jobs", "4", "--lang", "eng", "--set",
+                                         "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "4",
+                                         "--page-timeout", "2", "--memory-limit", "600", "--format", "txt,json"};
+  const auto t0 = Clock::now();
+  // Three SIGKILLs while it works, each after some inputs are done.
+  for (int k = 0; k < 3; ++k) {
+    StartWatch(args);
+    const long before = LineCount(log_);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500 + 700 * k));
+    KillWatch();
+    EXPECT_GT(LineCount(log_), before);
+    // Its workers went with it.
+    for (int i = 0; i < 50 && CountWorkers() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(CountWorkers(), 0);
+  }
+  std::vector<std::string> once = args;
+  once.push_back("--once");
+  StartWatch(once);
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_).substr(0, 20000);
+  const double seconds = Since(t0);
+  const std::string log = Slurp(log_);
+  EXPECT_LT(seconds, 90) << "the whole scenario should stay fast";
+
+  // 0 lost: every good input has a complete output; 0 partial: every JSON
+  // parses and names its source; no temporary file is left.
+  for (const auto& name : good) {
+    const std::string json = Slurp(corpus / (name + ".json"));
+    auto j = nlohmann::json::parse(json, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << name << " has no complete JSON";
+    EXPECT_EQ(j["source"], name);
+    EXPECT_EQ(j["pages"].size(), 1u) << name;
+    EXPECT_TRUE(fs::exists(corpus / (name + ".txt"))) << name;
+    EXPECT_FALSE(fs::exists(corpus / "failed" / name)) << name << " was quarantined";
+  }
+  for (const auto& e : fs::recursive_directory_iterator(corpus)) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  }
+  // Quarantined, each with its fault named (or, when the daemon's kills
+  // took its attempts, the fault named in the log at least once).
+  for (const auto& [name, kind] : faulty) {
+    EXPECT_FALSE(fs::exists(corpus / (name + ".txt"))) << name;
+    EXPECT_TRUE(fs::exists(corpus / "failed" / name)) << name;
+    const std::string note = Slurp(corpus / "failed" / (name + ".error.txt"));
+    const bool named = note.find(FaultName(kind)) != std::string::npos;
+    const bool by_kills = note.find("never finished") != std::string::npos &&
+                          std::regex_search(log, std::regex("retry " + std::regex_replace(name, std::regex("[.]"), "[.]") +
+                                                            " .*" + FaultName(kind)));
+    EXPECT_TRUE(named || by_kills) << name << ": " << note;
+  }
+  // 0 duplicated: one manifest line per good input, none for the others.
+  std::map<std::string, int> lines;
+  std::istringstream manifest(Slurp(corpus / "manifest.jsonl"));
+  for (std::string line; std::getline(manifest, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << line;
+    ++lines[j["source"].get<std::string>()];
+  }
+  EXPECT_EQ(lines.size(), good.size());
+  for (const auto& name : good) EXPECT_EQ(lines[name], 1) << name;
+  // The state agrees.
+  auto st = RunBin(OCRFLOW_BIN, "status --out '" + corpus.string() + "' --json");
+  ASSERT_EQ(st.code, 0) << st.err;
+  auto s = nlohmann::json::parse(st.out);
+  EXPECT_EQ(s["counts"]["done"], 180);
+  EXPECT_EQ(s["counts"]["failed"], 20);
+  EXPECT_EQ(s["counts"]["queued"], 0);
+  EXPECT_EQ(s["counts"]["working"], 0);
+  std::printf("daemon under faults and 3 SIGKILLs: %.1f s\n", seconds);
+}
+
+}  // namespace
+}  // namespace ocrflow::e2e
