@@ -18,6 +18,7 @@
 
 #include "pipeline/app/text_job.h"
 #include "pipeline/io/atomic_file.h"
+#include "pipeline/io/json_name.h"
 #include "pipeline/io/output_names.h"
 #include "pipeline/shared_work.h"
 #include "stages/image/raster_cv.h"
@@ -246,7 +247,7 @@ std::string RenderPagesText(const std::vector<Page>& pages) {
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source) {
   using json = nlohmann::ordered_json;
   json j;
-  j["source"] = source;
+  io::PutJsonName(j, "source", source);  // a name is bytes: source_b64 when it is not UTF-8
   j["pages"] = json::array();
   for (const auto& p : pages) {
     json jp;

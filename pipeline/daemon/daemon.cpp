@@ -31,6 +31,7 @@
 #include "pipeline/daemon/state_db.h"
 #include "pipeline/daemon/watcher.h"
 #include "pipeline/io/atomic_file.h"
+#include "pipeline/io/json_name.h"
 #include "pipeline/io/printable.h"
 #include "stages/ocr/engine.h"
 #include "stages/ocr/ocr.h"
@@ -172,9 +173,34 @@ using io::CopyFileAtomic;
 using io::WriteFileAtomic;
 using io::WriteErrorCode;
 
-Status AppendLine(const std::string& path, const std::string& line) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return Status(WriteErrorCode(errno), std::string("cannot open: ") + std::strerror(errno)).WithFile(path);
+// "<device>:<inode>" of an open file or a path (not followed).
+std::string FileId(const struct stat& st) {
+  return std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" +
+         std::to_string(static_cast<unsigned long long>(st.st_ino));
+}
+
+// Appends `line` to the manifest at `path`, which must be the very file the
+// daemon wrote last (`expected_id`, FileId): never through a symlink (the
+// append would land outside the corpus), never into a file put in its place
+// (issue 16, item 5). Code::kNotFound when it is gone or not that file: the
+// caller rewrites it instead.
+Status AppendLine(const std::string& path, const std::string& line, const std::string& expected_id) {
+  // O_NONBLOCK: a FIFO put there must not block the worker (ENXIO instead).
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ENOENT) return Status(Code::kNotFound, "is gone").WithFile(path);
+    if (e == ELOOP) return Status(Code::kNotFound, "is a symbolic link, not the file ocrflow wrote: not followed").WithFile(path);
+    if (e == ENXIO || e == EISDIR) return Status(Code::kNotFound, "is not a regular file").WithFile(path);
+    return Status(WriteErrorCode(e), std::string("cannot open: ") + std::strerror(e)).WithFile(path);
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || FileId(st) != expected_id) {
+    ::close(fd);
+    return Status(Code::kNotFound, S_ISREG(st.st_mode) ? "is not the file ocrflow wrote (another file was put in its place)"
+                                                       : "is not a regular file")
+        .WithFile(path);
+  }
   std::string data = line + "\n";
   ssize_t w = ::write(fd, data.data(), data.size());  // one write: appends are never interleaved
   int e = errno;
@@ -418,7 +444,13 @@ class Daemon {
   void ProcessOne(StateDb& db, const Claim& claim, const Shared& shared);
   void Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason);
   void Transient(StateDb& db, const Claim& claim, const std::string& reason);
-  Status WriteManifest(const std::vector<std::string>& lines);
+  // The manifest: rewritten atomically, its identity recorded in the state
+  // (in the caller's transaction); appended only to that very file.
+  Status WriteManifest(StateDb& db, const std::vector<std::string>& lines);
+  Status AppendManifest(StateDb& db, const std::string& line);
+  // manifest.jsonl as it is, for RebuildManifest: nothing when it is not
+  // the file the state says the daemon wrote.
+  Result<std::vector<ManifestEntry>> ReadManifest(StateDb& db);
   // CORPUS/<rel>, its folders made, checked to be inside CORPUS.
   Result<std::string> CorpusPath(const std::string& rel);
 
@@ -476,10 +508,101 @@ Result<std::string> Daemon::CorpusPath(const std::string& rel) {
   return (real / p.filename()).string();
 }
 
-Status Daemon::WriteManifest(const std::vector<std::string>& lines) {
+Status Daemon::WriteManifest(StateDb& db, const std::vector<std::string>& lines) {
   std::string data;
   for (const auto& l : lines) data += l + "\n";
-  return WriteFileAtomic(corpus_ + "/manifest.jsonl", data);
+  const std::string path = corpus_ + "/manifest.jsonl";
+  if (Status st = WriteFileAtomic(path, data); !st.ok()) return st;
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) return Status(WriteErrorCode(errno), "vanished after it was written").WithFile(path);
+  return db.SetMeta("manifest_file", FileId(st));
+}
+
+Status Daemon::AppendManifest(StateDb& db, const std::string& line) {
+  const std::string path = corpus_ + "/manifest.jsonl";
+  auto id = db.GetMeta("manifest_file");
+  if (!id.ok()) return id.status();
+  Status st = AppendLine(path, line, id.value());
+  if (st.code() == Code::kNotFound) {
+    log_(kError, st.ToString() + "; rewriting it from the state database");
+  }
+  return st;
+}
+
+namespace {
+
+// "2026-12-01T10:00:00Z" -> epoch seconds; 0 when it is not that.
+double ParseIsoTime(const std::string& s) {
+  struct tm tm {};
+  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  return end ? static_cast<double>(timegm(&tm)) : 0;
+}
+
+}  // namespace
+
+Result<std::vector<ManifestEntry>> Daemon::ReadManifest(StateDb& db) {
+  std::vector<ManifestEntry> entries;
+  const std::string path = corpus_ + "/manifest.jsonl";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ENOENT) return entries;
+    log_(kError, path + (e == ELOOP ? ": is a symbolic link: not read; replaced by a manifest rebuilt from the state database"
+                                    : std::string(": cannot read: ") + std::strerror(e) + "; rebuilt from the state database"));
+    return entries;
+  }
+  struct stat st {};
+  auto id = db.GetMeta("manifest_file");
+  if (!id.ok()) {
+    ::close(fd);
+    return id.status();
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    log_(kError, path + ": is not a regular file: not read; replaced by a manifest rebuilt from the state database");
+    return entries;
+  }
+  if (!id.value().empty() && id.value() != FileId(st)) {
+    ::close(fd);
+    log_(kWarn, path + ": is not the file ocrflow wrote last (replaced or restored while stopped): not read; "
+                       "rewritten from the state database");
+    return entries;
+  }
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    data.append(buf, static_cast<size_t>(r));
+  }
+  ::close(fd);
+  std::istringstream in(data);
+  std::string line;
+  int bad = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    auto source = io::GetJsonName(j, "source");
+    auto output = io::GetJsonName(j, "output");
+    if (j.is_discarded() || !source || !j.contains("sha256") || !j["sha256"].is_string()) {
+      ++bad;
+      continue;
+    }
+    ManifestEntry e;
+    e.path = *source;
+    e.sha256 = j["sha256"].get<std::string>();
+    e.output = output.value_or(*source + ".txt");
+    e.pages = j.contains("pages") && j["pages"].is_number() ? j["pages"].get<int>() : 0;
+    e.seconds = j.contains("seconds") && j["seconds"].is_number() ? j["seconds"].get<double>() : 0;
+    // "finished" has whole seconds: the file's order breaks the ties.
+    e.done_at = j.contains("finished") && j["finished"].is_string() ? ParseIsoTime(j["finished"].get<std::string>()) : 0;
+    if (!entries.empty()) e.done_at = std::max(e.done_at, entries.back().done_at + 1e-3);
+    e.line = line;
+    entries.push_back(std::move(e));
+  }
+  if (bad) log_(kWarn, path + ": " + std::to_string(bad) + " lines that are not manifest lines (cut off by a crash?) dropped");
+  return entries;
 }
 
 void Daemon::Transient(StateDb& db, const Claim& claim, const std::string& reason) {
@@ -532,8 +655,9 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
   log_(kInfo, "start " + rel + (claim.attempts > 1 ? " (attempt " + std::to_string(claim.attempts) + ")" : ""));
   if (claim.attempts > cfg.max_attempts) {
     Quarantine(db, claim, "",
-               "processing never finished in " + std::to_string(cfg.max_attempts) +
-                   " attempts (the daemon stopped or crashed while working on it each time)");
+               "processing never finished in " + std::to_string(cfg.max_attempts) + " attempts " +
+                   (claim.last_error.empty() ? "(the daemon stopped or crashed while working on it each time)"
+                                             : "(last: " + claim.last_error + ")"));
     return;
   }
   struct stat st {};
@@ -592,8 +716,8 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
   auto mark_done = [&](const DoneRecord& record) {
     Status s = db.MarkDone(
         rel, owner_, record, Now(), size, mtime,
-        [&](const std::string& line) { return AppendLine(corpus_ + "/manifest.jsonl", line); },
-        [&](const std::vector<std::string>& lines) { return WriteManifest(lines); });
+        [&](const std::string& line) { return AppendManifest(db, line); },
+        [&](const std::vector<std::string>& lines) { return WriteManifest(db, lines); });
     if (s.code() == Code::kUnavailable) {
       Transient(db, claim, s.ToString());
       return false;
@@ -613,9 +737,9 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
     return;
   }
 
-  nlohmann::ordered_json m;
-  m["source"] = rel;
-  m["output"] = output;
+  nlohmann::ordered_json m;  // names are bytes: io::PutJsonName keeps them exactly
+  io::PutJsonName(m, "source", rel);
+  io::PutJsonName(m, "output", output);
   m["sha256"] = sha;
 
   // The same content under another name: copy its outputs.
@@ -638,13 +762,15 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
         if (other.contains(k)) m[k] = other[k];
       }
       m["seconds"] = Fixed(Now() - t0, 2);
-      m["same_as"] = d.path;
+      io::PutJsonName(m, "same_as", d.path);
       m["finished"] = IsoTime(Now(), false);
       m["ocrflow"] = OCRFLOW_VERSION;
       for (const char* k : {"tesseract", "lang", "models"}) {
         if (other.contains(k)) m[k] = other[k];
       }
-      DoneRecord r{rel, sha, output, other.value("pages", 0), Now() - t0, m.dump()};
+      const int pages = other.contains("pages") && other["pages"].is_number() ? other["pages"].get<int>() : 0;
+      DoneRecord r{rel, sha, output, pages, Now() - t0,
+                   m.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
       if (mark_done(r)) {
         ++done_total_;
         log_(kInfo, "done " + rel + " -> " + output + " (same content as " + d.path + ", outputs copied)");
@@ -779,9 +905,9 @@ void Daemon::Worker(int index) {
     ++busy_;
     try {
       ProcessOne(*db.value(), *claim.value(), *shared);
-    } catch (const std::exception& e) {  // never a dead worker
+    } catch (const std::exception& e) {  // never a dead worker; counted, so it ends quarantined with the reason
       log_(kError, "internal error on " + claim.value()->path + ": " + e.what());
-      (void)db.value()->Requeue(claim.value()->path, owner_, Now() + 5, true, e.what(), false);
+      (void)db.value()->Requeue(claim.value()->path, owner_, Now() + 5, true, std::string("internal error: ") + e.what(), false);
     }
     {
       std::lock_guard<std::mutex> lock(flight_mu_);
@@ -859,8 +985,15 @@ int Daemon::Run() {
     return OwnerAlive(owner, lease, owner_);
   };
   auto recovered = db.value()->RecoverAbandoned(alive, Now());
-  if (Status st = db.value()->WithManifestLines([this](const auto& lines) { return WriteManifest(lines); }); !st.ok()) {
-    log_(kWarn, "manifest: " + st.ToString());
+  // The manifest never shrinks: lines the state lacks (a deleted or emptied
+  // state.db, a crash between the append and the commit) are taken in.
+  auto taken = db.value()->RebuildManifest([&] { return ReadManifest(*db.value()); },
+                                           [&](const auto& lines) { return WriteManifest(*db.value(), lines); });
+  if (!taken.ok()) {
+    log_(kWarn, "manifest: " + taken.status().ToString());
+  } else if (taken.value() > 0) {
+    log_(kWarn, "state: " + std::to_string(taken.value()) + " done inputs taken in from manifest.jsonl (the state database " +
+                    state_path_ + " lacked them: deleted, emptied or cut off); they are not OCR'd again");
   }
   auto watcher = InboxWatcher::Start(inbox_, shared_->config.settle);
   if (!watcher.ok()) {
@@ -1005,20 +1138,27 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
   const double busy_per_min = busy > 0 ? n / busy * 60 : 0;
   if (json) {
     nlohmann::ordered_json j;
-    j["state"] = state_path;
+    io::PutJsonName(j, "state", state_path);
     j["counts"] = {{"queued", c.queued}, {"working", c.working}, {"done", c.done}, {"failed", c.failed}};
     j["pages_last_hour"] = n;
     j["pages_per_minute_last_hour"] = std::round(per_min * 100) / 100;
     j["pages_per_minute_while_busy"] = std::round(busy_per_min * 100) / 100;
     j["working"] = nlohmann::ordered_json::array();
     for (const auto& w : working.value()) {
-      j["working"].push_back({{"path", w.path}, {"owner", w.owner}, {"attempt", w.attempts}, {"started", IsoTime(w.started_at, false)}});
+      nlohmann::ordered_json o;
+      io::PutJsonName(o, "path", w.path);
+      o["owner"] = w.owner, o["attempt"] = w.attempts, o["started"] = IsoTime(w.started_at, false);
+      j["working"].push_back(std::move(o));
     }
     j["failures"] = nlohmann::ordered_json::array();
     for (const auto& f : failures.value()) {
-      j["failures"].push_back({{"path", f.path}, {"error", f.error}, {"attempts", f.attempts}, {"failed", IsoTime(f.finished_at, false)}});
+      nlohmann::ordered_json o;
+      io::PutJsonName(o, "path", f.path);
+      io::PutJsonName(o, "error", f.error);  // errors quote names
+      o["attempts"] = f.attempts, o["failed"] = IsoTime(f.finished_at, false);
+      j["failures"].push_back(std::move(o));
     }
-    out << j.dump(2) << "\n";
+    out << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return 0;
   }
   out << "state: " << state_path << "\n";

@@ -1019,4 +1019,112 @@ TEST_F(WatchTest, StatusShowsCountsAndFailures) {
   EXPECT_FALSE(fs::exists(dir_ / "nowhere.db")) << "status created a database";
 }
 
+// ------------------------------------------------- hostile run (issue 16) --
+
+// Item 2: names are bytes. An inbox name that is not UTF-8 is carried
+// exactly in the manifest (a readable `source` and the bytes in
+// `source_b64`), and a later input with the same content (whose manifest
+// line names the first as `same_as`) is done normally: no exception reaches
+// the state machine.
+TEST_F(WatchTest, ANameThatIsNotUtf8IsKeptExactlyAndItsContentReused) {
+  const std::string odd = "a\xff.png";
+  const std::string png = PagePng(901);
+  WriteFile(inbox_ / odd, png);
+  size_t d = StartDefault({"--once", "--max-attempts", "2"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  EXPECT_NE(Slurp(corpus_ / (odd + ".txt")).find("901"), std::string::npos);
+  auto lines = ManifestLines();
+  ASSERT_EQ(lines.size(), 1u);
+  auto j = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(j.value("source", ""), "a\\xff.png") << lines[0];
+  EXPECT_EQ(j.value("source_b64", ""), "Yf8ucG5n") << lines[0];           // base64 of the exact bytes
+  EXPECT_EQ(j.value("output_b64", ""), "Yf8ucG5nLnR4dA==") << lines[0];   // a\xff.png.txt
+
+  WriteFile(inbox_ / "b.png", png);  // the same content under a plain name
+  d = StartDefault({"--once", "--max-attempts", "2"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  const std::string log = Slurp(daemons_[d].log);
+  EXPECT_EQ(log.find("internal error"), std::string::npos) << log;
+  EXPECT_EQ(log.find("type_error"), std::string::npos) << log;
+  auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+  EXPECT_EQ(rows["b.png"].status, "done") << rows["b.png"].error;
+  EXPECT_EQ(Slurp(corpus_ / "b.png.txt"), Slurp(corpus_ / (odd + ".txt")));
+  EXPECT_FALSE(fs::exists(corpus_ / "failed"));
+  lines = ManifestLines();
+  ASSERT_EQ(lines.size(), 2u) << Slurp(corpus_ / "manifest.jsonl");
+  auto k = nlohmann::json::parse(lines[1]);
+  EXPECT_EQ(k.value("source", ""), "b.png");
+  EXPECT_EQ(k.value("same_as_b64", ""), "Yf8ucG5n") << lines[1];
+  // `status --json` lists such a name too, without throwing.
+  Spit(inbox_ / "c\xfe.png", "not an image");
+  d = StartDefault({"--once"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  CliResult st = Run("status --out '" + corpus_.string() + "' --json");
+  ASSERT_EQ(st.code, 0) << st.err;
+  auto sj = nlohmann::json::parse(st.out);
+  ASSERT_EQ(sj["failures"].size(), 1u) << st.out;
+  EXPECT_EQ(sj["failures"][0].value("path_b64", ""), "Y/4ucG5n") << st.out;
+}
+
+// Item 4: state.db deleted, or emptied, while the daemon is stopped. The
+// state is rebuilt from manifest.jsonl: done inputs stay done and are not
+// OCR'd again, and the manifest keeps every line.
+TEST_F(WatchTest, ALostStateIsRebuiltFromTheManifest) {
+  auto inputs = MakeInputs(2, 911, false);
+  for (const auto& in : inputs) WriteFile(inbox_ / in.rel, in.bytes);
+  size_t d = StartDefault({"--once"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  ASSERT_EQ(daemons_[d].exit_code, 0);
+  const auto before = ManifestLines();
+  ASSERT_EQ(before.size(), 2u);
+  const fs::path db = corpus_ / ".ocrflow/state.db";
+  for (const std::string how : {"deleted", "emptied"}) {
+    if (how == "deleted") {
+      for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+    } else {
+      for (const char* ext : {"-wal", "-shm"}) fs::remove(db.string() + ext);
+      fs::resize_file(db, 0);
+    }
+    d = StartDefault({"--once"});
+    ASSERT_TRUE(WaitExit(d, 120)) << how;
+    EXPECT_EQ(daemons_[d].exit_code, 0) << how;
+    const std::string log = Slurp(daemons_[d].log);
+    EXPECT_NE(log.find("2 done inputs taken in from manifest.jsonl"), std::string::npos) << how << "\n" << log;
+    EXPECT_EQ(log.find(" page in-"), std::string::npos) << how << ": OCR'd again\n" << log;
+    EXPECT_EQ(ManifestLines(), before) << how;
+    CheckCorpus(inputs);
+  }
+}
+
+// Item 5: manifest.jsonl replaced by a symlink, then by another file, while
+// the daemon runs. The daemon never appends through the link nor into the
+// stranger: it says so and puts back a manifest rebuilt from the state.
+TEST_F(WatchTest, AManifestReplacedWhileRunningIsNeverWrittenThrough) {
+  auto inputs = MakeInputs(3, 921, false);
+  size_t d = StartDefault();
+  ASSERT_TRUE(WaitUp(d, 60));
+  Deliver(inputs[0], Delivery::kMovedIn);
+  ASSERT_TRUE(WaitAllFinished({inputs[0]}, 60, {d}));
+
+  const fs::path outside = dir_ / "outside.txt";
+  Spit(outside, "not the manifest\n");
+  fs::remove(corpus_ / "manifest.jsonl");
+  fs::create_symlink(outside, corpus_ / "manifest.jsonl");
+  Deliver(inputs[1], Delivery::kMovedIn);
+  ASSERT_TRUE(WaitAllFinished({inputs[0], inputs[1]}, 60, {d}));
+  EXPECT_EQ(Slurp(outside), "not the manifest\n") << "appended through the link";
+  EXPECT_FALSE(fs::is_symlink(corpus_ / "manifest.jsonl"));
+  EXPECT_NE(Slurp(daemons_[d].log).find("manifest.jsonl: is a symbolic link"), std::string::npos) << Slurp(daemons_[d].log);
+
+  Spit(dir_ / "stranger.jsonl", "{\"source\":\"stranger\"}\n");
+  fs::rename(dir_ / "stranger.jsonl", corpus_ / "manifest.jsonl");
+  Deliver(inputs[2], Delivery::kMovedIn);
+  ASSERT_TRUE(WaitAllFinished(inputs, 60, {d}));
+  EXPECT_NE(Slurp(daemons_[d].log).find("is not the file ocrflow wrote"), std::string::npos) << Slurp(daemons_[d].log);
+  CheckCorpus(inputs);  // one line per input, none for the stranger
+  Terminate(d);
+}
+
 }  // namespace
