@@ -256,6 +256,32 @@ bool OwnerAlive(const std::string& owner, double lease_until, const std::string&
   return pid > 0 && ProcessStart(pid) == owner.substr(c2 + 1);
 }
 
+// The identity of `path` and of every folder above it, up to /.
+std::set<FolderId> SelfAndAbove(const fs::path& path) {
+  std::set<FolderId> ids;
+  fs::path p = path;
+  for (;;) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0) ids.insert({st.st_dev, st.st_ino});
+    if (!p.has_parent_path() || p.parent_path() == p) break;
+    p = p.parent_path();
+  }
+  return ids;
+}
+
+// The first folder under `root` (links not followed, mount points entered)
+// whose identity is in `ids`, as a path below root; "" when none.
+std::string FindFolderIn(const std::string& root, const std::set<FolderId>& ids) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (ids.count({st.st_dev, st.st_ino})) return it->path().lexically_relative(root).string();
+  }
+  return "";
+}
+
 // Temporary files (io::AtomicFile's .<name>.<pid>.XXXXXX.tmp) left in
 // CORPUS by a process of this host that is gone: a write that was cut off.
 // Removed at start.
@@ -453,6 +479,9 @@ class Daemon {
   Result<std::vector<ManifestEntry>> ReadManifest(StateDb& db);
   // CORPUS/<rel>, its folders made, checked to be inside CORPUS.
   Result<std::string> CorpusPath(const std::string& rel);
+  // One corpus serves one inbox (docs/watch.md): records this one in the
+  // state, or returns 2 (after saying why) when another one is recorded.
+  int BindInbox(StateDb& db);
 
   WatchOptions opts_;
   Logger log_;
@@ -506,6 +535,40 @@ Result<std::string> Daemon::CorpusPath(const std::string& rel) {
     return Status(Code::kIoError, "refusing to write outside the corpus (a linked folder?)").WithFile(p.string());
   }
   return (real / p.filename()).string();
+}
+
+int Daemon::BindInbox(StateDb& db) {
+  struct stat st {};
+  if (::stat(inbox_.c_str(), &st) != 0) {
+    log_(kError, inbox_ + ": cannot read the inbox: " + std::strerror(errno));
+    return 2;
+  }
+  const std::string id = FileId(st), mine = id + " " + inbox_;  // "dev:ino path"
+  auto bound = db.BindMeta("inbox", mine);
+  if (!bound.ok()) {
+    log_(kError, bound.status().ToString());
+    return 1;
+  }
+  if (bound.value() == mine) return 0;
+  const std::string& was = bound.value();
+  const auto space = was.find(' ');
+  const std::string was_id = was.substr(0, space), was_path = space == std::string::npos ? "" : was.substr(space + 1);
+  if (was_path != inbox_ && was_id != id && !opts_.inbox_moved) {
+    log_(kError, "refusing to run: the corpus " + corpus_ + " takes its inputs from the inbox " + was_path + " (recorded in " +
+                     state_path_ + "), not from " + inbox_ +
+                     ". One corpus serves one inbox: outputs are named by the path below the inbox, so a.png in two "
+                     "inboxes would share CORPUS/a.png.txt. Give this inbox its own --out; if the inbox itself moved "
+                     "here, start once with --inbox-moved");
+    return 2;
+  }
+  // The same folder under a new name, the same name for a new folder, or
+  // a move the operator confirmed: the record follows.
+  if (Status s = db.SetMeta("inbox", mine); !s.ok()) {
+    log_(kError, s.ToString());
+    return 1;
+  }
+  if (was_path != inbox_) log_(kInfo, "the inbox moved from " + was_path + " to " + inbox_ + "; recorded");
+  return 0;
 }
 
 Status Daemon::WriteManifest(StateDb& db, const std::vector<std::string>& lines) {
@@ -946,6 +1009,32 @@ int Daemon::Run() {
     return 2;
   }
   corpus_ = fs::canonical(corpus_).string();
+  // The same check on what the folders are, not what they are called: a
+  // bind mount shows the corpus inside the inbox under a path that says
+  // nothing (issue 16, item 7: quarantine copies were read back as inputs).
+  {
+    const auto corpus_ids = SelfAndAbove(corpus_), inbox_ids = SelfAndAbove(inbox_);
+    struct stat ci {}, ii {};
+    ::stat(corpus_.c_str(), &ci);
+    ::stat(inbox_.c_str(), &ii);
+    std::string why;
+    if (corpus_ids.count({ii.st_dev, ii.st_ino})) {
+      why = "the inbox is inside the corpus (the same folder by device and inode number; a bind mount?)";
+    } else if (inbox_ids.count({ci.st_dev, ci.st_ino})) {
+      why = "the corpus is inside the inbox (the same folder by device and inode number; a bind mount?)";
+    } else if (auto in = FindFolderIn(inbox_, corpus_ids); !in.empty()) {
+      why = "the corpus, or a folder holding it, is mounted inside the inbox as " + inbox_ + "/" + in +
+            " (the same device and inode number)";
+    } else if (auto in = FindFolderIn(corpus_, inbox_ids); !in.empty()) {
+      why = "the inbox, or a folder holding it, is mounted inside the corpus as " + corpus_ + "/" + in +
+            " (the same device and inode number)";
+    }
+    if (!why.empty()) {
+      log_(kError, "refusing to run: the inbox " + inbox_ + " and the corpus " + corpus_ + ": " + why +
+                       " (outputs would be read back as inputs); use two separate folders");
+      return 2;
+    }
+  }
   state_path_ = opts_.state.empty() ? corpus_ + "/.ocrflow/state.db" : opts_.state;
   if (!opts_.state.empty() && Inside(fs::absolute(opts_.state).lexically_normal(), inbox_)) {
     log_(kError, "refusing to run: the state file " + opts_.state + " is inside the inbox " + inbox_);
@@ -969,6 +1058,7 @@ int Daemon::Run() {
     return 1;
   }
   owner_ = OwnerId();
+  if (int rc = BindInbox(*db.value()); rc != 0) return rc;
 
   int sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 
@@ -995,7 +1085,7 @@ int Daemon::Run() {
     log_(kWarn, "state: " + std::to_string(taken.value()) + " done inputs taken in from manifest.jsonl (the state database " +
                     state_path_ + " lacked them: deleted, emptied or cut off); they are not OCR'd again");
   }
-  auto watcher = InboxWatcher::Start(inbox_, shared_->config.settle);
+  auto watcher = InboxWatcher::Start(inbox_, shared_->config.settle, SelfAndAbove(corpus_));
   if (!watcher.ok()) {
     log_(kError, watcher.status().ToString());
     return 1;

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1125,6 +1126,69 @@ TEST_F(WatchTest, AManifestReplacedWhileRunningIsNeverWrittenThrough) {
   EXPECT_NE(Slurp(daemons_[d].log).find("is not the file ocrflow wrote"), std::string::npos) << Slurp(daemons_[d].log);
   CheckCorpus(inputs);  // one line per input, none for the stranger
   Terminate(d);
+}
+
+// Item 7: the corpus inside the inbox through a bind mount (and the inbox
+// inside the corpus): the paths say nothing, device and inode numbers do.
+// Refused with exit 2 before anything is read or written.
+TEST_F(WatchTest, FoldersNestedThroughABindMountAreRefused) {
+  if (::getuid() != 0) GTEST_SKIP() << "needs root to bind-mount a folder";
+  struct Case {
+    fs::path source, mount_point;
+    std::string says;
+  } cases[] = {{corpus_, inbox_ / "view", "corpus, or a folder holding it, is mounted inside the inbox as " + (inbox_ / "view").string()},
+               {dir_, inbox_ / "all", "corpus, or a folder holding it, is mounted inside the inbox"},
+               {inbox_, corpus_ / "in", "inbox, or a folder holding it, is mounted inside the corpus as " + (corpus_ / "in").string()}};
+  WriteFile(inbox_ / "in-931.png", PagePng(931));
+  for (const auto& c : cases) {
+    fs::create_directories(c.mount_point);
+    if (::mount(c.source.c_str(), c.mount_point.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+      GTEST_SKIP() << "bind mount not permitted here: " << std::strerror(errno);
+    }
+    size_t d = StartDefault({"--once"});
+    const bool exited = WaitExit(d, 30);
+    ::umount2(c.mount_point.c_str(), MNT_DETACH);
+    fs::remove(c.mount_point);
+    ASSERT_TRUE(exited) << c.mount_point;
+    EXPECT_EQ(daemons_[d].exit_code, 2) << c.mount_point;
+    const std::string log = Slurp(daemons_[d].log);
+    EXPECT_NE(log.find(c.says), std::string::npos) << log;
+    EXPECT_FALSE(fs::exists(corpus_ / "in-931.png.txt")) << "worked although refused";
+  }
+}
+
+// Item 12: a second daemon on the same corpus with another inbox. One
+// corpus serves one inbox (docs/watch.md says why): refused with exit 2,
+// and the first daemon's inputs are untouched; the same inbox under another
+// path (a rename) is the same inbox, and --inbox-moved moves the record.
+TEST_F(WatchTest, ASecondInboxForOneCorpusIsRefused) {
+  Input first = MakeInputs(1, 941, false)[0];
+  WriteFile(inbox_ / first.rel, first.bytes);
+  size_t a = StartDefault();
+  ASSERT_TRUE(WaitAllFinished({first}, 60, {a}));
+  const fs::path other = dir_ / "other-inbox";
+  WriteFile(other / "in-942.png", PagePng(942));
+  size_t b = Start({other.string(), "--out", corpus_.string(), "--lang", "eng", "--once"});
+  ASSERT_TRUE(WaitExit(b, 30));
+  EXPECT_EQ(daemons_[b].exit_code, 2);
+  const std::string log = Slurp(daemons_[b].log);
+  EXPECT_NE(log.find("takes its inputs from the inbox " + fs::canonical(inbox_).string()), std::string::npos) << log;
+  EXPECT_NE(log.find("not from " + fs::canonical(other).string()), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(corpus_ / "in-942.png.txt"));
+  EXPECT_EQ(ReadState(corpus_ / ".ocrflow/state.db")[first.rel].status, "done");
+  Terminate(a);
+  // The inbox renamed: the same folder (device and inode), accepted.
+  const fs::path renamed = dir_ / "inbox-renamed";
+  fs::rename(inbox_, renamed);
+  size_t c = Start({renamed.string(), "--out", corpus_.string(), "--lang", "eng", "--once"});
+  ASSERT_TRUE(WaitExit(c, 60));
+  EXPECT_EQ(daemons_[c].exit_code, 0) << Slurp(daemons_[c].log);
+  EXPECT_NE(Slurp(daemons_[c].log).find("the inbox moved from"), std::string::npos) << Slurp(daemons_[c].log);
+  // Another folder, confirmed as the inbox's new place.
+  size_t e = Start({other.string(), "--out", corpus_.string(), "--lang", "eng", "--once", "--inbox-moved"});
+  ASSERT_TRUE(WaitExit(e, 60));
+  EXPECT_EQ(daemons_[e].exit_code, 0) << Slurp(daemons_[e].log);
+  EXPECT_TRUE(fs::exists(corpus_ / "in-942.png.txt"));
 }
 
 }  // namespace
