@@ -45,6 +45,7 @@ Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
   try {
     return pipeline.Run(page, ctx);
   } catch (const cv::Exception& e) {
+    if (e.code == cv::Error::StsNoMem) return Status(Code::kUnavailable, "out of memory: " + e.err);
     return Status(Code::kInternal, std::string("image processing failed: ") + e.what());
   } catch (const std::bad_alloc&) {
     return Status(Code::kUnavailable, "out of memory");
@@ -61,6 +62,9 @@ auto DecodeGuarded(Fn fn) -> decltype(fn()) {
     return fn();
   } catch (const std::bad_alloc&) {
     return Status(Code::kUnavailable, "out of memory while decoding");
+  } catch (const cv::Exception& e) {  // OpenCV's allocator says so with its own exception
+    if (e.code == cv::Error::StsNoMem) return Status(Code::kUnavailable, "out of memory while decoding: " + e.err);
+    return Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
   } catch (const std::exception& e) {
     return Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
   }

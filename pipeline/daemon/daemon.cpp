@@ -525,16 +525,17 @@ Result<std::shared_ptr<const Daemon::Shared>> Daemon::Prepare(const WatchConfig&
   return std::shared_ptr<const Shared>(std::move(s));
 }
 
+// Folders are made one at a time and never through a link: the old way
+// (create_directories, then a check) made folders outside the corpus before
+// it refused. A refusal is permanent (kIoError): the input is quarantined,
+// not retried forever.
 Result<std::string> Daemon::CorpusPath(const std::string& rel) {
-  fs::path p = fs::path(corpus_) / rel;
-  std::error_code ec;
-  fs::create_directories(p.parent_path(), ec);
-  if (ec) return Status(WriteErrorCode(ec.value()), "cannot create folder: " + ec.message()).WithFile(p.parent_path().string());
-  fs::path real = fs::canonical(p.parent_path(), ec);
-  if (ec || !Inside(real, corpus_)) {
-    return Status(Code::kIoError, "refusing to write outside the corpus (a linked folder?)").WithFile(p.string());
+  const fs::path p = fs::path(rel);
+  auto dir = io::MakeFoldersBelow(corpus_, p.parent_path().string());
+  if (!dir.ok()) {
+    return Status(dir.status().code(), "refusing to write " + (fs::path(corpus_) / rel).string() + ": " + dir.status().ToString());
   }
-  return (real / p.filename()).string();
+  return (fs::path(dir.value()) / p.filename()).string();
 }
 
 int Daemon::BindInbox(StateDb& db) {
@@ -676,38 +677,56 @@ void Daemon::Transient(StateDb& db, const Claim& claim, const std::string& reaso
   if (!st.ok()) log_(kError, st.ToString());
 }
 
+// What cannot be kept in the quarantine for good (a name too long for the
+// file system, a file the daemon may not read, a folder that is a link) is
+// said in the note, or, when even the note cannot be written, in the state's
+// reason: the input is failed either way, never retried forever (issue 16,
+// item 6). Only a transient error (disk full, read-only) keeps it queued.
 void Daemon::Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason) {
-  auto copy_to = CorpusPath("failed/" + claim.path);
-  auto note_to = CorpusPath("failed/" + claim.path + ".error.txt");
-  Status st = copy_to.ok() ? (note_to.ok() ? Status::Ok() : note_to.status()) : copy_to.status();
+  std::string why = reason;
   // A symbolic link is only described in the note: a link in the corpus
   // would lead a backup or `rsync -L` out to its target.
   struct stat lb {};
   const bool link = lstat((inbox_ + "/" + claim.path).c_str(), &lb) == 0 && S_ISLNK(lb.st_mode);
-  if (st.ok() && !link) st = CopyFileAtomic(inbox_ + "/" + claim.path, copy_to.value());
-  if (st.code() == Code::kNotFound) {  // gone from the inbox: nothing to keep
-    log_(kInfo, "vanished " + claim.path + ": removed from the inbox before it could be quarantined");
-    if (Status f = db.Forget(claim.path, owner_); !f.ok()) log_(kError, f.ToString());
-    return;
+  std::string not_copied;
+  if (!link) {
+    auto copy_to = CorpusPath("failed/" + claim.path);
+    Status st = copy_to.ok() ? CopyFileAtomic(inbox_ + "/" + claim.path, copy_to.value()) : copy_to.status();
+    if (st.code() == Code::kNotFound) {  // gone from the inbox: nothing to keep
+      log_(kInfo, "vanished " + claim.path + ": removed from the inbox before it could be quarantined");
+      if (Status f = db.Forget(claim.path, owner_); !f.ok()) log_(kError, f.ToString());
+      return;
+    }
+    if (st.code() == Code::kUnavailable) {  // the corpus cannot take it now: keep the input queued
+      Transient(db, claim, "cannot quarantine: " + st.ToString());
+      return;
+    }
+    if (!st.ok()) not_copied = st.ToString();
   }
-  if (st.ok()) {
-    std::string note = claim.path + ": " + reason + "\nfailed: " + IsoTime(Now(), false) +
-                       "\nattempts: " + std::to_string(claim.attempts) + "\n";
-    if (!sha.empty()) note += "sha256: " + sha + "\n";
-    if (link) note += "(a symbolic link: not copied here; the inbox still has it)\n";
-    st = WriteFileAtomic(note_to.value(), note);
-  }
-  if (!st.ok()) {  // the corpus cannot take it now: keep the input queued
+  std::string note = claim.path + ": " + reason + "\nfailed: " + IsoTime(Now(), false) +
+                     "\nattempts: " + std::to_string(claim.attempts) + "\n";
+  if (!sha.empty()) note += "sha256: " + sha + "\n";
+  if (link) note += "(a symbolic link: not copied here; the inbox still has it)\n";
+  if (!not_copied.empty()) note += "(not copied here: " + not_copied + ")\n";
+  auto note_to = CorpusPath("failed/" + claim.path + ".error.txt");
+  Status st = note_to.ok() ? WriteFileAtomic(note_to.value(), note) : note_to.status();
+  if (st.code() == Code::kUnavailable) {
     Transient(db, claim, "cannot quarantine: " + st.ToString());
     return;
+  }
+  if (!st.ok()) {
+    why += " (not quarantined: " + st.ToString() + ")";
+  } else if (!not_copied.empty()) {
+    why += " (not copied to failed/: " + not_copied + ")";
   }
   struct stat sb {};
   long long size = -1, mtime = -1;
   if (lstat((inbox_ + "/" + claim.path).c_str(), &sb) == 0) size = sb.st_size, mtime = MtimeNs(sb);
-  st = db.MarkFailed(claim.path, owner_, sha, reason, Now(), size, mtime);
+  st = db.MarkFailed(claim.path, owner_, sha, why, Now(), size, mtime);
   if (!st.ok()) log_(kError, st.ToString());
   ++failed_total_;
-  log_(kWarn, "failed " + claim.path + ": " + reason + " (quarantined as failed/" + claim.path + ")");
+  log_(kWarn, "failed " + claim.path + ": " + why +
+                  (note_to.ok() && why == reason ? " (quarantined as failed/" + claim.path + ")" : ""));
 }
 
 void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
@@ -877,14 +896,18 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
     }
   }
   if (!fail.ok()) {
-    if (fail.code() == Code::kUnavailable) {
-      Transient(db, claim, fail.message());
-    } else if (fail.code() == Code::kInternal && claim.attempts < cfg.max_attempts) {
+    // Out of memory (kUnavailable here: reading and writing are past or to
+    // come) counts attempts like an internal error: a page too big for this
+    // machine ends quarantined, instead of being retried forever.
+    if ((fail.code() == Code::kInternal || fail.code() == Code::kUnavailable) && claim.attempts < cfg.max_attempts) {
       log_(kWarn, "retry " + rel + " (attempt " + std::to_string(claim.attempts) + " of " +
                       std::to_string(cfg.max_attempts) + "): " + fail.message());
       if (Status f = db.Requeue(rel, owner_, Now() + 5, true, fail.message(), false); !f.ok()) log_(kError, f.ToString());
     } else {
-      Quarantine(db, claim, sha, fail.message());
+      Quarantine(db, claim, sha,
+                 fail.code() == Code::kUnavailable || fail.code() == Code::kInternal
+                     ? fail.message() + " (" + std::to_string(claim.attempts) + " attempts)"
+                     : fail.message());
     }
     return;
   }
@@ -913,8 +936,12 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared) {
     auto to = CorpusPath(out_json);
     ws = to.ok() ? WriteFileAtomic(to.value(), RenderPagesJson(pages, rel)) : to.status();
   }
-  if (!ws.ok()) {  // the corpus's fault, not the input's: keep it queued
+  if (ws.code() == Code::kUnavailable) {  // disk full, read-only: the corpus's moment, keep it queued
     Transient(db, claim, "cannot write the output: " + ws.ToString());
+    return;
+  }
+  if (!ws.ok()) {  // a name too long, no permission, a linked folder: never better, so not retried
+    Quarantine(db, claim, sha, "cannot write the output: " + ws.ToString());
     return;
   }
   const double secs = Now() - t0;
@@ -1173,9 +1200,19 @@ int Daemon::Run() {
     }
     if (opts_.once && now - last_idle_check >= 0.5) {
       last_idle_check = now;
-      auto idle = db.value()->Idle();
+      // `--once` always ends: an input that only waits for the disk to
+      // have room again is left for the next start, and said so.
+      auto idle = db.value()->Idle(true);
       if (w.pending() == 0 && busy_.load() == 0 && idle.ok() && idle.value()) {
-        log_(kInfo, "--once: everything in the inbox is processed");
+        auto counts = db.value()->Counts();
+        const long left = counts.ok() ? counts.value().retrying : 0;
+        if (left > 0) {
+          log_(kWarn, "--once: " + std::to_string(left) +
+                          " inputs are left queued after a transient error (disk full, read-only, a read error); "
+                          "they are retried at the next start");
+        } else {
+          log_(kInfo, "--once: everything in the inbox is processed");
+        }
         stop = true;
       }
     }

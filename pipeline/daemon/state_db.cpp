@@ -486,6 +486,9 @@ Result<StatusCounts> StateDb::Counts() {
     else if (s == "failed") c.failed = n;
   }
   if (rc != SQLITE_DONE) return DbError(db_, "counting");
+  Stmt r(db_, "SELECT count(*) FROM inputs WHERE status='queued' AND transient>0");
+  if (r.Step() != SQLITE_ROW) return DbError(db_, "counting");
+  c.retrying = static_cast<long>(r.Int(0));
   return c;
 }
 
@@ -517,8 +520,9 @@ Result<StateDb::Throughput> StateDb::PagesSince(double since) {
   return Throughput{static_cast<long>(q.Int(0)), q.Real(1)};
 }
 
-Result<bool> StateDb::Idle() {
-  Stmt q(db_, "SELECT count(*) FROM inputs WHERE status IN ('queued', 'working')");
+Result<bool> StateDb::Idle(bool except_retrying) {
+  Stmt q(db_, except_retrying ? "SELECT count(*) FROM inputs WHERE status='working' OR (status='queued' AND transient=0)"
+                              : "SELECT count(*) FROM inputs WHERE status IN ('queued', 'working')");
   if (q.Step() != SQLITE_ROW) return DbError(db_, "counting open work");
   return q.Int(0) == 0;
 }

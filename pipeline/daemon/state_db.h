@@ -31,6 +31,7 @@ struct Claim {
 
 struct StatusCounts {
   long queued = 0, working = 0, done = 0, failed = 0;
+  long retrying = 0;  // of the queued: waiting after a transient error
 };
 
 struct Failure {
@@ -159,8 +160,10 @@ class StateDb {
     double busy_seconds = 0;
   };
   Result<Throughput> PagesSince(double since);
-  // True when nothing is queued (runnable now or later) or working.
-  Result<bool> Idle();
+  // True when nothing is queued (runnable now or later) or working. With
+  // `except_retrying`, inputs queued again after a transient error (disk
+  // full) do not count: `--once` leaves them for the next start.
+  Result<bool> Idle(bool except_retrying = false);
 
  private:
   explicit StateDb(sqlite3* db) : db_(db) {}

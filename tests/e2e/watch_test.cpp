@@ -275,10 +275,13 @@ class WatchTest : public CliTest {
   }
 
   // Starts `ocrflow watch ARGS` (stderr to a log file); returns its index.
-  size_t Start(const std::vector<std::string>& args) {
+  // `wrapper` runs it (prlimit, setpriv ...: absolute path first).
+  size_t Start(const std::vector<std::string>& args, const std::vector<std::string>& wrapper = {}) {
     Daemon d;
     d.log = dir_ / ("daemon-" + std::to_string(daemons_.size()) + ".log");
-    std::vector<std::string> argv = {OCRFLOW_BIN, "watch"};
+    std::vector<std::string> argv = wrapper;
+    argv.push_back(OCRFLOW_BIN);
+    argv.push_back("watch");
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
@@ -293,7 +296,7 @@ class WatchTest : public CliTest {
     posix_spawnattr_init(&at);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&at, 0);
-    int rc = posix_spawn(&d.pid, OCRFLOW_BIN, &fa, &at, cargv.data(), environ);
+    int rc = posix_spawn(&d.pid, argv[0].c_str(), &fa, &at, cargv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     EXPECT_EQ(rc, 0) << "posix_spawn " << OCRFLOW_BIN;
@@ -1189,6 +1192,83 @@ TEST_F(WatchTest, ASecondInboxForOneCorpusIsRefused) {
   ASSERT_TRUE(WaitExit(e, 60));
   EXPECT_EQ(daemons_[e].exit_code, 0) << Slurp(daemons_[e].log);
   EXPECT_TRUE(fs::exists(corpus_ / "in-942.png.txt"));
+}
+
+// Item 6: errors that will never go away end the input, quarantined with
+// the reason, or listed as failed when even the quarantine cannot take it;
+// `--once` always ends. A 251-byte name (its .txt is 255 bytes: the
+// temporary name must be cut to fit) is done; a 252-byte one (its .txt
+// would be 256) is quarantined, its note (262 bytes) cannot be, so the
+// state says why; a folder of the corpus that is a symlink out is never
+// written through.
+TEST_F(WatchTest, PermanentErrorsEndTheInputAndOnceEnds) {
+  const std::string fits = std::string(247, 'f') + ".png", too_long = std::string(248, 'g') + ".png";
+  WriteFile(inbox_ / fits, PagePng(951));
+  WriteFile(inbox_ / too_long, PagePng(952));
+  const fs::path elsewhere = dir_ / "elsewhere";
+  fs::create_directories(elsewhere);
+  fs::create_directory_symlink(elsewhere, corpus_ / "linked");
+  WriteFile(inbox_ / "linked" / "in-953.png", PagePng(953));
+  size_t d = StartDefault({"--once", "--max-attempts", "2"});
+  ASSERT_TRUE(WaitExit(d, 90)) << "--once did not end";
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+  EXPECT_EQ(rows[fits].status, "done") << rows[fits].error;
+  EXPECT_NE(Slurp(corpus_ / (fits + ".txt")).find("951"), std::string::npos);
+  EXPECT_EQ(rows[too_long].status, "failed");
+  EXPECT_NE(rows[too_long].error.find("File name too long"), std::string::npos) << rows[too_long].error;
+  EXPECT_EQ(Slurp(corpus_ / "failed" / too_long), PagePng(952)) << "the quarantine copy fits and is kept";
+  EXPECT_EQ(rows["linked/in-953.png"].status, "failed");
+  EXPECT_NE(rows["linked/in-953.png"].error.find("symbolic link"), std::string::npos) << rows["linked/in-953.png"].error;
+  EXPECT_TRUE(fs::exists(corpus_ / "failed/linked/in-953.png.error.txt"));
+  EXPECT_TRUE(fs::is_empty(elsewhere)) << "written through the corpus's linked folder";
+  CliResult st = Run("status --out '" + corpus_.string() + "'");
+  EXPECT_NE(st.out.find("File name too long"), std::string::npos) << st.out;
+}
+
+// Item 6: the daemon as `nobody` meets an input it may not read. It is
+// failed with the reason, with a note saying why no copy was made; never
+// retried forever.
+TEST_F(WatchTest, AnInputTheDaemonMayNotReadIsFailedNotRetriedForever) {
+  if (::getuid() != 0) GTEST_SKIP() << "needs root to run the daemon as nobody";
+  if (!fs::exists("/usr/bin/setpriv")) GTEST_SKIP() << "needs setpriv (util-linux)";
+  fs::permissions(inbox_, fs::perms::all);
+  fs::permissions(corpus_, fs::perms::all);
+  WriteFile(inbox_ / "secret.png", PagePng(961));
+  fs::permissions(inbox_ / "secret.png", fs::perms::none);
+  Input good = MakeInputs(1, 962, false)[0];
+  WriteFile(inbox_ / good.rel, good.bytes);
+  size_t d = Start({inbox_.string(), "--out", corpus_.string(), "--lang", "eng", "--jobs", "1", "--once"},
+            {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  ASSERT_TRUE(WaitExit(d, 90)) << "--once did not end";
+  EXPECT_EQ(daemons_[d].exit_code, 0) << Slurp(daemons_[d].log);
+  auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+  EXPECT_EQ(rows[good.rel].status, "done") << rows[good.rel].error;
+  EXPECT_EQ(rows["secret.png"].status, "failed");
+  EXPECT_NE(rows["secret.png"].error.find("Permission denied"), std::string::npos) << rows["secret.png"].error;
+  const std::string note = Slurp(corpus_ / "failed/secret.png.error.txt");
+  EXPECT_NE(note.find("not copied here"), std::string::npos) << note;
+  EXPECT_FALSE(fs::exists(corpus_ / "failed/secret.png"));
+}
+
+// Item 6: a page that runs out of memory is tried --max-attempts times,
+// then quarantined with the reason; `--once` ends. A valid 14000x14000
+// page under a 1 GB address-space limit: decoding alone needs more.
+TEST_F(WatchTest, OutOfMemoryIsQuarantinedAfterMaxAttempts) {
+  if (!fs::exists("/usr/bin/prlimit")) GTEST_SKIP() << "needs prlimit (util-linux)";
+  std::vector<unsigned char> png;
+  cv::imencode(".png", cv::Mat(14000, 14000, CV_8UC1, cv::Scalar(255)), png);
+  WriteFile(inbox_ / "huge.png", std::string(png.begin(), png.end()));
+  size_t d = Start({inbox_.string(), "--out", corpus_.string(), "--lang", "eng", "--jobs", "1", "--once", "--max-attempts", "2"},
+                   {"/usr/bin/prlimit", "--as=1000000000"});
+  ASSERT_TRUE(WaitExit(d, 90)) << "--once did not end";
+  EXPECT_EQ(daemons_[d].exit_code, 0) << Slurp(daemons_[d].log);
+  auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+  if (rows["huge.png"].status == "done") GTEST_SKIP() << "1 GB was enough for the page here: nothing to test";
+  EXPECT_EQ(rows["huge.png"].status, "failed");
+  EXPECT_NE(rows["huge.png"].error.find("out of memory"), std::string::npos) << rows["huge.png"].error;
+  EXPECT_EQ(rows["huge.png"].attempts, 2) << rows["huge.png"].error;
+  EXPECT_TRUE(fs::exists(corpus_ / "failed/huge.png.error.txt"));
 }
 
 }  // namespace
