@@ -8,6 +8,11 @@
 // daemons can never both move the same row to `working`. A working row names
 // its owner ("host:pid:start-time") and a lease; a claim whose owner is dead
 // (same host) or whose lease ran out (another host) is taken over.
+// For one host: WAL's shared memory does not work over a network file
+// system, and leases compare wall clocks (issue 17 is several machines).
+//
+// Table `meta` keeps facts about the corpus: the manifest file's identity
+// ("manifest_file": device:inode) and the inbox it serves ("inbox").
 #pragma once
 
 #include <functional>
