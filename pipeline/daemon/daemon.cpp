@@ -275,6 +275,9 @@ std::string FindFolderIn(const std::string& root, const std::set<FolderId>& ids)
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    // The entry's type comes from the listing: only folders cost a stat.
+    std::error_code tec;
+    if (it->is_symlink(tec) || !it->is_directory(tec)) continue;
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
     if (ids.count({st.st_dev, st.st_ino})) return it->path().lexically_relative(root).string();
