@@ -19,6 +19,7 @@
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
 #include "pipeline/io/atomic_file.h"
+#include "pipeline/io/json_name.h"
 #include "pipeline/io/output_names.h"
 #include "pipeline/shared_work.h"
 #include "stages/image/raster_cv.h"
@@ -74,6 +75,7 @@ Status RunChainUnbounded(const Pipeline& pipeline, Page& page, const RunContext&
   try {
     return pipeline.Run(page, ctx);
   } catch (const cv::Exception& e) {
+    if (e.code == cv::Error::StsNoMem) return Status(Code::kUnavailable, "out of memory: " + e.err);
     return Status(Code::kInternal, std::string("image processing failed: ") + e.what());
   } catch (const std::bad_alloc&) {
     return Status(Code::kUnavailable, "out of memory");
@@ -90,6 +92,9 @@ auto DecodeGuarded(Fn fn) -> decltype(fn()) {
     return fn();
   } catch (const std::bad_alloc&) {
     return Status(Code::kUnavailable, "out of memory while decoding");
+  } catch (const cv::Exception& e) {  // OpenCV's allocator says so with its own exception
+    if (e.code == cv::Error::StsNoMem) return Status(Code::kUnavailable, "out of memory while decoding: " + e.err);
+    return Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
   } catch (const std::exception& e) {
     return Status(Code::kBadInput, std::string("could not be decoded: ") + e.what());
   }
@@ -127,8 +132,25 @@ Result<std::vector<Input>> ExpandInputs(const std::vector<std::string>& args, co
     std::error_code ec;
     std::vector<io::InputPath> here;
     if (fs::is_directory(a, ec)) {
-      auto files = ListPageFiles(a);
-      if (files.empty()) errors->push_back(a + ": directory has no page images (png, jpg, tif, pnm, pdf, ...)");
+      // The same link rules as `watch`: a link inside the folder to a file
+      // inside it is left out (the file is read under its own name); a link
+      // that leads out of it is never read, and said so (issue 16, item 11:
+      // scans/evil.png -> /etc/passwd was read).
+      std::vector<std::string> links;
+      auto files = ListPageFiles(a, &links);
+      const fs::path root = fs::canonical(a, ec);
+      for (const auto& l : links) {
+        std::error_code lec;
+        const fs::path target = fs::canonical(l, lec);
+        const std::string rel = target.lexically_relative(root).string();
+        if (!lec && !rel.empty() && rel != "." && rel.rfind("..", 0) != 0) continue;  // inside: read as itself
+        const bool dangling = lec.value() != 0;
+        const std::string to = fs::read_symlink(l, lec).string();
+        errors->push_back(l + ": a symbolic link to " + to +
+                          (dangling ? ", which does not exist: not read"
+                                    : ", outside the input folder " + a + ": not read (links out of an input folder are never followed)"));
+      }
+      if (files.empty() && links.empty()) errors->push_back(a + ": directory has no page images (png, jpg, tif, pnm, pdf, ...)");
       for (const auto& f : files) here.push_back({f, a});
     } else {
       here.push_back({a, fs::path(io::AbsoluteNormal(a)).parent_path().string()});
@@ -150,6 +172,20 @@ Result<std::vector<Input>> ExpandInputs(const std::vector<std::string>& args, co
     outputs.push_back({base.string() + ".txt", base.string() + ".json"});
   }
   if (Status st = io::CheckOutputsApart(paths, outputs); !st.ok()) return st;
+  // Never through a link inside OUTDIR: refused before any work, naming it.
+  std::set<std::string> checked;
+  for (const auto& in : inputs) {
+    fs::path dir = out_dir;
+    for (const auto& part : fs::path(in.out_stem).parent_path()) {
+      dir /= part;
+      if (!checked.insert(dir.string()).second) continue;
+      std::error_code ec;
+      if (fs::is_symlink(fs::symlink_status(dir, ec))) {
+        return Status(Code::kInvalidArgument, dir.string() + " is a symbolic link (to " + fs::read_symlink(dir, ec).string() +
+                                                  "): outputs are never written through a link; remove it or choose another -o");
+      }
+    }
+  }
   return inputs;
 }
 
@@ -289,7 +325,7 @@ bool LooksLikePageFile(const std::string& path) {
   return kExt.count(Lower(fs::path(path).extension().string())) > 0;
 }
 
-std::vector<std::string> ListPageFiles(const std::string& dir) {
+std::vector<std::string> ListPageFiles(const std::string& dir, std::vector<std::string>* links) {
   std::vector<std::string> files;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
@@ -299,9 +335,15 @@ std::vector<std::string> ListPageFiles(const std::string& dir) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file(ec) && LooksLikePageFile(it->path().string())) files.push_back(it->path().string());
+    if (!LooksLikePageFile(it->path().string())) continue;
+    if (it->is_symlink(ec)) {
+      if (links) links->push_back(it->path().string());
+    } else if (it->is_regular_file(ec)) {
+      files.push_back(it->path().string());
+    }
   }
   std::sort(files.begin(), files.end());
+  if (links) std::sort(links->begin(), links->end());
   return files;
 }
 
@@ -373,7 +415,7 @@ std::string RenderPagesText(const std::vector<Page>& pages) {
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source) {
   using json = nlohmann::ordered_json;
   json j;
-  j["source"] = source;
+  io::PutJsonName(j, "source", source);  // a name is bytes: source_b64 when it is not UTF-8
   j["pages"] = json::array();
   for (const auto& p : pages) {
     json jp;
@@ -622,15 +664,17 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     MergeByPageNumber(good, std::move(timed_out));
     if (any_good || !good.empty() || (r.errors.empty() && r.pages > 0)) {
       const fs::path base = fs::path(options.out_dir) / s.input.out_stem;
-      std::error_code dec;
-      fs::create_directories(base.parent_path(), dec);
-      if (options.write_txt) {
+      // Made one folder at a time, never through a link (checked before
+      // the run too; this is the check that holds if one appears since).
+      auto dir = io::MakeFoldersBelow(options.out_dir, fs::path(s.input.out_stem).parent_path().string());
+      if (!dir.ok()) r.errors.push_back("cannot write " + base.string() + ": " + dir.status().ToString());
+      if (dir.ok() && options.write_txt) {
         std::string path = base.string() + ".txt";
         Status st = io::WriteFileAtomic(path, RenderPagesText(good));
         if (st.ok()) r.txt_path = path;
         else r.errors.push_back(st.ToString());
       }
-      if (options.write_json) {
+      if (dir.ok() && options.write_json) {
         std::string path = base.string() + ".json";
         Status st = io::WriteFileAtomic(path, RenderPagesJson(good, s.input.path));
         if (st.ok()) r.json_path = path;

@@ -79,7 +79,9 @@ struct RunReport {
 std::vector<std::string> DefaultPageStages();
 
 // Every page image or PDF under `dir` (recursive, sorted), by extension.
-std::vector<std::string> ListPageFiles(const std::string& dir);
+// Symbolic links are not followed (linked folders are not entered); links
+// with a page file's name go to `links` when given, else are left out.
+std::vector<std::string> ListPageFiles(const std::string& dir, std::vector<std::string>* links = nullptr);
 bool LooksLikePageFile(const std::string& path);
 
 // Processes one input's bytes completely (decode + every page), on the

@@ -689,6 +689,8 @@ int main(int argc, char** argv) {
   watch->add_option("--log-level", wo.overrides.log_level, "debug, info (one line per page; default), warn, error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   watch->add_flag("--once", wo.once, "process what is in the inbox, then exit (no waiting for more)");
+  watch->add_flag("--inbox-moved", wo.inbox_moved,
+                  "the corpus's inbox moved to INBOX (one corpus serves one inbox; without this flag another inbox is refused)");
   watch->footer(kWatchFooter);
 
   std::string st_state, st_corpus;

@@ -32,6 +32,7 @@
 #include "pipeline/daemon/state_db.h"
 #include "pipeline/daemon/watcher.h"
 #include "pipeline/io/atomic_file.h"
+#include "pipeline/io/json_name.h"
 #include "pipeline/io/printable.h"
 #include "stages/ocr/engine.h"
 #include "stages/ocr/ocr.h"
@@ -174,9 +175,34 @@ using io::CopyFileAtomic;
 using io::WriteFileAtomic;
 using io::WriteErrorCode;
 
-Status AppendLine(const std::string& path, const std::string& line) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return Status(WriteErrorCode(errno), std::string("cannot open: ") + std::strerror(errno)).WithFile(path);
+// "<device>:<inode>" of an open file or a path (not followed).
+std::string FileId(const struct stat& st) {
+  return std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" +
+         std::to_string(static_cast<unsigned long long>(st.st_ino));
+}
+
+// Appends `line` to the manifest at `path`, which must be the very file the
+// daemon wrote last (`expected_id`, FileId): never through a symlink (the
+// append would land outside the corpus), never into a file put in its place
+// (issue 16, item 5). Code::kNotFound when it is gone or not that file: the
+// caller rewrites it instead.
+Status AppendLine(const std::string& path, const std::string& line, const std::string& expected_id) {
+  // O_NONBLOCK: a FIFO put there must not block the worker (ENXIO instead).
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ENOENT) return Status(Code::kNotFound, "is gone").WithFile(path);
+    if (e == ELOOP) return Status(Code::kNotFound, "is a symbolic link, not the file ocrflow wrote: not followed").WithFile(path);
+    if (e == ENXIO || e == EISDIR) return Status(Code::kNotFound, "is not a regular file").WithFile(path);
+    return Status(WriteErrorCode(e), std::string("cannot open: ") + std::strerror(e)).WithFile(path);
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || FileId(st) != expected_id) {
+    ::close(fd);
+    return Status(Code::kNotFound, S_ISREG(st.st_mode) ? "is not the file ocrflow wrote (another file was put in its place)"
+                                                       : "is not a regular file")
+        .WithFile(path);
+  }
   std::string data = line + "\n";
   ssize_t w = ::write(fd, data.data(), data.size());  // one write: appends are never interleaved
   int e = errno;
@@ -230,6 +256,35 @@ bool OwnerAlive(const std::string& owner, double lease_until, const std::string&
   if (host != HostName()) return lease_until > Now();
   long pid = std::atol(owner.substr(c1 + 1, c2 - c1 - 1).c_str());
   return pid > 0 && ProcessStart(pid) == owner.substr(c2 + 1);
+}
+
+// The identity of `path` and of every folder above it, up to /.
+std::set<FolderId> SelfAndAbove(const fs::path& path) {
+  std::set<FolderId> ids;
+  fs::path p = path;
+  for (;;) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0) ids.insert({st.st_dev, st.st_ino});
+    if (!p.has_parent_path() || p.parent_path() == p) break;
+    p = p.parent_path();
+  }
+  return ids;
+}
+
+// The first folder under `root` (links not followed, mount points entered)
+// whose identity is in `ids`, as a path below root; "" when none.
+std::string FindFolderIn(const std::string& root, const std::set<FolderId>& ids) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    // The entry's type comes from the listing: only folders cost a stat.
+    std::error_code tec;
+    if (it->is_symlink(tec) || !it->is_directory(tec)) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (ids.count({st.st_dev, st.st_ino})) return it->path().lexically_relative(root).string();
+  }
+  return "";
 }
 
 // Temporary files (io::AtomicFile's .<name>.<pid>.XXXXXX.tmp) left in
@@ -431,9 +486,18 @@ class Daemon {
   void ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, WorkerProcess& child);
   void Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason);
   void Transient(StateDb& db, const Claim& claim, const std::string& reason);
-  Status WriteManifest(const std::vector<std::string>& lines);
+  // The manifest: rewritten atomically, its identity recorded in the state
+  // (in the caller's transaction); appended only to that very file.
+  Status WriteManifest(StateDb& db, const std::vector<std::string>& lines);
+  Status AppendManifest(StateDb& db, const std::string& line);
+  // manifest.jsonl as it is, for RebuildManifest: nothing when it is not
+  // the file the state says the daemon wrote.
+  Result<std::vector<ManifestEntry>> ReadManifest(StateDb& db);
   // CORPUS/<rel>, its folders made, checked to be inside CORPUS.
   Result<std::string> CorpusPath(const std::string& rel);
+  // One corpus serves one inbox (docs/watch.md): records this one in the
+  // state, or returns 2 (after saying why) when another one is recorded.
+  int BindInbox(StateDb& db);
 
   WatchOptions opts_;
   Logger log_;
@@ -479,22 +543,148 @@ Result<std::shared_ptr<const Daemon::Shared>> Daemon::Prepare(const WatchConfig&
   return std::shared_ptr<const Shared>(std::move(s));
 }
 
+// Folders are made one at a time and never through a link: the old way
+// (create_directories, then a check) made folders outside the corpus before
+// it refused. A refusal is permanent (kIoError): the input is quarantined,
+// not retried forever.
 Result<std::string> Daemon::CorpusPath(const std::string& rel) {
-  fs::path p = fs::path(corpus_) / rel;
-  std::error_code ec;
-  fs::create_directories(p.parent_path(), ec);
-  if (ec) return Status(WriteErrorCode(ec.value()), "cannot create folder: " + ec.message()).WithFile(p.parent_path().string());
-  fs::path real = fs::canonical(p.parent_path(), ec);
-  if (ec || !Inside(real, corpus_)) {
-    return Status(Code::kIoError, "refusing to write outside the corpus (a linked folder?)").WithFile(p.string());
+  const fs::path p = fs::path(rel);
+  auto dir = io::MakeFoldersBelow(corpus_, p.parent_path().string());
+  if (!dir.ok()) {
+    return Status(dir.status().code(), "refusing to write " + (fs::path(corpus_) / rel).string() + ": " + dir.status().ToString());
   }
-  return (real / p.filename()).string();
+  return (fs::path(dir.value()) / p.filename()).string();
 }
 
-Status Daemon::WriteManifest(const std::vector<std::string>& lines) {
+int Daemon::BindInbox(StateDb& db) {
+  struct stat st {};
+  if (::stat(inbox_.c_str(), &st) != 0) {
+    log_(kError, inbox_ + ": cannot read the inbox: " + std::strerror(errno));
+    return 2;
+  }
+  const std::string id = FileId(st), mine = id + " " + inbox_;  // "dev:ino path"
+  auto bound = db.BindMeta("inbox", mine);
+  if (!bound.ok()) {
+    log_(kError, bound.status().ToString());
+    return 1;
+  }
+  if (bound.value() == mine) return 0;
+  const std::string& was = bound.value();
+  const auto space = was.find(' ');
+  const std::string was_id = was.substr(0, space), was_path = space == std::string::npos ? "" : was.substr(space + 1);
+  if (was_path != inbox_ && was_id != id && !opts_.inbox_moved) {
+    log_(kError, "refusing to run: the corpus " + corpus_ + " takes its inputs from the inbox " + was_path + " (recorded in " +
+                     state_path_ + "), not from " + inbox_ +
+                     ". One corpus serves one inbox: outputs are named by the path below the inbox, so a.png in two "
+                     "inboxes would share CORPUS/a.png.txt. Give this inbox its own --out; if the inbox itself moved "
+                     "here, start once with --inbox-moved");
+    return 2;
+  }
+  // The same folder under a new name, the same name for a new folder, or
+  // a move the operator confirmed: the record follows.
+  if (Status s = db.SetMeta("inbox", mine); !s.ok()) {
+    log_(kError, s.ToString());
+    return 1;
+  }
+  if (was_path != inbox_) log_(kInfo, "the inbox moved from " + was_path + " to " + inbox_ + "; recorded");
+  return 0;
+}
+
+Status Daemon::WriteManifest(StateDb& db, const std::vector<std::string>& lines) {
   std::string data;
   for (const auto& l : lines) data += l + "\n";
-  return WriteFileAtomic(corpus_ + "/manifest.jsonl", data);
+  const std::string path = corpus_ + "/manifest.jsonl";
+  if (Status st = WriteFileAtomic(path, data); !st.ok()) return st;
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) return Status(WriteErrorCode(errno), "vanished after it was written").WithFile(path);
+  return db.SetMeta("manifest_file", FileId(st));
+}
+
+Status Daemon::AppendManifest(StateDb& db, const std::string& line) {
+  const std::string path = corpus_ + "/manifest.jsonl";
+  auto id = db.GetMeta("manifest_file");
+  if (!id.ok()) return id.status();
+  Status st = AppendLine(path, line, id.value());
+  if (st.code() == Code::kNotFound) {
+    log_(kError, st.ToString() + "; rewriting it from the state database");
+  }
+  return st;
+}
+
+namespace {
+
+// "2026-12-01T10:00:00Z" -> epoch seconds; 0 when it is not that.
+double ParseIsoTime(const std::string& s) {
+  struct tm tm {};
+  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  return end ? static_cast<double>(timegm(&tm)) : 0;
+}
+
+}  // namespace
+
+Result<std::vector<ManifestEntry>> Daemon::ReadManifest(StateDb& db) {
+  std::vector<ManifestEntry> entries;
+  const std::string path = corpus_ + "/manifest.jsonl";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ENOENT) return entries;
+    log_(kError, path + (e == ELOOP ? ": is a symbolic link: not read; replaced by a manifest rebuilt from the state database"
+                                    : std::string(": cannot read: ") + std::strerror(e) + "; rebuilt from the state database"));
+    return entries;
+  }
+  struct stat st {};
+  auto id = db.GetMeta("manifest_file");
+  if (!id.ok()) {
+    ::close(fd);
+    return id.status();
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    log_(kError, path + ": is not a regular file: not read; replaced by a manifest rebuilt from the state database");
+    return entries;
+  }
+  if (!id.value().empty() && id.value() != FileId(st)) {
+    ::close(fd);
+    log_(kWarn, path + ": is not the file ocrflow wrote last (replaced or restored while stopped): not read; "
+                       "rewritten from the state database");
+    return entries;
+  }
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    data.append(buf, static_cast<size_t>(r));
+  }
+  ::close(fd);
+  std::istringstream in(data);
+  std::string line;
+  int bad = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    auto source = io::GetJsonName(j, "source");
+    auto output = io::GetJsonName(j, "output");
+    if (j.is_discarded() || !source || !j.contains("sha256") || !j["sha256"].is_string()) {
+      ++bad;
+      continue;
+    }
+    ManifestEntry e;
+    e.path = *source;
+    e.sha256 = j["sha256"].get<std::string>();
+    e.output = output.value_or(*source + ".txt");
+    e.pages = j.contains("pages") && j["pages"].is_number() ? j["pages"].get<int>() : 0;
+    e.seconds = j.contains("seconds") && j["seconds"].is_number() ? j["seconds"].get<double>() : 0;
+    // "finished" has whole seconds: the file's order breaks the ties.
+    e.done_at = j.contains("finished") && j["finished"].is_string() ? ParseIsoTime(j["finished"].get<std::string>()) : 0;
+    if (!entries.empty()) e.done_at = std::max(e.done_at, entries.back().done_at + 1e-3);
+    e.line = line;
+    entries.push_back(std::move(e));
+  }
+  if (bad) log_(kWarn, path + ": " + std::to_string(bad) + " lines that are not manifest lines (cut off by a crash?) dropped");
+  return entries;
 }
 
 void Daemon::Transient(StateDb& db, const Claim& claim, const std::string& reason) {
@@ -505,38 +695,56 @@ void Daemon::Transient(StateDb& db, const Claim& claim, const std::string& reaso
   if (!st.ok()) log_(kError, st.ToString());
 }
 
+// What cannot be kept in the quarantine for good (a name too long for the
+// file system, a file the daemon may not read, a folder that is a link) is
+// said in the note, or, when even the note cannot be written, in the state's
+// reason: the input is failed either way, never retried forever (issue 16,
+// item 6). Only a transient error (disk full, read-only) keeps it queued.
 void Daemon::Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason) {
-  auto copy_to = CorpusPath("failed/" + claim.path);
-  auto note_to = CorpusPath("failed/" + claim.path + ".error.txt");
-  Status st = copy_to.ok() ? (note_to.ok() ? Status::Ok() : note_to.status()) : copy_to.status();
+  std::string why = reason;
   // A symbolic link is only described in the note: a link in the corpus
   // would lead a backup or `rsync -L` out to its target.
   struct stat lb {};
   const bool link = lstat((inbox_ + "/" + claim.path).c_str(), &lb) == 0 && S_ISLNK(lb.st_mode);
-  if (st.ok() && !link) st = CopyFileAtomic(inbox_ + "/" + claim.path, copy_to.value());
-  if (st.code() == Code::kNotFound) {  // gone from the inbox: nothing to keep
-    log_(kInfo, "vanished " + claim.path + ": removed from the inbox before it could be quarantined");
-    if (Status f = db.Forget(claim.path, owner_); !f.ok()) log_(kError, f.ToString());
-    return;
+  std::string not_copied;
+  if (!link) {
+    auto copy_to = CorpusPath("failed/" + claim.path);
+    Status st = copy_to.ok() ? CopyFileAtomic(inbox_ + "/" + claim.path, copy_to.value()) : copy_to.status();
+    if (st.code() == Code::kNotFound) {  // gone from the inbox: nothing to keep
+      log_(kInfo, "vanished " + claim.path + ": removed from the inbox before it could be quarantined");
+      if (Status f = db.Forget(claim.path, owner_); !f.ok()) log_(kError, f.ToString());
+      return;
+    }
+    if (st.code() == Code::kUnavailable) {  // the corpus cannot take it now: keep the input queued
+      Transient(db, claim, "cannot quarantine: " + st.ToString());
+      return;
+    }
+    if (!st.ok()) not_copied = st.ToString();
   }
-  if (st.ok()) {
-    std::string note = claim.path + ": " + reason + "\nfailed: " + IsoTime(Now(), false) +
-                       "\nattempts: " + std::to_string(claim.attempts) + "\n";
-    if (!sha.empty()) note += "sha256: " + sha + "\n";
-    if (link) note += "(a symbolic link: not copied here; the inbox still has it)\n";
-    st = WriteFileAtomic(note_to.value(), note);
-  }
-  if (!st.ok()) {  // the corpus cannot take it now: keep the input queued
+  std::string note = claim.path + ": " + reason + "\nfailed: " + IsoTime(Now(), false) +
+                     "\nattempts: " + std::to_string(claim.attempts) + "\n";
+  if (!sha.empty()) note += "sha256: " + sha + "\n";
+  if (link) note += "(a symbolic link: not copied here; the inbox still has it)\n";
+  if (!not_copied.empty()) note += "(not copied here: " + not_copied + ")\n";
+  auto note_to = CorpusPath("failed/" + claim.path + ".error.txt");
+  Status st = note_to.ok() ? WriteFileAtomic(note_to.value(), note) : note_to.status();
+  if (st.code() == Code::kUnavailable) {
     Transient(db, claim, "cannot quarantine: " + st.ToString());
     return;
+  }
+  if (!st.ok()) {
+    why += " (not quarantined: " + st.ToString() + ")";
+  } else if (!not_copied.empty()) {
+    why += " (not copied to failed/: " + not_copied + ")";
   }
   struct stat sb {};
   long long size = -1, mtime = -1;
   if (lstat((inbox_ + "/" + claim.path).c_str(), &sb) == 0) size = sb.st_size, mtime = MtimeNs(sb);
-  st = db.MarkFailed(claim.path, owner_, sha, reason, Now(), size, mtime);
+  st = db.MarkFailed(claim.path, owner_, sha, why, Now(), size, mtime);
   if (!st.ok()) log_(kError, st.ToString());
   ++failed_total_;
-  log_(kWarn, "failed " + claim.path + ": " + reason + " (quarantined as failed/" + claim.path + ")");
+  log_(kWarn, "failed " + claim.path + ": " + why +
+                  (note_to.ok() && why == reason ? " (quarantined as failed/" + claim.path + ")" : ""));
 }
 
 void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, WorkerProcess& child) {
@@ -547,8 +755,9 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   log_(kInfo, "start " + rel + (claim.attempts > 1 ? " (attempt " + std::to_string(claim.attempts) + ")" : ""));
   if (claim.attempts > cfg.max_attempts) {
     Quarantine(db, claim, "",
-               "processing never finished in " + std::to_string(cfg.max_attempts) +
-                   " attempts (the daemon stopped or crashed while working on it each time)");
+               "processing never finished in " + std::to_string(cfg.max_attempts) + " attempts " +
+                   (claim.last_error.empty() ? "(the daemon stopped or crashed while working on it each time)"
+                                             : "(last: " + claim.last_error + ")"));
     return;
   }
   struct stat st {};
@@ -607,8 +816,8 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   auto mark_done = [&](const DoneRecord& record) {
     Status s = db.MarkDone(
         rel, owner_, record, Now(), size, mtime,
-        [&](const std::string& line) { return AppendLine(corpus_ + "/manifest.jsonl", line); },
-        [&](const std::vector<std::string>& lines) { return WriteManifest(lines); });
+        [&](const std::string& line) { return AppendManifest(db, line); },
+        [&](const std::vector<std::string>& lines) { return WriteManifest(db, lines); });
     if (s.code() == Code::kUnavailable) {
       Transient(db, claim, s.ToString());
       return false;
@@ -628,9 +837,9 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     return;
   }
 
-  nlohmann::ordered_json m;
-  m["source"] = rel;
-  m["output"] = output;
+  nlohmann::ordered_json m;  // names are bytes: io::PutJsonName keeps them exactly
+  io::PutJsonName(m, "source", rel);
+  io::PutJsonName(m, "output", output);
   m["sha256"] = sha;
 
   // The same content under another name: copy its outputs.
@@ -653,13 +862,15 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
         if (other.contains(k)) m[k] = other[k];
       }
       m["seconds"] = Fixed(Now() - t0, 2);
-      m["same_as"] = d.path;
+      io::PutJsonName(m, "same_as", d.path);
       m["finished"] = IsoTime(Now(), false);
       m["ocrflow"] = OCRFLOW_VERSION;
       for (const char* k : {"tesseract", "lang", "models"}) {
         if (other.contains(k)) m[k] = other[k];
       }
-      DoneRecord r{rel, sha, output, other.value("pages", 0), Now() - t0, m.dump()};
+      const int pages = other.contains("pages") && other["pages"].is_number() ? other["pages"].get<int>() : 0;
+      DoneRecord r{rel, sha, output, pages, Now() - t0,
+                   m.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
       if (mark_done(r)) {
         ++done_total_;
         log_(kInfo, "done " + rel + " -> " + output + " (same content as " + d.path + ", outputs copied)");
@@ -691,7 +902,11 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   const bool worker_failed = !outcome.ok() || fail.code() == Code::kDeadlineExceeded ||
                              (fail.code() == Code::kUnavailable && fail.message().find("RLIMIT_AS") != std::string::npos);
   if (!fail.ok()) {
-    if (worker_failed || fail.code() == Code::kInternal) {
+    // Out of memory in the page's own process (kUnavailable here: reading
+    // and writing are past or to come) counts attempts like a dead worker
+    // or an internal error: a page too big for this machine ends
+    // quarantined with the reason, instead of being retried forever.
+    if (worker_failed || fail.code() == Code::kInternal || fail.code() == Code::kUnavailable) {
       if (claim.attempts < cfg.max_attempts) {
         log_(kWarn, "retry " + rel + " (attempt " + std::to_string(claim.attempts) + " of " +
                         std::to_string(cfg.max_attempts) + "): " + fail.message());
@@ -701,8 +916,6 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
         Quarantine(db, claim, sha, fail.message() + " (attempt " + std::to_string(claim.attempts) + " of " +
                                        std::to_string(cfg.max_attempts) + ")");
       }
-    } else if (fail.code() == Code::kUnavailable) {
-      Transient(db, claim, fail.message());
     } else {
       Quarantine(db, claim, sha, fail.message());
     }
@@ -720,8 +933,12 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     auto to = CorpusPath(out_json);
     ws = to.ok() ? WriteFileAtomic(to.value(), o.json) : to.status();
   }
-  if (!ws.ok()) {  // the corpus's fault, not the input's: keep it queued
+  if (ws.code() == Code::kUnavailable) {  // disk full, read-only: the corpus's moment, keep it queued
     Transient(db, claim, "cannot write the output: " + ws.ToString());
+    return;
+  }
+  if (!ws.ok()) {  // a name too long, no permission, a linked folder: never better, so not retried
+    Quarantine(db, claim, sha, "cannot write the output: " + ws.ToString());
     return;
   }
   const double secs = Now() - t0;
@@ -785,9 +1002,9 @@ void Daemon::Worker(int index) {
     ++busy_;
     try {
       ProcessOne(*db.value(), *claim.value(), *shared, *child);
-    } catch (const std::exception& e) {  // never a dead worker
+    } catch (const std::exception& e) {  // never a dead worker; counted, so it ends quarantined with the reason
       log_(kError, "internal error on " + claim.value()->path + ": " + e.what());
-      (void)db.value()->Requeue(claim.value()->path, owner_, Now() + 5, true, e.what(), false);
+      (void)db.value()->Requeue(claim.value()->path, owner_, Now() + 5, true, std::string("internal error: ") + e.what(), false);
     }
     {
       std::lock_guard<std::mutex> lock(flight_mu_);
@@ -826,6 +1043,32 @@ int Daemon::Run() {
     return 2;
   }
   corpus_ = fs::canonical(corpus_).string();
+  // The same check on what the folders are, not what they are called: a
+  // bind mount shows the corpus inside the inbox under a path that says
+  // nothing (issue 16, item 7: quarantine copies were read back as inputs).
+  {
+    const auto corpus_ids = SelfAndAbove(corpus_), inbox_ids = SelfAndAbove(inbox_);
+    struct stat ci {}, ii {};
+    ::stat(corpus_.c_str(), &ci);
+    ::stat(inbox_.c_str(), &ii);
+    std::string why;
+    if (corpus_ids.count({ii.st_dev, ii.st_ino})) {
+      why = "the inbox is inside the corpus (the same folder by device and inode number; a bind mount?)";
+    } else if (inbox_ids.count({ci.st_dev, ci.st_ino})) {
+      why = "the corpus is inside the inbox (the same folder by device and inode number; a bind mount?)";
+    } else if (auto in = FindFolderIn(inbox_, corpus_ids); !in.empty()) {
+      why = "the corpus, or a folder holding it, is mounted inside the inbox as " + inbox_ + "/" + in +
+            " (the same device and inode number)";
+    } else if (auto in = FindFolderIn(corpus_, inbox_ids); !in.empty()) {
+      why = "the inbox, or a folder holding it, is mounted inside the corpus as " + corpus_ + "/" + in +
+            " (the same device and inode number)";
+    }
+    if (!why.empty()) {
+      log_(kError, "refusing to run: the inbox " + inbox_ + " and the corpus " + corpus_ + ": " + why +
+                       " (outputs would be read back as inputs); use two separate folders");
+      return 2;
+    }
+  }
   state_path_ = opts_.state.empty() ? corpus_ + "/.ocrflow/state.db" : opts_.state;
   if (!opts_.state.empty() && Inside(fs::absolute(opts_.state).lexically_normal(), inbox_)) {
     log_(kError, "refusing to run: the state file " + opts_.state + " is inside the inbox " + inbox_);
@@ -849,6 +1092,7 @@ int Daemon::Run() {
     return 1;
   }
   owner_ = OwnerId();
+  if (int rc = BindInbox(*db.value()); rc != 0) return rc;
 
   int sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 
@@ -865,10 +1109,17 @@ int Daemon::Run() {
     return OwnerAlive(owner, lease, owner_);
   };
   auto recovered = db.value()->RecoverAbandoned(alive, Now());
-  if (Status st = db.value()->WithManifestLines([this](const auto& lines) { return WriteManifest(lines); }); !st.ok()) {
-    log_(kWarn, "manifest: " + st.ToString());
+  // The manifest never shrinks: lines the state lacks (a deleted or emptied
+  // state.db, a crash between the append and the commit) are taken in.
+  auto taken = db.value()->RebuildManifest([&] { return ReadManifest(*db.value()); },
+                                           [&](const auto& lines) { return WriteManifest(*db.value(), lines); });
+  if (!taken.ok()) {
+    log_(kWarn, "manifest: " + taken.status().ToString());
+  } else if (taken.value() > 0) {
+    log_(kWarn, "state: " + std::to_string(taken.value()) + " done inputs taken in from manifest.jsonl (the state database " +
+                    state_path_ + " lacked them: deleted, emptied or cut off); they are not OCR'd again");
   }
-  auto watcher = InboxWatcher::Start(inbox_, shared_->config.settle);
+  auto watcher = InboxWatcher::Start(inbox_, shared_->config.settle, SelfAndAbove(corpus_));
   if (!watcher.ok()) {
     log_(kError, watcher.status().ToString());
     return 1;
@@ -956,9 +1207,19 @@ int Daemon::Run() {
     }
     if (opts_.once && now - last_idle_check >= 0.5) {
       last_idle_check = now;
-      auto idle = db.value()->Idle();
+      // `--once` always ends: an input that only waits for the disk to
+      // have room again is left for the next start, and said so.
+      auto idle = db.value()->Idle(true);
       if (w.pending() == 0 && busy_.load() == 0 && idle.ok() && idle.value()) {
-        log_(kInfo, "--once: everything in the inbox is processed");
+        auto counts = db.value()->Counts();
+        const long left = counts.ok() ? counts.value().retrying : 0;
+        if (left > 0) {
+          log_(kWarn, "--once: " + std::to_string(left) +
+                          " inputs are left queued after a transient error (disk full, read-only, a read error); "
+                          "they are retried at the next start");
+        } else {
+          log_(kInfo, "--once: everything in the inbox is processed");
+        }
         stop = true;
       }
     }
@@ -1011,20 +1272,27 @@ int RunStatus(const std::string& state_path, bool json, int max_failures, std::o
   const double busy_per_min = busy > 0 ? n / busy * 60 : 0;
   if (json) {
     nlohmann::ordered_json j;
-    j["state"] = state_path;
+    io::PutJsonName(j, "state", state_path);
     j["counts"] = {{"queued", c.queued}, {"working", c.working}, {"done", c.done}, {"failed", c.failed}};
     j["pages_last_hour"] = n;
     j["pages_per_minute_last_hour"] = std::round(per_min * 100) / 100;
     j["pages_per_minute_while_busy"] = std::round(busy_per_min * 100) / 100;
     j["working"] = nlohmann::ordered_json::array();
     for (const auto& w : working.value()) {
-      j["working"].push_back({{"path", w.path}, {"owner", w.owner}, {"attempt", w.attempts}, {"started", IsoTime(w.started_at, false)}});
+      nlohmann::ordered_json o;
+      io::PutJsonName(o, "path", w.path);
+      o["owner"] = w.owner, o["attempt"] = w.attempts, o["started"] = IsoTime(w.started_at, false);
+      j["working"].push_back(std::move(o));
     }
     j["failures"] = nlohmann::ordered_json::array();
     for (const auto& f : failures.value()) {
-      j["failures"].push_back({{"path", f.path}, {"error", f.error}, {"attempts", f.attempts}, {"failed", IsoTime(f.finished_at, false)}});
+      nlohmann::ordered_json o;
+      io::PutJsonName(o, "path", f.path);
+      io::PutJsonName(o, "error", f.error);  // errors quote names
+      o["attempts"] = f.attempts, o["failed"] = IsoTime(f.finished_at, false);
+      j["failures"].push_back(std::move(o));
     }
-    out << j.dump(2) << "\n";
+    out << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return 0;
   }
   out << "state: " << state_path << "\n";

@@ -59,6 +59,7 @@ struct WatchOptions {
   std::string config_file;  // "" = none
   WatchOverrides overrides;
   bool once = false;        // exit when everything present is processed
+  bool inbox_moved = false; // the corpus's recorded inbox moved here (see docs/watch.md, "One corpus, one inbox")
 };
 
 // Runs until SIGTERM/SIGINT (or, with `once`, until idle). Returns the exit

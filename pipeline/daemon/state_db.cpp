@@ -37,6 +37,7 @@ CREATE INDEX IF NOT EXISTS inputs_queue ON inputs(status, retry_at, queued_at);
 CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(done_sha256);
 CREATE TABLE IF NOT EXISTS completions(finished_at REAL NOT NULL, path TEXT, pages INTEGER, seconds REAL);
 CREATE INDEX IF NOT EXISTS completions_time ON completions(finished_at);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
 
 Status DbError(sqlite3* db, const std::string& what) {
@@ -217,12 +218,12 @@ Result<std::optional<Claim>> StateDb::ClaimNext(const std::string& owner, double
   Status st;
   {
     Stmt q(db_,
-           "SELECT path, attempts, done_sha256 FROM inputs WHERE status='queued' AND retry_at<=? "
+           "SELECT path, attempts, done_sha256, error FROM inputs WHERE status='queued' AND retry_at<=? "
            "ORDER BY queued_at, path LIMIT 1");
     q.Bind(1, now);
     int rc = q.Step();
     if (rc == SQLITE_ROW) {
-      claim = Claim{q.Text(0), static_cast<int>(q.Int(1)) + 1, q.Text(2)};
+      claim = Claim{q.Text(0), static_cast<int>(q.Int(1)) + 1, q.Text(2), q.Text(3)};
     } else if (rc != SQLITE_DONE) {
       st = DbError(db_, "finding queued work");
     }
@@ -324,7 +325,10 @@ Status StateDb::MarkDone(const std::string& path, const std::string& owner, cons
     ins.Bind(1, now).Bind(2, path).Bind(3, record.pages).Bind(4, record.seconds);
     st = Run(db_, ins, "recording a completion");
   }
-  if (st.ok() && new_line) st = had_line ? rewrite(ManifestLinesLocked()) : append(record.manifest);
+  if (st.ok() && new_line) {
+    st = had_line ? rewrite(ManifestLinesLocked()) : append(record.manifest);
+    if (!had_line && st.code() == Code::kNotFound) st = rewrite(ManifestLinesLocked());  // not ours: rebuilt
+  }
   if (!st.ok()) {
     Rollback();
     return st;
@@ -398,6 +402,77 @@ Status StateDb::WithManifestLines(const std::function<Status(const std::vector<s
   return Commit();
 }
 
+Result<int> StateDb::RebuildManifest(const std::function<Result<std::vector<ManifestEntry>>()>& read_existing,
+                                     const std::function<Status(const std::vector<std::string>&)>& rewrite) {
+  if (Status st = Begin(); !st.ok()) return st;
+  auto fail = [this](Status st) {
+    Rollback();
+    return st;
+  };
+  auto existing = read_existing();
+  if (!existing.ok()) return fail(existing.status());
+  int taken = 0;
+  for (const auto& e : existing.value()) {
+    int status_rc;
+    bool has_line = false, has_row = false;
+    {
+      Stmt q(db_, "SELECT manifest IS NOT NULL FROM inputs WHERE path=?");
+      q.Bind(1, e.path);
+      status_rc = q.Step();
+      if (status_rc == SQLITE_ROW) has_row = true, has_line = q.Int(0) != 0;
+      else if (status_rc != SQLITE_DONE) return fail(DbError(db_, "reading " + e.path));
+    }
+    if (has_line) continue;  // the state's line wins
+    if (!has_row) {
+      // Done, with a size and time that match no file: the next scan
+      // queues it, and the worker finds the same content (SHA-256) and
+      // its output, and does not OCR it again.
+      Stmt ins(db_,
+               "INSERT INTO inputs(path, size, mtime_ns, status, sha256, done_sha256, output, pages, seconds, manifest, "
+               "done_at, finished_at, queued_at) VALUES(?,-1,-1,'done',?,?,?,?,?,?,?,?,?)");
+      ins.Bind(1, e.path).Bind(2, e.sha256).Bind(3, e.sha256).Bind(4, e.output).Bind(5, e.pages).Bind(6, e.seconds);
+      ins.Bind(7, e.line).Bind(8, e.done_at).Bind(9, e.done_at).Bind(10, e.done_at);
+      if (Status st = Run(db_, ins, "taking in " + e.path); !st.ok()) return fail(st);
+    } else {
+      Stmt up(db_, "UPDATE inputs SET manifest=?, done_sha256=?, output=?, done_at=? WHERE path=?");
+      up.Bind(1, e.line).Bind(2, e.sha256).Bind(3, e.output).Bind(4, e.done_at).Bind(5, e.path);
+      if (Status st = Run(db_, up, "taking in " + e.path); !st.ok()) return fail(st);
+    }
+    ++taken;
+  }
+  if (Status st = rewrite(ManifestLinesLocked()); !st.ok()) return fail(st);
+  if (Status c = Commit(); !c.ok()) return c;
+  return taken;
+}
+
+Result<std::string> StateDb::GetMeta(const std::string& key) {
+  Stmt q(db_, "SELECT value FROM meta WHERE key=?");
+  q.Bind(1, key);
+  int rc = q.Step();
+  if (rc == SQLITE_ROW) return q.Text(0);
+  if (rc != SQLITE_DONE) return DbError(db_, "reading " + key);
+  return std::string();
+}
+
+Status StateDb::SetMeta(const std::string& key, const std::string& value) {
+  Stmt up(db_, "INSERT INTO meta(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+  up.Bind(1, key).Bind(2, value);
+  return Run(db_, up, "recording " + key);
+}
+
+Result<std::string> StateDb::BindMeta(const std::string& key, const std::string& value) {
+  if (Status st = Begin(); !st.ok()) return st;
+  auto now = GetMeta(key);
+  Status st = now.ok() ? Status::Ok() : now.status();
+  if (st.ok() && now.value().empty()) st = SetMeta(key, value);
+  if (!st.ok()) {
+    Rollback();
+    return st;
+  }
+  if (Status c = Commit(); !c.ok()) return c;
+  return now.value().empty() ? value : now.value();
+}
+
 Result<StatusCounts> StateDb::Counts() {
   StatusCounts c;
   Stmt q(db_, "SELECT status, count(*) FROM inputs GROUP BY status");
@@ -411,6 +486,9 @@ Result<StatusCounts> StateDb::Counts() {
     else if (s == "failed") c.failed = n;
   }
   if (rc != SQLITE_DONE) return DbError(db_, "counting");
+  Stmt r(db_, "SELECT count(*) FROM inputs WHERE status='queued' AND transient>0");
+  if (r.Step() != SQLITE_ROW) return DbError(db_, "counting");
+  c.retrying = static_cast<long>(r.Int(0));
   return c;
 }
 
@@ -442,8 +520,9 @@ Result<StateDb::Throughput> StateDb::PagesSince(double since) {
   return Throughput{static_cast<long>(q.Int(0)), q.Real(1)};
 }
 
-Result<bool> StateDb::Idle() {
-  Stmt q(db_, "SELECT count(*) FROM inputs WHERE status IN ('queued', 'working')");
+Result<bool> StateDb::Idle(bool except_retrying) {
+  Stmt q(db_, except_retrying ? "SELECT count(*) FROM inputs WHERE status='working' OR (status='queued' AND transient=0)"
+                              : "SELECT count(*) FROM inputs WHERE status IN ('queued', 'working')");
   if (q.Step() != SQLITE_ROW) return DbError(db_, "counting open work");
   return q.Int(0) == 0;
 }

@@ -8,6 +8,11 @@
 // daemons can never both move the same row to `working`. A working row names
 // its owner ("host:pid:start-time") and a lease; a claim whose owner is dead
 // (same host) or whose lease ran out (another host) is taken over.
+// For one host: WAL's shared memory does not work over a network file
+// system, and leases compare wall clocks (issue 17 is several machines).
+//
+// Table `meta` keeps facts about the corpus: the manifest file's identity
+// ("manifest_file": device:inode) and the inbox it serves ("inbox").
 #pragma once
 
 #include <functional>
@@ -26,10 +31,12 @@ struct Claim {
   std::string path;  // relative to INBOX
   int attempts = 0;  // including this one
   std::string done_sha256;  // the content hash of the last successful run, if any
+  std::string last_error;   // why the previous attempt did not finish, if it said
 };
 
 struct StatusCounts {
   long queued = 0, working = 0, done = 0, failed = 0;
+  long retrying = 0;  // of the queued: waiting after a transient error
 };
 
 struct Failure {
@@ -52,6 +59,18 @@ struct DoneRecord {
   int pages = 0;
   double seconds = 0;
   std::string manifest;  // its manifest.jsonl line, without the newline
+};
+
+// A manifest line found in manifest.jsonl, to be taken into the state
+// (RebuildManifest).
+struct ManifestEntry {
+  std::string path;    // relative to INBOX (bytes: from source_b64 when present)
+  std::string sha256;
+  std::string output;
+  int pages = 0;
+  double seconds = 0;
+  double done_at = 0;  // epoch seconds; orders the rewritten manifest
+  std::string line;    // the line itself, without the newline
 };
 
 class StateDb {
@@ -84,7 +103,9 @@ class StateDb {
   // The work is done: outputs written. `append` is called inside the same
   // write transaction with the manifest line when the manifest only needs a
   // line appended, `rewrite` with every line when it must be rewritten (the
-  // input was done before). A row marked stale meanwhile is queued again.
+  // input was done before). When `append` answers Code::kNotFound (the
+  // manifest is gone, or is not the file the daemon wrote), `rewrite` is
+  // called instead. A row marked stale meanwhile is queued again.
   Status MarkDone(const std::string& path, const std::string& owner, const DoneRecord& record, double now,
                   long long size, long long mtime_ns, const std::function<Status(const std::string&)>& append,
                   const std::function<Status(const std::vector<std::string>&)>& rewrite);
@@ -113,6 +134,25 @@ class StateDb {
   // daemons).
   Status WithManifestLines(const std::function<Status(const std::vector<std::string>&)>& fn);
 
+  // Start-up, in one write transaction: `read_existing` returns the lines of
+  // manifest.jsonl as it is now; each one whose input has no manifest line
+  // in the state is taken in (as done, or its line kept for an input that is
+  // queued or working), so that a lost or emptied state database costs no
+  // line and no OCR (issue 16, item 4). Then `rewrite` gets every line.
+  // Returns how many lines were taken in.
+  Result<int> RebuildManifest(const std::function<Result<std::vector<ManifestEntry>>()>& read_existing,
+                              const std::function<Status(const std::vector<std::string>&)>& rewrite);
+
+  // Facts about the corpus kept beside the inputs (table `meta`): the
+  // manifest file's identity, the inbox the corpus serves. "" when unset.
+  // Both may be called inside a transaction of this connection (from a
+  // MarkDone or RebuildManifest callback).
+  Result<std::string> GetMeta(const std::string& key);
+  Status SetMeta(const std::string& key, const std::string& value);
+  // Sets `key` to `value` unless it is set already, in one transaction;
+  // returns what it is now (the old value when it was set).
+  Result<std::string> BindMeta(const std::string& key, const std::string& value);
+
   // For `ocrflow status` and the minute summary.
   Result<StatusCounts> Counts();
   Result<std::vector<Failure>> Failures(int limit);
@@ -125,8 +165,10 @@ class StateDb {
     double busy_seconds = 0;
   };
   Result<Throughput> PagesSince(double since);
-  // True when nothing is queued (runnable now or later) or working.
-  Result<bool> Idle();
+  // True when nothing is queued (runnable now or later) or working. With
+  // `except_retrying`, inputs queued again after a transient error (disk
+  // full) do not count: `--once` leaves them for the next start.
+  Result<bool> Idle(bool except_retrying = false);
 
  private:
   explicit StateDb(sqlite3* db) : db_(db) {}

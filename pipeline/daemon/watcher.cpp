@@ -64,10 +64,11 @@ bool IgnoredName(const std::string& name) {
   return false;
 }
 
-Result<std::unique_ptr<InboxWatcher>> InboxWatcher::Start(const std::string& inbox, double settle) {
+Result<std::unique_ptr<InboxWatcher>> InboxWatcher::Start(const std::string& inbox, double settle,
+                                                          std::set<FolderId> forbidden) {
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) return Status(Code::kIoError, std::string("inotify: ") + std::strerror(errno)).WithFile(inbox);
-  std::unique_ptr<InboxWatcher> w(new InboxWatcher(inbox, settle, fd));
+  std::unique_ptr<InboxWatcher> w(new InboxWatcher(inbox, settle, fd, std::move(forbidden)));
   w->Rescan(EpochNow());
   return w;
 }
@@ -124,8 +125,11 @@ void InboxWatcher::ScanDir(const std::string& rel, double now) {
     if (name == "." || name == ".." || IgnoredName(name)) continue;
     struct stat st {};
     if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    if (S_ISDIR(st.st_mode)) subdirs.push_back(Join(rel, name));
-    else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) Seen(Join(rel, name), now, true);
+    if (S_ISDIR(st.st_mode) && forbidden_.count({st.st_dev, st.st_ino})) {
+      warnings_.push_back(path + "/" + name + ": is the corpus, or a folder holding it (a bind mount?): not entered");
+    } else if (S_ISDIR(st.st_mode)) {
+      subdirs.push_back(Join(rel, name));
+    } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) Seen(Join(rel, name), now, true);
   }
   closedir(d);
   for (const auto& s : subdirs) ScanDir(s, now);

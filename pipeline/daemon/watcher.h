@@ -14,9 +14,13 @@
 // reported as they are (never followed); the caller decides what to do.
 #pragma once
 
+#include <sys/types.h>
+
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/status.h"
@@ -27,6 +31,10 @@ namespace ocrflow::daemon {
 // temporary name, or hidden.
 bool IgnoredName(const std::string& name);
 
+// A folder's identity: device and inode numbers. Paths can lie (a bind
+// mount shows one folder under two paths); these cannot.
+using FolderId = std::pair<dev_t, ino_t>;
+
 struct Candidate {
   std::string rel;  // relative to INBOX
   long long size = 0;
@@ -36,8 +44,11 @@ struct Candidate {
 class InboxWatcher {
  public:
   // Watches INBOX and every folder under it (hidden and linked folders are
-  // not entered) and scans them.
-  static Result<std::unique_ptr<InboxWatcher>> Start(const std::string& inbox, double settle);
+  // not entered) and scans them. A folder whose identity is in `forbidden`
+  // (the corpus, or a folder above it, mounted inside the inbox) is not
+  // entered either, with a warning.
+  static Result<std::unique_ptr<InboxWatcher>> Start(const std::string& inbox, double settle,
+                                                     std::set<FolderId> forbidden = {});
   ~InboxWatcher();
 
   int fd() const { return fd_; }  // poll for POLLIN, then HandleEvents()
@@ -58,7 +69,8 @@ class InboxWatcher {
     bool writing = false;  // open for writing, no close seen
     double due = 0;        // check again at
   };
-  InboxWatcher(std::string inbox, double settle, int fd) : inbox_(std::move(inbox)), settle_(settle), fd_(fd) {}
+  InboxWatcher(std::string inbox, double settle, int fd, std::set<FolderId> forbidden)
+      : inbox_(std::move(inbox)), settle_(settle), fd_(fd), forbidden_(std::move(forbidden)) {}
   void AddWatch(const std::string& rel);
   void ScanDir(const std::string& rel, double now);
   void Seen(const std::string& rel, double now, bool scanned);
@@ -70,6 +82,7 @@ class InboxWatcher {
   std::map<int, std::string> dirs_;  // watch descriptor -> folder, relative ("" = INBOX)
   std::map<std::string, Pending> pending_;
   std::vector<std::string> warnings_;
+  std::set<FolderId> forbidden_;
 };
 
 }  // namespace ocrflow::daemon

@@ -59,7 +59,60 @@ Status SyncDirectory(const std::string& dir, const std::string& path) {
 }  // namespace
 
 Code WriteErrorCode(int err) {
-  return err == ENOSPC || err == EDQUOT || err == ENOMEM ? Code::kUnavailable : Code::kIoError;
+  switch (err) {
+    case ENOSPC: case EDQUOT: case ENOMEM: case EROFS: case EIO: case EAGAIN: case EBUSY: case ETXTBSY:
+    case EINTR: case ESTALE: case ENOLCK: case EMFILE: case ENFILE:
+      return Code::kUnavailable;
+    default:
+      return Code::kIoError;
+  }
+}
+
+Result<std::string> MakeFoldersBelow(const std::string& root, const std::string& rel) {
+  std::string path = root;
+  int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return Fail(errno, "cannot open the folder", root);
+  size_t at = 0;
+  while (at < rel.size()) {
+    size_t slash = rel.find('/', at);
+    if (slash == std::string::npos) slash = rel.size();
+    const std::string part = rel.substr(at, slash - at);
+    at = slash + 1;
+    if (part.empty() || part == ".") continue;
+    path += "/" + part;
+    if (part == "..") {
+      ::close(dir);
+      return Status(Code::kIoError, "refusing a folder name '..': it would lead out").WithFile(path);
+    }
+    int next = ::openat(dir, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0 && errno == ENOENT) {
+      if (::mkdirat(dir, part.c_str(), 0777) != 0 && errno != EEXIST) {
+        const int e = errno;
+        ::close(dir);
+        return Fail(e, "cannot create the folder", path);
+      }
+      next = ::openat(dir, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (next < 0) {
+      const int e = errno;
+      struct stat st {};
+      const bool link = ::fstatat(dir, part.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+      ::close(dir);
+      if (link || e == ELOOP) {
+        std::vector<char> buf(4096);
+        ssize_t n = ::readlinkat(AT_FDCWD, path.c_str(), buf.data(), buf.size() - 1);
+        return Status(Code::kIoError, "is a symbolic link" + (n > 0 ? " to " + std::string(buf.data(), static_cast<size_t>(n)) : std::string()) +
+                                          ": never written through")
+            .WithFile(path);
+      }
+      if (e == ENOTDIR) return Status(Code::kIoError, "is not a folder").WithFile(path);
+      return Fail(e, "cannot open the folder", path);
+    }
+    ::close(dir);
+    dir = next;
+  }
+  ::close(dir);
+  return path;
 }
 
 Result<AtomicFile> AtomicFile::Create(const std::string& path) {
@@ -73,8 +126,14 @@ Result<AtomicFile> AtomicFile::Create(const std::string& path) {
                                               : "not a regular file";
     return Status(Code::kIoError, std::string("cannot write: it is ") + kind + "; refusing to replace it").WithFile(path);
   }
-  std::string tmp = DirOf(path) + "/." + BaseOf(path) + "." + std::to_string(::getpid()) + ".XXXXXX" +
-                    std::string(kTempSuffix);
+  // The temporary name must fit NAME_MAX even when the target only just
+  // does (a 251-byte inbox name gives a 255-byte .txt): the target part is
+  // cut short; StaleTempOwner reads the pid from the end all the same.
+  const std::string tail = "." + std::to_string(::getpid()) + ".XXXXXX" + std::string(kTempSuffix);
+  std::string base = BaseOf(path);
+  constexpr size_t kNameMax = 255;
+  if (1 + base.size() + tail.size() > kNameMax) base.resize(kNameMax - 1 - tail.size());
+  std::string tmp = DirOf(path) + "/." + base + tail;
   std::vector<char> buf(tmp.begin(), tmp.end());
   buf.push_back('\0');
   // mkostemps: O_CREAT | O_EXCL, mode 0600; a symlink at the name fails.

@@ -6,7 +6,9 @@
 //      it is new; never through a symlink) and named
 //      .<target name>.<pid>.XXXXXX.tmp: hidden, so directory inputs and
 //      the watch inbox never take it, and with the writer's pid, so a
-//      daemon can remove what a dead writer left (StaleTempOwner);
+//      daemon can remove what a dead writer left (StaleTempOwner); a
+//      target name too long to fit (NAME_MAX, 255 bytes, with the 20 or
+//      so added bytes) is cut short in the temporary name only;
 //   2. the data, fsync of the file;
 //   3. rename over the target (a symlink at the target is replaced, never
 //      followed), then fsync of the directory, so the rename itself
@@ -17,9 +19,11 @@
 // replace it. Callers that want to stream into such a file
 // (`reflow -o /dev/null`) use WriteToStream.
 //
-// Errors name the file and the reason; disk full, quota and out of memory
-// are Code::kUnavailable (the same write may work later), the rest
-// Code::kIoError. Thread-safe: every call has its own temporary file.
+// Errors name the file and the reason. Code::kUnavailable when the same
+// write may work later (WriteErrorCode: disk full, quota, out of memory, a
+// read-only or flaky file system); Code::kIoError when it never will (a
+// name too long, permission denied, a symlink or a file where a folder must
+// be). Thread-safe: every call has its own temporary file.
 #pragma once
 
 #include <optional>
@@ -69,7 +73,16 @@ Status WriteToStream(const std::string& path, std::string_view data);
 // directory), or nullopt if `name` is not one of ours.
 std::optional<long> StaleTempOwner(std::string_view name);
 
-// Disk full, quota, out of memory: kUnavailable; anything else kIoError.
+// Transient (kUnavailable): ENOSPC, EDQUOT, ENOMEM, EROFS, EIO, EAGAIN,
+// EBUSY, ETXTBSY, EINTR, ESTALE, ENOLCK, EMFILE, ENFILE. Anything else
+// (ENAMETOOLONG, EACCES, EPERM, ELOOP, ENOTDIR, EISDIR, ...) kIoError: the
+// watch daemon quarantines instead of retrying forever (issue 16, item 6).
 Code WriteErrorCode(int err);
+
+// Makes ROOT/REL (REL a relative folder path, "" for ROOT itself) one
+// folder at a time, never through a symbolic link and never above ROOT
+// (`..` is refused): a link or a file on the way is a kIoError naming it.
+// ROOT itself may be a link (the caller chose it). Returns ROOT/REL.
+Result<std::string> MakeFoldersBelow(const std::string& root, const std::string& rel);
 
 }  // namespace ocrflow::io

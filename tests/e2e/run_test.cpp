@@ -421,4 +421,42 @@ TEST_F(RunCli, UnknownLanguageIsAUsageError) {
   EXPECT_NE(r.err.find("xx_nope"), std::string::npos) << r.err;
 }
 
+// Issue 16, item 11: `run` keeps the link rules of `watch`. A folder inside
+// OUTDIR that is a symlink is never written through: refused before any
+// work, exit 2, naming it.
+TEST_F(RunCli, AnOutputFolderThatIsALinkIsNeverWrittenThrough) {
+  fs::create_directories(dir_ / "scans/day1");
+  cv::imwrite((dir_ / "scans/day1/a.png").string(), cv::Mat(400, 600, CV_8UC1, cv::Scalar(255)));
+  fs::create_directories(dir_ / "elsewhere");
+  fs::create_directories(dir_ / "out");
+  fs::create_directory_symlink(dir_ / "elsewhere", dir_ / "out/day1");
+  CliResult r = Run("run scans -o out --jobs 1");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("out/day1 is a symbolic link (to " + (dir_ / "elsewhere").string() + ")"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_empty(dir_ / "elsewhere")) << "written through the link";
+}
+
+// ... and an input link in an input folder that leads out of it (here to
+// /etc/passwd) is never read, and said so; a link to a file inside the
+// folder is left out (the file is read under its own name).
+TEST_F(RunCli, InputLinksOutOfTheFolderAreNeverRead) {
+  fs::create_directories(dir_ / "scans");
+  cv::imwrite((dir_ / "scans/real.png").string(), cv::Mat(400, 600, CV_8UC1, cv::Scalar(255)));
+  fs::create_symlink("/etc/passwd", dir_ / "scans/evil.png");
+  fs::create_symlink("real.png", dir_ / "scans/alias.png");
+  fs::create_symlink(dir_ / "nowhere.png", dir_ / "scans/dangling.png");
+  CliResult r = Run("run scans -o out --jobs 1");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("scans/evil.png: a symbolic link to /etc/passwd, outside the input folder scans: not read"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("scans/dangling.png: a symbolic link to " + (dir_ / "nowhere.png").string() + ", which does not exist"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("alias.png"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "out/real.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / "out/evil.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / "out/alias.txt"));
+}
+
 }  // namespace

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -274,10 +275,13 @@ class WatchTest : public CliTest {
   }
 
   // Starts `ocrflow watch ARGS` (stderr to a log file); returns its index.
-  size_t Start(const std::vector<std::string>& args) {
+  // `wrapper` runs it (prlimit, setpriv ...: absolute path first).
+  size_t Start(const std::vector<std::string>& args, const std::vector<std::string>& wrapper = {}) {
     Daemon d;
     d.log = dir_ / ("daemon-" + std::to_string(daemons_.size()) + ".log");
-    std::vector<std::string> argv = {OCRFLOW_BIN, "watch"};
+    std::vector<std::string> argv = wrapper;
+    argv.push_back(OCRFLOW_BIN);
+    argv.push_back("watch");
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
@@ -292,7 +296,7 @@ class WatchTest : public CliTest {
     posix_spawnattr_init(&at);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&at, 0);
-    int rc = posix_spawn(&d.pid, OCRFLOW_BIN, &fa, &at, cargv.data(), environ);
+    int rc = posix_spawn(&d.pid, argv[0].c_str(), &fa, &at, cargv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     EXPECT_EQ(rc, 0) << "posix_spawn " << OCRFLOW_BIN;
@@ -1017,6 +1021,257 @@ TEST_F(WatchTest, StatusShowsCountsAndFailures) {
   CliResult none = Run("status --state '" + (dir_ / "nowhere.db").string() + "'");
   EXPECT_NE(none.code, 0);
   EXPECT_FALSE(fs::exists(dir_ / "nowhere.db")) << "status created a database";
+}
+
+// ------------------------------------------------- hostile run (issue 16) --
+
+// Item 2: names are bytes. An inbox name that is not UTF-8 is carried
+// exactly in the manifest (a readable `source` and the bytes in
+// `source_b64`), and a later input with the same content (whose manifest
+// line names the first as `same_as`) is done normally: no exception reaches
+// the state machine.
+TEST_F(WatchTest, ANameThatIsNotUtf8IsKeptExactlyAndItsContentReused) {
+  const std::string odd = "a\xff.png";
+  const std::string png = PagePng(901);
+  WriteFile(inbox_ / odd, png);
+  size_t d = StartDefault({"--once", "--max-attempts", "2"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  EXPECT_NE(Slurp(corpus_ / (odd + ".txt")).find("901"), std::string::npos);
+  auto lines = ManifestLines();
+  ASSERT_EQ(lines.size(), 1u);
+  auto j = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(j.value("source", ""), "a\\xff.png") << lines[0];
+  EXPECT_EQ(j.value("source_b64", ""), "Yf8ucG5n") << lines[0];           // base64 of the exact bytes
+  EXPECT_EQ(j.value("output_b64", ""), "Yf8ucG5nLnR4dA==") << lines[0];   // a\xff.png.txt
+
+  WriteFile(inbox_ / "b.png", png);  // the same content under a plain name
+  d = StartDefault({"--once", "--max-attempts", "2"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  const std::string log = Slurp(daemons_[d].log);
+  EXPECT_EQ(log.find("internal error"), std::string::npos) << log;
+  EXPECT_EQ(log.find("type_error"), std::string::npos) << log;
+  auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+  EXPECT_EQ(rows["b.png"].status, "done") << rows["b.png"].error;
+  EXPECT_EQ(Slurp(corpus_ / "b.png.txt"), Slurp(corpus_ / (odd + ".txt")));
+  EXPECT_FALSE(fs::exists(corpus_ / "failed"));
+  lines = ManifestLines();
+  ASSERT_EQ(lines.size(), 2u) << Slurp(corpus_ / "manifest.jsonl");
+  auto k = nlohmann::json::parse(lines[1]);
+  EXPECT_EQ(k.value("source", ""), "b.png");
+  EXPECT_EQ(k.value("same_as_b64", ""), "Yf8ucG5n") << lines[1];
+  // `status --json` lists such a name too, without throwing.
+  Spit(inbox_ / "c\xfe.png", "not an image");
+  d = StartDefault({"--once"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  CliResult st = Run("status --out '" + corpus_.string() + "' --json");
+  ASSERT_EQ(st.code, 0) << st.err;
+  auto sj = nlohmann::json::parse(st.out);
+  ASSERT_EQ(sj["failures"].size(), 1u) << st.out;
+  EXPECT_EQ(sj["failures"][0].value("path_b64", ""), "Y/4ucG5n") << st.out;
+}
+
+// Item 4: state.db deleted, or emptied, while the daemon is stopped. The
+// state is rebuilt from manifest.jsonl: done inputs stay done and are not
+// OCR'd again, and the manifest keeps every line.
+TEST_F(WatchTest, ALostStateIsRebuiltFromTheManifest) {
+  auto inputs = MakeInputs(2, 911, false);
+  for (const auto& in : inputs) WriteFile(inbox_ / in.rel, in.bytes);
+  size_t d = StartDefault({"--once"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  ASSERT_EQ(daemons_[d].exit_code, 0);
+  const auto before = ManifestLines();
+  ASSERT_EQ(before.size(), 2u);
+  const fs::path db = corpus_ / ".ocrflow/state.db";
+  for (const std::string how : {"deleted", "emptied"}) {
+    if (how == "deleted") {
+      for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+    } else {
+      for (const char* ext : {"-wal", "-shm"}) fs::remove(db.string() + ext);
+      fs::resize_file(db, 0);
+    }
+    d = StartDefault({"--once"});
+    ASSERT_TRUE(WaitExit(d, 120)) << how;
+    EXPECT_EQ(daemons_[d].exit_code, 0) << how;
+    const std::string log = Slurp(daemons_[d].log);
+    EXPECT_NE(log.find("2 done inputs taken in from manifest.jsonl"), std::string::npos) << how << "\n" << log;
+    EXPECT_EQ(log.find(" page in-"), std::string::npos) << how << ": OCR'd again\n" << log;
+    EXPECT_EQ(ManifestLines(), before) << how;
+    CheckCorpus(inputs);
+  }
+}
+
+// Item 5: manifest.jsonl replaced by a symlink, then by another file, while
+// the daemon runs. The daemon never appends through the link nor into the
+// stranger: it says so and puts back a manifest rebuilt from the state.
+TEST_F(WatchTest, AManifestReplacedWhileRunningIsNeverWrittenThrough) {
+  auto inputs = MakeInputs(3, 921, false);
+  size_t d = StartDefault();
+  ASSERT_TRUE(WaitUp(d, 60));
+  Deliver(inputs[0], Delivery::kMovedIn);
+  ASSERT_TRUE(WaitAllFinished({inputs[0]}, 60, {d}));
+
+  const fs::path outside = dir_ / "outside.txt";
+  Spit(outside, "not the manifest\n");
+  fs::remove(corpus_ / "manifest.jsonl");
+  fs::create_symlink(outside, corpus_ / "manifest.jsonl");
+  Deliver(inputs[1], Delivery::kMovedIn);
+  ASSERT_TRUE(WaitAllFinished({inputs[0], inputs[1]}, 60, {d}));
+  EXPECT_EQ(Slurp(outside), "not the manifest\n") << "appended through the link";
+  EXPECT_FALSE(fs::is_symlink(corpus_ / "manifest.jsonl"));
+  EXPECT_NE(Slurp(daemons_[d].log).find("manifest.jsonl: is a symbolic link"), std::string::npos) << Slurp(daemons_[d].log);
+
+  Spit(dir_ / "stranger.jsonl", "{\"source\":\"stranger\"}\n");
+  fs::rename(dir_ / "stranger.jsonl", corpus_ / "manifest.jsonl");
+  Deliver(inputs[2], Delivery::kMovedIn);
+  ASSERT_TRUE(WaitAllFinished(inputs, 60, {d}));
+  EXPECT_NE(Slurp(daemons_[d].log).find("is not the file ocrflow wrote"), std::string::npos) << Slurp(daemons_[d].log);
+  CheckCorpus(inputs);  // one line per input, none for the stranger
+  Terminate(d);
+}
+
+// Item 7: the corpus inside the inbox through a bind mount (and the inbox
+// inside the corpus): the paths say nothing, device and inode numbers do.
+// Refused with exit 2 before anything is read or written.
+TEST_F(WatchTest, FoldersNestedThroughABindMountAreRefused) {
+  if (::getuid() != 0) GTEST_SKIP() << "needs root to bind-mount a folder";
+  struct Case {
+    fs::path source, mount_point;
+    std::string says;
+  } cases[] = {{corpus_, inbox_ / "view", "corpus, or a folder holding it, is mounted inside the inbox as " + (inbox_ / "view").string()},
+               {dir_, inbox_ / "all", "corpus, or a folder holding it, is mounted inside the inbox"},
+               {inbox_, corpus_ / "in", "inbox, or a folder holding it, is mounted inside the corpus as " + (corpus_ / "in").string()}};
+  WriteFile(inbox_ / "in-931.png", PagePng(931));
+  for (const auto& c : cases) {
+    fs::create_directories(c.mount_point);
+    if (::mount(c.source.c_str(), c.mount_point.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+      GTEST_SKIP() << "bind mount not permitted here: " << std::strerror(errno);
+    }
+    size_t d = StartDefault({"--once"});
+    const bool exited = WaitExit(d, 30);
+    ::umount2(c.mount_point.c_str(), MNT_DETACH);
+    fs::remove(c.mount_point);
+    ASSERT_TRUE(exited) << c.mount_point;
+    EXPECT_EQ(daemons_[d].exit_code, 2) << c.mount_point;
+    const std::string log = Slurp(daemons_[d].log);
+    EXPECT_NE(log.find(c.says), std::string::npos) << log;
+    EXPECT_FALSE(fs::exists(corpus_ / "in-931.png.txt")) << "worked although refused";
+  }
+}
+
+// Item 12: a second daemon on the same corpus with another inbox. One
+// corpus serves one inbox (docs/watch.md says why): refused with exit 2,
+// and the first daemon's inputs are untouched; the same inbox under another
+// path (a rename) is the same inbox, and --inbox-moved moves the record.
+TEST_F(WatchTest, ASecondInboxForOneCorpusIsRefused) {
+  Input first = MakeInputs(1, 941, false)[0];
+  WriteFile(inbox_ / first.rel, first.bytes);
+  size_t a = StartDefault();
+  ASSERT_TRUE(WaitAllFinished({first}, 60, {a}));
+  const fs::path other = dir_ / "other-inbox";
+  WriteFile(other / "in-942.png", PagePng(942));
+  size_t b = Start({other.string(), "--out", corpus_.string(), "--lang", "eng", "--once"});
+  ASSERT_TRUE(WaitExit(b, 30));
+  EXPECT_EQ(daemons_[b].exit_code, 2);
+  const std::string log = Slurp(daemons_[b].log);
+  EXPECT_NE(log.find("takes its inputs from the inbox " + fs::canonical(inbox_).string()), std::string::npos) << log;
+  EXPECT_NE(log.find("not from " + fs::canonical(other).string()), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(corpus_ / "in-942.png.txt"));
+  EXPECT_EQ(ReadState(corpus_ / ".ocrflow/state.db")[first.rel].status, "done");
+  Terminate(a);
+  // The inbox renamed: the same folder (device and inode), accepted.
+  const fs::path renamed = dir_ / "inbox-renamed";
+  fs::rename(inbox_, renamed);
+  size_t c = Start({renamed.string(), "--out", corpus_.string(), "--lang", "eng", "--once"});
+  ASSERT_TRUE(WaitExit(c, 60));
+  EXPECT_EQ(daemons_[c].exit_code, 0) << Slurp(daemons_[c].log);
+  EXPECT_NE(Slurp(daemons_[c].log).find("the inbox moved from"), std::string::npos) << Slurp(daemons_[c].log);
+  // Another folder, confirmed as the inbox's new place.
+  size_t e = Start({other.string(), "--out", corpus_.string(), "--lang", "eng", "--once", "--inbox-moved"});
+  ASSERT_TRUE(WaitExit(e, 60));
+  EXPECT_EQ(daemons_[e].exit_code, 0) << Slurp(daemons_[e].log);
+  EXPECT_TRUE(fs::exists(corpus_ / "in-942.png.txt"));
+}
+
+// Item 6: errors that will never go away end the input, quarantined with
+// the reason, or listed as failed when even the quarantine cannot take it;
+// `--once` always ends. A 251-byte name (its .txt is 255 bytes: the
+// temporary name must be cut to fit) is done; a 252-byte one (its .txt
+// would be 256) is quarantined, its note (262 bytes) cannot be, so the
+// state says why; a folder of the corpus that is a symlink out is never
+// written through.
+TEST_F(WatchTest, PermanentErrorsEndTheInputAndOnceEnds) {
+  const std::string fits = std::string(247, 'f') + ".png", too_long = std::string(248, 'g') + ".png";
+  WriteFile(inbox_ / fits, PagePng(951));
+  WriteFile(inbox_ / too_long, PagePng(952));
+  const fs::path elsewhere = dir_ / "elsewhere";
+  fs::create_directories(elsewhere);
+  fs::create_directory_symlink(elsewhere, corpus_ / "linked");
+  WriteFile(inbox_ / "linked" / "in-953.png", PagePng(953));
+  size_t d = StartDefault({"--once", "--max-attempts", "2"});
+  ASSERT_TRUE(WaitExit(d, 90)) << "--once did not end";
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+  EXPECT_EQ(rows[fits].status, "done") << rows[fits].error;
+  EXPECT_NE(Slurp(corpus_ / (fits + ".txt")).find("951"), std::string::npos);
+  EXPECT_EQ(rows[too_long].status, "failed");
+  EXPECT_NE(rows[too_long].error.find("File name too long"), std::string::npos) << rows[too_long].error;
+  EXPECT_EQ(Slurp(corpus_ / "failed" / too_long), PagePng(952)) << "the quarantine copy fits and is kept";
+  EXPECT_EQ(rows["linked/in-953.png"].status, "failed");
+  EXPECT_NE(rows["linked/in-953.png"].error.find("symbolic link"), std::string::npos) << rows["linked/in-953.png"].error;
+  EXPECT_TRUE(fs::exists(corpus_ / "failed/linked/in-953.png.error.txt"));
+  EXPECT_TRUE(fs::is_empty(elsewhere)) << "written through the corpus's linked folder";
+  CliResult st = Run("status --out '" + corpus_.string() + "'");
+  EXPECT_NE(st.out.find("File name too long"), std::string::npos) << st.out;
+}
+
+// Item 6: the daemon as `nobody` meets an input it may not read. It is
+// failed with the reason, with a note saying why no copy was made; never
+// retried forever.
+TEST_F(WatchTest, AnInputTheDaemonMayNotReadIsFailedNotRetriedForever) {
+  if (::getuid() != 0) GTEST_SKIP() << "needs root to run the daemon as nobody";
+  if (!fs::exists("/usr/bin/setpriv")) GTEST_SKIP() << "needs setpriv (util-linux)";
+  fs::permissions(inbox_, fs::perms::all);
+  fs::permissions(corpus_, fs::perms::all);
+  WriteFile(inbox_ / "secret.png", PagePng(961));
+  fs::permissions(inbox_ / "secret.png", fs::perms::none);
+  Input good = MakeInputs(1, 962, false)[0];
+  WriteFile(inbox_ / good.rel, good.bytes);
+  size_t d = Start({inbox_.string(), "--out", corpus_.string(), "--lang", "eng", "--jobs", "1", "--once"},
+            {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  ASSERT_TRUE(WaitExit(d, 90)) << "--once did not end";
+  EXPECT_EQ(daemons_[d].exit_code, 0) << Slurp(daemons_[d].log);
+  auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+  EXPECT_EQ(rows[good.rel].status, "done") << rows[good.rel].error;
+  EXPECT_EQ(rows["secret.png"].status, "failed");
+  EXPECT_NE(rows["secret.png"].error.find("Permission denied"), std::string::npos) << rows["secret.png"].error;
+  const std::string note = Slurp(corpus_ / "failed/secret.png.error.txt");
+  EXPECT_NE(note.find("not copied here"), std::string::npos) << note;
+  EXPECT_FALSE(fs::exists(corpus_ / "failed/secret.png"));
+}
+
+// Item 6: a page that runs out of memory is tried --max-attempts times,
+// then quarantined with the reason; `--once` ends. A valid 14000x14000
+// page under a 1 GB address-space limit: decoding alone needs more.
+TEST_F(WatchTest, OutOfMemoryIsQuarantinedAfterMaxAttempts) {
+  if (!fs::exists("/usr/bin/prlimit")) GTEST_SKIP() << "needs prlimit (util-linux)";
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "an address-space limit cannot hold an ASan build (its shadow memory alone reserves terabytes)";
+#endif
+  std::vector<unsigned char> png;
+  cv::imencode(".png", cv::Mat(14000, 14000, CV_8UC1, cv::Scalar(255)), png);
+  WriteFile(inbox_ / "huge.png", std::string(png.begin(), png.end()));
+  size_t d = Start({inbox_.string(), "--out", corpus_.string(), "--lang", "eng", "--jobs", "1", "--once", "--max-attempts", "2"},
+                   {"/usr/bin/prlimit", "--as=1000000000"});
+  ASSERT_TRUE(WaitExit(d, 90)) << "--once did not end";
+  EXPECT_EQ(daemons_[d].exit_code, 0) << Slurp(daemons_[d].log);
+  auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+  if (rows["huge.png"].status == "done") GTEST_SKIP() << "1 GB was enough for the page here: nothing to test";
+  EXPECT_EQ(rows["huge.png"].status, "failed");
+  EXPECT_NE(rows["huge.png"].error.find("out of memory"), std::string::npos) << rows["huge.png"].error;
+  EXPECT_EQ(rows["huge.png"].attempts, 2) << rows["huge.png"].error;
+  EXPECT_TRUE(fs::exists(corpus_ / "failed/huge.png.error.txt"));
 }
 
 }  // namespace

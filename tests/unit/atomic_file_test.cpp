@@ -107,6 +107,50 @@ TEST_F(AtomicFileTest, CopyNeverReadsThroughASymlink) {
   EXPECT_EQ(Read(dir_ / "copy"), "secret\n");
 }
 
+// A target name that only just fits NAME_MAX (a 251-byte inbox name gives a
+// 255-byte .txt) is written: the temporary name is cut to fit, and is still
+// recognised as ours (issue 16, item 6).
+TEST_F(AtomicFileTest, ANameThatOnlyJustFitsIsWritten) {
+  const fs::path p = dir_ / std::string(255, 'n');
+  auto f = AtomicFile::Create(p);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  const std::string tmp = fs::path(f->temp_path()).filename().string();
+  EXPECT_LE(tmp.size(), 255u);
+  EXPECT_EQ(StaleTempOwner(tmp), getpid()) << tmp;
+  ASSERT_TRUE(f->Write("x").ok());
+  ASSERT_TRUE(f->Commit().ok());
+  EXPECT_EQ(Read(p), "x");
+  EXPECT_EQ(Entries(), 1u);
+  Status too_long = WriteFileAtomic(dir_ / std::string(256, 'n'), "x");
+  EXPECT_EQ(too_long.code(), Code::kIoError);  // permanent: never better on a retry
+  EXPECT_NE(too_long.ToString().find("File name too long"), std::string::npos) << too_long.ToString();
+}
+
+// Folders for outputs are made one at a time, never through a link and
+// never above the root: nothing is created where the link leads.
+TEST_F(AtomicFileTest, FoldersAreNeverMadeThroughALink) {
+  auto made = MakeFoldersBelow(dir_.string(), "a/b/c");
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  EXPECT_EQ(made.value(), (dir_ / "a/b/c").string());
+  EXPECT_TRUE(fs::is_directory(dir_ / "a/b/c"));
+  EXPECT_TRUE(MakeFoldersBelow(dir_.string(), "a/b").ok());  // there already
+  EXPECT_EQ(MakeFoldersBelow(dir_.string(), "").value(), dir_.string());
+  const fs::path elsewhere = dir_ / "elsewhere";
+  fs::create_directories(elsewhere);
+  fs::create_directory_symlink(elsewhere, dir_ / "a/link");
+  auto through = MakeFoldersBelow(dir_.string(), "a/link/x/y");
+  ASSERT_FALSE(through.ok());
+  EXPECT_EQ(through.status().code(), Code::kIoError);
+  EXPECT_NE(through.status().ToString().find("a/link: is a symbolic link to " + elsewhere.string()), std::string::npos)
+      << through.status().ToString();
+  EXPECT_TRUE(fs::is_empty(elsewhere));
+  std::ofstream(dir_ / "a/file") << "x";
+  auto file = MakeFoldersBelow(dir_.string(), "a/file/x");
+  EXPECT_NE(file.status().ToString().find("is not a folder"), std::string::npos) << file.status().ToString();
+  EXPECT_FALSE(MakeFoldersBelow(dir_.string(), "a/../../up").ok());
+  EXPECT_FALSE(fs::exists(dir_.parent_path() / "up"));
+}
+
 TEST(StaleTempOwner, ParsesOnlyOurNames) {
   EXPECT_EQ(StaleTempOwner(".page.txt.1234.aB3xYz.tmp"), 1234);
   EXPECT_EQ(StaleTempOwner(".a.9.zzzzzz.tmp"), 9);

@@ -172,6 +172,57 @@ TEST_F(StateDbTest, DoneContentIsFoundByHash) {
   EXPECT_FALSE(db->FindDoneBySha("h2", "b.png").value());
 }
 
+// Issue 16, item 4: the manifest's lines come back into a state that lost
+// them; an input the state knows keeps its own line; nothing is dropped,
+// and an imported input is not OCR'd again (its hash and output are known).
+TEST_F(StateDbTest, ManifestLinesTheStateLacksAreTakenIn) {
+  auto db = Open();
+  ASSERT_TRUE(db->Offer("known.png", 1, 1, 1).value());
+  ASSERT_TRUE(db->ClaimNext("me", 2, 62).value());
+  ASSERT_TRUE(db->MarkDone("known.png", "me", Record("known.png", "k1"), 3, 1, 1, NoManifest, NoRewrite).ok());
+  ASSERT_TRUE(db->Offer("working.png", 1, 1, 1).value());  // queued, no line yet: a crash after its append
+  std::vector<ManifestEntry> file = {
+      {"lost\xff.png", "h1", "lost\xff.png.txt", 1, 0.5, 10, R"({"source":"lost\\xff.png","source_b64":"bG9zdP8ucG5n"})"},
+      {"known.png", "old", "known.png.txt", 1, 0.5, 11, R"({"source":"known.png","sha256":"old"})"},
+      {"working.png", "h2", "working.png.txt", 1, 0.5, 12, R"({"source":"working.png","sha256":"h2"})"},
+  };
+  std::vector<std::string> written;
+  auto taken = db->RebuildManifest([&] { return Result<std::vector<ManifestEntry>>(file); },
+                                   [&](const std::vector<std::string>& lines) {
+                                     written = lines;
+                                     return Status::Ok();
+                                   });
+  ASSERT_TRUE(taken.ok()) << taken.status().ToString();
+  EXPECT_EQ(taken.value(), 2);
+  ASSERT_EQ(written.size(), 3u);
+  EXPECT_EQ(written[0], Record("known.png", "k1").manifest);  // the state's own line wins
+  EXPECT_EQ(written[1], file[0].line);
+  EXPECT_EQ(written[2], file[2].line);
+  auto c = db->Counts().value();
+  EXPECT_EQ(c.done, 2);
+  EXPECT_EQ(c.queued, 1);
+  auto found = db->FindDoneBySha("h1", "other.png").value();
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->path, "lost\xff.png");
+  // Seen again in the inbox: queued, and the claim knows its done hash.
+  ASSERT_TRUE(db->Offer("lost\xff.png", 7, 7, 20).value());
+  auto claim = db->ClaimNext("me", 21, 81).value();
+  ASSERT_TRUE(claim);
+  while (claim && claim->path != "lost\xff.png") claim = db->ClaimNext("me", 21, 81).value();
+  ASSERT_TRUE(claim);
+  EXPECT_EQ(claim->done_sha256, "h1");
+}
+
+TEST_F(StateDbTest, MetaIsBoundOnceAndThenReported) {
+  auto db = Open();
+  auto other = Open();
+  EXPECT_EQ(db->GetMeta("inbox").value(), "");
+  EXPECT_EQ(db->BindMeta("inbox", "1:2 /in").value(), "1:2 /in");
+  EXPECT_EQ(other->BindMeta("inbox", "3:4 /other").value(), "1:2 /in");  // the first one stays
+  ASSERT_TRUE(other->SetMeta("inbox", "3:4 /moved").ok());
+  EXPECT_EQ(db->GetMeta("inbox").value(), "3:4 /moved");
+}
+
 TEST_F(StateDbTest, ManyProcessesOpeningAFreshDatabaseAtOnceAllSucceed) {
   // Daemons start together on a new corpus: creating the file, switching it
   // to WAL and the schema race between processes (POSIX locks); none may
