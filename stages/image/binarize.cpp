@@ -18,6 +18,14 @@ namespace {
 constexpr int kSurelyInk = 100;
 // Mid-tones for the photo search, normalised gray.
 constexpr int kMidtoneLow = 40, kMidtoneHigh = 215;
+// Glyphs, for telling text on stained paper from a photo: components
+// kGlyphMinInches .. kGlyphMaxInches tall give the page's glyph height (6 to
+// 36 pt type); a component kGlyphLow .. kGlyphHigh times that tall and at
+// most kGlyphWide times as wide is a glyph (a letter, a ligature, a CJK
+// character); an area needs kTextMinGlyphs of them to be text (a few lines).
+constexpr double kGlyphMinInches = 0.04, kGlyphMaxInches = 0.5;
+constexpr double kGlyphLow = 0.4, kGlyphHigh = 2.5, kGlyphWide = 4.0;
+constexpr int kTextMinGlyphs = 15;
 // Dark grounds: the Otsu level must be at least this (a blank page has no
 // dark ground), and a light hole counts as a glyph from this size (inches;
 // smaller ones are JPEG noise).
@@ -363,10 +371,43 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
     cv::Mat plabels, pstats, pcent;
     const int pn = cv::connectedComponentsWithStats(cand, plabels, pstats, pcent, 8, CV_32S);
     const double min_side = options.photo_min_inches * dpi / f;
+    // The page's glyph height: the median height of its ink components of
+    // glyph size (kGlyphMinInches .. kGlyphMaxInches tall).
+    std::vector<double> heights;
+    for (int c = 1; c < n; ++c) {
+      const int h = stats.at<int>(c, cv::CC_STAT_HEIGHT);
+      if (!drop[c] && h >= kGlyphMinInches * dpi && h <= kGlyphMaxInches * dpi) heights.push_back(h);
+    }
+    double glyph_h = 0;
+    if (!heights.empty()) {
+      std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+      glyph_h = heights[heights.size() / 2];
+    }
     for (int i = 1; i < pn; ++i) {
       const int w = pstats.at<int>(i, cv::CC_STAT_WIDTH), h = pstats.at<int>(i, cv::CC_STAT_HEIGHT);
       if (w < min_side || h < min_side) continue;
       const int x = pstats.at<int>(i, cv::CC_STAT_LEFT), y = pstats.at<int>(i, cv::CC_STAT_TOP);
+      // Text on dark or stained paper is mid-tone too: an area whose ink is
+      // mostly glyph-sized components (photo_text_share of it, and many of
+      // them) is text, not a photo. A photo's ink is large solid areas, or
+      // halftone dots far smaller than glyphs.
+      if (options.photo_text_share > 0 && glyph_h > 0) {
+        double all = 0, glyphs = 0;
+        int count = 0;
+        for (int c = 1; c < n; ++c) {
+          if (drop[c]) continue;
+          const int cx = static_cast<int>(centroids.at<double>(c, 0) / f), cy = static_cast<int>(centroids.at<double>(c, 1) / f);
+          if (cx < x || cy < y || cx >= x + w || cy >= y + h || plabels.at<int>(cy, cx) != i) continue;
+          const double area = stats.at<int>(c, cv::CC_STAT_AREA);
+          const int ch = stats.at<int>(c, cv::CC_STAT_HEIGHT), cw = stats.at<int>(c, cv::CC_STAT_WIDTH);
+          all += area;
+          if (ch >= kGlyphLow * glyph_h && ch <= kGlyphHigh * glyph_h && cw <= kGlyphWide * glyph_h) {
+            glyphs += area;
+            ++count;
+          }
+        }
+        if (all > 0 && glyphs >= options.photo_text_share * all && count >= kTextMinGlyphs) continue;
+      }
       cv::Rect r(static_cast<int>(std::floor(x * f)), static_cast<int>(std::floor(y * f)),
                  static_cast<int>(std::ceil(w * f)), static_cast<int>(std::ceil(h * f)));
       r &= cv::Rect(0, 0, W, H);
@@ -430,6 +471,8 @@ std::vector<OptionField<BinarizeOptions>> BinarizeFields() {
       {"find_photos", &BinarizeOptions::find_photos, "take photo and halftone areas out of the text mask", ""},
       {"photo_min_inches", &BinarizeOptions::photo_min_inches, "smallest side of a photo", "inches"},
       {"photo_midtone_fraction", &BinarizeOptions::photo_midtone_fraction, "photo: part of pixels that are mid-tones", "fraction"},
+      {"photo_text_share", &BinarizeOptions::photo_text_share,
+       "an area whose ink is this much glyph-sized components is text on stained paper, not a photo (0: off)", "fraction"},
       {"photo_ink_fraction", &BinarizeOptions::photo_ink_fraction, "photo: or part of pixels that are ink", "fraction"},
   };
 }

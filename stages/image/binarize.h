@@ -46,7 +46,8 @@
 //      painted white (slightly dilated) in the gray page.
 //   4. Photos: areas at about 75 dpi where most pixels are mid-tones
 //      (neither paper nor ink) or the ink is solid, cleaned by opening and
-//      closing, at least photo_min_inches on each side. The ink inside each
+//      closing, at least photo_min_inches on each side, whose ink is not
+//      mostly glyphs (photo_text_share: text on stained paper). The ink inside each
 //      area (not its whole box: on a skewed page that overlaps text) is
 //      taken out of the mask; the boxes are reported (full-resolution
 //      pixels; deskew rotates them along with the page).
@@ -97,6 +98,9 @@ struct BinarizeOptions {
   double photo_min_inches = 0.6;     // smallest side of a photo
   double photo_midtone_fraction = 0.4;  // photo: at least this part of its pixels are mid-tones...
   double photo_ink_fraction = 0.55;     // ...or at least this part is ink
+  // ...unless this share of its ink is glyph-sized components (text on
+  // stained or dark paper, which is mid-tone too); 0: no such check
+  double photo_text_share = 0.75;
 };
 
 struct BinarizeResult {

@@ -123,6 +123,36 @@ TEST(Binarize, PhotoIsFoundAndTakenOutOfTheMask) {
   EXPECT_GT(InkIn(res.mask, cv::Rect(720, 400, 300, 300)), 10000);
 }
 
+// Text on stained paper (mottled mid-tones under the glyphs, as on an old
+// book page) is mid-tone enough for the photo search; its ink is glyphs, so
+// it is text, not a photo, and keeps its ink. A real photo still goes.
+TEST(Binarize, TextOnStainedPaperIsNotAPhoto) {
+  cv::Rect text;
+  cv::Mat page = TextPage(&text);
+  const cv::Rect stain(200, 400, 700, 500);
+  cv::Mat blotch = page(stain).clone();
+  PastePhoto(blotch, cv::Rect(0, 0, stain.width, stain.height), 5, 90, 200);
+  cv::min(page(stain), blotch, blotch);
+  blotch.copyTo(page(stain));
+  const cv::Rect photo(300, 1200, 400, 300);
+  PastePhoto(page, photo, 7, 30, 220);
+
+  BinarizeOptions off;
+  off.photo_text_share = 0;
+  const BinarizeResult before = Binarize(page, off, kDpi);
+  int stain_photos = 0;
+  for (const cv::Rect& r : before.photos) stain_photos += (r & stain).area() > 0;
+  EXPECT_GT(stain_photos, 0) << "the old failure is no longer reproduced";
+
+  const BinarizeResult res = Binarize(page, {}, kDpi);
+  for (const cv::Rect& r : res.photos) EXPECT_EQ((r & stain).area(), 0) << r;
+  ASSERT_EQ(res.photos.size(), 1u);
+  EXPECT_GT(static_cast<double>((res.photos[0] & photo).area()) / (res.photos[0] | photo).area(), 0.8);
+  // Its glyphs stay ink (the stain may add a little).
+  const cv::Rect inner = stain & text;
+  EXPECT_GT(InkIn(res.mask, inner) / static_cast<double>(InkIn(Binarize(TextPage(), {}, kDpi).mask, inner)), 0.9);
+}
+
 TEST(Binarize, SpecksGoGlyphsStay) {
   cv::Mat page = TextPage();
   std::mt19937 rng(3);
