@@ -119,6 +119,14 @@ TEST(LayoutOrder, ASectionHeadingInsideAColumnIsReadWhereItStands) {
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(order[i].r.tl(), want[i]) << "block " << i;
 }
 
+// LayoutOptions with articles flowing down their columns (not yet the
+// default: see LayoutOptions::flow_articles).
+LayoutOptions Flow() {
+  LayoutOptions o;
+  o.flow_articles = true;
+  return o;
+}
+
 TEST(LayoutArticles, BlocksBelongToTheHeadlineAboveThem) {
   Drawn d;
   const int h1 = d.AddBlock({100, 100, 500, 48}, Role::kHeadline);
@@ -200,6 +208,117 @@ TEST(LayoutArticles, ColumnChunksMergeUnlessSomethingLiesBetween) {
       EXPECT_EQ(d[1].lines.size(), 10u);
     }
   }
+}
+
+
+// Articles flow down their columns: a headline standing in the next column,
+// lower down, does not take the blocks of this column under it (a report's
+// sidebar beside its body, a textbook's two columns of exercises).
+TEST(LayoutArticles, AHeadlineInTheNextColumnDoesNotTakeThisColumn) {
+  for (bool flow : {true, false}) {
+    SCOPED_TRACE(flow ? "flow" : "bands");
+    Drawn d;
+    const int side = d.AddBlock({100, 100, 300, 48}, Role::kHeadline);  // the sidebar's headline
+    const int top = d.AddBlock({100, 170, 300, 300});                  // the sidebar, above
+    const int h2 = d.AddBlock({500, 400, 500, 48}, Role::kHeadline);   // the body's heading, lower
+    const int low = d.AddBlock({100, 490, 300, 400});                  // the sidebar, below it
+    const int body = d.AddBlock({500, 470, 500, 600});
+    LayoutOptions o;
+    o.flow_articles = flow;
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, o);
+    SCOPED_TRACE(Describe(d.text.blocks));
+    EXPECT_EQ(d[top].article, d[side].article);
+    EXPECT_EQ(d[body].article, d[h2].article);
+    // The band model hands the lower sidebar to the nearer headline beside it.
+    EXPECT_EQ(d[low].article, flow ? d[side].article : d[h2].article);
+  }
+}
+
+// A headline beside a block opens its article only when the block starts
+// right under it with nothing between them: the next column of an article
+// whose headline is narrower than the article.
+TEST(LayoutArticles, AHeadlineBesideTakesOnlyAColumnStartingRightUnderIt) {
+  for (int start : {160, 300}) {
+    SCOPED_TRACE(start);
+    Drawn d;
+    const int h = d.AddBlock({100, 100, 300, 48}, Role::kHeadline);
+    const int col = d.AddBlock({100, 170, 300, 700});
+    const int next = d.AddBlock({450, start, 300, 400});
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+    SCOPED_TRACE(Describe(d.text.blocks));
+    EXPECT_EQ(d[col].article, d[h].article);
+    EXPECT_EQ(d[next].article, start == 160 ? d[h].article : -1);
+  }
+}
+
+// A block right under blocks of two articles (a line across two columns at
+// the foot, with no headline over it) belongs to neither; under one
+// article's block, to that one.
+TEST(LayoutArticles, ABlockUnderTwoArticlesBelongsToNeither) {
+  for (bool wide : {false, true}) {
+    SCOPED_TRACE(wide ? "under both" : "under one");
+    Drawn d;
+    const int h1 = d.AddBlock({100, 100, 150, 48}, Role::kHeadline);
+    const int col1 = d.AddBlock({100, 170, 300, 500});
+    const int h2 = d.AddBlock({650, 100, 150, 48}, Role::kHeadline);
+    const int col2 = d.AddBlock({500, 170, 300, 500});
+    const int foot = d.AddBlock(wide ? cv::Rect(300, 700, 300, 24) : cv::Rect(300, 700, 80, 24));
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+    SCOPED_TRACE(Describe(d.text.blocks));
+    EXPECT_EQ(d[col1].article, d[h1].article);
+    EXPECT_EQ(d[col2].article, d[h2].article);
+    EXPECT_EQ(d[foot].article, wide ? -1 : d[h1].article);
+  }
+}
+
+// A pull quote between two rules inside a column, and the text under it,
+// stay in the column's article; a rule across the columns parts them.
+TEST(LayoutArticles, AColumnFlowsPastAFramedPullQuoteNotPastARuleAcross) {
+  for (bool across : {false, true}) {
+    SCOPED_TRACE(across ? "rule across" : "framed pull quote");
+    Drawn d;
+    const int top = d.AddBlock({100, 100, 900, 48}, Role::kHeadline);   // over both columns, far up
+    d.AddBlock({100, 170, 400, 400});
+    const int h = d.AddBlock({100, 600, 400, 48}, Role::kHeadline);     // a lower article in column 0 only...
+    d.AddBlock({100, 670, 400, 300});
+    const int col = d.AddBlock({600, 670, 400, 300});                   // ...whose column 1 starts level with it
+    const int quote = d.AddBlock({620, 1010, 360, 48});
+    const int under = d.AddBlock({600, 1100, 400, 300});
+    if (across) {
+      d.ink.rules.horizontal = {cv::Rect(100, 985, 900, 3)};
+    } else {
+      d.ink.rules.horizontal = {cv::Rect(610, 985, 380, 3), cv::Rect(610, 1075, 380, 3)};
+    }
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+    SCOPED_TRACE(Describe(d.text.blocks));
+    EXPECT_NE(d[top].article, d[h].article);
+    EXPECT_EQ(d[col].article, d[h].article);
+    if (across) {
+      // Under a rule across both columns, nearer than any headline: the
+      // article over it (the wide headline) is all that is left.
+      EXPECT_EQ(d[quote].article, d[top].article);
+    } else {
+      EXPECT_EQ(d[quote].article, d[h].article);
+      EXPECT_EQ(d[under].article, d[h].article);
+    }
+  }
+}
+
+// A small heading in the next column does not take the rows of a sidebar
+// that happen to stand level with it: a headline beside opens its article
+// only when it is about as wide as the block.
+TEST(LayoutArticles, ANarrowHeadingBesideDoesNotTakeASidebar) {
+  Drawn d;
+  const int side = d.AddBlock({100, 100, 300, 48}, Role::kHeadline);
+  d.AddBlock({100, 170, 300, 200});
+  d.ink.rules.horizontal = {cv::Rect(100, 385, 300, 3)};              // the sidebar table's top rule
+  const int row = d.AddBlock({100, 400, 300, 24});
+  const int heading = d.AddBlock({500, 380, 100, 30}, Role::kHeadline);  // a bold section heading
+  const int body = d.AddBlock({500, 420, 500, 600});
+  AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+  SCOPED_TRACE(Describe(d.text.blocks));
+  EXPECT_EQ(d[row].article, d[side].article);
+  EXPECT_EQ(d[body].article, d[heading].article);
 }
 
 }  // namespace

@@ -14,9 +14,18 @@ constexpr double kDeckGapEm = 1.5;
 constexpr double kDeckOverlapShare = 0.5;
 // em: a headline may end this far below a block's top and still stand above it.
 constexpr double kAboveSlackEm = 0.5;
-// em: distance added to a headline beside a block rather than over it, so
-// that of two headlines as near, the one over the block wins.
-constexpr double kBesidePenaltyEm = 1.0;
+// A rule parts two blocks one above the other when it is at least this
+// share of the wider one's width (not a short rule under a heading).
+constexpr double kRuleAcrossShare = 0.9;
+// A frame: two rules overlapping by this share of the wider, at most
+// kFrameMaxEm apart, with a block between them.
+constexpr double kFrameOverlapShare = 0.8;
+constexpr double kFrameMaxEm = 6.0;
+// A headline beside a block opens its article only when it is at least this
+// share of the block's width (a column's worth): a small section heading in
+// the next column does not take a sidebar's rows that happen to stand level
+// with it.
+constexpr double kBesideWidthShare = 0.9;
 // em: a caption may start this far above its photo's bottom.
 constexpr double kCaptionAboveEm = 1.0;
 
@@ -61,24 +70,102 @@ void MergeColumnChunks(std::vector<TextBlock>& blocks, const std::vector<TextLin
   }
 }
 
+// Whether a vertical rule stands between headline `h` and block `r`.
+bool RuledOff(const cv::Rect& h, const cv::Rect& r, const Ink& ink) {
+  for (const cv::Rect& v : ink.rules.vertical) {
+    int vx = v.x + v.width / 2;
+    bool between = (vx > Right(h) && vx < r.x) || (vx < h.x && vx > Right(r));
+    if (between && v.y < Bottom(r) && Bottom(v) > h.y) return true;
+  }
+  return false;
+}
+
+// Whether a horizontal rule runs between `a` (above) and `b` across both
+// (kRuleAcrossShare of the wider). The rules of a frame do not count: a
+// rule with another of about its extent within kFrameMaxEm on the far side
+// of `a` or `b`, with that block between them (a pull quote or a boxed
+// item inside a column, which the column's article flows past).
+bool RuleBetween(const cv::Rect& a, const cv::Rect& b, const Ink& ink) {
+  const double em = ink.em;
+  for (const cv::Rect& h : ink.rules.horizontal) {
+    int y = h.y + h.height / 2;
+    if (y < Bottom(a) - 1 || y > b.y + 1 || OverlapX(h, a) <= 0 || OverlapX(h, b) <= 0 ||
+        h.width < kRuleAcrossShare * std::max(a.width, b.width))
+      continue;
+    bool frame = false;
+    for (const cv::Rect& g : ink.rules.horizontal) {
+      if (&g == &h || OverlapX(g, h) < kFrameOverlapShare * std::max(g.width, h.width)) continue;
+      const int gy = g.y + g.height / 2;
+      const bool below_b = gy >= Bottom(b) - 1 && gy - y <= kFrameMaxEm * em;
+      const bool above_a = gy <= a.y + 1 && y - gy <= kFrameMaxEm * em;
+      if (below_b || above_a) frame = true;
+    }
+    if (!frame) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-int ArticleAbove(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink) {
+int ArticleAbove(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink, double beside_em) {
   int best = -1;
   double best_score = 1e18;
   for (size_t i = 0; i < heads.size(); ++i) {
     const cv::Rect& h = heads[i]->r;
     if (Bottom(h) > r.y + kAboveSlackEm * ink.em) continue;
-    bool ruled_off = false;
-    for (const cv::Rect& v : ink.rules.vertical) {
-      int vx = v.x + v.width / 2;
-      bool between = (vx > Right(h) && vx < r.x) || (vx < h.x && vx > Right(r));
-      if (between && v.y < Bottom(r) && Bottom(v) > h.y) ruled_off = true;
-    }
-    if (ruled_off) continue;
-    double score = (r.y - Bottom(h)) + (OverlapX(h, r) > 0 ? 0 : kBesidePenaltyEm * ink.em);
+    if (RuledOff(h, r, ink)) continue;
+    double score = (r.y - Bottom(h)) + (OverlapX(h, r) > 0 ? 0 : beside_em * ink.em);
     if (score < best_score) {
       best_score = score;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+int HeadlineOver(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink) {
+  int best = -1;
+  for (size_t i = 0; i < heads.size(); ++i) {
+    const cv::Rect& h = heads[i]->r;
+    if (Bottom(h) > r.y + kAboveSlackEm * ink.em || OverlapX(h, r) <= 0 || RuledOff(h, r, ink)) continue;
+    if (best < 0 || Bottom(h) > Bottom(heads[best]->r)) best = static_cast<int>(i);
+  }
+  return best;
+}
+
+int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks, const cv::Rect& r,
+                   const Ink& ink, double reach_em) {
+  int best = -1;
+  double best_gap = 1e18;
+  for (size_t i = 0; i < heads.size(); ++i) {
+    const cv::Rect& h = heads[i]->r;
+    double gap = r.y - Bottom(h);
+    if (gap < -kAboveSlackEm * ink.em || OverlapX(h, r) > 0 || RuledOff(h, r, ink)) continue;
+    if (h.width < kBesideWidthShare * r.width) continue;
+    // The article's columns start together: at the top of the body under
+    // the headline (below a byline or a deck), or right under it.
+    int level = Bottom(h);
+    int body_top = -1;
+    for (const TextBlock& o : blocks)
+      if (o.role == Role::kBody && OverlapX(o.r, h) > 0 && HeadlineOver(heads, o.r, ink) == static_cast<int>(i) &&
+          (body_top < 0 || o.r.y < body_top))
+        body_top = o.r.y;
+    level = std::max(level, body_top);
+    if (r.y > level + reach_em * ink.em) continue;
+    // The white between them: from the headline's top down to the block's
+    // top, across from the headline's edge to the block's.
+    const int x0 = std::min(Right(h), Right(r)), x1 = std::max(h.x, r.x);
+    const cv::Rect between(x0, h.y, std::max(1, x1 - x0), std::max(1, r.y - h.y));
+    bool blocked = false;
+    for (const TextBlock& o : blocks) {
+      if (&o == heads[i] || o.r == r || !IsPageText(o)) continue;
+      if ((o.r & between).area() > 0 && OverlapX(o.r, between) > kAboveSlackEm * ink.em &&
+          OverlapY(o.r, between) > kAboveSlackEm * ink.em)
+        blocked = true;
+    }
+    if (blocked) continue;
+    if (gap < best_gap) {
+      best_gap = gap;
       best = static_cast<int>(i);
     }
   }
@@ -108,22 +195,98 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
     if (head_article[i] < 0) head_article[i] = articles++;
     heads[i]->article = head_article[i];
   }
-  // Photos belong to the article above them; their captions follow.
-  std::vector<int> photo_article;
-  for (const cv::Rect& p : ink.photos) {
-    int h = ArticleAbove(const_heads, p, ink);
-    photo_article.push_back(h < 0 ? -1 : heads[h]->article);
-  }
-  for (TextBlock& b : blocks) {
-    if (!IsPageText(b) || b.role == Role::kHeadline) continue;
-    int h = ArticleAbove(const_heads, b.r, ink);
-    b.article = h < 0 ? -1 : heads[h]->article;
+  // Every other block, and every photo: the nearest headline over it; else
+  // one beside it that it starts level with; else the article of the blocks
+  // right above it in its column (an article flows down its column past
+  // photos and headlines beside it); else none. A caption goes with its
+  // photo. Top to bottom, so that what lies above is decided first.
+  std::vector<size_t> by_y;
+  for (size_t i = 0; i < blocks.size(); ++i)
+    if (IsPageText(blocks[i]) && blocks[i].role != Role::kHeadline) by_y.push_back(i);
+  std::sort(by_y.begin(), by_y.end(), [&](size_t x, size_t y) { return blocks[x].r.y < blocks[y].r.y; });
+  std::vector<bool> decided(blocks.size(), false);
+  // The article of the decided blocks and photos right above `r` (nothing
+  // between them), when they all have the same one; a block under two
+  // articles (a footer line under two columns) belongs to neither. A photo
+  // across columns carries its article on below it.
+  std::vector<int> photo_article(ink.photos.size(), -1);
+  std::vector<bool> photo_done(ink.photos.size(), false);
+  struct Above {
+    int article = -1;  // -1: none, or blocks of two articles (or of none)
+    int bottom = -1;   // the lowest bottom among them; -1: no block
+  };
+  auto blocks_above = [&](const cv::Rect& r) {
+    auto over = [&](const TextBlock& u) {
+      return Bottom(u.r) <= r.y + kAboveSlackEm * em && OverlapX(u.r, r) > kAboveSlackEm * em;
+    };
+    Above a;
+    bool mixed = false;
+    for (size_t ui : by_y) {
+      const TextBlock& u = blocks[ui];
+      if (!decided[ui] || u.r == r || !over(u)) continue;
+      bool direct = true;
+      for (size_t wi : by_y) {
+        const TextBlock& w = blocks[wi];
+        if (wi == ui || w.r == r || !over(w)) continue;
+        if (w.r.y >= Bottom(u.r) - kAboveSlackEm * em && OverlapX(w.r, u.r) > kAboveSlackEm * em) direct = false;
+      }
+      if (!direct || RuleBetween(u.r, r, ink)) continue;
+      if (u.article < 0 || (a.bottom >= 0 && u.article != a.article)) mixed = true;
+      a.article = u.article;
+      a.bottom = std::max(a.bottom, Bottom(u.r));
+    }
+    for (size_t p = 0; p < ink.photos.size(); ++p) {
+      const cv::Rect& ph = ink.photos[p];
+      if (!photo_done[p] || ph == r || Bottom(ph) > r.y + kAboveSlackEm * em || OverlapX(ph, r) <= kAboveSlackEm * em)
+        continue;
+      bool direct = true;
+      for (size_t wi : by_y) {
+        const TextBlock& w = blocks[wi];
+        if (w.r == r || Bottom(w.r) > r.y + kAboveSlackEm * em || OverlapX(w.r, r) <= kAboveSlackEm * em) continue;
+        if (w.r.y >= Bottom(ph) - kAboveSlackEm * em && OverlapX(w.r, ph) > kAboveSlackEm * em) direct = false;
+      }
+      if (!direct || RuleBetween(ph, r, ink)) continue;
+      if (photo_article[p] < 0 || (a.bottom >= 0 && photo_article[p] != a.article)) mixed = true;
+      a.article = photo_article[p];
+      a.bottom = std::max(a.bottom, Bottom(ph));
+    }
+    if (mixed) a.article = -1;
+    return a;
+  };
+  // Of the headline over the block, a headline beside it that it starts
+  // level with, and the blocks right above it, the nearest decides.
+  auto article_of = [&](const cv::Rect& r) {
+    if (!o.flow_articles) {
+      int h = ArticleAbove(const_heads, r, ink, o.beside_headline_em);
+      return h < 0 ? -1 : heads[h]->article;
+    }
+    const int over = HeadlineOver(const_heads, r, ink);
+    const int beside = HeadlineBeside(const_heads, blocks, r, ink, o.beside_headline_em);
+    const Above above = blocks_above(r);
+    int article = -1, nearest = -1;
+    if (over >= 0) article = heads[over]->article, nearest = Bottom(heads[over]->r);
+    if (beside >= 0 && Bottom(heads[beside]->r) > nearest) article = heads[beside]->article, nearest = Bottom(heads[beside]->r);
+    if (above.bottom > nearest) article = above.article;
+    return article;
+  };
+  auto decide_photos_above = [&](int y) {
+    for (size_t p = 0; p < ink.photos.size(); ++p)
+      if (!photo_done[p] && ink.photos[p].y <= y) {
+        photo_article[p] = article_of(ink.photos[p]);
+        photo_done[p] = true;
+      }
+  };
+  for (size_t bi : by_y) {
+    TextBlock& b = blocks[bi];
+    decide_photos_above(b.r.y);
+    b.article = article_of(b.r);
     if (b.role == Role::kCaption)
       for (size_t p = 0; p < ink.photos.size(); ++p) {
         int gap = b.r.y - Bottom(ink.photos[p]);
         if (gap >= -kCaptionAboveEm * em && gap <= o.caption_gap_em * em && OverlapX(b.r, ink.photos[p]) > 0)
           b.article = photo_article[p];
       }
+    decided[bi] = true;
   }
   for (TextBlock& b : blocks) b.column = IsPageText(b) ? ColumnOf(columns, b.r, em) : -1;
   MergeColumnChunks(blocks, lines, ink);

@@ -9,10 +9,19 @@
 //
 //   - Headlines, top to bottom, each open an article, unless one stands
 //     right above (a two-deck headline split by size: same article).
-//   - Every other block of the page's text belongs to the nearest headline
-//     above it (the band model: an article runs down from its headline to
-//     the next), a headline over it first; none beyond a vertical rule.
-//   - A photo belongs to the article above it, and its caption with it.
+//   - Every other block of the page's text, and every photo, belongs to
+//     the nearest headline above it (the band model: an article runs down
+//     from its headline to the next), a headline over it first (one beside
+//     it counts beside_headline_em farther); none beyond a vertical rule.
+//   - With LayoutOptions::flow_articles (off by default, see there): of the
+//     nearest headline over it (overlapping it horizontally), a headline
+//     beside it that it starts level with (the next column of an article
+//     whose headline is narrower than the article) and the blocks and
+//     photos right above it (an article flows down its column past photos,
+//     framed pull quotes and headlines in other columns: a sidebar beside a
+//     report, a textbook's second column), the nearest decides; a block
+//     right under two articles belongs to neither.
+//   - A caption belongs to its photo's article.
 //
 // Pure; thread-safe.
 #pragma once
@@ -28,13 +37,25 @@
 
 namespace ocrflow::image::layout {
 
+// The nearest headline over `r` (overlapping it horizontally, above it, no
+// vertical rule between), or -1.
+int HeadlineOver(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink);
+
+// The nearest headline beside `r` (no horizontal overlap) that r starts
+// level with: at most `reach_em` below the headline's bottom or below the
+// top of the body under it, whichever is lower (an article's columns start
+// together), with no other page text in the white between them; or -1.
+int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks, const cv::Rect& r,
+                   const Ink& ink, double reach_em);
+
 // Sets article and column of every block and merges column chunks (see
 // above). Returns the number of articles: articles are 0 .. n-1, -1 = none.
 int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Columns& columns,
                    const Ink& ink, const LayoutOptions& o);
 
 // The article of a block at `r`: the index into `heads` (headline blocks)
-// of the nearest headline above it, or -1.
-int ArticleAbove(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink);
+// of the nearest headline above it, or -1. A headline beside the block
+// (no horizontal overlap) counts `beside_em` em farther than it is.
+int ArticleAbove(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink, double beside_em);
 
 }  // namespace ocrflow::image::layout
