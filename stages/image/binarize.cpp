@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "stages/image/layout/geometry.h"
 #include "stages/image/raster_cv.h"
 
 namespace ocrflow::image {
@@ -371,43 +372,47 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
     cv::Mat plabels, pstats, pcent;
     const int pn = cv::connectedComponentsWithStats(cand, plabels, pstats, pcent, 8, CV_32S);
     const double min_side = options.photo_min_inches * dpi / f;
-    // The page's glyph height: the median height of its ink components of
-    // glyph size (kGlyphMinInches .. kGlyphMaxInches tall).
-    std::vector<double> heights;
-    for (int c = 1; c < n; ++c) {
-      const int h = stats.at<int>(c, cv::CC_STAT_HEIGHT);
-      if (!drop[c] && h >= kGlyphMinInches * dpi && h <= kGlyphMaxInches * dpi) heights.push_back(h);
-    }
-    double glyph_h = 0;
-    if (!heights.empty()) {
-      std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
-      glyph_h = heights[heights.size() / 2];
+    // Text on dark or stained paper is mid-tone too: an area whose ink is
+    // mostly glyph-sized components (photo_text_share of it, and many of
+    // them) is text, not a photo. A photo's ink is large solid areas, or
+    // halftone dots far smaller than glyphs. One pass over the ink
+    // components: each counts for the area its centre lies in.
+    struct AreaInk {
+      double all = 0, glyphs = 0;
+      int count = 0;
+    };
+    std::vector<AreaInk> area_ink(pn);
+    if (options.photo_text_share > 0 && pn > 1) {
+      // The page's glyph height: the median height of its ink components of
+      // glyph size (kGlyphMinInches .. kGlyphMaxInches tall).
+      std::vector<double> heights;
+      for (int c = 1; c < n; ++c) {
+        const int h = stats.at<int>(c, cv::CC_STAT_HEIGHT);
+        if (!drop[c] && h >= kGlyphMinInches * dpi && h <= kGlyphMaxInches * dpi) heights.push_back(h);
+      }
+      const double glyph_h = layout::Percentile(heights, 0.5);
+      for (int c = 1; glyph_h > 0 && c < n; ++c) {
+        if (drop[c]) continue;
+        const int cx = std::min(plabels.cols - 1, static_cast<int>(centroids.at<double>(c, 0) / f));
+        const int cy = std::min(plabels.rows - 1, static_cast<int>(centroids.at<double>(c, 1) / f));
+        const int area_label = plabels.at<int>(cy, cx);
+        if (area_label <= 0) continue;
+        AreaInk& ai = area_ink[area_label];
+        const double area = stats.at<int>(c, cv::CC_STAT_AREA);
+        const int ch = stats.at<int>(c, cv::CC_STAT_HEIGHT), cw = stats.at<int>(c, cv::CC_STAT_WIDTH);
+        ai.all += area;
+        if (ch >= kGlyphLow * glyph_h && ch <= kGlyphHigh * glyph_h && cw <= kGlyphWide * glyph_h) {
+          ai.glyphs += area;
+          ++ai.count;
+        }
+      }
     }
     for (int i = 1; i < pn; ++i) {
       const int w = pstats.at<int>(i, cv::CC_STAT_WIDTH), h = pstats.at<int>(i, cv::CC_STAT_HEIGHT);
       if (w < min_side || h < min_side) continue;
       const int x = pstats.at<int>(i, cv::CC_STAT_LEFT), y = pstats.at<int>(i, cv::CC_STAT_TOP);
-      // Text on dark or stained paper is mid-tone too: an area whose ink is
-      // mostly glyph-sized components (photo_text_share of it, and many of
-      // them) is text, not a photo. A photo's ink is large solid areas, or
-      // halftone dots far smaller than glyphs.
-      if (options.photo_text_share > 0 && glyph_h > 0) {
-        double all = 0, glyphs = 0;
-        int count = 0;
-        for (int c = 1; c < n; ++c) {
-          if (drop[c]) continue;
-          const int cx = static_cast<int>(centroids.at<double>(c, 0) / f), cy = static_cast<int>(centroids.at<double>(c, 1) / f);
-          if (cx < x || cy < y || cx >= x + w || cy >= y + h || plabels.at<int>(cy, cx) != i) continue;
-          const double area = stats.at<int>(c, cv::CC_STAT_AREA);
-          const int ch = stats.at<int>(c, cv::CC_STAT_HEIGHT), cw = stats.at<int>(c, cv::CC_STAT_WIDTH);
-          all += area;
-          if (ch >= kGlyphLow * glyph_h && ch <= kGlyphHigh * glyph_h && cw <= kGlyphWide * glyph_h) {
-            glyphs += area;
-            ++count;
-          }
-        }
-        if (all > 0 && glyphs >= options.photo_text_share * all && count >= kTextMinGlyphs) continue;
-      }
+      const AreaInk& ai = area_ink[i];
+      if (ai.all > 0 && ai.glyphs >= options.photo_text_share * ai.all && ai.count >= kTextMinGlyphs) continue;
       cv::Rect r(static_cast<int>(std::floor(x * f)), static_cast<int>(std::floor(y * f)),
                  static_cast<int>(std::ceil(w * f)), static_cast<int>(std::ceil(h * f)));
       r &= cv::Rect(0, 0, W, H);

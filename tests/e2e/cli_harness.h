@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace ocrflow::e2e {
 
@@ -30,6 +32,25 @@ inline std::string Slurp(const fs::path& p) {
 
 inline void Spit(const fs::path& p, const std::string& data) { std::ofstream(p, std::ios::binary) << data; }
 
+// Starts `BIN watch ARGS` in a child process, its stderr appended to `log`,
+// `asan_options` (if not empty) as its ASAN_OPTIONS. Returns the child's pid
+// (-1 when fork fails).
+inline pid_t SpawnWatch(const std::string& bin, const std::vector<std::string>& args, const fs::path& log,
+                        const char* asan_options = nullptr) {
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  if (asan_options) setenv("ASAN_OPTIONS", asan_options, 1);
+  int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  dup2(fd, 2);
+  std::vector<std::string> all = {bin, "watch"};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  _exit(127);
+}
+
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -43,10 +64,16 @@ class CliTest : public ::testing::Test {
 
   // Runs `ocrflow ARGS` in the temp dir with `stdin_data` on stdin.
   CliResult Run(const std::string& args, const std::string& stdin_data = "") {
+    return RunBin(OCRFLOW_BIN, args, stdin_data);
+  }
+  // Runs `BIN ARGS` in the temp dir with `stdin_data` on stdin, `env`
+  // ("NAME=VALUE ...", may be empty) in its environment.
+  CliResult RunBin(const std::string& bin, const std::string& args, const std::string& stdin_data = "",
+                   const std::string& env = "") {
     fs::path in = dir_ / ".stdin", out = dir_ / ".stdout", err = dir_ / ".stderr";
     Spit(in, stdin_data);
-    std::string cmd = "cd '" + dir_.string() + "' && '" + OCRFLOW_BIN + "' " + args + " <'" + in.string() + "' >'" +
-                      out.string() + "' 2>'" + err.string() + "'";
+    std::string cmd = "cd '" + dir_.string() + "' && " + env + "'" + bin + "' " + args + " <'" + in.string() +
+                      "' >'" + out.string() + "' 2>'" + err.string() + "'";
     int status = std::system(cmd.c_str());
     CliResult r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

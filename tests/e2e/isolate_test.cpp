@@ -69,37 +69,15 @@ class IsolateTest : public CliTest {
     CliTest::TearDown();
   }
   // `bin ARGS` in the temp dir; stdout and stderr captured.
-  CliResult RunBin(const std::string& bin, const std::string& args) {
-    fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
-    std::string cmd = "cd '" + dir_.string() + "' && " + Env() + "'" + bin + "' " + args + " </dev/null >'" +
-                      out.string() + "' 2>'" + err.string() + "'";
-    int status = std::system(cmd.c_str());
-    CliResult r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
+  CliResult RunBin(const std::string& bin, const std::string& args) { return CliTest::RunBin(bin, args, "", Env()); }
   // Under ASan a SIGSEGV must stay a signal for the parent to name.
   static std::string Env() { return kAsan ? "ASAN_OPTIONS=handle_segv=0:detect_leaks=0 " : ""; }
 
   // Starts `ocrflow_faulty watch ARGS`, stderr appended to dir_/watch.log.
   void StartWatch(const std::vector<std::string>& args) {
     log_ = dir_ / "watch.log";
-    pid_ = fork();
+    pid_ = SpawnWatch(OCRFLOW_FAULTY_BIN, args, log_, kAsan ? "handle_segv=0:detect_leaks=0" : nullptr);
     ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      if (kAsan) setenv("ASAN_OPTIONS", "handle_segv=0:detect_leaks=0", 1);
-      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      dup2(fd, 2);
-      std::vector<std::string> all = {OCRFLOW_FAULTY_BIN, "watch"};
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
   }
   // Waits for the daemon to end by itself (--once); its exit code, or -1
   // when it is still running after `seconds` (then it is killed).

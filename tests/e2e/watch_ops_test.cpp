@@ -30,19 +30,8 @@ class WatchOpsTest : public CliTest {
   // Starts `ocrflow watch ARGS` with stderr to dir_/watch.log.
   void Start(const std::vector<std::string>& args) {
     log_ = dir_ / "watch.log";
-    pid_ = fork();
+    pid_ = SpawnWatch(OCRFLOW_BIN, args, log_);
     ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      dup2(fd, 2);
-      std::vector<std::string> all = {OCRFLOW_BIN, "watch"};
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
   }
   // Waits until the log has `needle` (true) or `seconds` pass (false).
   bool WaitForLog(const std::string& needle, double seconds) {

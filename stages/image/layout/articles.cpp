@@ -133,8 +133,19 @@ int HeadlineOver(const std::vector<const TextBlock*>& heads, const cv::Rect& r, 
   return best;
 }
 
-int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks, const cv::Rect& r,
-                   const Ink& ink, double reach_em) {
+std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks,
+                          const Ink& ink) {
+  std::vector<int> tops(heads.size(), -1);
+  for (const TextBlock& o : blocks) {
+    if (o.role != Role::kBody) continue;
+    const int h = HeadlineOver(heads, o.r, ink);
+    if (h >= 0 && (tops[h] < 0 || o.r.y < tops[h])) tops[h] = o.r.y;
+  }
+  return tops;
+}
+
+int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<int>& body_tops,
+                   const std::vector<TextBlock>& blocks, const cv::Rect& r, const Ink& ink, double reach_em) {
   int best = -1;
   double best_gap = 1e18;
   for (size_t i = 0; i < heads.size(); ++i) {
@@ -144,13 +155,7 @@ int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector
     if (h.width < kBesideWidthShare * r.width) continue;
     // The article's columns start together: at the top of the body under
     // the headline (below a byline or a deck), or right under it.
-    int level = Bottom(h);
-    int body_top = -1;
-    for (const TextBlock& o : blocks)
-      if (o.role == Role::kBody && OverlapX(o.r, h) > 0 && HeadlineOver(heads, o.r, ink) == static_cast<int>(i) &&
-          (body_top < 0 || o.r.y < body_top))
-        body_top = o.r.y;
-    level = std::max(level, body_top);
+    const int level = std::max(Bottom(h), body_tops[i]);
     if (r.y > level + reach_em * ink.em) continue;
     // The white between them: from the headline's top down to the block's
     // top, across from the headline's edge to the block's.
@@ -216,52 +221,43 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
     int bottom = -1;   // the lowest bottom among them; -1: no block
   };
   auto blocks_above = [&](const cv::Rect& r) {
-    auto over = [&](const TextBlock& u) {
-      return Bottom(u.r) <= r.y + kAboveSlackEm * em && OverlapX(u.r, r) > kAboveSlackEm * em;
+    auto over = [&](const cv::Rect& u) {
+      return Bottom(u) <= r.y + kAboveSlackEm * em && OverlapX(u, r) > kAboveSlackEm * em;
     };
+    // What is decided above `r`: blocks and photos, with their articles.
+    std::vector<std::pair<cv::Rect, int>> candidates;
+    for (size_t ui : by_y)
+      if (decided[ui] && blocks[ui].r != r && over(blocks[ui].r)) candidates.emplace_back(blocks[ui].r, blocks[ui].article);
+    for (size_t p = 0; p < ink.photos.size(); ++p)
+      if (photo_done[p] && ink.photos[p] != r && over(ink.photos[p])) candidates.emplace_back(ink.photos[p], photo_article[p]);
     Above a;
     bool mixed = false;
-    for (size_t ui : by_y) {
-      const TextBlock& u = blocks[ui];
-      if (!decided[ui] || u.r == r || !over(u)) continue;
+    for (const auto& [u, article] : candidates) {
+      // Right above: no block between it and `r`.
       bool direct = true;
       for (size_t wi : by_y) {
-        const TextBlock& w = blocks[wi];
-        if (wi == ui || w.r == r || !over(w)) continue;
-        if (w.r.y >= Bottom(u.r) - kAboveSlackEm * em && OverlapX(w.r, u.r) > kAboveSlackEm * em) direct = false;
+        const cv::Rect& w = blocks[wi].r;
+        if (w == u || w == r || !over(w)) continue;
+        if (w.y >= Bottom(u) - kAboveSlackEm * em && OverlapX(w, u) > kAboveSlackEm * em) direct = false;
       }
-      if (!direct || RuleBetween(u.r, r, ink)) continue;
-      if (u.article < 0 || (a.bottom >= 0 && u.article != a.article)) mixed = true;
-      a.article = u.article;
-      a.bottom = std::max(a.bottom, Bottom(u.r));
-    }
-    for (size_t p = 0; p < ink.photos.size(); ++p) {
-      const cv::Rect& ph = ink.photos[p];
-      if (!photo_done[p] || ph == r || Bottom(ph) > r.y + kAboveSlackEm * em || OverlapX(ph, r) <= kAboveSlackEm * em)
-        continue;
-      bool direct = true;
-      for (size_t wi : by_y) {
-        const TextBlock& w = blocks[wi];
-        if (w.r == r || Bottom(w.r) > r.y + kAboveSlackEm * em || OverlapX(w.r, r) <= kAboveSlackEm * em) continue;
-        if (w.r.y >= Bottom(ph) - kAboveSlackEm * em && OverlapX(w.r, ph) > kAboveSlackEm * em) direct = false;
-      }
-      if (!direct || RuleBetween(ph, r, ink)) continue;
-      if (photo_article[p] < 0 || (a.bottom >= 0 && photo_article[p] != a.article)) mixed = true;
-      a.article = photo_article[p];
-      a.bottom = std::max(a.bottom, Bottom(ph));
+      if (!direct || RuleBetween(u, r, ink)) continue;
+      if (article < 0 || (a.bottom >= 0 && article != a.article)) mixed = true;
+      a.article = article;
+      a.bottom = std::max(a.bottom, Bottom(u));
     }
     if (mixed) a.article = -1;
     return a;
   };
   // Of the headline over the block, a headline beside it that it starts
   // level with, and the blocks right above it, the nearest decides.
+  const std::vector<int> body_tops = o.flow_articles ? BodyTops(const_heads, blocks, ink) : std::vector<int>();
   auto article_of = [&](const cv::Rect& r) {
     if (!o.flow_articles) {
       int h = ArticleAbove(const_heads, r, ink, o.beside_headline_em);
       return h < 0 ? -1 : heads[h]->article;
     }
     const int over = HeadlineOver(const_heads, r, ink);
-    const int beside = HeadlineBeside(const_heads, blocks, r, ink, o.beside_headline_em);
+    const int beside = HeadlineBeside(const_heads, body_tops, blocks, r, ink, o.beside_headline_em);
     const Above above = blocks_above(r);
     int article = -1, nearest = -1;
     if (over >= 0) article = heads[over]->article, nearest = Bottom(heads[over]->r);

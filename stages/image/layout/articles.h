@@ -41,12 +41,18 @@ namespace ocrflow::image::layout {
 // vertical rule between), or -1.
 int HeadlineOver(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink);
 
-// The nearest headline beside `r` (no horizontal overlap) that r starts
-// level with: at most `reach_em` below the headline's bottom or below the
-// top of the body under it, whichever is lower (an article's columns start
-// together), with no other page text in the white between them; or -1.
-int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks, const cv::Rect& r,
-                   const Ink& ink, double reach_em);
+// Per headline (index into `heads`), the top of the highest body block
+// whose headline over it (HeadlineOver) it is; -1 for none.
+std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks,
+                          const Ink& ink);
+
+// The nearest headline beside `r` (no horizontal overlap), at least
+// kBesideWidthShare of r's width, that r starts level with: at most
+// `reach_em` below the headline's bottom or its body's top (`body_tops`,
+// from BodyTops), whichever is lower (an article's columns start together),
+// with no other page text in the white between them; or -1.
+int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<int>& body_tops,
+                   const std::vector<TextBlock>& blocks, const cv::Rect& r, const Ink& ink, double reach_em);
 
 // Sets article and column of every block and merges column chunks (see
 // above). Returns the number of articles: articles are 0 .. n-1, -1 = none.
