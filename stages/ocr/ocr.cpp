@@ -389,6 +389,10 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
        "engine=auto: Chinese lines Tesseract read under this confidence are read again by PP-OCR (101: all)", "0-101"},
       {"ppocr_min_confidence", &OcrOptions::ppocr_min_confidence,
        "a PP-OCR reading under this confidence keeps Tesseract's text", "0-1"},
+      {"min_line_height", &OcrOptions::min_line_height,
+       "drop lines whose box is less tall than this x the page's median line height: rules and frames read as text "
+       "(0 keeps all)",
+       "fraction"},
       {"block_confidence_share", &OcrOptions::block_confidence_share,
        "on a page that reads badly as a whole, the block bar is at most this x its median line confidence (0: fixed)",
        "fraction"},
@@ -432,6 +436,38 @@ void DropUnreadableLines(Block& block, double min_block_confidence, std::vector<
                                 std::to_string(static_cast<int>(min_block_confidence)) +
                                 " in a block read at mean confidence " + mean + " (a photo, drawing or chart?)",
                             0, 0});
+}
+
+void DropFlatLines(std::vector<Block>& blocks, double share, std::vector<Dropped>& dropped) {
+  if (share <= 0) return;
+  auto chars = [](const std::string& t) {
+    return std::count_if(t.begin(), t.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  };
+  std::vector<int> heights;
+  for (const Block& b : blocks)
+    for (const Line& l : b.lines)
+      if (l.box && l.box->h > 0 && chars(l.text) >= 2) heights.push_back(l.box->h);
+  if (heights.empty()) return;
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  const int median = heights[heights.size() / 2];
+  const double bar = share * median;
+  for (Block& b : blocks) {
+    std::string text;
+    int tallest = 0;
+    std::erase_if(b.lines, [&](const Line& l) {
+      if (!l.box || l.box->h >= bar) return false;
+      text += (text.empty() ? "" : "\n") + l.text;
+      tallest = std::max(tallest, l.box->h);
+      return true;
+    });
+    if (text.empty()) continue;
+    char reason[160];
+    std::snprintf(reason, sizeof reason,
+                  "not text: line boxes %d px tall or less, under %.2f x the page's median line height of %d px (a "
+                  "rule or frame read as text?)",
+                  tallest, share, median);
+    dropped.push_back(Dropped{std::move(text), reason, 0, 0});
+  }
 }
 
 namespace {
@@ -836,6 +872,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     }
   }
   const double block_bar = BlockConfidenceBar(o.min_block_confidence, o.block_confidence_share, page.info.text_confidence);
+  DropFlatLines(page.blocks, o.min_line_height, page.dropped);
   // Page-wide line numbers, layout roles, confidence filters.
   int n = 0;
   for (size_t k = 0; k < page.blocks.size(); ++k) {

@@ -76,6 +76,13 @@ struct OcrOptions {
   // lowered to block_confidence_share x the page's median body-line
   // confidence (BlockConfidenceBar). 0 = a fixed bar.
   double block_confidence_share = 0.5;
+  // A line whose box is less tall than this share of the page's median line
+  // height holds no readable glyph: Tesseract reads the edge of a thick
+  // rule, a frame or an engraving as a line 1-3 px tall full of dashes and
+  // letters (NZZ 1790: 19 such lines, ~1,000 characters of garbage under
+  // the masthead). Dropped with the reason, whatever the block's role.
+  // 0 = keep all.
+  double min_line_height = 0.3;
   // The recognizer (stages/ocr/ppocr.h). "tesseract": Tesseract reads every
   // line. "ppocr": Tesseract finds the lines, PP-OCR reads them all.
   // "auto": PP-OCR re-reads the lines of Chinese blocks that Tesseract read
@@ -123,6 +130,12 @@ Status OcrPage(Page& page, const OcrOptions& options, const RunContext& ctx);
 // drawings read as text): CER 68.7 -> 65.3 %, paragraph F1 0.09 -> 0.17; on
 // the 40 generated pages one stray "|" went, nothing else.
 void DropUnreadableLines(Block& block, double min_block_confidence, std::vector<Dropped>& dropped);
+
+// OcrOptions::min_line_height over a page's blocks: lines whose box is less
+// tall than `share` x the median height of the page's lines (boxes of lines
+// with two or more characters) are moved to `dropped`, one entry per block,
+// with the reason. Lines without a box stay.
+void DropFlatLines(std::vector<Block>& blocks, double share, std::vector<Dropped>& dropped);
 
 StageInfo OcrStageInfo();
 

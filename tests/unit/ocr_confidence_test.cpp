@@ -77,6 +77,46 @@ TEST(OcrConfidence, HeadlinesAndCaptionsAreKeptAndZeroTurnsItOff) {
   EXPECT_TRUE(b.lines.empty());
 }
 
+Block Boxed(std::vector<std::pair<std::string, int>> lines, Role role) {
+  Block b;
+  b.layout_role = role;
+  int y = 0;
+  for (auto& [text, h] : lines) {
+    Line l;
+    l.text = text;
+    l.confidence = 30;
+    l.box = Box{10, y, 400, h};
+    y += h + 5;
+    b.lines.push_back(l);
+  }
+  return b;
+}
+
+// OcrOptions::min_line_height: the edge of a thick rule read as a "line" 1-2
+// px tall goes, in any role; a short line of real text (a one-character
+// line, a dash) of normal height stays.
+TEST(OcrConfidence, LinesFlatterThanTextAreDroppedWithTheReason) {
+  std::vector<Block> blocks = {
+      Boxed({{"Abendblatt", 60}, {"—— il ——i— OO ll", 2}, {"Montag, 4. Mai", 30}}, Role::kHeadline),
+      Boxed({{"Im Hafen lagen drei", 30}, {"—", 28}, {"Schiffe vor Anker", 31}, {"和", 29}}, Role::kBody),
+      Boxed({{"Il— lI —— ii", 1}}, Role::kBody)};
+  std::vector<Dropped> dropped;
+  DropFlatLines(blocks, 0.3, dropped);
+  ASSERT_EQ(blocks[0].lines.size(), 2u);
+  EXPECT_EQ(blocks[0].lines[1].text, "Montag, 4. Mai");
+  EXPECT_EQ(blocks[1].lines.size(), 4u);
+  EXPECT_TRUE(blocks[2].lines.empty());
+  ASSERT_EQ(dropped.size(), 2u);
+  EXPECT_EQ(dropped[0].text, "—— il ——i— OO ll");
+  // Median of the heights of lines of two characters or more: 60 30 2 30 31 1 -> 30.
+  EXPECT_EQ(dropped[0].reason,
+            "not text: line boxes 2 px tall or less, under 0.30 x the page's median line height of 30 px (a rule or "
+            "frame read as text?)");
+  std::vector<Block> again = {Boxed({{"a", 1}, {"text line", 30}}, Role::kBody)};
+  DropFlatLines(again, 0, dropped);  // 0 keeps all
+  EXPECT_EQ(again[0].lines.size(), 2u);
+}
+
 Page PageOf(std::vector<Block> blocks, double orientation_check) {
   Page page;
   page.blocks = std::move(blocks);
