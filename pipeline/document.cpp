@@ -16,6 +16,7 @@ const char* RoleName(Role role) {
     case Role::kRunningHeader: return "running-header";
     case Role::kRunningFooter: return "running-footer";
     case Role::kJump: return "jump";
+    case Role::kPullQuote: return "pull-quote";
   }
   return "unknown";
 }

@@ -36,6 +36,9 @@ enum class Role {
   kRunningHeader,
   kRunningFooter,
   kJump,  // a jump line: "Continued on Page A4", （下转第二版）; its own paragraph
+  // A pull quote: a line or two of the article set large between two rules
+  // inside its column; its own paragraph, read after the article's text.
+  kPullQuote,
 };
 
 const char* RoleName(Role role);

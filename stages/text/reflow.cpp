@@ -203,6 +203,10 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
       rule = "caption-wrap";
       return true;
     }
+    if (same_block && ra == Role::kPullQuote && rb == Role::kPullQuote) {
+      rule = "pull-quote-wrap";
+      return true;
+    }
     // "inter-" + "national": a Latin word broken at the line end continues,
     // whatever the widths say.
     if (same_block && a.text.size() >= 2 && a.text.back() == '-' &&

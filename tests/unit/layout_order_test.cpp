@@ -304,6 +304,45 @@ TEST(LayoutArticles, AColumnFlowsPastAFramedPullQuoteNotPastARuleAcross) {
   }
 }
 
+// A headline under the row of a table across two columns opens the article
+// below it: the table's cells above it (of the article over the table) do
+// not flow past it into the body under its byline.
+TEST(LayoutArticles, AHeadlineUnderATableOpensTheArticleBelowIt) {
+  Drawn d;
+  const int top = d.AddBlock({100, 100, 900, 48}, Role::kHeadline);
+  d.AddBlock({100, 170, 400, 360});
+  const int cell = d.AddBlock({380, 560, 120, 60});  // a table row across the columns
+  d.AddBlock({600, 560, 120, 60});
+  const int h = d.AddBlock({100, 660, 380, 48}, Role::kHeadline);
+  const int byline = d.AddBlock({100, 720, 120, 24});
+  const int body = d.AddBlock({100, 770, 400, 300});
+  AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+  SCOPED_TRACE(Describe(d.text.blocks));
+  EXPECT_EQ(d[cell].article, d[top].article);
+  EXPECT_EQ(d[byline].article, d[h].article);
+  EXPECT_EQ(d[body].article, d[h].article);
+}
+
+// A boxed inset inside a column (two rules with its own lines between them,
+// which belong to no article there) does not stop the column: the text
+// under the box is still the article above it.
+TEST(LayoutArticles, AColumnFlowsPastABoxedInset) {
+  Drawn d;
+  const int h = d.AddBlock({100, 100, 400, 48}, Role::kHeadline);  // over column 0 only
+  d.AddBlock({100, 170, 400, 700});
+  const int col = d.AddBlock({600, 170, 400, 400});                 // column 1 starts level with it
+  d.ink.rules.horizontal = {cv::Rect(600, 600, 400, 3), cv::Rect(600, 900, 400, 3)};
+  const int inset1 = d.AddBlock({620, 620, 360, 24});
+  const int inset2 = d.AddBlock({620, 700, 360, 150});
+  const int under = d.AddBlock({600, 930, 400, 300});
+  AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+  SCOPED_TRACE(Describe(d.text.blocks));
+  EXPECT_EQ(d[col].article, d[h].article);
+  EXPECT_EQ(d[inset1].article, -1);
+  EXPECT_EQ(d[inset2].article, -1);
+  EXPECT_EQ(d[under].article, d[h].article);
+}
+
 // A small heading in the next column does not take the rows of a sidebar
 // that happen to stand level with it: a headline beside opens its article
 // only when it is about as wide as the block.

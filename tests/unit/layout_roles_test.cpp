@@ -151,6 +151,30 @@ TEST(LayoutRoles, AShortBlockUnderAPhotoIsItsCaption) {
   EXPECT_EQ(d[far].role, Role::kBody);
 }
 
+// A line or two of large type between two rules about its width, inside a
+// column (the column's text right above and right below the rules), is a
+// pull quote, not a headline. Without either rule, or as wide as the page's
+// rule across the columns, or with no text under it, it stays a headline.
+TEST(LayoutRoles, LargeTypeFramedInsideAColumnIsAPullQuote) {
+  enum Case { kFramed, kNoLowerRule, kRuleAcrossColumns, kNothingBelow };
+  for (Case c : {kFramed, kNoLowerRule, kRuleAcrossColumns, kNothingBelow}) {
+    SCOPED_TRACE(c);
+    Drawn d;
+    const int above = d.AddBlock(100, 100, 300, 8);  // the column, down to y 376
+    const int quote = d.AddBlock(110, 420, 280, 2, Role::kHeadline, 40, 48, 1.6 * kEm);
+    const int below = c == kNothingBelow ? -1 : d.AddBlock(100, 560, 300, 6);
+    const int x = c == kRuleAcrossColumns ? 100 : 105, w = c == kRuleAcrossColumns ? 900 : 290;
+    d.ink.rules.horizontal.push_back(cv::Rect(x, 395, w, 3));
+    if (c != kNoLowerRule) d.ink.rules.horizontal.push_back(cv::Rect(x, 530, w, 3));
+    FindPullQuotes(d.text.blocks, d.ink);
+    SCOPED_TRACE(Describe(d));
+    EXPECT_EQ(d[quote].role, c == kFramed ? Role::kPullQuote : Role::kHeadline);
+    EXPECT_EQ(d[quote].large, c != kFramed);
+    EXPECT_EQ(d[above].role, Role::kBody);
+    if (below >= 0) EXPECT_EQ(d[below].role, Role::kBody);
+  }
+}
+
 // A caption run into the body below it: its lines up to the first wider gap
 // are split off.
 TEST(LayoutRoles, ACaptionRunIntoTheBodyIsSplitOff) {

@@ -21,6 +21,9 @@ constexpr double kRuleAcrossShare = 0.9;
 // kFrameMaxEm apart, with a block between them.
 constexpr double kFrameOverlapShare = 0.8;
 constexpr double kFrameMaxEm = 6.0;
+// em: two such rules both between two blocks and at least this far apart
+// enclose a box (an inset) between them, which the column flows past.
+constexpr double kBoxMinEm = 1.0;
 // A headline beside a block opens its article only when it is at least this
 // share of the block's width (a column's worth): a small section heading in
 // the next column does not take a sidebar's rows that happen to stand level
@@ -98,7 +101,8 @@ bool RuleBetween(const cv::Rect& a, const cv::Rect& b, const Ink& ink) {
       const int gy = g.y + g.height / 2;
       const bool below_b = gy >= Bottom(b) - 1 && gy - y <= kFrameMaxEm * em;
       const bool above_a = gy <= a.y + 1 && y - gy <= kFrameMaxEm * em;
-      if (below_b || above_a) frame = true;
+      const bool box_between = gy >= Bottom(a) - 1 && gy <= b.y + 1 && std::abs(gy - y) >= kBoxMinEm * em;
+      if (below_b || above_a || box_between) frame = true;
     }
     if (!frame) return true;
   }
@@ -217,7 +221,7 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
   std::vector<int> photo_article(ink.photos.size(), -1);
   std::vector<bool> photo_done(ink.photos.size(), false);
   struct Above {
-    int article = -1;  // -1: none, or blocks of two articles (or of none)
+    int article = -1;  // -1: none, or blocks of two articles (blocks of none are passed over)
     int bottom = -1;   // the lowest bottom among them; -1: no block
   };
   auto blocks_above = [&](const cv::Rect& r) {
@@ -233,15 +237,22 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
     Above a;
     bool mixed = false;
     for (const auto& [u, article] : candidates) {
-      // Right above: no block between it and `r`.
+      // Right above: no block between it and `r`, and no headline (a
+      // headline under a table or another article's columns opens the
+      // article below it: what lies above the headline does not flow past).
       bool direct = true;
-      for (size_t wi : by_y) {
-        const cv::Rect& w = blocks[wi].r;
-        if (w == u || w == r || !over(w)) continue;
-        if (w.y >= Bottom(u) - kAboveSlackEm * em && OverlapX(w, u) > kAboveSlackEm * em) direct = false;
-      }
-      if (!direct || RuleBetween(u, r, ink)) continue;
-      if (article < 0 || (a.bottom >= 0 && article != a.article)) mixed = true;
+      auto between = [&](const cv::Rect& w) {
+        return w != u && w != r && over(w) && w.y >= Bottom(u) - kAboveSlackEm * em &&
+               OverlapX(w, u) > kAboveSlackEm * em;
+      };
+      // Blocks of no article (an inset box, a stray line) do not stop the
+      // flow past them.
+      for (size_t wi : by_y)
+        if (blocks[wi].article >= 0 && between(blocks[wi].r)) direct = false;
+      for (const TextBlock* h : heads)
+        if (between(h->r)) direct = false;
+      if (!direct || RuleBetween(u, r, ink) || article < 0) continue;
+      if (a.bottom >= 0 && article != a.article) mixed = true;
       a.article = article;
       a.bottom = std::max(a.bottom, Bottom(u));
     }

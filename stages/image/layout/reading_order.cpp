@@ -11,7 +11,8 @@ int RoleRank(Role r) {
     case Role::kHeadline: return 0;
     case Role::kSubheadline: return 1;
     case Role::kByline: return 2;
-    case Role::kCaption: return 4;
+    case Role::kCaption:
+    case Role::kPullQuote: return 4;  // after the text they stand in
     default: return 3;
   }
 }

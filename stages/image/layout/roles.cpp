@@ -29,6 +29,14 @@ constexpr double kCaptionOverlapEm = 0.5;      // em: a caption may reach this f
 constexpr double kCaptionOverlapShare = 0.5;   // share of the narrower of block and photo that they overlap
 constexpr double kCaptionSplitGapEm = 0.25;    // em: white beyond the usual that ends a caption run into the body
 
+// Pull quotes.
+constexpr size_t kPullQuoteMaxLines = 3;
+constexpr double kPullQuoteRuleGapEm = 1.5;   // em: farthest a frame rule lies from the quote
+constexpr double kPullQuoteRuleCover = 0.8;   // share of the quote's width its rules span at least
+constexpr double kPullQuoteRuleExtraEm = 4;   // em: a rule wider than the quote by more is not its frame
+constexpr double kPullQuoteBodyGapEm = 3;     // em: farthest the column's text lies from a frame rule
+constexpr double kPullQuoteBodyCover = 0.5;   // share of the quote's width that text overlaps
+
 double BlockGlyphSize(const std::vector<TextLine>& lines, const TextBlock& b) {
   std::vector<double> v;
   for (int li : b.lines) v.push_back(lines[li].size);
@@ -195,6 +203,40 @@ void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& l
       blocks.push_back(cap);
       break;
     }
+  }
+}
+
+void FindPullQuotes(std::vector<TextBlock>& blocks, const Ink& ink) {
+  const double em = ink.em;
+  for (TextBlock& q : blocks) {
+    if (!q.large || q.role != Role::kHeadline || q.lines.size() > kPullQuoteMaxLines) continue;
+    // The frame: a rule of about the quote's width just above it and one just below.
+    auto frame_rule = [&](bool above) -> const cv::Rect* {
+      const cv::Rect* best = nullptr;
+      for (const cv::Rect& r : ink.rules.horizontal) {
+        const int gap = above ? q.r.y - Bottom(r) : r.y - Bottom(q.r);
+        if (gap < -kBelowSlackEm * em || gap > kPullQuoteRuleGapEm * em) continue;
+        if (OverlapX(r, q.r) < kPullQuoteRuleCover * q.r.width || r.width > q.r.width + kPullQuoteRuleExtraEm * em)
+          continue;
+        if (best == nullptr || gap < (above ? q.r.y - Bottom(*best) : best->y - Bottom(q.r))) best = &r;
+      }
+      return best;
+    };
+    const cv::Rect* top = frame_rule(true);
+    const cv::Rect* bottom = frame_rule(false);
+    if (top == nullptr || bottom == nullptr) continue;
+    // Inside a column: its body text runs on right above and right below.
+    bool text_above = false, text_below = false;
+    for (const TextBlock& b : blocks) {
+      if (&b == &q || b.large || b.role != Role::kBody || OverlapX(b.r, q.r) < kPullQuoteBodyCover * q.r.width)
+        continue;
+      const int up = top->y - Bottom(b.r), down = b.r.y - Bottom(*bottom);
+      text_above |= up >= -kBelowSlackEm * em && up <= kPullQuoteBodyGapEm * em;
+      text_below |= down >= -kBelowSlackEm * em && down <= kPullQuoteBodyGapEm * em;
+    }
+    if (!text_above || !text_below) continue;
+    q.role = Role::kPullQuote;
+    q.large = false;
   }
 }
 

@@ -18,6 +18,12 @@
 //                            there.
 //   FindCaptions             a short block just under a photo; of a longer
 //                            one, its first lines up to a wider gap.
+//   FindPullQuotes           a line or three of large text between two rules
+//                            about as wide as it, inside a column: body text
+//                            of that column right above the upper rule and
+//                            right below the lower one. Not a headline: it
+//                            opens no article. Run before the sub-headlines
+//                            and bylines (it is not large any more).
 //
 // Pure; thread-safe.
 #pragma once
@@ -45,6 +51,7 @@ void FindBylines(std::vector<TextBlock>& blocks, const std::vector<TextLine>& li
                  const Ink& ink, const LayoutOptions& o);
 void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink,
                   const LayoutOptions& o);
+void FindPullQuotes(std::vector<TextBlock>& blocks, const Ink& ink);
 
 // The body block right under `h` (a headline or sub-headline), leftmost if
 // several, as an index into `blocks`; -1 for none.
