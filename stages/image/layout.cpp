@@ -70,6 +70,8 @@ std::vector<OptionField<LayoutOptions>> LayoutFields() {
       {"rule_min_em", &LayoutOptions::rule_min_em, "shortest rule", "em"},
       {"gutter_em", &LayoutOptions::gutter_em, "narrowest column gutter", "em"},
       {"gutter_height_em", &LayoutOptions::gutter_height_em, "a gutter's whitespace runs at least this tall", "em"},
+      {"slim_gutter_em", &LayoutOptions::slim_gutter_em,
+       "narrower white, down to this, is a gutter when it runs straight on both sides for 12 em (0: off)", "em"},
       {"line_gap", &LayoutOptions::line_gap, "widest gap between components of one line", "x line height"},
       {"headline_gap", &LayoutOptions::headline_gap, "widest gap of large text across a gutter", "x line height"},
       {"headline_ratio", &LayoutOptions::headline_ratio, "glyph height / body glyph height of headline text", "ratio"},

@@ -87,6 +87,11 @@ struct LayoutOptions {
   double rule_min_em = 3;          // em: shortest rule
   double gutter_em = 1.2;          // em: narrowest column gutter (a CJK comma leaves ~0.9)
   double gutter_height_em = 4.0;   // em: a gutter's whitespace runs at least this tall
+  // em: white narrower than gutter_em, down to this, is a gutter too when it
+  // is a straight channel: kSureGutterEm tall, with the lines on both sides
+  // ending and starting on one x (an old newspaper's columns a hair apart;
+  // word gaps never line up on both sides for that long). 0: off.
+  double slim_gutter_em = 0;
   double line_gap = 1.3;           // x line height: widest gap between components of one line
   double headline_gap = 1.2;       // x line height: widest gap of large text across a gutter
   double headline_ratio = 1.45;    // glyph core height / body glyph core height that makes headline text

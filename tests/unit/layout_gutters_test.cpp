@@ -79,6 +79,40 @@ TEST(LayoutGutters, TwoColumnsTwoEmApartHaveOneGutterBetweenThem) {
   EXPECT_FALSE(g.Between(left[5 * 10 + 3], left[5 * 10 + 4]));
 }
 
+// Two columns 0.7 em apart (an old newspaper's): no gutter at gutter_em;
+// with slim_gutter_em the straight channel between them is one, all the way
+// down. White as slim whose right side wanders (the lines on that side start
+// anywhere) stays no gutter.
+TEST(LayoutGutters, ASlimStraightChannelIsAGutterWhenAsked) {
+  const int gap = 17;  // 0.7 em
+  for (bool slim : {false, true}) {
+    SCOPED_TRACE(slim ? "slim gutters on" : "off");
+    std::vector<Component> comps;
+    Text(comps, 300, 100, 10 * kEm, 20);
+    Text(comps, 300 + 10 * kEm + gap, 100, 10 * kEm, 20);
+    LayoutOptions o;
+    if (slim) o.slim_gutter_em = 0.5;
+    const GutterMap g(comps, {}, {}, kPage, kEm, o);
+    SCOPED_TRACE("gutters:" + Describe(g));
+    const std::vector<Box> between = Inside(g, 300 + 10 * kEm, 300 + 10 * kEm + gap);
+    if (!slim) {
+      EXPECT_TRUE(between.empty());
+      continue;
+    }
+    ASSERT_EQ(between.size(), 1u);
+    EXPECT_GE(between[0].h, 19 * kPitch);
+  }
+  // Every third line on the right starts half an em further in.
+  std::vector<Component> comps;
+  Text(comps, 300, 100, 10 * kEm, 20);
+  for (int row = 0; row < 20; ++row) Text(comps, 300 + 10 * kEm + gap + (row % 3 == 2 ? 12 : 0), 100 + row * kPitch, 8 * kEm, 1);
+  LayoutOptions o;
+  o.slim_gutter_em = 0.5;
+  const GutterMap g(comps, {}, {}, kPage, kEm, o);
+  SCOPED_TRACE("ragged gutters:" + Describe(g));
+  EXPECT_TRUE(Inside(g, 300 + 10 * kEm, 300 + 10 * kEm + gap + 12).empty());
+}
+
 // The gap between two words of one line is as wide, but short: no gutter.
 TEST(LayoutGutters, TheGapBetweenTwoWordsOfALineIsNoGutter) {
   std::vector<Component> comps;

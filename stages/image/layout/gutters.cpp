@@ -30,6 +30,10 @@ constexpr double kGutterCloseEm = 2.0;
 constexpr double kEdgeGlyphMinEm = 0.25, kEdgeGlyphMaxEm = 2;
 // em: widest glyph; ink that overlaps a gap starts at most this far left of it.
 constexpr double kWidestGlyphEm = 2;
+// A slim gutter (LayoutOptions::slim_gutter_em): lines seen on each side,
+// and the share of them on that side's straight edge.
+constexpr size_t kSlimGutterLines = 6;
+constexpr double kSlimAlignedShare = 0.8;
 
 }  // namespace
 
@@ -94,7 +98,8 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
   // Narrow white: a horizontal run of white between gutter_em and
   // kMaxGutterEm wide (open space between articles or around a short line
   // is wider). A gutter is narrow white that runs gutter_height_em tall.
-  const int min_w = std::max(1, static_cast<int>(std::floor(o.gutter_em * em / cell_)) - 1);
+  const double narrowest_em = o.slim_gutter_em > 0 ? std::min(o.slim_gutter_em, o.gutter_em) : o.gutter_em;
+  const int min_w = std::max(1, static_cast<int>(std::floor(narrowest_em * em / cell_)) - 1);
   const int max_w = std::max(min_w + 1, static_cast<int>(std::ceil(kMaxGutterEm * em / cell_)));
   const int min_h = std::max(2, static_cast<int>(std::ceil(o.gutter_height_em * em / cell_)));
   cv::Mat narrow(gh_, gw_, CV_8U, cv::Scalar(0)), open(gh_, gw_, CV_8U, cv::Scalar(0));
@@ -140,7 +145,8 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
     narrow |= closed & ends & open;
   }
   cv::Mat gut = TallRuns(narrow, min_h);
-  DropRivers(gut, comps, em);
+  // Slim white is told from a gutter only when asked for (full_px 0: off).
+  DropRivers(gut, comps, em, o.slim_gutter_em > 0 ? o.gutter_em * em - 2 * cell_ : 0);
   // A speck of noise in a gutter must not open a passage through it: close
   // short vertical interruptions.
   int close = std::max(1, static_cast<int>(std::lround(kGutterCloseEm * em / cell_)));
@@ -162,7 +168,7 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
 // collected; the region is a river, and dropped, when fewer than
 // kGutterAlignedShare of them on either side lie within kGutterEdgeEm of
 // that side's median. Regions kSureGutterEm tall are kept unexamined.
-void GutterMap::DropRivers(cv::Mat& gut, const std::vector<Component>& comps, double em) const {
+void GutterMap::DropRivers(cv::Mat& gut, const std::vector<Component>& comps, double em, double full_px) const {
   // Cells in a vertical run kSureGutterEm tall are sure; the rest is judged
   // region by region (a river may touch a real gutter through the white
   // beside a short line, so the regions are the unsure cells alone).
@@ -172,7 +178,7 @@ void GutterMap::DropRivers(cv::Mat& gut, const std::vector<Component>& comps, do
   cv::Mat labels, labels2, stats, stats2, centroids;
   const int n_sure = cv::connectedComponentsWithStats(sure, labels, stats, centroids, 8, CV_32S);
   const int n_unsure = cv::connectedComponentsWithStats(unsure, labels2, stats2, centroids, 8, CV_32S);
-  if (n_unsure <= 1) return;
+  if (n_unsure <= 1 && full_px <= 0) return;
   // One label image: sure regions 1..n_sure-1, unsure ones after them.
   for (int y = 0; y < gh_; ++y) {
     int* lab = labels.ptr<int>(y);
@@ -287,7 +293,15 @@ void GutterMap::DropRivers(cv::Mat& gut, const std::vector<Component>& comps, do
   std::vector<uchar> keep(n, 1);
   for (size_t k = 0; k < judged.size(); ++k) {
     int id = judged[k];
-    if (is_sure(id)) continue;
+    if (is_sure(id)) {
+      // Slim white, however tall, is a gutter only as a straight channel:
+      // the lines on both sides end and start on one x.
+      const bool slim = width[k] < full_px;
+      if (slim && (starts[k].size() < kSlimGutterLines || ends[k].size() < kSlimGutterLines ||
+                   aligned(starts[k]) < kSlimAlignedShare || aligned(ends[k]) < kSlimAlignedShare))
+        keep[id] = 0;
+      continue;
+    }
     // The end of a sure gutter (cut short where the white narrows) runs on
     // in its line, above or below it.
     bool continues = false;

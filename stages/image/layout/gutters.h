@@ -65,7 +65,10 @@ class GutterMap {
   int cell() const { return cell_; }  // cell side in pixels
 
  private:
-  void DropRivers(cv::Mat& gut, const std::vector<Component>& comps, double em) const;
+  // `full_px`: white at least this wide (gutter_em) that runs kSureGutterEm
+  // tall is kept unexamined; narrower (slim) white must have straight edges
+  // on both sides. 0: every white that tall is kept (slim gutters off).
+  void DropRivers(cv::Mat& gut, const std::vector<Component>& comps, double em, double full_px) const;
   bool Touches(const cv::Rect& r, const cv::Mat& integral) const;
 
   int cell_ = 1, gw_ = 0, gh_ = 0;
