@@ -302,6 +302,12 @@ void GutterMap::DropRivers(cv::Mat& gut, const std::vector<Component>& comps, do
         keep[id] = 0;
       continue;
     }
+    // Slim white shorter than kSureGutterEm is no gutter: a few lines of
+    // CJK text with their commas stacked leave as much.
+    if (width[k] < full_px) {
+      keep[id] = 0;
+      continue;
+    }
     // The end of a sure gutter (cut short where the white narrows) runs on
     // in its line, above or below it.
     bool continues = false;
