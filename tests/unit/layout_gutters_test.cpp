@@ -102,6 +102,18 @@ TEST(LayoutGutters, ASlimStraightChannelIsAGutterWhenAsked) {
     ASSERT_EQ(between.size(), 1u);
     EXPECT_GE(between[0].h, 19 * kPitch);
   }
+  // Only three lines tall (a few CJK lines with their commas stacked): no
+  // gutter, slim white must run kSureGutterEm.
+  {
+    std::vector<Component> comps;
+    Text(comps, 300, 100, 10 * kEm, 3);
+    Text(comps, 300 + 10 * kEm + gap, 100, 10 * kEm, 3);
+    LayoutOptions o;
+    o.slim_gutter_em = 0.5;
+    const GutterMap g(comps, {}, {}, kPage, kEm, o);
+    SCOPED_TRACE("short gutters:" + Describe(g));
+    EXPECT_TRUE(Inside(g, 300 + 10 * kEm, 300 + 10 * kEm + gap).empty());
+  }
   // Every third line on the right starts half an em further in.
   std::vector<Component> comps;
   Text(comps, 300, 100, 10 * kEm, 20);
