@@ -47,7 +47,8 @@ Result<Shard> ParseShard(std::string_view text) {
   const size_t slash = text.find('/');
   if (slash == std::string_view::npos) return bad("expected K/N, e.g. 0/4 (shard K of N, K from 0 to N-1)");
   auto number = [](std::string_view s, int* out) {
-    if (s.empty() || s.size() > 9) return false;
+    // Digits only: from_chars would take "-1".
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string_view::npos) return false;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
     return ec == std::errc() && p == s.data() + s.size();
   };
