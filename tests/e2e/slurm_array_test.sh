@@ -76,7 +76,7 @@ pids+=("$(cat "$tmp/munge/munged.pid")")
 
 cat >"$tmp/slurm.conf" <<CONF
 ClusterName=ocrflowci
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 SlurmUser=root
