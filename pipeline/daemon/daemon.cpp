@@ -1,7 +1,6 @@
 #include "pipeline/daemon/daemon.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/signalfd.h>
