@@ -15,9 +15,11 @@
 #include <set>
 #include <sstream>
 
+#include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/json_name.h"
+#include "pipeline/io/output_names.h"
 #include "pipeline/io/printable.h"
 #include "stages/ocr/ocr.h"
 
@@ -227,7 +229,7 @@ Status RunManifest::Finish() {
 
 // --- merge ------------------------------------------------------------------
 
-Result<MergeReport> MergeManifests(const std::string& out_dir) {
+Result<MergeReport> MergeManifests(const std::string& out_dir, const std::string& input_dir) {
   std::error_code ec;
   if (!fs::is_directory(out_dir, ec)) return Status(Code::kInvalidArgument, "is not a directory").WithFile(out_dir);
   struct ShardFile {
@@ -308,6 +310,25 @@ Result<MergeReport> MergeManifests(const std::string& out_dir) {
         ++report.failed;
         report.failed_sources.push_back(source);
       }
+    }
+  }
+  if (!input_dir.empty()) {
+    // The inputs `run INPUT_DIR --shard K/N` takes, keyed as it keys them.
+    std::map<int, std::vector<std::string>> missing;  // shard -> sources
+    const fs::path root = io::AbsoluteNormal(input_dir);
+    for (const auto& f : ListPageFiles(input_dir)) {
+      const std::string rel = fs::path(io::AbsoluteNormal(f)).lexically_relative(root).string();
+      if (!lines.count(rel)) missing[ShardOf(rel, n)].push_back(rel);
+    }
+    for (const auto& [k, sources] : missing) {
+      report.missing_inputs += sources.size();
+      std::string some;
+      for (size_t i = 0; i < sources.size() && i < 5; ++i) some += (i ? ", " : "") + io::Printable(sources[i]);
+      if (sources.size() > 5) some += ", ...";
+      report.problems.push_back("shard " + std::to_string(k) + " of " + std::to_string(n) + ": " +
+                                std::to_string(sources.size()) + " inputs of " + input_dir +
+                                " in no manifest (" + some + "); run it again with --shard " + std::to_string(k) +
+                                "/" + std::to_string(n) + " --resume");
     }
   }
   std::string data;

@@ -134,7 +134,11 @@ struct MergeReport {
   size_t failed = 0;    // of them with status "failed"
   std::vector<std::string> problems;
   std::vector<std::string> failed_sources;
+  size_t missing_inputs = 0;  // with input_dir
 };
-Result<MergeReport> MergeManifests(const std::string& out_dir);
+// With `input_dir` (the folder the shards were given), every page file
+// under it whose path below it is in no shard manifest is a problem too,
+// by shard: what a rerun of that shard with --resume would do.
+Result<MergeReport> MergeManifests(const std::string& out_dir, const std::string& input_dir = "");
 
 }  // namespace ocrflow

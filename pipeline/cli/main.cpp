@@ -522,8 +522,12 @@ Examples:
 Exit codes: 0 stopped by a signal or --once done, 1 fatal (state database),
 2 usage (bad flag or config, missing inbox, inbox and corpus nested).)";
 
-int RunManifestMerge(const std::string& out_dir) {
-  auto merged = MergeManifests(out_dir);
+int RunManifestMerge(const std::string& out_dir, const std::string& input_dir) {
+  if (!input_dir.empty() && !fs::is_directory(input_dir)) {
+    std::cerr << "ocrflow manifest merge: --inputs " << input_dir << ": is not a directory (give the folder the shards ran on)\n";
+    return kExitUsage;
+  }
+  auto merged = MergeManifests(out_dir, input_dir);
   if (!merged.ok()) {
     std::cerr << "ocrflow manifest merge: " << merged.status().ToString() << "\n";
     return merged.status().code() == Code::kInvalidArgument ? kExitUsage : kExitOutput;
@@ -766,11 +770,14 @@ int main(int argc, char** argv) {
   status->add_option("--failures", st_max, "list at most this many failures (latest first)")->capture_default_str();
   status->add_flag("--json", st_json, "machine-readable output");
 
-  std::string merge_out;
+  std::string merge_out, merge_inputs;
   auto* manifest = app.add_subcommand("manifest", "manifests of sharded runs: `ocrflow manifest merge OUTDIR`");
   manifest->require_subcommand(1);
   auto* merge = manifest->add_subcommand("merge", "join OUTDIR/manifest.K-of-N.jsonl into OUTDIR/manifest.jsonl");
   merge->add_option("OUTDIR", merge_out, "the output folder the shards wrote (run --shard K/N -o OUTDIR)")->required();
+  merge->add_option("--inputs", merge_inputs,
+                    "the input folder the shards ran on: every page file under it must be in a manifest (else named, "
+                    "with its shard)");
   merge->footer(R"(
 Reads every OUTDIR/manifest.K-of-N.jsonl and writes OUTDIR/manifest.jsonl:
 one line per input, sorted by source (bytewise), each line as its shard
@@ -778,11 +785,13 @@ wrote it, so N shards merge to the very bytes one `run --manifest` writes.
 Problems are listed on stderr and give exit 1 (the merged file is written
 all the same): a shard K in 0..N-1 without its file, an input in two
 shards (or twice in one), a shard file of another N (a leftover), a line
-that is not JSON. Inputs that failed are listed; they do not change the
+that is not JSON; with --inputs DIR, page files under DIR that are in no
+manifest (counted by shard, the first few named). Inputs that failed are listed; they do not change the
 exit code (`run --shard K/N --resume` runs them again).
 
 Examples:
   ocrflow manifest merge corpus/       # after every shard of `run scans/ -o corpus/ --shard K/N`
+  ocrflow manifest merge corpus/ --inputs scans/   # and check every page of scans/ is in it
 
 Exit codes: 0 merged, every shard there once; 1 merged with problems
 (listed); 2 usage (no such folder, no shard manifests in it); 3 the merged
@@ -808,7 +817,7 @@ manifest could not be written.)");
     else if (eval->parsed()) rc = RunEval(eval_output, eval_gold, eval_json, std::cout, std::cerr);
 #endif
     else if (stages->parsed()) rc = RunStages();
-    else if (merge->parsed()) rc = RunManifestMerge(merge_out);
+    else if (merge->parsed()) rc = RunManifestMerge(merge_out, merge_inputs);
     else if (watch->parsed()) rc = daemon::RunWatch(wo, std::cerr);
     else if (status->parsed()) {
       if (st_state.empty() == st_corpus.empty()) {

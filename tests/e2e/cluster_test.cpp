@@ -135,7 +135,7 @@ TEST_F(ClusterCli, ThreeShardsMergedEqualOneRunByteForByte) {
   }
   EXPECT_EQ(ran, 1);
   EXPECT_TRUE(fs::exists(dir_ / "sharded" / "b" / "p10.txt"));
-  auto merge2 = Run("manifest merge sharded");
+  auto merge2 = Run("manifest merge sharded --inputs in");
   EXPECT_EQ(merge2.code, 0) << merge2.err;
   EXPECT_EQ(Lines(Slurp(dir_ / "sharded" / "manifest.jsonl")).size(), 10u);
 }
@@ -288,6 +288,13 @@ TEST_F(ClusterCli, MergeNamesTheMissingShardAndExitsOne) {
   EXPECT_EQ(m.code, 1) << m.err;
   EXPECT_NE(m.err.find("shard 0 of 2 is missing: no manifest.0-of-2.jsonl"), std::string::npos) << m.err;
   EXPECT_NE(m.err.find("1 of 2 shard manifests, 1 inputs"), std::string::npos) << m.err;
+  // With the input folder: the inputs of the missing shard, by name.
+  auto mi = Run("manifest merge out --inputs in");
+  EXPECT_EQ(mi.code, 1) << mi.err;
+  EXPECT_NE(mi.err.find("shard 0 of 2: 1 inputs of in in no manifest (p5.png); run it again with --shard 0/2 --resume"),
+            std::string::npos)
+      << mi.err;
+  EXPECT_EQ(mi.err.find("p6.png"), std::string::npos) << "p6.png is merged: " << mi.err;
   // A copy of a shard's manifest under another K: its inputs twice.
   fs::copy_file(dir_ / "out" / "manifest.1-of-2.jsonl", dir_ / "out" / "manifest.0-of-2.jsonl");
   auto dup = Run("manifest merge out");

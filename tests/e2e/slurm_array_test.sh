@@ -145,7 +145,7 @@ for k in 0 1; do
   [ -s "$m" ] || { dump_logs; fail "shard $k wrote no manifest lines ($m)"; }
   grep -q "shard $k of 2" "$tmp/log/task-$((k + 1)).log" || { dump_logs; fail "task $((k + 1)) did not run shard $k/2"; }
 done
-"$bin" manifest merge "$tmp/sharded" || fail "manifest merge reported problems"
+"$bin" manifest merge "$tmp/sharded" --inputs "$tmp/in" || fail "manifest merge reported problems"
 
 "$bin" run "$tmp/in" -o "$tmp/single" --manifest "${run_opts[@]}" -q || fail "the single run failed"
 for f in "$tmp"/single/*; do
