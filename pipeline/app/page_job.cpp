@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -22,6 +23,7 @@
 #include "pipeline/io/json_name.h"
 #include "pipeline/io/output_names.h"
 #include "pipeline/shared_work.h"
+#include "stages/ocr/engine.h"
 #include "stages/image/raster_cv.h"
 #include "stages/image/register.h"
 #include "stages/text/register.h"
@@ -122,6 +124,7 @@ Page MakePage(image::DecodedPage& d, const std::string& source, int number) {
 struct Input {
   std::string path;
   std::string out_stem;  // relative to out_dir, without .txt/.json
+  std::string rel;       // below the input root, as it is: the shard key, the manifest's source
 };
 
 Result<std::vector<Input>> ExpandInputs(const std::vector<std::string>& args, const std::string& out_dir,
@@ -166,7 +169,7 @@ Result<std::vector<Input>> ExpandInputs(const std::vector<std::string>& args, co
   for (size_t i = 0; i < found.size(); ++i) {
     const fs::path rel(rels[i]);
     const std::string stem = (rel.parent_path() / rel.stem()).string();
-    inputs.push_back({found[i].path, stem});
+    inputs.push_back({found[i].path, stem, rels[i]});
     paths.push_back(found[i].path);
     const fs::path base = fs::path(out_dir) / stem;
     outputs.push_back({base.string() + ".txt", base.string() + ".json"});
@@ -230,11 +233,47 @@ std::string WriteOutput(const fs::path& base, const char* ext, const std::string
   return "";
 }
 
+// The manifest of a run (RunOptions::manifest): what an input became, as
+// its line says it (app/manifest.h). Null: no manifest.
+struct RunRecorder {
+  RunManifest* manifest = nullptr;
+  nlohmann::ordered_json models;
+  std::string lang;
+
+  // Appends the line of `in` (after its outputs were written); a line that
+  // cannot be written is an error of that input.
+  void Record(const Input& in, InputReport& r, const RunOptions& options,
+              const std::function<void(const std::string&)>& log) const {
+    if (manifest == nullptr) return;
+    ManifestRecord m;
+    m.source = in.rel;
+    m.output = in.out_stem + (options.write_txt ? ".txt" : ".json");
+    m.sha256 = r.sha256;
+    m.status = r.errors.empty() ? "done" : "failed";
+    m.errors = r.errors;
+    m.pages = r.pages - r.failed_pages;
+    m.failed_pages = r.failed_pages;
+    m.timed_out_pages = r.timed_out_pages;
+    m.characters = r.characters;
+    m.paragraphs = r.paragraphs;
+    m.mean_confidence = r.mean_confidence;
+    m.skew_degrees = r.skew_degrees;
+    m.ocrflow = OCRFLOW_VERSION;
+    m.tesseract = ocr::TesseractVersion();
+    m.lang = lang;
+    m.models = models;
+    if (Status st = manifest->Append(in.rel, RenderManifestLine(m)); !st.ok()) {
+      r.errors.push_back("cannot write " + st.ToString());
+      if (log) log(r.errors.back());
+    }
+  }
+};
+
 // run --isolate: every input in a worker process (app/worker.h), `jobs` of
 // them side by side; the parent writes the outputs. Pages of one input run
 // one after the other in its worker.
 RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& inputs, RunReport report,
-                      const std::function<void(const std::string&)>& log) {
+                      const RunRecorder& recorder, const std::function<void(const std::string&)>& log) {
   const auto run_start = Clock::now();
   const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<InputReport> reports(inputs.size());
@@ -254,6 +293,7 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
       if (!bytes.ok()) {
         r.errors.push_back(bytes.status().ToString());
       } else {
+        r.sha256 = Sha256Hex(bytes.value());
         std::vector<std::string> page_errors;
         auto outcome = child.Process(bytes.value(), in.path, options, [&](const PageEvent& e) {
           std::lock_guard<std::mutex> lock(mu);
@@ -273,6 +313,8 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
           r.characters = o.characters;
           r.paragraphs = o.paragraphs;
           r.mean_confidence = o.mean_confidence;
+          r.timed_out_pages = o.timed_out_pages;
+          r.skew_degrees = o.skew_degrees;
           if (!o.status.ok() && page_errors.empty() && o.status.code() != Code::kCancelled)
             r.errors.push_back(in.path + ": " + o.status.message());
           // Written as the in-process run writes them: pages read, and pages
@@ -288,6 +330,7 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
       if (log) {
         for (const auto& e : r.errors) log(e);
       }
+      if (!(options.cancel && options.cancel->load())) recorder.Record(in, r, options, log);
       std::lock_guard<std::mutex> lock(mu);
       ++inputs_done;
       progress.Update(inputs_done, static_cast<int>(inputs.size()), pages_done, pages_failed, Seconds(run_start));
@@ -610,7 +653,60 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   if (ec || !fs::is_directory(options.out_dir)) {
     return Status(Code::kIoError, options.out_dir + ": cannot create output directory" + (ec ? ": " + ec.message() : ""));
   }
-  if (options.isolate) return RunIsolated(options, inputs, std::move(report), log);
+  // A cluster run (app/manifest.h): this shard's inputs only, named from
+  // the whole set (the output names do not depend on the shard), and with
+  // --resume only those not done before.
+  if (options.shard.active()) {
+    const size_t all = inputs.size();
+    std::erase_if(inputs, [&](const Input& in) { return ShardOf(in.rel, options.shard.count) != options.shard.index; });
+    report.other_shards = all - inputs.size();
+  }
+  std::optional<RunManifest> manifest;
+  RunRecorder recorder;
+  if (options.manifest || options.resume || options.shard.active()) {
+    auto opened = RunManifest::Open(options.out_dir, options.shard.ManifestName(), options.resume);
+    if (!opened.ok()) return opened.status();
+    manifest.emplace(std::move(opened).value());
+    if (options.resume) {
+      std::vector<Input> todo;
+      for (auto& in : inputs) {
+        bool done = false;
+        if (manifest->Knows(in.rel)) {
+          const fs::path base = fs::path(options.out_dir) / in.out_stem;
+          std::vector<std::string> outs;
+          if (options.write_txt) outs.push_back(base.string() + ".txt");
+          if (options.write_json) outs.push_back(base.string() + ".json");
+          auto bytes = ReadFileBytes(in.path);
+          done = bytes.ok() && manifest->DoneBefore(in.rel, Sha256Hex(bytes.value()), outs);
+        }
+        if (done) {
+          manifest->Keep(in.rel);
+          ++report.resumed;
+        } else {
+          todo.push_back(std::move(in));
+        }
+      }
+      inputs = std::move(todo);
+    }
+    if (Status st = manifest->Start(); !st.ok()) return Status(Code::kIoError, "cannot write " + st.ToString());
+    recorder.manifest = &*manifest;
+    recorder.lang = options.lang;
+    if (auto it = options.settings.find("ocr"); it != options.settings.end()) {
+      StageSettings ocr_settings = it->second;
+      if (!ocr_settings.count("lang")) ocr_settings["lang"] = options.lang;
+      auto models = ModelIds(ocr_settings, ocr_settings.count("tessdata") ? ocr_settings.at("tessdata") : "");
+      recorder.models = models.ok() ? models.value() : nlohmann::ordered_json::object();
+    }
+  }
+  // Written sorted when the run ends (interrupted too: what finished).
+  auto finish_manifest = [&](RunReport r) -> Result<RunReport> {
+    if (manifest) {
+      if (Status st = manifest->Finish(); !st.ok()) return Status(Code::kIoError, "cannot write " + st.ToString());
+    }
+    return r;
+  };
+  if (inputs.empty()) return finish_manifest(std::move(report));
+  if (options.isolate) return finish_manifest(RunIsolated(options, inputs, std::move(report), recorder, log));
   if (!options.debug_dir.empty()) {
     fs::create_directories(options.debug_dir, ec);
     if (ec) return Status(Code::kIoError, options.debug_dir + ": cannot create debug directory: " + ec.message());
@@ -649,15 +745,20 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     for (size_t p = 0; p < s.pages.size(); ++p) {
       if (!s.ok[p] && !s.pages[p].info.timed_out_stage.empty()) timed_out.push_back(std::move(s.pages[p]));
       if (!s.ok[p]) continue;
+      r.skew_degrees.push_back(s.pages[p].info.skew_degrees);
       for (const auto& b : s.pages[p].blocks)
         for (const auto& l : b.lines)
           if (l.confidence) conf_sum += *l.confidence, ++conf_n;
       good.push_back(std::move(s.pages[p]));
     }
     r.mean_confidence = conf_n ? conf_sum / conf_n : 0;
+    r.timed_out_pages = static_cast<int>(timed_out.size());
     DropRepeatedRunningLines(good);
     for (const auto& page : good)
-      for (const auto& para : page.paragraphs) r.characters += para.text.size(), ++r.paragraphs;
+      for (const auto& para : page.paragraphs) {
+        for (unsigned char ch : para.text) r.characters += (ch & 0xC0) != 0x80;  // code points, as ProcessInput counts
+        ++r.paragraphs;
+      }
     s.pages.clear();
     s.decoder.reset();
     const bool any_good = !good.empty();
@@ -684,6 +785,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     if (log) {
       for (const auto& e : r.errors) log(e);
     }
+    // A page stopped by Ctrl-C is no outcome: the input has no line, and
+    // --resume runs it again.
+    if (!(options.cancel && options.cancel->load())) recorder.Record(s.input, r, options, log);
   };
 
   // The last page of an input is done (or it had none): write its outputs
@@ -771,6 +875,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         if (!bytes.ok()) {
           st = bytes.status();
         } else {
+          s.report.sha256 = Sha256Hex(bytes.value());
           // Format, first header and page count now; the pages one by one
           // as workers take them.
           auto decoder = DecodeGuarded([&] { return image::PageDecoder::Open(bytes.value(), options.load); });
@@ -832,7 +937,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     report.inputs.push_back(std::move(s.report));
   }
   report.seconds = Seconds(run_start);
-  return report;
+  return finish_manifest(std::move(report));
 }
 
 }  // namespace ocrflow

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/app/manifest.h"
 #include "pipeline/document.h"
 #include "pipeline/stage.h"
 #include "pipeline/status.h"
@@ -51,11 +52,23 @@ struct RunOptions {
   bool isolate = false;
   long long memory_limit_mb = 0;
   std::string worker_exe;  // the ocrflow binary to run as a worker ("" = this one)
+  // Cluster runs (app/manifest.h, docs/cluster.md). `shard`: only the inputs
+  // whose path below the input root falls in shard K of N. `manifest`: a
+  // line per input in OUTDIR/<shard.ManifestName()>, appended as each input
+  // finishes, sorted by source at the end. `resume` (implies manifest): an
+  // input that manifest records as done from the same SHA-256, its outputs
+  // in place, is not run again (its line is kept).
+  Shard shard;
+  bool manifest = false;
+  bool resume = false;
+  std::string lang = "auto";  // for the manifest: the --lang the run was given
 };
 
 // One input's outcome.
 struct InputReport {
   std::string source;
+  std::string rel;     // path below the input root: the manifest's source
+  std::string sha256;  // of the bytes read ("" when they could not be read)
   std::string txt_path, json_path;  // written outputs ("" if none)
   int pages = 0;
   int failed_pages = 0;
@@ -65,10 +78,14 @@ struct InputReport {
   size_t paragraphs = 0;
   double mean_confidence = 0;
   double seconds = 0;
+  int timed_out_pages = 0;
+  std::vector<double> skew_degrees;  // per page read
 };
 
 struct RunReport {
   std::vector<InputReport> inputs;
+  size_t other_shards = 0;  // inputs left to the other shards (--shard)
+  size_t resumed = 0;       // inputs done before, not run again (--resume)
   int pages = 0;
   int failed_pages = 0;
   int failed_inputs = 0;

@@ -288,6 +288,22 @@ worker process (address space --memory-limit MB): a crash, a runaway
 allocation or a hang there fails that input only, named with the signal or
 the limit.
 
+Clusters (docs/cluster.md): N processes on N machines, each with
+--shard K/N (K from 0 to N-1), share one corpus: an input belongs to shard
+SHA-256(its path below the input root) mod N, so each is run exactly once and
+adding files moves none. Give the corpus as one directory so that root stays
+put. Each shard writes its outputs and OUTDIR/manifest.K-of-N.jsonl (one
+line per input: source, sha256, output, status "done" or "failed", pages,
+characters, ...); `ocrflow manifest merge OUTDIR` joins them into
+manifest.jsonl and names missing shards and duplicated inputs. --resume
+skips every input the manifest records as done from the same SHA-256 with
+its outputs in place: a rerun of a killed shard does only what is missing.
+  ocrflow run scans/ -o corpus/ --shard 0/4         # shard 0 of 4 (one of 0/4 1/4 2/4 3/4)
+  ocrflow run scans/ -o corpus/ --shard 0/4 --resume  # again after a kill: only the rest
+  ocrflow run scans/ -o corpus/ --manifest          # one machine: corpus/manifest.jsonl
+  ocrflow manifest merge corpus/                    # corpus/manifest.jsonl from the shards
+  sbatch --array=0-3 scripts/slurm/ocrflow-array.sbatch scans/ corpus/
+
 Examples:
   ocrflow run scan.png -o out/                       # out/scan.txt
   ocrflow run scans/ -o corpus/ --jobs 2 --format txt,json
@@ -323,6 +339,9 @@ struct RunArgs {
   bool isolate = false;
   long long memory_limit_mb = kDefaultWorkerMemoryMb;
   bool quiet = false;
+  std::string shard;  // "K/N"
+  bool resume = false;
+  bool manifest = false;
 };
 
 // STAGE.OPTION=VALUE pairs into settings; false (after a message) when malformed.
@@ -357,6 +376,17 @@ int RunRun(const RunArgs& args) {
   ro.page_timeout = args.page_timeout;
   ro.isolate = args.isolate;
   ro.memory_limit_mb = args.memory_limit_mb;
+  ro.lang = args.lang;
+  ro.manifest = args.manifest;
+  ro.resume = args.resume;
+  if (!args.shard.empty()) {
+    auto shard = ParseShard(args.shard);
+    if (!shard.ok()) {
+      std::cerr << "ocrflow run: " << shard.status().message() << "\n";
+      return kExitUsage;
+    }
+    ro.shard = shard.value();
+  }
   if (ro.isolate && !ro.debug_dir.empty()) {
     std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
     return kExitUsage;
@@ -415,6 +445,15 @@ int RunRun(const RunArgs& args) {
     for (const auto& in : r.inputs) done += !in.txt_path.empty() || !in.json_path.empty();
     std::cerr << "ocrflow run: interrupted; " << done << " inputs written, the rest not processed\n";
     return 130;
+  }
+  if (!args.quiet && (ro.shard.active() || ro.resume)) {
+    std::cerr << "ocrflow run:";
+    if (ro.shard.active())
+      std::cerr << " shard " << ro.shard.index << " of " << ro.shard.count << " (" << r.other_shards
+                << " inputs left to the other shards);";
+    if (ro.resume) std::cerr << " resumed: " << r.resumed << " inputs done before, not run again;";
+    std::cerr << " " << r.inputs.size() << " to run; manifest " << (fs::path(ro.out_dir) / ro.shard.ManifestName()).string()
+              << "\n";
   }
   if (!args.quiet) {
     std::cerr << "ocrflow run: " << r.inputs.size() << " inputs, " << r.pages << " pages";
@@ -482,6 +521,26 @@ Examples:
 
 Exit codes: 0 stopped by a signal or --once done, 1 fatal (state database),
 2 usage (bad flag or config, missing inbox, inbox and corpus nested).)";
+
+int RunManifestMerge(const std::string& out_dir, const std::string& input_dir) {
+  if (!input_dir.empty() && !fs::is_directory(input_dir)) {
+    std::cerr << "ocrflow manifest merge: --inputs " << input_dir << ": is not a directory (give the folder the shards ran on)\n";
+    return kExitUsage;
+  }
+  auto merged = MergeManifests(out_dir, input_dir);
+  if (!merged.ok()) {
+    std::cerr << "ocrflow manifest merge: " << merged.status().ToString() << "\n";
+    return merged.status().code() == Code::kInvalidArgument ? kExitUsage : kExitOutput;
+  }
+  const MergeReport& m = merged.value();
+  for (const auto& p : m.problems) std::cerr << "ocrflow manifest merge: " << io::Printable(p) << "\n";
+  for (const auto& f : m.failed_sources) std::cerr << "ocrflow manifest merge: failed input: " << io::Printable(f) << "\n";
+  std::cerr << "ocrflow manifest merge: " << m.found << " of " << m.shards << " shard manifests, " << m.inputs
+            << " inputs (" << m.failed << " failed) -> " << (fs::path(out_dir) / "manifest.jsonl").string();
+  if (!m.problems.empty()) std::cerr << "; " << m.problems.size() << " problems";
+  std::cerr << "\n";
+  return m.problems.empty() ? kExitOk : kExitSomeFailed;
+}
 
 int RunStages() {
   RegisterBuiltinStages();
@@ -644,6 +703,15 @@ int main(int argc, char** argv) {
   run->add_option("--memory-limit", rn.memory_limit_mb, "with --isolate: a worker's address-space limit in MB (RLIMIT_AS; 0: none)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  run->add_option("--shard", rn.shard,
+                  "K/N: only shard K of N (K from 0 to N-1) of the inputs, by a hash of each input's path below the "
+                  "input root; writes OUTDIR/manifest.K-of-N.jsonl. E.g. --shard 0/4 ... --shard 3/4 on four machines");
+  run->add_flag("--resume", rn.resume,
+                "skip inputs the manifest in OUTDIR records as done from the same SHA-256, outputs in place (rerun "
+                "of a killed shard: only what is missing). E.g. --shard 2/4 --resume");
+  run->add_flag("--manifest", rn.manifest,
+                "write OUTDIR/manifest.jsonl: one line per input (source, sha256, output, status, pages, ...); "
+                "implied by --shard and --resume");
   run->add_flag("-q,--quiet", rn.quiet, "no progress or summary on stderr (errors are still printed)");
   run->footer(kRunFooter);
 
@@ -702,6 +770,33 @@ int main(int argc, char** argv) {
   status->add_option("--failures", st_max, "list at most this many failures (latest first)")->capture_default_str();
   status->add_flag("--json", st_json, "machine-readable output");
 
+  std::string merge_out, merge_inputs;
+  auto* manifest = app.add_subcommand("manifest", "manifests of sharded runs: `ocrflow manifest merge OUTDIR`");
+  manifest->require_subcommand(1);
+  auto* merge = manifest->add_subcommand("merge", "join OUTDIR/manifest.K-of-N.jsonl into OUTDIR/manifest.jsonl");
+  merge->add_option("OUTDIR", merge_out, "the output folder the shards wrote (run --shard K/N -o OUTDIR)")->required();
+  merge->add_option("--inputs", merge_inputs,
+                    "the input folder the shards ran on: every page file under it must be in a manifest (else named, "
+                    "with its shard)");
+  merge->footer(R"(
+Reads every OUTDIR/manifest.K-of-N.jsonl and writes OUTDIR/manifest.jsonl:
+one line per input, sorted by source (bytewise), each line as its shard
+wrote it, so N shards merge to the very bytes one `run --manifest` writes.
+Problems are listed on stderr and give exit 1 (the merged file is written
+all the same): a shard K in 0..N-1 without its file, an input in two
+shards (or twice in one), a shard file of another N (a leftover), a line
+that is not JSON; with --inputs DIR, page files under DIR that are in no
+manifest (counted by shard, the first few named). Inputs that failed are listed; they do not change the
+exit code (`run --shard K/N --resume` runs them again).
+
+Examples:
+  ocrflow manifest merge corpus/       # after every shard of `run scans/ -o corpus/ --shard K/N`
+  ocrflow manifest merge corpus/ --inputs scans/   # and check every page of scans/ is in it
+
+Exit codes: 0 merged, every shard there once; 1 merged with problems
+(listed); 2 usage (no such folder, no shard manifests in it); 3 the merged
+manifest could not be written.)");
+
   // The watch daemon's and run --isolate's worker processes (app/worker.h):
   // not for people.
   auto* worker = app.add_subcommand("__worker", "");
@@ -722,6 +817,7 @@ int main(int argc, char** argv) {
     else if (eval->parsed()) rc = RunEval(eval_output, eval_gold, eval_json, std::cout, std::cerr);
 #endif
     else if (stages->parsed()) rc = RunStages();
+    else if (merge->parsed()) rc = RunManifestMerge(merge_out, merge_inputs);
     else if (watch->parsed()) rc = daemon::RunWatch(wo, std::cerr);
     else if (status->parsed()) {
       if (st_state.empty() == st_corpus.empty()) {

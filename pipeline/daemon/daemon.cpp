@@ -1,7 +1,6 @@
 #include "pipeline/daemon/daemon.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/signalfd.h>
@@ -109,16 +108,6 @@ class Logger {
 };
 
 // --- files ------------------------------------------------------------------
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < n; ++i) hex += kHex[md[i] >> 4], hex += kHex[md[i] & 15];
-  return hex;
-}
 
 long long MtimeNs(const struct stat& st) {
   return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
@@ -335,39 +324,13 @@ std::string TomlScalar(const toml::node& n) {
   return "";
 }
 
-std::string TessdataDir(const WatchConfig& c) {
-  if (!c.tessdata.empty()) return c.tessdata;
-  if (const char* p = std::getenv("TESSDATA_PREFIX")) return p;
-  for (const char* d : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata"}) {
-    if (fs::is_directory(d)) return d;
-  }
-  return "/usr/share/tesseract-ocr/5/tessdata";
-}
-
-// "<size>-<sha256 of the first MiB, 12 hex>" per language model, for the
-// manifest: which model made a text.
+// Which models make the texts (app/manifest.h): those the ocr stage loads
+// with this config's language, and OSD.
 Result<nlohmann::ordered_json> ModelIds(const WatchConfig& c) {
-  nlohmann::ordered_json models = nlohmann::ordered_json::object();
-  // The models the ocr stage loads (under auto chi_sim and eng), and OSD.
   StageSettings ocr_settings;
   if (auto it = c.settings.find("ocr"); it != c.settings.end()) ocr_settings = it->second;
   if (!ocr_settings.count("lang")) ocr_settings["lang"] = c.lang;  // as Prepare sets it
-  const std::string langs = ocr::OcrModels(ocr_settings);
-  std::stringstream ss(langs + "+osd");
-  std::string lang;
-  const std::string dir = TessdataDir(c);
-  while (std::getline(ss, lang, '+')) {
-    if (lang.empty() || models.contains(lang)) continue;
-    const std::string path = dir + "/" + lang + ".traineddata";
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status(Code::kInvalidArgument, "no model for language '" + lang + "' (" + path + " is missing; apt-get install tesseract-ocr-" + lang + ")");
-    std::string head(1 << 20, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<size_t>(in.gcount()));
-    std::error_code ec;
-    models[lang] = std::to_string(fs::file_size(path, ec)) + "-" + Sha256Hex(head).substr(0, 12);
-  }
-  return models;
+  return ocrflow::ModelIds(ocr_settings, c.tessdata);
 }
 
 }  // namespace
@@ -922,8 +885,6 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     return;
   }
   const InputOutcome& o = outcome.value();
-  nlohmann::ordered_json skew = nlohmann::ordered_json::array();
-  for (double d : o.skew_degrees) skew.push_back(std::round(d * 1000) / 1000);
   Status ws;
   if (cfg.write_txt) {
     auto to = CorpusPath(out_txt);
@@ -942,21 +903,16 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     return;
   }
   const double secs = Now() - t0;
-  m["pages"] = o.pages;
-  m["failed_pages"] = o.failed_pages;
-  if (o.timed_out_pages > 0) m["timed_out_pages"] = o.timed_out_pages;
-  m["characters"] = o.characters;
-  m["paragraphs"] = o.paragraphs;
-  m["mean_confidence"] = std::round(o.mean_confidence * 10) / 10;
-  m["skew_degrees"] = skew;
-  m["seconds"] = std::round(secs * 100) / 100;
-  m["finished"] = IsoTime(Now(), false);
-  m["ocrflow"] = OCRFLOW_VERSION;
-  m["tesseract"] = ocr::TesseractVersion();
-  m["lang"] = cfg.lang;
-  m["models"] = shared.models;
-  DoneRecord r{rel, sha, output, o.pages, secs,
-               m.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
+  // The line `run --manifest` writes too (app/manifest.h), with the times.
+  ManifestRecord line;
+  line.source = rel, line.output = output, line.sha256 = sha;
+  line.pages = o.pages, line.failed_pages = o.failed_pages, line.timed_out_pages = o.timed_out_pages;
+  line.characters = o.characters, line.paragraphs = o.paragraphs;
+  line.mean_confidence = o.mean_confidence, line.skew_degrees = o.skew_degrees;
+  line.seconds = secs, line.finished = IsoTime(Now(), false);
+  line.ocrflow = OCRFLOW_VERSION, line.tesseract = ocr::TesseractVersion(), line.lang = cfg.lang;
+  line.models = shared.models;
+  DoneRecord r{rel, sha, output, o.pages, secs, RenderManifestLine(line)};
   if (mark_done(r)) {
     ++done_total_;
     log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(o.pages) + " pages, " + Fixed(secs, 2) + " s)");
