@@ -343,6 +343,26 @@ TEST(LayoutArticles, AColumnFlowsPastABoxedInset) {
   EXPECT_EQ(d[under].article, d[h].article);
 }
 
+// The column beside a headline narrower than its article is the article's,
+// though a table lower in the next column has vertical cell rules between
+// them, and though a byline ran into the first column's block (that column
+// starts a line higher than the others).
+TEST(LayoutArticles, AColumnBesideTheHeadlineIsTheArticlesPastTableRulesAndBylines) {
+  for (auto [byline_in_block, table] : {std::pair{false, true}, std::pair{true, true}, std::pair{true, false}}) {
+    SCOPED_TRACE(std::string(byline_in_block ? "byline run into column 0" : "plain") + (table ? ", table" : ""));
+    Drawn d;
+    const int h = d.AddBlock({100, 100, 500, 48}, Role::kHeadline);       // over columns 0 and 1
+    d.AddBlock({100, byline_in_block ? 170 : 206, 240, 500});             // column 0
+    d.AddBlock({360, 206, 240, 100});                                     // column 1, above a table
+    if (table) d.ink.rules.vertical = {cv::Rect(480, 330, 2, 120), cv::Rect(620, 330, 2, 120)};  // cell rules
+    d.AddBlock({360, 470, 240, 200});                                     // column 1 under the table
+    const int beside = d.AddBlock({700, 206, 240, 500});                  // column 2, beside the headline
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+    SCOPED_TRACE(Describe(d.text.blocks));
+    EXPECT_EQ(d[beside].article, d[h].article);
+  }
+}
+
 // A small heading in the next column does not take the rows of a sidebar
 // that happen to stand level with it: a headline beside opens its article
 // only when it is about as wide as the block.

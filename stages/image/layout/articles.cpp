@@ -29,6 +29,11 @@ constexpr double kBoxMinEm = 1.0;
 // the next column does not take a sidebar's rows that happen to stand level
 // with it.
 constexpr double kBesideWidthShare = 0.9;
+// em: an article's columns start together, within this of the highest.
+constexpr double kColumnsStartEm = 2.5;
+// em: a vertical rule parts a headline from a block beside it when it
+// reaches up to within this of the block's top.
+constexpr double kBesideRuleEm = 2.0;
 // em: a caption may start this far above its photo's bottom.
 constexpr double kCaptionAboveEm = 1.0;
 
@@ -73,12 +78,14 @@ void MergeColumnChunks(std::vector<TextBlock>& blocks, const std::vector<TextLin
   }
 }
 
-// Whether a vertical rule stands between headline `h` and block `r`.
-bool RuledOff(const cv::Rect& h, const cv::Rect& r, const Ink& ink) {
+// Whether a vertical rule stands between headline `h` and block `r`, from
+// the headline's top down to `bottom` (default: the block's bottom).
+bool RuledOff(const cv::Rect& h, const cv::Rect& r, const Ink& ink, int bottom = -1) {
+  if (bottom < 0) bottom = Bottom(r);
   for (const cv::Rect& v : ink.rules.vertical) {
     int vx = v.x + v.width / 2;
     bool between = (vx > Right(h) && vx < r.x) || (vx < h.x && vx > Right(r));
-    if (between && v.y < Bottom(r) && Bottom(v) > h.y) return true;
+    if (between && v.y < bottom && Bottom(v) > h.y) return true;
   }
   return false;
 }
@@ -139,11 +146,18 @@ int HeadlineOver(const std::vector<const TextBlock*>& heads, const cv::Rect& r, 
 
 std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks,
                           const Ink& ink) {
-  std::vector<int> tops(heads.size(), -1);
+  std::vector<std::vector<int>> under(heads.size());
   for (const TextBlock& o : blocks) {
     if (o.role != Role::kBody) continue;
     const int h = HeadlineOver(heads, o.r, ink);
-    if (h >= 0 && (tops[h] < 0 || o.r.y < tops[h])) tops[h] = o.r.y;
+    if (h >= 0) under[h].push_back(o.r.y);
+  }
+  std::vector<int> tops(heads.size(), -1);
+  for (size_t h = 0; h < heads.size(); ++h) {
+    if (under[h].empty()) continue;
+    const int highest = *std::min_element(under[h].begin(), under[h].end());
+    for (int y : under[h])
+      if (y <= highest + kColumnsStartEm * ink.em) tops[h] = std::max(tops[h], y);
   }
   return tops;
 }
@@ -155,7 +169,9 @@ int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector
   for (size_t i = 0; i < heads.size(); ++i) {
     const cv::Rect& h = heads[i]->r;
     double gap = r.y - Bottom(h);
-    if (gap < -kAboveSlackEm * ink.em || OverlapX(h, r) > 0 || RuledOff(h, r, ink)) continue;
+    if (gap < -kAboveSlackEm * ink.em || OverlapX(h, r) > 0 ||
+        RuledOff(h, r, ink, r.y + static_cast<int>(kBesideRuleEm * ink.em)))
+      continue;
     if (h.width < kBesideWidthShare * r.width) continue;
     // The article's columns start together: at the top of the body under
     // the headline (below a byline or a deck), or right under it.

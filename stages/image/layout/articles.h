@@ -41,8 +41,11 @@ namespace ocrflow::image::layout {
 // vertical rule between), or -1.
 int HeadlineOver(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink);
 
-// Per headline (index into `heads`), the top of the highest body block
-// whose headline over it (HeadlineOver) it is; -1 for none.
+// Per headline (index into `heads`), where its columns start: the top of
+// the lowest body block under it (HeadlineOver) that starts within
+// kColumnsStartEm of the highest one (a byline run into one column's block
+// starts that one higher; a column under a photo starts far lower); -1 for
+// none.
 std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks,
                           const Ink& ink);
 
@@ -50,7 +53,9 @@ std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std:
 // kBesideWidthShare of r's width, that r starts level with: at most
 // `reach_em` below the headline's bottom or its body's top (`body_tops`,
 // from BodyTops), whichever is lower (an article's columns start together),
-// with no other page text in the white between them; or -1.
+// with no other page text in the white between them and no vertical rule
+// between them at that level (a table's cell rules further down do not
+// part them); or -1.
 int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<int>& body_tops,
                    const std::vector<TextBlock>& blocks, const cv::Rect& r, const Ink& ink, double reach_em);
 
