@@ -98,8 +98,7 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
   // Narrow white: a horizontal run of white between gutter_em and
   // kMaxGutterEm wide (open space between articles or around a short line
   // is wider). A gutter is narrow white that runs gutter_height_em tall.
-  const double narrowest_em = o.slim_gutter_em > 0 ? std::min(o.slim_gutter_em, o.gutter_em) : o.gutter_em;
-  const int min_w = std::max(1, static_cast<int>(std::floor(narrowest_em * em / cell_)) - 1);
+  const int min_w = std::max(1, static_cast<int>(std::floor(o.gutter_em * em / cell_)) - 1);
   const int max_w = std::max(min_w + 1, static_cast<int>(std::ceil(kMaxGutterEm * em / cell_)));
   const int min_h = std::max(2, static_cast<int>(std::ceil(o.gutter_height_em * em / cell_)));
   cv::Mat narrow(gh_, gw_, CV_8U, cv::Scalar(0)), open(gh_, gw_, CV_8U, cv::Scalar(0));
@@ -145,8 +144,32 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
     narrow |= closed & ends & open;
   }
   cv::Mat gut = TallRuns(narrow, min_h);
-  // Slim white is told from a gutter only when asked for (full_px 0: off).
-  DropRivers(gut, comps, em, o.slim_gutter_em > 0 ? o.gutter_em * em - 2 * cell_ : 0);
+  DropRivers(gut, comps, em, 0);
+  // Slim gutters (slim_gutter_em) are found apart and added: white between
+  // slim_gutter_em and gutter_em wide that runs kSureGutterEm tall, kept
+  // only as a straight channel (DropRivers with full_px). They never change
+  // the gutters found above.
+  if (o.slim_gutter_em > 0 && o.slim_gutter_em < o.gutter_em) {
+    const int slim_w = std::max(1, static_cast<int>(std::floor(o.slim_gutter_em * em / cell_)) - 1);
+    cv::Mat slim(gh_, gw_, CV_8U, cv::Scalar(0));
+    for (int y = 0; y < gh_; ++y) {
+      const uchar* oc = occ.ptr<uchar>(y);
+      uchar* sl = slim.ptr<uchar>(y);
+      int x = 0;
+      while (x < gw_) {
+        if (oc[x]) {
+          ++x;
+          continue;
+        }
+        const int x0 = x;
+        while (x < gw_ && !oc[x]) ++x;
+        if (x0 > 0 && x < gw_ && x - x0 >= slim_w && x - x0 < min_w) std::fill(sl + x0, sl + x, 1);
+      }
+    }
+    cv::Mat slim_gut = TallRuns(slim, static_cast<int>(std::ceil(kSureGutterEm * em / cell_)));
+    DropRivers(slim_gut, comps, em, o.gutter_em * em - 2 * cell_);
+    gut |= slim_gut;
+  }
   // A speck of noise in a gutter must not open a passage through it: close
   // short vertical interruptions.
   int close = std::max(1, static_cast<int>(std::lround(kGutterCloseEm * em / cell_)));
@@ -296,7 +319,7 @@ void GutterMap::DropRivers(cv::Mat& gut, const std::vector<Component>& comps, do
     if (is_sure(id)) {
       // Slim white, however tall, is a gutter only as a straight channel:
       // the lines on both sides end and start on one x.
-      const bool slim = width[k] < full_px;
+      const bool slim = full_px > 0;
       if (slim && (starts[k].size() < kSlimGutterLines || ends[k].size() < kSlimGutterLines ||
                    aligned(starts[k]) < kSlimAlignedShare || aligned(ends[k]) < kSlimAlignedShare))
         keep[id] = 0;

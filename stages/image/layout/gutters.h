@@ -18,7 +18,9 @@
 //   3. Rivers are dropped (DropRivers in gutters.cpp): white shorter than
 //      kSureGutterEm needs a straight column edge beside it and a column's
 //      width of text on each side.
-//   4. Short interruptions (a speck in a gutter) are closed; vertical rules
+//   4. With slim_gutter_em, slim white (under gutter_em) that runs
+//      kSureGutterEm tall with straight edges on both sides is added.
+//   5. Short interruptions (a speck in a gutter) are closed; vertical rules
 //      are added as gutters.
 //
 // Immutable once built; thread-safe to query.
@@ -65,9 +67,9 @@ class GutterMap {
   int cell() const { return cell_; }  // cell side in pixels
 
  private:
-  // `full_px`: white at least this wide (gutter_em) that runs kSureGutterEm
-  // tall is kept unexamined; narrower (slim) white must have straight edges
-  // on both sides. 0: every white that tall is kept (slim gutters off).
+  // full_px 0: the gutter map (white kSureGutterEm tall kept unexamined).
+  // full_px > 0: the slim map (white under gutter_em, full_px being about
+  // that): every region must have straight edges on both sides.
   void DropRivers(cv::Mat& gut, const std::vector<Component>& comps, double em, double full_px) const;
   bool Touches(const cv::Rect& r, const cv::Mat& integral) const;
 
