@@ -267,8 +267,14 @@ Result<std::unique_ptr<PageDecoder>> PageDecoder::Open(std::string_view bytes, c
   if (Status st = CheckComplete(bytes, format); !st.ok()) return st;
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   l_int32 fmt = 0, w = 0, h = 0, bps = 0, spp = 0, iscmap = 0;
-  if (pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &iscmap) != 0 || w <= 0 || h <= 0)
+  if (pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &iscmap) != 0 || w <= 0 || h <= 0) {
+    // Leptonica reads uncompressed BMP only; ImageMagick writes 8-bit BMP
+    // run-length encoded by default (compression field at byte 30).
+    if (format == "bmp" && bytes.size() >= 34 && (bytes[30] == 1 || bytes[30] == 2) && bytes[31] == 0 &&
+        bytes[32] == 0 && bytes[33] == 0)
+      return Status(Code::kBadInput, "run-length encoded (RLE) BMP is not supported; save it uncompressed or as PNG");
     return Status(Code::kBadInput, format + " header is damaged");
+  }
   if (Status st = CheckPixels(w, h, options, "image"); !st.ok()) return st;
   if (format == "tiff") {
     const int n = TiffPageCount(bytes);

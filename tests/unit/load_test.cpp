@@ -69,5 +69,26 @@ TEST(DecodeCorpusTest, EverySeedDecodesEveryPage) {
   EXPECT_EQ(formats.size(), 9u);  // png jpeg tiff pnm webp jp2 bmp gif pdf
 }
 
+// ImageMagick writes 8-bit BMP run-length encoded unless told otherwise;
+// Leptonica reads uncompressed BMP only. Refused, and the message says why
+// (it said "bmp header is damaged").
+TEST(DecodeCorpusTest, RunLengthEncodedBmpIsRefusedWithTheReason) {
+  std::string bmp(14 + 40 + 256 * 4, '\0');
+  auto put = [&](size_t at, uint32_t v, int n) {
+    for (int i = 0; i < n; ++i) bmp[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  };
+  bmp[0] = 'B', bmp[1] = 'M';
+  put(10, static_cast<uint32_t>(bmp.size()), 4);  // pixels right after the palette
+  put(14, 40, 4);                                  // BITMAPINFOHEADER
+  put(18, 4, 4), put(22, 4, 4), put(26, 1, 2), put(28, 8, 2);
+  put(30, 1, 4);  // BI_RLE8
+  bmp += std::string("\x04\x00\x00\x00\x04\x00\x00\x00\x04\x00\x00\x00\x04\x00\x00\x01", 16);
+  put(2, static_cast<uint32_t>(bmp.size()), 4);
+  put(34, 16, 4);
+  auto pages = DecodePages(bmp);
+  ASSERT_FALSE(pages.ok());
+  EXPECT_NE(pages.status().message().find("run-length encoded"), std::string::npos) << pages.status().ToString();
+}
+
 }  // namespace
 }  // namespace ocrflow::image
