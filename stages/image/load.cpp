@@ -1,5 +1,7 @@
 #include "stages/image/load.h"
 
+#include "stages/image/ink_components.h"
+
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
@@ -301,10 +303,9 @@ Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadO
 
 double EstimateDpiFromText(const cv::Mat& text_mask) {
   if (text_mask.empty()) return 0;
-  cv::Mat ink;
-  cv::threshold(text_mask, ink, 127, 255, cv::THRESH_BINARY_INV);
-  cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  // Ink: mask values up to 127. No label image (ink_components.h).
+  cv::Mat stats, centroids;
+  const int n = InkComponents(text_mask, 128, &stats, &centroids);
   std::vector<int> heights;
   for (int i = 1; i < n; ++i) {
     int h = stats.at<int>(i, cv::CC_STAT_HEIGHT), w = stats.at<int>(i, cv::CC_STAT_WIDTH);
