@@ -19,6 +19,18 @@ inline cv::Mat View(Raster& r) {
 }
 inline cv::Mat View(const Raster& r) { return View(const_cast<Raster&>(r)); }
 
+// A Raster of `size` (8-bit, 1 or 3 channels, uninitialised) for an OpenCV
+// call to write into through View(): the result lands in the page's buffer
+// without a second page-sized copy.
+inline Raster NewRaster(cv::Size size, int channels = 1) {
+  Raster r;
+  r.width = size.width;
+  r.height = size.height;
+  r.channels = channels;
+  r.pixels.resize(static_cast<size_t>(size.width) * size.height * channels);
+  return r;
+}
+
 inline Raster FromMat(const cv::Mat& m) {
   Raster r;
   if (m.empty()) return r;
