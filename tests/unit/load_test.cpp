@@ -14,6 +14,8 @@
 
 #include "stages/image/load.h"
 
+#include <leptonica/allheaders.h>
+
 namespace ocrflow::image {
 namespace {
 
@@ -88,6 +90,58 @@ TEST(DecodeCorpusTest, RunLengthEncodedBmpIsRefusedWithTheReason) {
   auto pages = DecodePages(bmp);
   ASSERT_FALSE(pages.ok());
   EXPECT_NE(pages.status().message().find("run-length encoded"), std::string::npos) << pages.status().ToString();
+}
+
+// A multi-page TIFF is indexed once (each page's directory offset and size)
+// and each page read from its own directory: pages of different sizes come
+// out in order with their own sizes, a page over the pixel limit is refused
+// on its own from its header, and a file over the page limit at Open.
+std::string MultipageTiff(const std::vector<cv::Size>& sizes) {
+  PIXA* pixa = pixaCreate(0);
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    PIX* pix = pixCreate(sizes[i].width, sizes[i].height, 1);
+    pixSetAll(pix);                                        // black
+    BOX* mark = boxCreate(1, 1, 3 + static_cast<int>(i), 2);  // a white mark of its own width
+    pixClearInRect(pix, mark);
+    boxDestroy(&mark);
+    pixaAddPix(pixa, pix, L_INSERT);
+  }
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  pixaWriteMemMultipageTiff(&data, &size, pixa);
+  pixaDestroy(&pixa);
+  std::string out(reinterpret_cast<const char*>(data), size);
+  lept_free(data);
+  return out;
+}
+
+TEST(DecodeCorpusTest, MultipageTiffPagesInOrderEachCheckedOnItsOwn) {
+  const std::vector<cv::Size> sizes = {{40, 30}, {41, 31}, {300, 300}, {43, 33}, {44, 34}};
+  const std::string tiff = MultipageTiff(sizes);
+  ASSERT_FALSE(tiff.empty());
+  LoadOptions options;
+  options.max_pixels = 10000;  // page 3 (90000) is over it
+  auto decoder = PageDecoder::Open(tiff, options);
+  ASSERT_TRUE(decoder.ok()) << decoder.status().ToString();
+  ASSERT_EQ((*decoder)->pages(), 5);
+  for (int i : {4, 0, 3, 1}) {  // any order: each page from its own directory
+    auto page = (*decoder)->Decode(i);
+    ASSERT_TRUE(page.ok()) << i << ": " << page.status().ToString();
+    EXPECT_EQ(page->source_page, i + 1);
+    EXPECT_EQ(page->gray.cols, sizes[i].width);
+    EXPECT_EQ(page->gray.rows, sizes[i].height);
+    EXPECT_EQ(cv::countNonZero(page->gray), (3 + i) * 2) << "page " << i + 1 << " is another page's pixels";
+  }
+  auto big = (*decoder)->Decode(2);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.status().code(), Code::kTooLarge);
+  EXPECT_NE(big.status().message().find("TIFF page 3"), std::string::npos) << big.status().ToString();
+  EXPECT_FALSE((*decoder)->Decode(5).ok());
+
+  options.max_pages = 4;
+  auto refused = PageDecoder::Open(tiff, options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kTooLarge);
 }
 
 }  // namespace
