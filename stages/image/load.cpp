@@ -342,8 +342,7 @@ Result<std::unique_ptr<PageDecoder>> PageDecoder::Open(std::string_view bytes, c
     std::vector<TiffPageIndex> index = IndexTiff(bytes, options.max_pages);
     if (index.empty()) return Status(Code::kBadInput, "TIFF could not be decoded (damaged or truncated)");
     if (static_cast<int>(index.size()) > options.max_pages)
-      return Status(Code::kTooLarge, "TIFF has more than " + std::to_string(options.max_pages) +
-                                         " pages, more than the limit of " + std::to_string(options.max_pages));
+      return Status(Code::kTooLarge, "TIFF has more pages than the limit of " + std::to_string(options.max_pages));
     return std::unique_ptr<PageDecoder>(std::make_unique<TiffDecoder>(std::string(bytes), std::move(index), options));
   }
   return std::unique_ptr<PageDecoder>(std::make_unique<SingleImageDecoder>(std::string(bytes), format, options));
