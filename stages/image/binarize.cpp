@@ -555,7 +555,7 @@ Status BinarizePage(Page& page, const BinarizeOptions& options, const RunContext
     for (const cv::Rect& r : res.photos) page.info.photos.push_back(Box{r.x, r.y, r.width, r.height});
     if (ctx.debugging()) ctx.debug_image("10-binarized", page.text_mask);
   } catch (const cv::Exception& e) {
-    return Status(Code::kInternal, std::string("binarize: OpenCV: ") + e.what());
+    return StatusFromCv("binarize", e);
   }
   return Status::Ok();
 }

@@ -583,7 +583,7 @@ Status DeskewPage(Page& page, const DeskewOptions& options, const RunContext& ct
     }
     if (ctx.debugging()) ctx.debug_image("20-deskewed", page.image);
   } catch (const cv::Exception& e) {
-    return Status(Code::kInternal, std::string("deskew: OpenCV: ") + e.what());
+    return StatusFromCv("deskew", e);
   }
   return Status::Ok();
 }

@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 
 #include "pipeline/document.h"
+#include "pipeline/status.h"
 
 namespace ocrflow::image {
 
@@ -42,6 +43,16 @@ inline Raster FromMat(const cv::Mat& m) {
   cv::Mat dst(m.rows, m.cols, m.type(), r.pixels.data());
   m.copyTo(dst);
   return r;
+}
+
+// A cv::Exception caught in a stage adapter, as a Status. OpenCV's allocator
+// failing is "out of memory" with kUnavailable, as the runner reports a
+// std::bad_alloc, so that `run` and the daemon name it as such (a large page
+// under an address-space limit now gets past decoding and can run out in a
+// stage); anything else is an internal error.
+inline Status StatusFromCv(const std::string& stage, const cv::Exception& e) {
+  if (e.code == cv::Error::StsNoMem) return Status(Code::kUnavailable, stage + ": out of memory: " + e.err);
+  return Status(Code::kInternal, stage + ": OpenCV: " + e.what());
 }
 
 }  // namespace ocrflow::image
