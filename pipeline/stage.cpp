@@ -199,11 +199,17 @@ Status Pipeline::Run(Page& page, const RunContext& ctx) const {
   // and the OCR confirms it from how well the body text read. When it did
   // not read well, orient checks the page as it came in (a text patch, then
   // OSD); only a page it turns goes through the chain again.
-  Page original = page;
+  Page original;
+  if (!ctx.original_page) original = page;
   RunContext trusting = ctx;
   trusting.orientation_checked_by_ocr = true;
   Status st = RunRange(page, trusting, 0, stages_.size());
   if (!st.ok() || !page.info.orientation_unconfirmed) return st;
+  if (ctx.original_page) {
+    Result<Page> again = ctx.original_page();
+    if (!again.ok()) return again.status();
+    original = std::move(again).value();
+  }
   st = RunRange(original, ctx, 0, 1);
   if (!st.ok()) return st;
   const std::string read_as_is = page.info.orientation_note;

@@ -50,6 +50,11 @@ struct RunContext {
   // Set by Pipeline::Run when an ocr stage follows orient: orient may then
   // take the page as upright on trust and let the OCR confirm it.
   bool orientation_checked_by_ocr = false;
+  // The page as it came into Pipeline::Run, made again (decoded again) for
+  // the orient-and-reread loop when orient turns a page after the OCR. Set
+  // by the page job; when empty, Run keeps a copy of the page all along
+  // instead (its image: 200 MB on a 200-Mpixel page).
+  std::function<Result<Page>()> original_page;
   std::function<void(const std::string&)> log;  // may be empty
   // Named debug images ("20-deskew"), set only with --debug-dir. Stages call
   // debug_image() and never write files themselves.

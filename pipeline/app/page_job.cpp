@@ -547,6 +547,11 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
       continue;
     }
     Page page = MakePage(d.value(), source, number);
+    ctx.original_page = [&decoder, &source, number]() -> Result<Page> {
+      auto again = DecodeGuarded([&] { return (*decoder)->Decode(number - 1); });
+      if (!again.ok()) return again.status();
+      return MakePage(again.value(), source, number);
+    };
     Status st = RunChain(pipeline.value(), page, ctx, options.page_timeout);
     page.image = Raster{};
     page.text_mask = Raster{};
@@ -836,6 +841,11 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         ctx.cancel = options.cancel;
         ctx.deadline = PageDeadline(options, page_start);
         if (jobs > 1) ctx.shared_work = &shared;
+        ctx.original_page = [&s, p]() -> Result<Page> {
+          auto again = DecodeGuarded([&] { return s.decoder->Decode(static_cast<int>(p)); });
+          if (!again.ok()) return again.status();
+          return MakePage(again.value(), s.input.path, static_cast<int>(p) + 1);
+        };
         if (!options.debug_dir.empty()) {
           std::string stem = s.input.out_stem;  // flat: a/b -> a_b
           std::replace(stem.begin(), stem.end(), '/', '_');

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 
 #include <opencv2/imgproc.hpp>
 
+#include "stages/image/ink_components.h"
 #include "stages/image/layout/geometry.h"
 #include "stages/image/raster_cv.h"
 
@@ -102,29 +104,66 @@ int Quantile(const int* hist, long total, double q) {
 }  // namespace
 
 std::vector<cv::Rect> InvertDarkAreas(cv::Mat& gray, const BinarizeOptions& options, double dpi) {
+  cv::Mat out = gray;
+  std::vector<cv::Rect> found = InvertDarkAreas(gray, &out, options, dpi);
+  if (out.data != gray.data) out.copyTo(gray);
+  return found;
+}
+
+std::vector<cv::Rect> InvertDarkAreas(const cv::Mat& gray, cv::Mat* out, const BinarizeOptions& options, double dpi) {
   std::vector<cv::Rect> found;
   // One global level splits the page into dark and light: Otsu on a
   // lightly smoothed copy (JPEG noise would punch holes in a dark ground).
-  cv::Mat smooth, dark;
+  cv::Mat smooth;
   cv::GaussianBlur(gray, smooth, cv::Size(3, 3), 0);
-  const double level = cv::threshold(smooth, dark, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  double level = 0;
+  {
+    cv::Mat dark;  // only for the level: the components come from smooth itself
+    level = cv::threshold(smooth, dark, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  }
   // A uniform page has no dark ground; Otsu then splits noise.
   if (level < kInverseMinLevel) return found;
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 8, CV_32S);
   const double min_side = options.inverse_min_inches * dpi;
   const double max_hole = options.inverse_max_glyph_inches * dpi;
   const double min_hole_area = kInverseMinGlyphInches * dpi * kInverseMinGlyphInches * dpi;
-  for (int i = 1; i < n; ++i) {
+  // Dark: smooth <= level (what THRESH_BINARY_INV marks). Its components
+  // without a full label image (ink_components.h); only the candidates big
+  // and solid enough to be a ground get a mask of their own.
+  cv::Mat stats, centroids;
+  auto candidate = [&](int i) {
     const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                      stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    if (r.width < min_side || r.height < min_side) continue;
+    return r.width >= min_side && r.height >= min_side &&
+           stats.at<int>(i, cv::CC_STAT_AREA) >= options.inverse_ground_fraction * r.area();
+  };
+  std::map<int, cv::Mat> masks;  // candidate label -> 255 where the component is, over its box
+  const int n = InkComponents(smooth, static_cast<int>(level) + 1, &stats, &centroids,
+                              [&](int first_row, const cv::Mat& labels) {
+                                if (first_row == 0)
+                                  for (int i = 1; i < stats.rows; ++i)
+                                    if (candidate(i))
+                                      masks[i] = cv::Mat::zeros(stats.at<int>(i, cv::CC_STAT_HEIGHT),
+                                                                stats.at<int>(i, cv::CC_STAT_WIDTH), CV_8U);
+                                const cv::Rect band(0, first_row, labels.cols, labels.rows);
+                                for (auto& [i, mask] : masks) {
+                                  const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                                                   mask.cols, mask.rows);
+                                  const cv::Rect part = r & band;
+                                  if (part.empty()) continue;
+                                  const cv::Mat in_band = labels(part - band.tl()) == i;
+                                  in_band.copyTo(mask(part - r.tl()));
+                                }
+                              });
+  for (int i = 1; i < n; ++i) {
+    if (!candidate(i)) continue;
+    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     const int ground = stats.at<int>(i, cv::CC_STAT_AREA);
-    if (ground < options.inverse_ground_fraction * r.area()) continue;
     // The glyph-sized holes of this dark ground: what is not the ground
     // inside its box, in pieces that do not reach the box edge (a dark
     // speck inside a light glyph belongs to the glyph's hole).
-    const cv::Mat comp = labels(r) == i;
+    const cv::Mat comp = masks[i];
+    masks.erase(i);  // freed with comp at the end of this ground
     cv::Mat light = ~comp, hl, hs, hc;
     const int hn = cv::connectedComponentsWithStats(light, hl, hs, hc, 4, CV_32S);
     std::vector<unsigned char> hole(hn, 0);
@@ -163,11 +202,58 @@ std::vector<cv::Rect> InvertDarkAreas(cv::Mat& gray, const BinarizeOptions& opti
     // on to the ground through texture or a frame, and must stay as it is.
     const int core = OddAtLeast(kInverseCoreInches * dpi, 3);
     cv::morphologyEx(area, area, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(core, core)));
-    cv::Mat roi = gray(r), inverted = 255 - roi;
+    // Written to a copy of the page, made at the first ground found.
+    if (out->data == gray.data) *out = gray.clone();
+    cv::Mat roi = (*out)(r), inverted = 255 - roi;
     inverted.copyTo(roi, area);
     found.push_back(r);
   }
   return found;
+}
+
+// The same sample positions as OpenCV (pixel centres, edges clamped), float
+// arithmetic, rounded to the nearest level. Used only on pages over
+// kWholePagePixels, where OpenCV's float image would be 4 bytes a pixel
+// (800 MB at 200 Mpixel).
+cv::Mat UpscaleLinearTo8U(const cv::Mat& small, cv::Size size) {
+  CV_Assert(small.type() == CV_32FC1);
+  const double sx = static_cast<double>(small.cols) / size.width, sy = static_cast<double>(small.rows) / size.height;
+  std::vector<int> x0(size.width);
+  std::vector<float> ax(size.width);
+  for (int x = 0; x < size.width; ++x) {
+    const double f = (x + 0.5) * sx - 0.5;
+    int i = static_cast<int>(std::floor(f));
+    float a = static_cast<float>(f - i);
+    if (i < 0) i = 0, a = 0;
+    if (i >= small.cols - 1) i = small.cols - 1, a = 0;
+    x0[x] = i, ax[x] = a;
+  }
+  cv::Mat out(size, CV_8U);
+  std::vector<float> r0(size.width), r1(size.width);
+  auto horizontal = [&](int row, std::vector<float>& dst) {
+    const float* s = small.ptr<float>(row);
+    for (int x = 0; x < size.width; ++x) {
+      const int i = x0[x];
+      dst[x] = ax[x] == 0 ? s[i] : s[i] * (1 - ax[x]) + s[i + 1] * ax[x];
+    }
+  };
+  int have0 = -1, have1 = -1;
+  for (int y = 0; y < size.height; ++y) {
+    const double f = (y + 0.5) * sy - 0.5;
+    int j = static_cast<int>(std::floor(f));
+    float a = static_cast<float>(f - j);
+    if (j < 0) j = 0, a = 0;
+    if (j >= small.rows - 1) j = small.rows - 1, a = 0;
+    const int j1 = std::min(j + 1, small.rows - 1);
+    if (have0 != j) {
+      if (have1 == j) std::swap(r0, r1), have0 = j, have1 = -1;
+      else horizontal(j, r0), have0 = j;
+    }
+    if (have1 != j1) horizontal(j1, r1), have1 = j1;
+    unsigned char* o = out.ptr<unsigned char>(y);
+    for (int x = 0; x < size.width; ++x) o[x] = cv::saturate_cast<unsigned char>(r0[x] * (1 - a) + r1[x] * a);
+  }
+  return out;
 }
 
 cv::Mat EstimateBackground(const cv::Mat& gray_in, double dpi, double background_inches) {
@@ -206,10 +292,14 @@ cv::Mat EstimateBackground(const cv::Mat& gray_in, double dpi, double background
   cv::Mat dark = (local_f - fit) < -tol;
   fit.copyTo(combined, dark);
   cv::GaussianBlur(combined, combined, cv::Size(0, 0), std::max(1.0, k / 2.0));
-  cv::Mat full;
-  cv::resize(combined, full, gray.size(), 0, 0, cv::INTER_LINEAR);
   cv::Mat out;
-  full.convertTo(out, CV_8U);
+  if (gray.total() > kWholePagePixels) {
+    out = UpscaleLinearTo8U(combined, gray.size());  // without the 4-byte full-size image
+  } else {
+    cv::Mat full;
+    cv::resize(combined, full, gray.size(), 0, 0, cv::INTER_LINEAR);
+    full.convertTo(out, CV_8U);
+  }
   cv::max(out, 1, out);
   return out;
 }
@@ -289,8 +379,10 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
   BinarizeResult res;
   cv::Mat gray = ToGray(input);
   if (options.invert_dark_areas) {
-    if (gray.data == input.data) gray = gray.clone();
-    res.inverted = InvertDarkAreas(gray, options, dpi);
+    // The input is copied only when a dark ground is inverted.
+    cv::Mat inverted = gray;
+    res.inverted = InvertDarkAreas(gray, &inverted, options, dpi);
+    gray = inverted;
   }
   res.gray = options.normalize_light ? NormalizeIllumination(gray, dpi, options.background_inches) : gray.clone();
   const int window = std::max(3, static_cast<int>(std::lround(options.window_inches * dpi)));
@@ -299,54 +391,65 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
   Sauvola2(res.gray, window, options.k, options.faint_k, options.dynamic_range, &res.mask,
            check_faint ? &faint : nullptr);
   if (check_faint) {
-    const int ink = cv::countNonZero(res.mask == 0), faint_ink = cv::countNonZero(faint == 0);
+    // Both masks are 0 or 255: ink = the pixels that are not 255 (no temporary masks).
+    const int total = static_cast<int>(res.mask.total());
+    const int ink = total - cv::countNonZero(res.mask), faint_ink = total - cv::countNonZero(faint);
     if (faint_ink > 0) res.ink_share = static_cast<double>(ink) / faint_ink;
     if (res.ink_share < options.faint_ink_share) {
       res.mask = faint;
       res.faint = true;
     }
+    faint.release();  // one page-sized mask less while the components are labelled
   }
 
-  // Borders and specks: one pass over the ink components.
-  cv::Mat ink = res.mask == 0;
-  cv::Mat labels, stats, centroids;
-  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  // Borders and specks: one pass over the ink components, painted band by
+  // band on large pages (no full label image: ink_components.h).
   const double scale2 = (dpi / kDefaultDpi) * (dpi / kDefaultDpi);
   const double speck = options.speckle_area * scale2;  // not rounded: 1.25 at 150 dpi still removes single pixels
   const int W = res.mask.cols, H = res.mask.rows;
-  std::vector<unsigned char> drop(n, 0), border(n, 0);
+  cv::Mat stats, centroids, border_mask;
+  std::vector<unsigned char> drop, border;
   bool any_border = false;
-  for (int i = 1; i < n; ++i) {
-    const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
-    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-    if (stats.at<int>(i, cv::CC_STAT_AREA) < speck) {
-      drop[i] = 1;
-      ++res.specks_removed;
-      continue;
+  // Called once the stats are known, before the first band is painted.
+  auto decide = [&](int n) {
+    drop.assign(n, 0);
+    border.assign(n, 0);
+    for (int i = 1; i < n; ++i) {
+      const int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+      const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+      if (stats.at<int>(i, cv::CC_STAT_AREA) < speck) {
+        drop[i] = 1;
+        ++res.specks_removed;
+        continue;
+      }
+      const bool touches = x == 0 || y == 0 || x + w == W || y + h == H;
+      // A border is a band, not a rule: its mean thickness (area / length)
+      // is at least border_min_inches.
+      const double thickness = stats.at<int>(i, cv::CC_STAT_AREA) / static_cast<double>(std::max(w, h));
+      if (options.remove_borders && touches &&
+          (w >= options.border_fraction * W || h >= options.border_fraction * H) &&
+          thickness >= options.border_min_inches * dpi) {
+        drop[i] = border[i] = 1;
+        any_border = true;
+        res.borders.emplace_back(x, y, w, h);
+      }
     }
-    const bool touches = x == 0 || y == 0 || x + w == W || y + h == H;
-    // A border is a band, not a rule: its mean thickness (area / length)
-    // is at least border_min_inches.
-    const double thickness = stats.at<int>(i, cv::CC_STAT_AREA) / static_cast<double>(std::max(w, h));
-    if (options.remove_borders && touches &&
-        (w >= options.border_fraction * W || h >= options.border_fraction * H) &&
-        thickness >= options.border_min_inches * dpi) {
-      drop[i] = border[i] = 1;
-      any_border = true;
-      res.borders.emplace_back(x, y, w, h);
+    if (any_border) border_mask = cv::Mat::zeros(res.mask.size(), CV_8U);
+  };
+  // The bands only change their own rows of the mask (dropped ink turns
+  // white); the next band is labelled from rows not yet painted.
+  const int n = InkComponents(res.mask, 1, &stats, &centroids, [&](int first_row, const cv::Mat& labels) {
+    if (first_row == 0) decide(stats.rows);
+    for (int y = 0; y < labels.rows; ++y) {
+      const int* l = labels.ptr<int>(y);
+      unsigned char* m = res.mask.ptr<unsigned char>(first_row + y);
+      unsigned char* b = any_border ? border_mask.ptr<unsigned char>(first_row + y) : nullptr;
+      for (int x = 0; x < W; ++x) {
+        if (drop[l[x]]) m[x] = 255;
+        if (b && border[l[x]]) b[x] = 255;
+      }
     }
-  }
-  cv::Mat border_mask;
-  if (any_border) border_mask = cv::Mat::zeros(res.mask.size(), CV_8U);
-  for (int y = 0; y < H; ++y) {
-    const int* l = labels.ptr<int>(y);
-    unsigned char* m = res.mask.ptr<unsigned char>(y);
-    unsigned char* b = any_border ? border_mask.ptr<unsigned char>(y) : nullptr;
-    for (int x = 0; x < W; ++x) {
-      if (drop[l[x]]) m[x] = 255;
-      if (b && border[l[x]]) b[x] = 255;
-    }
-  }
+  });
   if (any_border) {
     const int d = OddAtLeast(dpi / 100.0, 3);
     cv::dilate(border_mask, border_mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(d, d)));
@@ -357,9 +460,13 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
     const double f = std::max(1.0, dpi / kPhotoDpi);
     const cv::Size small(std::max(1, static_cast<int>(std::lround(W / f))),
                          std::max(1, static_cast<int>(std::lround(H / f))));
-    cv::Mat mid = (res.gray >= kMidtoneLow) & (res.gray <= kMidtoneHigh);
+    // Each page-sized temporary is reduced and freed before the next.
     cv::Mat mid_s, ink_s;
-    cv::resize(mid, mid_s, small, 0, 0, cv::INTER_AREA);
+    {
+      cv::Mat mid;  // 255 where kMidtoneLow <= gray <= kMidtoneHigh
+      cv::inRange(res.gray, kMidtoneLow, kMidtoneHigh, mid);
+      cv::resize(mid, mid_s, small, 0, 0, cv::INTER_AREA);
+    }
     cv::resize(res.mask == 0, ink_s, small, 0, 0, cv::INTER_AREA);
     const int box = OddAtLeast(0.2 * dpi / f, 3);
     cv::blur(mid_s, mid_s, cv::Size(box, box));
@@ -448,7 +555,7 @@ Status BinarizePage(Page& page, const BinarizeOptions& options, const RunContext
     for (const cv::Rect& r : res.photos) page.info.photos.push_back(Box{r.x, r.y, r.width, r.height});
     if (ctx.debugging()) ctx.debug_image("10-binarized", page.text_mask);
   } catch (const cv::Exception& e) {
-    return Status(Code::kInternal, std::string("binarize: OpenCV: ") + e.what());
+    return StatusFromCv("binarize", e);
   }
   return Status::Ok();
 }

@@ -114,12 +114,24 @@ struct BinarizeResult {
   bool faint = false;               // the mask was made with faint_k
 };
 
-// Paper brightness estimate at the input size (8-bit).
+// Paper brightness estimate at the input size (8-bit). Pages over
+// kWholePagePixels (ink_components.h) are upscaled from the estimate row by
+// row (UpscaleLinearTo8U) instead of through a 4-byte full-size image.
 cv::Mat EstimateBackground(const cv::Mat& gray, double dpi, double background_inches);
+
+// cv::resize(small, size, INTER_LINEAR) + convertTo(CV_8U) of a CV_32F
+// image, computed one output row at a time: no full-size float image. A
+// level may differ by one where OpenCV's vectorised float sums round the
+// other way.
+cv::Mat UpscaleLinearTo8U(const cv::Mat& small, cv::Size size);
 
 // Step 0 on an 8-bit gray page, in place: inverts each dark ground with
 // light text (and the text) and returns their boxes.
 std::vector<cv::Rect> InvertDarkAreas(cv::Mat& gray, const BinarizeOptions& options, double dpi);
+// The same without touching `gray`: `*out` is `gray` (shared) when nothing
+// is inverted, else a copy with the grounds inverted, so a page without dark
+// grounds costs no copy.
+std::vector<cv::Rect> InvertDarkAreas(const cv::Mat& gray, cv::Mat* out, const BinarizeOptions& options, double dpi);
 
 // gray * 255 / background, clipped.
 cv::Mat NormalizeIllumination(const cv::Mat& gray, double dpi, double background_inches);

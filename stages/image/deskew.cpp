@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "stages/image/ink_components.h"
 #include "stages/image/raster_cv.h"
 
 namespace ocrflow::image {
@@ -94,6 +95,62 @@ cv::Mat ReduceInk(const cv::Mat& ink, int width, int* factor) {
   cv::resize(ink, small, cv::Size((ink.cols + *factor - 1) / *factor, (ink.rows + *factor - 1) / *factor), 0, 0,
              cv::INTER_AREA);
   return small > 0;
+}
+
+// ReduceInk and the density of FindSkew for a page over kWholePagePixels,
+// in one pass over the mask (0 = ink): `factor` x `factor` blocks (partial
+// at the right and bottom edges), `any` 255 where a block has ink,
+// `density` its share of ink pixels (0..255). OpenCV's INTER_AREA resize
+// spreads its cells over slightly different pixels when the size is not a
+// multiple of `factor`; the skew found is the same within its precision.
+void ReduceMaskByBlocks(const cv::Mat& mask, int factor, cv::Mat* any, cv::Mat* density) {
+  const int w = (mask.cols + factor - 1) / factor, h = (mask.rows + factor - 1) / factor;
+  any->create(h, w, CV_8U);
+  density->create(h, w, CV_8U);
+  std::vector<int> count(w);
+  for (int by = 0; by < h; ++by) {
+    std::fill(count.begin(), count.end(), 0);
+    const int y0 = by * factor, y1 = std::min(mask.rows, y0 + factor);
+    for (int y = y0; y < y1; ++y) {
+      const unsigned char* m = mask.ptr<unsigned char>(y);
+      for (int x = 0; x < mask.cols; ++x) count[x / factor] += m[x] == 0;
+    }
+    unsigned char* a = any->ptr<unsigned char>(by);
+    unsigned char* d = density->ptr<unsigned char>(by);
+    for (int bx = 0; bx < w; ++bx) {
+      const int cells = (y1 - y0) * (std::min(mask.cols, (bx + 1) * factor) - bx * factor);
+      a[bx] = count[bx] > 0 ? 255 : 0;
+      d[bx] = cv::saturate_cast<unsigned char>(255.0 * count[bx] / cells);
+    }
+  }
+}
+
+// The final pass of a large page runs at about this width (pixels).
+constexpr int kLargePageFinalWidth = 4000;
+
+// The final pass's input on a large page: per `factor` x `factor` block of
+// the mask, the share (0..255) of its pixels that are ink (0) and lie in a
+// kept component (`text`, nonzero, reduced by `text_factor`).
+cv::Mat KeptInkByBlocks(const cv::Mat& mask, const cv::Mat& text, int text_factor, int factor) {
+  const int w = (mask.cols + factor - 1) / factor, h = (mask.rows + factor - 1) / factor;
+  cv::Mat out(h, w, CV_8U);
+  std::vector<int> count(w);
+  for (int by = 0; by < h; ++by) {
+    std::fill(count.begin(), count.end(), 0);
+    const int y0 = by * factor, y1 = std::min(mask.rows, y0 + factor);
+    for (int y = y0; y < y1; ++y) {
+      const unsigned char* m = mask.ptr<unsigned char>(y);
+      const unsigned char* t = text.ptr<unsigned char>(std::min(text.rows - 1, y / text_factor));
+      for (int x = 0; x < mask.cols; ++x)
+        count[x / factor] += m[x] == 0 && t[std::min(text.cols - 1, x / text_factor)] != 0;
+    }
+    unsigned char* o = out.ptr<unsigned char>(by);
+    for (int bx = 0; bx < w; ++bx) {
+      const int cells = (y1 - y0) * (std::min(mask.cols, (bx + 1) * factor) - bx * factor);
+      o[bx] = cv::saturate_cast<unsigned char>(255.0 * count[bx] / cells);
+    }
+  }
+  return out;
 }
 
 // Postl's measure of how level the text is at `deg`: the row profile of the
@@ -275,17 +332,31 @@ SkewEstimate FindSkew(const cv::Mat& ink_mask, const DeskewOptions& options) {
   // Components are found at about fine_width: enough to tell text from
   // specks and pictures, and four times cheaper than full resolution.
   int factor = 1;
-  const cv::Mat ink_full = ink_mask == 0;  // 255 = ink
-  cv::Mat ink = ReduceInk(ink_full, options.fine_width, &factor);
-  cv::Mat text = TextComponents(ink, factor, &est.components);
-  if (factor > 1) {
-    // The reduced ink is thickened (any of its pixels); the profiles want the
-    // true density, taken only where the kept components are. Thick blobs
-    // blur the lines: on noisy JPEG pages that moved the peak by 0.7 degree.
+  cv::Mat ink, text;
+  const bool large = ink_mask.total() > kWholePagePixels && ink_mask.cols / std::max(1, options.fine_width) > 1;
+  if (large) {
+    // A large page: reduced block by block straight from the mask, without
+    // the full-size ink image and OpenCV's resize buffers (ReduceMaskByBlocks).
+    factor = ink_mask.cols / std::max(1, options.fine_width);
     cv::Mat density;
-    cv::resize(ink_full, density, ink.size(), 0, 0, cv::INTER_AREA);
+    ReduceMaskByBlocks(ink_mask, factor, &ink, &density);
+    text = TextComponents(ink, factor, &est.components);
     density.setTo(0, text == 0);
     text = density;
+  } else {
+    const cv::Mat ink_full = ink_mask == 0;  // 255 = ink
+    ink = ReduceInk(ink_full, options.fine_width, &factor);
+    text = TextComponents(ink, factor, &est.components);
+    if (factor > 1) {
+      // The reduced ink is thickened (any of its pixels); the profiles want
+      // the true density, taken only where the kept components are. Thick
+      // blobs blur the lines: on noisy JPEG pages that moved the peak by 0.7
+      // degree.
+      cv::Mat density;
+      cv::resize(ink_full, density, ink.size(), 0, 0, cv::INTER_AREA);
+      density.setTo(0, text == 0);
+      text = density;
+    }
   }
   if (est.components < kMinTextComponents) {
     est.note = "blank: " + std::to_string(est.components) + " text components";
@@ -360,18 +431,29 @@ SkewEstimate FindSkew(const cv::Mat& ink_mask, const DeskewOptions& options) {
   // flat and off by 0.1-0.2 degree, and the refinement window can stop
   // short of the true angle.
   if (options.final_range > 0) {
-    cv::Mat kept;
-    if (factor > 1) {
-      cv::resize(text > 0, kept, ink_full.size(), 0, 0, cv::INTER_NEAREST);
-      kept &= ink_full;
-    } else {
-      kept = text;
-    }
+    auto final_strips = [&]() {
+      if (large) {
+        // Full resolution would cost the page again three times over (the
+        // kept ink, its upscaled mask, the strips); kLargePageFinalWidth
+        // already resolves 0.015 degree.
+        const int f = (ink_mask.cols + kLargePageFinalWidth - 1) / kLargePageFinalWidth;
+        const cv::Mat kept = KeptInkByBlocks(ink_mask, text, factor, f);
+        return StripProfiles(TransposedDensity(kept, kept.cols), est.degrees, options.final_range);
+      }
+      cv::Mat kept;
+      if (factor > 1) {
+        const cv::Mat ink_full = ink_mask == 0;
+        cv::resize(text > 0, kept, ink_full.size(), 0, 0, cv::INTER_NEAREST);
+        kept &= ink_full;
+      } else {
+        kept = text;
+      }
+      return options.final_width > 0 && options.final_width < kept.cols
+                 ? StripProfiles(TransposedDensity(kept, options.final_width), est.degrees, options.final_range)
+                 : StripProfiles::FromInk(kept, est.degrees, options.final_range);
+    };
     const double fstep = std::max(1e-4, options.fine_step);
-    const StripProfiles strips =
-        options.final_width > 0 && options.final_width < kept.cols
-            ? StripProfiles(TransposedDensity(kept, options.final_width), est.degrees, options.final_range)
-            : StripProfiles::FromInk(kept, est.degrees, options.final_range);
+    const StripProfiles strips = final_strips();
     const int m = static_cast<int>(std::ceil(options.final_range / fstep));
     std::vector<double> angles, scores_f;
     for (int i = -m; i <= m; ++i) {
@@ -413,11 +495,16 @@ cv::Mat RotationMatrix(cv::Size in, double degrees_to_undo, bool expand, cv::Siz
 }  // namespace
 
 cv::Mat RotatePage(const cv::Mat& image, double degrees_to_undo, int interpolation, bool expand, int fill) {
+  cv::Mat out;
+  RotatePageInto(image, &out, degrees_to_undo, interpolation, expand, fill);
+  return out;
+}
+
+void RotatePageInto(const cv::Mat& image, cv::Mat* out, double degrees_to_undo, int interpolation, bool expand,
+                    int fill) {
   cv::Size size;
   const cv::Mat m = RotationMatrix(image.size(), degrees_to_undo, expand, &size);
-  cv::Mat out;
-  cv::warpAffine(image, out, m, size, interpolation, cv::BORDER_CONSTANT, cv::Scalar::all(fill));
-  return out;
+  cv::warpAffine(image, *out, m, size, interpolation, cv::BORDER_CONSTANT, cv::Scalar::all(fill));
 }
 
 namespace {
@@ -479,15 +566,24 @@ Status DeskewPage(Page& page, const DeskewOptions& options, const RunContext& ct
     // caption below it.) A box that is no such photo keeps the plain bound.
     const cv::Mat m = RotationMatrix(gray.size(), est.degrees, options.expand, nullptr);
     for (Box& b : info.photos) b = DeskewedPhotoBox(b, est.degrees, m);
-    page.image = FromMat(RotatePage(gray, est.degrees, cv::INTER_CUBIC, options.expand, 255));
+    // Each rotation writes straight into the page's new buffer (no
+    // page-sized temporary to copy from: 200 MB at 200 Mpixel).
+    cv::Size size;
+    RotationMatrix(gray.size(), est.degrees, options.expand, &size);
+    Raster image = NewRaster(size, gray.channels());
+    cv::Mat image_view = View(image);
+    RotatePageInto(gray, &image_view, est.degrees, cv::INTER_CUBIC, options.expand, 255);
+    page.image = std::move(image);
     if (!page.text_mask.empty()) {
-      cv::Mat rotated = RotatePage(View(page.text_mask), est.degrees, cv::INTER_LINEAR, options.expand, 255);
+      Raster mask = NewRaster(size, 1);
+      cv::Mat rotated = View(mask);
+      RotatePageInto(View(page.text_mask), &rotated, est.degrees, cv::INTER_LINEAR, options.expand, 255);
       cv::threshold(rotated, rotated, 127, 255, cv::THRESH_BINARY);
-      page.text_mask = FromMat(rotated);
+      page.text_mask = std::move(mask);
     }
     if (ctx.debugging()) ctx.debug_image("20-deskewed", page.image);
   } catch (const cv::Exception& e) {
-    return Status(Code::kInternal, std::string("deskew: OpenCV: ") + e.what());
+    return StatusFromCv("deskew", e);
   }
   return Status::Ok();
 }

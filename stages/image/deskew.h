@@ -99,6 +99,10 @@ SkewEstimate FindSkewGray(const cv::Mat& gray, const DeskewOptions& options = {}
 // enough to hold the whole rotated page.
 cv::Mat RotatePage(const cv::Mat& image, double degrees_to_undo, int interpolation, bool expand,
                    int fill = 255);
+// The same into `*out`; when it already has the result's size and type it
+// is written in place (a page's own buffer, no copy).
+void RotatePageInto(const cv::Mat& image, cv::Mat* out, double degrees_to_undo, int interpolation, bool expand,
+                    int fill = 255);
 
 // The stage: measures the skew on page.text_mask (or page.image when there is
 // no mask yet), and unless declined rotates page.image (bicubic) and

@@ -185,7 +185,7 @@ Status LayoutPage(Page& page, const LayoutOptions& options, const RunContext& ct
     }
     return Status::Ok();
   } catch (const cv::Exception& e) {
-    return Status(Code::kInternal, std::string("layout: OpenCV: ") + e.what());
+    return StatusFromCv("layout", e);
   }
 }
 

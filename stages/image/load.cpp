@@ -1,8 +1,13 @@
 #include "stages/image/load.h"
 
+#include "stages/image/ink_components.h"
+
 #include <leptonica/allheaders.h>
+#include <tiffio.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -215,40 +220,97 @@ class SingleImageDecoder : public PageDecoder {
   LoadOptions options_;
 };
 
-// A TIFF of any number of pages: each read on its own (pixReadMemTiff opens
-// the file in memory and seeks to the page), its header first.
+// Where each page of a TIFF starts (its directory's offset) and its size,
+// from one walk along the directory chain. Reading page i afterwards starts
+// at its own directory: Leptonica's pixReadMemTiff(data, i) and
+// readHeaderMemTiff(data, i) walk the chain from the first page every time,
+// O(n^2) directory reads over a book (3,000 pages: 4.5 million).
+struct TiffPageIndex {
+  uint64_t offset = 0;
+  uint32_t width = 0, height = 0;
+};
+
+struct MemStream {
+  const char* data;
+  toff_t size, pos = 0;
+};
+
+tmsize_t MemRead(thandle_t h, void* buf, tmsize_t n) {
+  auto* m = static_cast<MemStream*>(h);
+  if (n < 0 || m->pos >= m->size) return 0;
+  const toff_t k = std::min<toff_t>(static_cast<toff_t>(n), m->size - m->pos);
+  std::memcpy(buf, m->data + m->pos, k);
+  m->pos += k;
+  return static_cast<tmsize_t>(k);
+}
+tmsize_t MemWrite(thandle_t, void*, tmsize_t) { return -1; }
+toff_t MemSeek(thandle_t h, toff_t off, int whence) {
+  auto* m = static_cast<MemStream*>(h);
+  toff_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->size : 0;
+  if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) return static_cast<toff_t>(-1);
+  m->pos = base + off;  // past the end is allowed; reads there return nothing
+  return m->pos;
+}
+int MemClose(thandle_t) { return 0; }
+toff_t MemSize(thandle_t h) { return static_cast<MemStream*>(h)->size; }
+int MemMap(thandle_t h, void** base, toff_t* size) {
+  auto* m = static_cast<MemStream*>(h);
+  *base = const_cast<char*>(m->data);
+  *size = m->size;
+  return 1;
+}
+void MemUnmap(thandle_t, void*, toff_t) {}
+int TiffQuiet(TIFF*, void*, const char*, const char*, va_list) { return 1; }  // handled: not printed
+
+// The pages of a TIFF in memory (empty when it cannot be read); stops after
+// `max_pages` + 1 so that a file over the limit is not walked to its end.
+std::vector<TiffPageIndex> IndexTiff(std::string_view bytes, int max_pages) {
+  std::vector<TiffPageIndex> pages;
+  MemStream stream{bytes.data(), static_cast<toff_t>(bytes.size())};
+  TIFFOpenOptions* opts = TIFFOpenOptionsAlloc();
+  TIFFOpenOptionsSetErrorHandlerExtR(opts, TiffQuiet, nullptr);
+  TIFFOpenOptionsSetWarningHandlerExtR(opts, TiffQuiet, nullptr);
+  TIFF* tif = TIFFClientOpenExt("ocrflow", "r", &stream, MemRead, MemWrite, MemSeek, MemClose, MemSize, MemMap, MemUnmap,
+                                opts);
+  TIFFOpenOptionsFree(opts);
+  if (tif == nullptr) return pages;
+  do {
+    TiffPageIndex p;
+    p.offset = TIFFCurrentDirOffset(tif);
+    if (TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &p.width) != 1 || TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &p.height) != 1)
+      p.width = p.height = 0;  // refused when decoded
+    pages.push_back(p);
+  } while (static_cast<int>(pages.size()) <= max_pages && TIFFReadDirectory(tif) == 1);
+  TIFFClose(tif);
+  return pages;
+}
+
+// A TIFF of any number of pages, each read on its own from its directory
+// (pixReadMemFromMultipageTiff at the page's offset), its size checked
+// first.
 class TiffDecoder : public PageDecoder {
  public:
-  TiffDecoder(std::string bytes, int pages, const LoadOptions& options)
-      : bytes_(std::move(bytes)), pages_(pages), options_(options) {}
-  int pages() const override { return pages_; }
+  TiffDecoder(std::string bytes, std::vector<TiffPageIndex> index, const LoadOptions& options)
+      : bytes_(std::move(bytes)), index_(std::move(index)), options_(options) {}
+  int pages() const override { return static_cast<int>(index_.size()); }
   Result<DecodedPage> Decode(int index) override {
-    if (index < 0 || index >= pages_) return Status(Code::kInvalidArgument, "no TIFF page " + std::to_string(index + 1));
-    const auto* data = reinterpret_cast<const l_uint8*>(bytes_.data());
-    l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
-    if (readHeaderMemTiff(data, bytes_.size(), index, &w, &h, &bps, &spp, &res, &cmap, &fmt) != 0 || w <= 0 || h <= 0)
+    if (index < 0 || index >= pages()) return Status(Code::kInvalidArgument, "no TIFF page " + std::to_string(index + 1));
+    const TiffPageIndex& page = index_[index];
+    if (page.width == 0 || page.height == 0)
       return Status(Code::kBadInput, "TIFF page " + std::to_string(index + 1) + " header is damaged");
-    if (Status st = CheckPixels(w, h, options_, "TIFF page " + std::to_string(index + 1)); !st.ok()) return st;
-    PixPtr pix(pixReadMemTiff(data, bytes_.size(), index));
+    if (Status st = CheckPixels(page.width, page.height, options_, "TIFF page " + std::to_string(index + 1)); !st.ok())
+      return st;
+    size_t offset = page.offset;
+    PixPtr pix(pixReadMemFromMultipageTiff(reinterpret_cast<const l_uint8*>(bytes_.data()), bytes_.size(), &offset));
     if (!pix) return Status(Code::kBadInput, "TIFF page " + std::to_string(index + 1) + " could not be decoded");
     return ToDecodedPage(pix.get(), index + 1, options_);
   }
 
  private:
   std::string bytes_;
-  int pages_;
+  std::vector<TiffPageIndex> index_;
   LoadOptions options_;
 };
-
-// Pages in a TIFF held in memory (0 when it cannot be read).
-int TiffPageCount(std::string_view bytes) {
-  FILE* fp = fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb");
-  if (fp == nullptr) return 0;
-  l_int32 n = 0;
-  if (tiffGetCount(fp, &n) != 0) n = 0;
-  std::fclose(fp);
-  return n;
-}
 
 }  // namespace
 
@@ -267,16 +329,21 @@ Result<std::unique_ptr<PageDecoder>> PageDecoder::Open(std::string_view bytes, c
   if (Status st = CheckComplete(bytes, format); !st.ok()) return st;
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   l_int32 fmt = 0, w = 0, h = 0, bps = 0, spp = 0, iscmap = 0;
-  if (pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &iscmap) != 0 || w <= 0 || h <= 0)
+  if (pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &iscmap) != 0 || w <= 0 || h <= 0) {
+    // Leptonica reads uncompressed BMP only; ImageMagick writes 8-bit BMP
+    // run-length encoded by default (compression field at byte 30).
+    if (format == "bmp" && bytes.size() >= 34 && (bytes[30] == 1 || bytes[30] == 2) && bytes[31] == 0 &&
+        bytes[32] == 0 && bytes[33] == 0)
+      return Status(Code::kBadInput, "run-length encoded (RLE) BMP is not supported; save it uncompressed or as PNG");
     return Status(Code::kBadInput, format + " header is damaged");
+  }
   if (Status st = CheckPixels(w, h, options, "image"); !st.ok()) return st;
   if (format == "tiff") {
-    const int n = TiffPageCount(bytes);
-    if (n <= 0) return Status(Code::kBadInput, "TIFF could not be decoded (damaged or truncated)");
-    if (n > options.max_pages)
-      return Status(Code::kTooLarge,
-                    "TIFF has " + std::to_string(n) + " pages, more than the limit of " + std::to_string(options.max_pages));
-    return std::unique_ptr<PageDecoder>(std::make_unique<TiffDecoder>(std::string(bytes), n, options));
+    std::vector<TiffPageIndex> index = IndexTiff(bytes, options.max_pages);
+    if (index.empty()) return Status(Code::kBadInput, "TIFF could not be decoded (damaged or truncated)");
+    if (static_cast<int>(index.size()) > options.max_pages)
+      return Status(Code::kTooLarge, "TIFF has more pages than the limit of " + std::to_string(options.max_pages));
+    return std::unique_ptr<PageDecoder>(std::make_unique<TiffDecoder>(std::string(bytes), std::move(index), options));
   }
   return std::unique_ptr<PageDecoder>(std::make_unique<SingleImageDecoder>(std::string(bytes), format, options));
 }
@@ -295,10 +362,9 @@ Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadO
 
 double EstimateDpiFromText(const cv::Mat& text_mask) {
   if (text_mask.empty()) return 0;
-  cv::Mat ink;
-  cv::threshold(text_mask, ink, 127, 255, cv::THRESH_BINARY_INV);
-  cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  // Ink: mask values up to 127. No label image (ink_components.h).
+  cv::Mat stats, centroids;
+  const int n = InkComponents(text_mask, 128, &stats, &centroids);
   std::vector<int> heights;
   for (int i = 1; i < n; ++i) {
     int h = stats.at<int>(i, cv::CC_STAT_HEIGHT), w = stats.at<int>(i, cv::CC_STAT_WIDTH);

@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 
 #include "pipeline/document.h"
+#include "pipeline/status.h"
 
 namespace ocrflow::image {
 
@@ -18,6 +19,18 @@ inline cv::Mat View(Raster& r) {
   return cv::Mat(r.height, r.width, r.channels == 3 ? CV_8UC3 : CV_8UC1, r.pixels.data());
 }
 inline cv::Mat View(const Raster& r) { return View(const_cast<Raster&>(r)); }
+
+// A Raster of `size` (8-bit, 1 or 3 channels, uninitialised) for an OpenCV
+// call to write into through View(): the result lands in the page's buffer
+// without a second page-sized copy.
+inline Raster NewRaster(cv::Size size, int channels = 1) {
+  Raster r;
+  r.width = size.width;
+  r.height = size.height;
+  r.channels = channels;
+  r.pixels.resize(static_cast<size_t>(size.width) * size.height * channels);
+  return r;
+}
 
 inline Raster FromMat(const cv::Mat& m) {
   Raster r;
@@ -30,6 +43,16 @@ inline Raster FromMat(const cv::Mat& m) {
   cv::Mat dst(m.rows, m.cols, m.type(), r.pixels.data());
   m.copyTo(dst);
   return r;
+}
+
+// A cv::Exception caught in a stage adapter, as a Status. OpenCV's allocator
+// failing is "out of memory" with kUnavailable, as the runner reports a
+// std::bad_alloc, so that `run` and the daemon name it as such (a large page
+// under an address-space limit now gets past decoding and can run out in a
+// stage); anything else is an internal error.
+inline Status StatusFromCv(const std::string& stage, const cv::Exception& e) {
+  if (e.code == cv::Error::StsNoMem) return Status(Code::kUnavailable, stage + ": out of memory: " + e.err);
+  return Status(Code::kInternal, stage + ": OpenCV: " + e.what());
 }
 
 }  // namespace ocrflow::image

@@ -1253,7 +1253,10 @@ TEST_F(WatchTest, AnInputTheDaemonMayNotReadIsFailedNotRetriedForever) {
 
 // Item 6: a page that runs out of memory is tried --max-attempts times,
 // then quarantined with the reason; `--once` ends. A valid 14000x14000
-// page under a 1 GB address-space limit: decoding alone needs more.
+// page under a 1 GB address-space limit: it used to run out while
+// decoding; since large pages cost less (issue 16, item 8) it runs out in
+// binarize, and OpenCV's allocator failing there must read "out of memory"
+// too (it read "binarize: OpenCV: ... Insufficient memory").
 TEST_F(WatchTest, OutOfMemoryIsQuarantinedAfterMaxAttempts) {
   if (!fs::exists("/usr/bin/prlimit")) GTEST_SKIP() << "needs prlimit (util-linux)";
 #if defined(__SANITIZE_ADDRESS__)

@@ -303,5 +303,34 @@ TEST(Binarize, StageFillsPageAndInfo) {
   EXPECT_FALSE(info.make({{"k", "abc"}}).ok());
 }
 
+// The background of a page over the whole-page limit is upscaled row by row
+// (no 4-byte full-size image): it must match OpenCV's resize + convertTo
+// within one gray level, at OpenCV's sample positions (up and down by odd
+// factors, both edges).
+TEST(Binarize, RowByRowUpscaleMatchesOpenCv) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> level(-20.0f, 300.0f);  // saturates at both ends too
+  for (cv::Size small : {cv::Size(17, 11), cv::Size(40, 3), cv::Size(1, 5)}) {
+    cv::Mat f(small, CV_32F);
+    for (int y = 0; y < f.rows; ++y)
+      for (int x = 0; x < f.cols; ++x) f.at<float>(y, x) = level(rng);
+    for (cv::Size big : {cv::Size(173, 97), cv::Size(400, 31), cv::Size(9, 7)}) {
+      SCOPED_TRACE(std::to_string(small.width) + "x" + std::to_string(small.height) + " -> " +
+                   std::to_string(big.width) + "x" + std::to_string(big.height));
+      cv::Mat ref, ref8;
+      cv::resize(f, ref, big, 0, 0, cv::INTER_LINEAR);
+      ref.convertTo(ref8, CV_8U);
+      cv::Mat mine = UpscaleLinearTo8U(f, big);
+      ASSERT_EQ(mine.size(), big);
+      cv::Mat diff;
+      cv::absdiff(mine, ref8, diff);
+      double worst = 0;
+      cv::minMaxLoc(diff, nullptr, &worst);
+      EXPECT_LE(worst, 1);
+      EXPECT_LE(cv::countNonZero(diff), static_cast<int>(diff.total() / 100));  // off by one only now and then
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ocrflow::image

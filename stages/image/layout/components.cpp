@@ -4,6 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "stages/image/ink_components.h"
 #include "stages/image/layout/geometry.h"
 
 namespace ocrflow::image::layout {
@@ -18,9 +19,9 @@ bool Ink::ObstacleBetween(int x0, int x1, int y0, int y1) const {
 }
 
 std::vector<Component> FindComponents(const cv::Mat& mask, const std::vector<cv::Rect>& photos) {
-  cv::Mat ink = mask < 128;
-  cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  // No label image: a 200-Mpixel page's would be 800 MB (ink_components.h).
+  cv::Mat stats, centroids;
+  const int n = InkComponents(mask, 128, &stats, &centroids);
   std::vector<Component> comps;
   comps.reserve(n);
   for (int i = 1; i < n; ++i) {

@@ -6,6 +6,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "stages/image/ink_components.h"
 #include "stages/image/layout/geometry.h"
 
 namespace ocrflow::image::layout {
@@ -56,10 +57,13 @@ constexpr double kRuleHalfResEm = 24;
 // coordinates and their pixel counts.
 std::vector<std::pair<cv::Rect, int>> RuleRuns(const cv::Mat& ink, cv::Point origin, cv::Size close_k,
                                                cv::Size open_k) {
-  cv::Mat m, labels, stats, centroids;
+  cv::Mat m, stats, centroids;
   cv::morphologyEx(ink, m, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, close_k));
   cv::morphologyEx(m, m, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, open_k));
-  const int n = cv::connectedComponentsWithStats(m, labels, stats, centroids, 8, CV_32S);
+  // Components of m's nonzero pixels without a label image
+  // (ink_components.h): inverted in place, they are the pixels under 128.
+  cv::bitwise_not(m, m);
+  const int n = InkComponents(m, 128, &stats, &centroids);
   std::vector<std::pair<cv::Rect, int>> out;
   for (int i = 1; i < n; ++i)
     out.push_back({cv::Rect(origin.x + stats.at<int>(i, cv::CC_STAT_LEFT), origin.y + stats.at<int>(i, cv::CC_STAT_TOP),
