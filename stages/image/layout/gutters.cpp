@@ -145,10 +145,11 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
   }
   cv::Mat gut = TallRuns(narrow, min_h);
   DropRivers(gut, comps, em, 0);
-  // Slim gutters (slim_gutter_em) are found apart and added: white between
-  // slim_gutter_em and gutter_em wide that runs kSureGutterEm tall, kept
-  // only as a straight channel (DropRivers with full_px). They never change
-  // the gutters found above.
+  // Slim gutters (slim_gutter_em) are found apart and added: white from
+  // slim_gutter_em wide (a gutter that narrows to that for part of its
+  // height included) that runs kSureGutterEm tall, kept only as a straight
+  // channel (DropRivers with full_px). They never take away a gutter found
+  // above.
   if (o.slim_gutter_em > 0 && o.slim_gutter_em < o.gutter_em) {
     const int slim_w = std::max(1, static_cast<int>(std::floor(o.slim_gutter_em * em / cell_)) - 1);
     cv::Mat slim(gh_, gw_, CV_8U, cv::Scalar(0));
@@ -163,7 +164,7 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
         }
         const int x0 = x;
         while (x < gw_ && !oc[x]) ++x;
-        if (x0 > 0 && x < gw_ && x - x0 >= slim_w && x - x0 < min_w) std::fill(sl + x0, sl + x, 1);
+        if (x0 > 0 && x < gw_ && x - x0 >= slim_w && x - x0 <= max_w) std::fill(sl + x0, sl + x, 1);
       }
     }
     cv::Mat slim_gut = TallRuns(slim, static_cast<int>(std::ceil(kSureGutterEm * em / cell_)));
