@@ -191,7 +191,9 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
 // that line, at most kEdgeReachEm away) and the last word left of it are
 // collected; the region is a river, and dropped, when fewer than
 // kGutterAlignedShare of them on either side lie within kGutterEdgeEm of
-// that side's median. Regions kSureGutterEm tall are kept unexamined.
+// that side's median. Regions kSureGutterEm tall are kept unexamined, except
+// in the slim map (full_px > 0), where every region must be straight on both
+// sides and nothing shorter counts.
 void GutterMap::DropRivers(cv::Mat& gut, const std::vector<Component>& comps, double em, double full_px) const {
   // Cells in a vertical run kSureGutterEm tall are sure; the rest is judged
   // region by region (a river may touch a real gutter through the white
