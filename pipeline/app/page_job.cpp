@@ -27,6 +27,7 @@
 #include "stages/image/raster_cv.h"
 #include "stages/image/register.h"
 #include "stages/text/register.h"
+#include "stages/text/utf8.h"
 
 namespace fs = std::filesystem;
 
@@ -576,7 +577,7 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
     e.seconds = secs;
     if (s.ok()) {
       for (const auto& p : page.paragraphs)
-        for (unsigned char ch : p.text) e.characters += (ch & 0xC0) != 0x80;
+        e.characters += text::CodePointCount(p.text);
       e.paragraphs = page.paragraphs.size();
       e.skew_degrees = page.info.skew_degrees;
       int n = 0;
@@ -611,7 +612,7 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
   int conf_n = 0;
   for (const auto& p : good) {
     for (const auto& para : p.paragraphs) {
-      for (unsigned char ch : para.text) out.characters += (ch & 0xC0) != 0x80;  // code points
+      out.characters += text::CodePointCount(para.text);
       ++out.paragraphs;
     }
     for (const auto& b : p.blocks)
@@ -761,7 +762,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     DropRepeatedRunningLines(good);
     for (const auto& page : good)
       for (const auto& para : page.paragraphs) {
-        for (unsigned char ch : para.text) r.characters += (ch & 0xC0) != 0x80;  // code points, as ProcessInput counts
+        r.characters += text::CodePointCount(para.text);  // as ProcessInput counts
         ++r.paragraphs;
       }
     s.pages.clear();

@@ -218,16 +218,18 @@ std::vector<cv::Rect> InvertDarkAreas(const cv::Mat& gray, cv::Mat* out, const B
 cv::Mat UpscaleLinearTo8U(const cv::Mat& small, cv::Size size) {
   CV_Assert(small.type() == CV_32FC1);
   const double sx = static_cast<double>(small.cols) / size.width, sy = static_cast<double>(small.rows) / size.height;
+  // Output index `k` at scale `s` over `n` source cells: the source cell it
+  // starts in and the weight of the next one (0 at the edges).
+  auto tap = [](int k, double s, int n, int& i, float& a) {
+    const double f = (k + 0.5) * s - 0.5;
+    i = static_cast<int>(std::floor(f));
+    a = static_cast<float>(f - i);
+    if (i < 0) i = 0, a = 0;
+    if (i >= n - 1) i = n - 1, a = 0;
+  };
   std::vector<int> x0(size.width);
   std::vector<float> ax(size.width);
-  for (int x = 0; x < size.width; ++x) {
-    const double f = (x + 0.5) * sx - 0.5;
-    int i = static_cast<int>(std::floor(f));
-    float a = static_cast<float>(f - i);
-    if (i < 0) i = 0, a = 0;
-    if (i >= small.cols - 1) i = small.cols - 1, a = 0;
-    x0[x] = i, ax[x] = a;
-  }
+  for (int x = 0; x < size.width; ++x) tap(x, sx, small.cols, x0[x], ax[x]);
   cv::Mat out(size, CV_8U);
   std::vector<float> r0(size.width), r1(size.width);
   auto horizontal = [&](int row, std::vector<float>& dst) {
@@ -239,11 +241,9 @@ cv::Mat UpscaleLinearTo8U(const cv::Mat& small, cv::Size size) {
   };
   int have0 = -1, have1 = -1;
   for (int y = 0; y < size.height; ++y) {
-    const double f = (y + 0.5) * sy - 0.5;
-    int j = static_cast<int>(std::floor(f));
-    float a = static_cast<float>(f - j);
-    if (j < 0) j = 0, a = 0;
-    if (j >= small.rows - 1) j = small.rows - 1, a = 0;
+    int j;
+    float a;
+    tap(y, sy, small.rows, j, a);
     const int j1 = std::min(j + 1, small.rows - 1);
     if (have0 != j) {
       if (have1 == j) std::swap(r0, r1), have0 = j, have1 = -1;

@@ -440,13 +440,10 @@ void DropUnreadableLines(Block& block, double min_block_confidence, std::vector<
 
 void DropFlatLines(std::vector<Block>& blocks, double share, std::vector<Dropped>& dropped) {
   if (share <= 0) return;
-  auto chars = [](const std::string& t) {
-    return std::count_if(t.begin(), t.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-  };
   std::vector<int> heights;
   for (const Block& b : blocks)
     for (const Line& l : b.lines)
-      if (l.box && l.box->h > 0 && chars(l.text) >= 2) heights.push_back(l.box->h);
+      if (l.box && l.box->h > 0 && text::CodePointCount(l.text) >= 2) heights.push_back(l.box->h);
   if (heights.empty()) return;
   std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
   const int median = heights[heights.size() / 2];

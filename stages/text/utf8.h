@@ -186,6 +186,13 @@ inline double DisplayWidth(std::string_view s) {
   return half * 0.5;
 }
 
+// Code points in valid UTF-8 (bytes that are not continuation bytes).
+inline size_t CodePointCount(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
 inline char32_t FirstCodePoint(std::string_view s) {
   size_t i = 0;
   return s.empty() ? 0 : NextCodePoint(s, i);

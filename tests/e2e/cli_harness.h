@@ -32,23 +32,31 @@ inline std::string Slurp(const fs::path& p) {
 
 inline void Spit(const fs::path& p, const std::string& data) { std::ofstream(p, std::ios::binary) << data; }
 
-// Starts `BIN watch ARGS` in a child process, its stderr appended to `log`,
-// `asan_options` (if not empty) as its ASAN_OPTIONS. Returns the child's pid
-// (-1 when fork fails).
-inline pid_t SpawnWatch(const std::string& bin, const std::vector<std::string>& args, const fs::path& log,
-                        const char* asan_options = nullptr) {
+// Starts `BIN ARGS` in a child process, in `dir` (if not empty), its stderr
+// appended to `log`, `asan_options` (if not null) as its ASAN_OPTIONS.
+// Returns the child's pid (-1 when fork fails).
+inline pid_t SpawnBin(const std::string& bin, const std::vector<std::string>& args, const fs::path& log,
+                      const fs::path& dir = {}, const char* asan_options = nullptr) {
   const pid_t pid = fork();
   if (pid != 0) return pid;
+  if (!dir.empty() && chdir(dir.c_str()) != 0) _exit(127);
   if (asan_options) setenv("ASAN_OPTIONS", asan_options, 1);
   int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   dup2(fd, 2);
-  std::vector<std::string> all = {bin, "watch"};
+  std::vector<std::string> all = {bin};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
   execv(argv[0], argv.data());
   _exit(127);
+}
+
+// `BIN watch ARGS`, as SpawnBin.
+inline pid_t SpawnWatch(const std::string& bin, std::vector<std::string> args, const fs::path& log,
+                        const char* asan_options = nullptr) {
+  args.insert(args.begin(), "watch");
+  return SpawnBin(bin, args, log, {}, asan_options);
 }
 
 class CliTest : public ::testing::Test {

@@ -140,22 +140,6 @@ TEST_F(ClusterCli, ThreeShardsMergedEqualOneRunByteForByte) {
   EXPECT_EQ(Lines(Slurp(dir_ / "sharded" / "manifest.jsonl")).size(), 10u);
 }
 
-// Starts `ocrflow ARGS` in dir_ with stderr to `log`; returns its pid.
-pid_t Spawn(const fs::path& dir, const std::vector<std::string>& args, const fs::path& log) {
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
-  if (chdir(dir.c_str()) != 0) _exit(127);
-  int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  dup2(fd, 2);
-  std::vector<std::string> all = {OCRFLOW_BIN};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  execv(argv[0], argv.data());
-  _exit(127);
-}
-
 TEST_F(ClusterCli, ResumeAfterAKillDoesOnlyWhatIsMissing) {
   const std::vector<std::string> names = {"p1.png", "p2.png", "p3.png", "p4.png", "p5.png", "p6.png", "p7.png", "p8.png"};
   MakeInputs(names);
@@ -163,7 +147,7 @@ TEST_F(ClusterCli, ResumeAfterAKillDoesOnlyWhatIsMissing) {
   // two inputs are recorded as done.
   const std::vector<std::string> args = {"run", "in", "-o", "out", "--shard", "0/1", "-j", "1", "--engine", "tesseract",
                                          "--lang", "eng", "--format", "txt,json"};
-  const pid_t pid = Spawn(dir_, args, dir_ / "first.log");
+  const pid_t pid = SpawnBin(OCRFLOW_BIN, args, dir_ / "first.log", dir_);
   ASSERT_GT(pid, 0);
   const fs::path manifest = dir_ / "out" / "manifest.0-of-1.jsonl";
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(5);

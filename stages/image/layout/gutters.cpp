@@ -103,6 +103,12 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
   const int min_h = std::max(2, static_cast<int>(std::ceil(o.gutter_height_em * em / cell_)));
   cv::Mat narrow(gh_, gw_, CV_8U, cv::Scalar(0)), open(gh_, gw_, CV_8U, cv::Scalar(0));
   cv::Mat margin(gh_, gw_, CV_8U, cv::Scalar(0));  // white that reaches the page's edge
+  // Slim white (slim_gutter_em; see below): runs from slim_gutter_em up to
+  // the widest gutter, away from the page's edges.
+  const bool find_slim = o.slim_gutter_em > 0 && o.slim_gutter_em < o.gutter_em;
+  const int slim_w = std::max(1, static_cast<int>(std::floor(o.slim_gutter_em * em / cell_)) - 1);
+  cv::Mat slim;
+  if (find_slim) slim = cv::Mat::zeros(gh_, gw_, CV_8U);
   for (int y = 0; y < gh_; ++y) {
     const uchar* oc = occ.ptr<uchar>(y);
     uchar* nw = narrow.ptr<uchar>(y);
@@ -115,6 +121,7 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
       int x0 = x;
       while (x < gw_ && !oc[x]) ++x;
       if (x0 == 0 || x == gw_) std::fill(margin.ptr<uchar>(y) + x0, margin.ptr<uchar>(y) + x, 1);
+      else if (find_slim && x - x0 >= slim_w && x - x0 <= max_w) std::fill(slim.ptr<uchar>(y) + x0, slim.ptr<uchar>(y) + x, 1);
       if (x - x0 >= min_w && x - x0 <= max_w) {
         std::fill(nw + x0, nw + x, 1);
       } else if (x - x0 > max_w) {
@@ -145,28 +152,11 @@ GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::
   }
   cv::Mat gut = TallRuns(narrow, min_h);
   DropRivers(gut, comps, em, 0);
-  // Slim gutters (slim_gutter_em) are found apart and added: white from
-  // slim_gutter_em wide (a gutter that narrows to that for part of its
-  // height included) that runs kSureGutterEm tall, kept only as a straight
-  // channel (DropRivers with full_px). They never take away a gutter found
-  // above.
-  if (o.slim_gutter_em > 0 && o.slim_gutter_em < o.gutter_em) {
-    const int slim_w = std::max(1, static_cast<int>(std::floor(o.slim_gutter_em * em / cell_)) - 1);
-    cv::Mat slim(gh_, gw_, CV_8U, cv::Scalar(0));
-    for (int y = 0; y < gh_; ++y) {
-      const uchar* oc = occ.ptr<uchar>(y);
-      uchar* sl = slim.ptr<uchar>(y);
-      int x = 0;
-      while (x < gw_) {
-        if (oc[x]) {
-          ++x;
-          continue;
-        }
-        const int x0 = x;
-        while (x < gw_ && !oc[x]) ++x;
-        if (x0 > 0 && x < gw_ && x - x0 >= slim_w && x - x0 <= max_w) std::fill(sl + x0, sl + x, 1);
-      }
-    }
+  // Slim gutters (slim_gutter_em) are found apart and added: slim white
+  // (a gutter that narrows to that for part of its height included) that
+  // runs kSureGutterEm tall, kept only as a straight channel (DropRivers
+  // with full_px). They never take away a gutter found above.
+  if (find_slim) {
     cv::Mat slim_gut = TallRuns(slim, static_cast<int>(std::ceil(kSureGutterEm * em / cell_)));
     DropRivers(slim_gut, comps, em, o.gutter_em * em - 2 * cell_);
     gut |= slim_gut;
