@@ -17,6 +17,7 @@ const char* RoleName(Role role) {
     case Role::kRunningFooter: return "running-footer";
     case Role::kJump: return "jump";
     case Role::kPullQuote: return "pull-quote";
+    case Role::kInset: return "inset";
   }
   return "unknown";
 }

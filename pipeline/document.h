@@ -39,6 +39,10 @@ enum class Role {
   // A pull quote: a line or two of the article set large between two rules
   // inside its column; its own paragraph, read after the article's text.
   kPullQuote,
+  // An inset: a few lines in a box (a frame drawn around them) inside an
+  // article, a fact box or a tip; its own paragraphs, read after the
+  // article's text.
+  kInset,
 };
 
 const char* RoleName(Role role);

@@ -16,7 +16,8 @@
 # working on what these pages show. Needs the fonts listed in docs/pages.md
 # (a missing face is skipped with a warning, so the pages change).
 # Keep the range you report apart from any range you look at while tuning.
-# Extra flags for every ocrflow run: OCRFLOW_ARGS. Needs a built tree.
+# Extra flags for every ocrflow run: OCRFLOW_ARGS. Only some runs:
+# MODES="default" (or "forced"), LANGS="zh" (or "en"). Needs a built tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/ocrflow-generated}
@@ -29,7 +30,7 @@ fi
 rm -rf "$work"; mkdir -p "$work"
 cp "${OCRFLOW_BIN:-build/ocrflow}" "$work/ocrflow"  # a rebuild during the run changes nothing
 bin=$work/ocrflow
-for lang in zh en; do
+for lang in ${LANGS:-zh en}; do
   for c in 2 3 4 5; do
     # shellcheck disable=SC2086
     build/bench/pagegen --out "$work/gen-$lang/c$c" --count 3 --seed $((base + step * (c - 2))) --lang "$lang" \
@@ -44,7 +45,7 @@ for lang in zh en; do
     done
   done
   forced=$([ "$lang" = zh ] && echo chi_sim || echo eng)
-  for mode in default forced; do
+  for mode in ${MODES:-default forced}; do
     args=""; [ "$mode" = forced ] && args="--lang $forced"
     a=$(date +%s.%N)
     # shellcheck disable=SC2086

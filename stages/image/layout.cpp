@@ -129,6 +129,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   MarkRunningHeaderFooter(text.blocks, ink, options);
   const Columns columns = FindColumns(text.blocks);
   FindPullQuotes(text.blocks, ink);
+  FindInsets(text.blocks, ink);
   FindSubheadlines(text.blocks, text.lines, ink);
   FindBylines(text.blocks, text.lines, columns, ink, options);
   FindCaptions(text.blocks, text.lines, ink, options);

@@ -69,6 +69,19 @@ TEST(LayoutOrder, AHeadlineOverTheColumnsComesFirst) {
   EXPECT_TRUE(Before(cv::Rect(100, 500, 255, 10), cv::Rect(350, 100, 200, 300), kEm));
 }
 
+// A table's cells across two columns, one of them standing at the gutter
+// under the table: "left of" does not reach across the table, so the
+// cell does not jump ahead of the right column's text above the table
+// (which made a cycle, broken by reading the third column too early).
+TEST(LayoutOrder, ABoxAcrossTwoColumnsPartsLeftFromRight) {
+  const cv::Rect a(100, 100, 300, 400), b(450, 100, 300, 200), b2(450, 320, 300, 180), c(800, 100, 300, 400);
+  const cv::Rect table(100, 520, 650, 60), cell(395, 620, 50, 30);
+  EXPECT_TRUE(Before(cell, b2, kEm)) << "pairwise, the cell is left of the column";
+  EXPECT_EQ(OrderRects({c, cell, b2, table, b, a}, kEm), (std::vector<int>{5, 4, 2, 3, 1, 0}));
+  // Nothing between them: left of still holds.
+  EXPECT_EQ(OrderRects({b, cv::Rect(395, 320, 50, 30)}, kEm), (std::vector<int>{1, 0}));
+}
+
 TEST(LayoutOrder, HeaderArticlesStraysAndFooterInReadingOrder) {
   Drawn d;
   d.AddBlock({100, 1500, 300, kEm}, Role::kRunningFooter);
@@ -294,13 +307,44 @@ TEST(LayoutArticles, AColumnFlowsPastAFramedPullQuoteNotPastARuleAcross) {
     EXPECT_NE(d[top].article, d[h].article);
     EXPECT_EQ(d[col].article, d[h].article);
     if (across) {
-      // Under a rule across both columns, nearer than any headline: the
-      // article over it (the wide headline) is all that is left.
-      EXPECT_EQ(d[quote].article, d[top].article);
+      // Under a rule across both columns that closes the wide headline's
+      // columns, with no headline of its own: no article (it is read on
+      // its own, not inside the article above the rule).
+      EXPECT_EQ(d[quote].article, -1);
     } else {
       EXPECT_EQ(d[quote].article, d[h].article);
       EXPECT_EQ(d[under].article, d[h].article);
     }
+  }
+}
+
+// A rule across the page under an article ends that article's headline's
+// reach: the second column of the article below, under a headline narrower
+// than that column and set over the first column only, is that lower
+// headline's, not the upper article's. A rule right under a headline, over
+// its columns, ends nothing.
+TEST(LayoutArticles, ARuleUnderAnArticleEndsItsHeadlinesReach) {
+  for (bool rule : {false, true}) {
+    SCOPED_TRACE(rule ? "rule across under the top article" : "rule under each headline");
+    Drawn d;
+    const int top = d.AddBlock({700, 100, 400, 48}, Role::kHeadline);  // over column 1 only
+    d.AddBlock({100, 170, 400, 400});
+    d.AddBlock({600, 170, 400, 400});
+    const int h = d.AddBlock({100, 640, 280, 48}, Role::kHeadline);    // narrow, over column 0
+    const int byline = d.AddBlock({100, 700, 120, 24});
+    const int left = d.AddBlock({100, 740, 400, 400});
+    const int right = d.AddBlock({600, 740, 400, 400});
+    if (rule)
+      d.ink.rules.horizontal = {cv::Rect(100, 600, 900, 3)};
+    else
+      d.ink.rules.horizontal = {cv::Rect(700, 155, 400, 3), cv::Rect(100, 695, 280, 3)};
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+    SCOPED_TRACE(Describe(d.text.blocks));
+    EXPECT_EQ(d[byline].article, d[h].article);
+    EXPECT_EQ(d[left].article, d[h].article);
+    // Without the rule the right column flows on from the top article's
+    // column above it (nothing parts them).
+    EXPECT_EQ(d[right].article, rule ? d[h].article : d[top].article);
   }
 }
 

@@ -175,6 +175,34 @@ TEST(LayoutRoles, LargeTypeFramedInsideAColumnIsAPullQuote) {
   }
 }
 
+// The few lines inside a frame (a hollow box drawn around them) are an
+// inset, its large title too; the text outside stays body. A dense picture
+// (a photo left in the mask) frames nothing, nor does a box around many
+// lines (a framed article or a page border).
+TEST(LayoutRoles, AFewLinesInADrawnBoxAreAnInset) {
+  enum Case { kBox, kPhoto, kManyLines };
+  for (Case c : {kBox, kPhoto, kManyLines}) {
+    SCOPED_TRACE(c);
+    Drawn d;
+    const int column = d.AddBlock(100, 100, 300, 8);
+    const int title = d.AddBlock(120, 420, 80, 1, Role::kHeadline, 30, 36, 1.3 * kEm);
+    const int items = d.AddBlock(120, 470, 260, c == kManyLines ? 14 : 2);
+    const cv::Rect box(110, 410, 280, c == kManyLines ? 570 : 110);
+    Component frame;
+    frame.r = box;
+    frame.kind = Kind::kPicture;
+    frame.area = c == kPhoto ? box.area() * 9 / 10 : 2 * 3 * (box.width + box.height);
+    d.ink.comps.push_back(frame);
+    FindInsets(d.text.blocks, d.ink);
+    SCOPED_TRACE(Describe(d));
+    const Role want = c == kBox ? Role::kInset : Role::kBody;
+    EXPECT_EQ(d[items].role, want);
+    EXPECT_EQ(d[title].role, c == kBox ? Role::kInset : Role::kHeadline);
+    EXPECT_EQ(d[title].large, c != kBox);
+    EXPECT_EQ(d[column].role, Role::kBody);
+  }
+}
+
 // A caption run into the body below it: its lines up to the first wider gap
 // are split off.
 TEST(LayoutRoles, ACaptionRunIntoTheBodyIsSplitOff) {

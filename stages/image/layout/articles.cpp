@@ -17,6 +17,9 @@ constexpr double kAboveSlackEm = 0.5;
 // A rule parts two blocks one above the other when it is at least this
 // share of the wider one's width (not a short rule under a heading).
 constexpr double kRuleAcrossShare = 0.9;
+// A rule that ends the reach of the headline above it runs across more
+// than the block's own column: at least this share of the block's width.
+constexpr double kArticleEndWidthShare = 1.5;
 // A frame: two rules overlapping by this share of the wider, at most
 // kFrameMaxEm apart, with a block between them.
 constexpr double kFrameOverlapShare = 0.8;
@@ -29,6 +32,10 @@ constexpr double kBoxMinEm = 1.0;
 // the next column does not take a sidebar's rows that happen to stand level
 // with it.
 constexpr double kBesideWidthShare = 0.9;
+// A block no headline over it and nothing above it claims may take a
+// narrower headline beside it, down to this share of its width (a short
+// headline set over the first of its article's columns only).
+constexpr double kBesideOrphanWidthShare = 0.5;
 // em: an article's columns start together, within this of the highest.
 constexpr double kColumnsStartEm = 2.5;
 // em: a vertical rule parts a headline from a block beside it when it
@@ -116,6 +123,39 @@ bool RuleBetween(const cv::Rect& a, const cv::Rect& b, const Ink& ink) {
   return false;
 }
 
+// Whether an article ends between headline `h` and block `r` under it: a
+// horizontal rule across `r` and beyond its column (kArticleEndWidthShare
+// of its width) with page text between the headline and the rule over `r`
+// (the rule closes the headline's columns; a rule right under a headline,
+// over its columns, does not; nor does a table's rule inside one column),
+// and not the lower rule of a frame around that text (a pull quote in the
+// column: the block under it is still the article's).
+bool ArticleEndsBetween(const cv::Rect& h, const cv::Rect& r, const std::vector<TextBlock>& blocks, const Ink& ink) {
+  const double em = ink.em;
+  for (const cv::Rect& rule : ink.rules.horizontal) {
+    const int y = rule.y + rule.height / 2;
+    if (y < Bottom(h) || y > r.y + 1 || OverlapX(rule, r) < kRuleAcrossShare * r.width ||
+        rule.width < kArticleEndWidthShare * r.width)
+      continue;
+    bool text_above = false;
+    for (const TextBlock& o : blocks)
+      if (IsPageText(o) && o.r != r && o.r != h && o.r.y >= Bottom(h) - kAboveSlackEm * em &&
+          Bottom(o.r) <= y + 1 && OverlapX(o.r, r) > kAboveSlackEm * em)
+        text_above = true;
+    if (!text_above) continue;
+    bool frame = false;
+    for (const cv::Rect& g : ink.rules.horizontal) {
+      const int gy = g.y + g.height / 2;
+      if (&g == &rule || gy >= y || y - gy > kFrameMaxEm * em || gy < Bottom(h) ||
+          OverlapX(g, rule) < kFrameOverlapShare * std::max(g.width, rule.width))
+        continue;
+      frame = true;
+    }
+    if (!frame) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int ArticleAbove(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink, double beside_em) {
@@ -134,11 +174,14 @@ int ArticleAbove(const std::vector<const TextBlock*>& heads, const cv::Rect& r, 
   return best;
 }
 
-int HeadlineOver(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink) {
+int HeadlineOver(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks, const cv::Rect& r,
+                 const Ink& ink) {
   int best = -1;
   for (size_t i = 0; i < heads.size(); ++i) {
     const cv::Rect& h = heads[i]->r;
-    if (Bottom(h) > r.y + kAboveSlackEm * ink.em || OverlapX(h, r) <= 0 || RuledOff(h, r, ink)) continue;
+    if (Bottom(h) > r.y + kAboveSlackEm * ink.em || OverlapX(h, r) <= 0 || RuledOff(h, r, ink) ||
+        ArticleEndsBetween(h, r, blocks, ink))
+      continue;
     if (best < 0 || Bottom(h) > Bottom(heads[best]->r)) best = static_cast<int>(i);
   }
   return best;
@@ -149,7 +192,7 @@ std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std:
   std::vector<std::vector<int>> under(heads.size());
   for (const TextBlock& o : blocks) {
     if (o.role != Role::kBody) continue;
-    const int h = HeadlineOver(heads, o.r, ink);
+    const int h = HeadlineOver(heads, blocks, o.r, ink);
     if (h >= 0) under[h].push_back(o.r.y);
   }
   std::vector<int> tops(heads.size(), -1);
@@ -163,7 +206,8 @@ std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std:
 }
 
 int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<int>& body_tops,
-                   const std::vector<TextBlock>& blocks, const cv::Rect& r, const Ink& ink, double reach_em) {
+                   const std::vector<TextBlock>& blocks, const cv::Rect& r, const Ink& ink, double reach_em,
+                   double width_share) {
   int best = -1;
   double best_gap = 1e18;
   for (size_t i = 0; i < heads.size(); ++i) {
@@ -172,7 +216,7 @@ int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector
     if (gap < -kAboveSlackEm * ink.em || OverlapX(h, r) > 0 ||
         RuledOff(h, r, ink, r.y + static_cast<int>(kBesideRuleEm * ink.em)))
       continue;
-    if (h.width < kBesideWidthShare * r.width) continue;
+    if (h.width < width_share * r.width) continue;
     // The article's columns start together: at the top of the body under
     // the headline (below a byline or a deck), or right under it.
     const int level = std::max(Bottom(h), body_tops[i]);
@@ -283,9 +327,12 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
       int h = ArticleAbove(const_heads, r, ink, o.beside_headline_em);
       return h < 0 ? -1 : heads[h]->article;
     }
-    const int over = HeadlineOver(const_heads, r, ink);
-    const int beside = HeadlineBeside(const_heads, body_tops, blocks, r, ink, o.beside_headline_em);
+    const int over = HeadlineOver(const_heads, blocks, r, ink);
     const Above above = blocks_above(r);
+    // A narrow headline beside counts only for a block nothing else claims.
+    const bool orphan = over < 0 && above.bottom < 0;
+    const int beside = HeadlineBeside(const_heads, body_tops, blocks, r, ink, o.beside_headline_em,
+                                      orphan ? kBesideOrphanWidthShare : kBesideWidthShare);
     int article = -1, nearest = -1;
     if (over >= 0) article = heads[over]->article, nearest = Bottom(heads[over]->r);
     if (beside >= 0 && Bottom(heads[beside]->r) > nearest) article = heads[beside]->article, nearest = Bottom(heads[beside]->r);

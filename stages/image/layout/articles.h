@@ -14,9 +14,12 @@
 //     from its headline to the next), a headline over it first (one beside
 //     it counts beside_headline_em farther); none beyond a vertical rule.
 //   - With LayoutOptions::flow_articles (off by default, see there): of the
-//     nearest headline over it (overlapping it horizontally), a headline
-//     beside it that it starts level with (the next column of an article
-//     whose headline is narrower than the article) and the blocks and
+//     nearest headline over it (overlapping it horizontally, and not
+//     across a rule under that headline's text that runs beyond the
+//     block's column: the rule ends that article), a headline beside it
+//     that it starts level with (the next column of an article whose
+//     headline is narrower than the article; narrower still when nothing
+//     else claims the block) and the blocks and
 //     photos right above it (an article flows down its column past photos,
 //     framed pull quotes and headlines in other columns: a sidebar beside a
 //     report, a textbook's second column), the nearest decides; a block
@@ -38,8 +41,10 @@
 namespace ocrflow::image::layout {
 
 // The nearest headline over `r` (overlapping it horizontally, above it, no
-// vertical rule between), or -1.
-int HeadlineOver(const std::vector<const TextBlock*>& heads, const cv::Rect& r, const Ink& ink);
+// vertical rule between, and no horizontal rule across `r` closing the
+// columns of that headline's text above `r`), or -1.
+int HeadlineOver(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks, const cv::Rect& r,
+                 const Ink& ink);
 
 // Per headline (index into `heads`), where its columns start: the top of
 // the lowest body block under it (HeadlineOver) that starts within
@@ -50,14 +55,15 @@ std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std:
                           const Ink& ink);
 
 // The nearest headline beside `r` (no horizontal overlap), at least
-// kBesideWidthShare of r's width, that r starts level with: at most
+// `width_share` of r's width, that r starts level with: at most
 // `reach_em` below the headline's bottom or its body's top (`body_tops`,
 // from BodyTops), whichever is lower (an article's columns start together),
 // with no other page text in the white between them and no vertical rule
 // between them at that level (a table's cell rules further down do not
 // part them); or -1.
 int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<int>& body_tops,
-                   const std::vector<TextBlock>& blocks, const cv::Rect& r, const Ink& ink, double reach_em);
+                   const std::vector<TextBlock>& blocks, const cv::Rect& r, const Ink& ink, double reach_em,
+                   double width_share);
 
 // Sets article and column of every block and merges column chunks (see
 // above). Returns the number of articles: articles are 0 .. n-1, -1 = none.

@@ -36,6 +36,7 @@ cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const La
       case Role::kByline: return cv::Scalar(200, 0, 200);          // magenta
       case Role::kCaption: return cv::Scalar(0, 160, 0);           // green
       case Role::kPullQuote: return cv::Scalar(0, 160, 160);       // olive
+      case Role::kInset: return cv::Scalar(40, 80, 140);           // brown
       case Role::kRunningHeader:
       case Role::kRunningFooter: return cv::Scalar(100, 100, 100);  // grey
       default: return cv::Scalar(220, 90, 0);                      // blue

@@ -12,7 +12,8 @@ int RoleRank(Role r) {
     case Role::kSubheadline: return 1;
     case Role::kByline: return 2;
     case Role::kCaption:
-    case Role::kPullQuote: return 4;  // after the text they stand in
+    case Role::kPullQuote:
+    case Role::kInset: return 4;  // after the text they stand in
     default: return 3;
   }
 }
@@ -25,13 +26,41 @@ bool Before(const cv::Rect& x, const cv::Rect& y, double em) {
   return Right(x) <= y.x + kOrderSlackEm * em;
 }
 
-std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em) {
+namespace {
+
+// Whether some box of `rects` other than x and y lies between them in
+// height and overlaps both horizontally (a text block across two columns,
+// such as a table's row, with x's column above it and y under it): then "x lies left of
+// y" says nothing about which to read first (T. Breuel's second rule).
+bool SpannedBetween(const std::vector<cv::Rect>& rects, size_t xi, size_t yi, double em) {
+  const cv::Rect& x = rects[xi];
+  const cv::Rect& y = rects[yi];
+  const double slack = kOrderSlackEm * em;
+  const cv::Rect& upper = x.y <= y.y ? x : y;
+  const cv::Rect& lower = x.y <= y.y ? y : x;
+  for (size_t ci = 0; ci < rects.size(); ++ci) {
+    if (ci == xi || ci == yi) continue;
+    const cv::Rect& c = rects[ci];
+    if (c.y >= Bottom(upper) - slack && Bottom(c) <= lower.y + slack && OverlapX(c, x) > slack &&
+        OverlapX(c, y) > slack)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em, bool spans_part) {
   size_t n = rects.size();
   std::vector<int> indeg(n, 0);
   std::vector<std::vector<int>> after(n);
+  auto before = [&](size_t i, size_t j) {
+    if (!Before(rects[i], rects[j], em)) return false;
+    return !spans_part || OverlapX(rects[i], rects[j]) > kOrderSlackEm * em || !SpannedBetween(rects, i, j, em);
+  };
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < n; ++j)
-      if (i != j && Before(rects[i], rects[j], em) && !Before(rects[j], rects[i], em)) {
+      if (i != j && before(i, j) && !before(j, i)) {
         after[i].push_back(static_cast<int>(j));
         ++indeg[j];
       }
@@ -82,7 +111,9 @@ std::vector<TextBlock> InReadingOrder(std::vector<TextBlock> blocks, int article
   }
   std::vector<cv::Rect> item_rects;
   for (const Item& it : items) item_rects.push_back(it.r);
-  std::vector<int> item_order = OrderRects(item_rects, em);
+  // Articles' hulls overlap one another on a real page: one spanning two
+  // others says nothing about their order.
+  std::vector<int> item_order = OrderRects(item_rects, em, false);
 
   auto in_order = [&](const std::vector<int>& v) {
     std::vector<cv::Rect> rs;

@@ -35,10 +35,13 @@ constexpr double kOrderSlackEm = 0.3;
 // kOrderSlackEm) and lies above it, or lies entirely to its left.
 bool Before(const cv::Rect& x, const cv::Rect& y, double em);
 
-// Topological sort of `rects` by Before(); ties go to the topmost, then
-// leftmost. A cycle (non-Manhattan layouts) is broken the same way. Returns
+// Topological sort of `rects` by Before(), where (with `spans_part`)
+// "entirely to its left" holds only when no other box lies between the two
+// in height and across both (a table's row spanning two columns: the left
+// column's text under it is not read before the right column's text above
+// it); ties go to the topmost, then leftmost. A cycle (non-Manhattan layouts) is broken the same way. Returns
 // indices into `rects`.
-std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em);
+std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em, bool spans_part = true);
 
 // The blocks in reading order (see above). `articles`: blocks' articles are
 // -1 or 0 .. articles-1.

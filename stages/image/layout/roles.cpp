@@ -37,6 +37,12 @@ constexpr double kPullQuoteRuleExtraEm = 4;   // em: a rule wider than the quote
 constexpr double kPullQuoteBodyGapEm = 3;     // em: farthest the column's text lies from a frame rule
 constexpr double kPullQuoteBodyCover = 0.5;   // share of the quote's width that text overlaps
 
+// Insets.
+constexpr double kInsetFrameInkShare = 0.25;  // a frame's ink covers at most this share of its box (hollow)
+constexpr double kInsetInsideEm = 0.5;        // em: a block may reach this far past the frame's box
+constexpr size_t kInsetMaxLines = 12;         // lines in a box that is an inset, not a framed article or page
+constexpr double kInsetMaxPageShare = 0.25;   // share of the page's area a box holding an inset covers at most
+
 double BlockGlyphSize(const std::vector<TextLine>& lines, const TextBlock& b) {
   std::vector<double> v;
   for (int li : b.lines) v.push_back(lines[li].size);
@@ -202,6 +208,30 @@ void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& l
       for (int li : cap.lines) cap.r = Hull(cap.r, lines[li].r);
       blocks.push_back(cap);
       break;
+    }
+  }
+}
+
+void FindInsets(std::vector<TextBlock>& blocks, const Ink& ink) {
+  const double em = ink.em;
+  const double page_area = static_cast<double>(ink.page.width) * ink.page.height;
+  for (const Component& c : ink.comps) {
+    if (c.kind != Kind::kPicture) continue;
+    const double box_area = static_cast<double>(c.r.width) * c.r.height;
+    if (c.area > kInsetFrameInkShare * box_area || box_area > kInsetMaxPageShare * page_area) continue;
+    const int slack = static_cast<int>(kInsetInsideEm * em);
+    const cv::Rect inner(c.r.x - slack, c.r.y - slack, c.r.width + 2 * slack, c.r.height + 2 * slack);
+    std::vector<TextBlock*> inside;
+    size_t lines = 0;
+    for (TextBlock& b : blocks) {
+      if (!IsPageText(b) || (b.r & inner) != b.r) continue;
+      inside.push_back(&b);
+      lines += b.lines.size();
+    }
+    if (inside.empty() || lines > kInsetMaxLines) continue;
+    for (TextBlock* b : inside) {
+      b->role = Role::kInset;
+      b->large = false;  // its title opens no article
     }
   }
 }

@@ -24,6 +24,12 @@
 //                            right below the lower one. Not a headline: it
 //                            opens no article. Run before the sub-headlines
 //                            and bylines (it is not large any more).
+//   FindInsets               the blocks inside a frame (a hollow picture
+//                            component: a box drawn around them) holding at
+//                            most kInsetMaxLines lines: a fact box or a tip
+//                            inside an article, read after its text. Its
+//                            title opens no article. Run with the pull
+//                            quotes.
 //
 // Pure; thread-safe.
 #pragma once
@@ -52,6 +58,7 @@ void FindBylines(std::vector<TextBlock>& blocks, const std::vector<TextLine>& li
 void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink,
                   const LayoutOptions& o);
 void FindPullQuotes(std::vector<TextBlock>& blocks, const Ink& ink);
+void FindInsets(std::vector<TextBlock>& blocks, const Ink& ink);
 
 // The body block right under `h` (a headline or sub-headline), leftmost if
 // several, as an index into `blocks`; -1 for none.
