@@ -17,15 +17,17 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "pipeline/app/page_chain.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/json_name.h"
 #include "pipeline/io/output_names.h"
-#include "pipeline/shared_work.h"
+#include "pipeline/core/shared_work.h"
 #include "stages/ocr/engine.h"
 #include "stages/image/raster_cv.h"
 #include "stages/image/register.h"
+#include "stages/ocr/register.h"
 #include "stages/text/register.h"
 #include "stages/text/utf8.h"
 
@@ -45,12 +47,14 @@ std::string Lower(std::string s) {
 
 // One page through the chain. Catches what a foreign library may throw
 // (OpenCV, std::bad_alloc) so a bad page is an error, not a dead process.
-Status RunChainUnbounded(const Pipeline& pipeline, Page& page, const RunContext& ctx);
+Status RunChainUnbounded(const PageChain& chain, Page& page, const RunContext& ctx,
+                         const std::function<Result<Page>()>& original);
 
 // The chain under the page's deadline. A page that timed out keeps no text
 // (what its stages had read is incomplete): it stays in the JSON, flagged.
-Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx, double page_timeout) {
-  Status st = RunChainUnbounded(pipeline, page, ctx);
+Status RunChain(const PageChain& chain, Page& page, const RunContext& ctx, double page_timeout,
+                const std::function<Result<Page>()>& original) {
+  Status st = RunChainUnbounded(chain, page, ctx, original);
   if (st.code() != Code::kDeadlineExceeded) return st;
   if (page.info.timed_out_stage.empty()) page.info.timed_out_stage = "ocr";
   char msg[300];
@@ -74,9 +78,10 @@ RunContext::Clock::time_point PageDeadline(const RunOptions& o, RunContext::Cloc
   return start + std::chrono::duration_cast<RunContext::Clock::duration>(std::chrono::duration<double>(o.page_timeout));
 }
 
-Status RunChainUnbounded(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
+Status RunChainUnbounded(const PageChain& chain, Page& page, const RunContext& ctx,
+                         const std::function<Result<Page>()>& original) {
   try {
-    return pipeline.Run(page, ctx);
+    return chain.Run(page, ctx, original);
   } catch (const cv::Exception& e) {
     if (e.code == cv::Error::StsNoMem) return Status(Code::kUnavailable, "out of memory: " + e.err);
     return Status(Code::kInternal, std::string("image processing failed: ") + e.what());
@@ -103,7 +108,7 @@ auto DecodeGuarded(Fn fn) -> decltype(fn()) {
   }
 }
 
-Page MakePage(image::DecodedPage& d, const std::string& source, int number) {
+Page MakePage(io::DecodedPage& d, const std::string& source, int number) {
   Page page;
   page.number = number;
   page.image = image::FromMat(d.gray);
@@ -354,6 +359,17 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
 
 }  // namespace
 
+void RegisterBuiltinStages() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    StageRegistry& registry = StageRegistry::Global();
+    registry.Register(ocr::OrientStage());
+    image::RegisterImageStages(registry);
+    registry.Register(ocr::OcrStage());
+    RegisterTextStagesOnce();
+  });
+}
+
 std::vector<std::string> DefaultPageStages() {
   // Orientation first: binarisation, deskew and layout want an upright page.
   std::vector<std::string> names = {"orient"};
@@ -527,10 +543,10 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
 Status ProcessInputBytes(std::string_view bytes, const std::string& source, const RunOptions& options,
                          std::vector<Page>* pages_out, const PageCallback& on_page) {
   RegisterBuiltinStages();
-  auto pipeline = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
-  if (!pipeline.ok()) return pipeline.status();
+  auto chain = PageChain::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
+  if (!chain.ok()) return chain.status();
   // One page decoded at a time: a long book costs one page's pixels.
-  auto decoder = DecodeGuarded([&] { return image::PageDecoder::Open(bytes, options.load); });
+  auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes, options.load); });
   if (!decoder.ok()) return decoder.status();
   RunContext ctx;
   ctx.cancel = options.cancel;
@@ -548,12 +564,12 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
       continue;
     }
     Page page = MakePage(d.value(), source, number);
-    ctx.original_page = [&decoder, &source, number]() -> Result<Page> {
+    auto original = [&decoder, &source, number]() -> Result<Page> {
       auto again = DecodeGuarded([&] { return (*decoder)->Decode(number - 1); });
       if (!again.ok()) return again.status();
       return MakePage(again.value(), source, number);
     };
-    Status st = RunChain(pipeline.value(), page, ctx, options.page_timeout);
+    Status st = RunChain(chain.value(), page, ctx, options.page_timeout, original);
     page.image = Raster{};
     page.text_mask = Raster{};
     if (on_page) on_page(page, st, Seconds(start));
@@ -634,9 +650,9 @@ void UseOneMallocArenaForOneWorker(int workers) {
 
 Result<RunReport> RunPages(const RunOptions& options, const std::function<void(const std::string&)>& log) {
   RegisterBuiltinStages();
-  auto built = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
+  auto built = PageChain::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
   if (!built.ok()) return built.status();
-  const Pipeline& pipeline = built.value();
+  const PageChain& chain = built.value();
   std::vector<std::string> expand_errors;
   auto expanded = ExpandInputs(options.inputs, options.out_dir, &expand_errors);
   if (!expanded.ok()) return expanded.status();
@@ -720,7 +736,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
 
   struct State {
     Input input;
-    std::unique_ptr<image::PageDecoder> decoder;  // pages are decoded when a worker takes them
+    std::unique_ptr<io::PageDecoder> decoder;  // pages are decoded when a worker takes them
     std::vector<Page> pages;           // indexed by page number - 1
     std::vector<std::string> errors;
     std::vector<bool> ok;
@@ -842,7 +858,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         ctx.cancel = options.cancel;
         ctx.deadline = PageDeadline(options, page_start);
         if (jobs > 1) ctx.shared_work = &shared;
-        ctx.original_page = [&s, p]() -> Result<Page> {
+        auto original = [&s, p]() -> Result<Page> {
           auto again = DecodeGuarded([&] { return s.decoder->Decode(static_cast<int>(p)); });
           if (!again.ok()) return again.status();
           return MakePage(again.value(), s.input.path, static_cast<int>(p) + 1);
@@ -855,7 +871,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
             cv::imwrite(prefix + name + ".png", image::View(r));
           };
         }
-        Status st = RunChain(pipeline, page, ctx, options.page_timeout);
+        Status st = RunChain(chain, page, ctx, options.page_timeout, original);
         // Keep only what the outputs need.
         page.image = Raster{};
         page.text_mask = Raster{};
@@ -889,7 +905,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           s.report.sha256 = Sha256Hex(bytes.value());
           // Format, first header and page count now; the pages one by one
           // as workers take them.
-          auto decoder = DecodeGuarded([&] { return image::PageDecoder::Open(bytes.value(), options.load); });
+          auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes.value(), options.load); });
           if (!decoder.ok()) {
             st = decoder.status();
           } else {

@@ -1,7 +1,7 @@
 // `ocrflow run`: page images in, clean paragraphs out.
 //
 //   inputs (files; a directory = every page image/PDF under it, sorted)
-//     -> decode (stages/image/load.h), one Page per image page
+//     -> decode (pipeline/io/decode.h), one Page per image page
 //     -> image stages (binarize, orient, deskew, layout) -> ocr -> text stages
 //     -> OUTDIR/<name>.txt (one paragraph per line) and <name>.json
 //
@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "pipeline/app/manifest.h"
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
-#include "pipeline/status.h"
-#include "stages/image/load.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
+#include "pipeline/core/status.h"
+#include "pipeline/io/decode.h"
 
 namespace ocrflow {
 
@@ -39,7 +39,7 @@ struct RunOptions {
   bool write_json = false;
   std::vector<std::string> stages;                // empty = DefaultPageStages()
   std::map<std::string, StageSettings> settings;  // stage -> option -> value
-  image::LoadOptions load;
+  io::LoadOptions load;
   bool progress = false;                          // a progress bar on stderr
   const std::atomic<bool>* cancel = nullptr;
   // Seconds one page may take, decoding included (RunContext::deadline);
@@ -91,6 +91,10 @@ struct RunReport {
   int failed_inputs = 0;
   double seconds = 0;
 };
+
+// Registers every built-in stage once (idempotent): orient, the image
+// stages, ocr, the text stages, in the order of the default chain.
+void RegisterBuiltinStages();
 
 // Image stages, OCR, then the text chain.
 std::vector<std::string> DefaultPageStages();

@@ -43,7 +43,7 @@
 #include <string>
 
 #include "pipeline/app/page_job.h"
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow {
 
