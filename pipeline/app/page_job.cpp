@@ -275,6 +275,10 @@ struct RunRecorder {
   }
 };
 
+// How many pages of one input run --isolate leaves out, each after its
+// worker died on it, before it gives the input up.
+constexpr size_t kMaxPagesLeftOut = 8;
+
 // run --isolate: every input in a worker process (app/worker.h), `jobs` of
 // them side by side; the parent writes the outputs. Pages of one input run
 // one after the other in its worker.
@@ -301,14 +305,35 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
       } else {
         r.sha256 = Sha256Hex(bytes.value());
         std::vector<std::string> page_errors;
-        auto outcome = child.Process(bytes.value(), in.path, options, [&](const PageEvent& e) {
+        RunOptions attempt = options;  // less the pages its workers died on
+        Result<InputOutcome> outcome = Status(Code::kInternal, "not run");
+        for (;;) {
+          page_errors.clear();
+          int seen = 0, seen_failed = 0;
+          outcome = child.Process(bytes.value(), in.path, attempt, [&](const PageEvent& e) {
+            std::lock_guard<std::mutex> lock(mu);
+            ++pages_done, ++seen;
+            if (!e.status.ok()) {
+              ++pages_failed, ++seen_failed;
+              page_errors.push_back(in.path + ": page " + std::to_string(e.number) + ": " + e.status.message());
+            }
+          }, options.cancel);
+          // A worker that died, or was killed for time, on page k of a
+          // multi-page input: the input again without page k, which is
+          // reported failed with the reason. One bad page does not lose
+          // the others (they are read again: the worker's outputs are
+          // written whole or not at all).
+          const int k = child.last_page();
+          const bool died = !outcome.ok() && (outcome.status().code() == Code::kInternal ||
+                                              outcome.status().code() == Code::kDeadlineExceeded);
+          if (!died || k <= 0 || child.last_page_count() < 2 || attempt.skip_pages.count(k) > 0 ||
+              attempt.skip_pages.size() >= kMaxPagesLeftOut)
+            break;
+          attempt.skip_pages[k] = "left out: " + outcome.status().message() + "; the other pages were read again without it";
           std::lock_guard<std::mutex> lock(mu);
-          ++pages_done;
-          if (!e.status.ok()) {
-            ++pages_failed;
-            page_errors.push_back(in.path + ": page " + std::to_string(e.number) + ": " + e.status.message());
-          }
-        }, options.cancel);
+          pages_done -= seen;
+          pages_failed -= seen_failed;
+        }
         r.errors = page_errors;
         if (!outcome.ok()) {
           if (outcome.status().code() != Code::kCancelled) r.errors.push_back(in.path + ": " + outcome.status().message());
@@ -550,8 +575,17 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
   if (!decoder.ok()) return decoder.status();
   RunContext ctx;
   ctx.cancel = options.cancel;
-  for (int number = 1; number <= (*decoder)->pages(); ++number) {
+  const int pages = (*decoder)->pages();
+  for (int number = 1; number <= pages; ++number) {
     const auto start = Clock::now();
+    if (auto skip = options.skip_pages.find(number); skip != options.skip_pages.end()) {
+      Page left_out;
+      left_out.number = number;
+      left_out.info.source = source;
+      left_out.info.source_page = number;
+      if (on_page) on_page(left_out, Status(Code::kInternal, skip->second), 0);
+      continue;
+    }
     ctx.deadline = PageDeadline(options, start);
     auto d = DecodeGuarded([&] { return (*decoder)->Decode(number - 1); });
     if (!d.ok()) {
@@ -569,6 +603,9 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
       if (!again.ok()) return again.status();
       return MakePage(again.value(), source, number);
     };
+    if (options.on_stage) {
+      ctx.on_stage = [&options, number, pages](const std::string& stage) { options.on_stage(number, pages, stage); };
+    }
     Status st = RunChain(chain.value(), page, ctx, options.page_timeout, original);
     page.image = Raster{};
     page.text_mask = Raster{};
@@ -863,6 +900,11 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           if (!again.ok()) return again.status();
           return MakePage(again.value(), s.input.path, static_cast<int>(p) + 1);
         };
+        if (options.on_stage) {
+          ctx.on_stage = [&options, p, n = static_cast<int>(s.pages.size())](const std::string& stage) {
+            options.on_stage(static_cast<int>(p) + 1, n, stage);
+          };
+        }
         if (!options.debug_dir.empty()) {
           std::string stem = s.input.out_stem;  // flat: a/b -> a_b
           std::replace(stem.begin(), stem.end(), '/', '_');

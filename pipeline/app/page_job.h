@@ -62,6 +62,12 @@ struct RunOptions {
   bool manifest = false;
   bool resume = false;
   std::string lang = "auto";  // for the manifest: the --lang the run was given
+  // Called as a stage starts on page `page` of `pages` (RunContext::on_stage;
+  // a worker process tells its parent). Not passed to worker processes.
+  std::function<void(int page, int pages, const std::string& stage)> on_stage;
+  // Pages not run, each reported failed with its reason (run --isolate:
+  // the pages a worker process died on).
+  std::map<int, std::string> skip_pages;
 };
 
 // One input's outcome.

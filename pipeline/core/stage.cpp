@@ -181,6 +181,7 @@ Status Pipeline::Run(Page& page, const RunContext& ctx) const {
     if (ctx.cancel != nullptr && ctx.cancel->load())
       return Status(Code::kCancelled, "cancelled before stage " + names_[i]);
     if (ctx.past_deadline()) return timed_out(i);
+    if (ctx.on_stage) ctx.on_stage(names_[i]);
     const TextSnapshot before = Snapshot(page, text_kinds_[i]);
     Status st = stages_[i]->Run(page, ctx);
     const bool really_cancelled = ctx.cancel != nullptr && ctx.cancel->load();

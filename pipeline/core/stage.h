@@ -51,6 +51,9 @@ struct RunContext {
   // stage that confirms the page upright follows: a stage that turns pages
   // upright may then take the page as upright on trust.
   bool orientation_checked_by_ocr = false;
+  // Called as each stage starts on the page (a worker process tells its
+  // parent, so that a worker killed for time names the stage). May be empty.
+  std::function<void(const std::string& stage)> on_stage;
   std::function<void(const std::string&)> log;  // may be empty
   // Named debug images ("20-deskew"), set only with --debug-dir. Stages call
   // debug_image() and never write files themselves.
