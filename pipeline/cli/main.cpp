@@ -287,10 +287,11 @@ stage), without text; the run goes on. With --isolate every input runs in a
 worker process (address space --memory-limit MB): a crash, a runaway
 allocation or a hang there fails that input only, named with the signal or
 the limit (and the stage, for a hang); a crash on one page of a multi-page
-input loses that page only. --isolate is not the default: a worker takes
-whole inputs, so one multi-page input runs on one core (a 12-page TIFF at
---jobs 2: about twice the wall time); on one-page inputs it costs 2-5 % CPU.
-Use it on untrusted or damaged inputs (docs/watch.md has the measurements).
+input loses that page only. --isolate costs at most about 5 % CPU (measured
+-7 to +5 %), but it is not the default: a worker takes whole inputs, so the
+pages of one multi-page input are read one after the other, not shared by
+--jobs workers as they are without it. Use it on untrusted or damaged
+inputs (docs/watch.md has the measurements).
 
 Clusters (docs/cluster.md): N processes on N machines, each with
 --shard K/N (K from 0 to N-1), share one corpus: an input belongs to shard
