@@ -42,7 +42,7 @@ stage() {  # name symbol-regex
   [ -n "$pct" ] || pct=0
   printf "%-12s %7.1f%% %9.3f\n" "$1" "$pct" "$(echo "$cpu * $pct / 100 / $n" | bc -l)"
 }
-stage load 'ocrflow::image::DecodePages'
+stage load 'ocrflow::io::DecodePages'
 stage orient 'ocrflow::ocr::OrientPage'
 stage rescale 'ocrflow::image::RescalePage'
 stage binarize 'ocrflow::image::BinarizePage'

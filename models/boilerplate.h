@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/document.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::models {
 

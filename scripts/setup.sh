@@ -15,7 +15,7 @@ packages=(
   wamerican                                    # word list for Latin de-hyphenation
   libopencv-dev libopencv-contrib-dev          # image stages; cv::freetype for the page generator
   libtesseract-dev libleptonica-dev            # OCR through Tesseract's C++ API
-  libtiff-dev                                  # multi-page TIFF walked once (stages/image/load.cpp)
+  libtiff-dev                                  # multi-page TIFF walked once (pipeline/io/decode.cpp)
   tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd  # models (OSD: orientation)
   tesseract-ocr                                # the CLI, only as the benchmark baseline
   fonts-noto-cjk                               # Noto CJK faces for generated sample pages

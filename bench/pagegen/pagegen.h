@@ -70,8 +70,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "pipeline/document.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::pagegen {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "pipeline/eval/eval.h"
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow {
 namespace {

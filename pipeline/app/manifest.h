@@ -35,8 +35,8 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/stage.h"
-#include "pipeline/status.h"
+#include "pipeline/core/stage.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow {
 

@@ -17,15 +17,17 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "pipeline/app/page_chain.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/json_name.h"
 #include "pipeline/io/output_names.h"
-#include "pipeline/shared_work.h"
+#include "pipeline/core/shared_work.h"
 #include "stages/ocr/engine.h"
 #include "stages/image/raster_cv.h"
 #include "stages/image/register.h"
+#include "stages/ocr/register.h"
 #include "stages/text/register.h"
 #include "stages/text/utf8.h"
 
@@ -45,12 +47,14 @@ std::string Lower(std::string s) {
 
 // One page through the chain. Catches what a foreign library may throw
 // (OpenCV, std::bad_alloc) so a bad page is an error, not a dead process.
-Status RunChainUnbounded(const Pipeline& pipeline, Page& page, const RunContext& ctx);
+Status RunChainUnbounded(const PageChain& chain, Page& page, const RunContext& ctx,
+                         const std::function<Result<Page>()>& original);
 
 // The chain under the page's deadline. A page that timed out keeps no text
 // (what its stages had read is incomplete): it stays in the JSON, flagged.
-Status RunChain(const Pipeline& pipeline, Page& page, const RunContext& ctx, double page_timeout) {
-  Status st = RunChainUnbounded(pipeline, page, ctx);
+Status RunChain(const PageChain& chain, Page& page, const RunContext& ctx, double page_timeout,
+                const std::function<Result<Page>()>& original) {
+  Status st = RunChainUnbounded(chain, page, ctx, original);
   if (st.code() != Code::kDeadlineExceeded) return st;
   if (page.info.timed_out_stage.empty()) page.info.timed_out_stage = "ocr";
   char msg[300];
@@ -74,9 +78,10 @@ RunContext::Clock::time_point PageDeadline(const RunOptions& o, RunContext::Cloc
   return start + std::chrono::duration_cast<RunContext::Clock::duration>(std::chrono::duration<double>(o.page_timeout));
 }
 
-Status RunChainUnbounded(const Pipeline& pipeline, Page& page, const RunContext& ctx) {
+Status RunChainUnbounded(const PageChain& chain, Page& page, const RunContext& ctx,
+                         const std::function<Result<Page>()>& original) {
   try {
-    return pipeline.Run(page, ctx);
+    return chain.Run(page, ctx, original);
   } catch (const cv::Exception& e) {
     if (e.code == cv::Error::StsNoMem) return Status(Code::kUnavailable, "out of memory: " + e.err);
     return Status(Code::kInternal, std::string("image processing failed: ") + e.what());
@@ -103,7 +108,7 @@ auto DecodeGuarded(Fn fn) -> decltype(fn()) {
   }
 }
 
-Page MakePage(image::DecodedPage& d, const std::string& source, int number) {
+Page MakePage(io::DecodedPage& d, const std::string& source, int number) {
   Page page;
   page.number = number;
   page.image = image::FromMat(d.gray);
@@ -270,6 +275,10 @@ struct RunRecorder {
   }
 };
 
+// How many pages of one input run --isolate leaves out, each after its
+// worker died on it, before it gives the input up.
+constexpr size_t kMaxPagesLeftOut = 8;
+
 // run --isolate: every input in a worker process (app/worker.h), `jobs` of
 // them side by side; the parent writes the outputs. Pages of one input run
 // one after the other in its worker.
@@ -296,14 +305,35 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
       } else {
         r.sha256 = Sha256Hex(bytes.value());
         std::vector<std::string> page_errors;
-        auto outcome = child.Process(bytes.value(), in.path, options, [&](const PageEvent& e) {
+        RunOptions attempt = options;  // less the pages its workers died on
+        Result<InputOutcome> outcome = Status(Code::kInternal, "not run");
+        for (;;) {
+          page_errors.clear();
+          int seen = 0, seen_failed = 0;
+          outcome = child.Process(bytes.value(), in.path, attempt, [&](const PageEvent& e) {
+            std::lock_guard<std::mutex> lock(mu);
+            ++pages_done, ++seen;
+            if (!e.status.ok()) {
+              ++pages_failed, ++seen_failed;
+              page_errors.push_back(in.path + ": page " + std::to_string(e.number) + ": " + e.status.message());
+            }
+          }, options.cancel);
+          // A worker that died, or was killed for time, on page k of a
+          // multi-page input: the input again without page k, which is
+          // reported failed with the reason. One bad page does not lose
+          // the others (they are read again: the worker's outputs are
+          // written whole or not at all).
+          const int k = child.last_page();
+          const bool died = !outcome.ok() && (outcome.status().code() == Code::kInternal ||
+                                              outcome.status().code() == Code::kDeadlineExceeded);
+          if (!died || k <= 0 || child.last_page_count() < 2 || attempt.skip_pages.count(k) > 0 ||
+              attempt.skip_pages.size() >= kMaxPagesLeftOut)
+            break;
+          attempt.skip_pages[k] = "left out: " + outcome.status().message() + "; the other pages were read again without it";
           std::lock_guard<std::mutex> lock(mu);
-          ++pages_done;
-          if (!e.status.ok()) {
-            ++pages_failed;
-            page_errors.push_back(in.path + ": page " + std::to_string(e.number) + ": " + e.status.message());
-          }
-        }, options.cancel);
+          pages_done -= seen;
+          pages_failed -= seen_failed;
+        }
         r.errors = page_errors;
         if (!outcome.ok()) {
           if (outcome.status().code() != Code::kCancelled) r.errors.push_back(in.path + ": " + outcome.status().message());
@@ -353,6 +383,17 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
 }
 
 }  // namespace
+
+void RegisterBuiltinStages() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    StageRegistry& registry = StageRegistry::Global();
+    registry.Register(ocr::OrientStage());
+    image::RegisterImageStages(registry);
+    registry.Register(ocr::OcrStage());
+    RegisterTextStagesOnce();
+  });
+}
 
 std::vector<std::string> DefaultPageStages() {
   // Orientation first: binarisation, deskew and layout want an upright page.
@@ -527,15 +568,24 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
 Status ProcessInputBytes(std::string_view bytes, const std::string& source, const RunOptions& options,
                          std::vector<Page>* pages_out, const PageCallback& on_page) {
   RegisterBuiltinStages();
-  auto pipeline = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
-  if (!pipeline.ok()) return pipeline.status();
+  auto chain = PageChain::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
+  if (!chain.ok()) return chain.status();
   // One page decoded at a time: a long book costs one page's pixels.
-  auto decoder = DecodeGuarded([&] { return image::PageDecoder::Open(bytes, options.load); });
+  auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes, options.load); });
   if (!decoder.ok()) return decoder.status();
   RunContext ctx;
   ctx.cancel = options.cancel;
-  for (int number = 1; number <= (*decoder)->pages(); ++number) {
+  const int pages = (*decoder)->pages();
+  for (int number = 1; number <= pages; ++number) {
     const auto start = Clock::now();
+    if (auto skip = options.skip_pages.find(number); skip != options.skip_pages.end()) {
+      Page left_out;
+      left_out.number = number;
+      left_out.info.source = source;
+      left_out.info.source_page = number;
+      if (on_page) on_page(left_out, Status(Code::kInternal, skip->second), 0);
+      continue;
+    }
     ctx.deadline = PageDeadline(options, start);
     auto d = DecodeGuarded([&] { return (*decoder)->Decode(number - 1); });
     if (!d.ok()) {
@@ -548,12 +598,15 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
       continue;
     }
     Page page = MakePage(d.value(), source, number);
-    ctx.original_page = [&decoder, &source, number]() -> Result<Page> {
+    auto original = [&decoder, &source, number]() -> Result<Page> {
       auto again = DecodeGuarded([&] { return (*decoder)->Decode(number - 1); });
       if (!again.ok()) return again.status();
       return MakePage(again.value(), source, number);
     };
-    Status st = RunChain(pipeline.value(), page, ctx, options.page_timeout);
+    if (options.on_stage) {
+      ctx.on_stage = [&options, number, pages](const std::string& stage) { options.on_stage(number, pages, stage); };
+    }
+    Status st = RunChain(chain.value(), page, ctx, options.page_timeout, original);
     page.image = Raster{};
     page.text_mask = Raster{};
     if (on_page) on_page(page, st, Seconds(start));
@@ -634,9 +687,9 @@ void UseOneMallocArenaForOneWorker(int workers) {
 
 Result<RunReport> RunPages(const RunOptions& options, const std::function<void(const std::string&)>& log) {
   RegisterBuiltinStages();
-  auto built = Pipeline::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
+  auto built = PageChain::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
   if (!built.ok()) return built.status();
-  const Pipeline& pipeline = built.value();
+  const PageChain& chain = built.value();
   std::vector<std::string> expand_errors;
   auto expanded = ExpandInputs(options.inputs, options.out_dir, &expand_errors);
   if (!expanded.ok()) return expanded.status();
@@ -720,7 +773,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
 
   struct State {
     Input input;
-    std::unique_ptr<image::PageDecoder> decoder;  // pages are decoded when a worker takes them
+    std::unique_ptr<io::PageDecoder> decoder;  // pages are decoded when a worker takes them
     std::vector<Page> pages;           // indexed by page number - 1
     std::vector<std::string> errors;
     std::vector<bool> ok;
@@ -842,11 +895,16 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         ctx.cancel = options.cancel;
         ctx.deadline = PageDeadline(options, page_start);
         if (jobs > 1) ctx.shared_work = &shared;
-        ctx.original_page = [&s, p]() -> Result<Page> {
+        auto original = [&s, p]() -> Result<Page> {
           auto again = DecodeGuarded([&] { return s.decoder->Decode(static_cast<int>(p)); });
           if (!again.ok()) return again.status();
           return MakePage(again.value(), s.input.path, static_cast<int>(p) + 1);
         };
+        if (options.on_stage) {
+          ctx.on_stage = [&options, p, n = static_cast<int>(s.pages.size())](const std::string& stage) {
+            options.on_stage(static_cast<int>(p) + 1, n, stage);
+          };
+        }
         if (!options.debug_dir.empty()) {
           std::string stem = s.input.out_stem;  // flat: a/b -> a_b
           std::replace(stem.begin(), stem.end(), '/', '_');
@@ -855,7 +913,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
             cv::imwrite(prefix + name + ".png", image::View(r));
           };
         }
-        Status st = RunChain(pipeline, page, ctx, options.page_timeout);
+        Status st = RunChain(chain, page, ctx, options.page_timeout, original);
         // Keep only what the outputs need.
         page.image = Raster{};
         page.text_mask = Raster{};
@@ -889,7 +947,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           s.report.sha256 = Sha256Hex(bytes.value());
           // Format, first header and page count now; the pages one by one
           // as workers take them.
-          auto decoder = DecodeGuarded([&] { return image::PageDecoder::Open(bytes.value(), options.load); });
+          auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes.value(), options.load); });
           if (!decoder.ok()) {
             st = decoder.status();
           } else {

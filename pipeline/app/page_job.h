@@ -1,7 +1,7 @@
 // `ocrflow run`: page images in, clean paragraphs out.
 //
 //   inputs (files; a directory = every page image/PDF under it, sorted)
-//     -> decode (stages/image/load.h), one Page per image page
+//     -> decode (pipeline/io/decode.h), one Page per image page
 //     -> image stages (binarize, orient, deskew, layout) -> ocr -> text stages
 //     -> OUTDIR/<name>.txt (one paragraph per line) and <name>.json
 //
@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "pipeline/app/manifest.h"
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
-#include "pipeline/status.h"
-#include "stages/image/load.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
+#include "pipeline/core/status.h"
+#include "pipeline/io/decode.h"
 
 namespace ocrflow {
 
@@ -39,7 +39,7 @@ struct RunOptions {
   bool write_json = false;
   std::vector<std::string> stages;                // empty = DefaultPageStages()
   std::map<std::string, StageSettings> settings;  // stage -> option -> value
-  image::LoadOptions load;
+  io::LoadOptions load;
   bool progress = false;                          // a progress bar on stderr
   const std::atomic<bool>* cancel = nullptr;
   // Seconds one page may take, decoding included (RunContext::deadline);
@@ -62,6 +62,12 @@ struct RunOptions {
   bool manifest = false;
   bool resume = false;
   std::string lang = "auto";  // for the manifest: the --lang the run was given
+  // Called as a stage starts on page `page` of `pages` (RunContext::on_stage;
+  // a worker process tells its parent). Not passed to worker processes.
+  std::function<void(int page, int pages, const std::string& stage)> on_stage;
+  // Pages not run, each reported failed with its reason (run --isolate:
+  // the pages a worker process died on).
+  std::map<int, std::string> skip_pages;
 };
 
 // One input's outcome.
@@ -91,6 +97,10 @@ struct RunReport {
   int failed_inputs = 0;
   double seconds = 0;
 };
+
+// Registers every built-in stage once (idempotent): orient, the image
+// stages, ocr, the text stages, in the order of the default chain.
+void RegisterBuiltinStages();
 
 // Image stages, OCR, then the text chain.
 std::vector<std::string> DefaultPageStages();

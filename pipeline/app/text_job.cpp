@@ -9,25 +9,17 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "stages/image/register.h"
-#include "stages/ocr/ocr.h"
-#include "stages/ocr/orient.h"
 #include "stages/text/register.h"
 
 namespace ocrflow {
 
-void RegisterBuiltinStages() {
+void RegisterTextStagesOnce() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    StageRegistry::Global().Register(ocr::OrientStageInfo());
-    image::RegisterImageStages(StageRegistry::Global());
-    StageRegistry::Global().Register(ocr::OcrStageInfo());
-    text::RegisterTextStages(StageRegistry::Global());
-  });
+  std::call_once(once, [] { text::RegisterTextStages(StageRegistry::Global()); });
 }
 
 Result<TextJob> TextJob::Build(const TextJobOptions& options) {
-  RegisterBuiltinStages();
+  RegisterTextStagesOnce();
   TextJob job;
   auto names = options.stages.empty() ? text::DefaultTextStages() : options.stages;
   auto pipeline = Pipeline::Build(names, options.settings);

@@ -13,9 +13,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
+#include "pipeline/core/status.h"
 #include "stages/text/unicode_clean.h"
 
 namespace ocrflow {
@@ -38,8 +38,10 @@ class TextJob {
   text::DecodeOptions decode_;
 };
 
-// Registers every built-in stage once (idempotent).
-void RegisterBuiltinStages();
+// Registers the text stages once (idempotent): all the text path needs,
+// so that `reflow` links no image library (the image and OCR stages are
+// registered by RegisterBuiltinStages, pipeline/app/page_job.h).
+void RegisterTextStagesOnce();
 
 // The output formats of `ocrflow reflow`.
 std::string RenderText(const Page& page);

@@ -47,6 +47,7 @@ json OptionsJson(const RunOptions& o) {
   j["max_pages"] = o.load.max_pages;
   j["pdf_dpi"] = o.load.pdf_dpi;
   j["page_timeout"] = o.page_timeout;
+  j["skip_pages"] = o.skip_pages;
   return j;
 }
 
@@ -61,6 +62,7 @@ RunOptions OptionsFromJson(const json& j) {
   o.load.max_pages = j.at("max_pages").get<int>();
   o.load.pdf_dpi = j.at("pdf_dpi").get<double>();
   o.page_timeout = j.at("page_timeout").get<double>();
+  if (j.contains("skip_pages")) o.skip_pages = j.at("skip_pages").get<std::map<int, std::string>>();
   return o;
 }
 
@@ -139,7 +141,8 @@ std::string SignalName(int sig) {
 
 // --- the child ---------------------------------------------------------------
 
-int ServeWorker(const std::function<void(const std::string& source)>& before_input) {
+int ServeWorker(const std::function<void(const std::string& source)>& before_input,
+                const std::function<void(const std::string& source, int page, const std::string& stage)>& before_stage) {
   // The protocol's stdout is ours alone: whatever a library prints goes to
   // stderr.
   const int out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -158,7 +161,13 @@ int ServeWorker(const std::function<void(const std::string& source)>& before_inp
     const std::string source = req.value("source", "");
     InputOutcome o;
     try {
-      const RunOptions options = OptionsFromJson(req.at("options"));
+      RunOptions options = OptionsFromJson(req.at("options"));
+      // Each stage as it starts: a worker killed for time is named by it.
+      options.on_stage = [&](int page, int pages, const std::string& stage) {
+        json ev = {{"event", "stage"}, {"page", page}, {"pages", pages}, {"stage", stage}};
+        SendAll(out, ev.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+        if (before_stage) before_stage(source, page, stage);
+      };
       if (before_input) before_input(source);
       o = ProcessInput(bytes, source, options, [&](const PageEvent& e) {
         json ev = {{"event", "page"},       {"page", e.number},         {"status", StatusJson(e.status)},
@@ -321,18 +330,24 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
   std::string head = req.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + WorkerGraceSeconds(limits_.page_timeout) : 0;
   Clock::time_point progress = Clock::now();
+  std::string stage;  // the stage running in the child, as it last said
+  int& stage_page = last_page_;
+  stage_page = 0;
+  last_page_count_ = 0;
   auto timed_out = [&] {
     return bound > 0 && std::chrono::duration<double>(Clock::now() - progress).count() > bound;
   };
   auto killed_for_time = [&] {
     const pid_t pid = pid_;
     KillAndReap();
+    const std::string where = stage.empty() ? std::string("before any stage started (decoding the input)")
+                                            : "in stage " + stage + " (page " + std::to_string(stage_page) + ")";
     char msg[240];
     std::snprintf(msg, sizeof msg,
-                  "timed out: no page finished in %.0f s (page timeout %.0f s + %.0f s grace); the worker process (pid "
+                  ": no page finished in %.0f s (page timeout %.0f s + %.0f s grace); the worker process (pid "
                   "%d) was killed with SIGKILL",
                   bound, limits_.page_timeout, WorkerGraceSeconds(limits_.page_timeout), static_cast<int>(pid));
-    return Status(Code::kDeadlineExceeded, msg);
+    return Status(Code::kDeadlineExceeded, "timed out " + where + msg);
   };
   auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
 
@@ -396,6 +411,12 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
       if (msg.is_discarded() || !msg.contains("event")) {
         KillAndReap();
         return Status(Code::kInternal, "the worker process answered garbage; killed");
+      }
+      if (msg["event"] == "stage") {  // not progress: a stage may start and hang
+        stage = msg.value("stage", "");
+        stage_page = msg.value("page", 0);
+        last_page_count_ = msg.value("pages", 0);
+        continue;
       }
       progress = Clock::now();
       if (msg["event"] == "page") {

@@ -5,6 +5,7 @@
 //   parent (watch daemon worker thread, run --isolate)      child
 //     WorkerProcess::Start  -> fork + exec `ocrflow __worker` (ServeWorker)
 //     Process(bytes, options) ->  request  -> ProcessInput (page_job.h)
+//                             <-  a "stage" line as each stage starts
 //                             <-  one "page" line per page (progress)
 //                             <-  "done" line + txt + json bytes
 //     the parent writes the outputs (atomically): a child that dies leaves
@@ -24,7 +25,7 @@
 //                       itself (RunContext::deadline); when it makes no
 //                       progress for page_timeout + WorkerGraceSeconds()
 //                       it is killed (SIGKILL) and the input reported as
-//                       timed out.
+//                       timed out in the stage it last said it started.
 //   parent death        PR_SET_PDEATHSIG SIGKILL, and its stdin ends.
 //   signals             SIGINT, SIGTERM, SIGHUP blocked: a Ctrl-C or a
 //                       service stop reaches the parent, which decides.
@@ -43,7 +44,7 @@
 #include <string>
 
 #include "pipeline/app/page_job.h"
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow {
 
@@ -82,6 +83,10 @@ class WorkerProcess {
                                const std::atomic<bool>* cancel);
 
   pid_t pid() const { return pid_; }  // -1 when none runs (for tests and logs)
+  // After Process(): the page (from 1) a stage last started on, and how
+  // many pages the input has; 0 when no stage started.
+  int last_page() const { return last_page_; }
+  int last_page_count() const { return last_page_count_; }
 
  private:
   Status Start();
@@ -92,13 +97,15 @@ class WorkerProcess {
   WorkerLimits limits_;
   pid_t pid_ = -1;
   int socket_ = -1;
+  int last_page_ = 0, last_page_count_ = 0;
 };
 
 // The child's side (`ocrflow __worker`): serves requests on stdin/stdout
 // until stdin ends. `before_input` runs before each input is processed,
-// with its source name (fault injection in test builds). Returns the exit
-// code.
-int ServeWorker(const std::function<void(const std::string& source)>& before_input);
+// with its source name, and `before_stage` as each stage starts on a page
+// (fault injection in test builds). Returns the exit code.
+int ServeWorker(const std::function<void(const std::string& source)>& before_input,
+                const std::function<void(const std::string& source, int page, const std::string& stage)>& before_stage = {});
 
 // "SIGSEGV (Segmentation fault)".
 std::string SignalName(int sig);

@@ -461,6 +461,11 @@ class Daemon {
   // One corpus serves one inbox (docs/watch.md): records this one in the
   // state, or returns 2 (after saying why) when another one is recorded.
   int BindInbox(StateDb& db);
+  // One corpus, one state: CORPUS/.ocrflow/state names the state database
+  // that serves the corpus; records this one (a warning when it cannot),
+  // or returns 2 (after saying why) when another one that still exists is
+  // recorded.
+  int BindState();
 
   WatchOptions opts_;
   Logger log_;
@@ -550,6 +555,68 @@ int Daemon::BindInbox(StateDb& db) {
     return 1;
   }
   if (was_path != inbox_) log_(kInfo, "the inbox moved from " + was_path + " to " + inbox_ + "; recorded");
+  return 0;
+}
+
+int Daemon::BindState() {
+  std::error_code ec;
+  const std::string mine = fs::weakly_canonical(fs::absolute(state_path_), ec).string();
+  // Not recorded (a full or read-only corpus): the daemon runs, as it does
+  // on such a corpus, and the next start records it.
+  auto unrecorded = [&](const std::string& why) {
+    log_(kWarn, "cannot record the state of the corpus in " + corpus_ + "/.ocrflow/state (" + why +
+                    "); a daemon with another --state is not refused until it is");
+    return 0;
+  };
+  auto dir = io::MakeFoldersBelow(corpus_, ".ocrflow");
+  if (!dir.ok()) return unrecorded(dir.status().ToString());
+  const std::string record = dir.value() + "/state";
+  auto read_record = [&]() -> Result<std::string> {
+    int fd = ::open(record.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return Status(errno == ENOENT ? Code::kNotFound : Code::kIoError, std::strerror(errno)).WithFile(record);
+    std::string data(4096, '\0');
+    ssize_t n = ::read(fd, data.data(), data.size());
+    ::close(fd);
+    if (n < 0) return Status(Code::kIoError, std::strerror(errno)).WithFile(record);
+    data.resize(static_cast<size_t>(n));
+    if (!data.empty() && data.back() == '\n') data.pop_back();
+    return data;
+  };
+  // Made whole under a temporary name and linked into place: of two
+  // daemons starting at once, one records its state and the other reads it.
+  auto was = read_record();
+  if (!was.ok() && was.status().code() == Code::kNotFound) {
+    std::string tmp = dir.value() + "/.state.XXXXXX";
+    int fd = ::mkstemp(tmp.data());
+    if (fd < 0) return unrecorded(std::strerror(errno));
+    const std::string line = mine + "\n";
+    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    const int write_error = errno;
+    ::close(fd);
+    const bool linked = written && ::link(tmp.c_str(), record.c_str()) == 0;
+    const int link_error = errno;
+    ::unlink(tmp.c_str());
+    if (linked) return 0;
+    if (!written) return unrecorded(std::strerror(write_error));
+    if (link_error != EEXIST) return unrecorded(std::strerror(link_error));
+    was = read_record();
+  }
+  if (!was.ok()) return unrecorded(was.status().ToString());
+  if (was.value() == mine) return 0;
+  struct stat other {};
+  if (!was.value().empty() && ::stat(was.value().c_str(), &other) == 0) {
+    log_(kError, "refusing to run: the corpus " + corpus_ + " is served by the state " + was.value() + " (recorded in " +
+                     record + "), not by " + mine +
+                     ". Two states on one corpus would each take every input, and both would write its outputs and "
+                     "its manifest. Start with --state " + was.value() +
+                     " (two daemons may share it), or give this daemon its own --out; if the state was moved here, "
+                     "remove the old file first");
+    return 2;
+  }
+  // The recorded state is gone (moved, or the corpus was copied): this one
+  // takes its place.
+  if (Status st = io::WriteFileAtomic(record, mine + "\n"); !st.ok()) return unrecorded(st.ToString());
+  log_(kInfo, "the state of the corpus moved from " + was.value() + " (gone) to " + mine + "; recorded");
   return 0;
 }
 
@@ -1042,6 +1109,7 @@ int Daemon::Run() {
   }
   shared_ = shared.value();
   log_.set_level(ParseLevel(shared_->config.log_level));
+  if (int rc = BindState(); rc != 0) return rc;
   auto db = StateDb::Open(state_path_);
   if (!db.ok()) {
     log_(kError, db.status().ToString());

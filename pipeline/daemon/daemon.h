@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/stage.h"
-#include "pipeline/status.h"
+#include "pipeline/core/stage.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::daemon {
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 struct sqlite3;
 

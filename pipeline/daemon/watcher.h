@@ -23,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::daemon {
 

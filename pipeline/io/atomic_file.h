@@ -30,7 +30,7 @@
 #include <string>
 #include <string_view>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::io {
 

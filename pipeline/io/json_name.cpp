@@ -1,7 +1,7 @@
 #include "pipeline/io/json_name.h"
 
 #include "pipeline/io/printable.h"
-#include "pipeline/utf8_sequence.h"
+#include "pipeline/core/utf8_sequence.h"
 
 namespace ocrflow::io {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::io {
 

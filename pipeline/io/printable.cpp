@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "pipeline/utf8_sequence.h"
+#include "pipeline/core/utf8_sequence.h"
 
 namespace ocrflow::io {
 namespace {

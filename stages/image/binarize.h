@@ -64,9 +64,9 @@
 
 #include <opencv2/core.hpp>
 
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::image {
 

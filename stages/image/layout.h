@@ -76,8 +76,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
 
 namespace ocrflow::image {
 

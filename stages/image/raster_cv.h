@@ -1,4 +1,4 @@
-// Conversions between the pipeline's Raster (pipeline/document.h) and
+// Conversions between the pipeline's Raster (pipeline/core/document.h) and
 // OpenCV's cv::Mat. Image stages work on cv::Mat; the Page keeps Rasters so
 // that the core types do not depend on OpenCV.
 //
@@ -9,8 +9,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "pipeline/document.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::image {
 

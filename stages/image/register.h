@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/stage.h"
+#include "pipeline/core/stage.h"
 
 namespace ocrflow::image {
 

@@ -13,8 +13,8 @@
 // Pure; thread-safe.
 #pragma once
 
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
 
 namespace ocrflow::image {
 

@@ -21,7 +21,7 @@
 
 #include <vector>
 
-#include "pipeline/document.h"
+#include "pipeline/core/document.h"
 #include "stages/image/layout.h"
 
 namespace ocrflow::image {

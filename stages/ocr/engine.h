@@ -17,7 +17,7 @@
 
 #include <tesseract/baseapi.h>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::ocr {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <opencv2/imgproc.hpp>
 
-#include "pipeline/shared_work.h"
+#include "pipeline/core/shared_work.h"
 #include "stages/image/raster_cv.h"
 #include "stages/ocr/engine.h"
 #include "stages/ocr/ppocr.h"

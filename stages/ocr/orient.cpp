@@ -121,7 +121,7 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
   if (page.image.empty()) return Status(Code::kInvalidArgument, "orient: the page has no image");
   const bool trust = o.upright_confidence > 0 && o.upright_confidence <= 100;
   if (trust && ctx.orientation_checked_by_ocr) {
-    // The OCR stage confirms it (Pipeline::Run): no patch read here.
+    // The OCR stage confirms it (pipeline/app/page_chain.h): no patch read here.
     page.info.orientation = 0;
     page.info.orientation_check = o.upright_confidence;
     page.info.orientation_note = "upright: taken as upright until the OCR shows otherwise";

@@ -14,15 +14,15 @@
 // (`verify_margin` points).
 //
 // Most pages are upright, and OSD costs about a sixth of a page's OCR time.
-// When an ocr stage follows (RunContext::orientation_checked_by_ocr, set by
-// Pipeline::Run), the page is taken as upright on trust and the OCR
-// confirms it: its body lines must read at a median confidence of
-// `upright_confidence` (ImageInfo::orientation_check); a page they do not
-// confirm comes back here as it came in, for the checks below. Alone, a
-// text-dense patch of the page is first read as it is, and when its median
-// word confidence reaches `upright_confidence` the page is taken as upright
-// without OSD. Measured with bench/orient_bench.sh on 40 generated pages
-// turned four ways: 38 of the upright ones passed that check; none of the
+// When an ocr stage follows (RunContext::orientation_checked_by_ocr, set by the
+// orient-and-reread step, pipeline/app/page_chain.h), the page is taken as
+// upright on trust and the OCR confirms it: its body lines must read at a
+// median confidence of `upright_confidence` (ImageInfo::orientation_check); a
+// page they do not confirm comes back here as it came in, for the checks below.
+// Alone, a text-dense patch of the page is first read as it is, and when its
+// median word confidence reaches `upright_confidence` the page is taken as
+// upright without OSD. Measured with bench/orient_bench.sh on 40 generated
+// pages turned four ways: 38 of the upright ones passed that check; none of the
 // 120 turned ones did (they read at a median of at most about 50).
 //
 // The image is reduced to about `work_dpi` for detection.
@@ -30,8 +30,8 @@
 // Thread safety: uses the calling thread's OSD engine (engine.h).
 #pragma once
 
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
 
 namespace ocrflow::ocr {
 

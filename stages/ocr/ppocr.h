@@ -49,7 +49,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 #include "stages/ocr/ctc.h"
 #include "stages/ocr/ppocr_worker.h"
 

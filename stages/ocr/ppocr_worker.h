@@ -33,7 +33,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 #include "stages/ocr/ctc.h"
 
 namespace ocrflow::ocr {

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "models/boilerplate.h"
-#include "pipeline/document.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::text {
 

@@ -1,6 +1,6 @@
 // Line classification: what is each line on the page?
 //
-// Roles (pipeline/document.h): body, headline, subheadline, byline, caption,
+// Roles (pipeline/core/document.h): body, headline, subheadline, byline, caption,
 // list item. Boilerplate and running heads are removed before this stage
 // (stages/text/boilerplate).
 //
@@ -33,8 +33,8 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/document.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/status.h"
 #include "stages/text/wrap_width.h"
 
 namespace ocrflow::text {

@@ -22,8 +22,8 @@
 // Thread safety: pure function.
 #pragma once
 
-#include "pipeline/document.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::text {
 

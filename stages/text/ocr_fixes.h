@@ -26,8 +26,8 @@
 // Plain text (no layout) passes both unchanged. Pure functions; thread-safe.
 #pragma once
 
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
 
 namespace ocrflow::text {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "models/wordlist.h"
-#include "pipeline/text_diff.h"
+#include "pipeline/core/text_diff.h"
 #include "stages/text/classify.h"
 #include "stages/text/unicode_clean.h"
 #include "stages/text/utf8.h"

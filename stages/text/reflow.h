@@ -40,9 +40,9 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/document.h"
-#include "pipeline/stage.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/stage.h"
+#include "pipeline/core/status.h"
 #include "stages/text/wrap_width.h"
 
 namespace ocrflow::models {

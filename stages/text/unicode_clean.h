@@ -34,8 +34,8 @@
 #include <string>
 #include <string_view>
 
-#include "pipeline/document.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow::text {
 

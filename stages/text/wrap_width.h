@@ -17,7 +17,7 @@
 
 #include <vector>
 
-#include "pipeline/document.h"
+#include "pipeline/core/document.h"
 #include "stages/text/utf8.h"
 
 namespace ocrflow::text {
@@ -30,7 +30,7 @@ struct WrapOptions {
   int neighbour_reach = 3;      // blocks to look at on each side
 };
 
-// Fills Block::shape of every block (pipeline/document.h).
+// Fills Block::shape of every block (pipeline/core/document.h).
 void EstimateShapes(Page& page, const WrapOptions& options = {});
 
 // Estimates the shapes unless every block already has one (from an earlier

@@ -206,6 +206,56 @@ TEST_F(IsolateTest, RunIsolateFailsOnlyTheFaultyInputsAndNamesWhy) {
   }
 }
 
+// A worker killed for time names the stage it was in, on run's stderr and
+// in the daemon's .error.txt (the worker says so as each stage starts).
+TEST_F(IsolateTest, WorkerKilledForTimeNamesTheStage) {
+  fs::create_directories(dir_ / "in");
+  WriteTinyPage(dir_ / "in" / "x__hang_in_layout__.png", 3);
+  const auto t0 = Clock::now();
+  auto r = RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate --lang eng --engine tesseract --page-timeout 2 -q");
+  EXPECT_LT(Since(t0), 30);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("x__hang_in_layout__.png: timed out in stage layout (page 1): no page finished in 3 s"),
+            std::string::npos)
+      << r.err;
+
+  fs::path inbox = dir_ / "inbox", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  WriteTinyPage(inbox / "y__hang_in_deskew__.png", 4);
+  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
+              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "1", "--page-timeout", "2"});
+  ASSERT_EQ(WaitWatch(60), 0) << Slurp(log_);
+  const std::string note = Slurp(corpus / "failed" / "y__hang_in_deskew__.png.error.txt");
+  EXPECT_NE(note.find("timed out in stage deskew (page 1)"), std::string::npos) << note;
+}
+
+// A worker that dies on one page of a multi-page input under run --isolate
+// loses that page only: the input is read again without it, the page is
+// reported failed with the signal, the others are in the outputs.
+TEST_F(IsolateTest, RunIsolateCrashOnOnePageLosesOnlyThatPage) {
+  fs::create_directories(dir_ / "in");
+  std::vector<cv::Mat> pages;
+  for (int n : {31, 32, 33}) {
+    cv::Mat img(70, 360, CV_8UC1, cv::Scalar(255));
+    cv::putText(img, "Item " + std::to_string(n) + " ready", cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0,
+                cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  ASSERT_TRUE(cv::imwritemulti((dir_ / "in" / "book__segv_on_p2__.tif").string(), pages));
+  auto r = RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate --lang eng --engine tesseract --format txt,json -q");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("book__segv_on_p2__.tif: page 2: left out: the worker process"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("SIGSEGV"), std::string::npos) << r.err;
+  const std::string txt = Slurp(dir_ / "out/book__segv_on_p2__.txt");
+  EXPECT_NE(txt.find("31"), std::string::npos) << txt;
+  EXPECT_EQ(txt.find("32"), std::string::npos) << txt;
+  EXPECT_NE(txt.find("33"), std::string::npos) << txt;
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/book__segv_on_p2__.json"));
+  ASSERT_EQ(j["pages"].size(), 2u);
+  EXPECT_EQ(j["pages"][0]["page"], 1);
+  EXPECT_EQ(j["pages"][1]["page"], 3);
+}
+
 TEST_F(IsolateTest, ShippedBinaryHasNoFaultInjection) {
   fs::create_directories(dir_ / "in");
   WriteTinyPage(dir_ / "in" / "x__segv__.png", 5);

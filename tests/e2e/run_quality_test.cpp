@@ -146,7 +146,7 @@ TEST_F(RunQuality, EveryHeadlineOfABusyPageIsReadWhole) {
 }
 
 // One page with two workers: the idle worker reads some of the page's blocks
-// with its own engine (pipeline/shared_work.h). The text and the JSON must be
+// with its own engine (pipeline/core/shared_work.h). The text and the JSON must be
 // the same bytes as with one worker.
 TEST_F(RunQuality, APageReadByTwoWorkersReadsAsByOne) {
   std::string cmd = std::string("'") + OCRFLOW_PAGEGEN + "' --out '" + (dir_ / "gen").string() +

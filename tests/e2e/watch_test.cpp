@@ -1194,6 +1194,48 @@ TEST_F(WatchTest, ASecondInboxForOneCorpusIsRefused) {
   EXPECT_TRUE(fs::exists(corpus_ / "in-942.png.txt"));
 }
 
+// Item 12, the other way round: a second daemon on the same corpus with a
+// state of its own (--state) would take every input again (its state knows
+// none of them) and write the same outputs and manifest. Refused with exit
+// 2 while the recorded state exists, before it makes a state; a state that
+// was moved (the old file gone) takes the record over.
+TEST_F(WatchTest, ASecondStateForOneCorpusIsRefused) {
+  Input first = MakeInputs(1, 961, false)[0];
+  WriteFile(inbox_ / first.rel, first.bytes);
+  size_t a = StartDefault({"--once"});
+  ASSERT_TRUE(WaitExit(a, 60));
+  ASSERT_EQ(daemons_[a].exit_code, 0) << Slurp(daemons_[a].log);
+  ASSERT_EQ(ManifestLines().size(), 1u);
+  const fs::path recorded = fs::canonical(corpus_ / ".ocrflow/state.db");
+  const fs::path other_state = fs::weakly_canonical(dir_ / "elsewhere") / "state.db";
+  fs::create_directories(other_state.parent_path());
+  size_t b = StartDefault({"--once", "--state", other_state.string()});
+  ASSERT_TRUE(WaitExit(b, 30));
+  EXPECT_EQ(daemons_[b].exit_code, 2) << Slurp(daemons_[b].log);
+  const std::string log = Slurp(daemons_[b].log);
+  EXPECT_NE(log.find("is served by the state " + recorded.string()), std::string::npos) << log;
+  EXPECT_NE(log.find("not by " + other_state.string()), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(other_state)) << "a state was made although refused";
+  EXPECT_EQ(ManifestLines().size(), 1u) << "the refused daemon wrote to the manifest";
+  // The state moved (the old file gone): the new place is recorded, and
+  // what the old state knew is not done again.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (fs::exists(recorded.string() + suffix)) fs::rename(recorded.string() + suffix, other_state.string() + suffix);
+  }
+  size_t c = StartDefault({"--once", "--state", other_state.string()});
+  ASSERT_TRUE(WaitExit(c, 60));
+  EXPECT_EQ(daemons_[c].exit_code, 0) << Slurp(daemons_[c].log);
+  EXPECT_NE(Slurp(daemons_[c].log).find("the state of the corpus moved from " + recorded.string()), std::string::npos)
+      << Slurp(daemons_[c].log);
+  EXPECT_EQ(ReadState(other_state)[first.rel].status, "done");
+  EXPECT_EQ(ManifestLines().size(), 1u);
+  // And now the default state, recreated, is the second one: refused.
+  size_t d = StartDefault({"--once"});
+  ASSERT_TRUE(WaitExit(d, 30));
+  EXPECT_EQ(daemons_[d].exit_code, 2) << Slurp(daemons_[d].log);
+  EXPECT_FALSE(fs::exists(recorded)) << "a state was made although refused";
+}
+
 // Item 6: errors that will never go away end the input, quarantined with
 // the reason, or listed as failed when even the quarantine cannot take it;
 // `--once` always ends. A 251-byte name (its .txt is 255 bytes: the

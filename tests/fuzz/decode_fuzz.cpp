@@ -1,4 +1,4 @@
-// libFuzzer target for the page decoder (stages/image/load.h): any bytes
+// libFuzzer target for the page decoder (pipeline/io/decode.h): any bytes
 // through PageDecoder::Open and Decode() of every page, the way `ocrflow run`
 // and the daemon's workers read their inputs. Limits are small so that a
 // header which lies about its size is refused instead of exhausting memory:
@@ -20,7 +20,7 @@
 
 #include <poppler/cpp/poppler-global.h>
 
-#include "stages/image/load.h"
+#include "pipeline/io/decode.h"
 
 using namespace ocrflow;
 
@@ -34,19 +34,19 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  image::LoadOptions options;
+  io::LoadOptions options;
   options.max_pixels = 4e6;
   options.max_pages = 8;
   options.pdf_dpi = 72;
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  auto decoder = image::PageDecoder::Open(bytes, options);
+  auto decoder = io::PageDecoder::Open(bytes, options);
   if (!decoder.ok()) return 0;
   const int n = (*decoder)->pages();
   if (n <= 0 || n > options.max_pages) std::abort();
   for (int i = 0; i < n; ++i) {
     auto page = (*decoder)->Decode(i);
     if (!page.ok()) continue;  // a damaged page is refused; the next may be fine
-    const image::DecodedPage& p = page.value();
+    const io::DecodedPage& p = page.value();
     if (p.gray.empty() || p.gray.type() != CV_8UC1) std::abort();
     if (static_cast<double>(p.gray.cols) * p.gray.rows > options.max_pixels) std::abort();
     if (p.original_width != p.gray.cols || p.original_height != p.gray.rows) std::abort();

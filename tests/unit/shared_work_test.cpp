@@ -1,6 +1,6 @@
 // SharedWork: every item runs exactly once, on the owner or on helpers, and
 // Run returns only when all have returned.
-#include "pipeline/shared_work.h"
+#include "pipeline/core/shared_work.h"
 
 #include <gtest/gtest.h>
 

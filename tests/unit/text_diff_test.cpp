@@ -2,7 +2,7 @@
 // in the JSON's `edits`.
 #include <gtest/gtest.h>
 
-#include "pipeline/text_diff.h"
+#include "pipeline/core/text_diff.h"
 
 namespace ocrflow {
 namespace {

@@ -26,7 +26,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "pipeline/document.h"
+#include "pipeline/core/document.h"
 #include "stages/image/layout.h"
 #include "stages/image/layout/components.h"
 #include "stages/image/layout/gutters.h"

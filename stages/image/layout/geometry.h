@@ -9,7 +9,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "pipeline/document.h"
+#include "pipeline/core/document.h"
 
 namespace ocrflow::image::layout {
 

@@ -33,9 +33,9 @@
 
 #include <opencv2/core.hpp>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
-namespace ocrflow::image {
+namespace ocrflow::io {
 
 struct LoadOptions {
   double max_pixels = 200e6;  // per page (a 30000x30000 scan is 900e6)
@@ -75,4 +75,4 @@ Result<std::vector<DecodedPage>> DecodePages(std::string_view bytes, const LoadO
 // has too little text to tell.
 double EstimateDpiFromText(const cv::Mat& text_mask);
 
-}  // namespace ocrflow::image
+}  // namespace ocrflow::io

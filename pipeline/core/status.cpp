@@ -1,4 +1,4 @@
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow {
 

@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/document.h"
-#include "pipeline/options.h"
-#include "pipeline/status.h"
+#include "pipeline/core/document.h"
+#include "pipeline/core/options.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow {
 
@@ -44,17 +44,16 @@ struct RunContext {
   // stage. max() = none.
   Clock::time_point deadline = Clock::time_point::max();
   // Idle workers of the same run take items of a stage's SharedWork::Run
-  // (pipeline/shared_work.h); null: the stage runs its items itself.
+  // (pipeline/core/shared_work.h); null: the stage runs its items itself.
   SharedWork* shared_work = nullptr;
   bool explain = false;                       // record join/split decisions on the page
-  // Set by Pipeline::Run when an ocr stage follows orient: orient may then
-  // take the page as upright on trust and let the OCR confirm it.
+  // Set by the orient-and-reread step (pipeline/app/page_chain.h) when a
+  // stage that confirms the page upright follows: a stage that turns pages
+  // upright may then take the page as upright on trust.
   bool orientation_checked_by_ocr = false;
-  // The page as it came into Pipeline::Run, made again (decoded again) for
-  // the orient-and-reread loop when orient turns a page after the OCR. Set
-  // by the page job; when empty, Run keeps a copy of the page all along
-  // instead (its image: 200 MB on a 200-Mpixel page).
-  std::function<Result<Page>()> original_page;
+  // Called as each stage starts on the page (a worker process tells its
+  // parent, so that a worker killed for time names the stage). May be empty.
+  std::function<void(const std::string& stage)> on_stage;
   std::function<void(const std::string&)> log;  // may be empty
   // Named debug images ("20-deskew"), set only with --debug-dir. Stages call
   // debug_image() and never write files themselves.
@@ -92,6 +91,13 @@ struct StageInfo {
   DataKind input;
   DataKind output;
   std::vector<OptionRow> options;  // for listing
+  // For the orient-and-reread step (pipeline/app/page_chain.h), which the
+  // runner knows by these, never by stage names: a stage that turns pages
+  // upright and, with RunContext::orientation_checked_by_ocr, may take one
+  // as upright on trust; and a stage that reads the text and sets
+  // ImageInfo::orientation_unconfirmed when it did not read as upright.
+  bool turns_page_upright = false;
+  bool confirms_upright = false;
   // Builds the stage with its defaults overridden by `settings`.
   std::function<Result<std::unique_ptr<Stage>>(const StageSettings& settings)> make;
 };
@@ -115,19 +121,20 @@ class Pipeline {
   static Result<Pipeline> Build(const std::vector<std::string>& names,
                                 const std::map<std::string, StageSettings>& settings);
 
-  // Runs every stage on the page in order; stops at the first error.
-  // When the chain starts with orient and has an ocr stage later, orient
-  // may take the page as upright and the OCR confirm it (see
-  // ImageInfo::orientation_check); a page the OCR does not confirm is
-  // checked by orient as it came in and, when orient turns it, run again.
+  // Runs every stage on the page in order; stops at the first error. Past
+  // the context's deadline the page is timed out in the stage that ran
+  // (ImageInfo::timed_out_stage).
   Status Run(Page& page, const RunContext& ctx) const;
 
   const std::vector<std::string>& names() const { return names_; }
+  size_t size() const { return stages_.size(); }
+  const StageInfo& info(size_t i) const { return infos_[i]; }
+  // Stages [first, last) as a chain of their own (the built stages shared).
+  Pipeline Slice(size_t first, size_t last) const;
 
  private:
-  Status RunRange(Page& page, const RunContext& ctx, size_t first, size_t last) const;
-
   std::vector<std::string> names_;
+  std::vector<StageInfo> infos_;
   std::vector<std::shared_ptr<const Stage>> stages_;
   std::vector<DataKind> text_kinds_;  // per stage: lines or paragraphs in and out (edits recorded), else image
 };

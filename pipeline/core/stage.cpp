@@ -1,9 +1,9 @@
-#include "pipeline/stage.h"
+#include "pipeline/core/stage.h"
 
 #include <algorithm>
 #include <map>
 
-#include "pipeline/text_diff.h"
+#include "pipeline/core/text_diff.h"
 
 namespace ocrflow {
 
@@ -70,6 +70,7 @@ Result<Pipeline> Pipeline::Build(const std::vector<std::string>& names,
     auto stage = info->make(mine);
     if (!stage.ok()) return stage.status();
     p.names_.push_back(name);
+    p.infos_.push_back(*info);
     p.text_kinds_.push_back(info->input == info->output ? info->input : DataKind::kImage);
     p.stages_.push_back(std::shared_ptr<const Stage>(std::move(stage).value().release()));
     prev = info;
@@ -169,17 +170,18 @@ void RecordEdits(const std::string& stage, const TextSnapshot& before, Page& pag
 
 }  // namespace
 
-Status Pipeline::RunRange(Page& page, const RunContext& ctx, size_t first, size_t last) const {
+Status Pipeline::Run(Page& page, const RunContext& ctx) const {
   // A stage that saw the deadline may have stopped early and still said
   // ok: past the deadline, the page is timed out in the stage that ran.
   auto timed_out = [&](size_t i) {
     page.info.timed_out_stage = names_[i];
     return Status(Code::kDeadlineExceeded, "timed out in stage " + names_[i]);
   };
-  for (size_t i = first; i < last && i < stages_.size() && !page.info.ocr_stopped_early; ++i) {
+  for (size_t i = 0; i < stages_.size() && !page.info.ocr_stopped_early; ++i) {
     if (ctx.cancel != nullptr && ctx.cancel->load())
       return Status(Code::kCancelled, "cancelled before stage " + names_[i]);
     if (ctx.past_deadline()) return timed_out(i);
+    if (ctx.on_stage) ctx.on_stage(names_[i]);
     const TextSnapshot before = Snapshot(page, text_kinds_[i]);
     Status st = stages_[i]->Run(page, ctx);
     const bool really_cancelled = ctx.cancel != nullptr && ctx.cancel->load();
@@ -191,43 +193,16 @@ Status Pipeline::RunRange(Page& page, const RunContext& ctx, size_t first, size_
   return Status::Ok();
 }
 
-Status Pipeline::Run(Page& page, const RunContext& ctx) const {
-  const bool ocr_follows =
-      !names_.empty() && names_[0] == "orient" && std::find(names_.begin() + 1, names_.end(), "ocr") != names_.end();
-  if (!ocr_follows) return RunRange(page, ctx, 0, stages_.size());
-  // Most pages arrive upright: orient may take the page as upright on trust
-  // and the OCR confirms it from how well the body text read. When it did
-  // not read well, orient checks the page as it came in (a text patch, then
-  // OSD); only a page it turns goes through the chain again.
-  Page original;
-  if (!ctx.original_page) original = page;
-  RunContext trusting = ctx;
-  trusting.orientation_checked_by_ocr = true;
-  Status st = RunRange(page, trusting, 0, stages_.size());
-  if (!st.ok() || !page.info.orientation_unconfirmed) return st;
-  if (ctx.original_page) {
-    Result<Page> again = ctx.original_page();
-    if (!again.ok()) return again.status();
-    original = std::move(again).value();
+Pipeline Pipeline::Slice(size_t first, size_t last) const {
+  Pipeline p;
+  last = std::min(last, stages_.size());
+  for (size_t i = first; i < last; ++i) {
+    p.names_.push_back(names_[i]);
+    p.infos_.push_back(infos_[i]);
+    p.stages_.push_back(stages_[i]);
+    p.text_kinds_.push_back(text_kinds_[i]);
   }
-  st = RunRange(original, ctx, 0, 1);
-  if (!st.ok()) return st;
-  const std::string read_as_is = page.info.orientation_note;
-  auto add_note = [&](Page& p) {
-    p.info.orientation_note += (p.info.orientation_note.empty() ? "" : "; ") + read_as_is;
-  };
-  if (original.info.orientation == 0 && !page.info.ocr_stopped_early) {
-    // Not turned after all, and the text is all read: keep it.
-    page.info.orientation_confidence = original.info.orientation_confidence;
-    page.info.orientation_note = original.info.orientation_note;
-    add_note(page);
-    page.info.orientation_unconfirmed = false;
-    return Status::Ok();
-  }
-  st = RunRange(original, ctx, 1, stages_.size());
-  add_note(original);
-  page = std::move(original);
-  return st;
+  return p;
 }
 
 }  // namespace ocrflow

@@ -1,4 +1,4 @@
-#include "pipeline/document.h"
+#include "pipeline/core/document.h"
 
 #include <iterator>
 

@@ -1,9 +1,9 @@
-#include "pipeline/text_diff.h"
+#include "pipeline/core/text_diff.h"
 
 #include <algorithm>
 #include <cstdint>
 
-#include "pipeline/utf8_sequence.h"
+#include "pipeline/core/utf8_sequence.h"
 
 namespace ocrflow {
 namespace {

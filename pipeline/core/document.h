@@ -150,8 +150,8 @@ struct ImageInfo {
   double orientation_confidence = 0;
   std::string orientation_note;  // "declined: ..." when unsure
   // Set by the orient stage when it takes the page as upright on trust,
-  // leaving the check to the OCR stage (Pipeline::Run): the median line
-  // confidence the body text must reach. The OCR stage clears it; when the
+  // leaving the check to the OCR stage (pipeline/app/page_chain.h): the
+  // median line confidence the body text must reach. The OCR stage clears it; when the
   // body text reads worse it sets orientation_unconfirmed, and when the
   // first body lines already read far worse it stops early
   // (ocr_stopped_early: the page's text is incomplete).

@@ -1,4 +1,4 @@
-#include "stages/image/load.h"
+#include "pipeline/io/decode.h"
 
 #include "stages/image/ink_components.h"
 
@@ -18,7 +18,7 @@
 #include <poppler/cpp/poppler-page.h>
 #include <opencv2/imgproc.hpp>
 
-namespace ocrflow::image {
+namespace ocrflow::io {
 namespace {
 
 struct PixDeleter {
@@ -364,7 +364,7 @@ double EstimateDpiFromText(const cv::Mat& text_mask) {
   if (text_mask.empty()) return 0;
   // Ink: mask values up to 127. No label image (ink_components.h).
   cv::Mat stats, centroids;
-  const int n = InkComponents(text_mask, 128, &stats, &centroids);
+  const int n = image::InkComponents(text_mask, 128, &stats, &centroids);
   std::vector<int> heights;
   for (int i = 1; i < n; ++i) {
     int h = stats.at<int>(i, cv::CC_STAT_HEIGHT), w = stats.at<int>(i, cv::CC_STAT_WIDTH);
@@ -379,4 +379,4 @@ double EstimateDpiFromText(const cv::Mat& text_mask) {
   return glyph_px / (8.0 / 72.0);
 }
 
-}  // namespace ocrflow::image
+}  // namespace ocrflow::io

@@ -1,4 +1,4 @@
-#include "pipeline/options.h"
+#include "pipeline/core/options.h"
 
 #include <charconv>
 #include <cstdio>

@@ -1,4 +1,4 @@
-// The page decoder (stages/image/load.h) on the decoder fuzzer's seed corpus
+// The page decoder (pipeline/io/decode.h) on the decoder fuzzer's seed corpus
 // (tests/fuzz/decode_corpus, made by tests/fuzz/make_decode_corpus.sh): every
 // seed is a valid page in its format, so the fuzzer starts from inputs that
 // reach the pixel decoders, and every format the header promises is read.
@@ -12,11 +12,11 @@
 #include <sstream>
 #include <string>
 
-#include "stages/image/load.h"
+#include "pipeline/io/decode.h"
 
 #include <leptonica/allheaders.h>
 
-namespace ocrflow::image {
+namespace ocrflow::io {
 namespace {
 
 namespace fs = std::filesystem;
@@ -145,4 +145,4 @@ TEST(DecodeCorpusTest, MultipageTiffPagesInOrderEachCheckedOnItsOwn) {
 }
 
 }  // namespace
-}  // namespace ocrflow::image
+}  // namespace ocrflow::io

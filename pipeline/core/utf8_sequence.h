@@ -1,5 +1,5 @@
 // One UTF-8 sequence, strictly: the core's decoder for text it diffs or
-// shows (pipeline/text_diff, pipeline/io/printable). The text stages have
+// shows (pipeline/core/text_diff, pipeline/io/printable). The text stages have
 // their own, faster and lenient (stages/text/utf8.h).
 #pragma once
 

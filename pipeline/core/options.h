@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace ocrflow {
 
