@@ -20,6 +20,7 @@
 // readings, the ground truth).
 #include <tesseract/baseapi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
