@@ -142,6 +142,26 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
   return Status::Ok();
 }
 
+// The text lines Tesseract's layout analysis finds in the crop, with the
+// page segmentation mode `psm`, recognising nothing (AnalyseLayout: a few
+// ms a block): each a Line with its box in page coordinates and no text, no
+// confidence.
+void FindLines(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageSegMode psm, int dpi,
+               std::vector<Line>& lines) {
+  api->SetPageSegMode(psm);
+  api->SetImage(crop.image.data, crop.image.cols, crop.image.rows, 1, static_cast<int>(crop.image.step));
+  api->SetSourceResolution(dpi);
+  std::unique_ptr<tesseract::PageIterator> it(api->AnalyseLayout());
+  if (!it || it->Empty(tesseract::RIL_TEXTLINE)) return;
+  do {
+    int l, t, r, b;
+    if (!it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b) || r <= l || b <= t) continue;
+    Line line;
+    line.box = ToPage(crop, l, t, r, b);
+    lines.push_back(std::move(line));
+  } while (it->Next(tesseract::RIL_TEXTLINE));
+}
+
 
 // PSM 6 now and then skips a short line of a block, such as a column's
 // first line holding only the end of a sentence ("路。”"). Rows of ink that
@@ -379,8 +399,8 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
       {"min_block_confidence", &OcrOptions::min_block_confidence,
        "drop body blocks read at a lower mean line confidence: photo texture, drawings (0 keeps all)", "0-100"},
       {"engine", &OcrOptions::engine,
-       "tesseract; ppocr (Tesseract finds the lines, PP-OCR reads them); auto (PP-OCR re-reads Chinese blocks' lines "
-       "under ppocr_below)",
+       "tesseract; ppocr (Tesseract finds the lines, PP-OCR reads them); auto (PP-OCR reads Chinese blocks' lines: "
+       "see ppocr_first)",
        ""},
       {"ppocr_models", &OcrOptions::ppocr_models, "directory of the PP-OCR model (empty: models/ppocr)", "path"},
       {"ppocr_backend", &OcrOptions::ppocr_backend,
@@ -389,6 +409,10 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
        "engine=auto: Chinese lines Tesseract read under this confidence are read again by PP-OCR (101: all)", "0-101"},
       {"ppocr_min_confidence", &OcrOptions::ppocr_min_confidence,
        "a PP-OCR reading under this confidence keeps Tesseract's text", "0-1"},
+      {"ppocr_first", &OcrOptions::ppocr_first,
+       "blocks read as Chinese: Tesseract only finds the lines, PP-OCR reads them, Tesseract reads those PP-OCR is "
+       "unsure of (off: Tesseract reads all, PP-OCR re-reads under ppocr_below)",
+       ""},
       {"min_line_height", &OcrOptions::min_line_height,
        "drop lines whose box is less tall than this x the page's median line height: rules and frames read as text "
        "(0 keeps all)",
@@ -503,6 +527,13 @@ constexpr double kPpOcrPageHanShare = 0.35;
 // Between lines it stops at a cancel request or the page's deadline; one
 // line is bounded by PpOcrOptions::line_timeout_ms in the node worker and
 // takes ~0.1 s in OpenCV.
+// The crop PP-OCR reads for a line: its box and a sixth of its height
+// around it, as PP-OCR's detector leaves, within the page.
+cv::Rect PpOcrRect(const cv::Mat& gray, const Box& b) {
+  const int pad = std::max(1, b.h / 6);
+  return cv::Rect(b.x - pad, b.y - pad, b.w + 2 * pad, b.h + 2 * pad) & cv::Rect(0, 0, gray.cols, gray.rows);
+}
+
 Status RereadWithPpOcr(const cv::Mat& gray, const OcrOptions& o, PpOcrRecognizer& rec, Block& block,
                        const RunContext& ctx) {
   int tried = 0, taken = 0;
@@ -511,9 +542,7 @@ Status RereadWithPpOcr(const cv::Mat& gray, const OcrOptions& o, PpOcrRecognizer
     if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
     if (!line.box || line.box->w <= 0 || line.box->h <= 0) continue;
     if (o.engine == "auto" && line.confidence && *line.confidence >= o.ppocr_below) continue;
-    const Box& b = *line.box;
-    const int pad = std::max(1, b.h / 6);
-    const cv::Rect r = cv::Rect(b.x - pad, b.y - pad, b.w + 2 * pad, b.h + 2 * pad) & cv::Rect(0, 0, gray.cols, gray.rows);
+    const cv::Rect r = PpOcrRect(gray, *line.box);
     if (r.width < 4 || r.height < 4) continue;
     auto read = rec.Read(gray(r));
     if (!read.ok()) return read.status();
@@ -571,6 +600,19 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   page.info.scale *= scale;
   const int tess_dpi = static_cast<int>(dpi * scale + 0.5);
   const CallBound bound{ctx, o.call_timeout};
+  const std::string ppocr_dir = o.ppocr_models.empty() ? DefaultPpOcrDir() : o.ppocr_models;
+  PpOcrOptions ppocr;
+  ppocr.backend = o.ppocr_backend;
+  // Whether PP-OCR can read at all on this page: checked once here; a
+  // thread whose recognizer will not load reads with Tesseract.
+  Status ppocr_loaded = o.engine == "tesseract" ? Status(Code::kNotFound, "engine=tesseract") : CheckPpOcr(ppocr_dir);
+  if (ppocr_loaded.ok()) {
+    auto rec = ThreadPpOcr(ppocr_dir, ppocr);
+    if (!rec.ok()) ppocr_loaded = rec.status();
+  }
+  bool ppocr_first = o.ppocr_first && ppocr_loaded.ok();
+  // Blocks whose lines were found and not yet read (ppocr_first).
+  std::vector<char> found_only(page.blocks.size(), 0);
 
   if (page.blocks.empty()) {
     // No layout: Tesseract's own page segmentation (under auto with both
@@ -586,10 +628,33 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     page.blocks = std::move(blocks);
   } else {
     // Reads one block with `eng` (PSM 6; a multi-row headline row by row).
+    // The Han sample (below): per block, the lines found and those of them
+    // PP-OCR read already, by box.
+    struct Sampled {
+      bool found = false;
+      std::vector<Line> lines;  // as FindLines found them
+      std::vector<Line> read;   // read by read_found_line
+    };
+    std::vector<Sampled> sampled(page.blocks.size());
+    // With find_only, Tesseract only finds the lines (FindLines), but for
+    // rows its layout missed, which it reads (ReadMissedRows).
     auto read_with = [&](tesseract::TessBaseAPI* eng, Block& block, const Crop& crop,
-                         const std::vector<cv::Rect>& rows) -> Status {
+                         const std::vector<cv::Rect>& rows, bool find_only = false) -> Status {
       block.lines.clear();
       const bool headline = block.layout_role == Role::kHeadline || block.layout_role == Role::kSubheadline;
+      if (find_only) {
+        if (headline && rows.size() >= 2) {
+          for (const cv::Rect& row : rows)
+            FindLines(eng, PrepareCrop(gray, cv::Rect(crop.rect.x, crop.rect.y + row.y, crop.rect.width, row.height),
+                                       scale, o.otsu),
+                      tesseract::PSM_SINGLE_LINE, tess_dpi, block.lines);
+          return Status::Ok();
+        }
+        const size_t index = static_cast<size_t>(&block - page.blocks.data());
+        if (index < sampled.size() && sampled[index].found) block.lines = sampled[index].lines;
+        else FindLines(eng, crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, block.lines);
+        return ReadMissedRows(eng, gray, crop, scale, tess_dpi, o, block.lines, bound);
+      }
       if (headline && rows.size() >= 2) {
         // Big bold two-line headlines: Tesseract's line finder sometimes
         // loses a whole line in PSM 6; one line at a time (PSM 7) keeps it.
@@ -704,7 +769,18 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     }
     // Reads one block: with the model of --lang, or under auto with the
     // model of the block's script (the trial, then a check of the result).
-    auto read_block = [&](size_t index) -> Status {
+    // Whether read_block reads block `index` with the Latin model first.
+    auto latin_first_of = [&](size_t index) {
+      if (!auto_lang) return o.lang.find("chi_") == std::string::npos;
+      const ScriptTrial& trial = trials[index];
+      bool clear_latin = trial.confidence >= o.auto_latin_confidence && trial.mix.latin >= 3;
+      bool clear_cjk = trial.confidence < o.auto_cjk_below || trial.mix.latin < 3;
+      if (!tried[index]) clear_latin = uniform > 0, clear_cjk = uniform < 0;
+      return clear_latin || (!clear_cjk && page_latin);
+    };
+    // find_only: a block read as Chinese is only given its lines
+    // (ppocr_first; found_only marks it), PP-OCR reads them below.
+    auto read_block = [&](size_t index, bool find_only) -> Status {
       Block& block = page.blocks[index];
       const Box& b = *block.box;
       Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
@@ -716,6 +792,10 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         auto eng = ThreadEngine(o.lang, o.tessdata);
         if (!eng.ok()) return eng.status();
         block.lang = o.lang;
+        if (find_only && ppocr_first && ChineseBlock(block)) {
+          found_only[index] = 1;
+          return read_with(eng.value(), block, crop, rows, true);
+        }
         return read_with(eng.value(), block, crop, rows);
       }
       auto latin = ThreadEngine(o.auto_latin, o.tessdata);
@@ -725,6 +805,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       const ScriptTrial& trial = trials[index];
       bool clear_latin = trial.confidence >= o.auto_latin_confidence && trial.mix.latin >= 3;
       bool clear_cjk = trial.confidence < o.auto_cjk_below || trial.mix.latin < 3;
+      // (latin_first_of says the same before the block is read.)
       char why[320];
       if (tried[index]) {
         std::snprintf(why, sizeof why, "trial read with %s at confidence %.0f, %d of %d characters letters: %s",
@@ -739,6 +820,10 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       const bool latin_first = clear_latin || (!clear_cjk && page_latin);
       block.lang = latin_first ? o.auto_latin : o.auto_cjk;
       block.lang_reason = why;
+      if (find_only && ppocr_first && !latin_first) {
+        found_only[index] = 1;
+        return read_with(cjk.value(), block, crop, rows, true);
+      }
       if (Status st = read_with(latin_first ? latin.value() : cjk.value(), block, crop, rows); !st.ok()) return st;
       // The check: a block read as Chinese that holds almost no Han, or
       // one read as Latin at low confidence, is read with the other model
@@ -767,6 +852,172 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       block.lang_reason += why;
       return Status::Ok();
     };
+    // ppocr_first: PP-OCR reads the lines found in blocks read as Chinese
+    // (found_only). One found line: PP-OCR's reading, unless it is empty or
+    // under ppocr_min_confidence; then a line Tesseract read (a missed row)
+    // keeps its text and any other is read by Tesseract (PSM 7, the same
+    // crop). False when it has no text after all.
+    struct FoundCount {
+      int ppocr = 0, tesseract = 0;
+    };
+    // Without `fallback`, a line PP-OCR is unsure of gets PP-OCR's text
+    // and false, and is not read by Tesseract.
+    auto read_found_line = [&](PpOcrRecognizer& rec, const std::string& lang, Line& line, FoundCount& count,
+                               bool fallback = true) -> Result<bool> {
+      const cv::Rect r = PpOcrRect(gray, *line.box);
+      if (r.width >= 4 && r.height >= 4) {
+        auto read = rec.Read(gray(r));
+        if (!read.ok()) return read.status();
+        std::string text = TrimLine(read->text);
+        if (!text.empty() && read->confidence >= o.ppocr_min_confidence) {
+          line.text = std::move(text);
+          line.confidence = static_cast<float>(read->confidence * 100);
+          ++count.ppocr;
+          return true;
+        }
+        if (!fallback) {
+          line.text = std::move(text);
+          return false;
+        }
+      }
+      if (!fallback) return false;
+      if (!line.text.empty()) return true;
+      auto eng = ThreadEngine(lang, o.tessdata);
+      if (!eng.ok()) return eng.status();
+      std::vector<Line> got;
+      const cv::Rect t = r.width >= 4 && r.height >= 4 ? r : cv::Rect(line.box->x, line.box->y, line.box->w, line.box->h);
+      if (Status st = Recognize(eng.value(), PrepareCrop(gray, t, scale, o.otsu), tesseract::PSM_SINGLE_LINE, tess_dpi,
+                                &got, nullptr, bound);
+          !st.ok())
+        return st;
+      for (const Line& g : got) {
+        if (!line.text.empty() && !(text::IsCjk(text::LastCodePoint(line.text)) && text::IsCjk(text::FirstCodePoint(g.text))))
+          line.text += ' ';
+        line.text += g.text;
+        if (g.confidence) line.confidence = std::min(line.confidence.value_or(100.f), *g.confidence);
+      }
+      ++count.tesseract;
+      return !line.text.empty();
+    };
+    // Reads the found lines of block k not read yet with PP-OCR
+    // (found_only 1 -> 2). A block that reads as almost no Han goes back to
+    // Tesseract (found_only 0), as read_block checks a block read as
+    // Chinese: the old way tries the Latin model too.
+    std::vector<std::string> fallbacks(page.blocks.size());  // a thread's worker failed: OpenCV reads on
+    auto read_found_block = [&](size_t k) -> Status {
+      Block& block = page.blocks[k];
+      auto rec = ThreadPpOcr(ppocr_dir, ppocr);
+      if (!rec.ok()) {
+        found_only[k] = 0;
+        return read_block(k, false);
+      }
+      FoundCount count;
+      std::vector<char> keep(block.lines.size(), 1);
+      for (size_t i = 0; i < block.lines.size(); ++i) {
+        if (ctx.past_deadline())
+          return Status(Code::kDeadlineExceeded, "the page's deadline passed while PP-OCR read a block");
+        if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
+        Line& line = block.lines[i];
+        auto done = std::find_if(sampled[k].read.begin(), sampled[k].read.end(),
+                                 [&](const Line& r) {
+                                   const Box &a = *r.box, &b = *line.box;
+                                   return line.text.empty() && a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+                                 });
+        if (done != sampled[k].read.end()) {
+          line = *done;
+          keep[i] = !line.text.empty();
+          ++count.ppocr;
+          continue;
+        }
+        auto got = read_found_line(*rec.value(), block.lang, line, count);
+        if (!got.ok()) return got.status();
+        keep[i] = got.value();
+      }
+      size_t i = 0;
+      std::erase_if(block.lines, [&](const Line&) { return !keep[i++]; });
+      if (std::string w = rec.value()->TakeWarning(); !w.empty()) fallbacks[k] = std::move(w);
+      const ScriptMix mix = MixOf(block.lines);
+      if (o.lang == "auto" && mix.chars > 0 && mix.han < 0.1 * mix.chars && mix.latin >= 0.5 * mix.chars) {
+        found_only[k] = 0;
+        return read_block(k, false);
+      }
+      char why[200];
+      std::snprintf(why, sizeof why,
+                    "PP-OCR (%s) read %d of the %zu lines Tesseract's layout analysis found; Tesseract read %d it "
+                    "was unsure of",
+                    rec.value()->backend(), count.ppocr, block.lines.size(), count.tesseract);
+      block.engine = "ppocr";
+      block.engine_reason = why;
+      found_only[k] = 2;
+      return Status::Ok();
+    };
+    // Under engine=auto PP-OCR reads a page's Chinese blocks only when they
+    // hold Han (kPpOcrPageHanShare), weighed, before any block is read, on
+    // a sample: the found lines of the largest blocks to be read as Chinese
+    // (not headlines), up to kSamplePerBlock from each and kSampleLines in
+    // all, read by PP-OCR (read_found_line; kept for read_found_block).
+    // Any other page is read by Tesseract as before PP-OCR read first.
+    if (ppocr_first && o.engine == "auto") {
+      constexpr size_t kSampleLines = 12, kSamplePerBlock = 3;
+      std::vector<size_t> chinese;
+      for (size_t i = 0; i < page.blocks.size(); ++i) {
+        const Block& block = page.blocks[i];
+        if (block.box && !latin_first_of(i) && block.layout_role != Role::kHeadline &&
+            block.layout_role != Role::kSubheadline)
+          chinese.push_back(i);
+      }
+      std::stable_sort(chinese.begin(), chinese.end(), [&](size_t x, size_t y) {
+        const Box &a = *page.blocks[x].box, &b = *page.blocks[y].box;
+        return static_cast<long>(a.w) * a.h > static_cast<long>(b.w) * b.h;
+      });
+      auto cjk = ThreadEngine(auto_lang ? o.auto_cjk : o.lang, o.tessdata);
+      if (!cjk.ok()) return cjk.status();
+      auto rec = ThreadPpOcr(ppocr_dir, ppocr);
+      if (!rec.ok()) return rec.status();
+      ScriptMix mix;
+      size_t taken = 0;
+      for (size_t i : chinese) {
+        if (taken >= kSampleLines) break;
+        const Box& b = *page.blocks[i].box;
+        Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
+        if (crop.rect.width <= 0 || crop.rect.height <= 0) continue;
+        Sampled& one = sampled[i];
+        FindLines(cjk.value(), crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, one.lines);
+        one.found = true;
+        for (size_t j = 0; j < one.lines.size() && j < kSamplePerBlock && taken < kSampleLines; ++j, ++taken) {
+          Line line = one.lines[j];
+          FoundCount unused;
+          auto got = read_found_line(*rec.value(), auto_lang ? o.auto_cjk : o.lang, line, unused, false);
+          if (!got.ok()) return got.status();
+          const ScriptMix m = MixOf(line.text);
+          mix.han += m.han, mix.chars += m.chars;
+          // One PP-OCR is unsure of is read again, then by Tesseract.
+          if (got.value()) one.read.push_back(std::move(line));
+        }
+      }
+      if (mix.chars > 0 && mix.han < kPpOcrPageHanShare * mix.chars) {
+        ppocr_first = false;
+        std::vector<Sampled>(page.blocks.size()).swap(sampled);
+      }
+    }
+    // The blocks whose lines were found and not read yet, after the
+    // orientation check's: PP-OCR reads them (read_found_block).
+    auto read_found_blocks = [&]() -> Status {
+      std::vector<size_t> todo;
+      for (size_t k = 0; k < page.blocks.size(); ++k)
+        if (found_only[k] == 1) todo.push_back(k);
+      std::vector<Status> found_status(todo.size());
+      auto one = [&](size_t j) {
+        if (!ctx.cancelled()) found_status[j] = read_found_block(todo[j]);
+      };
+      if (ctx.shared_work != nullptr) ctx.shared_work->Run(todo.size(), one);
+      else
+        for (size_t j = 0; j < todo.size(); ++j) one(j);
+      if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
+      for (const Status& st : found_status)
+        if (!st.ok()) return st;
+      return Status::Ok();
+    };
     // A pending orientation check (ImageInfo::orientation_check) looks at
     // the first kEarlyLines body lines as soon as they are read: until then
     // the blocks are read in order, here.
@@ -778,7 +1029,9 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
       Block& block = page.blocks[k];
       if (!block.box) continue;
-      if (Status st = read_block(k); !st.ok()) return st;
+      if (Status st = read_block(k, ppocr_first); !st.ok()) return st;
+      if (found_only[k] == 1)
+        if (Status st = read_found_block(k); !st.ok()) return st;
       if (!IsBody(block)) continue;
       AppendConfidences(block, early);
       if (early.size() < kEarlyLines) continue;
@@ -805,7 +1058,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     auto read_rest = [&](size_t i) {
       Block& block = page.blocks[k + i];
       if (!block.box || ctx.cancelled()) return;
-      status[i] = read_block(k + i);
+      status[i] = read_block(k + i, true);
     };
     if (ctx.shared_work != nullptr) {
       ctx.shared_work->Run(rest, read_rest);
@@ -815,20 +1068,19 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
     for (const Status& st : status)
       if (!st.ok()) return st;
+    if (Status st = read_found_blocks(); !st.ok()) return st;
+    for (std::string& w : fallbacks)
+      if (!w.empty() && std::find(page.warnings.begin(), page.warnings.end(), w) == page.warnings.end())
+        page.warnings.push_back(std::move(w));
   }
   ConfirmOrientation(page);
-  // The second recognizer, after the orientation check (which weighs
-  // Tesseract's confidences) and before the confidence filters (a line
-  // PP-OCR reads well is not dropped as unreadable).
+  // The second recognizer where it did not read first (ppocr_first off or
+  // not possible), after the orientation check (which weighs Tesseract's
+  // confidences) and before the confidence filters (a line PP-OCR reads
+  // well is not dropped as unreadable).
   if (o.engine != "tesseract" && !page.blocks.empty()) {
-    const std::string dir = o.ppocr_models.empty() ? DefaultPpOcrDir() : o.ppocr_models;
-    PpOcrOptions ppocr;
-    ppocr.backend = o.ppocr_backend;
-    Status loaded = CheckPpOcr(dir);
-    if (loaded.ok()) {
-      auto rec = ThreadPpOcr(dir, ppocr);
-      if (!rec.ok()) loaded = rec.status();
-    }
+    const std::string& dir = ppocr_dir;
+    const Status& loaded = ppocr_loaded;
     if (!loaded.ok()) {
       page.warnings.push_back("read with Tesseract alone: " + loaded.message());
     } else {
@@ -849,6 +1101,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       std::vector<std::string> fallbacks(page.blocks.size());  // a thread's worker failed: OpenCV reads on
       auto one = [&](size_t k) {
         Block& block = page.blocks[k];
+        if (found_only[k]) return;  // PP-OCR read it first (ReadFoundBlocks)
         block.engine = "tesseract";
         if (ctx.cancelled() || block.lines.empty()) return;
         if (o.engine == "auto" && ChineseBlock(block) && !han_page) block.engine_reason = not_han;

@@ -21,6 +21,16 @@
 // "——" back when the ink shows a leading bar about two em long
 // (RestoreLeadingDash).
 //
+// Under engine=auto or ppocr with the PP-OCR model installed
+// (OcrOptions::ppocr_first), a block read as Chinese is not recognised by
+// Tesseract: its layout analysis alone finds the lines (AnalyseLayout, PSM 6,
+// or PSM 7 per row of a multi-row headline), PP-OCR reads each, and
+// Tesseract reads (PSM 7) only the lines PP-OCR is unsure of. A pending
+// orientation check then weighs PP-OCR's confidences (x 100): Chinese read
+// upside down or turned a quarter reads at a median of 0-7 with them, upright
+// pages at 78-100 (docs/pages.md). A page whose blocks taken for Chinese do
+// not read as Han is read by Tesseract as before.
+//
 // Thread safety: uses the calling thread's engine (engine.h); pages may be
 // OCR'd in parallel on different threads.
 #pragma once
@@ -85,10 +95,10 @@ struct OcrOptions {
   double min_line_height = 0.3;
   // The recognizer (stages/ocr/ppocr.h). "tesseract": Tesseract reads every
   // line. "ppocr": Tesseract finds the lines, PP-OCR reads them all.
-  // "auto": PP-OCR re-reads the lines of Chinese blocks that Tesseract read
-  // under ppocr_below (all of them at 101); Latin blocks stay with
-  // Tesseract. Without the model both read with Tesseract alone, with one
-  // warning (the CLI at start, the page's JSON).
+  // "auto": PP-OCR reads the lines of Chinese blocks (ppocr_first; off:
+  // re-reads those Tesseract read under ppocr_below, all of them at 101);
+  // Latin blocks stay with Tesseract. Without the model both read with
+  // Tesseract alone, with one warning (the CLI at start, the page's JSON).
   std::string engine = "auto";
   std::string ppocr_models;     // model directory; empty = DefaultPpOcrDir()
   // PP-OCR's backend (PpOcrOptions::backend): "auto" (ONNX Runtime when
@@ -100,6 +110,15 @@ struct OcrOptions {
   // 28.07 %, 6.2x; every line (101): 28.26 %, 9.4x (docs/pages.md).
   double ppocr_below = 90;
   double ppocr_min_confidence = 0.5;  // a PP-OCR reading under this (0..1) keeps Tesseract's text
+  // engine=auto or ppocr, blocks read as Chinese, once the orientation is
+  // settled: Tesseract only finds the lines (layout analysis, no
+  // recognition) and PP-OCR reads every one; Tesseract reads (PSM 7) only
+  // the lines PP-OCR reads under ppocr_min_confidence. PP-OCR (~47 ms a
+  // line in ONNX Runtime) then replaces Tesseract's chi_sim (~107 ms) on
+  // those lines instead of following it (docs/pages.md, "PP-OCR reads
+  // first"). Off: Tesseract reads every line and PP-OCR re-reads those
+  // under ppocr_below, as before.
+  bool ppocr_first = true;
 };
 
 // The min_block_confidence bar on a page whose body lines read at median

@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
 #include "stages/ocr/ppocr.h"
 #include "tests/e2e/cli_harness.h"
 
@@ -190,6 +193,69 @@ TEST_F(RunQuality, PpOcrReadsSmallChineseTypeBetterThanTesseract) {
     else EXPECT_GT(ppocr_blocks, 0) << "no block says PP-OCR read it";
   }
   EXPECT_LT(cer[1], cer[0]) << "CER with PP-OCR " << cer[1] << ", with Tesseract alone " << cer[0];
+}
+
+// PP-OCR reads first (ocr.ppocr_first, the default): on a Chinese scan
+// Tesseract only finds the lines of the blocks read as Chinese and PP-OCR
+// reads them; the text is at least as good as Tesseract reading every line
+// with PP-OCR re-reading the doubtful ones, and the JSON says which route
+// read each block.
+TEST_F(RunQuality, PpOcrReadingFirstReadsAsWellAsReadingAfterTesseract) {
+  if (!ocrflow::ocr::CheckPpOcr(ocrflow::ocr::DefaultPpOcrDir()).ok()) GTEST_SKIP() << "PP-OCR model not installed";
+  std::string cmd = std::string("'") + OCRFLOW_PAGEGEN + "' --out '" + (dir_ / "gen").string() +
+                    "' --lang zh --columns 3 --seed 612 --dpi 200 --scan > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  fs::create_directories(dir_ / "gold");
+  fs::copy_file(dir_ / "gen/page-001.gold.txt", dir_ / "gold/page-001.txt");
+  double cer[2];
+  for (int first = 0; first < 2; ++first) {
+    const std::string out = std::string("out-") + (first ? "first" : "after");
+    CliResult run = Run("run gen/page-001.jpg -o " + out + " --format txt,json --jobs 1 --set ocr.ppocr_first=" +
+                        (first ? "true" : "false"));
+    ASSERT_EQ(run.code, 0) << run.err;
+    CliResult eval = Run("eval --json " + out + " gold");
+    ASSERT_EQ(eval.code, 0) << eval.err;
+    cer[first] = nlohmann::json::parse(eval.out)["total"]["cer"].get<double>();
+    auto page = nlohmann::json::parse(Slurp(dir_ / out / "page-001.json"))["pages"][0];
+    int found_by_layout = 0, body = 0;
+    for (const auto& b : page["blocks"]) {
+      body += b.value("lang", "") == "chi_sim";
+      found_by_layout += b.value("engine_reason", "").find("layout analysis found") != std::string::npos;
+    }
+    ASSERT_GT(body, 0);
+    if (first) EXPECT_EQ(found_by_layout, body) << page["blocks"].dump();
+    else EXPECT_EQ(found_by_layout, 0);
+    EXPECT_EQ(page["orientation"]["degrees"], 0) << page["orientation"].dump();
+  }
+  EXPECT_LE(cer[1], cer[0] + 0.002) << "CER with PP-OCR first " << cer[1] << ", after Tesseract " << cer[0];
+  EXPECT_LT(cer[1], 0.03);
+}
+
+// PP-OCR's confidences confirm the orientation when it reads first: read
+// upside down, Chinese reads at a median far under the bar, so the page
+// still goes to the orientation check and is turned back.
+TEST_F(RunQuality, AnUpsideDownChinesePageIsTurnedBackWhenPpOcrReadsFirst) {
+  if (!ocrflow::ocr::CheckPpOcr(ocrflow::ocr::DefaultPpOcrDir()).ok()) GTEST_SKIP() << "PP-OCR model not installed";
+  const std::string sample = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/zh-scan-001";
+  cv::Mat page = cv::imread(sample + ".jpg", cv::IMREAD_GRAYSCALE), turned;
+  ASSERT_FALSE(page.empty());
+  cv::rotate(page, turned, cv::ROTATE_180);
+  cv::imwrite((dir_ / "upside.png").string(), turned);
+  CliResult r = Run("run upside.png -o out --format txt,json --jobs 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto p = nlohmann::json::parse(Slurp(dir_ / "out/upside.json"))["pages"][0];
+  const std::string note = p["orientation"]["note"];
+  EXPECT_EQ(p["orientation"]["degrees"].get<int>(), 180) << note;
+  EXPECT_NE(note.find("read as the page came in at median"), std::string::npos) << note;
+  int read_first = 0;
+  for (const auto& b : p["blocks"])
+    read_first += b.value("engine_reason", "").find("layout analysis found") != std::string::npos;
+  EXPECT_GT(read_first, 0) << "PP-OCR did not read first";
+  fs::create_directories(dir_ / "gold");
+  fs::copy_file(sample + ".gold.txt", dir_ / "gold/upside.txt");
+  CliResult eval = Run("eval --json out/upside.txt gold/upside.txt");
+  ASSERT_EQ(eval.code, 0) << eval.err;
+  EXPECT_LE(nlohmann::json::parse(eval.out)["total"]["cer"].get<double>(), 0.03) << eval.out;
 }
 
 }  // namespace
