@@ -18,7 +18,9 @@ constexpr double kAboveSlackEm = 0.5;
 // share of the wider one's width (not a short rule under a heading).
 constexpr double kRuleAcrossShare = 0.9;
 // A rule that ends the reach of the headline above it runs across more
-// than the block's own column: at least this share of the block's width.
+// than the block's own column: at least this share of the wider of the
+// block and the page's column width (a table's rule over a sidebar's narrow
+// cells ends nothing).
 constexpr double kArticleEndWidthShare = 1.5;
 // A frame: two rules overlapping by this share of the wider, at most
 // kFrameMaxEm apart, with a block between them.
@@ -125,17 +127,18 @@ bool RuleBetween(const cv::Rect& a, const cv::Rect& b, const Ink& ink) {
 
 // Whether an article ends between headline `h` and block `r` under it: a
 // horizontal rule across `r` and beyond its column (kArticleEndWidthShare
-// of its width) with page text between the headline and the rule over `r`
+// of the wider of `r` and the page's `column_width`) with page text between the headline and the rule over `r`
 // (the rule closes the headline's columns; a rule right under a headline,
 // over its columns, does not; nor does a table's rule inside one column),
 // and not the lower rule of a frame around that text (a pull quote in the
 // column: the block under it is still the article's).
-bool ArticleEndsBetween(const cv::Rect& h, const cv::Rect& r, const std::vector<TextBlock>& blocks, const Ink& ink) {
+bool ArticleEndsBetween(const cv::Rect& h, const cv::Rect& r, const std::vector<TextBlock>& blocks, const Ink& ink,
+                        double column_width) {
   const double em = ink.em;
   for (const cv::Rect& rule : ink.rules.horizontal) {
     const int y = rule.y + rule.height / 2;
     if (y < Bottom(h) || y > r.y + 1 || OverlapX(rule, r) < kRuleAcrossShare * r.width ||
-        rule.width < kArticleEndWidthShare * r.width)
+        rule.width < kArticleEndWidthShare * std::max<double>(r.width, column_width))
       continue;
     bool text_above = false;
     for (const TextBlock& o : blocks)
@@ -175,12 +178,12 @@ int ArticleAbove(const std::vector<const TextBlock*>& heads, const cv::Rect& r, 
 }
 
 int HeadlineOver(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks, const cv::Rect& r,
-                 const Ink& ink) {
+                 const Ink& ink, double column_width) {
   int best = -1;
   for (size_t i = 0; i < heads.size(); ++i) {
     const cv::Rect& h = heads[i]->r;
     if (Bottom(h) > r.y + kAboveSlackEm * ink.em || OverlapX(h, r) <= 0 || RuledOff(h, r, ink) ||
-        ArticleEndsBetween(h, r, blocks, ink))
+        ArticleEndsBetween(h, r, blocks, ink, column_width))
       continue;
     if (best < 0 || Bottom(h) > Bottom(heads[best]->r)) best = static_cast<int>(i);
   }
@@ -188,11 +191,11 @@ int HeadlineOver(const std::vector<const TextBlock*>& heads, const std::vector<T
 }
 
 std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks,
-                          const Ink& ink) {
+                          const Ink& ink, double column_width) {
   std::vector<std::vector<int>> under(heads.size());
   for (const TextBlock& o : blocks) {
     if (o.role != Role::kBody) continue;
-    const int h = HeadlineOver(heads, blocks, o.r, ink);
+    const int h = HeadlineOver(heads, blocks, o.r, ink, column_width);
     if (h >= 0) under[h].push_back(o.r.y);
   }
   std::vector<int> tops(heads.size(), -1);
@@ -321,13 +324,13 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
   };
   // Of the headline over the block, a headline beside it that it starts
   // level with, and the blocks right above it, the nearest decides.
-  const std::vector<int> body_tops = o.flow_articles ? BodyTops(const_heads, blocks, ink) : std::vector<int>();
+  const std::vector<int> body_tops = o.flow_articles ? BodyTops(const_heads, blocks, ink, columns.width) : std::vector<int>();
   auto article_of = [&](const cv::Rect& r) {
     if (!o.flow_articles) {
       int h = ArticleAbove(const_heads, r, ink, o.beside_headline_em);
       return h < 0 ? -1 : heads[h]->article;
     }
-    const int over = HeadlineOver(const_heads, blocks, r, ink);
+    const int over = HeadlineOver(const_heads, blocks, r, ink, columns.width);
     const Above above = blocks_above(r);
     // A narrow headline beside counts only for a block nothing else claims.
     const bool orphan = over < 0 && above.bottom < 0;

@@ -41,10 +41,11 @@
 namespace ocrflow::image::layout {
 
 // The nearest headline over `r` (overlapping it horizontally, above it, no
-// vertical rule between, and no horizontal rule across `r` closing the
-// columns of that headline's text above `r`), or -1.
+// vertical rule between, and no horizontal rule across `r`, wider than a
+// column (`column_width`, Columns::width), closing the columns of that
+// headline's text above `r`), or -1.
 int HeadlineOver(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks, const cv::Rect& r,
-                 const Ink& ink);
+                 const Ink& ink, double column_width);
 
 // Per headline (index into `heads`), where its columns start: the top of
 // the lowest body block under it (HeadlineOver) that starts within
@@ -52,7 +53,7 @@ int HeadlineOver(const std::vector<const TextBlock*>& heads, const std::vector<T
 // starts that one higher; a column under a photo starts far lower); -1 for
 // none.
 std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std::vector<TextBlock>& blocks,
-                          const Ink& ink);
+                          const Ink& ink, double column_width);
 
 // The nearest headline beside `r` (no horizontal overlap), at least
 // `width_share` of r's width, that r starts level with: at most
