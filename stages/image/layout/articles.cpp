@@ -127,11 +127,12 @@ bool RuleBetween(const cv::Rect& a, const cv::Rect& b, const Ink& ink) {
 
 // Whether an article ends between headline `h` and block `r` under it: a
 // horizontal rule across `r` and beyond its column (kArticleEndWidthShare
-// of the wider of `r` and the page's `column_width`) with page text between the headline and the rule over `r`
-// (the rule closes the headline's columns; a rule right under a headline,
-// over its columns, does not; nor does a table's rule inside one column),
-// and not the lower rule of a frame around that text (a pull quote in the
-// column: the block under it is still the article's).
+// of the wider of `r` and the page's `column_width`) with page text between
+// the headline and the rule over `r` (the rule closes the headline's
+// columns; a rule right under a headline, over its columns, does not; nor
+// does a table's rule inside one column), and not the lower rule of a frame
+// around that text (a pull quote in the column: the block under it is still
+// the article's).
 bool ArticleEndsBetween(const cv::Rect& h, const cv::Rect& r, const std::vector<TextBlock>& blocks, const Ink& ink,
                         double column_width) {
   const double em = ink.em;
