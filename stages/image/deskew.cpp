@@ -97,6 +97,32 @@ cv::Mat ReduceInk(const cv::Mat& ink, int width, int* factor) {
   return small > 0;
 }
 
+// Per `factor` x `factor` block of `mask` (0 = ink; partial blocks at the
+// right and bottom edges), in one pass over it: emit(by, bx, ink, cells),
+// the block's ink pixels and all its pixels. With `text` (reduced by
+// `text_factor`), only ink where `text` is nonzero counts.
+template <typename Emit>
+void CountInkByBlocks(const cv::Mat& mask, int factor, const cv::Mat* text, int text_factor, Emit emit) {
+  const int w = (mask.cols + factor - 1) / factor, h = (mask.rows + factor - 1) / factor;
+  std::vector<int> count(w);
+  for (int by = 0; by < h; ++by) {
+    std::fill(count.begin(), count.end(), 0);
+    const int y0 = by * factor, y1 = std::min(mask.rows, y0 + factor);
+    for (int y = y0; y < y1; ++y) {
+      const unsigned char* m = mask.ptr<unsigned char>(y);
+      if (text == nullptr) {
+        for (int x = 0; x < mask.cols; ++x) count[x / factor] += m[x] == 0;
+        continue;
+      }
+      const unsigned char* t = text->ptr<unsigned char>(std::min(text->rows - 1, y / text_factor));
+      for (int x = 0; x < mask.cols; ++x)
+        count[x / factor] += m[x] == 0 && t[std::min(text->cols - 1, x / text_factor)] != 0;
+    }
+    for (int bx = 0; bx < w; ++bx)
+      emit(by, bx, count[bx], (y1 - y0) * (std::min(mask.cols, (bx + 1) * factor) - bx * factor));
+  }
+}
+
 // ReduceInk and the density of FindSkew for a page over kWholePagePixels,
 // in one pass over the mask (0 = ink): `factor` x `factor` blocks (partial
 // at the right and bottom edges), `any` 255 where a block has ink,
@@ -107,22 +133,10 @@ void ReduceMaskByBlocks(const cv::Mat& mask, int factor, cv::Mat* any, cv::Mat* 
   const int w = (mask.cols + factor - 1) / factor, h = (mask.rows + factor - 1) / factor;
   any->create(h, w, CV_8U);
   density->create(h, w, CV_8U);
-  std::vector<int> count(w);
-  for (int by = 0; by < h; ++by) {
-    std::fill(count.begin(), count.end(), 0);
-    const int y0 = by * factor, y1 = std::min(mask.rows, y0 + factor);
-    for (int y = y0; y < y1; ++y) {
-      const unsigned char* m = mask.ptr<unsigned char>(y);
-      for (int x = 0; x < mask.cols; ++x) count[x / factor] += m[x] == 0;
-    }
-    unsigned char* a = any->ptr<unsigned char>(by);
-    unsigned char* d = density->ptr<unsigned char>(by);
-    for (int bx = 0; bx < w; ++bx) {
-      const int cells = (y1 - y0) * (std::min(mask.cols, (bx + 1) * factor) - bx * factor);
-      a[bx] = count[bx] > 0 ? 255 : 0;
-      d[bx] = cv::saturate_cast<unsigned char>(255.0 * count[bx] / cells);
-    }
-  }
+  CountInkByBlocks(mask, factor, nullptr, 1, [&](int by, int bx, int ink, int cells) {
+    any->at<unsigned char>(by, bx) = ink > 0 ? 255 : 0;
+    density->at<unsigned char>(by, bx) = cv::saturate_cast<unsigned char>(255.0 * ink / cells);
+  });
 }
 
 // The final pass of a large page runs at about this width (pixels).
@@ -132,24 +146,10 @@ constexpr int kLargePageFinalWidth = 4000;
 // the mask, the share (0..255) of its pixels that are ink (0) and lie in a
 // kept component (`text`, nonzero, reduced by `text_factor`).
 cv::Mat KeptInkByBlocks(const cv::Mat& mask, const cv::Mat& text, int text_factor, int factor) {
-  const int w = (mask.cols + factor - 1) / factor, h = (mask.rows + factor - 1) / factor;
-  cv::Mat out(h, w, CV_8U);
-  std::vector<int> count(w);
-  for (int by = 0; by < h; ++by) {
-    std::fill(count.begin(), count.end(), 0);
-    const int y0 = by * factor, y1 = std::min(mask.rows, y0 + factor);
-    for (int y = y0; y < y1; ++y) {
-      const unsigned char* m = mask.ptr<unsigned char>(y);
-      const unsigned char* t = text.ptr<unsigned char>(std::min(text.rows - 1, y / text_factor));
-      for (int x = 0; x < mask.cols; ++x)
-        count[x / factor] += m[x] == 0 && t[std::min(text.cols - 1, x / text_factor)] != 0;
-    }
-    unsigned char* o = out.ptr<unsigned char>(by);
-    for (int bx = 0; bx < w; ++bx) {
-      const int cells = (y1 - y0) * (std::min(mask.cols, (bx + 1) * factor) - bx * factor);
-      o[bx] = cv::saturate_cast<unsigned char>(255.0 * count[bx] / cells);
-    }
-  }
+  cv::Mat out((mask.rows + factor - 1) / factor, (mask.cols + factor - 1) / factor, CV_8U);
+  CountInkByBlocks(mask, factor, &text, text_factor, [&](int by, int bx, int ink, int cells) {
+    out.at<unsigned char>(by, bx) = cv::saturate_cast<unsigned char>(255.0 * ink / cells);
+  });
   return out;
 }
 

@@ -51,6 +51,21 @@ std::string Compact(const std::string& s) {
 
 class RunQuality : public CliTest {
  protected:
+  // One page from pagegen (ARGS after --out) as gen/page-001.jpg, its
+  // expected text as gold/page-001.txt.
+  void GeneratePage(const std::string& args) {
+    std::string cmd = std::string("'") + OCRFLOW_PAGEGEN + "' --out '" + (dir_ / "gen").string() + "' " + args +
+                      " > /dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    fs::create_directories(dir_ / "gold");
+    fs::copy_file(dir_ / "gen/page-001.gold.txt", dir_ / "gold/page-001.txt");
+  }
+  // `ocrflow eval`'s total CER of the output directory OUT against gold/.
+  double CerOf(const std::string& out) {
+    CliResult eval = Run("eval --json " + out + " gold");
+    EXPECT_EQ(eval.code, 0) << eval.err;
+    return eval.code == 0 ? nlohmann::json::parse(eval.out)["total"]["cer"].get<double>() : 1.0;
+  }
   // Generates the pages into pages/ and gold/, runs ocrflow on them and checks
   // the floors, the skew of every page, and that no running header or footer
   // reached the text.
@@ -172,20 +187,14 @@ TEST_F(RunQuality, APageReadByTwoWorkersReadsAsByOne) {
 // (scripts/setup.sh installs it, so it runs in CI).
 TEST_F(RunQuality, PpOcrReadsSmallChineseTypeBetterThanTesseract) {
   if (!ocrflow::ocr::CheckPpOcr(ocrflow::ocr::DefaultPpOcrDir()).ok()) GTEST_SKIP() << "PP-OCR model not installed";
-  std::string cmd = std::string("'") + OCRFLOW_PAGEGEN + "' --out '" + (dir_ / "gen").string() +
-                    "' --lang zh --columns 3 --seed 610 --dpi 150 --body-pt 8 --scan > /dev/null";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  fs::create_directories(dir_ / "gold");
-  fs::copy_file(dir_ / "gen/page-001.gold.txt", dir_ / "gold/page-001.txt");
+  ASSERT_NO_FATAL_FAILURE(GeneratePage("--lang zh --columns 3 --seed 610 --dpi 150 --body-pt 8 --scan"));
   double cer[2];
   const char* engines[2] = {"tesseract", "ppocr"};
   for (int e = 0; e < 2; ++e) {
     const std::string out = std::string("out-") + engines[e];
     CliResult run = Run("run gen/page-001.jpg -o " + out + " --format txt,json --jobs 2 --engine " + engines[e]);
     ASSERT_EQ(run.code, 0) << run.err;
-    CliResult eval = Run("eval --json " + out + " gold");
-    ASSERT_EQ(eval.code, 0) << eval.err;
-    cer[e] = nlohmann::json::parse(eval.out)["total"]["cer"].get<double>();
+    cer[e] = CerOf(out);
     auto page = nlohmann::json::parse(Slurp(dir_ / out / "page-001.json"))["pages"][0];
     int ppocr_blocks = 0;
     for (const auto& b : page["blocks"]) ppocr_blocks += b.value("engine", "") == "ppocr";
@@ -202,20 +211,14 @@ TEST_F(RunQuality, PpOcrReadsSmallChineseTypeBetterThanTesseract) {
 // read each block.
 TEST_F(RunQuality, PpOcrReadingFirstReadsAsWellAsReadingAfterTesseract) {
   if (!ocrflow::ocr::CheckPpOcr(ocrflow::ocr::DefaultPpOcrDir()).ok()) GTEST_SKIP() << "PP-OCR model not installed";
-  std::string cmd = std::string("'") + OCRFLOW_PAGEGEN + "' --out '" + (dir_ / "gen").string() +
-                    "' --lang zh --columns 3 --seed 612 --dpi 200 --scan > /dev/null";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  fs::create_directories(dir_ / "gold");
-  fs::copy_file(dir_ / "gen/page-001.gold.txt", dir_ / "gold/page-001.txt");
+  ASSERT_NO_FATAL_FAILURE(GeneratePage("--lang zh --columns 3 --seed 612 --dpi 200 --scan"));
   double cer[2];
   for (int first = 0; first < 2; ++first) {
     const std::string out = std::string("out-") + (first ? "first" : "after");
     CliResult run = Run("run gen/page-001.jpg -o " + out + " --format txt,json --jobs 1 --set ocr.ppocr_first=" +
                         (first ? "true" : "false"));
     ASSERT_EQ(run.code, 0) << run.err;
-    CliResult eval = Run("eval --json " + out + " gold");
-    ASSERT_EQ(eval.code, 0) << eval.err;
-    cer[first] = nlohmann::json::parse(eval.out)["total"]["cer"].get<double>();
+    cer[first] = CerOf(out);
     auto page = nlohmann::json::parse(Slurp(dir_ / out / "page-001.json"))["pages"][0];
     int found_by_layout = 0, body = 0;
     for (const auto& b : page["blocks"]) {
