@@ -21,6 +21,8 @@ namespace {
 constexpr int kSurelyInk = 100;
 // Mid-tones for the photo search, normalised gray.
 constexpr int kMidtoneLow = 40, kMidtoneHigh = 215;
+// Gray levels below this are near black (a dark photo's ground as scanned).
+constexpr int kNearBlack = 40;
 // Glyphs, for telling text on stained paper from a photo: components
 // kGlyphMinInches .. kGlyphMaxInches tall give the page's glyph height (6 to
 // 36 pt type); a component kGlyphLow .. kGlyphHigh times that tall and at
@@ -378,6 +380,7 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
   if (dpi <= 0) dpi = kDefaultDpi;
   BinarizeResult res;
   cv::Mat gray = ToGray(input);
+  const cv::Mat scanned = gray;  // before any inversion: dark photos are found on it (step 4)
   if (options.invert_dark_areas) {
     // The input is copied only when a dark ground is inverted.
     cv::Mat inverted = gray;
@@ -472,6 +475,15 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
     cv::blur(mid_s, mid_s, cv::Size(box, box));
     cv::blur(ink_s, ink_s, cv::Size(box, box));
     cv::Mat cand = (mid_s > options.photo_midtone_fraction * 255) | (ink_s > options.photo_ink_fraction * 255);
+    if (options.photo_dark_fraction > 0) {
+      // On the page as scanned: a dark photo with light specks passes for
+      // a dark ground with text and is inverted (step 0). Text on a dark
+      // ground is a candidate too, and stays text by photo_text_share.
+      cv::Mat dark_s;
+      cv::resize(scanned < kNearBlack, dark_s, small, 0, 0, cv::INTER_AREA);
+      cv::blur(dark_s, dark_s, cv::Size(box, box));
+      cand |= dark_s > options.photo_dark_fraction * 255;
+    }
     const int e = OddAtLeast(0.1 * dpi / f, 3);
     const cv::Mat se = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(e, e));
     cv::morphologyEx(cand, cand, cv::MORPH_OPEN, se);
@@ -586,6 +598,8 @@ std::vector<OptionField<BinarizeOptions>> BinarizeFields() {
       {"photo_text_share", &BinarizeOptions::photo_text_share,
        "an area whose ink is this much glyph-sized components is text on stained paper, not a photo (0: off)", "fraction"},
       {"photo_ink_fraction", &BinarizeOptions::photo_ink_fraction, "photo: or part of pixels that are ink", "fraction"},
+      {"photo_dark_fraction", &BinarizeOptions::photo_dark_fraction,
+       "photo: or part of pixels near black as scanned (a dark photo; 0: off)", "fraction"},
   };
 }
 }  // namespace

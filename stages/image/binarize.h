@@ -45,7 +45,9 @@
 //      border_min_inches thick (rules are thinner) are removed from the mask and
 //      painted white (slightly dilated) in the gray page.
 //   4. Photos: areas at about 75 dpi where most pixels are mid-tones
-//      (neither paper nor ink) or the ink is solid, cleaned by opening and
+//      (neither paper nor ink), or the ink is solid, or most pixels of the
+//      page as it came in are near black (a dark photo: the lighting fit of
+//      step 1 takes its ground for paper and the mask loses it), cleaned by opening and
 //      closing, at least photo_min_inches on each side, whose ink is not
 //      mostly glyphs (photo_text_share: text on stained paper). The ink inside each
 //      area (not its whole box: on a skewed page that overlaps text) is
@@ -98,6 +100,7 @@ struct BinarizeOptions {
   double photo_min_inches = 0.6;     // smallest side of a photo
   double photo_midtone_fraction = 0.4;  // photo: at least this part of its pixels are mid-tones...
   double photo_ink_fraction = 0.55;     // ...or at least this part is ink
+  double photo_dark_fraction = 0.8;     // ...or at least this part is near black as scanned (0: off)
   // ...unless this share of its ink is glyph-sized components (text on
   // stained or dark paper, which is mid-tone too); 0: no such check
   double photo_text_share = 0.75;

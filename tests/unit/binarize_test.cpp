@@ -218,6 +218,36 @@ TEST(Binarize, DarkPhotoAndDarkTextAreNotInverted) {
   EXPECT_LT(InkIn(res.mask, cv::Rect(800, 400, 200, 150)), 200 * 150 / 2);  // not hollowed out either
 }
 
+// Former bug (a magazine page with a night photo): a near-black photo with
+// light specks (sparks, lights) passed for a dark ground with light text.
+// It was inverted, its specks became ink, the lighting fit took it for
+// paper, and its specks were read as lines of junk. As scanned it is
+// mostly near black: a photo, and its specks leave the mask.
+TEST(Binarize, NearBlackPhotoWithLightSpecksIsAPhoto) {
+  cv::Mat page = TextPage();
+  const cv::Rect photo(300, 400, 500, 600);
+  page(photo).setTo(15);
+  std::mt19937 rng(5);
+  for (int i = 0; i < 150; ++i) {
+    const int s = 2 + static_cast<int>(rng() % 11);
+    const cv::Point p(photo.x + 10 + static_cast<int>(rng() % (photo.width - 30)),
+                      photo.y + 10 + static_cast<int>(rng() % (photo.height - 30)));
+    cv::rectangle(page, cv::Rect(p.x, p.y, s, 2 + static_cast<int>(rng() % 11)), cv::Scalar(200 + rng() % 50), cv::FILLED);
+  }
+  BinarizeOptions off;
+  off.photo_dark_fraction = 0;
+  const BinarizeResult before = Binarize(page, off, kDpi);
+  EXPECT_FALSE(before.inverted.empty()) << "the old failure is no longer reproduced";
+  EXPECT_GT(InkIn(before.mask, photo), 2000) << "the old failure is no longer reproduced";
+
+  const BinarizeResult res = Binarize(page, {}, kDpi);
+  ASSERT_EQ(res.photos.size(), 1u);
+  EXPECT_GT(static_cast<double>((res.photos[0] & photo).area()) / (res.photos[0] | photo).area(), 0.8) << res.photos[0];
+  EXPECT_LT(InkIn(res.mask, photo), 200);
+  // Text beside it stays.
+  EXPECT_GT(InkIn(res.mask, cv::Rect(850, 400, 200, 600)), 10000);
+}
+
 TEST(Binarize, SauvolaThresholdsAgainstTheLocalMean) {
   // Independent check on a tiny image: a dark dot on light paper is ink,
   // the paper around it is not, and flat paper has no ink at all.

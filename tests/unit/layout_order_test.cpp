@@ -348,6 +348,35 @@ TEST(LayoutArticles, ARuleUnderAnArticleEndsItsHeadlinesReach) {
   }
 }
 
+// A paragraph's short last line, then the next paragraph's first line,
+// indented by two glyphs, each a block of its own: the indented line
+// overlaps the short one above by less than half an em, so nothing is
+// "right above" it, and no headline stands over that column. Between two
+// blocks of one article in its column, it is of that article, and the
+// column stays one chunk (tuning page: the line was read after the article).
+TEST(LayoutArticles, AnIndentedLineBetweenTwoChunksOfAColumnIsOfItsArticle) {
+  Drawn d;
+  const int h = d.AddBlock({100, 100, 700, 48}, Role::kHeadline);  // over columns 0 and 1
+  d.AddBlock({100, 170, 400, 700});
+  d.AddBlock({600, 170, 400, 700});
+  const int last = d.AddBlock({1100, 170, 55, 24});    // column 2: "...。" and the paragraph's end
+  const int first = d.AddBlock({1148, 206, 152, 24});  // the next paragraph's indented first line
+  const int rest = d.AddBlock({1100, 242, 200, 600});
+  Columns columns;
+  columns.ranges = {{100, 500}, {600, 1000}, {1100, 1300}};
+  columns.width = 400;
+  AssignArticles(d.text.blocks, d.text.lines, columns, d.ink, Flow());
+  SCOPED_TRACE(Describe(d.text.blocks));
+  int in_column = 0;
+  for (const TextBlock& b : d.text.blocks) {
+    if (b.column != 2) continue;
+    ++in_column;
+    EXPECT_EQ(b.article, d[h].article);
+  }
+  EXPECT_EQ(in_column, 1);  // merged into one chunk
+  (void)last, (void)first, (void)rest;
+}
+
 // A headline under the row of a table across two columns opens the article
 // below it: the table's cells above it (of the article over the table) do
 // not flow past it into the body under its byline.

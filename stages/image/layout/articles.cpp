@@ -87,6 +87,38 @@ void MergeColumnChunks(std::vector<TextBlock>& blocks, const std::vector<TextLin
   }
 }
 
+// Flow mode: a body block no article claims, standing in a column between
+// two blocks of one article right above and below it (nothing between), is
+// of that article. An indented first line under a paragraph's short last
+// line overlaps the block above by less than the slack that "above" asks.
+bool RuleBetween(const cv::Rect& a, const cv::Rect& b, const Ink& ink);
+void FillColumnGaps(std::vector<TextBlock>& blocks, const Ink& ink) {
+  auto nearest = [&](const TextBlock& x, bool down) {
+    int best = -1;
+    for (size_t yi = 0; yi < blocks.size(); ++yi) {
+      const TextBlock& y = blocks[yi];
+      if (&y == &x || y.role != Role::kBody || y.column != x.column) continue;
+      const bool beyond = down ? y.r.y >= Bottom(x.r) - kAboveSlackEm * ink.em
+                               : Bottom(y.r) <= x.r.y + kAboveSlackEm * ink.em;
+      if (!beyond) continue;
+      if (best < 0 || (down ? y.r.y < blocks[best].r.y : Bottom(y.r) > Bottom(blocks[best].r)))
+        best = static_cast<int>(yi);
+    }
+    return best;
+  };
+  for (TextBlock& x : blocks) {
+    if (x.role != Role::kBody || x.column < 0 || x.article >= 0) continue;
+    const int up = nearest(x, false), down = nearest(x, true);
+    if (up < 0 || down < 0) continue;
+    const TextBlock &a = blocks[up], &b = blocks[down];
+    if (a.article < 0 || a.article != b.article) continue;
+    const int x0 = std::min({a.r.x, x.r.x, b.r.x}), x1 = std::max({Right(a.r), Right(x.r), Right(b.r)});
+    if (ink.ObstacleBetween(x0, x1, Bottom(a.r), x.r.y) || ink.ObstacleBetween(x0, x1, Bottom(x.r), b.r.y)) continue;
+    if (RuleBetween(a.r, x.r, ink) || RuleBetween(x.r, b.r, ink)) continue;
+    x.article = a.article;
+  }
+}
+
 // Whether a vertical rule stands between headline `h` and block `r`, from
 // the headline's top down to `bottom` (default: the block's bottom).
 bool RuledOff(const cv::Rect& h, const cv::Rect& r, const Ink& ink, int bottom = -1) {
@@ -363,6 +395,7 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
     decided[bi] = true;
   }
   for (TextBlock& b : blocks) b.column = IsPageText(b) ? ColumnOf(columns, b.r, em) : -1;
+  if (o.flow_articles) FillColumnGaps(blocks, ink);
   MergeColumnChunks(blocks, lines, ink);
   return articles;
 }
