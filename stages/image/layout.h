@@ -111,9 +111,9 @@ struct LayoutOptions {
   // its column. Off: the nearest headline above, one beside it counting
   // beside_headline_em farther (the band model). Off by default for now:
   // on, the report and textbook pages of OmniDocBench read far better
-  // (eastmoney CER 53 -> 14 %, textbook 70 -> 28 %), but the held-out
-  // generated Chinese pages read worse (varied 11.2 -> 17.0 %, plain 0.24 ->
-  // 0.46 %); see issue 14's notes.
+  // (eastmoney CER 53.5 -> 16.0 %, textbook 69.7 -> 28.6 %, e-paper 36.2 ->
+  // 29.9 %) and the held-out varied pages a little better, but the NYT
+  // front page reads in the wrong order (13.3 -> 32.5 %); see docs/pages.md.
   bool flow_articles = false;
   // em: with flow_articles, farthest a block beside a headline (no
   // horizontal overlap) starts below the top of the headline's body (or the

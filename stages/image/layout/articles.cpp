@@ -379,6 +379,13 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
     for (size_t p = 0; p < ink.photos.size(); ++p)
       if (!photo_done[p] && ink.photos[p].y <= y) {
         photo_article[p] = article_of(ink.photos[p]);
+        // Flow mode: a photo nothing over, beside or above claims (a photo
+        // of its own beside an article's columns) is the band model's, so
+        // that its caption is read with that article, not on its own first.
+        if (photo_article[p] < 0 && o.flow_articles) {
+          const int h = ArticleAbove(const_heads, ink.photos[p], ink, o.beside_headline_em);
+          if (h >= 0) photo_article[p] = heads[h]->article;
+        }
         photo_done[p] = true;
       }
   };
