@@ -479,8 +479,10 @@ BinarizeResult Binarize(const cv::Mat& input, const BinarizeOptions& options, do
       // On the page as scanned: a dark photo with light specks passes for
       // a dark ground with text and is inverted (step 0). Text on a dark
       // ground is a candidate too, and stays text by photo_text_share.
-      cv::Mat dark_s;
-      cv::resize(scanned < kNearBlack, dark_s, small, 0, 0, cv::INTER_AREA);
+      // Scanner borders are near black too: they are gone already (step 3).
+      cv::Mat dark = scanned < kNearBlack, dark_s;
+      if (any_border) dark.setTo(0, border_mask);
+      cv::resize(dark, dark_s, small, 0, 0, cv::INTER_AREA);
       cv::blur(dark_s, dark_s, cv::Size(box, box));
       cand |= dark_s > options.photo_dark_fraction * 255;
     }

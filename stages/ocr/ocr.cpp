@@ -626,6 +626,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     std::erase_if(blocks, [](const Block& b) { return b.lines.empty(); });
     for (Block& b : blocks) b.lang = o.lang == "auto" ? o.auto_cjk + "+" + o.auto_latin : o.lang;
     page.blocks = std::move(blocks);
+    found_only.assign(page.blocks.size(), 0);  // none: Tesseract read them all
   } else {
     // Reads one block with `eng` (PSM 6; a multi-row headline row by row).
     // The Han sample (below): per block, the lines found and those of them

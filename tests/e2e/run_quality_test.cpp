@@ -261,4 +261,20 @@ TEST_F(RunQuality, AnUpsideDownChinesePageIsTurnedBackWhenPpOcrReadsFirst) {
   EXPECT_LE(nlohmann::json::parse(eval.out)["total"]["cer"].get<double>(), 0.03) << eval.out;
 }
 
+// A chain without the layout stage: Tesseract segments the page itself,
+// and PP-OCR then reads its Chinese blocks. Former crash: the marks of the
+// blocks PP-OCR read first were sized for the layout's blocks (none), and
+// the reread indexed past them (SIGSEGV).
+TEST_F(RunQuality, WithoutLayoutTesseractSegmentsAndPpOcrRereads) {
+  if (!ocrflow::ocr::CheckPpOcr(ocrflow::ocr::DefaultPpOcrDir()).ok()) GTEST_SKIP() << "PP-OCR model not installed";
+  const std::string sample = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/zh-scan-001.jpg";
+  CliResult r = Run("run " + sample + " -o out --format txt,json --jobs 1 --stages binarize,ocr,normalize,reflow");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto p = nlohmann::json::parse(Slurp(dir_ / "out/zh-scan-001.json"))["pages"][0];
+  int ppocr = 0;
+  for (const auto& b : p["blocks"]) ppocr += b.value("engine", "") == "ppocr";
+  EXPECT_GT(ppocr, 0) << p["blocks"].dump();
+  EXPECT_GT(Slurp(dir_ / "out/zh-scan-001.txt").size(), 1000u);
+}
+
 }  // namespace

@@ -99,6 +99,9 @@ TEST(Binarize, DarkBorderIsRemovedFromMaskAndPaintedWhite) {
   EXPECT_GT(cv::mean(res.gray(cv::Rect(200, 0, 800, 40)))[0], 250);
   // The text is still there.
   EXPECT_GT(InkIn(res.mask, cv::Rect(150, 150, 900, 1400)), 50000);
+  // A border is near black as scanned, but it is no photo: the frame of two
+  // borders once made one "photo" of the whole page, and its text was lost.
+  EXPECT_TRUE(res.photos.empty()) << res.photos[0];
 }
 
 TEST(Binarize, RuleTouchingTheEdgeIsNotABorder) {
