@@ -20,6 +20,9 @@
 #include "pipeline/app/page_chain.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
+#include "pipeline/formats/alto.h"
+#include "pipeline/formats/hocr.h"
+#include "pipeline/formats/pdf.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/json_name.h"
 #include "pipeline/io/output_names.h"
@@ -497,6 +500,56 @@ std::string RenderPagesText(const std::vector<Page>& pages) {
   return out;
 }
 
+namespace {
+
+std::vector<formats::ArchivePage> ArchivePages(const std::vector<Page>& pages) {
+  std::vector<formats::ArchivePage> out;
+  out.reserve(pages.size());
+  for (const Page& p : pages) out.push_back(formats::LayoutForArchive(p));
+  return out;
+}
+
+std::string FileName(const std::string& source) { return fs::path(source).filename().string(); }
+
+}  // namespace
+
+std::string RenderPagesAlto(const std::vector<Page>& pages, const std::string& source) {
+  return formats::RenderAlto(ArchivePages(pages), FileName(source));
+}
+
+std::string RenderPagesHocr(const std::vector<Page>& pages, const std::string& source) {
+  return formats::RenderHocr(ArchivePages(pages), FileName(source));
+}
+
+Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_view input, io::PageDecoder& decoder,
+                                   const std::string& tessdata) {
+  auto font = formats::GlyphlessFont(ocr::TessdataDir(tessdata));
+  if (!font.ok()) return font.status();
+  std::vector<formats::PdfPage> out;
+  // A one-page JPEG goes in as it is: no second compression, colour kept.
+  formats::PdfImage jpeg;
+  const bool as_jpeg = decoder.pages() == 1 &&
+                       formats::JpegInfo(input, &jpeg.width, &jpeg.height, &jpeg.components);
+  for (const Page& p : pages) {
+    formats::PdfPage pp;
+    pp.layout = formats::LayoutForArchive(p);
+    if (as_jpeg && jpeg.width == p.info.width && jpeg.height == p.info.height) {
+      pp.image = jpeg;
+      pp.image.jpeg = std::string(input);
+    } else {
+      auto d = DecodeGuarded([&] { return decoder.Decode(p.info.source_page - 1); });
+      if (!d.ok()) return d.status();
+      const cv::Mat& g = d.value().gray;
+      pp.image.width = g.cols, pp.image.height = g.rows;
+      pp.image.gray.resize(static_cast<size_t>(g.cols) * g.rows);
+      for (int y = 0; y < g.rows; ++y) std::copy(g.ptr<unsigned char>(y), g.ptr<unsigned char>(y) + g.cols,
+                                                 pp.image.gray.begin() + static_cast<long>(y) * g.cols);
+    }
+    out.push_back(std::move(pp));
+  }
+  return formats::RenderPdf(out, font.value());
+}
+
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source) {
   using json = nlohmann::ordered_json;
   json j;
@@ -681,6 +734,36 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
   return out;
 }
 
+namespace {
+
+// RunOptions::write_alto, write_hocr, write_pdf: each file written whole or
+// not at all (io::WriteFileAtomic), failures in the input's errors.
+void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std::string& source,
+                         const std::vector<Page>& pages, io::PageDecoder* decoder, InputReport& r) {
+  auto write = [&](const std::string& path, const std::string& data) {
+    Status st = io::WriteFileAtomic(path, data);
+    if (st.ok()) r.archive_paths.push_back(path);
+    else r.errors.push_back(st.ToString());
+  };
+  if (o.write_alto) write(base + ".alto.xml", RenderPagesAlto(pages, source));
+  if (o.write_hocr) write(base + ".hocr", RenderPagesHocr(pages, source));
+  if (o.write_pdf) {
+    auto bytes = ReadFileBytes(source);
+    Result<std::string> pdf = Status(Code::kInternal, "the input's pages cannot be decoded again");
+    if (!bytes.ok()) pdf = bytes.status();
+    else if (decoder != nullptr) {
+      std::string tessdata;
+      if (auto it = o.settings.find("ocr"); it != o.settings.end() && it->second.count("tessdata"))
+        tessdata = it->second.at("tessdata");
+      pdf = RenderPagesPdf(pages, bytes.value(), *decoder, tessdata);
+    }
+    if (pdf.ok()) write(base + ".pdf", pdf.value());
+    else r.errors.push_back(source + ": no PDF written: " + pdf.status().message());
+  }
+}
+
+}  // namespace
+
 void UseOneMallocArenaForOneWorker(int workers) {
   if (workers == 1) mallopt(M_ARENA_MAX, 1);
 }
@@ -735,6 +818,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           std::vector<std::string> outs;
           if (options.write_txt) outs.push_back(base.string() + ".txt");
           if (options.write_json) outs.push_back(base.string() + ".json");
+          if (options.write_alto) outs.push_back(base.string() + ".alto.xml");
+          if (options.write_hocr) outs.push_back(base.string() + ".hocr");
+          if (options.write_pdf) outs.push_back(base.string() + ".pdf");
           auto bytes = ReadFileBytes(in.path);
           done = bytes.ok() && manifest->DoneBefore(in.rel, Sha256Hex(bytes.value()), outs);
         }
@@ -819,7 +905,6 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         ++r.paragraphs;
       }
     s.pages.clear();
-    s.decoder.reset();
     const bool any_good = !good.empty();
     MergeByPageNumber(good, std::move(timed_out));
     if (any_good || !good.empty() || (r.errors.empty() && r.pages > 0)) {
@@ -840,7 +925,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         if (st.ok()) r.json_path = path;
         else r.errors.push_back(st.ToString());
       }
+      if (dir.ok()) WriteArchiveFormats(options, base.string(), s.input.path, good, s.decoder.get(), r);
     }
+    s.decoder.reset();
     if (log) {
       for (const auto& e : r.errors) log(e);
     }

@@ -37,6 +37,11 @@ struct RunOptions {
   std::string debug_dir;                          // empty = no debug images
   bool write_txt = true;
   bool write_json = false;
+  // Archive formats (pipeline/formats/, docs/formats.md), each file beside
+  // the .txt: <name>.alto.xml, <name>.hocr, <name>.pdf. Not with isolate.
+  bool write_alto = false;
+  bool write_hocr = false;
+  bool write_pdf = false;
   std::vector<std::string> stages;                // empty = DefaultPageStages()
   std::map<std::string, StageSettings> settings;  // stage -> option -> value
   io::LoadOptions load;
@@ -76,6 +81,7 @@ struct InputReport {
   std::string rel;     // path below the input root: the manifest's source
   std::string sha256;  // of the bytes read ("" when they could not be read)
   std::string txt_path, json_path;  // written outputs ("" if none)
+  std::vector<std::string> archive_paths;  // .alto.xml, .hocr, .pdf written
   int pages = 0;
   int failed_pages = 0;
   std::vector<std::string> errors;  // "file: page N: reason" or "file: reason"
@@ -173,6 +179,15 @@ int DropRepeatedRunningLines(std::vector<Page>& pages);
 
 // Output renderings of one input's pages.
 std::string RenderPagesText(const std::vector<Page>& pages);
+// ALTO XML 4 and hOCR of the pages (pipeline/formats/), boxes in the
+// original image's pixels; `source`: the input's file name.
+std::string RenderPagesAlto(const std::vector<Page>& pages, const std::string& source);
+std::string RenderPagesHocr(const std::vector<Page>& pages, const std::string& source);
+// The searchable PDF: `input` the input's bytes (a JPEG is embedded as
+// is), `decoder` gives the other pages' pixels again; `tessdata` where
+// Tesseract's pdf.ttf is.
+Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_view input, io::PageDecoder& decoder,
+                                   const std::string& tessdata);
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source);
 
 }  // namespace ocrflow

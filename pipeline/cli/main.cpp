@@ -277,6 +277,16 @@ exit 2 before any work; outputs are replaced atomically, never half-written.
                       (box; not read as prose), lines (box, text, confidence), the body text's
                       median line confidence, paragraphs (role, source
                       lines), what was dropped and why, warnings
+  OUTDIR/<name>.alto.xml  with --format alto: ALTO XML 4, one <Page> per page,
+                      a TextBlock per paragraph (role as TAGREFS), TextLine,
+                      String (CONTENT, WC, HPOS/VPOS/WIDTH/HEIGHT), SP
+  OUTDIR/<name>.hocr  with --format hocr: hOCR (XHTML): ocr_page, ocr_carea,
+                      ocr_par, ocr_line, ocrx_word with bbox and x_wconf
+  OUTDIR/<name>.pdf   with --format pdf: searchable PDF, the page images (a
+                      JPEG as it is) under an invisible text layer
+  The archive formats hold the .txt's text exactly (words with their spaces,
+  a paragraph per block), boxes in pixels of the image as given (before the
+  turn, rescale and deskew); dropped pieces are not in them (docs/formats.md).
 
 The chain (see `ocrflow stages`): binarize, orient, deskew, layout, ocr, then
 the text stages of `ocrflow reflow`. Every option: --set STAGE.OPTION=VALUE.
@@ -379,6 +389,10 @@ int RunRun(const RunArgs& args) {
   ro.stages = args.stages;
   ro.write_txt = std::find(args.formats.begin(), args.formats.end(), "txt") != args.formats.end();
   ro.write_json = std::find(args.formats.begin(), args.formats.end(), "json") != args.formats.end();
+  auto wants = [&](const char* f) { return std::find(args.formats.begin(), args.formats.end(), f) != args.formats.end(); };
+  ro.write_alto = wants("alto");
+  ro.write_hocr = wants("hocr");
+  ro.write_pdf = wants("pdf");
   ro.load.max_pixels = args.max_megapixels * 1e6;
   ro.load.max_pages = args.max_pages;
   ro.load.pdf_dpi = args.pdf_dpi;
@@ -395,6 +409,10 @@ int RunRun(const RunArgs& args) {
       return kExitUsage;
     }
     ro.shard = shard.value();
+  }
+  if (ro.isolate && (ro.write_alto || ro.write_hocr || ro.write_pdf)) {
+    std::cerr << "ocrflow run: --format alto, hocr and pdf need the pages in this process: leave out --isolate\n";
+    return kExitUsage;
   }
   if (ro.isolate && !ro.debug_dir.empty()) {
     std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
@@ -699,9 +717,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_option("-j,--jobs", rn.jobs, "pages processed in parallel (default: the number of cores)");
   run->add_option("--debug-dir", rn.debug_dir, "write PNGs after clean-up, after deskew and a layout overlay here");
-  run->add_option("--format", rn.formats, "txt, json, or txt,json")
+  run->add_option("--format", rn.formats,
+                  "comma-separated: txt, json, alto (ALTO XML 4), hocr, pdf (searchable: the image with an invisible "
+                  "text layer); e.g. txt,json,alto,hocr,pdf")
       ->delimiter(',')
-      ->check(CLI::IsMember({"txt", "json"}))
+      ->check(CLI::IsMember({"txt", "json", "alto", "hocr", "pdf"}))
       ->capture_default_str();
   run->add_option("--set", rn.sets, "STAGE.OPTION=VALUE, e.g. deskew.min_confidence=2 (see `ocrflow stages`); repeatable")
       ->allow_extra_args(false);
