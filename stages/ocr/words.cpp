@@ -46,11 +46,15 @@ std::vector<Glyph> Glyphs(const CtcReading& read, const std::string& text, const
       g[i].x0 = centre[i] - left_gap / 2;
       g[i].x1 = centre[i] + right_gap / 2;
     }
-    // Inside the line's box: PP-OCR's crop has a margin around it.
+    // Inside the line's box: PP-OCR's crop has a margin around it. The
+    // line's ink starts with the first character and ends with the last:
+    // their outer edges are the line box's (a CTC spike is no glyph edge).
     for (Glyph& x : g) {
       x.x0 = std::clamp<double>(x.x0, line_box.x, line_box.right());
       x.x1 = std::clamp<double>(x.x1, line_box.x, line_box.right());
     }
+    g.front().x0 = line_box.x;
+    g.back().x1 = line_box.right();
   } else {
     const double w = g.empty() ? 0 : static_cast<double>(line_box.w) / g.size();
     for (size_t i = 0; i < g.size(); ++i) g[i].x0 = line_box.x + i * w, g[i].x1 = line_box.x + (i + 1) * w;

@@ -4,8 +4,8 @@
 // at which time steps each character won, and a step is a slice of the
 // line image's width. A character's x range runs from halfway to the
 // previous character's centre to halfway to the next one's (its ink lies
-// between its neighbours'); the first and last extend as far out as they
-// reach in. Without the steps (the onnxruntime worker gives the text only)
+// between its neighbours'); the first starts where the line's ink box
+// starts, the last ends where it ends (a CTC spike is no glyph edge). Without the steps (the onnxruntime worker gives the text only)
 // the characters share the line box's width evenly.
 //
 // Words: split at spaces; every CJK character is a word of its own (Chinese
