@@ -2,7 +2,8 @@
 // (docs/formats.md) through the real binary, on generated pages whose
 // truth is known: a Chinese page (PNG: the PDF carries Flate pixels) and an
 // English one (JPEG: embedded as is), both skewed so that the boxes must be
-// mapped back through deskew's rotation.
+// mapped back through deskew's rotation, and the English one again turned
+// a quarter (PNG), so that they must be mapped back through orient's turn.
 //
 // The text rule, the same for every format: per page, per block
 // (TextBlock, ocr_par), per line, per word: its text, then one space where
@@ -20,6 +21,9 @@
 #include <string>
 #include <vector>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
 #include "tests/e2e/cli_harness.h"
 
 namespace fs = std::filesystem;
@@ -29,11 +33,14 @@ namespace {
 using namespace ocrflow::e2e;
 
 struct Generated {
-  std::string lang, image;  // image: file name under the suite's folder
+  std::string lang, dir, image;  // image: file name under the test's folder, in dir/
   double skew;
+  bool turned = false;  // the en page turned 90 degrees clockwise: orient turns it back
 };
 
-const Generated kPages[] = {{"zh", "zh/page-001.png", 2.0}, {"en", "en/page-001.jpg", -2.0}};
+const Generated kPages[] = {{"zh", "zh", "zh/page-001.png", 2.0},
+                            {"en", "en", "en/page-001.jpg", -2.0},
+                            {"en", "turned", "turned/page-001.png", -2.0, true}};
 
 std::string Unescape(std::string s) {
   static const std::pair<const char*, const char*> kEntities[] = {
@@ -89,8 +96,9 @@ double Iou(const Rect& a, const Rect& b) {
 }
 
 // pagegen's line boxes (em boxes on the unskewed page) in the image: the
-// bounding box of their corners through truth.json's rotation.
-std::vector<Rect> TruthLines(const fs::path& truth_file) {
+// bounding box of their corners through truth.json's rotation (and, for
+// the turned page, the clockwise turn: (x, y) -> (H - y, x)).
+std::vector<Rect> TruthLines(const fs::path& truth_file, bool turned) {
   const auto t = nlohmann::json::parse(Slurp(truth_file));
   const auto& r = t["rotation"];
   std::vector<Rect> out;
@@ -104,6 +112,10 @@ std::vector<Rect> TruthLines(const fs::path& truth_file) {
           const double py = r[1][0].get<double>() * cx + r[1][1].get<double>() * cy + r[1][2].get<double>();
           a = {std::min(a.x0, px), std::min(a.y0, py), std::max(a.x1, px), std::max(a.y1, py)};
         }
+      if (turned) {
+        const double H = t["image"]["height"].get<double>();
+        a = {H - a.y1, a.x0, H - a.y0, a.x1};
+      }
       out.push_back(a);
     }
   return out;
@@ -129,7 +141,7 @@ std::string Command(const std::string& cmd, int* status) {
   return out;
 }
 
-// The pages are generated and read once (~40 s of OCR): ctest runs every
+// The pages are generated and read once (~50 s of OCR): ctest runs every
 // test in a process of its own, so the checks are the steps of one test.
 class Formats : public ::testing::Test {
  protected:
@@ -141,8 +153,13 @@ class Formats : public ::testing::Test {
     ran_ = std::system((gen + "/zh' --lang zh --skew 2 > /dev/null").c_str()) == 0 &&
            std::system((gen + "/en' --lang en --skew -2 --jpeg 90 > /dev/null").c_str()) == 0;
     if (!ran_) return;
+    cv::Mat turned;
+    cv::rotate(cv::imread((dir_ / kPages[1].image).string(), cv::IMREAD_GRAYSCALE), turned, cv::ROTATE_90_CLOCKWISE);
+    fs::create_directories(dir_ / "turned");
+    ran_ = cv::imwrite((dir_ / kPages[2].image).string(), turned);
     const std::string run = std::string("'") + OCRFLOW_BIN + "' run '" + (dir_ / kPages[0].image).string() + "' '" +
-                            (dir_ / kPages[1].image).string() + "' -o '" + (dir_ / "out").string() +
+                            (dir_ / kPages[1].image).string() + "' '" + (dir_ / kPages[2].image).string() + "' -o '" +
+                            (dir_ / "out").string() +
                             "' --format txt,alto,hocr,pdf --jobs 2 2> '" + (dir_ / "run.log").string() + "'";
     ran_ = std::system(run.c_str()) == 0;
   }
@@ -155,7 +172,7 @@ class Formats : public ::testing::Test {
   void LineBoxesLandWhereTheLinesWereDrawn();
 
   static fs::path Out(const Generated& p, const std::string& ext) {
-    return dir_ / "out" / p.lang / ("page-001" + ext);
+    return dir_ / "out" / p.dir / ("page-001" + ext);
   }
 
   static fs::path dir_;
@@ -167,11 +184,11 @@ bool Formats::ran_ = false;
 
 void Formats::EveryFormatIsWrittenAndTheXmlIsWellFormed() {
   for (const Generated& p : kPages) {
-    for (const char* ext : {".txt", ".alto.xml", ".hocr", ".pdf"}) EXPECT_TRUE(fs::exists(Out(p, ext))) << p.lang << ext;
+    for (const char* ext : {".txt", ".alto.xml", ".hocr", ".pdf"}) EXPECT_TRUE(fs::exists(Out(p, ext))) << p.dir << ext;
     for (const char* ext : {".alto.xml", ".hocr"}) {
       int st = -1;
       const std::string err = Command("xmllint --noout '" + Out(p, ext).string() + "' 2>&1", &st);
-      EXPECT_EQ(st, 0) << p.lang << ext << ": " << err;
+      EXPECT_EQ(st, 0) << p.dir << ext << ": " << err;
     }
   }
 }
@@ -179,9 +196,9 @@ void Formats::EveryFormatIsWrittenAndTheXmlIsWellFormed() {
 void Formats::AltoAndHocrWordsAreTheTxtExactly() {
   for (const Generated& p : kPages) {
     const std::string txt = Slurp(Out(p, ".txt"));
-    ASSERT_GT(txt.size(), 500u) << p.lang;
-    EXPECT_EQ(AltoText(Slurp(Out(p, ".alto.xml"))), txt) << p.lang;
-    EXPECT_EQ(HocrText(Slurp(Out(p, ".hocr"))), txt) << p.lang;
+    ASSERT_GT(txt.size(), 500u) << p.dir;
+    EXPECT_EQ(AltoText(Slurp(Out(p, ".alto.xml"))), txt) << p.dir;
+    EXPECT_EQ(HocrText(Slurp(Out(p, ".hocr"))), txt) << p.dir;
   }
 }
 
@@ -190,7 +207,7 @@ void Formats::ThePdfTextIsTheTxtAndAJpegIsEmbeddedAsIs() {
     int st = -1;
     const std::string text = Command("pdftotext -raw '" + Out(p, ".pdf").string() + "' - 2>&1", &st);
     ASSERT_EQ(st, 0) << "pdftotext (poppler-utils, scripts/setup.sh) failed: " << text;
-    EXPECT_EQ(NoWhitespace(text), NoWhitespace(Slurp(Out(p, ".txt")))) << p.lang;
+    EXPECT_EQ(NoWhitespace(text), NoWhitespace(Slurp(Out(p, ".txt")))) << p.dir;
   }
   const std::string jpeg_pdf = Slurp(Out(kPages[1], ".pdf"));
   EXPECT_NE(jpeg_pdf.find("/DCTDecode"), std::string::npos);
@@ -204,9 +221,9 @@ void Formats::ThePdfTextIsTheTxtAndAJpegIsEmbeddedAsIs() {
 // ink boxes, so part of it is that difference).
 void Formats::LineBoxesLandWhereTheLinesWereDrawn() {
   for (const Generated& p : kPages) {
-    const std::vector<Rect> truth = TruthLines(dir_ / p.lang / "page-001.truth.json");
+    const std::vector<Rect> truth = TruthLines(dir_ / p.lang / "page-001.truth.json", p.turned);
     const std::vector<Rect> read = AltoLines(Slurp(Out(p, ".alto.xml")));
-    ASSERT_GT(read.size(), 30u) << p.lang;
+    ASSERT_GT(read.size(), 30u) << p.dir;
     std::vector<double> errors;
     for (const Rect& r : read) {
       const Rect* best = nullptr;
@@ -216,12 +233,12 @@ void Formats::LineBoxesLandWhereTheLinesWereDrawn() {
       errors.push_back((std::abs(r.x0 - best->x0) + std::abs(r.y0 - best->y0) + std::abs(r.x1 - best->x1) +
                         std::abs(r.y1 - best->y1)) / 4);
     }
-    EXPECT_GE(errors.size(), read.size() * 9 / 10) << p.lang << ": lines matched to a drawn line";
+    EXPECT_GE(errors.size(), read.size() * 9 / 10) << p.dir << ": lines matched to a drawn line";
     std::nth_element(errors.begin(), errors.begin() + errors.size() / 2, errors.end());
     const double median = errors[errors.size() / 2];
-    std::printf("[ measured ] %s, skew %.1f: median line box error %.2f px over %zu lines\n", p.lang.c_str(), p.skew,
-                median, errors.size());
-    EXPECT_LE(median, 2.0) << p.lang;
+    std::printf("[ measured ] %s, skew %.1f%s: median line box error %.2f px over %zu lines\n", p.lang.c_str(), p.skew,
+                p.turned ? ", turned 90" : "", median, errors.size());
+    EXPECT_LE(median, 2.0) << p.dir;
   }
 }
 
