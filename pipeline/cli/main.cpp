@@ -24,6 +24,7 @@
 #define OCRFLOW_HAVE_EVAL 1
 #endif
 #include "pipeline/app/page_job.h"
+#include "pipeline/formats/archive_reader.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
 #include "pipeline/daemon/daemon.h"
@@ -31,6 +32,7 @@
 #include "pipeline/io/printable.h"
 #include "pipeline/io/output_names.h"
 #include "stages/ocr/engine.h"
+#include "stages/text/register.h"
 #include "stages/ocr/ocr.h"
 #include "stages/ocr/ppocr.h"
 
@@ -79,6 +81,7 @@ Exit codes:
 
 struct ReflowArgs {
   std::vector<std::string> inputs;
+  std::string from = "text";  // text, alto, hocr
   std::string output;
   std::string format = "txt";
   bool explain = false;
@@ -134,6 +137,9 @@ Status WriteOutput(const std::string& target, std::string_view data) {
 int RunReflow(const ReflowArgs& args) {
   TextJobOptions jo;
   jo.stages = args.stages;
+  // OCR with geometry, read back from ALTO or hOCR: the text stages of `run`.
+  const bool archive = args.from != "text";
+  if (archive && jo.stages.empty()) jo.stages = text::DefaultOcrTextStages();
   jo.decode.lossy = args.lossy;
   jo.decode.max_line_bytes = args.max_line_bytes;
   for (const auto& s : args.sets) {
@@ -219,6 +225,29 @@ int RunReflow(const ReflowArgs& args) {
       if (progress) std::cerr << "\n";
       std::cerr << "ocrflow reflow: " << bytes.status().ToString() << "\n";
       ++failed;
+      continue;
+    }
+    if (archive) {  // every page of the file, as `run` renders an input's pages
+      auto read = args.from == "alto" ? formats::ReadAlto(bytes.value()) : formats::ReadHocr(bytes.value());
+      Status st = read.status();
+      for (size_t k = 0; read.ok() && st.ok() && k < read->size(); ++k) st = job->RunPage((*read)[k], ctx);
+      if (!st.ok()) {
+        if (progress) std::cerr << "\n";
+        std::cerr << "ocrflow reflow: " << DisplayName(input) << ": " << st.message() << "\n";
+        ++failed;
+        continue;
+      }
+      DropRepeatedRunningLines(read.value());
+      const std::string data = json ? RenderPagesJson(read.value(), DisplayName(input)) : RenderPagesText(read.value());
+      if (!targets[n].empty() && out_is_dir) {
+        std::error_code ec;
+        fs::create_directories(fs::path(targets[n]).parent_path(), ec);
+      }
+      if (Status w = WriteOutput(targets[n], data); !w.ok()) {
+        std::cerr << "ocrflow reflow: " << w.ToString() << "\n";
+        output_error = true;
+        if (targets[n].empty()) break;
+      }
       continue;
     }
     auto page = job->Run(bytes.value(), ctx);
@@ -683,6 +712,11 @@ int main(int argc, char** argv) {
   auto* reflow = app.add_subcommand("reflow", "rejoin OCR'd text into clean paragraphs (one per line)");
   reflow->add_option("inputs", ra.inputs, "text files to reflow; '-' reads stdin");
   reflow->add_option("-o,--output", ra.output, "output file, or directory for several inputs (default: stdout)");
+  reflow->add_option("--from", ra.from,
+                     "what the inputs are: text (default), or OCR with word boxes to reflow from its geometry as "
+                     "`run` does: alto (ALTO XML), hocr (docs/formats.md)")
+      ->check(CLI::IsMember({"text", "alto", "hocr"}))
+      ->capture_default_str();
   reflow->add_option("--format", ra.format, "txt (paragraphs) or json (roles, line ranges, dropped pieces)")
       ->check(CLI::IsMember({"txt", "json"}))
       ->capture_default_str();

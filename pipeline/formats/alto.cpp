@@ -1,5 +1,7 @@
 #include "pipeline/formats/alto.h"
 
+#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -13,6 +15,12 @@ std::string Geometry(const Box& b) {
 }
 
 std::string TagId(Role role) { return std::string("TAG_") + RoleName(role); }
+
+// A Latin word cut at a line end (not CJK, which is cut anywhere).
+bool NeedsHyphen(const std::string& word) {
+  const unsigned char c = static_cast<unsigned char>(word.back());
+  return std::isalpha(c) != 0;
+}
 
 }  // namespace
 
@@ -46,7 +54,9 @@ std::string RenderAlto(const std::vector<ArchivePage>& pages, const std::string&
     for (size_t b = 0; b < p.blocks.size(); ++b) {
       const ArchiveBlock& block = p.blocks[b];
       const std::string bid = pid + "_B" + std::to_string(b + 1);
-      x += "        <TextBlock ID=\"" + bid + "\"" + Geometry(block.box) + " TAGREFS=\"" + TagId(block.role) + "\">\n";
+      char rotation[40] = "";
+      if (std::abs(p.text_angle) >= 0.005) std::snprintf(rotation, sizeof rotation, " ROTATION=\"%.2f\"", p.text_angle);
+      x += "        <TextBlock ID=\"" + bid + "\"" + Geometry(block.box) + rotation + " TAGREFS=\"" + TagId(block.role) + "\">\n";
       for (size_t l = 0; l < block.lines.size(); ++l) {
         const ArchiveLine& line = block.lines[l];
         const std::string lid = bid + "_L" + std::to_string(l + 1);
@@ -65,6 +75,11 @@ std::string RenderAlto(const std::vector<ArchivePage>& pages, const std::string&
                  "\" WIDTH=\"" + std::to_string(sw) + "\"/>\n";
           }
         }
+        // A word that goes on on the next line (no space between): a hyphen
+        // there, for readers; not part of the text (the .txt has none).
+        if (l + 1 < block.lines.size() && !line.words.empty() && !line.words.back().space_after &&
+            NeedsHyphen(line.words.back().text))
+          x += "            <HYP CONTENT=\"-\"/>\n";
         x += "          </TextLine>\n";
       }
       x += "        </TextBlock>\n";

@@ -7,7 +7,10 @@
 // the source line changes; a String per word (CONTENT, WC = confidence
 // 0..1, HPOS/VPOS/WIDTH/HEIGHT) and an SP where the .txt has a space. The
 // Strings' CONTENTs with SP as " " and "\n" after each TextBlock are the
-// .txt (ArchiveText).
+// .txt (ArchiveText); a HYP (CONTENT "-") ends a TextLine whose last Latin
+// word goes on in the next one, for readers, and is not part of the text.
+// A TextBlock of a turned or deskewed page has ROTATION: the degrees its
+// text stands turned counterclockwise in the image (ArchivePage::text_angle).
 #pragma once
 
 #include <string>

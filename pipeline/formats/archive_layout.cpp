@@ -192,6 +192,9 @@ ArchivePage LayoutForArchive(const Page& page) {
   out.width = page.info.width;
   out.height = page.info.height;
   out.dpi = page.info.dpi > 0 ? page.info.dpi * OriginalPixelsPerPagePixel(page.info) : 0;
+  bool rotated = false;
+  for (const ImageStep& st : page.info.steps) rotated |= st.stage == "deskew";
+  out.text_angle = page.info.orientation + (rotated ? page.info.skew_degrees : 0);
   std::map<int, const Line*> by_number;
   for (const Block& b : page.blocks)
     for (const Line& l : b.lines)

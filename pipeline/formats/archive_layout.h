@@ -56,6 +56,11 @@ struct ArchivePage {
   int number = 1;       // 1-based page of the input
   int width = 0, height = 0;  // the original image
   double dpi = 0;       // of the original image (0: unknown)
+  // Degrees the text stands turned counterclockwise in the original image:
+  // the orientation turn plus the skew deskew rotated away (0 when it did
+  // not). ALTO's TextBlock ROTATION, hOCR's textangle; archive_reader.h
+  // turns the boxes back with it.
+  double text_angle = 0;
   std::vector<ArchiveBlock> blocks;  // one per paragraph, reading order
 };
 

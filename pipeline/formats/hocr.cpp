@@ -1,5 +1,6 @@
 #include "pipeline/formats/hocr.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "stages/text/utf8.h"
@@ -50,7 +51,9 @@ std::string RenderHocr(const std::vector<ArchivePage>& pages, const std::string&
     for (size_t b = 0; b < p.blocks.size(); ++b) {
       const ArchiveBlock& block = p.blocks[b];
       const std::string bn = pn + "_" + std::to_string(b + 1);
-      x += "<div class=\"ocr_carea\" id=\"block_" + bn + "\" title=\"" + Bbox(block.box) + "\">";
+      char angle[40] = "";
+      if (std::abs(p.text_angle) >= 0.005) std::snprintf(angle, sizeof angle, "; textangle %.2f", p.text_angle);
+      x += "<div class=\"ocr_carea\" id=\"block_" + bn + "\" title=\"" + Bbox(block.box) + angle + "\">";
       x += "<p class=\"ocr_par\" id=\"par_" + bn + "\" lang=\"" + (HoldsHan(block) ? "zh" : "en") + "\" title=\"" +
            Bbox(block.box) + "\" data-role=\"" + RoleName(block.role) + "\">";
       for (size_t l = 0; l < block.lines.size(); ++l) {

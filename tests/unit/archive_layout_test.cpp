@@ -8,6 +8,7 @@
 #include "pipeline/core/geometry.h"
 #include "pipeline/core/text_diff.h"
 #include "pipeline/formats/alto.h"
+#include "pipeline/formats/archive_reader.h"
 #include "pipeline/formats/hocr.h"
 #include "pipeline/formats/pdf.h"
 
@@ -168,6 +169,96 @@ TEST(Pdf, APageIsWrittenWithItsImageAndText) {
   EXPECT_EQ(pdf->substr(pdf->size() - 6), "%%EOF\n");
   p.image.gray.resize(10);  // not the image's size: an error, not a broken file
   EXPECT_FALSE(RenderPdf({p}, "font bytes").ok());
+}
+
+}  // namespace
+}  // namespace ocrflow::formats
+
+namespace ocrflow::formats {
+namespace {
+
+// ALTO as another engine writes it: namespaced, a word per String with SP
+// between, a hyphen at a line's end, a tagged headline block.
+const char* kForeignAlto = R"(<?xml version="1.0" encoding="UTF-8"?>
+<alto xmlns="http://www.loc.gov/standards/alto/ns-v3#">
+<Tags><StructureTag ID="t1" LABEL="headline"/></Tags>
+<Layout><Page WIDTH="1000" HEIGHT="800" PHYSICAL_IMG_NR="1"><PrintSpace>
+<TextBlock ID="b1" HPOS="10" VPOS="10" WIDTH="500" HEIGHT="40" TAGREFS="t1">
+ <TextLine HPOS="10" VPOS="10" WIDTH="500" HEIGHT="40"><String CONTENT="Big" HPOS="10" VPOS="10" WIDTH="100" HEIGHT="40" WC="0.9"/><SP/><String CONTENT="News &amp; Views" HPOS="120" VPOS="10" WIDTH="390" HEIGHT="40" WC="0.8"/></TextLine>
+</TextBlock>
+<TextBlock ID="b2" HPOS="10" VPOS="100" WIDTH="500" HEIGHT="60">
+ <TextLine HPOS="10" VPOS="100" WIDTH="500" HEIGHT="25"><String CONTENT="A" HPOS="10" VPOS="100" WIDTH="20" HEIGHT="25"/><SP/><String CONTENT="sen" HPOS="40" VPOS="100" WIDTH="60" HEIGHT="25"/><HYP CONTENT="-"/></TextLine>
+ <TextLine HPOS="10" VPOS="130" WIDTH="300" HEIGHT="25"><String CONTENT="tence." HPOS="10" VPOS="130" WIDTH="120" HEIGHT="25"/></TextLine>
+</TextBlock>
+</PrintSpace></Page></Layout></alto>)";
+
+TEST(ReadAlto, BlocksLinesWordsRolesAndHyphens) {
+  auto pages = ReadAlto(kForeignAlto);
+  ASSERT_TRUE(pages.ok()) << pages.status().ToString();
+  ASSERT_EQ(pages->size(), 1u);
+  const Page& p = (*pages)[0];
+  EXPECT_EQ(p.info.width, 1000);
+  ASSERT_EQ(p.blocks.size(), 2u);
+  EXPECT_EQ(p.blocks[0].layout_role, Role::kHeadline);
+  EXPECT_EQ(p.blocks[0].lines[0].text, "Big News & Views");
+  EXPECT_EQ(p.blocks[0].lines[0].words.size(), 2u);
+  EXPECT_NEAR(*p.blocks[0].lines[0].confidence, 85, 0.01);
+  ASSERT_EQ(p.blocks[1].lines.size(), 2u);
+  EXPECT_EQ(p.blocks[1].lines[0].text, "A sen-");
+  EXPECT_EQ(p.blocks[1].lines[1].source_line, 3);
+  EXPECT_EQ(p.blocks[1].lines[1].box->y, 130);
+}
+
+TEST(ReadAlto, NotAltoIsAnError) {
+  EXPECT_FALSE(ReadAlto("<html><body/></html>").ok());
+  EXPECT_FALSE(ReadAlto("<alto><Layout><Page").ok());
+}
+
+// hOCR as Tesseract writes it: a word per span, spaces and newlines
+// between, Chinese words without spaces.
+const char* kForeignHocr = R"(<html><body>
+<div class='ocr_page' id='page_1' title='image "x.png"; bbox 0 0 1000 800; ppageno 0'>
+ <div class='ocr_carea' id='block_1_1' title="bbox 10 10 500 200">
+  <p class='ocr_par' id='par_1_1' lang='chi_sim' title="bbox 10 10 500 200">
+   <span class='ocr_line' id='line_1_1' title="bbox 10 10 500 40; baseline 0 -5; x_size 30">
+    <span class='ocrx_word' id='word_1_1' title='bbox 10 10 40 40; x_wconf 96'>市场</span>
+    <span class='ocrx_word' id='word_1_2' title='bbox 45 10 90 40; x_wconf 90'>繁荣</span>
+    <span class='ocrx_word' id='word_1_3' title='bbox 95 10 190 40; x_wconf 80'>2024</span>
+   </span>
+  </p>
+ </div>
+</div></body></html>)";
+
+TEST(ReadHocr, WordsJoinAsTheOcrStageJoinsThem) {
+  auto pages = ReadHocr(kForeignHocr);
+  ASSERT_TRUE(pages.ok()) << pages.status().ToString();
+  ASSERT_EQ(pages->size(), 1u);
+  const Page& p = (*pages)[0];
+  EXPECT_EQ(p.info.width, 1000);
+  ASSERT_EQ(p.blocks.size(), 1u);
+  ASSERT_EQ(p.blocks[0].lines.size(), 1u);
+  const Line& l = p.blocks[0].lines[0];
+  EXPECT_EQ(l.text, "市场繁荣 2024");
+  ASSERT_EQ(l.words.size(), 3u);
+  EXPECT_EQ(l.words[2].box.x, 95);
+  EXPECT_EQ(l.words[2].box.w, 95);
+  EXPECT_NEAR(l.words[0].confidence, 96, 0.01);
+}
+
+// What ocrflow wrote for a page deskewed by 2 degrees: the boxes are turned
+// back upright for the reflow.
+TEST(ReadAlto, RotatedBlocksAreTurnedBackUpright) {
+  Page page = SamplePage();
+  ArchivePage a = LayoutForArchive(page);
+  a.text_angle = 2;
+  auto back = ReadAlto(RenderAlto({a}, "x.png"));
+  ASSERT_TRUE(back.ok());
+  const Box& b = *(*back)[0].blocks[0].lines[0].box;
+  // The line (100..210 x 100..130, centre (155, 115)) stood turned 2
+  // degrees counterclockwise about the page's centre (500, 400); turned
+  // back: (500 + dx c - dy s, 400 + dx s + dy c) with (dx, dy) = (-345, -285).
+  EXPECT_NEAR(b.x + b.w / 2.0, 165.2, 1.5);
+  EXPECT_NEAR(b.y + b.h / 2.0, 103.1, 1.5);
 }
 
 }  // namespace
