@@ -87,6 +87,18 @@ Box ToOriginal(const ImageInfo& info, const Box& box) {
   return Box{l, t, std::max(0, r - l), std::max(0, b - t)};
 }
 
+void UprightSize(double w, double h, double degrees, double* uw, double* uh) {
+  const long quarters = std::lround(degrees / 90);
+  if (quarters % 2 != 0) std::swap(w, h);
+  const double r = std::abs(degrees - 90.0 * quarters) * M_PI / 180, c = std::cos(r), s = std::sin(r);
+  const double det = c * c - s * s;
+  *uw = w, *uh = h;
+  if (det <= 0.5) return;
+  const double sw = (c * w - s * h) / det, sh = (c * h - s * w) / det;
+  if (sw >= 0.5 * w) *uw = sw;
+  if (sh >= 0.5 * h) *uh = sh;
+}
+
 double OriginalPixelsPerPagePixel(const ImageInfo& info) {
   double f[6];
   Forward(info, f);

@@ -38,6 +38,13 @@ ImageStep CropStep(int x, int y, int new_width, int new_height);
 // box clipped.
 Box ToOriginal(const ImageInfo& info, const Box& box);
 
+// The size of the upright box whose bounding box, turned `degrees`, is
+// w x h (a word or line standing turned on the image): quarter turns swap
+// the sides, the rest solves w = uw c + uh s, h = uw s + uh c. A side the
+// solution shrinks below half keeps the bounding box's (that box was no
+// turned rectangle).
+void UprightSize(double w, double h, double degrees, double* uw, double* uh);
+
 // How many original pixels one page pixel spans (the steps' linear scale;
 // 1 without steps): the rescale stage's factor, inverted.
 double OriginalPixelsPerPagePixel(const ImageInfo& info);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "pipeline/core/geometry.h"
 #include "stages/text/utf8.h"
 
 namespace ocrflow::formats {
@@ -170,16 +171,8 @@ Box Upright(const Box& b, double degrees, int width, int height) {
   const double dx = b.x + b.w / 2.0 - cx, dy = b.y + b.h / 2.0 - cy;
   // Turning the page clockwise by `degrees` (y down).
   const double x = cx + dx * c - dy * s, y = cy + dx * s + dy * c;
-  double w = b.w, h = b.h;
-  long quarters = std::lround(degrees / 90);
-  if (quarters % 2 != 0) std::swap(w, h);
-  const double r = std::abs(degrees - 90.0 * quarters) * M_PI / 180, rc = std::cos(r), rs = std::sin(r);
-  const double det = rc * rc - rs * rs;
-  if (det > 0.5) {
-    const double uw = (rc * w - rs * h) / det, uh = (rc * h - rs * w) / det;
-    if (uw >= 0.5 * w) w = uw;
-    if (uh >= 0.5 * h) h = uh;
-  }
+  double w, h;
+  UprightSize(b.w, b.h, degrees, &w, &h);
   return Box{static_cast<int>(std::lround(x - w / 2)), static_cast<int>(std::lround(y - h / 2)),
              static_cast<int>(std::lround(w)), static_cast<int>(std::lround(h))};
 }

@@ -1,5 +1,7 @@
 #include "pipeline/formats/pdf.h"
 
+#include "pipeline/core/geometry.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -94,21 +96,35 @@ constexpr char kToUnicode[] =
     "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
 
 // The invisible text of one page, in points (y up), `scale` points per pixel.
+// Text standing turned on the image (ArchivePage::text_angle: a turned or
+// deskewed page) is set turned the same way: each word's baseline starts at
+// the bottom-left corner of its upright box turned about the box's centre,
+// the font size is its line's upright height.
 std::string TextLayer(const ArchivePage& page, double scale) {
   std::string s = "BT\n3 Tr\n";
   const double H = page.height;
+  const double a = page.text_angle * M_PI / 180, c = std::cos(a), sn = std::sin(a);
+  char turn_buf[80];  // the rotation wants more digits than positions do
+  std::snprintf(turn_buf, sizeof turn_buf, "%.5f %.5f %.5f %.5f ", c, sn, -sn, c);
+  const std::string turn = turn_buf;
   for (const ArchiveBlock& block : page.blocks)
     for (const ArchiveLine& line : block.lines) {
-      const double size = std::max(1.0, line.box.h * scale);
+      double line_w, line_h;
+      UprightSize(line.box.w, line.box.h, page.text_angle, &line_w, &line_h);
+      const double size = std::max(1.0, line_h * scale);
       s += "/F1 " + Num(size) + " Tf\n";
       for (const ArchiveWord& w : line.words) {
         const size_t units = Utf16Units(w.text);
         if (units == 0) continue;
         const Box& b = w.box.w > 0 ? w.box : line.box;
-        const double x = b.x * scale, y = (H - b.bottom()) * scale;
+        double uw, uh;
+        UprightSize(b.w, b.h, page.text_angle, &uw, &uh);
+        const double cx = (b.x + b.w / 2.0) * scale, cy = (H - b.y - b.h / 2.0) * scale;
+        const double hw = uw * scale / 2, hh = uh * scale / 2;
+        const double x = cx - hw * c + hh * sn, y = cy - hw * sn - hh * c;
         // The glyphs are 0.5 em wide: stretched so the word fills its box.
-        const double tz = std::clamp(100.0 * b.w * scale / (units * size * 0.5), 1.0, 10000.0);
-        s += "1 0 0 1 " + Num(x) + " " + Num(y) + " Tm " + Num(tz) + " Tz <" + Utf16Hex(w.text) +
+        const double tz = std::clamp(100.0 * uw * scale / (units * size * 0.5), 1.0, 10000.0);
+        s += turn + Num(x) + " " + Num(y) + " Tm " + Num(tz) + " Tz <" + Utf16Hex(w.text) +
              (w.space_after ? "0020" : "") + "> Tj\n";
       }
     }

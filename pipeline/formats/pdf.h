@@ -10,7 +10,10 @@
 // the real text. Text render mode 3 (invisible). Each word of the archive
 // layout (archive_layout.h) is a Tj at its box's bottom-left, the font
 // size its line's height, horizontally scaled (Tz) to its box's width; a
-// space that follows it in the .txt is in the same Tj. Words are written
+// space that follows it in the .txt is in the same Tj. On a turned or
+// deskewed page (ArchivePage::text_angle) the words are set turned by that
+// angle, from their upright boxes (geometry.h UprightSize), so a selection
+// follows the printed lines. Words are written
 // in reading order, so `pdftotext -raw` gives the .txt up to whitespace.
 #pragma once
 
