@@ -357,6 +357,11 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
             const fs::path base = fs::path(options.out_dir) / in.out_stem;
             if (options.write_txt) r.txt_path = WriteOutput(base, ".txt", o.txt, r.errors);
             if (options.write_json) r.json_path = WriteOutput(base, ".json", o.json, r.errors);
+            if (options.write_alto) r.archive_paths.push_back(WriteOutput(base, ".alto.xml", o.alto, r.errors));
+            if (options.write_hocr) r.archive_paths.push_back(WriteOutput(base, ".hocr", o.hocr, r.errors));
+            if (options.write_pdf && o.pdf_error.empty()) r.archive_paths.push_back(WriteOutput(base, ".pdf", o.pdf, r.errors));
+            if (options.write_pdf && !o.pdf_error.empty()) r.errors.push_back(o.pdf_error);
+            std::erase(r.archive_paths, std::string());
           }
         }
       }
@@ -544,6 +549,9 @@ Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_v
       pp.image.gray.resize(static_cast<size_t>(g.cols) * g.rows);
       for (int y = 0; y < g.rows; ++y) std::copy(g.ptr<unsigned char>(y), g.ptr<unsigned char>(y) + g.cols,
                                                  pp.image.gray.begin() + static_cast<long>(y) * g.cols);
+      // Compressed now: a book's pages wait for the PDF as Flate streams.
+      if (!formats::CompressGray(pp.image))
+        return Status(Code::kInternal, "zlib could not compress page " + std::to_string(p.number));
     }
     out.push_back(std::move(pp));
   }
@@ -670,6 +678,30 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
   return Status::Ok();
 }
 
+namespace {
+
+std::string TessdataSetting(const RunOptions& o) {
+  if (auto it = o.settings.find("ocr"); it != o.settings.end() && it->second.count("tessdata"))
+    return it->second.at("tessdata");
+  return "";
+}
+
+// The archive formats of an input processed on the calling thread (a
+// worker process: run --isolate), into `out`.
+void RenderArchiveFormats(const RunOptions& o, std::string_view bytes, const std::string& source,
+                          const std::vector<Page>& pages, InputOutcome& out) {
+  if (o.write_alto) out.alto = RenderPagesAlto(pages, source);
+  if (o.write_hocr) out.hocr = RenderPagesHocr(pages, source);
+  if (!o.write_pdf) return;
+  auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes, o.load); });
+  Result<std::string> pdf = decoder.ok() ? RenderPagesPdf(pages, bytes, *decoder.value(), TessdataSetting(o))
+                                         : Result<std::string>(decoder.status());
+  if (pdf.ok()) out.pdf = std::move(pdf).value();
+  else out.pdf_error = source + ": no PDF written: " + pdf.status().message();
+}
+
+}  // namespace
+
 InputOutcome ProcessInput(std::string_view bytes, const std::string& source, const RunOptions& options,
                           const std::function<void(const PageEvent&)>& on_page) {
   InputOutcome out;
@@ -731,6 +763,7 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
   MergeByPageNumber(good, std::move(timed_out));
   if (options.write_txt) out.txt = RenderPagesText(good);
   if (options.write_json) out.json = RenderPagesJson(good, source);
+  RenderArchiveFormats(options, bytes, source, good, out);
   return out;
 }
 
@@ -752,10 +785,7 @@ void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std
     Result<std::string> pdf = Status(Code::kInternal, "the input's pages cannot be decoded again");
     if (!bytes.ok()) pdf = bytes.status();
     else if (decoder != nullptr) {
-      std::string tessdata;
-      if (auto it = o.settings.find("ocr"); it != o.settings.end() && it->second.count("tessdata"))
-        tessdata = it->second.at("tessdata");
-      pdf = RenderPagesPdf(pages, bytes.value(), *decoder, tessdata);
+      pdf = RenderPagesPdf(pages, bytes.value(), *decoder, TessdataSetting(o));
     }
     if (pdf.ok()) write(base + ".pdf", pdf.value());
     else r.errors.push_back(source + ": no PDF written: " + pdf.status().message());

@@ -38,7 +38,7 @@ struct RunOptions {
   bool write_txt = true;
   bool write_json = false;
   // Archive formats (pipeline/formats/, docs/formats.md), each file beside
-  // the .txt: <name>.alto.xml, <name>.hocr, <name>.pdf. Not with isolate.
+  // the .txt: <name>.alto.xml, <name>.hocr, <name>.pdf.
   bool write_alto = false;
   bool write_hocr = false;
   bool write_pdf = false;
@@ -133,6 +133,8 @@ struct InputOutcome {
   // read (then the most telling page error: out of memory before the rest).
   Status status;
   std::string txt, json;  // the outputs RunOptions asks for ("" otherwise)
+  std::string alto, hocr, pdf;  // the archive formats asked for ("" otherwise)
+  std::string pdf_error;  // why no PDF was made when one was asked for
   int pages = 0;          // pages read
   int failed_pages = 0;   // timed-out pages included
   int timed_out_pages = 0;

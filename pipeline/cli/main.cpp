@@ -439,10 +439,6 @@ int RunRun(const RunArgs& args) {
     }
     ro.shard = shard.value();
   }
-  if (ro.isolate && (ro.write_alto || ro.write_hocr || ro.write_pdf)) {
-    std::cerr << "ocrflow run: --format alto, hocr and pdf need the pages in this process: leave out --isolate\n";
-    return kExitUsage;
-  }
   if (ro.isolate && !ro.debug_dir.empty()) {
     std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
     return kExitUsage;

@@ -159,6 +159,13 @@ bool JpegInfo(std::string_view b, int* width, int* height, int* components) {
   return false;
 }
 
+bool CompressGray(PdfImage& image) {
+  if (image.gray.empty()) return !image.flate.empty();
+  image.flate = Deflate(image.gray.data(), image.gray.size());
+  std::vector<unsigned char>().swap(image.gray);
+  return !image.flate.empty();
+}
+
 Result<std::string> GlyphlessFont(const std::string& tessdata_dir) {
   const std::string path = tessdata_dir + "/pdf.ttf";
   std::ifstream in(path, std::ios::binary);
@@ -189,9 +196,9 @@ Result<std::string> RenderPdf(const std::vector<PdfPage>& pages, const std::stri
                    " /BitsPerComponent 8 /Filter /DCTDecode",
                p.image.jpeg);
     } else {
-      if (p.image.gray.size() != static_cast<size_t>(iw) * ih)
+      if (p.image.flate.empty() && p.image.gray.size() != static_cast<size_t>(iw) * ih)
         return Status(Code::kInternal, "pdf: page " + std::to_string(p.layout.number) + " has no image of its size");
-      const std::string z = Deflate(p.image.gray.data(), p.image.gray.size());
+      const std::string z = !p.image.flate.empty() ? p.image.flate : Deflate(p.image.gray.data(), p.image.gray.size());
       if (z.empty()) return Status(Code::kInternal, "pdf: zlib could not compress page " + std::to_string(p.layout.number));
       w.Stream(image,
                "/Type /XObject /Subtype /Image /Width " + std::to_string(iw) + " /Height " + std::to_string(ih) +

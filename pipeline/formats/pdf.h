@@ -27,7 +27,8 @@ namespace ocrflow::formats {
 
 struct PdfImage {
   std::string jpeg;                   // a whole JPEG file, embedded as is; or empty and:
-  std::vector<unsigned char> gray;    // width x height 8-bit grey pixels, row-major
+  std::vector<unsigned char> gray;    // width x height 8-bit grey pixels, row-major; or
+  std::string flate;                  // those pixels already compressed (CompressGray)
   int width = 0, height = 0;
   int components = 1;                 // of the JPEG: 1 grey, 3 colour (4: CMYK)
 };
@@ -36,6 +37,11 @@ struct PdfPage {
   ArchivePage layout;
   PdfImage image;
 };
+
+// Replaces image.gray by its Flate stream (image.flate), so that a book's
+// pages wait for the PDF compressed, not as raw pixels. False when zlib
+// fails.
+bool CompressGray(PdfImage& image);
 
 // Width, height and components from a JPEG's first SOF marker; false when
 // the bytes are no JPEG this can embed.

@@ -286,10 +286,23 @@ TEST_F(Formats, ZhAndEnPagesInEveryFormat) {
   }
 }
 
-TEST(FormatsUsage, ArchiveFormatsWithIsolateAreAUsageError) {
-  const std::string cmd = std::string("'") + OCRFLOW_BIN + "' run x.png -o /tmp --isolate --format txt,alto > /dev/null 2>&1";
-  const int st = std::system(cmd.c_str());
-  EXPECT_EQ(WEXITSTATUS(st), 2);
+// run --isolate: the worker process renders the formats and sends them
+// back with the .txt; the files are the in-process run's, byte for byte.
+TEST(FormatsIsolated, AWorkerProcessWritesTheSameFiles) {
+  const fs::path dir = fs::temp_directory_path() / ("ocrflow-e2e-formats-isolated-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::string page = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/en-2col-001.png";
+  for (const char* mode : {"inproc", "isolate"}) {
+    const std::string cmd = std::string("'") + OCRFLOW_BIN + "' run '" + page + "' -o '" + (dir / mode).string() +
+                            "' --format txt,alto,hocr,pdf -q --jobs 1" + (std::string(mode) == "isolate" ? " --isolate" : "");
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  for (const char* ext : {".txt", ".alto.xml", ".hocr", ".pdf"}) {
+    const std::string a = Slurp(dir / "inproc" / ("en-2col-001" + std::string(ext)));
+    EXPECT_FALSE(a.empty()) << ext;
+    EXPECT_TRUE(a == Slurp(dir / "isolate" / ("en-2col-001" + std::string(ext)))) << ext << " differs";
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace
