@@ -263,3 +263,28 @@ TEST(ReadAlto, RotatedBlocksAreTurnedBackUpright) {
 
 }  // namespace
 }  // namespace ocrflow::formats
+
+namespace ocrflow::formats {
+namespace {
+
+// One file per input, a page element per page: both formats, there and back.
+TEST(ArchiveFormats, TwoPagesAreTwoPageElementsAndReadBackAsTwoPages) {
+  ArchivePage one = LayoutForArchive(SamplePage());
+  ArchivePage two = one;
+  two.number = 2;
+  const std::string alto = RenderAlto({one, two}, "book.tif");
+  EXPECT_NE(alto.find("<Page ID=\"P2\" PHYSICAL_IMG_NR=\"2\""), std::string::npos);
+  auto a = ReadAlto(alto);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->size(), 2u);
+  const std::string hocr = RenderHocr({one, two}, "book.tif");
+  EXPECT_NE(hocr.find("id=\"page_2\""), std::string::npos);
+  auto h = ReadHocr(hocr);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[1].blocks.size(), one.blocks.size());
+  EXPECT_EQ((*h)[1].blocks[0].layout_role, Role::kHeadline);  // data-role
+}
+
+}  // namespace
+}  // namespace ocrflow::formats
