@@ -22,6 +22,7 @@
 #include "pipeline/app/worker.h"
 #include "pipeline/formats/alto.h"
 #include "pipeline/formats/hocr.h"
+#include "pipeline/formats/page_xml.h"
 #include "pipeline/formats/pdf.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/json_name.h"
@@ -526,6 +527,10 @@ std::string RenderPagesHocr(const std::vector<Page>& pages, const std::string& s
   return formats::RenderHocr(ArchivePages(pages), FileName(source));
 }
 
+std::vector<std::string> RenderPagesPageXml(const std::vector<Page>& pages, const std::string& source) {
+  return formats::RenderPageXml(ArchivePages(pages), FileName(source));
+}
+
 Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_view input, io::PageDecoder& decoder,
                                    const std::string& tessdata) {
   auto font = formats::GlyphlessFont(ocr::TessdataDir(tessdata));
@@ -780,6 +785,11 @@ void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std
   };
   if (o.write_alto) write(base + ".alto.xml", RenderPagesAlto(pages, source));
   if (o.write_hocr) write(base + ".hocr", RenderPagesHocr(pages, source));
+  if (o.write_page) {
+    const std::vector<std::string> docs = RenderPagesPageXml(pages, source);
+    for (size_t k = 0; k < docs.size(); ++k)
+      write(docs.size() == 1 ? base + ".page.xml" : base + "-p" + std::to_string(pages[k].number) + ".page.xml", docs[k]);
+  }
   if (o.write_pdf) {
     auto bytes = ReadFileBytes(source);
     Result<std::string> pdf = Status(Code::kInternal, "the input's pages cannot be decoded again");

@@ -42,6 +42,9 @@ struct RunOptions {
   bool write_alto = false;
   bool write_hocr = false;
   bool write_pdf = false;
+  // PAGE XML, a file per page: <name>.page.xml, or <name>-p<N>.page.xml for
+  // each page of a multi-page input. Not with isolate.
+  bool write_page = false;
   std::vector<std::string> stages;                // empty = DefaultPageStages()
   std::map<std::string, StageSettings> settings;  // stage -> option -> value
   io::LoadOptions load;
@@ -185,6 +188,8 @@ std::string RenderPagesText(const std::vector<Page>& pages);
 // original image's pixels; `source`: the input's file name.
 std::string RenderPagesAlto(const std::vector<Page>& pages, const std::string& source);
 std::string RenderPagesHocr(const std::vector<Page>& pages, const std::string& source);
+// PAGE XML: one document per page.
+std::vector<std::string> RenderPagesPageXml(const std::vector<Page>& pages, const std::string& source);
 // The searchable PDF: `input` the input's bytes (a JPEG is embedded as
 // is), `decoder` gives the other pages' pixels again; `tessdata` where
 // Tesseract's pdf.ttf is.

@@ -313,6 +313,8 @@ exit 2 before any work; outputs are replaced atomically, never half-written.
                       ocr_par, ocr_line, ocrx_word with bbox and x_wconf
   OUTDIR/<name>.pdf   with --format pdf: searchable PDF, the page images (a
                       JPEG as it is) under an invisible text layer
+  OUTDIR/<name>.page.xml  with --format page: PAGE XML (2019-07-15), a file
+                      per page (<name>-p<N>.page.xml when the input has several)
   The archive formats hold the .txt's text exactly (words with their spaces,
   a paragraph per block), boxes in pixels of the image as given (before the
   turn, rescale and deskew); dropped pieces are not in them (docs/formats.md).
@@ -422,6 +424,7 @@ int RunRun(const RunArgs& args) {
   ro.write_alto = wants("alto");
   ro.write_hocr = wants("hocr");
   ro.write_pdf = wants("pdf");
+  ro.write_page = wants("page");
   ro.load.max_pixels = args.max_megapixels * 1e6;
   ro.load.max_pages = args.max_pages;
   ro.load.pdf_dpi = args.pdf_dpi;
@@ -438,6 +441,10 @@ int RunRun(const RunArgs& args) {
       return kExitUsage;
     }
     ro.shard = shard.value();
+  }
+  if (ro.isolate && ro.write_page) {
+    std::cerr << "ocrflow run: --format page (a file per page) needs the pages in this process: leave out --isolate\n";
+    return kExitUsage;
   }
   if (ro.isolate && !ro.debug_dir.empty()) {
     std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
@@ -749,9 +756,9 @@ int main(int argc, char** argv) {
   run->add_option("--debug-dir", rn.debug_dir, "write PNGs after clean-up, after deskew and a layout overlay here");
   run->add_option("--format", rn.formats,
                   "comma-separated: txt, json, alto (ALTO XML 4), hocr, pdf (searchable: the image with an invisible "
-                  "text layer); e.g. txt,json,alto,hocr,pdf")
+                  "text layer), page (PAGE XML, a file per page); e.g. txt,json,alto,hocr,pdf")
       ->delimiter(',')
-      ->check(CLI::IsMember({"txt", "json", "alto", "hocr", "pdf"}))
+      ->check(CLI::IsMember({"txt", "json", "alto", "hocr", "pdf", "page"}))
       ->capture_default_str();
   run->add_option("--set", rn.sets, "STAGE.OPTION=VALUE, e.g. deskew.min_confidence=2 (see `ocrflow stages`); repeatable")
       ->allow_extra_args(false);

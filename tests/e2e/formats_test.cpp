@@ -8,7 +8,8 @@
 // The text rule, the same for every format: per page, per block
 // (TextBlock, ocr_par), per line, per word: its text, then one space where
 // the file has one (ALTO: an SP; hOCR: a space after the word's span);
-// "\n" after each block. That must be the .txt exactly. The PDF's text
+// "\n" after each block. That must be the .txt exactly; so must PAGE XML's
+// TextRegion texts, one a line. The PDF's text
 // (pdftotext -raw) must be the .txt with all whitespace removed: pdftotext
 // puts its own line ends and spaces where the words stand.
 #include <gtest/gtest.h>
@@ -81,6 +82,15 @@ std::string HocrText(const std::string& x) {
     out += Unescape((*it)[1]);
     out += (*it)[2];
   }
+  return out;
+}
+
+// PAGE XML's text: each TextRegion's own TextEquiv (the last Unicode
+// before </TextRegion>), "\n" after each.
+std::string PageXmlText(const std::string& x) {
+  std::string out;
+  static const std::regex kRegion(R"re(<Unicode>([^<]*)</Unicode></TextEquiv>\s*</TextRegion>)re");
+  for (std::sregex_iterator it(x.begin(), x.end(), kRegion), end; it != end; ++it) out += Unescape((*it)[1]) + "\n";
   return out;
 }
 
@@ -160,7 +170,7 @@ class Formats : public ::testing::Test {
     const std::string run = std::string("'") + OCRFLOW_BIN + "' run '" + (dir_ / kPages[0].image).string() + "' '" +
                             (dir_ / kPages[1].image).string() + "' '" + (dir_ / kPages[2].image).string() + "' -o '" +
                             (dir_ / "out").string() +
-                            "' --format txt,alto,hocr,pdf --jobs 2 2> '" + (dir_ / "run.log").string() + "'";
+                            "' --format txt,alto,hocr,pdf,page --jobs 2 2> '" + (dir_ / "run.log").string() + "'";
     ran_ = std::system(run.c_str()) == 0;
   }
   void SetUp() override { Generate(); }
@@ -185,8 +195,9 @@ bool Formats::ran_ = false;
 
 void Formats::EveryFormatIsWrittenAndTheXmlIsWellFormed() {
   for (const Generated& p : kPages) {
-    for (const char* ext : {".txt", ".alto.xml", ".hocr", ".pdf"}) EXPECT_TRUE(fs::exists(Out(p, ext))) << p.dir << ext;
-    for (const char* ext : {".alto.xml", ".hocr"}) {
+    for (const char* ext : {".txt", ".alto.xml", ".hocr", ".pdf", ".page.xml"})
+      EXPECT_TRUE(fs::exists(Out(p, ext))) << p.dir << ext;
+    for (const char* ext : {".alto.xml", ".hocr", ".page.xml"}) {
       int st = -1;
       const std::string err = Command("xmllint --noout '" + Out(p, ext).string() + "' 2>&1", &st);
       EXPECT_EQ(st, 0) << p.dir << ext << ": " << err;
@@ -200,6 +211,7 @@ void Formats::AltoAndHocrWordsAreTheTxtExactly() {
     ASSERT_GT(txt.size(), 500u) << p.dir;
     EXPECT_EQ(AltoText(Slurp(Out(p, ".alto.xml"))), txt) << p.dir;
     EXPECT_EQ(HocrText(Slurp(Out(p, ".hocr"))), txt) << p.dir;
+    EXPECT_EQ(PageXmlText(Slurp(Out(p, ".page.xml"))), txt) << p.dir;
   }
 }
 
@@ -284,6 +296,12 @@ TEST_F(Formats, ZhAndEnPagesInEveryFormat) {
     SCOPED_TRACE("reflow --from");
     ReflowFromAltoAndHocrGivesTheTextBack();
   }
+}
+
+TEST(FormatsUsage, PageXmlWithIsolateIsAUsageError) {
+  const std::string cmd = std::string("'") + OCRFLOW_BIN + "' run x.png -o /tmp --isolate --format txt,page > /dev/null 2>&1";
+  const int st = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(st), 2);
 }
 
 // run --isolate: the worker process renders the formats and sends them

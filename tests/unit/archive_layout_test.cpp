@@ -10,6 +10,7 @@
 #include "pipeline/formats/alto.h"
 #include "pipeline/formats/archive_reader.h"
 #include "pipeline/formats/hocr.h"
+#include "pipeline/formats/page_xml.h"
 #include "pipeline/formats/pdf.h"
 
 namespace ocrflow::formats {
@@ -284,6 +285,24 @@ TEST(ArchiveFormats, TwoPagesAreTwoPageElementsAndReadBackAsTwoPages) {
   ASSERT_EQ(h->size(), 2u);
   EXPECT_EQ((*h)[1].blocks.size(), one.blocks.size());
   EXPECT_EQ((*h)[1].blocks[0].layout_role, Role::kHeadline);  // data-role
+}
+
+}  // namespace
+}  // namespace ocrflow::formats
+
+namespace ocrflow::formats {
+namespace {
+
+TEST(PageXml, ARegionPerParagraphWithItsTextAndType) {
+  const std::vector<std::string> docs = RenderPageXml({LayoutForArchive(SamplePage())}, "scan.png");
+  ASSERT_EQ(docs.size(), 1u);
+  const std::string& x = docs[0];
+  EXPECT_NE(x.find("<Page imageFilename=\"scan.png\" imageWidth=\"1000\" imageHeight=\"800\">"), std::string::npos);
+  EXPECT_NE(x.find("type=\"heading\" custom=\"role {type:headline;}\""), std::string::npos);
+  EXPECT_NE(x.find("<Unicode>The example works!</Unicode></TextEquiv>\n    </TextRegion>"), std::string::npos) << x;
+  EXPECT_NE(x.find("<Coords points=\"100,100 160,100 160,130 100,130\"/><TextEquiv conf=\"0.95\"><Unicode>The</Unicode>"),
+            std::string::npos);
+  EXPECT_NE(x.find("regionRef=\"p1_r2\""), std::string::npos);
 }
 
 }  // namespace
