@@ -25,6 +25,8 @@ packages=(
   libsqlite3-dev                               # watch daemon state
   libssl-dev                                   # SHA-256 of watched inputs
   libtomlplusplus-dev                          # watch daemon config file
+  zlib1g-dev                                   # searchable PDF output: Flate streams (pipeline/formats/pdf.cpp)
+  libxml2-utils poppler-utils                  # tests of the archive formats: xmllint, pdftotext (tests/e2e/formats_test.cpp)
   python3-onnx openssl                         # PP-OCR model rewrite for OpenCV 4.6, its integrity check
   slurm-wlm munge                              # the Slurm array test starts a single-node Slurm (tests/e2e/slurm_array_test.sh)
 )

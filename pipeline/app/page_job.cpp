@@ -20,6 +20,10 @@
 #include "pipeline/app/page_chain.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
+#include "pipeline/formats/alto.h"
+#include "pipeline/formats/hocr.h"
+#include "pipeline/formats/page_xml.h"
+#include "pipeline/formats/pdf.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/json_name.h"
 #include "pipeline/io/output_names.h"
@@ -354,6 +358,11 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
             const fs::path base = fs::path(options.out_dir) / in.out_stem;
             if (options.write_txt) r.txt_path = WriteOutput(base, ".txt", o.txt, r.errors);
             if (options.write_json) r.json_path = WriteOutput(base, ".json", o.json, r.errors);
+            if (options.write_alto) r.archive_paths.push_back(WriteOutput(base, ".alto.xml", o.alto, r.errors));
+            if (options.write_hocr) r.archive_paths.push_back(WriteOutput(base, ".hocr", o.hocr, r.errors));
+            if (options.write_pdf && o.pdf_error.empty()) r.archive_paths.push_back(WriteOutput(base, ".pdf", o.pdf, r.errors));
+            if (options.write_pdf && !o.pdf_error.empty()) r.errors.push_back(o.pdf_error);
+            std::erase(r.archive_paths, std::string());
           }
         }
       }
@@ -497,6 +506,63 @@ std::string RenderPagesText(const std::vector<Page>& pages) {
   return out;
 }
 
+namespace {
+
+std::vector<formats::ArchivePage> ArchivePages(const std::vector<Page>& pages) {
+  std::vector<formats::ArchivePage> out;
+  out.reserve(pages.size());
+  for (const Page& p : pages) out.push_back(formats::LayoutForArchive(p));
+  return out;
+}
+
+std::string FileName(const std::string& source) { return fs::path(source).filename().string(); }
+
+}  // namespace
+
+std::string RenderPagesAlto(const std::vector<Page>& pages, const std::string& source) {
+  return formats::RenderAlto(ArchivePages(pages), FileName(source));
+}
+
+std::string RenderPagesHocr(const std::vector<Page>& pages, const std::string& source) {
+  return formats::RenderHocr(ArchivePages(pages), FileName(source));
+}
+
+std::vector<std::string> RenderPagesPageXml(const std::vector<Page>& pages, const std::string& source) {
+  return formats::RenderPageXml(ArchivePages(pages), FileName(source));
+}
+
+Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_view input, io::PageDecoder& decoder,
+                                   const std::string& tessdata) {
+  auto font = formats::GlyphlessFont(ocr::TessdataDir(tessdata));
+  if (!font.ok()) return font.status();
+  std::vector<formats::PdfPage> out;
+  // A one-page JPEG goes in as it is: no second compression, colour kept.
+  formats::PdfImage jpeg;
+  const bool as_jpeg = decoder.pages() == 1 &&
+                       formats::JpegInfo(input, &jpeg.width, &jpeg.height, &jpeg.components);
+  for (const Page& p : pages) {
+    formats::PdfPage pp;
+    pp.layout = formats::LayoutForArchive(p);
+    if (as_jpeg && jpeg.width == p.info.width && jpeg.height == p.info.height) {
+      pp.image = jpeg;
+      pp.image.jpeg = std::string(input);
+    } else {
+      auto d = DecodeGuarded([&] { return decoder.Decode(p.info.source_page - 1); });
+      if (!d.ok()) return d.status();
+      const cv::Mat& g = d.value().gray;
+      pp.image.width = g.cols, pp.image.height = g.rows;
+      pp.image.gray.resize(static_cast<size_t>(g.cols) * g.rows);
+      for (int y = 0; y < g.rows; ++y) std::copy(g.ptr<unsigned char>(y), g.ptr<unsigned char>(y) + g.cols,
+                                                 pp.image.gray.begin() + static_cast<long>(y) * g.cols);
+      // Compressed now: a book's pages wait for the PDF as Flate streams.
+      if (!formats::CompressGray(pp.image))
+        return Status(Code::kInternal, "zlib could not compress page " + std::to_string(p.number));
+    }
+    out.push_back(std::move(pp));
+  }
+  return formats::RenderPdf(out, font.value());
+}
+
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source) {
   using json = nlohmann::ordered_json;
   json j;
@@ -617,6 +683,30 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
   return Status::Ok();
 }
 
+namespace {
+
+std::string TessdataSetting(const RunOptions& o) {
+  if (auto it = o.settings.find("ocr"); it != o.settings.end() && it->second.count("tessdata"))
+    return it->second.at("tessdata");
+  return "";
+}
+
+// The archive formats of an input processed on the calling thread (a
+// worker process: run --isolate), into `out`.
+void RenderArchiveFormats(const RunOptions& o, std::string_view bytes, const std::string& source,
+                          const std::vector<Page>& pages, InputOutcome& out) {
+  if (o.write_alto) out.alto = RenderPagesAlto(pages, source);
+  if (o.write_hocr) out.hocr = RenderPagesHocr(pages, source);
+  if (!o.write_pdf) return;
+  auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes, o.load); });
+  Result<std::string> pdf = decoder.ok() ? RenderPagesPdf(pages, bytes, *decoder.value(), TessdataSetting(o))
+                                         : Result<std::string>(decoder.status());
+  if (pdf.ok()) out.pdf = std::move(pdf).value();
+  else out.pdf_error = source + ": no PDF written: " + pdf.status().message();
+}
+
+}  // namespace
+
 InputOutcome ProcessInput(std::string_view bytes, const std::string& source, const RunOptions& options,
                           const std::function<void(const PageEvent&)>& on_page) {
   InputOutcome out;
@@ -678,8 +768,41 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
   MergeByPageNumber(good, std::move(timed_out));
   if (options.write_txt) out.txt = RenderPagesText(good);
   if (options.write_json) out.json = RenderPagesJson(good, source);
+  RenderArchiveFormats(options, bytes, source, good, out);
   return out;
 }
+
+namespace {
+
+// RunOptions::write_alto, write_hocr, write_pdf: each file written whole or
+// not at all (io::WriteFileAtomic), failures in the input's errors.
+void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std::string& source,
+                         const std::vector<Page>& pages, io::PageDecoder* decoder, InputReport& r) {
+  auto write = [&](const std::string& path, const std::string& data) {
+    Status st = io::WriteFileAtomic(path, data);
+    if (st.ok()) r.archive_paths.push_back(path);
+    else r.errors.push_back(st.ToString());
+  };
+  if (o.write_alto) write(base + ".alto.xml", RenderPagesAlto(pages, source));
+  if (o.write_hocr) write(base + ".hocr", RenderPagesHocr(pages, source));
+  if (o.write_page) {
+    const std::vector<std::string> docs = RenderPagesPageXml(pages, source);
+    for (size_t k = 0; k < docs.size(); ++k)
+      write(docs.size() == 1 ? base + ".page.xml" : base + "-p" + std::to_string(pages[k].number) + ".page.xml", docs[k]);
+  }
+  if (o.write_pdf) {
+    auto bytes = ReadFileBytes(source);
+    Result<std::string> pdf = Status(Code::kInternal, "the input's pages cannot be decoded again");
+    if (!bytes.ok()) pdf = bytes.status();
+    else if (decoder != nullptr) {
+      pdf = RenderPagesPdf(pages, bytes.value(), *decoder, TessdataSetting(o));
+    }
+    if (pdf.ok()) write(base + ".pdf", pdf.value());
+    else r.errors.push_back(source + ": no PDF written: " + pdf.status().message());
+  }
+}
+
+}  // namespace
 
 void UseOneMallocArenaForOneWorker(int workers) {
   if (workers == 1) mallopt(M_ARENA_MAX, 1);
@@ -735,6 +858,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           std::vector<std::string> outs;
           if (options.write_txt) outs.push_back(base.string() + ".txt");
           if (options.write_json) outs.push_back(base.string() + ".json");
+          if (options.write_alto) outs.push_back(base.string() + ".alto.xml");
+          if (options.write_hocr) outs.push_back(base.string() + ".hocr");
+          if (options.write_pdf) outs.push_back(base.string() + ".pdf");
           auto bytes = ReadFileBytes(in.path);
           done = bytes.ok() && manifest->DoneBefore(in.rel, Sha256Hex(bytes.value()), outs);
         }
@@ -819,7 +945,6 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         ++r.paragraphs;
       }
     s.pages.clear();
-    s.decoder.reset();
     const bool any_good = !good.empty();
     MergeByPageNumber(good, std::move(timed_out));
     if (any_good || !good.empty() || (r.errors.empty() && r.pages > 0)) {
@@ -840,7 +965,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         if (st.ok()) r.json_path = path;
         else r.errors.push_back(st.ToString());
       }
+      if (dir.ok()) WriteArchiveFormats(options, base.string(), s.input.path, good, s.decoder.get(), r);
     }
+    s.decoder.reset();
     if (log) {
       for (const auto& e : r.errors) log(e);
     }

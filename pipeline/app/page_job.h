@@ -37,6 +37,14 @@ struct RunOptions {
   std::string debug_dir;                          // empty = no debug images
   bool write_txt = true;
   bool write_json = false;
+  // Archive formats (pipeline/formats/, docs/formats.md), each file beside
+  // the .txt: <name>.alto.xml, <name>.hocr, <name>.pdf.
+  bool write_alto = false;
+  bool write_hocr = false;
+  bool write_pdf = false;
+  // PAGE XML, a file per page: <name>.page.xml, or <name>-p<N>.page.xml for
+  // each page of a multi-page input. Not with isolate.
+  bool write_page = false;
   std::vector<std::string> stages;                // empty = DefaultPageStages()
   std::map<std::string, StageSettings> settings;  // stage -> option -> value
   io::LoadOptions load;
@@ -76,6 +84,7 @@ struct InputReport {
   std::string rel;     // path below the input root: the manifest's source
   std::string sha256;  // of the bytes read ("" when they could not be read)
   std::string txt_path, json_path;  // written outputs ("" if none)
+  std::vector<std::string> archive_paths;  // .alto.xml, .hocr, .pdf written
   int pages = 0;
   int failed_pages = 0;
   std::vector<std::string> errors;  // "file: page N: reason" or "file: reason"
@@ -127,6 +136,8 @@ struct InputOutcome {
   // read (then the most telling page error: out of memory before the rest).
   Status status;
   std::string txt, json;  // the outputs RunOptions asks for ("" otherwise)
+  std::string alto, hocr, pdf;  // the archive formats asked for ("" otherwise)
+  std::string pdf_error;  // why no PDF was made when one was asked for
   int pages = 0;          // pages read
   int failed_pages = 0;   // timed-out pages included
   int timed_out_pages = 0;
@@ -173,6 +184,17 @@ int DropRepeatedRunningLines(std::vector<Page>& pages);
 
 // Output renderings of one input's pages.
 std::string RenderPagesText(const std::vector<Page>& pages);
+// ALTO XML 4 and hOCR of the pages (pipeline/formats/), boxes in the
+// original image's pixels; `source`: the input's file name.
+std::string RenderPagesAlto(const std::vector<Page>& pages, const std::string& source);
+std::string RenderPagesHocr(const std::vector<Page>& pages, const std::string& source);
+// PAGE XML: one document per page.
+std::vector<std::string> RenderPagesPageXml(const std::vector<Page>& pages, const std::string& source);
+// The searchable PDF: `input` the input's bytes (a JPEG is embedded as
+// is), `decoder` gives the other pages' pixels again; `tessdata` where
+// Tesseract's pdf.ttf is.
+Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_view input, io::PageDecoder& decoder,
+                                   const std::string& tessdata);
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source);
 
 }  // namespace ocrflow

@@ -48,6 +48,8 @@ Result<Page> TextJob::Run(std::string_view bytes, const RunContext& ctx) const {
   return page;
 }
 
+Status TextJob::RunPage(Page& page, const RunContext& ctx) const { return pipeline_.Run(page, ctx); }
+
 std::string RenderText(const Page& page) { return RenderParagraphs(page.paragraphs); }
 
 nlohmann::json EditsJson(const std::vector<Edit>& edits) {

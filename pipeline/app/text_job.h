@@ -33,6 +33,10 @@ class TextJob {
   // Decodes `bytes` (see stages/text/unicode_clean.h) and runs the chain.
   Result<Page> Run(std::string_view bytes, const RunContext& ctx) const;
 
+  // Runs the chain on a page that already has its blocks and lines (read
+  // from ALTO or hOCR: reflow --from, pipeline/formats/archive_reader.h).
+  Status RunPage(Page& page, const RunContext& ctx) const;
+
  private:
   Pipeline pipeline_;
   text::DecodeOptions decode_;

@@ -43,6 +43,9 @@ json OptionsJson(const RunOptions& o) {
   j["settings"] = o.settings;
   j["write_txt"] = o.write_txt;
   j["write_json"] = o.write_json;
+  j["write_alto"] = o.write_alto;
+  j["write_hocr"] = o.write_hocr;
+  j["write_pdf"] = o.write_pdf;
   j["max_pixels"] = o.load.max_pixels;
   j["max_pages"] = o.load.max_pages;
   j["pdf_dpi"] = o.load.pdf_dpi;
@@ -58,6 +61,9 @@ RunOptions OptionsFromJson(const json& j) {
   o.settings = j.at("settings").get<std::map<std::string, StageSettings>>();
   o.write_txt = j.at("write_txt").get<bool>();
   o.write_json = j.at("write_json").get<bool>();
+  o.write_alto = j.value("write_alto", false);
+  o.write_hocr = j.value("write_hocr", false);
+  o.write_pdf = j.value("write_pdf", false);
   o.load.max_pixels = j.at("max_pixels").get<double>();
   o.load.max_pages = j.at("max_pages").get<int>();
   o.load.pdf_dpi = j.at("pdf_dpi").get<double>();
@@ -194,9 +200,16 @@ int ServeWorker(const std::function<void(const std::string& source)>& before_inp
                  {"conf", o.mean_confidence},
                  {"skew", o.skew_degrees},
                  {"txt_bytes", o.txt.size()},
-                 {"json_bytes", o.json.size()}};
+                 {"json_bytes", o.json.size()},
+                 {"alto_bytes", o.alto.size()},
+                 {"hocr_bytes", o.hocr.size()},
+                 {"pdf_bytes", o.pdf.size()},
+                 {"pdf_error", o.pdf_error}};
     std::string msg = done.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-    if (!SendAll(out, msg) || !SendAll(out, o.txt) || !SendAll(out, o.json)) return 1;
+    // The outputs back to back after the message, in this order.
+    if (!SendAll(out, msg)) return 1;
+    for (const std::string* part : {&o.txt, &o.json, &o.alto, &o.hocr, &o.pdf})
+      if (!SendAll(out, *part)) return 1;
     // A process that ran out of memory may hold a fragmented heap or a
     // half-built engine: the next input gets a fresh one.
     if (OutOfMemory(o.status)) return 0;
@@ -385,8 +398,14 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
     for (;;) {
       if (have_done) {
         if (buf.size() < need) break;
-        out.txt = buf.substr(0, done["txt_bytes"].get<size_t>());
-        out.json = buf.substr(out.txt.size(), done["json_bytes"].get<size_t>());
+        size_t at = 0;
+        for (auto [part, key] : {std::pair{&out.txt, "txt_bytes"}, {&out.json, "json_bytes"}, {&out.alto, "alto_bytes"},
+                                 {&out.hocr, "hocr_bytes"}, {&out.pdf, "pdf_bytes"}}) {
+          const size_t n = done.value(key, size_t{0});
+          *part = buf.substr(at, n);
+          at += n;
+        }
+        out.pdf_error = done.value("pdf_error", std::string());
         out.status = StatusFromJson(done["status"]);
         out.pages = done["pages"];
         out.failed_pages = done["failed_pages"];
@@ -432,7 +451,9 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
       } else if (msg["event"] == "done") {
         done = std::move(msg);
         have_done = true;
-        need = done.value("txt_bytes", size_t{0}) + done.value("json_bytes", size_t{0});
+        need = 0;
+        for (const char* key : {"txt_bytes", "json_bytes", "alto_bytes", "hocr_bytes", "pdf_bytes"})
+          need += done.value(key, size_t{0});
       }
     }
     if (cancelled()) {

@@ -24,6 +24,7 @@
 #define OCRFLOW_HAVE_EVAL 1
 #endif
 #include "pipeline/app/page_job.h"
+#include "pipeline/formats/archive_reader.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
 #include "pipeline/daemon/daemon.h"
@@ -31,6 +32,7 @@
 #include "pipeline/io/printable.h"
 #include "pipeline/io/output_names.h"
 #include "stages/ocr/engine.h"
+#include "stages/text/register.h"
 #include "stages/ocr/ocr.h"
 #include "stages/ocr/ppocr.h"
 
@@ -79,6 +81,7 @@ Exit codes:
 
 struct ReflowArgs {
   std::vector<std::string> inputs;
+  std::string from = "text";  // text, alto, hocr
   std::string output;
   std::string format = "txt";
   bool explain = false;
@@ -134,6 +137,9 @@ Status WriteOutput(const std::string& target, std::string_view data) {
 int RunReflow(const ReflowArgs& args) {
   TextJobOptions jo;
   jo.stages = args.stages;
+  // OCR with geometry, read back from ALTO or hOCR: the text stages of `run`.
+  const bool archive = args.from != "text";
+  if (archive && jo.stages.empty()) jo.stages = text::DefaultOcrTextStages();
   jo.decode.lossy = args.lossy;
   jo.decode.max_line_bytes = args.max_line_bytes;
   for (const auto& s : args.sets) {
@@ -221,6 +227,29 @@ int RunReflow(const ReflowArgs& args) {
       ++failed;
       continue;
     }
+    if (archive) {  // every page of the file, as `run` renders an input's pages
+      auto read = args.from == "alto" ? formats::ReadAlto(bytes.value()) : formats::ReadHocr(bytes.value());
+      Status st = read.status();
+      for (size_t k = 0; read.ok() && st.ok() && k < read->size(); ++k) st = job->RunPage((*read)[k], ctx);
+      if (!st.ok()) {
+        if (progress) std::cerr << "\n";
+        std::cerr << "ocrflow reflow: " << DisplayName(input) << ": " << st.message() << "\n";
+        ++failed;
+        continue;
+      }
+      DropRepeatedRunningLines(read.value());
+      const std::string data = json ? RenderPagesJson(read.value(), DisplayName(input)) : RenderPagesText(read.value());
+      if (!targets[n].empty() && out_is_dir) {
+        std::error_code ec;
+        fs::create_directories(fs::path(targets[n]).parent_path(), ec);
+      }
+      if (Status w = WriteOutput(targets[n], data); !w.ok()) {
+        std::cerr << "ocrflow reflow: " << w.ToString() << "\n";
+        output_error = true;
+        if (targets[n].empty()) break;
+      }
+      continue;
+    }
     auto page = job->Run(bytes.value(), ctx);
     if (!page.ok()) {
       if (progress) std::cerr << "\n";
@@ -277,6 +306,18 @@ exit 2 before any work; outputs are replaced atomically, never half-written.
                       (box; not read as prose), lines (box, text, confidence), the body text's
                       median line confidence, paragraphs (role, source
                       lines), what was dropped and why, warnings
+  OUTDIR/<name>.alto.xml  with --format alto: ALTO XML 4, one <Page> per page,
+                      a TextBlock per paragraph (role as TAGREFS), TextLine,
+                      String (CONTENT, WC, HPOS/VPOS/WIDTH/HEIGHT), SP
+  OUTDIR/<name>.hocr  with --format hocr: hOCR (XHTML): ocr_page, ocr_carea,
+                      ocr_par, ocr_line, ocrx_word with bbox and x_wconf
+  OUTDIR/<name>.pdf   with --format pdf: searchable PDF, the page images (a
+                      JPEG as it is) under an invisible text layer
+  OUTDIR/<name>.page.xml  with --format page: PAGE XML (2019-07-15), a file
+                      per page (<name>-p<N>.page.xml when the input has several)
+  The archive formats hold the .txt's text exactly (words with their spaces,
+  a paragraph per block), boxes in pixels of the image as given (before the
+  turn, rescale and deskew); dropped pieces are not in them (docs/formats.md).
 
 The chain (see `ocrflow stages`): binarize, orient, deskew, layout, ocr, then
 the text stages of `ocrflow reflow`. Every option: --set STAGE.OPTION=VALUE.
@@ -379,6 +420,11 @@ int RunRun(const RunArgs& args) {
   ro.stages = args.stages;
   ro.write_txt = std::find(args.formats.begin(), args.formats.end(), "txt") != args.formats.end();
   ro.write_json = std::find(args.formats.begin(), args.formats.end(), "json") != args.formats.end();
+  auto wants = [&](const char* f) { return std::find(args.formats.begin(), args.formats.end(), f) != args.formats.end(); };
+  ro.write_alto = wants("alto");
+  ro.write_hocr = wants("hocr");
+  ro.write_pdf = wants("pdf");
+  ro.write_page = wants("page");
   ro.load.max_pixels = args.max_megapixels * 1e6;
   ro.load.max_pages = args.max_pages;
   ro.load.pdf_dpi = args.pdf_dpi;
@@ -395,6 +441,10 @@ int RunRun(const RunArgs& args) {
       return kExitUsage;
     }
     ro.shard = shard.value();
+  }
+  if (ro.isolate && ro.write_page) {
+    std::cerr << "ocrflow run: --format page (a file per page) needs the pages in this process: leave out --isolate\n";
+    return kExitUsage;
   }
   if (ro.isolate && !ro.debug_dir.empty()) {
     std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
@@ -665,6 +715,11 @@ int main(int argc, char** argv) {
   auto* reflow = app.add_subcommand("reflow", "rejoin OCR'd text into clean paragraphs (one per line)");
   reflow->add_option("inputs", ra.inputs, "text files to reflow; '-' reads stdin");
   reflow->add_option("-o,--output", ra.output, "output file, or directory for several inputs (default: stdout)");
+  reflow->add_option("--from", ra.from,
+                     "what the inputs are: text (default), or OCR with word boxes to reflow from its geometry as "
+                     "`run` does: alto (ALTO XML), hocr (docs/formats.md)")
+      ->check(CLI::IsMember({"text", "alto", "hocr"}))
+      ->capture_default_str();
   reflow->add_option("--format", ra.format, "txt (paragraphs) or json (roles, line ranges, dropped pieces)")
       ->check(CLI::IsMember({"txt", "json"}))
       ->capture_default_str();
@@ -699,9 +754,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_option("-j,--jobs", rn.jobs, "pages processed in parallel (default: the number of cores)");
   run->add_option("--debug-dir", rn.debug_dir, "write PNGs after clean-up, after deskew and a layout overlay here");
-  run->add_option("--format", rn.formats, "txt, json, or txt,json")
+  run->add_option("--format", rn.formats,
+                  "comma-separated: txt, json, alto (ALTO XML 4), hocr, pdf (searchable: the image with an invisible "
+                  "text layer), page (PAGE XML, a file per page); e.g. txt,json,alto,hocr,pdf")
       ->delimiter(',')
-      ->check(CLI::IsMember({"txt", "json"}))
+      ->check(CLI::IsMember({"txt", "json", "alto", "hocr", "pdf", "page"}))
       ->capture_default_str();
   run->add_option("--set", rn.sets, "STAGE.OPTION=VALUE, e.g. deskew.min_confidence=2 (see `ocrflow stages`); repeatable")
       ->allow_extra_args(false);

@@ -48,6 +48,17 @@ enum class Role {
 const char* RoleName(Role role);
 bool IsDroppedRole(Role role);
 
+// A word as the OCR engine read it: its text, its box on the page and the
+// engine's confidence. Chinese has no spaces: a word there is what the
+// engine grouped (Tesseract) or one run of characters (PP-OCR). The words of
+// a line, joined by a space (none between two CJK characters), are the line
+// as the engine read it, before any text stage changed Line::text.
+struct Word {
+  std::string text;          // UTF-8, no space
+  Box box;                   // page coordinates (after the image stages)
+  float confidence = 0;      // 0..100
+};
+
 struct Line {
   std::string text;               // UTF-8, no line terminator
   int source_line = 0;            // 1-based line number in the source, 0 = unknown
@@ -57,6 +68,7 @@ struct Line {
   int indent = 0;                 // leading spaces in the source (display columns)
   double layout_width = -1;       // em the line took on the page, if known (see wrap_width.h)
   const char* role_reason = "";   // which rule assigned the role (a static string)
+  std::vector<Word> words;        // from OCR, in reading order; empty for plain text
 };
 
 // The column a block was set in, as far as it is known: from line boxes with
@@ -139,6 +151,18 @@ struct Raster {
   bool empty() const { return width <= 0 || height <= 0; }
 };
 
+// One geometric step an image stage applied to the whole page (a turn, a
+// rescale, a rotation, a crop): the 2x3 affine matrix, row-major, that maps
+// a point of the canvas before it to the canvas after it, in pixel-edge
+// coordinates (the top-left corner of the image is (0, 0), its bottom-right
+// corner (width, height)), and the canvas size after it.
+// pipeline/core/geometry.h maps page boxes back through them.
+struct ImageStep {
+  std::string stage;                    // "orient", "rescale", "deskew"
+  double m[6] = {1, 0, 0, 0, 1, 0};     // x' = m0 x + m1 y + m2, y' = m3 x + m4 y + m5
+  int width = 0, height = 0;            // canvas after the step
+};
+
 // What the image stages found out about a scanned page (JSON output).
 struct ImageInfo {
   std::string source;        // file the page came from
@@ -170,6 +194,9 @@ struct ImageInfo {
   bool blank = false;        // no text found on the page
   std::vector<Box> photos;   // regions taken out of the text mask
   std::vector<Box> tables;   // regions found to be tables (stages/image/tables.h): not read as prose
+  // What the image stages did to the pixels as loaded, in order: boxes on
+  // the page map back to the original image through them (geometry.h).
+  std::vector<ImageStep> steps;
 };
 
 struct Page {

@@ -72,4 +72,63 @@ std::vector<TextChange> DiffText(std::string_view before, std::string_view after
   return out;
 }
 
+namespace {
+
+constexpr size_t kAlignWindow = 512;
+
+// LCS of a[a0, a1) and b[b0, b1) into match (indices of b -> a).
+void AlignRange(std::u32string_view a, size_t a0, size_t a1, std::u32string_view b, size_t b0, size_t b1,
+                std::vector<int>& match) {
+  const size_t m = a1 - a0, n = b1 - b0;
+  if (m == 0 || n == 0) return;
+  std::vector<uint32_t> lcs((m + 1) * (n + 1), 0);
+  auto at = [&](size_t i, size_t j) -> uint32_t& { return lcs[i * (n + 1) + j]; };
+  for (size_t i = m; i-- > 0;)
+    for (size_t j = n; j-- > 0;)
+      at(i, j) = a[a0 + i] == b[b0 + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+  for (size_t i = 0, j = 0; i < m && j < n;) {
+    if (a[a0 + i] == b[b0 + j]) {
+      match[b0 + j] = static_cast<int>(a0 + i);
+      ++i, ++j;
+    } else if (at(i, j + 1) >= at(i + 1, j)) {
+      ++j;
+    } else {
+      ++i;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<int> AlignCodePoints(std::u32string_view a, std::u32string_view b) {
+  std::vector<int> match(b.size(), -1);
+  size_t p = 0;
+  while (p < a.size() && p < b.size() && a[p] == b[p]) match[p] = static_cast<int>(p), ++p;
+  size_t s = 0;
+  while (s < a.size() - p && s < b.size() - p && a[a.size() - 1 - s] == b[b.size() - 1 - s]) {
+    match[b.size() - 1 - s] = static_cast<int>(a.size() - 1 - s);
+    ++s;
+  }
+  const size_t m = a.size() - p - s, n = b.size() - p - s;
+  if ((m + 1) * (n + 1) <= kMaxCells) {
+    AlignRange(a, p, p + m, b, p, p + n, match);
+    return match;
+  }
+  // Windows of `after`, each against its proportional stretch of `before`
+  // with a margin; a window starts where the last match left `before`.
+  size_t a_from = p;
+  for (size_t j0 = p; j0 < p + n; j0 += kAlignWindow) {
+    const size_t j1 = std::min(p + n, j0 + kAlignWindow);
+    const size_t want = (j1 - p) * m / std::max<size_t>(1, n) + p + kAlignWindow / 4;
+    const size_t a_to = std::min(p + m, std::max(want, a_from + (j1 - j0)));
+    AlignRange(a, a_from, a_to, b, j0, j1, match);
+    for (size_t j = j1; j-- > j0;)
+      if (match[j] >= 0) {
+        a_from = static_cast<size_t>(match[j]) + 1;
+        break;
+      }
+  }
+  return match;
+}
+
 }  // namespace ocrflow

@@ -20,4 +20,15 @@ struct TextChange {
 
 std::vector<TextChange> DiffText(std::string_view before, std::string_view after);
 
+// Which code point of `before` each code point of `after` is, in a longest
+// common subsequence of the two: its index in `before`, or -1 when `after`
+// inserted or changed it. The same LCS as DiffText after trimming the common
+// prefix and suffix; a middle too long for one table is aligned in windows
+// of kAlignWindow code points of `after` against the stretch of `before`
+// where they should be (proportionally), so a long paragraph costs
+// O(length x window), never a table of its square. For the archive formats
+// (pipeline/formats/): each output character takes the box of the OCR
+// character it came from.
+std::vector<int> AlignCodePoints(std::u32string_view before, std::u32string_view after);
+
 }  // namespace ocrflow

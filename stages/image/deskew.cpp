@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "pipeline/core/geometry.h"
 #include "stages/image/ink_components.h"
 #include "stages/image/raster_cv.h"
 
@@ -570,6 +571,7 @@ Status DeskewPage(Page& page, const DeskewOptions& options, const RunContext& ct
     // page-sized temporary to copy from: 200 MB at 200 Mpixel).
     cv::Size size;
     RotationMatrix(gray.size(), est.degrees, options.expand, &size);
+    info.steps.push_back(WarpStep(m.ptr<double>(), size.width, size.height));
     Raster image = NewRaster(size, gray.channels());
     cv::Mat image_view = View(image);
     RotatePageInto(gray, &image_view, est.degrees, cv::INTER_CUBIC, options.expand, 255);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
+#include "pipeline/core/geometry.h"
 #include "stages/image/raster_cv.h"
 
 namespace ocrflow::image {
@@ -18,6 +19,7 @@ Status RescalePage(Page& page, const RescaleOptions& o) {
   if (f <= 1.05) return Status::Ok();
   cv::Mat out;
   cv::resize(View(page.image), out, cv::Size(), f, f, cv::INTER_CUBIC);
+  page.info.steps.push_back(ScaleStep(page.image.width, page.image.height, out.cols, out.rows));
   page.image = FromMat(out);
   if (!page.text_mask.empty()) {
     cv::Mat mask;

@@ -7,6 +7,7 @@ namespace ocrflow::ocr {
 CtcReading GreedyCtc(const float* p, int steps, int classes, const std::vector<std::string>& labels) {
   CtcReading out;
   if (p == nullptr || steps <= 0 || classes <= 0) return out;
+  out.steps = steps;
   double sum = 0;
   int prev = -1;
   bool prev_emitted = false;  // the previous step's class is out.chars.back()

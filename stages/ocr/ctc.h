@@ -25,6 +25,7 @@ struct CtcReading {
   std::string text;
   double confidence = 0;  // 0..1
   std::vector<CtcChar> chars;
+  int steps = 0;  // time steps of the output the chars' steps count in (0: no chars)
 };
 
 // `labels[k]`: the text of class k (labels[0], the blank, is never emitted;

@@ -26,14 +26,14 @@ std::mutex& InitMutex() {
   return m;
 }
 
+}  // namespace
+
 std::string TessdataDir(const std::string& datapath) {
   if (!datapath.empty()) return datapath;
   const char* env = std::getenv("TESSDATA_PREFIX");
   if (env != nullptr && *env != 0) return env;
   return "/usr/share/tesseract-ocr/5/tessdata";
 }
-
-}  // namespace
 
 Status CheckLanguages(const std::string& lang, const std::string& datapath) {
   const std::string dir = TessdataDir(datapath);

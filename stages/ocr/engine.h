@@ -27,6 +27,10 @@ namespace ocrflow::ocr {
 // when a model is missing.
 Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std::string& datapath = "");
 
+// The directory models are read from: `datapath`, else $TESSDATA_PREFIX,
+// else Tesseract's default.
+std::string TessdataDir(const std::string& datapath = "");
+
 // Whether every model of `lang` ('+'-joined) is installed, without loading
 // any: kNotFound names the missing ones and the directory looked in.
 Status CheckLanguages(const std::string& lang, const std::string& datapath = "");

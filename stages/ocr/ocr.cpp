@@ -12,6 +12,7 @@
 #include "stages/image/raster_cv.h"
 #include "stages/ocr/engine.h"
 #include "stages/ocr/ppocr.h"
+#include "stages/ocr/words.h"
 #include "stages/text/utf8.h"
 
 namespace ocrflow::ocr {
@@ -102,6 +103,7 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
   auto flush = [&]() {
     if (!have) return;
     cur.text = TrimLine(std::move(cur.text));
+    std::erase_if(cur.words, [](const Word& w) { return TrimLine(w.text).empty(); });
     if (!cur.text.empty()) {
       if (tess_blocks != nullptr) tess_blocks->back().lines.push_back(std::move(cur));
       else lines->push_back(std::move(cur));
@@ -129,6 +131,17 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
     std::unique_ptr<char, TextDeleter> raw(it->GetUTF8Text(tesseract::RIL_SYMBOL));
     if (!raw || raw.get()[0] == 0) continue;
     std::string sym = raw.get();
+    // The word's box and confidence as Tesseract gives them (the archive
+    // formats place the text with them); its text is its symbols.
+    if (word_start || cur.words.empty()) {
+      Word w;
+      int l, t, r, b;
+      if (it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b)) w.box = ToPage(crop, l, t, r, b);
+      else if (cur.box) w.box = *cur.box;
+      w.confidence = it->Confidence(tesseract::RIL_WORD);
+      cur.words.push_back(std::move(w));
+    }
+    cur.words.back().text += sym;
     // Tesseract's chi_sim model starts a new "word" wherever two glyphs
     // stand a little apart; Chinese has no spaces, so none between two CJK
     // characters (those between CJK and Latin/digits are the text stage's).
@@ -549,6 +562,7 @@ Status RereadWithPpOcr(const cv::Mat& gray, const OcrOptions& o, PpOcrRecognizer
     ++tried;
     std::string text = TrimLine(read->text);
     if (text.empty() || read->confidence < o.ppocr_min_confidence) continue;
+    line.words = PpOcrWords(*read, text, Box{r.x, r.y, r.width, r.height}, *line.box);
     line.text = std::move(text);
     line.confidence = static_cast<float>(read->confidence * 100);
     ++taken;
@@ -871,12 +885,14 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         if (!read.ok()) return read.status();
         std::string text = TrimLine(read->text);
         if (!text.empty() && read->confidence >= o.ppocr_min_confidence) {
+          line.words = PpOcrWords(*read, text, Box{r.x, r.y, r.width, r.height}, *line.box);
           line.text = std::move(text);
           line.confidence = static_cast<float>(read->confidence * 100);
           ++count.ppocr;
           return true;
         }
         if (!fallback) {
+          line.words = PpOcrWords(*read, text, Box{r.x, r.y, r.width, r.height}, *line.box);
           line.text = std::move(text);
           return false;
         }
@@ -895,6 +911,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         if (!line.text.empty() && !(text::IsCjk(text::LastCodePoint(line.text)) && text::IsCjk(text::FirstCodePoint(g.text))))
           line.text += ' ';
         line.text += g.text;
+        line.words.insert(line.words.end(), g.words.begin(), g.words.end());
         if (g.confidence) line.confidence = std::min(line.confidence.value_or(100.f), *g.confidence);
       }
       ++count.tesseract;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <opencv2/imgproc.hpp>
 
+#include "pipeline/core/geometry.h"
 #include "stages/image/raster_cv.h"
 #include "stages/ocr/engine.h"
 
@@ -208,6 +209,7 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
     page.info.orientation_note += ", a text patch reads at word confidence " + Fixed(after, 1) + " turned vs " +
                                   Fixed(as_is, 1) + " as it is";
   }
+  page.info.steps.push_back(TurnStep(turn, page.image.width, page.image.height));
   RotateRaster(page.image, turn);
   RotateRaster(page.text_mask, turn);
   page.info.orientation = turn;

@@ -70,14 +70,18 @@ cv::Mat Resized(const cv::Mat& line) {
   if (line.channels() == 1) cv::cvtColor(line, bgr, cv::COLOR_GRAY2BGR);
   else bgr = line;
   const int h = PpOcrRecognizer::kHeight;
-  const int w = std::clamp(static_cast<int>(std::ceil(static_cast<double>(h) * bgr.cols / bgr.rows)), 1,
-                           PpOcrRecognizer::kMaxWidth);
+  const int w = PpOcrRecognizer::InputWidth(bgr.cols, bgr.rows);
   cv::Mat resized;
   cv::resize(bgr, resized, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
   return resized;
 }
 
 }  // namespace
+
+int PpOcrRecognizer::InputWidth(int cols, int rows) {
+  if (rows <= 0) return 1;
+  return std::clamp(static_cast<int>(std::ceil(static_cast<double>(kHeight) * cols / rows)), 1, kMaxWidth);
+}
 
 Result<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Load(const std::string& dir, const PpOcrOptions& options) {
   if (options.backend != "auto" && options.backend != "opencv")
@@ -137,7 +141,7 @@ Result<CtcReading> PpOcrRecognizer::Read(const cv::Mat& line) {
   if (line.empty() || line.rows < 2 || line.cols < 2) return CtcReading{};
   const cv::Mat resized = Resized(line);
   const int w = resized.cols;
-  const int padded = (w + kWidthStep - 1) / kWidthStep * kWidthStep;
+  const int padded = PaddedWidth(w);
   while (ort_) {
     if (!worker_) {
       auto started = PpOcrWorker::Start(*ort_);

@@ -77,6 +77,12 @@ class PpOcrRecognizer {
   // file and why.
   static Result<std::unique_ptr<PpOcrRecognizer>> Load(const std::string& dir, const PpOcrOptions& options = {});
 
+  // The width a line image of cols x rows is resized to (height kHeight,
+  // aspect kept, at most kMaxWidth), and the padded width the model reads:
+  // a CTC step t covers input columns [t, t+1) x padded / steps.
+  static int InputWidth(int cols, int rows);
+  static int PaddedWidth(int input_width) { return (input_width + kWidthStep - 1) / kWidthStep * kWidthStep; }
+
   // Reads one line image (CV_8UC1 or CV_8UC3, any size). From the
   // onnxruntime backend the reading's `chars` are empty.
   Result<CtcReading> Read(const cv::Mat& line);

@@ -1,5 +1,7 @@
 #include "stages/ocr/ppocr_worker.h"
 
+#include <sstream>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -189,6 +191,29 @@ Status PpOcrWorker::Fail(const std::string& what) {
   return Status(Code::kInternal, msg);
 }
 
+namespace {
+
+// "T f:l:p f:l:p ...": the time steps of each emitted character
+// (ppocr_worker.js). Anything else leaves the reading without them.
+void ParseSteps(const std::string& field, CtcReading& out) {
+  std::istringstream in(field);
+  int steps = 0;
+  if (!(in >> steps) || steps <= 0) return;
+  std::vector<CtcChar> chars;
+  for (std::string one; in >> one;) {
+    CtcChar c;
+    char colon1 = 0, colon2 = 0;
+    std::istringstream part(one);
+    if (!(part >> c.first_step >> colon1 >> c.last_step >> colon2 >> c.probability) || colon1 != ':' || colon2 != ':')
+      return;
+    chars.push_back(c);
+  }
+  out.steps = steps;
+  out.chars = std::move(chars);
+}
+
+}  // namespace
+
 Result<CtcReading> PpOcrWorker::Read(const cv::Mat& resized, int padded_width, std::chrono::milliseconds timeout) {
   if (pid_ <= 0 || socket_ < 0) return Status(Code::kInternal, "PP-OCR worker: not running");
   if (resized.type() != CV_8UC3 || resized.cols > padded_width || padded_width > 0xffff || resized.rows > 0xffff)
@@ -265,7 +290,10 @@ Result<CtcReading> PpOcrWorker::Read(const cv::Mat& resized, int padded_width, s
     f.push_back(line.substr(from, tab - from));
     from = tab + 1;
   }
-  f.push_back(line.substr(from));
+  // text, then (a worker of this tree) the steps field.
+  const size_t tab = line.find('\t', from);
+  f.push_back(line.substr(from, tab == std::string::npos ? std::string::npos : tab - from));
+  const std::string steps = tab == std::string::npos ? std::string() : line.substr(tab + 1);
   if (f[0] != std::to_string(id)) return Fail("answered line " + f[0] + " for line " + std::to_string(id));
   char* end = nullptr;
   const double confidence = std::strtod(f[1].c_str(), &end);
@@ -274,6 +302,7 @@ Result<CtcReading> PpOcrWorker::Read(const cv::Mat& resized, int padded_width, s
   CtcReading out;
   out.text = std::move(f[4]);
   out.confidence = confidence;
+  ParseSteps(steps, out);
   return out;
 }
 

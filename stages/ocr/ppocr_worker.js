@@ -14,7 +14,11 @@
 // pixels are normalised to (x/255 - 0.5)/0.5 and the area right of each image is 0
 // (PaddleOCR's padding). padw must be >= every w.
 // Response (stdout): one line per image, in order:
-//   id \t confidence \t ms (batch wall time / count) \t cpu ms (process CPU / count) \t text \n
+//   id \t confidence \t ms (batch wall time / count) \t cpu ms (process CPU / count) \t text
+//   \t steps (the output's time steps) then per emitted character " first:last:probability" \n
+// (the last field places each character on the line: ctc.h; a reader that
+// knows only the first five fields takes the rest as the text's end, so
+// ocrflow reads both: stages/ocr/ppocr_worker.cpp).
 // Greedy CTC as stages/ocr/ctc.h: class 0 is the blank, then the keys, then
 // a space; a class beyond those emits nothing; confidence = mean of the max
 // probability over the emitting steps (0 for an empty text), printed so that
@@ -64,6 +68,7 @@ function decode(data, T, C, base) {
   let sum = 0;
   let n = 0;
   let prev = -1;
+  const chars = [];
   for (let t = 0; t < T; t++) {
     const off = base + t * C;
     let best = 0;
@@ -76,10 +81,16 @@ function decode(data, T, C, base) {
       text += classes[best];
       sum += bv;
       n++;
+      chars.push([t, t, bv]);
+    } else if (best === prev && best !== 0 && best < classes.length && chars.length) {
+      const c = chars[chars.length - 1];
+      c[1] = t;
+      if (bv > c[2]) c[2] = bv;
     }
     prev = best;
   }
-  return { text, conf: n ? sum / n : 0 };
+  const steps = T + chars.map((c) => ` ${c[0]}:${c[1]}:${c[2]}`).join('');
+  return { text, conf: n ? sum / n : 0, steps };
 }
 
 async function main() {
@@ -132,7 +143,7 @@ async function main() {
       const [N, T, C] = o.dims;
       for (let n = 0; n < N; n++) {
         const r = decode(o.data, T, C, n * T * C);
-        out.push(`${id + n}\t${r.conf}\t${ms.toFixed(2)}\t${cpu.toFixed(2)}\t${r.text.replace(/[\t\n\r]/g, ' ')}\n`);
+        out.push(`${id + n}\t${r.conf}\t${ms.toFixed(2)}\t${cpu.toFixed(2)}\t${r.text.replace(/[\t\n\r]/g, ' ')}\t${r.steps}\n`);
       }
     } catch (e) {
       for (let n = 0; n < Math.max(1, count); n++) out.push(`${id + n}\t-1\t0\t0\tERROR ${String(e.message).replace(/\s+/g, ' ')}\n`);

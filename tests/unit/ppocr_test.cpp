@@ -196,7 +196,7 @@ TEST(PpOcr, OnnxRuntimeAndOpenCvReadTheSameText) {
   ASSERT_STREQ((*cv)->backend(), "opencv");
   EXPECT_NE(ort->version().find("ONNX Runtime"), std::string::npos) << ort->version();
   EXPECT_NE((*cv)->version().find("OpenCV"), std::string::npos) << (*cv)->version();
-  size_t lines = 0, same = 0;
+  size_t lines = 0, same = 0, placed = 0, same_place = 0;
   for (const char* lang : {"zh", "en"}) {
     for (const TextLine& line : GeneratedLines(lang, 12)) {
       auto a = ort->Read(line.image);
@@ -206,11 +206,23 @@ TEST(PpOcr, OnnxRuntimeAndOpenCvReadTheSameText) {
       ++lines;
       same += a->text == b->text;
       EXPECT_EQ(a->text, b->text) << lang;
+      // A worker of this tree also says where each character won
+      // (ppocr_worker.js, the words' boxes: stages/ocr/words.h): the same
+      // steps as OpenCV's. (An older worker in the model directory does not.)
+      if (a->text == b->text && !a->chars.empty()) {
+        ASSERT_EQ(a->chars.size(), b->chars.size()) << lang;
+        EXPECT_EQ(a->steps, b->steps) << lang;
+        for (size_t i = 0; i < a->chars.size(); ++i) {
+          ++placed;
+          same_place += std::abs(a->chars[i].first_step - b->chars[i].first_step) <= 1;
+        }
+      }
       EXPECT_NEAR(a->confidence, b->confidence, 0.01) << lang << ": " << a->text;
     }
   }
   EXPECT_GE(lines, 16u);
   EXPECT_GE(same, lines - 1) << same << " of " << lines << " lines read the same";
+  EXPECT_GE(same_place, placed * 99 / 100) << same_place << " of " << placed << " characters placed alike";
   EXPECT_TRUE(ort->TakeWarning().empty());
 }
 

@@ -1,0 +1,326 @@
+// The archive formats of `ocrflow run --format alto,hocr,pdf`
+// (docs/formats.md) through the real binary, on generated pages whose
+// truth is known: a Chinese page (PNG: the PDF carries Flate pixels) and an
+// English one (JPEG: embedded as is), both skewed so that the boxes must be
+// mapped back through deskew's rotation, and the English one again turned
+// a quarter (PNG), so that they must be mapped back through orient's turn.
+//
+// The text rule, the same for every format: per page, per block
+// (TextBlock, ocr_par), per line, per word: its text, then one space where
+// the file has one (ALTO: an SP; hOCR: a space after the word's span);
+// "\n" after each block. That must be the .txt exactly; so must PAGE XML's
+// TextRegion texts, one a line. The PDF's text
+// (pdftotext -raw) must be the .txt with all whitespace removed: pdftotext
+// puts its own line ends and spaces where the words stand.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "tests/e2e/cli_harness.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using namespace ocrflow::e2e;
+
+struct Generated {
+  std::string lang, dir, image;  // image: file name under the test's folder, in dir/
+  double skew;
+  bool turned = false;  // the en page turned 90 degrees clockwise: orient turns it back
+};
+
+const Generated kPages[] = {{"zh", "zh", "zh/page-001.png", 2.0},
+                            {"en", "en", "en/page-001.jpg", -2.0},
+                            {"en", "turned", "turned/page-001.png", -2.0, true}};
+
+std::string Unescape(std::string s) {
+  static const std::pair<const char*, const char*> kEntities[] = {
+      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
+  for (const auto& [from, to] : kEntities)
+    for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += std::string(to).size())
+      s.replace(at, std::string(from).size(), to);
+  return s;
+}
+
+std::string NoWhitespace(std::string s) {
+  std::erase_if(s, [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; });
+  return s;
+}
+
+// The ALTO's text by the rule above.
+std::string AltoText(const std::string& x) {
+  std::string out;
+  static const std::regex kItem(R"re(<String [^>]*CONTENT="([^"]*)"|<SP |</TextBlock>)re");
+  for (std::sregex_iterator it(x.begin(), x.end(), kItem), end; it != end; ++it) {
+    const std::string m = (*it)[0];
+    if (m.rfind("<String", 0) == 0) out += Unescape((*it)[1]);
+    else if (m == "<SP ") out += ' ';
+    else out += '\n';
+  }
+  return out;
+}
+
+// The hOCR's text by the rule above.
+std::string HocrText(const std::string& x) {
+  std::string out;
+  static const std::regex kItem(R"re(<span class="ocrx_word"[^>]*>([^<]*)</span>( ?)|</p>)re");
+  for (std::sregex_iterator it(x.begin(), x.end(), kItem), end; it != end; ++it) {
+    if ((*it)[0] == "</p>") {
+      out += '\n';
+      continue;
+    }
+    out += Unescape((*it)[1]);
+    out += (*it)[2];
+  }
+  return out;
+}
+
+// PAGE XML's text: each TextRegion's own TextEquiv (the last Unicode
+// before </TextRegion>), "\n" after each.
+std::string PageXmlText(const std::string& x) {
+  std::string out;
+  static const std::regex kRegion(R"re(<Unicode>([^<]*)</Unicode></TextEquiv>\s*</TextRegion>)re");
+  for (std::sregex_iterator it(x.begin(), x.end(), kRegion), end; it != end; ++it) out += Unescape((*it)[1]) + "\n";
+  return out;
+}
+
+struct Rect {
+  double x0, y0, x1, y1;
+};
+
+double Iou(const Rect& a, const Rect& b) {
+  const double ix = std::max(0.0, std::min(a.x1, b.x1) - std::max(a.x0, b.x0));
+  const double iy = std::max(0.0, std::min(a.y1, b.y1) - std::max(a.y0, b.y0));
+  const double u = (a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - ix * iy;
+  return u > 0 ? ix * iy / u : 0;
+}
+
+// pagegen's line boxes (em boxes on the unskewed page) in the image: the
+// bounding box of their corners through truth.json's rotation (and, for
+// the turned page, the clockwise turn: (x, y) -> (H - y, x)).
+std::vector<Rect> TruthLines(const fs::path& truth_file, bool turned) {
+  const auto t = nlohmann::json::parse(Slurp(truth_file));
+  const auto& r = t["rotation"];
+  std::vector<Rect> out;
+  for (const auto& b : t["blocks"])
+    for (const auto& l : b["lines"]) {
+      const double x = l["x"], y = l["y"], w = l["w"], h = l["h"];
+      Rect a{1e9, 1e9, -1e9, -1e9};
+      for (double cx : {x, x + w})
+        for (double cy : {y, y + h}) {
+          const double px = r[0][0].get<double>() * cx + r[0][1].get<double>() * cy + r[0][2].get<double>();
+          const double py = r[1][0].get<double>() * cx + r[1][1].get<double>() * cy + r[1][2].get<double>();
+          a = {std::min(a.x0, px), std::min(a.y0, py), std::max(a.x1, px), std::max(a.y1, py)};
+        }
+      if (turned) {
+        const double H = t["image"]["height"].get<double>();
+        a = {H - a.y1, a.x0, H - a.y0, a.x1};
+      }
+      out.push_back(a);
+    }
+  return out;
+}
+
+std::vector<Rect> AltoLines(const std::string& x) {
+  std::vector<Rect> out;
+  static const std::regex kLine(R"re(<TextLine ID="[^"]*" HPOS="(-?\d+)" VPOS="(-?\d+)" WIDTH="(\d+)" HEIGHT="(\d+)")re");
+  for (std::sregex_iterator it(x.begin(), x.end(), kLine), end; it != end; ++it) {
+    const double l = std::stod((*it)[1]), t = std::stod((*it)[2]), w = std::stod((*it)[3]), h = std::stod((*it)[4]);
+    out.push_back({l, t, l + w, t + h});
+  }
+  return out;
+}
+
+std::string Command(const std::string& cmd, int* status) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  *status = pclose(p);
+  return out;
+}
+
+// The pages are generated and read once (~50 s of OCR): ctest runs every
+// test in a process of its own, so the checks are the steps of one test.
+class Formats : public ::testing::Test {
+ protected:
+  static void Generate() {
+    dir_ = fs::temp_directory_path() / ("ocrflow-e2e-formats-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    const std::string gen = std::string("'") + OCRFLOW_PAGEGEN + "' --columns 2 --dpi 200 --seed 5 --out '" + dir_.string();
+    ran_ = std::system((gen + "/zh' --lang zh --skew 2 > /dev/null").c_str()) == 0 &&
+           std::system((gen + "/en' --lang en --skew -2 --jpeg 90 > /dev/null").c_str()) == 0;
+    if (!ran_) return;
+    cv::Mat turned;
+    cv::rotate(cv::imread((dir_ / kPages[1].image).string(), cv::IMREAD_GRAYSCALE), turned, cv::ROTATE_90_CLOCKWISE);
+    fs::create_directories(dir_ / "turned");
+    ran_ = cv::imwrite((dir_ / kPages[2].image).string(), turned);
+    const std::string run = std::string("'") + OCRFLOW_BIN + "' run '" + (dir_ / kPages[0].image).string() + "' '" +
+                            (dir_ / kPages[1].image).string() + "' '" + (dir_ / kPages[2].image).string() + "' -o '" +
+                            (dir_ / "out").string() +
+                            "' --format txt,alto,hocr,pdf,page --jobs 2 2> '" + (dir_ / "run.log").string() + "'";
+    ran_ = std::system(run.c_str()) == 0;
+  }
+  void SetUp() override { Generate(); }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void EveryFormatIsWrittenAndTheXmlIsWellFormed();
+  void AltoAndHocrWordsAreTheTxtExactly();
+  void ThePdfTextIsTheTxtAndAJpegIsEmbeddedAsIs();
+  void LineBoxesLandWhereTheLinesWereDrawn();
+  void ReflowFromAltoAndHocrGivesTheTextBack();
+
+  static fs::path Out(const Generated& p, const std::string& ext) {
+    return dir_ / "out" / p.dir / ("page-001" + ext);
+  }
+
+  static fs::path dir_;
+  static bool ran_;
+};
+
+fs::path Formats::dir_;
+bool Formats::ran_ = false;
+
+void Formats::EveryFormatIsWrittenAndTheXmlIsWellFormed() {
+  for (const Generated& p : kPages) {
+    for (const char* ext : {".txt", ".alto.xml", ".hocr", ".pdf", ".page.xml"})
+      EXPECT_TRUE(fs::exists(Out(p, ext))) << p.dir << ext;
+    for (const char* ext : {".alto.xml", ".hocr", ".page.xml"}) {
+      int st = -1;
+      const std::string err = Command("xmllint --noout '" + Out(p, ext).string() + "' 2>&1", &st);
+      EXPECT_EQ(st, 0) << p.dir << ext << ": " << err;
+    }
+  }
+}
+
+void Formats::AltoAndHocrWordsAreTheTxtExactly() {
+  for (const Generated& p : kPages) {
+    const std::string txt = Slurp(Out(p, ".txt"));
+    ASSERT_GT(txt.size(), 500u) << p.dir;
+    EXPECT_EQ(AltoText(Slurp(Out(p, ".alto.xml"))), txt) << p.dir;
+    EXPECT_EQ(HocrText(Slurp(Out(p, ".hocr"))), txt) << p.dir;
+    EXPECT_EQ(PageXmlText(Slurp(Out(p, ".page.xml"))), txt) << p.dir;
+  }
+}
+
+void Formats::ThePdfTextIsTheTxtAndAJpegIsEmbeddedAsIs() {
+  for (const Generated& p : kPages) {
+    int st = -1;
+    const std::string text = Command("pdftotext -raw '" + Out(p, ".pdf").string() + "' - 2>&1", &st);
+    ASSERT_EQ(st, 0) << "pdftotext (poppler-utils, scripts/setup.sh) failed: " << text;
+    EXPECT_EQ(NoWhitespace(text), NoWhitespace(Slurp(Out(p, ".txt")))) << p.dir;
+  }
+  const std::string jpeg_pdf = Slurp(Out(kPages[1], ".pdf"));
+  EXPECT_NE(jpeg_pdf.find("/DCTDecode"), std::string::npos);
+  EXPECT_NE(jpeg_pdf.find(Slurp(dir_ / kPages[1].image)), std::string::npos) << "the JPEG's bytes, unchanged";
+  EXPECT_NE(Slurp(Out(kPages[0], ".pdf")).find("/FlateDecode /Length"), std::string::npos);
+}
+
+// Lines read on the deskewed page, mapped back to the skewed image, against
+// where pagegen drew them: the median of each line's mean edge distance
+// (left, top, right, bottom; pagegen's boxes are em boxes, the OCR's are
+// ink boxes, so part of it is that difference).
+void Formats::LineBoxesLandWhereTheLinesWereDrawn() {
+  for (const Generated& p : kPages) {
+    const std::vector<Rect> truth = TruthLines(dir_ / p.lang / "page-001.truth.json", p.turned);
+    const std::vector<Rect> read = AltoLines(Slurp(Out(p, ".alto.xml")));
+    ASSERT_GT(read.size(), 30u) << p.dir;
+    std::vector<double> errors;
+    for (const Rect& r : read) {
+      const Rect* best = nullptr;
+      for (const Rect& t : truth)
+        if (!best || Iou(r, t) > Iou(r, *best)) best = &t;
+      if (!best || Iou(r, *best) < 0.5) continue;
+      errors.push_back((std::abs(r.x0 - best->x0) + std::abs(r.y0 - best->y0) + std::abs(r.x1 - best->x1) +
+                        std::abs(r.y1 - best->y1)) / 4);
+    }
+    EXPECT_GE(errors.size(), read.size() * 9 / 10) << p.dir << ": lines matched to a drawn line";
+    std::nth_element(errors.begin(), errors.begin() + errors.size() / 2, errors.end());
+    const double median = errors[errors.size() / 2];
+    std::printf("[ measured ] %s, skew %.1f%s: median line box error %.2f px over %zu lines\n", p.lang.c_str(), p.skew,
+                p.turned ? ", turned 90" : "", median, errors.size());
+    EXPECT_LE(median, 2.0) << p.dir;
+  }
+}
+
+// `reflow --from alto|hocr` reads the words and boxes back and reflows them
+// as `run` did: the same characters in the same order (measured: en and the
+// turned en page give the .txt byte for byte, zh one paragraph break more).
+void Formats::ReflowFromAltoAndHocrGivesTheTextBack() {
+  for (const Generated& p : kPages) {
+    const std::string txt = Slurp(Out(p, ".txt"));
+    for (const char* from : {"alto", "hocr"}) {
+      int st = -1;
+      const std::string file = Out(p, std::string(from) == "alto" ? ".alto.xml" : ".hocr").string();
+      const std::string back = Command(std::string("'") + OCRFLOW_BIN + "' reflow --from " + from + " '" + file + "'", &st);
+      ASSERT_EQ(st, 0) << p.dir << " " << from;
+      EXPECT_EQ(NoWhitespace(back), NoWhitespace(txt)) << p.dir << " " << from;
+      const auto lines = [](const std::string& t) { return std::count(t.begin(), t.end(), '\n'); };
+      EXPECT_NEAR(lines(back), lines(txt), 2) << p.dir << " " << from << ": paragraphs\n" << back;
+      std::printf("[ measured ] %s from %s: %s\n", p.dir.c_str(), from, back == txt ? "the .txt exactly" : "differs");
+    }
+  }
+}
+
+TEST_F(Formats, ZhAndEnPagesInEveryFormat) {
+  ASSERT_TRUE(ran_) << Slurp(dir_ / "run.log");
+  {
+    SCOPED_TRACE("written, well-formed");
+    EveryFormatIsWrittenAndTheXmlIsWellFormed();
+  }
+  {
+    SCOPED_TRACE("ALTO and hOCR text");
+    AltoAndHocrWordsAreTheTxtExactly();
+  }
+  {
+    SCOPED_TRACE("PDF");
+    ThePdfTextIsTheTxtAndAJpegIsEmbeddedAsIs();
+  }
+  {
+    SCOPED_TRACE("box accuracy");
+    LineBoxesLandWhereTheLinesWereDrawn();
+  }
+  {
+    SCOPED_TRACE("reflow --from");
+    ReflowFromAltoAndHocrGivesTheTextBack();
+  }
+}
+
+TEST(FormatsUsage, PageXmlWithIsolateIsAUsageError) {
+  const std::string cmd = std::string("'") + OCRFLOW_BIN + "' run x.png -o /tmp --isolate --format txt,page > /dev/null 2>&1";
+  const int st = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(st), 2);
+}
+
+// run --isolate: the worker process renders the formats and sends them
+// back with the .txt; the files are the in-process run's, byte for byte.
+TEST(FormatsIsolated, AWorkerProcessWritesTheSameFiles) {
+  const fs::path dir = fs::temp_directory_path() / ("ocrflow-e2e-formats-isolated-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::string page = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/en-2col-001.png";
+  for (const char* mode : {"inproc", "isolate"}) {
+    const std::string cmd = std::string("'") + OCRFLOW_BIN + "' run '" + page + "' -o '" + (dir / mode).string() +
+                            "' --format txt,alto,hocr,pdf -q --jobs 1" + (std::string(mode) == "isolate" ? " --isolate" : "");
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  for (const char* ext : {".txt", ".alto.xml", ".hocr", ".pdf"}) {
+    const std::string a = Slurp(dir / "inproc" / ("en-2col-001" + std::string(ext)));
+    EXPECT_FALSE(a.empty()) << ext;
+    EXPECT_TRUE(a == Slurp(dir / "isolate" / ("en-2col-001" + std::string(ext)))) << ext << " differs";
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
