@@ -13,6 +13,7 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include <opencv2/imgcodecs.hpp>
@@ -356,13 +357,16 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
           // that timed out flagged in the JSON.
           if (o.status.ok() || (o.status.code() == Code::kDeadlineExceeded && o.timed_out_pages > 0)) {
             const fs::path base = fs::path(options.out_dir) / in.out_stem;
-            if (options.write_txt) r.txt_path = WriteOutput(base, ".txt", o.txt, r.errors);
-            if (options.write_json) r.json_path = WriteOutput(base, ".json", o.json, r.errors);
-            if (options.write_alto) r.archive_paths.push_back(WriteOutput(base, ".alto.xml", o.alto, r.errors));
-            if (options.write_hocr) r.archive_paths.push_back(WriteOutput(base, ".hocr", o.hocr, r.errors));
-            if (options.write_pdf && o.pdf_error.empty()) r.archive_paths.push_back(WriteOutput(base, ".pdf", o.pdf, r.errors));
-            if (options.write_pdf && !o.pdf_error.empty()) r.errors.push_back(o.pdf_error);
-            std::erase(r.archive_paths, std::string());
+            for (const std::string& suffix : OutputSuffixes(options)) {
+              if (suffix == ".pdf" && !o.pdf_error.empty()) {
+                r.errors.push_back(o.pdf_error);
+                continue;
+              }
+              std::string path = WriteOutput(base, suffix.c_str(), OutputBytes(o, suffix), r.errors);
+              if (suffix == ".txt") r.txt_path = path;
+              else if (suffix == ".json") r.json_path = path;
+              else if (!path.empty()) r.archive_paths.push_back(path);
+            }
           }
         }
       }
@@ -561,6 +565,25 @@ Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_v
     out.push_back(std::move(pp));
   }
   return formats::RenderPdf(out, font.value());
+}
+
+std::vector<std::string> OutputSuffixes(const RunOptions& o) {
+  std::vector<std::string> out;
+  if (o.write_txt) out.push_back(".txt");
+  if (o.write_json) out.push_back(".json");
+  if (o.write_alto) out.push_back(".alto.xml");
+  if (o.write_hocr) out.push_back(".hocr");
+  if (o.write_pdf) out.push_back(".pdf");
+  return out;
+}
+
+const std::string& OutputBytes(const InputOutcome& o, const std::string& suffix) {
+  if (suffix == ".txt") return o.txt;
+  if (suffix == ".json") return o.json;
+  if (suffix == ".alto.xml") return o.alto;
+  if (suffix == ".hocr") return o.hocr;
+  if (suffix == ".pdf") return o.pdf;
+  throw std::logic_error("OutputBytes: no output named *" + suffix);
 }
 
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source) {
@@ -856,11 +879,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         if (manifest->Knows(in.rel)) {
           const fs::path base = fs::path(options.out_dir) / in.out_stem;
           std::vector<std::string> outs;
-          if (options.write_txt) outs.push_back(base.string() + ".txt");
-          if (options.write_json) outs.push_back(base.string() + ".json");
-          if (options.write_alto) outs.push_back(base.string() + ".alto.xml");
-          if (options.write_hocr) outs.push_back(base.string() + ".hocr");
-          if (options.write_pdf) outs.push_back(base.string() + ".pdf");
+          for (const std::string& suffix : OutputSuffixes(options)) outs.push_back(base.string() + suffix);
           auto bytes = ReadFileBytes(in.path);
           done = bytes.ok() && manifest->DoneBefore(in.rel, Sha256Hex(bytes.value()), outs);
         }

@@ -155,6 +155,15 @@ struct PageEvent {
   double skew_degrees = 0, confidence = 0, seconds = 0;
 };
 
+// The files one input's outputs are, as suffixes of its base name, in this
+// order: ".txt", ".json", ".alto.xml", ".hocr", ".pdf", those `options`
+// asks for (PAGE XML, a file per page, is not among them). `run`'s
+// outputs, its --resume check and the watch daemon's outputs use it.
+std::vector<std::string> OutputSuffixes(const RunOptions& options);
+// The rendered bytes of `outcome` that go to the file with `suffix` (one of
+// OutputSuffixes()).
+const std::string& OutputBytes(const InputOutcome& outcome, const std::string& suffix);
+
 // Pages one by one on the calling thread (ProcessInputBytes), repeated
 // running lines dropped, outputs rendered. A page that timed out is in the
 // JSON as a page with "timed_out": true and the stage, without text.

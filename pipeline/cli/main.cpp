@@ -545,6 +545,9 @@ The inbox is only read: ocrflow never moves or deletes anything in it.
 
 CORPUS/
   <path>.txt, <path>.json     the outputs (json with --format txt,json)
+  <path>.alto.xml, <path>.hocr, <path>.pdf
+                              with --format alto, hocr, pdf: the archive
+                              formats, as `run` writes them (docs/formats.md)
   manifest.jsonl              one line per output: source, sha256, pages,
                               characters, paragraphs, confidence, skew, seconds,
                               ocrflow/tesseract/model versions
@@ -565,7 +568,7 @@ and corpus: an input is claimed by one of them at a time.
 Config file (TOML; flags win), reloaded on SIGHUP:
   jobs = 2
   lang = "auto"
-  format = "txt,json"
+  format = "txt,json"      # or e.g. "txt,alto,hocr,pdf"
   settle = 1.0
   max_attempts = 5
   page_timeout = 300
@@ -821,7 +824,10 @@ int main(int argc, char** argv) {
   watch->add_option("--config", wo.config_file, "TOML config file, reloaded on SIGHUP (flags win over it)");
   watch->add_option("--lang", wo.overrides.lang,
                     "auto (default: each block with the model of its script) or Tesseract languages, '+'-joined");
-  watch->add_option("--format", wo.overrides.format, "txt, json, or txt,json (default txt)");
+  watch->add_option("--format", wo.overrides.format,
+                    "comma-separated, txt or json among them: txt, json, alto (ALTO XML 4), hocr, pdf (searchable), as "
+                    "`run` writes them; e.g. txt,alto,hocr,pdf (default txt). Not page (PAGE XML): every input runs in "
+                    "a worker process, as with `run --isolate`");
   watch->add_option("--settle", wo.overrides.settle, "seconds a written file must stay unchanged before it is taken (default 1)");
   watch->add_option("--rescan", wo.overrides.rescan, "seconds between full rescans of the inbox (default 60)");
   watch->add_option("--max-attempts", wo.overrides.max_attempts,

@@ -30,6 +30,7 @@
 #include "pipeline/app/worker.h"
 #include "pipeline/daemon/state_db.h"
 #include "pipeline/daemon/watcher.h"
+#include "pipeline/formats/pdf.h"
 #include "pipeline/io/atomic_file.h"
 #include "pipeline/io/json_name.h"
 #include "pipeline/io/printable.h"
@@ -294,16 +295,33 @@ int RemoveStaleTemps(const std::string& corpus) {
 
 // --- config -----------------------------------------------------------------
 
+// The same names as `run --format`. PAGE XML is refused as `run --isolate`
+// refuses it: it is a file per page, and every input here runs in a worker
+// process, which sends back one rendering per format.
 Status ApplyFormat(const std::string& format, WatchConfig* c) {
-  c->write_txt = c->write_json = false;
+  WatchConfig f = *c;
+  f.write_txt = f.write_json = f.write_alto = f.write_hocr = f.write_pdf = false;
   std::stringstream ss(format);
-  std::string f;
-  while (std::getline(ss, f, ',')) {
-    if (f == "txt") c->write_txt = true;
-    else if (f == "json") c->write_json = true;
-    else return Status(Code::kInvalidArgument, "format '" + format + "': expected txt, json or txt,json");
+  std::string name;
+  while (std::getline(ss, name, ',')) {
+    if (name == "txt") f.write_txt = true;
+    else if (name == "json") f.write_json = true;
+    else if (name == "alto") f.write_alto = true;
+    else if (name == "hocr") f.write_hocr = true;
+    else if (name == "pdf") f.write_pdf = true;
+    else if (name == "page")
+      return Status(Code::kInvalidArgument,
+                    "format '" + format + "': page (PAGE XML, a file per page) is not written by `watch`: every input "
+                    "runs in a worker process, as with `run --isolate`, which refuses it too; use `ocrflow run "
+                    "--format page`");
+    else
+      return Status(Code::kInvalidArgument, "format '" + format + "': unknown format '" + name +
+                                                "' (expected a comma-separated list of txt, json, alto, hocr, pdf)");
   }
-  if (!c->write_txt && !c->write_json) return Status(Code::kInvalidArgument, "format is empty");
+  if (!f.write_txt && !f.write_json)
+    return Status(Code::kInvalidArgument,
+                  "format '" + format + "': needs txt or json too (the manifest's output is the .txt, else the .json)");
+  *c = f;
   return Status::Ok();
 }
 
@@ -494,6 +512,9 @@ Result<std::shared_ptr<const Daemon::Shared>> Daemon::Prepare(const WatchConfig&
   ro.jobs = 1;
   ro.write_txt = c.write_txt;
   ro.write_json = c.write_json;
+  ro.write_alto = c.write_alto;
+  ro.write_hocr = c.write_hocr;
+  ro.write_pdf = c.write_pdf;
   ro.load.max_pixels = c.max_megapixels * 1e6;
   ro.load.pdf_dpi = c.pdf_dpi;
   ro.page_timeout = c.page_timeout;
@@ -504,6 +525,15 @@ Result<std::shared_ptr<const Daemon::Shared>> Daemon::Prepare(const WatchConfig&
     if (!c.tessdata.empty()) ro.settings[stage]["tessdata"] = c.tessdata;
   }
   ro.cancel = &cancel_;
+  // The PDF's text layer needs Tesseract's glyphless font (from where the
+  // worker looks: the ocr stage's tessdata): missing, it is this config's
+  // error, not every input's.
+  if (c.write_pdf) {
+    const StageSettings& ocr_settings = ro.settings["ocr"];
+    const std::string tessdata = ocr_settings.count("tessdata") ? ocr_settings.at("tessdata") : "";
+    auto font = formats::GlyphlessFont(ocr::TessdataDir(tessdata));
+    if (!font.ok()) return Status(Code::kInvalidArgument, "format pdf: " + font.status().message());
+  }
   // A bad stage option fails here, not on the first page.
   RegisterBuiltinStages();
   auto built = Pipeline::Build(DefaultPageStages(), ro.settings);
@@ -841,8 +871,17 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     }
   }
   const std::string sha = Sha256Hex(bytes);
-  const std::string out_txt = rel + ".txt", out_json = rel + ".json";
-  const std::string output = cfg.write_txt ? out_txt : out_json;
+  // Every file this config makes of the input, beside each other (the
+  // names `run` gives them); the manifest's output is the first, the .txt
+  // or else the .json.
+  const std::vector<std::string> suffixes = OutputSuffixes(shared.run);
+  const std::string output = rel + suffixes.front();
+  auto outputs_in_place = [&] {
+    for (const std::string& suffix : suffixes) {
+      if (!fs::exists(corpus_ + "/" + rel + suffix, ec)) return false;
+    }
+    return true;
+  };
   auto mark_done = [&](const DoneRecord& record) {
     Status s = db.MarkDone(
         rel, owner_, record, Now(), size, mtime,
@@ -859,8 +898,9 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     return true;
   };
 
-  // The same content as last time: nothing to do.
-  if (!claim.done_sha256.empty() && claim.done_sha256 == sha && fs::exists(corpus_ + "/" + output, ec)) {
+  // The same content as last time, every output in place: nothing to do.
+  // (A format added to the config since makes it run again.)
+  if (!claim.done_sha256.empty() && claim.done_sha256 == sha && outputs_in_place()) {
     DoneRecord r;
     r.path = rel, r.sha256 = sha, r.output = output;
     if (mark_done(r)) log_(kInfo, "unchanged " + rel + ": same content as when it was done, not OCR'd again");
@@ -872,19 +912,16 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   io::PutJsonName(m, "output", output);
   m["sha256"] = sha;
 
-  // The same content under another name: copy its outputs.
+  // The same content under another name: copy its outputs (all of them, or
+  // it runs: one done before a format was added has not every file).
   if (auto dup = db.FindDoneBySha(sha, rel); dup.ok() && dup.value()) {
     const DoneRecord& d = *dup.value();
     auto other = nlohmann::ordered_json::parse(d.manifest, nullptr, false);
     bool copied = !other.is_discarded();
-    struct Copy {
-      bool want;
-      std::string src, dst;
-    };
-    for (const Copy& c : {Copy{cfg.write_txt, d.path + ".txt", out_txt}, Copy{cfg.write_json, d.path + ".json", out_json}}) {
-      if (!c.want || !copied) continue;
-      auto to = CorpusPath(c.dst);
-      auto data = ReadFileBytes(corpus_ + "/" + c.src);
+    for (const std::string& suffix : suffixes) {
+      if (!copied) break;
+      auto to = CorpusPath(rel + suffix);
+      auto data = ReadFileBytes(corpus_ + "/" + d.path + suffix);
       copied = to.ok() && data.ok() && WriteFileAtomic(to.value(), data.value()).ok();
     }
     if (copied) {
@@ -952,14 +989,20 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     return;
   }
   const InputOutcome& o = outcome.value();
-  Status ws;
-  if (cfg.write_txt) {
-    auto to = CorpusPath(out_txt);
-    ws = to.ok() ? WriteFileAtomic(to.value(), o.txt) : to.status();
+  // No PDF could be made of it (its pages did not decode again): the input
+  // fails before anything is written, so no input is done without a file
+  // its config asks for.
+  if (cfg.write_pdf && !o.pdf_error.empty()) {
+    Quarantine(db, claim, sha, o.pdf_error);
+    return;
   }
-  if (ws.ok() && cfg.write_json) {
-    auto to = CorpusPath(out_json);
-    ws = to.ok() ? WriteFileAtomic(to.value(), o.json) : to.status();
+  // Every file whole (temporary name, fsync, rename) before the input is
+  // recorded done: a crash between two leaves it not done, and it runs again.
+  Status ws;
+  for (const std::string& suffix : suffixes) {
+    auto to = CorpusPath(rel + suffix);
+    ws = to.ok() ? WriteFileAtomic(to.value(), OutputBytes(o, suffix)) : to.status();
+    if (!ws.ok()) break;
   }
   if (ws.code() == Code::kUnavailable) {  // disk full, read-only: the corpus's moment, keep it queued
     Transient(db, claim, "cannot write the output: " + ws.ToString());

@@ -25,6 +25,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "tests/e2e/archive_text.h"
 #include "tests/e2e/cli_harness.h"
 
 namespace fs = std::filesystem;
@@ -42,57 +43,6 @@ struct Generated {
 const Generated kPages[] = {{"zh", "zh", "zh/page-001.png", 2.0},
                             {"en", "en", "en/page-001.jpg", -2.0},
                             {"en", "turned", "turned/page-001.png", -2.0, true}};
-
-std::string Unescape(std::string s) {
-  static const std::pair<const char*, const char*> kEntities[] = {
-      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
-  for (const auto& [from, to] : kEntities)
-    for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += std::string(to).size())
-      s.replace(at, std::string(from).size(), to);
-  return s;
-}
-
-std::string NoWhitespace(std::string s) {
-  std::erase_if(s, [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; });
-  return s;
-}
-
-// The ALTO's text by the rule above.
-std::string AltoText(const std::string& x) {
-  std::string out;
-  static const std::regex kItem(R"re(<String [^>]*CONTENT="([^"]*)"|<SP |</TextBlock>)re");
-  for (std::sregex_iterator it(x.begin(), x.end(), kItem), end; it != end; ++it) {
-    const std::string m = (*it)[0];
-    if (m.rfind("<String", 0) == 0) out += Unescape((*it)[1]);
-    else if (m == "<SP ") out += ' ';
-    else out += '\n';
-  }
-  return out;
-}
-
-// The hOCR's text by the rule above.
-std::string HocrText(const std::string& x) {
-  std::string out;
-  static const std::regex kItem(R"re(<span class="ocrx_word"[^>]*>([^<]*)</span>( ?)|</p>)re");
-  for (std::sregex_iterator it(x.begin(), x.end(), kItem), end; it != end; ++it) {
-    if ((*it)[0] == "</p>") {
-      out += '\n';
-      continue;
-    }
-    out += Unescape((*it)[1]);
-    out += (*it)[2];
-  }
-  return out;
-}
-
-// PAGE XML's text: each TextRegion's own TextEquiv (the last Unicode
-// before </TextRegion>), "\n" after each.
-std::string PageXmlText(const std::string& x) {
-  std::string out;
-  static const std::regex kRegion(R"re(<Unicode>([^<]*)</Unicode></TextEquiv>\s*</TextRegion>)re");
-  for (std::sregex_iterator it(x.begin(), x.end(), kRegion), end; it != end; ++it) out += Unescape((*it)[1]) + "\n";
-  return out;
-}
 
 struct Rect {
   double x0, y0, x1, y1;
@@ -138,16 +88,6 @@ std::vector<Rect> AltoLines(const std::string& x) {
     const double l = std::stod((*it)[1]), t = std::stod((*it)[2]), w = std::stod((*it)[3]), h = std::stod((*it)[4]);
     out.push_back({l, t, l + w, t + h});
   }
-  return out;
-}
-
-std::string Command(const std::string& cmd, int* status) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  *status = pclose(p);
   return out;
 }
 

@@ -124,6 +124,18 @@ TEST_F(WatchOpsTest, SighupReloadsTheConfig) {
   fs::create_directories(config);
   kill(pid_, SIGHUP);
   ASSERT_TRUE(WaitForLog("is a directory", 30)) << Slurp(log_);
+  // A format it cannot write: refused, named, the old one (txt,json) kept.
+  fs::remove(config);
+  Spit(config, "lang = \"eng\"\nformat = \"txt,alto,docx\"\njobs = 1\n");
+  kill(pid_, SIGHUP);
+  ASSERT_TRUE(WaitForLog("format 'txt,alto,docx': unknown format 'docx'", 30)) << Slurp(log_);
+  // three.png's content: its .txt and .json are copied, as the old config
+  // asks (the new one would need an .alto.xml three.png has not).
+  fs::copy_file(inbox / "three.png", inbox / "four.png.part");
+  fs::rename(inbox / "four.png.part", inbox / "four.png");
+  ASSERT_TRUE(WaitForLog("done four.png -> four.png.txt (same content as three.png", 60)) << Slurp(log_);
+  EXPECT_TRUE(fs::exists(corpus / "four.png.json"));
+  EXPECT_FALSE(fs::exists(corpus / "four.png.alto.xml"));
   EXPECT_EQ(Stop(), 0);
 }
 

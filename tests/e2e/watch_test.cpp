@@ -39,6 +39,8 @@
 #include <thread>
 #include <vector>
 
+#include "pipeline/io/atomic_file.h"
+#include "tests/e2e/archive_text.h"
 #include "tests/e2e/bad_images.h"
 #include "tests/e2e/cli_harness.h"
 
@@ -1100,6 +1102,89 @@ TEST_F(WatchTest, ALostStateIsRebuiltFromTheManifest) {
     EXPECT_EQ(ManifestLines(), before) << how;
     CheckCorpus(inputs);
   }
+}
+
+// The archive formats `run --format` writes (docs/formats.md), from the
+// daemon: beside each input's .txt, whole, before it is done; the ALTO and
+// hOCR words are the .txt exactly, the PDF's text is the .txt (whitespace
+// aside). A copy of a done input gets every file copied. An output that
+// went missing makes the input run again when it is looked at (here: the
+// state lost and rebuilt from the manifest).
+TEST_F(WatchTest, ArchiveFormatsAreWrittenBesideTheText) {
+  const fs::path config = dir_ / "watch.toml";
+  Spit(config, "format = \"txt,alto,hocr,pdf\"\n");
+  Input page = MakeInputs(1, 931, false)[0], copy = page;
+  copy.rel = "copy.png";
+  WriteFile(inbox_ / page.rel, page.bytes);
+  WriteFile(inbox_ / copy.rel, copy.bytes);
+  const std::vector<std::string> once = {inbox_.string(), "--out",  corpus_.string(), "--lang",
+                                         "eng",           "--once", "--jobs",          "1",
+                                         "--config",      config.string()};
+  size_t d = Start(once);
+  ASSERT_TRUE(WaitExit(d, 60));
+  ASSERT_EQ(daemons_[d].exit_code, 0) << Slurp(daemons_[d].log);
+  ASSERT_EQ(ManifestLines().size(), 2u);
+
+  auto check = [&](const std::string& rel) {
+    const fs::path base = corpus_ / rel;
+    const std::string txt = Slurp(base.string() + ".txt");
+    EXPECT_NE(txt.find("watch test"), std::string::npos) << rel << ": " << txt;
+    for (const char* ext : {".alto.xml", ".hocr"}) {
+      int st = -1;
+      const std::string err = Command("xmllint --noout '" + base.string() + ext + "' 2>&1", &st);
+      EXPECT_EQ(st, 0) << rel << ext << ": " << err;
+    }
+    EXPECT_EQ(AltoText(Slurp(base.string() + ".alto.xml")), txt) << rel;
+    EXPECT_EQ(HocrText(Slurp(base.string() + ".hocr")), txt) << rel;
+    int st = -1;
+    const std::string pdf_text = Command("pdftotext -raw '" + base.string() + ".pdf' - 2>&1", &st);
+    ASSERT_EQ(st, 0) << "pdftotext (poppler-utils) failed: " << pdf_text;
+    EXPECT_EQ(NoWhitespace(pdf_text), NoWhitespace(txt)) << rel;
+  };
+  check(page.rel);
+  check(copy.rel);
+  const std::string log = Slurp(daemons_[d].log);
+  EXPECT_TRUE(log.find("done copy.png -> copy.png.txt (same content as " + page.rel) != std::string::npos ||
+              log.find("done " + page.rel + " -> " + page.rel + ".txt (same content as copy.png") != std::string::npos)
+      << "one of the two was OCR'd, the other's files copied\n" << log;
+  for (const auto& e : fs::recursive_directory_iterator(corpus_)) {
+    EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
+  }
+
+  // One file gone, the state lost: the manifest's inputs are looked at once
+  // more; the one without its .hocr is not taken as unchanged.
+  fs::remove(corpus_ / (copy.rel + ".hocr"));
+  const fs::path db = corpus_ / ".ocrflow/state.db";
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+  d = Start(once);
+  ASSERT_TRUE(WaitExit(d, 60));
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  const std::string again = Slurp(daemons_[d].log);
+  EXPECT_NE(again.find("unchanged " + page.rel), std::string::npos) << again;
+  EXPECT_EQ(again.find("unchanged copy.png"), std::string::npos) << "taken as done without its .hocr\n" << again;
+  check(copy.rel);
+  EXPECT_EQ(ManifestLines().size(), 2u);
+}
+
+// A format the daemon cannot write is a config error naming the key and
+// the value: at start, exit 2 (flag or file).
+TEST_F(WatchTest, ABadFormatIsRefused) {
+  fs::create_directories(dir_ / "i");
+  Spit(dir_ / "bad.toml", "format = \"txt,docx\"\n");
+  struct Case {
+    std::string args, says;
+  } cases[] = {
+      {"--format txt,docx", "format 'txt,docx': unknown format 'docx'"},
+      {"--config bad.toml", "format 'txt,docx': unknown format 'docx'"},
+      {"--format txt,page", "format 'txt,page': page (PAGE XML, a file per page) is not written by `watch`"},
+      {"--format alto", "needs txt or json"},
+  };
+  for (const auto& c : cases) {
+    CliResult r = Run("watch i --out c --lang eng --once " + c.args);
+    EXPECT_EQ(r.code, 2) << c.args << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << c.args << ": " << r.err;
+  }
+  EXPECT_TRUE(fs::is_empty(dir_ / "i"));
 }
 
 // Item 5: manifest.jsonl replaced by a symlink, then by another file, while

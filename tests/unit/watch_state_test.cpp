@@ -285,8 +285,36 @@ TEST(WatchConfig, FileThenFlagsWithErrorsNamingFileAndKey) {
   EXPECT_NE(syntax.status().ToString().find("line"), std::string::npos);
   fs::remove(f);
   WatchOverrides fmt;
-  fmt.format = "pdf";
-  EXPECT_FALSE(LoadWatchConfig("", fmt).ok());
+  fmt.format = "pdf";  // no .txt or .json for the manifest to name
+  auto alone = LoadWatchConfig("", fmt);
+  ASSERT_FALSE(alone.ok());
+  EXPECT_NE(alone.status().message().find("txt or json"), std::string::npos) << alone.status().ToString();
+}
+
+TEST(WatchConfig, FormatTakesRunsArchiveFormatsButNotPage) {
+  WatchOverrides o;
+  o.format = "txt,alto,hocr,pdf";
+  auto c = LoadWatchConfig("", o);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->write_txt && c->write_alto && c->write_hocr && c->write_pdf);
+  EXPECT_FALSE(c->write_json);
+
+  o.format = "txt,page";  // a file per page: not from a worker process
+  auto page = LoadWatchConfig("", o);
+  ASSERT_FALSE(page.ok());
+  EXPECT_NE(page.status().message().find("'txt,page'"), std::string::npos) << page.status().ToString();
+  EXPECT_NE(page.status().message().find("worker process"), std::string::npos) << page.status().ToString();
+
+  // In the file: the file, the key and the value named.
+  fs::path f = fs::temp_directory_path() / ("ocrflow-watch-fmt-" + std::to_string(getpid()) + ".toml");
+  std::ofstream(f) << "format = \"txt,docx\"\n";
+  auto bad = LoadWatchConfig(f.string(), {});
+  fs::remove(f);
+  ASSERT_FALSE(bad.ok());
+  const std::string msg = bad.status().ToString();
+  EXPECT_NE(msg.find(f.string()), std::string::npos) << msg;
+  EXPECT_NE(msg.find("format 'txt,docx'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("unknown format 'docx'"), std::string::npos) << msg;
 }
 
 }  // namespace
