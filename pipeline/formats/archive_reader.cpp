@@ -474,6 +474,7 @@ struct PageLine {
 struct PageRegion {
   std::string id;
   Box box;
+  std::optional<double> orientation;  // degrees clockwise that right the text: it stands turned that much counterclockwise
   std::optional<Role> role;
   std::vector<PageLine> lines;
 };
@@ -562,6 +563,7 @@ std::string Trimmed(std::string s) {
 Result<std::vector<Page>> ReadPageXml(std::string_view x) {
   bool pcgts = false, page_seen = false;
   int width = 0, height = 0;
+  double page_orientation = 0;
   std::vector<PageRegion> regions;
   std::optional<Status> error;
   // Where we are: the open elements (local names), the region / line /
@@ -625,6 +627,8 @@ Result<std::vector<Page>> ReadPageXml(std::string_view x) {
           if (page_seen) return fail("more than one <Page>");
           page_seen = true;
           width = Int(t, "imageWidth"), height = Int(t, "imageHeight");
+          if (auto it = t.attrs.find("orientation"); it != t.attrs.end())
+            page_orientation = std::strtod(it->second.c_str(), nullptr);
         } else if (n == "ReadingOrder") {
           has_order = true;
         } else if (kGroups.count(n)) {
@@ -640,6 +644,8 @@ Result<std::vector<Page>> ReadPageXml(std::string_view x) {
           r.box = Box{-1, -1, -1, -1};
           if (auto it = t.attrs.find("custom"); it != t.attrs.end()) r.role = RoleOfCustom(it->second);
           if (auto it = t.attrs.find("type"); it != t.attrs.end() && !r.role) r.role = RoleOfRegionType(it->second);
+          if (auto it = t.attrs.find("orientation"); it != t.attrs.end())
+            r.orientation = std::strtod(it->second.c_str(), nullptr);
           if (region >= 0 && !t.self_closing) outer.push_back(region);
           regions.push_back(std::move(r));
           region = static_cast<int>(regions.size()) - 1;
@@ -727,7 +733,9 @@ Result<std::vector<Page>> ReadPageXml(std::string_view x) {
   Builder b;
   b.StartPage(width, height);
   for (const PageRegion* r : ordered) {
-    b.StartBlock(r->box, r->role, 0);
+    double angle = r->orientation.value_or(page_orientation);
+    if (!std::isfinite(angle) || std::abs(angle) > 360) angle = 0;
+    b.StartBlock(r->box, r->role, angle);
     for (const PageLine& pl : r->lines) {
       Line* l = b.StartLine(pl.box);
       // The line's TextEquiv when it has one (what PAGE's consumers read;

@@ -444,6 +444,29 @@ TEST(ReadPageXml, OurOwnPageXmlReadsBack) {
   EXPECT_EQ(p.info.width, 1000);
 }
 
+// A deskewed page: our writer puts the text's angle in each TextRegion's
+// orientation (degrees clockwise that right it), read back as ALTO's
+// ROTATION is; a region without one takes the Page's.
+TEST(ReadPageXml, OrientationTurnsTheBoxesBackUpright) {
+  ArchivePage a = LayoutForArchive(SamplePage());
+  a.text_angle = 2;
+  const std::string x = RenderPageXml({a}, "x.png")[0];
+  EXPECT_NE(x.find("orientation=\"2.00\""), std::string::npos);
+  auto back = ReadPageXml(x);
+  ASSERT_TRUE(back.ok());
+  const Box& b = *(*back)[0].blocks[0].lines[0].box;
+  EXPECT_NEAR(b.x + b.w / 2.0, 165.2, 1.5);  // as ReadAlto.RotatedBlocksAreTurnedBackUpright
+  EXPECT_NEAR(b.y + b.h / 2.0, 103.1, 1.5);
+  std::string page_level = x;
+  for (size_t at; (at = page_level.find(" orientation=\"2.00\"")) != std::string::npos;) page_level.erase(at, 19);
+  page_level.replace(page_level.find("<Page "), 6, "<Page orientation=\"2\" ");
+  auto again = ReadPageXml(page_level);
+  ASSERT_TRUE(again.ok());
+  const Box& c = *(*again)[0].blocks[0].lines[0].box;
+  EXPECT_EQ(c.x, b.x);
+  EXPECT_EQ(c.y, b.y);
+}
+
 TEST(ReadPageXml, BadInputSaysWhatIsWrong) {
   const std::string head =
       "<PcGts xmlns=\"http://schema.primaresearch.org/PAGE/gts/pagecontent/2017-07-15\"><Page imageWidth=\"9\" "
