@@ -81,7 +81,7 @@ Exit codes:
 
 struct ReflowArgs {
   std::vector<std::string> inputs;
-  std::string from = "text";  // text, alto, hocr
+  std::string from = "text";  // text, alto, hocr, page
   std::string output;
   std::string format = "txt";
   bool explain = false;
