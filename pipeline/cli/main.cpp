@@ -81,7 +81,7 @@ Exit codes:
 
 struct ReflowArgs {
   std::vector<std::string> inputs;
-  std::string from = "text";  // text, alto, hocr
+  std::string from = "text";  // text, alto, hocr, page
   std::string output;
   std::string format = "txt";
   bool explain = false;
@@ -228,7 +228,9 @@ int RunReflow(const ReflowArgs& args) {
       continue;
     }
     if (archive) {  // every page of the file, as `run` renders an input's pages
-      auto read = args.from == "alto" ? formats::ReadAlto(bytes.value()) : formats::ReadHocr(bytes.value());
+      auto read = args.from == "alto"   ? formats::ReadAlto(bytes.value())
+                  : args.from == "hocr" ? formats::ReadHocr(bytes.value())
+                                        : formats::ReadPageXml(bytes.value());
       Status st = read.status();
       for (size_t k = 0; read.ok() && st.ok() && k < read->size(); ++k) st = job->RunPage((*read)[k], ctx);
       if (!st.ok()) {
@@ -720,8 +722,8 @@ int main(int argc, char** argv) {
   reflow->add_option("-o,--output", ra.output, "output file, or directory for several inputs (default: stdout)");
   reflow->add_option("--from", ra.from,
                      "what the inputs are: text (default), or OCR with word boxes to reflow from its geometry as "
-                     "`run` does: alto (ALTO XML), hocr (docs/formats.md)")
-      ->check(CLI::IsMember({"text", "alto", "hocr"}))
+                     "`run` does: alto (ALTO XML), hocr, page (PAGE XML) (docs/formats.md)")
+      ->check(CLI::IsMember({"text", "alto", "hocr", "page"}))
       ->capture_default_str();
   reflow->add_option("--format", ra.format, "txt (paragraphs) or json (roles, line ranges, dropped pieces)")
       ->check(CLI::IsMember({"txt", "json"}))

@@ -455,4 +455,312 @@ Result<std::vector<Page>> ReadHocr(std::string_view x) {
   return b.pages;
 }
 
+namespace {
+
+// --- PAGE XML ---------------------------------------------------------------
+
+struct PageWord {
+  std::string text;
+  Box box;
+  float conf = 0;
+};
+struct PageLine {
+  std::string id, equiv;
+  bool has_equiv = false;
+  Box box;
+  float conf = -1;
+  std::vector<PageWord> words;
+};
+struct PageRegion {
+  std::string id;
+  Box box;
+  std::optional<double> orientation;  // degrees clockwise that right the text: it stands turned that much counterclockwise
+  std::optional<Role> role;
+  std::vector<PageLine> lines;
+};
+
+// PAGE's TextRegion types that name one of our roles; the others
+// (paragraph, marginalia, footnote, ...) are body text for the reflow.
+std::optional<Role> RoleOfRegionType(const std::string& type) {
+  if (type == "heading") return Role::kHeadline;
+  if (type == "caption") return Role::kCaption;
+  if (type == "header") return Role::kRunningHeader;
+  if (type == "footer" || type == "page-number") return Role::kRunningFooter;
+  if (type == "list-label") return Role::kListItem;
+  return std::nullopt;
+}
+
+// `custom="role {type:headline;}"` (what our writer puts): that role.
+std::optional<Role> RoleOfCustom(const std::string& custom) {
+  const size_t at = custom.find("role {type:");
+  if (at == std::string::npos) return std::nullopt;
+  const size_t from = at + 11, end = custom.find_first_of(";}", from);
+  if (end == std::string::npos) return std::nullopt;
+  return RoleByName(custom.substr(from, end - from));
+}
+
+// "x,y x,y ...": the polygon's bounding box; an error names what is wrong.
+Result<Box> PolygonBox(const std::string& points) {
+  const char* p = points.c_str();
+  double x0 = 1e18, y0 = 1e18, x1 = -1e18, y1 = -1e18;
+  int n = 0;
+  for (;;) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') ++p;
+    if (*p == 0) break;
+    char* end = nullptr;
+    const double x = std::strtod(p, &end);
+    if (end == p || *end != ',') return Status(Code::kBadInput, "points \"" + points + "\": not x,y pairs");
+    p = end + 1;
+    const double y = std::strtod(p, &end);
+    if (end == p || (*end != 0 && *end != ' ' && *end != '\t' && *end != '\n' && *end != '\r') || !std::isfinite(x) ||
+        !std::isfinite(y))
+      return Status(Code::kBadInput, "points \"" + points + "\": not x,y pairs");
+    p = end;
+    x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+    ++n;
+  }
+  if (n == 0) return Status(Code::kBadInput, "empty points");
+  if (x1 - x0 > 1e9 || y1 - y0 > 1e9 || std::abs(x0) > 1e9 || std::abs(y0) > 1e9)
+    return Status(Code::kBadInput, "points \"" + points + "\": out of range");
+  return Box{static_cast<int>(std::lround(x0)), static_cast<int>(std::lround(y0)),
+             static_cast<int>(std::lround(x1 - x0)), static_cast<int>(std::lround(y1 - y0))};
+}
+
+// A ReadingOrder group or reference: its index among its siblings, the
+// region it names (a group may name one too) and what it holds.
+struct OrderNode {
+  long index = 0;
+  std::string ref;
+  std::vector<OrderNode> children;
+};
+
+void Flatten(OrderNode& n, std::vector<std::string>& out) {
+  if (!n.ref.empty()) out.push_back(n.ref);
+  std::stable_sort(n.children.begin(), n.children.end(),
+                   [](const OrderNode& a, const OrderNode& b) { return a.index < b.index; });
+  for (OrderNode& c : n.children) Flatten(c, out);
+}
+
+bool WordsAreLine(const PageLine& l) {
+  std::string words, line;
+  for (const PageWord& w : l.words) words += w.text;
+  for (char c : l.equiv)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') line += c;
+  std::erase_if(words, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+  return words == line;
+}
+
+std::string Trimmed(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<Page>> ReadPageXml(std::string_view x) {
+  bool pcgts = false, page_seen = false;
+  int width = 0, height = 0;
+  double page_orientation = 0;
+  std::vector<PageRegion> regions;
+  std::optional<Status> error;
+  // Where we are: the open elements (local names), the region / line /
+  // word being read, the innermost element whose TextEquiv is being read.
+  std::vector<std::string> open;
+  int region = -1, skip_depth = 0;  // skip_depth: inside a non-text region (a table's cells)
+  std::vector<int> outer;            // the TextRegions around a nested one
+  PageLine* line = nullptr;
+  PageWord* word = nullptr;
+  bool word_has_coords = false, word_has_equiv = false;
+  std::string unicode;
+  bool in_unicode = false;
+  std::string equiv_owner;  // "TextLine", "Word" or "" while in a TextEquiv; the first one counts
+  std::vector<OrderNode> order_stack;
+  OrderNode order_root;
+  bool has_order = false;
+  auto fail = [&](const std::string& what) {
+    if (!error) error = Status(Code::kBadInput, what);
+  };
+  static const std::set<std::string> kGroups = {"OrderedGroup", "UnorderedGroup", "OrderedGroupIndexed",
+                                                "UnorderedGroupIndexed", "RegionRefIndexed", "RegionRef"};
+  auto id_of = [](const Tag& t) { return t.attrs.count("id") ? t.attrs.at("id") : std::string("(no id)"); };
+  const bool ok = Scan(
+      x,
+      [&](const Tag& t) {
+        if (error) return;
+        const std::string& n = t.name;
+        if (t.closing) {
+          if (open.empty() || open.back() != n) return fail("</" + n + "> does not close <" + (open.empty() ? "" : open.back()) + ">");
+          open.pop_back();
+          if (skip_depth > 0) {
+            if (n.size() > 6 && n.ends_with("Region")) --skip_depth;
+            return;
+          }
+          if (n == "Unicode") in_unicode = false;
+          else if (n == "TextEquiv") equiv_owner.clear();
+          else if (n == "Word" && word) {
+            if (!word_has_coords) return fail("Word in TextLine " + line->id + " has no Coords");
+            if (word->text.empty()) line->words.pop_back();
+            word = nullptr;
+          } else if (n == "TextLine") {
+            line = nullptr;
+          } else if (n == "TextRegion") {
+            region = outer.empty() ? -1 : outer.back();
+            if (!outer.empty()) outer.pop_back();
+            line = nullptr;
+          } else if (kGroups.count(n) && !order_stack.empty()) {
+            OrderNode done = std::move(order_stack.back());
+            order_stack.pop_back();
+            (order_stack.empty() ? order_root : order_stack.back()).children.push_back(std::move(done));
+          }
+          return;
+        }
+        if (!t.self_closing) open.push_back(n);
+        if (n == "PcGts") pcgts = true;
+        if (skip_depth > 0) {
+          if (!t.self_closing && n.size() > 6 && n.ends_with("Region")) ++skip_depth;
+          return;
+        }
+        if (n == "Page") {
+          if (page_seen) return fail("more than one <Page>");
+          page_seen = true;
+          width = Int(t, "imageWidth"), height = Int(t, "imageHeight");
+          if (auto it = t.attrs.find("orientation"); it != t.attrs.end())
+            page_orientation = std::strtod(it->second.c_str(), nullptr);
+        } else if (n == "ReadingOrder") {
+          has_order = true;
+        } else if (kGroups.count(n)) {
+          OrderNode node;
+          if (auto it = t.attrs.find("index"); it != t.attrs.end()) node.index = std::strtol(it->second.c_str(), nullptr, 10);
+          else node.index = static_cast<long>((order_stack.empty() ? order_root : order_stack.back()).children.size());
+          if (auto it = t.attrs.find("regionRef"); it != t.attrs.end()) node.ref = it->second;
+          if (t.self_closing) (order_stack.empty() ? order_root : order_stack.back()).children.push_back(std::move(node));
+          else order_stack.push_back(std::move(node));
+        } else if (n == "TextRegion") {
+          PageRegion r;
+          r.id = id_of(t);
+          r.box = Box{-1, -1, -1, -1};
+          if (auto it = t.attrs.find("custom"); it != t.attrs.end()) r.role = RoleOfCustom(it->second);
+          if (auto it = t.attrs.find("type"); it != t.attrs.end() && !r.role) r.role = RoleOfRegionType(it->second);
+          if (auto it = t.attrs.find("orientation"); it != t.attrs.end())
+            r.orientation = std::strtod(it->second.c_str(), nullptr);
+          if (region >= 0 && !t.self_closing) outer.push_back(region);
+          regions.push_back(std::move(r));
+          region = static_cast<int>(regions.size()) - 1;
+          line = nullptr, word = nullptr;
+          if (t.self_closing) return fail("TextRegion " + regions.back().id + " has no Coords");
+        } else if (n.size() > 6 && n.ends_with("Region") && !t.self_closing) {
+          skip_depth = 1;  // a table, image, graphic ...: its text is not running text
+        } else if (n == "TextLine" && region >= 0) {
+          PageLine l;
+          l.id = id_of(t);
+          l.box = Box{-1, -1, -1, -1};
+          regions[region].lines.push_back(std::move(l));
+          line = &regions[region].lines.back();
+          word = nullptr;
+          if (t.self_closing) return fail("TextLine " + line->id + " has no Coords");
+        } else if (n == "Word" && line) {
+          line->words.emplace_back();
+          word = &line->words.back();
+          word_has_coords = word_has_equiv = false;
+          if (t.self_closing) return fail("Word in TextLine " + line->id + " has no Coords");
+        } else if (n == "Coords") {
+          // The innermost open element the Coords belongs to.
+          const std::string owner = open.size() >= (t.self_closing ? 1u : 2u) ? open[open.size() - (t.self_closing ? 1 : 2)] : "";
+          auto it = t.attrs.find("points");
+          if (it == t.attrs.end()) return fail("Coords of " + owner + " without points");
+          auto box = PolygonBox(it->second);
+          if (!box.ok()) return fail("Coords of " + owner + ": " + box.status().message());
+          if (owner == "Word" && word) word->box = *box, word_has_coords = true;
+          else if (owner == "TextLine" && line) line->box = *box;
+          else if (owner == "TextRegion" && region >= 0) regions[region].box = *box;
+        } else if (n == "TextEquiv") {
+          const std::string owner = open.size() >= 2 ? open[open.size() - 2] : "";
+          double conf = -1;
+          if (auto it = t.attrs.find("conf"); it != t.attrs.end()) conf = std::strtod(it->second.c_str(), nullptr) * 100;
+          if (owner == "Word" && word && !word_has_equiv) {
+            word_has_equiv = true, equiv_owner = "Word";
+            word->conf = conf < 0 ? 0 : static_cast<float>(conf);
+          } else if (owner == "TextLine" && line && !line->has_equiv) {
+            line->has_equiv = true, equiv_owner = "TextLine";
+            line->conf = static_cast<float>(conf);
+          } else {
+            equiv_owner.clear();
+          }
+        } else if (n == "Unicode" && !equiv_owner.empty()) {
+          in_unicode = !t.self_closing;
+        }
+      },
+      [&](std::string_view text) {
+        if (!in_unicode || error) return;
+        if (equiv_owner == "Word" && word) word->text += Unescape(text);
+        else if (equiv_owner == "TextLine" && line) line->equiv += Unescape(text);
+      });
+  if (!ok) return Status(Code::kBadInput, "not XML: a tag does not end");
+  if (error) return *error;
+  if (!pcgts) return Status(Code::kBadInput, "no <PcGts> element: not a PAGE XML file");
+  if (!open.empty()) return Status(Code::kBadInput, "not XML: <" + open.back() + "> is never closed");
+  if (!page_seen) return Status(Code::kBadInput, "no <Page> in the PAGE XML file");
+  for (const PageRegion& r : regions) {
+    if (r.box.w < 0) return Status(Code::kBadInput, "TextRegion " + r.id + " has no Coords");
+    for (const PageLine& l : r.lines)
+      if (l.box.w < 0) return Status(Code::kBadInput, "TextLine " + l.id + " has no Coords");
+  }
+
+  // Reading order: the regions it names, in its order; the others after
+  // them in document order (no ReadingOrder: document order).
+  std::vector<const PageRegion*> ordered;
+  if (has_order) {
+    while (!order_stack.empty()) {
+      order_root.children.push_back(std::move(order_stack.back()));
+      order_stack.pop_back();
+    }
+    std::vector<std::string> refs;
+    Flatten(order_root, refs);
+    std::map<std::string, const PageRegion*> by_id;
+    for (const PageRegion& r : regions) by_id.emplace(r.id, &r);
+    std::set<const PageRegion*> taken;
+    for (const std::string& ref : refs)
+      if (auto it = by_id.find(ref); it != by_id.end() && taken.insert(it->second).second) ordered.push_back(it->second);
+    for (const PageRegion& r : regions)
+      if (!taken.count(&r)) ordered.push_back(&r);
+  } else {
+    for (const PageRegion& r : regions) ordered.push_back(&r);
+  }
+
+  Builder b;
+  b.StartPage(width, height);
+  for (const PageRegion* r : ordered) {
+    double angle = r->orientation.value_or(page_orientation);
+    if (!std::isfinite(angle) || std::abs(angle) > 360) angle = 0;
+    b.StartBlock(r->box, r->role, angle);
+    for (const PageLine& pl : r->lines) {
+      Line* l = b.StartLine(pl.box);
+      // The line's TextEquiv when it has one (what PAGE's consumers read;
+      // ours holds the .txt's spacing); else its words joined as the OCR
+      // stage joins them. Words that disagree with the line's TextEquiv
+      // are dropped: their boxes would place other characters.
+      std::string joined;
+      for (const PageWord& w : pl.words) {
+        const std::string t = Trimmed(w.text);
+        if (t.empty()) continue;
+        if (!joined.empty() && !(text::IsCjk(text::LastCodePoint(joined)) && text::IsCjk(text::FirstCodePoint(t))))
+          joined += ' ';
+        joined += t;
+      }
+      const bool has_text = pl.has_equiv && !Trimmed(pl.equiv).empty();  // an empty one: as none
+      const bool use_words = !has_text || WordsAreLine(pl);
+      l->text = has_text ? Trimmed(pl.equiv) : joined;
+      if (use_words)
+        for (const PageWord& w : pl.words)
+          if (!Trimmed(w.text).empty()) b.AddWord(*l, Trimmed(w.text), w.box, w.conf);
+      if (l->words.empty() && pl.conf >= 0) l->confidence = pl.conf;
+    }
+  }
+  b.Finish();
+  return b.pages;
+}
+
 }  // namespace ocrflow::formats

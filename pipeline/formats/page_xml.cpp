@@ -1,5 +1,6 @@
 #include "pipeline/formats/page_xml.h"
 
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -66,8 +67,12 @@ std::vector<std::string> RenderPageXml(const std::vector<ArchivePage>& pages, co
     for (size_t b = 0; b < p.blocks.size(); ++b) {
       const ArchiveBlock& block = p.blocks[b];
       const std::string rid = pid + "_r" + std::to_string(b + 1);
+      // orientation: the degrees clockwise that right the text (as ALTO's
+      // ROTATION: it stands turned that much counterclockwise).
+      char orientation[48] = "";
+      if (std::abs(p.text_angle) >= 0.005) std::snprintf(orientation, sizeof orientation, " orientation=\"%.2f\"", p.text_angle);
       x += "    <TextRegion id=\"" + rid + "\" type=\"" + RegionType(block.role) + "\" custom=\"role {type:" +
-           RoleName(block.role) + ";}\">" + Coords(block.box) + "\n";
+           RoleName(block.role) + ";}\"" + orientation + ">" + Coords(block.box) + "\n";
       std::string region_text;
       for (size_t l = 0; l < block.lines.size(); ++l) {
         const ArchiveLine& line = block.lines[l];

@@ -7,7 +7,9 @@
 // Per page: imageFilename, imageWidth/Height (the image as given); a
 // TextRegion per output paragraph (archive_layout.h) in reading order
 // (ReadingOrder/OrderedGroup), its role as `type` (heading for headlines
-// and subheadlines, caption, paragraph...) and in `custom`; TextLine and
+// and subheadlines, caption, paragraph...) and in `custom`, on a turned
+// or deskewed page `orientation` (ArchivePage::text_angle: the degrees
+// clockwise that right the text, as ALTO's ROTATION); TextLine and
 // Word with Coords (the box's four corners) and TextEquiv (Unicode; a
 // word's conf 0..1). A region's TextEquiv is its paragraph's text exactly
 // (the .txt line), a line's its words with the spaces the .txt has.

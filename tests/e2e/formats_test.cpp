@@ -195,15 +195,17 @@ void Formats::LineBoxesLandWhereTheLinesWereDrawn() {
   }
 }
 
-// `reflow --from alto|hocr` reads the words and boxes back and reflows them
-// as `run` did: the same characters in the same order (measured: en and the
-// turned en page give the .txt byte for byte, zh one paragraph break more).
+// `reflow --from alto|hocr|page` reads the words and boxes back and reflows
+// them as `run` did: the same characters in the same order (measured: en and
+// the turned en page give the .txt byte for byte, zh one paragraph break
+// more; docs/formats.md).
 void Formats::ReflowFromAltoAndHocrGivesTheTextBack() {
   for (const Generated& p : kPages) {
     const std::string txt = Slurp(Out(p, ".txt"));
-    for (const char* from : {"alto", "hocr"}) {
+    for (const char* from : {"alto", "hocr", "page"}) {
       int st = -1;
-      const std::string file = Out(p, std::string(from) == "alto" ? ".alto.xml" : ".hocr").string();
+      const std::string f(from);
+      const std::string file = Out(p, f == "alto" ? ".alto.xml" : f == "hocr" ? ".hocr" : ".page.xml").string();
       const std::string back = Command(std::string("'") + OCRFLOW_BIN + "' reflow --from " + from + " '" + file + "'", &st);
       ASSERT_EQ(st, 0) << p.dir << " " << from;
       EXPECT_EQ(NoWhitespace(back), NoWhitespace(txt)) << p.dir << " " << from;
@@ -236,6 +238,37 @@ TEST_F(Formats, ZhAndEnPagesInEveryFormat) {
     SCOPED_TRACE("reflow --from");
     ReflowFromAltoAndHocrGivesTheTextBack();
   }
+}
+
+// A broken PAGE file: exit 1 (an input failed, as for alto and hocr), the
+// file and what is wrong on stderr, the next input still read.
+TEST(FormatsUsage, ReflowFromBrokenPageXmlNamesTheFileAndGoesOn) {
+  const fs::path dir = fs::temp_directory_path() / ("ocrflow-e2e-pagein-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string good =
+      "<PcGts><Page imageWidth=\"500\" imageHeight=\"500\"><TextRegion id=\"r\"><Coords points=\"10,10 400,10 "
+      "400,40 10,40\"/><TextLine id=\"l\"><Coords points=\"10,10 400,10 400,40 10,40\"/><TextEquiv><Unicode>Hello "
+      "there.</Unicode></TextEquiv></TextLine></TextRegion></Page></PcGts>";
+  std::string bad = good;
+  bad.replace(bad.find("400,40"), 6, "400,4x");
+  {
+    FILE* f = std::fopen((dir / "bad.page.xml").c_str(), "w");
+    std::fputs(bad.c_str(), f);
+    std::fclose(f);
+    f = std::fopen((dir / "good.page.xml").c_str(), "w");
+    std::fputs(good.c_str(), f);
+    std::fclose(f);
+  }
+  int st = -1;
+  const std::string out = Command(std::string("'") + OCRFLOW_BIN + "' reflow --from page '" + (dir / "bad.page.xml").string() +
+                                      "' '" + (dir / "good.page.xml").string() + "' -o '" + (dir / "out").string() +
+                                      "' 2>&1",
+                                  &st);
+  EXPECT_EQ(WEXITSTATUS(st), 1) << out;
+  EXPECT_NE(out.find("bad.page.xml: Coords of TextRegion: points"), std::string::npos) << out;
+  // (reflow keeps an input's name under -o DIR, as for alto and hocr)
+  EXPECT_EQ(Slurp(dir / "out" / "good.page.xml"), "Hello there.\n") << out;
+  fs::remove_all(dir);
 }
 
 TEST(FormatsUsage, PageXmlWithIsolateIsAUsageError) {
