@@ -8,8 +8,8 @@
 #   scripts/fuzz.sh decode_fuzz 600
 #   scripts/fuzz.sh reflow_fuzz 60 -max_len=4096
 #
-# Seeds: tests/fuzz/decode_corpus for decode_fuzz, tests/fuzz/corpus for the
-# text targets. Former crashes in tests/fuzz/regressions/TARGET are replayed
+# Seeds: tests/fuzz/decode_corpus for decode_fuzz, tests/fuzz/archive_corpus
+# for archive_fuzz, tests/fuzz/corpus for the text targets. Former crashes in tests/fuzz/regressions/TARGET are replayed
 # first. BUILD_DIR overrides build-fuzz; JOBS the build's -j (default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,7 @@ command -v clang++ >/dev/null || { echo "fuzz.sh: needs clang++ (apt-get install
 cmake --build "$build" --target "$target" -j"${JOBS:-2}"
 case "$target" in
   decode_fuzz) seeds=tests/fuzz/decode_corpus ;;
+  archive_fuzz) seeds=tests/fuzz/archive_corpus ;;
   *) seeds=tests/fuzz/corpus ;;
 esac
 scratch="$build/corpus/$target"
