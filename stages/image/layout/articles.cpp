@@ -87,38 +87,6 @@ void MergeColumnChunks(std::vector<TextBlock>& blocks, const std::vector<TextLin
   }
 }
 
-// Flow mode: a body block no article claims, standing in a column between
-// two blocks of one article right above and below it (nothing between), is
-// of that article. An indented first line under a paragraph's short last
-// line overlaps the block above by less than the slack that "above" asks.
-bool RuleBetween(const cv::Rect& a, const cv::Rect& b, const Ink& ink);
-void FillColumnGaps(std::vector<TextBlock>& blocks, const Ink& ink) {
-  auto nearest = [&](const TextBlock& x, bool down) {
-    int best = -1;
-    for (size_t yi = 0; yi < blocks.size(); ++yi) {
-      const TextBlock& y = blocks[yi];
-      if (&y == &x || y.role != Role::kBody || y.column != x.column) continue;
-      const bool beyond = down ? y.r.y >= Bottom(x.r) - kAboveSlackEm * ink.em
-                               : Bottom(y.r) <= x.r.y + kAboveSlackEm * ink.em;
-      if (!beyond) continue;
-      if (best < 0 || (down ? y.r.y < blocks[best].r.y : Bottom(y.r) > Bottom(blocks[best].r)))
-        best = static_cast<int>(yi);
-    }
-    return best;
-  };
-  for (TextBlock& x : blocks) {
-    if (x.role != Role::kBody || x.column < 0 || x.article >= 0) continue;
-    const int up = nearest(x, false), down = nearest(x, true);
-    if (up < 0 || down < 0) continue;
-    const TextBlock &a = blocks[up], &b = blocks[down];
-    if (a.article < 0 || a.article != b.article) continue;
-    const int x0 = std::min({a.r.x, x.r.x, b.r.x}), x1 = std::max({Right(a.r), Right(x.r), Right(b.r)});
-    if (ink.ObstacleBetween(x0, x1, Bottom(a.r), x.r.y) || ink.ObstacleBetween(x0, x1, Bottom(x.r), b.r.y)) continue;
-    if (RuleBetween(a.r, x.r, ink) || RuleBetween(x.r, b.r, ink)) continue;
-    x.article = a.article;
-  }
-}
-
 // Whether a vertical rule stands between headline `h` and block `r`, from
 // the headline's top down to `bottom` (default: the block's bottom).
 bool RuledOff(const cv::Rect& h, const cv::Rect& r, const Ink& ink, int bottom = -1) {
@@ -190,6 +158,37 @@ bool ArticleEndsBetween(const cv::Rect& h, const cv::Rect& r, const std::vector<
     if (!frame) return true;
   }
   return false;
+}
+
+// Flow mode: a body block no article claims, standing in a column between
+// two blocks of one article right above and below it (nothing between), is
+// of that article. An indented first line under a paragraph's short last
+// line overlaps the block above by less than the slack that "above" asks.
+void FillColumnGaps(std::vector<TextBlock>& blocks, const Ink& ink) {
+  auto nearest = [&](const TextBlock& x, bool down) {
+    int best = -1;
+    for (size_t yi = 0; yi < blocks.size(); ++yi) {
+      const TextBlock& y = blocks[yi];
+      if (&y == &x || y.role != Role::kBody || y.column != x.column) continue;
+      const bool beyond = down ? y.r.y >= Bottom(x.r) - kAboveSlackEm * ink.em
+                               : Bottom(y.r) <= x.r.y + kAboveSlackEm * ink.em;
+      if (!beyond) continue;
+      if (best < 0 || (down ? y.r.y < blocks[best].r.y : Bottom(y.r) > Bottom(blocks[best].r)))
+        best = static_cast<int>(yi);
+    }
+    return best;
+  };
+  for (TextBlock& x : blocks) {
+    if (x.role != Role::kBody || x.column < 0 || x.article >= 0) continue;
+    const int up = nearest(x, false), down = nearest(x, true);
+    if (up < 0 || down < 0) continue;
+    const TextBlock &a = blocks[up], &b = blocks[down];
+    if (a.article < 0 || a.article != b.article) continue;
+    const int x0 = std::min({a.r.x, x.r.x, b.r.x}), x1 = std::max({Right(a.r), Right(x.r), Right(b.r)});
+    if (ink.ObstacleBetween(x0, x1, Bottom(a.r), x.r.y) || ink.ObstacleBetween(x0, x1, Bottom(x.r), b.r.y)) continue;
+    if (RuleBetween(a.r, x.r, ink) || RuleBetween(x.r, b.r, ink)) continue;
+    x.article = a.article;
+  }
 }
 
 }  // namespace
@@ -332,7 +331,11 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
       if (photo_done[p] && ink.photos[p] != r && over(ink.photos[p])) candidates.emplace_back(ink.photos[p], photo_article[p]);
     Above a;
     bool mixed = false;
-    for (const auto& [u, article] : candidates) {
+    for (const auto& candidate : candidates) {
+      // Named, not a structured binding: clang before 16 cannot capture one
+      // in the lambda below (the fuzz build, scripts/fuzz.sh, uses clang).
+      const cv::Rect& u = candidate.first;
+      const int article = candidate.second;
       // Right above: no block between it and `r`, and no headline (a
       // headline under a table or another article's columns opens the
       // article below it: what lies above the headline does not flow past).
