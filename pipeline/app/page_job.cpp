@@ -1016,7 +1016,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         return;
       }
       if (!page_tasks.empty()) {
-        auto [i, p] = page_tasks.front();
+        // Named, not a structured binding: the lambdas below capture p,
+        // which clang before 16 (the fuzz build) refuses for a binding.
+        const size_t i = page_tasks.front().first, p = page_tasks.front().second;
         page_tasks.pop_front();
         State& s = states[i];
         ++running;
