@@ -233,6 +233,7 @@ struct Builder {
     page()->blocks.push_back(std::move(b));
   }
   Line* StartLine(std::optional<Box> box) {
+    if (pages.empty()) StartPage(0, 0);  // a line outside any page (archive_fuzz found it)
     Line l;
     l.source_line = ++line_no;
     if (box && box->w > 0) l.box = Upright(*box, angle, page()->info.width, page()->info.height);
@@ -240,6 +241,7 @@ struct Builder {
     return &block()->lines.back();
   }
   void AddWord(Line& line, std::string text, const Box& box, float conf) {
+    if (pages.empty()) StartPage(0, 0);
     Word w;
     w.text = std::move(text);
     w.box = Upright(box, angle, page()->info.width, page()->info.height);

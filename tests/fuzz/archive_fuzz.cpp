@@ -8,7 +8,7 @@
 //
 //   scripts/fuzz.sh archive_fuzz 600 -max_len=8192
 // The regular test build replays tests/fuzz/archive_corpus once
-// (ArchiveFuzz.ReplaySeeds).
+// (ArchiveFuzz.ReplaySeedsAndRegressions).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
