@@ -134,7 +134,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   FindBylines(text.blocks, text.lines, columns, ink, options);
   FindCaptions(text.blocks, text.lines, ink, options);
   const int articles = AssignArticles(text.blocks, text.lines, columns, ink, options);
-  const std::vector<TextBlock> ordered = InReadingOrder(std::move(text.blocks), articles, ink.em);
+  const std::vector<TextBlock> ordered = InReadingOrder(std::move(text.blocks), articles, ink.em, columns.width);
 
   LayoutResult result = Start(ink, static_cast<int>(columns.ranges.size()));
   for (const TextBlock& b : ordered) result.blocks.push_back(Output(b, text.lines, ink, options));

@@ -94,7 +94,7 @@ TEST(LayoutOrder, HeaderArticlesStraysAndFooterInReadingOrder) {
   d.AddBlock({100, 160, 150, kEm}, Role::kByline, 1);         // top article: byline
   d.AddBlock({100, 100, 800, 48}, Role::kHeadline, 1);        // top article: headline
   d.AddBlock({100, 20, 300, kEm}, Role::kRunningHeader);
-  const std::vector<TextBlock> order = InReadingOrder(d.text.blocks, 2, kEm);
+  const std::vector<TextBlock> order = InReadingOrder(d.text.blocks, 2, kEm, 240);
   SCOPED_TRACE(Describe(order));
   struct Want {
     cv::Point at;
@@ -125,11 +125,48 @@ TEST(LayoutOrder, ASectionHeadingInsideAColumnIsReadWhereItStands) {
   d.AddBlock({100, 480, 200, 40}, Role::kSubheadline, 0);  // section heading in column 0
   d.AddBlock({100, 540, 240, 300}, Role::kBody, 0);        // column 0, below it
   d.AddBlock({350, 220, 240, 600}, Role::kBody, 0);        // column 1
-  const std::vector<TextBlock> order = InReadingOrder(d.text.blocks, 1, kEm);
+  const std::vector<TextBlock> order = InReadingOrder(d.text.blocks, 1, kEm, 240);
   SCOPED_TRACE(Describe(order));
   const std::vector<cv::Point> want = {{100, 100}, {350, 160}, {100, 160}, {100, 480}, {100, 540}, {350, 220}};
   ASSERT_EQ(order.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(order[i].r.tl(), want[i]) << "block " << i;
+}
+
+// Side by side, a story over two columns that starts well above a story on
+// its left is read first (a front page's second story under the lead,
+// beside a story lower down on the left); a one-column stack (a side column,
+// a rail) starting as high is still read after what lies left of it, as is a
+// story that starts level (within kLeadingArticleEm).
+TEST(LayoutOrder, AStoryOverTwoColumnsStartingHigherOnTheRightIsReadFirst) {
+  const cv::Rect left(100, 600, 240, 400), right(400, 100, 500, 500);
+  EXPECT_EQ(OrderArticles({left, right}, {1, 2}, kEm), (std::vector<int>{1, 0}));
+  EXPECT_EQ(OrderArticles({left, right}, {1, 1}, kEm), (std::vector<int>{0, 1})) << "a side column";
+  const cv::Rect level(400, 600 - 2 * kEm, 500, 500);
+  EXPECT_EQ(OrderArticles({left, level}, {1, 2}, kEm), (std::vector<int>{0, 1})) << "starts level";
+  // Overlapping spans: still top first.
+  EXPECT_EQ(OrderArticles({cv::Rect(100, 100, 800, 40), right}, {1, 2}, kEm), (std::vector<int>{0, 1}));
+  // The left item starts inside a story over its column that runs on below
+  // its top (a story split by a line taken for a headline): column-major.
+  const cv::Rect story(100, 100, 240, 1000);
+  EXPECT_EQ(OrderArticles({story, left, right}, {1, 1, 2}, kEm), (std::vector<int>{0, 1, 2}));
+}
+
+// Counting a story's columns, a sliver (a headline set vertically beside the
+// text, read as a narrow body block) is not a column.
+TEST(LayoutOrder, ASliverBesideOneColumnDoesNotMakeAStoryWide) {
+  for (const int sliver : {60, 240}) {
+    Drawn d;
+    d.AddBlock({100, 600, 240, 400}, Role::kBody, 0);     // left story, column 0
+    d.AddBlock({400, 100, 240, 500}, Role::kBody, 1);     // right story, column 1
+    d.AddBlock({660, 100, sliver, 500}, Role::kBody, 1);  // and in column 2
+    d.text.blocks[0].column = 0;
+    d.text.blocks[1].column = 1;
+    d.text.blocks[2].column = 2;
+    const std::vector<TextBlock> order = InReadingOrder(d.text.blocks, 2, kEm, 240);
+    SCOPED_TRACE(Describe(order));
+    ASSERT_EQ(order.size(), 3u);
+    EXPECT_EQ(order[0].r.x, sliver == 240 ? 400 : 100) << "sliver " << sliver;
+  }
 }
 
 // LayoutOptions with articles flowing down their columns (not yet the

@@ -171,7 +171,9 @@ TEST(LayoutRoles, LargeTypeFramedInsideAColumnIsAPullQuote) {
     EXPECT_EQ(d[quote].role, c == kFramed ? Role::kPullQuote : Role::kHeadline);
     EXPECT_EQ(d[quote].large, c != kFramed);
     EXPECT_EQ(d[above].role, Role::kBody);
-    if (below >= 0) EXPECT_EQ(d[below].role, Role::kBody);
+    if (below >= 0) {
+      EXPECT_EQ(d[below].role, Role::kBody);
+    }
   }
 }
 

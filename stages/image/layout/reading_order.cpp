@@ -1,5 +1,7 @@
 #include "stages/image/layout/reading_order.h"
 
+#include <algorithm>
+
 #include "stages/image/layout/geometry.h"
 
 namespace ocrflow::image::layout {
@@ -48,16 +50,13 @@ bool SpannedBetween(const std::vector<cv::Rect>& rects, size_t xi, size_t yi, do
   return false;
 }
 
-}  // namespace
-
-std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em, bool spans_part) {
+// Topological sort of `rects` by `before` (i, j); ties and cycles go to the
+// topmost, then leftmost.
+template <typename BeforeFn>
+std::vector<int> SortBy(const std::vector<cv::Rect>& rects, BeforeFn before) {
   size_t n = rects.size();
   std::vector<int> indeg(n, 0);
   std::vector<std::vector<int>> after(n);
-  auto before = [&](size_t i, size_t j) {
-    if (!Before(rects[i], rects[j], em)) return false;
-    return !spans_part || OverlapX(rects[i], rects[j]) > kOrderSlackEm * em || !SpannedBetween(rects, i, j, em);
-  };
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < n; ++j)
       if (i != j && before(i, j) && !before(j, i)) {
@@ -83,7 +82,42 @@ std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em, bool 
   return out;
 }
 
-std::vector<TextBlock> InReadingOrder(std::vector<TextBlock> blocks, int articles, double em) {
+}  // namespace
+
+std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em, bool spans_part) {
+  return SortBy(rects, [&](size_t i, size_t j) {
+    if (!Before(rects[i], rects[j], em)) return false;
+    return !spans_part || OverlapX(rects[i], rects[j]) > kOrderSlackEm * em || !SpannedBetween(rects, i, j, em);
+  });
+}
+
+std::vector<int> OrderArticles(const std::vector<cv::Rect>& rects, const std::vector<int>& columns, double em) {
+  const double slack = kOrderSlackEm * em;
+  // Whether another item over `j`'s columns runs on past `j`'s top: `j`
+  // starts inside a story's span (a sidebar, or a story split by a line
+  // taken for a headline), not a new row of stories of its own.
+  auto nested = [&](size_t j, size_t i) {
+    for (size_t k = 0; k < rects.size(); ++k)
+      if (k != i && k != j && OverlapX(rects[k], rects[j]) > slack && rects[k].y < rects[j].y &&
+          Bottom(rects[k]) > rects[j].y + slack)
+        return true;
+    return false;
+  };
+  // `i` leads `j`: a story over two columns or more that starts well above
+  // `j` beside it, where `j` opens a new row of stories.
+  auto leads = [&](size_t i, size_t j) {
+    return columns[i] >= 2 && rects[i].y < rects[j].y - kLeadingArticleEm * em && !nested(j, i);
+  };
+  return SortBy(rects, [&](size_t i, size_t j) {
+    const cv::Rect &x = rects[i], &y = rects[j];
+    if (OverlapX(x, y) > slack) return x.y < y.y;
+    if (leads(i, j)) return true;
+    if (leads(j, i)) return false;
+    return Right(x) <= y.x + slack;
+  });
+}
+
+std::vector<TextBlock> InReadingOrder(std::vector<TextBlock> blocks, int articles, double em, double column_width) {
   // Items to order: whole articles, and stray blocks one by one.
   struct Item {
     cv::Rect r;
@@ -110,10 +144,18 @@ std::vector<TextBlock> InReadingOrder(std::vector<TextBlock> blocks, int article
     for (int b : it.blocks) it.r = Hull(it.r, blocks[b].r);
   }
   std::vector<cv::Rect> item_rects;
-  for (const Item& it : items) item_rects.push_back(it.r);
-  // Articles' hulls overlap one another on a real page: one spanning two
-  // others says nothing about their order.
-  std::vector<int> item_order = OrderRects(item_rects, em, false);
+  std::vector<int> item_columns;  // columns an item's body fills
+  for (const Item& it : items) {
+    item_rects.push_back(it.r);
+    std::vector<int> cols;
+    for (int b : it.blocks)
+      if (blocks[b].role == Role::kBody && blocks[b].column >= 0 &&
+          blocks[b].r.width >= kFullColumnShare * column_width)
+        cols.push_back(blocks[b].column);
+    std::sort(cols.begin(), cols.end());
+    item_columns.push_back(static_cast<int>(std::unique(cols.begin(), cols.end()) - cols.begin()));
+  }
+  std::vector<int> item_order = OrderArticles(item_rects, item_columns, em);
 
   auto in_order = [&](const std::vector<int>& v) {
     std::vector<cv::Rect> rs;

@@ -43,8 +43,29 @@ bool Before(const cv::Rect& x, const cv::Rect& y, double em);
 // indices into `rects`.
 std::vector<int> OrderRects(const std::vector<cv::Rect>& rects, double em, bool spans_part = true);
 
+// em: a story over two columns or more that starts at least this far above
+// an article beside it is read first, though it stands to the right (a
+// front page's second-tier story under the lead, beside a story lower
+// down on the left). A one-column stack beside the page's articles (a side
+// column, a rail) stays column-major: read after what lies left of it.
+constexpr double kLeadingArticleEm = 3.0;
+// A column counts as one of a story's when a body block of the story fills
+// at least this share of the page's column width there (not a sliver, such
+// as a headline set vertically beside the text).
+constexpr double kFullColumnShare = 0.75;
+
+// Order of articles and stray blocks (their hulls, and the number of body
+// columns each stands in): column-major as Before(), except that a story
+// over two columns or more comes before an item beside it that starts
+// kLeadingArticleEm lower, unless that item starts inside the span of
+// another item over its columns (a sidebar in a story, or a story split by
+// a line taken for a headline: read column-major with what surrounds it). Hulls overlap one another on a real page, so a
+// hull spanning two others says nothing about their order (no
+// `spans_part`).
+std::vector<int> OrderArticles(const std::vector<cv::Rect>& rects, const std::vector<int>& columns, double em);
+
 // The blocks in reading order (see above). `articles`: blocks' articles are
-// -1 or 0 .. articles-1.
-std::vector<TextBlock> InReadingOrder(std::vector<TextBlock> blocks, int articles, double em);
+// -1 or 0 .. articles-1; `column_width`: the page's (Columns::width).
+std::vector<TextBlock> InReadingOrder(std::vector<TextBlock> blocks, int articles, double em, double column_width);
 
 }  // namespace ocrflow::image::layout
