@@ -357,10 +357,10 @@ Examples:
   ocrflow run scans/ -o corpus/ --jobs 2 --format txt,json
   ocrflow run page.tif -o out/ --lang eng --debug-dir dbg/   # look at dbg/*.png
   ocrflow run old.pdf -o out/ --set ocr.upscale_below_dpi=300
-  # real newspaper pages: articles that flow down their columns past photos
-  # and insets (off by default until it also wins on generated Chinese
-  # pages, docs/pages.md); columns set a hair apart (pre-1900 papers)
-  ocrflow run paper/ -o out/ --set layout.flow_articles=true --set layout.slim_gutter_em=0.5
+  # columns set a hair apart (pre-1900 papers); the older band model of
+  # articles (each headline owns what lies under it down to the next)
+  ocrflow run paper/ -o out/ --set layout.slim_gutter_em=0.5
+  ocrflow run paper/ -o out/ --set layout.flow_articles=false
 
 Bad inputs (zero bytes, truncated, not an image, over the pixel limit) are
 reported one line each with the file and the reason; the other inputs and

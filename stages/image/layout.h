@@ -109,12 +109,12 @@ struct LayoutOptions {
   // headline over it, else one beside it that it starts level with (within
   // beside_headline_em), else the article of the blocks right above it in
   // its column. Off: the nearest headline above, one beside it counting
-  // beside_headline_em farther (the band model). Off by default for now:
-  // on, the report and textbook pages of OmniDocBench read far better
-  // (eastmoney CER 53.5 -> 16.0 %, textbook 69.7 -> 28.6 %, e-paper 36.2 ->
-  // 29.9 %) and the held-out varied pages a little better, but the NYT
-  // front page reads in the wrong order (13.3 -> 32.5 %); see docs/pages.md.
-  bool flow_articles = false;
+  // beside_headline_em farther (the band model). On by default: the report
+  // and textbook pages of OmniDocBench read far better than with the band
+  // model (eastmoney CER 53.5 -> 16.0 %, textbook 69.7 -> 28.6 %, e-paper
+  // 36.2 -> 29.9 %), the NYT front page a little better (13.3 -> 12.2 %,
+  // with OrderArticles' leading-story rule); see docs/pages.md.
+  bool flow_articles = true;
   // em: with flow_articles, farthest a block beside a headline (no
   // horizontal overlap) starts below the top of the headline's body (or the
   // headline's bottom) and still is of its article; without, how much

@@ -169,8 +169,8 @@ TEST(LayoutOrder, ASliverBesideOneColumnDoesNotMakeAStoryWide) {
   }
 }
 
-// LayoutOptions with articles flowing down their columns (not yet the
-// default: see LayoutOptions::flow_articles).
+// LayoutOptions with articles flowing down their columns (the default, see
+// LayoutOptions::flow_articles; named where a test is about that mode).
 LayoutOptions Flow() {
   LayoutOptions o;
   o.flow_articles = true;
@@ -352,6 +352,31 @@ TEST(LayoutArticles, AColumnFlowsPastAFramedPullQuoteNotPastARuleAcross) {
       EXPECT_EQ(d[quote].article, d[h].article);
       EXPECT_EQ(d[under].article, d[h].article);
     }
+  }
+}
+
+// Right above a column's block stand a short last line of its own article
+// and, far higher up beside that line, the end of another article (a jump
+// line, a table's last row): the nearest decides, so the block is the short
+// line's article, not left to neither as a footer line under two columns is
+// (tuning page: the rest of the column was read after everything else).
+TEST(LayoutArticles, TheNearestBlocksRightAboveDecideAColumnsArticle) {
+  for (int jump_h : {24, 120}) {
+    SCOPED_TRACE(jump_h);
+    Drawn d;
+    const int a = d.AddBlock({100, 100, 900, 48}, Role::kHeadline);  // over both columns
+    d.AddBlock({100, 170, 400, 300});
+    d.AddBlock({600, 170, 400, 300});
+    const int jump = d.AddBlock({850, 480, 150, jump_h});  // the end of article a, right in column 1
+    const int b = d.AddBlock({100, 520, 700, 48}, Role::kHeadline);  // over column 0 and part of 1
+    const int line = d.AddBlock({600, 576, 150, 24});                // b's short line in column 1
+    const int r = d.AddBlock({600, 610, 400, 300});
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+    SCOPED_TRACE(Describe(d.text.blocks));
+    ASSERT_EQ(d[line].article, d[b].article);
+    ASSERT_EQ(d[jump].article, d[a].article);
+    // Ending level with the short line, it leaves the block to neither.
+    EXPECT_EQ(d[r].article, jump_h == 24 ? d[b].article : -1);
   }
 }
 

@@ -43,6 +43,10 @@ constexpr double kColumnsStartEm = 2.5;
 // em: a vertical rule parts a headline from a block beside it when it
 // reaches up to within this of the block's top.
 constexpr double kBesideRuleEm = 2.0;
+// em: of the blocks right above a block, those ending within this of the
+// lowest of them decide its article (blocks higher up beside them are
+// farther from it).
+constexpr double kAboveLevelEm = 2.0;
 // em: a caption may start this far above its photo's bottom.
 constexpr double kCaptionAboveEm = 1.0;
 
@@ -331,6 +335,7 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
       if (photo_done[p] && ink.photos[p] != r && over(ink.photos[p])) candidates.emplace_back(ink.photos[p], photo_article[p]);
     Above a;
     bool mixed = false;
+    std::vector<std::pair<int, int>> found;  // bottom, article of each block right above
     for (const auto& candidate : candidates) {
       // Named, not a structured binding: clang before 16 cannot capture one
       // in the lambda below (the fuzz build, scripts/fuzz.sh, uses clang).
@@ -351,9 +356,17 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
       for (const TextBlock* h : heads)
         if (between(h->r)) direct = false;
       if (!direct || RuleBetween(u, r, ink) || article < 0) continue;
-      if (a.bottom >= 0 && article != a.article) mixed = true;
-      a.article = article;
+      found.emplace_back(Bottom(u), article);
       a.bottom = std::max(a.bottom, Bottom(u));
+    }
+    // The nearest decide: those ending within kAboveLevelEm of the lowest.
+    // Blocks of two articles ending level (two columns over a footer line)
+    // leave `r` to neither; a column's short last line right above `r`
+    // outweighs another article's table far up beside it.
+    for (const auto& [bottom, article] : found) {
+      if (bottom < a.bottom - kAboveLevelEm * em) continue;
+      if (a.article >= 0 && article != a.article) mixed = true;
+      a.article = article;
     }
     if (mixed) a.article = -1;
     return a;

@@ -13,7 +13,7 @@
 //     the nearest headline above it (the band model: an article runs down
 //     from its headline to the next), a headline over it first (one beside
 //     it counts beside_headline_em farther); none beyond a vertical rule.
-//   - With LayoutOptions::flow_articles (off by default, see there): of the
+//   - With LayoutOptions::flow_articles (the default, see there): of the
 //     nearest headline over it (overlapping it horizontally, and not
 //     across a rule under that headline's text that runs beyond the
 //     block's column: the rule ends that article), a headline beside it
@@ -22,8 +22,10 @@
 //     else claims the block) and the blocks and
 //     photos right above it (an article flows down its column past photos,
 //     framed pull quotes and headlines in other columns: a sidebar beside a
-//     report, a textbook's second column), the nearest decides; a block
-//     right under two articles belongs to neither.
+//     report, a textbook's second column), the nearest decides; of the
+//     blocks right above, those ending level with the lowest decide, and
+//     blocks of two articles ending level (two columns over a footer line)
+//     leave it to neither.
 //   - A caption belongs to its photo's article.
 //
 // Pure; thread-safe.
