@@ -271,12 +271,6 @@ TEST(FormatsUsage, ReflowFromBrokenPageXmlNamesTheFileAndGoesOn) {
   fs::remove_all(dir);
 }
 
-TEST(FormatsUsage, PageXmlWithIsolateIsAUsageError) {
-  const std::string cmd = std::string("'") + OCRFLOW_BIN + "' run x.png -o /tmp --isolate --format txt,page > /dev/null 2>&1";
-  const int st = std::system(cmd.c_str());
-  EXPECT_EQ(WEXITSTATUS(st), 2);
-}
-
 // run --isolate: the worker process renders the formats and sends them
 // back with the .txt; the files are the in-process run's, byte for byte.
 TEST(FormatsIsolated, AWorkerProcessWritesTheSameFiles) {
@@ -293,6 +287,45 @@ TEST(FormatsIsolated, AWorkerProcessWritesTheSameFiles) {
     EXPECT_FALSE(a.empty()) << ext;
     EXPECT_TRUE(a == Slurp(dir / "isolate" / ("en-2col-001" + std::string(ext)))) << ext << " differs";
   }
+  fs::remove_all(dir);
+}
+
+// PAGE XML from a worker process: a document per page of a 2-page TIFF
+// (<name>-p1.page.xml, -p2), the in-process run's files byte for byte
+// (SOURCE_DATE_EPOCH fixes the one thing two runs would differ in, the
+// Metadata's time); each well-formed, and the pages' region texts, one
+// after the other, are the .txt.
+TEST(FormatsIsolated, PageXmlOfATwoPageInputIsTheSameFromAWorker) {
+  const fs::path dir = fs::temp_directory_path() / ("ocrflow-e2e-formats-page-isolated-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string samples = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/";
+  const std::vector<cv::Mat> pages = {cv::imread(samples + "en-2col-001.png", cv::IMREAD_GRAYSCALE),
+                                      cv::imread(samples + "zh-clean-001.png", cv::IMREAD_GRAYSCALE)};
+  ASSERT_FALSE(pages[0].empty() || pages[1].empty());
+  const fs::path tiff = dir / "two.tif";
+  ASSERT_TRUE(cv::imwritemulti(tiff.string(), pages));
+  for (const char* mode : {"inproc", "isolate"}) {
+    const std::string cmd = "SOURCE_DATE_EPOCH=1700000000 '" + std::string(OCRFLOW_BIN) + "' run '" + tiff.string() +
+                            "' -o '" + (dir / mode).string() + "' --format txt,page -q --jobs 1" +
+                            (std::string(mode) == "isolate" ? " --isolate" : "");
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  EXPECT_FALSE(fs::exists(dir / "isolate" / "two.page.xml")) << "one file per page, not one for the input";
+  std::string page_text;
+  for (const char* name : {"two.txt", "two-p1.page.xml", "two-p2.page.xml"}) {
+    const std::string a = Slurp(dir / "inproc" / name);
+    EXPECT_FALSE(a.empty()) << name;
+    EXPECT_TRUE(a == Slurp(dir / "isolate" / name)) << name << " differs";
+    if (std::string(name).ends_with(".page.xml")) {
+      int st = -1;
+      const std::string err = Command("xmllint --noout '" + (dir / "isolate" / name).string() + "' 2>&1", &st);
+      EXPECT_EQ(st, 0) << name << ": " << err;
+      EXPECT_NE(a.find("<Created>2023-11-14T22:13:20</Created>"), std::string::npos) << name;
+      page_text += PageXmlText(a);
+    }
+  }
+  EXPECT_EQ(page_text, Slurp(dir / "isolate" / "two.txt"));
   fs::remove_all(dir);
 }
 

@@ -1166,6 +1166,72 @@ TEST_F(WatchTest, ArchiveFormatsAreWrittenBesideTheText) {
   EXPECT_EQ(ManifestLines().size(), 2u);
 }
 
+// PAGE XML from the daemon: a document per page (<rel>-p<N>.page.xml for a
+// 2-page TIFF, <rel>.page.xml for a PNG), in place before the input is
+// done, well-formed, the same bytes as `run --format page` writes
+// (SOURCE_DATE_EPOCH fixes their time); of the TIFF and a copy of it, one
+// is OCR'd and the other gets its files copied (naming the first, as the
+// other formats do); a page file removed and the state lost: that input is
+// made again.
+TEST_F(WatchTest, PageXmlIsWrittenPerPageAsRunWritesIt) {
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);  // the daemon and `run` below inherit it
+  std::vector<cv::Mat> pages;
+  for (int id : {941, 942}) {
+    const std::string png = PagePng(id);
+    pages.push_back(cv::imdecode(std::vector<unsigned char>(png.begin(), png.end()), cv::IMREAD_GRAYSCALE));
+  }
+  ASSERT_TRUE(cv::imwritemulti((staging_ / "two.tif").string(), pages));
+  const std::string tiff = Slurp(staging_ / "two.tif");
+  WriteFile(inbox_ / "two.tif", tiff);
+  WriteFile(inbox_ / "copy.tif", tiff);
+  WriteFile(inbox_ / "one.png", PagePng(943));
+  const std::vector<std::string> once = {inbox_.string(), "--out", corpus_.string(), "--lang", "eng", "--once",
+                                         "--jobs", "1", "--format", "txt,page"};
+  size_t d = Start(once);
+  ASSERT_TRUE(WaitExit(d, 90));
+  ASSERT_EQ(daemons_[d].exit_code, 0) << Slurp(daemons_[d].log);
+  ASSERT_EQ(ManifestLines().size(), 3u);
+
+  CliResult run = Run("run '" + inbox_.string() + "' -o '" + (dir_ / "run").string() +
+                      "' --format txt,page --lang eng --jobs 1 -q");
+  ASSERT_EQ(run.code, 0) << run.err;
+  const std::string log = Slurp(daemons_[d].log);
+  const bool copy_ocrd = log.find("done two.tif -> two.tif.txt (same content as copy.tif") != std::string::npos;
+  ASSERT_TRUE(copy_ocrd || log.find("done copy.tif -> copy.tif.txt (same content as two.tif") != std::string::npos) << log;
+  const std::string ocrd = copy_ocrd ? "copy" : "two";
+  const std::pair<std::string, std::string> files[] = {{"two.tif-p1.page.xml", ocrd + "-p1.page.xml"},
+                                                       {"two.tif-p2.page.xml", ocrd + "-p2.page.xml"},
+                                                       {"copy.tif-p1.page.xml", ocrd + "-p1.page.xml"},
+                                                       {"copy.tif-p2.page.xml", ocrd + "-p2.page.xml"},
+                                                       {"one.png.page.xml", "one.page.xml"}};
+  for (const auto& [watched, ran] : files) {
+    const std::string x = Slurp(corpus_ / watched);
+    ASSERT_FALSE(x.empty()) << watched;
+    EXPECT_TRUE(x == Slurp(dir_ / "run" / ran)) << watched << " is not " << ran << " of `run`";
+    int st = -1;
+    const std::string err = Command("xmllint --noout '" + (corpus_ / watched).string() + "' 2>&1", &st);
+    EXPECT_EQ(st, 0) << watched << ": " << err;
+  }
+  EXPECT_EQ(PageXmlText(Slurp(corpus_ / "two.tif-p1.page.xml")) + PageXmlText(Slurp(corpus_ / "two.tif-p2.page.xml")),
+            Slurp(corpus_ / "two.tif.txt"));
+  EXPECT_FALSE(fs::exists(corpus_ / "two.tif.page.xml"));
+  EXPECT_FALSE(fs::exists(corpus_ / "one.png-p1.page.xml"));
+  for (const auto& e : fs::recursive_directory_iterator(corpus_)) {
+    EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
+  }
+
+  fs::remove(corpus_ / "one.png.page.xml");
+  const fs::path db = corpus_ / ".ocrflow/state.db";
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+  d = Start(once);
+  ASSERT_TRUE(WaitExit(d, 60));
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  const std::string again = Slurp(daemons_[d].log);
+  EXPECT_NE(again.find("unchanged two.tif"), std::string::npos) << again;
+  EXPECT_EQ(again.find("unchanged one.png"), std::string::npos) << "taken as done without its .page.xml\n" << again;
+  EXPECT_TRUE(Slurp(corpus_ / "one.png.page.xml") == Slurp(dir_ / "run" / "one.page.xml"));
+}
+
 // A format the daemon cannot write is a config error naming the key and
 // the value: at start, exit 2 (flag or file).
 TEST_F(WatchTest, ABadFormatIsRefused) {
@@ -1176,7 +1242,6 @@ TEST_F(WatchTest, ABadFormatIsRefused) {
   } cases[] = {
       {"--format txt,docx", "format 'txt,docx': unknown format 'docx'"},
       {"--config bad.toml", "format 'txt,docx': unknown format 'docx'"},
-      {"--format txt,page", "format 'txt,page': page (PAGE XML, a file per page) is not written by `watch`"},
       {"--format alto", "needs txt or json"},
   };
   for (const auto& c : cases) {
