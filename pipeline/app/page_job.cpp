@@ -357,12 +357,12 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
           // that timed out flagged in the JSON.
           if (o.status.ok() || (o.status.code() == Code::kDeadlineExceeded && o.timed_out_pages > 0)) {
             const fs::path base = fs::path(options.out_dir) / in.out_stem;
-            for (const auto& [suffix, bytes] : OutcomeFiles(options, o)) {
+            for (const auto& [suffix, data] : OutcomeFiles(options, o)) {
               if (suffix == ".pdf" && !o.pdf_error.empty()) {
                 r.errors.push_back(o.pdf_error);
                 continue;
               }
-              std::string path = WriteOutput(base, suffix.c_str(), *bytes, r.errors);
+              std::string path = WriteOutput(base, suffix.c_str(), *data, r.errors);
               if (suffix == ".txt") r.txt_path = path;
               else if (suffix == ".json") r.json_path = path;
               else if (!path.empty()) r.archive_paths.push_back(path);
