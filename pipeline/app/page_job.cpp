@@ -357,12 +357,12 @@ RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& input
           // that timed out flagged in the JSON.
           if (o.status.ok() || (o.status.code() == Code::kDeadlineExceeded && o.timed_out_pages > 0)) {
             const fs::path base = fs::path(options.out_dir) / in.out_stem;
-            for (const std::string& suffix : OutputSuffixes(options)) {
+            for (const auto& [suffix, data] : OutcomeFiles(options, o)) {
               if (suffix == ".pdf" && !o.pdf_error.empty()) {
                 r.errors.push_back(o.pdf_error);
                 continue;
               }
-              std::string path = WriteOutput(base, suffix.c_str(), OutputBytes(o, suffix), r.errors);
+              std::string path = WriteOutput(base, suffix.c_str(), *data, r.errors);
               if (suffix == ".txt") r.txt_path = path;
               else if (suffix == ".json") r.json_path = path;
               else if (!path.empty()) r.archive_paths.push_back(path);
@@ -531,8 +531,13 @@ std::string RenderPagesHocr(const std::vector<Page>& pages, const std::string& s
   return formats::RenderHocr(ArchivePages(pages), FileName(source));
 }
 
-std::vector<std::string> RenderPagesPageXml(const std::vector<Page>& pages, const std::string& source) {
-  return formats::RenderPageXml(ArchivePages(pages), FileName(source));
+std::vector<std::pair<std::string, std::string>> PageXmlFiles(const std::vector<Page>& pages, const std::string& source) {
+  std::vector<std::string> docs = formats::RenderPageXml(ArchivePages(pages), FileName(source));
+  std::vector<std::pair<std::string, std::string>> files;
+  for (size_t k = 0; k < docs.size(); ++k)
+    files.emplace_back(docs.size() == 1 ? ".page.xml" : "-p" + std::to_string(pages[k].number) + ".page.xml",
+                       std::move(docs[k]));
+  return files;
 }
 
 Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_view input, io::PageDecoder& decoder,
@@ -584,6 +589,14 @@ const std::string& OutputBytes(const InputOutcome& o, const std::string& suffix)
   if (suffix == ".hocr") return o.hocr;
   if (suffix == ".pdf") return o.pdf;
   throw std::logic_error("OutputBytes: no output named *" + suffix);
+}
+
+std::vector<std::pair<std::string, const std::string*>> OutcomeFiles(const RunOptions& options,
+                                                                     const InputOutcome& outcome) {
+  std::vector<std::pair<std::string, const std::string*>> files;
+  for (const std::string& suffix : OutputSuffixes(options)) files.emplace_back(suffix, &OutputBytes(outcome, suffix));
+  for (const auto& [suffix, doc] : outcome.page_xml) files.emplace_back(suffix, &doc);
+  return files;
 }
 
 std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& source) {
@@ -720,6 +733,7 @@ void RenderArchiveFormats(const RunOptions& o, std::string_view bytes, const std
                           const std::vector<Page>& pages, InputOutcome& out) {
   if (o.write_alto) out.alto = RenderPagesAlto(pages, source);
   if (o.write_hocr) out.hocr = RenderPagesHocr(pages, source);
+  if (o.write_page) out.page_xml = PageXmlFiles(pages, source);
   if (!o.write_pdf) return;
   auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes, o.load); });
   Result<std::string> pdf = decoder.ok() ? RenderPagesPdf(pages, bytes, *decoder.value(), TessdataSetting(o))
@@ -809,9 +823,7 @@ void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std
   if (o.write_alto) write(base + ".alto.xml", RenderPagesAlto(pages, source));
   if (o.write_hocr) write(base + ".hocr", RenderPagesHocr(pages, source));
   if (o.write_page) {
-    const std::vector<std::string> docs = RenderPagesPageXml(pages, source);
-    for (size_t k = 0; k < docs.size(); ++k)
-      write(docs.size() == 1 ? base + ".page.xml" : base + "-p" + std::to_string(pages[k].number) + ".page.xml", docs[k]);
+    for (const auto& [suffix, doc] : PageXmlFiles(pages, source)) write(base + suffix, doc);
   }
   if (o.write_pdf) {
     auto bytes = ReadFileBytes(source);

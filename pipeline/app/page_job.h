@@ -43,7 +43,7 @@ struct RunOptions {
   bool write_hocr = false;
   bool write_pdf = false;
   // PAGE XML, a file per page: <name>.page.xml, or <name>-p<N>.page.xml for
-  // each page of a multi-page input. Not with isolate.
+  // each page of a multi-page input (PageXmlFiles()).
   bool write_page = false;
   std::vector<std::string> stages;                // empty = DefaultPageStages()
   std::map<std::string, StageSettings> settings;  // stage -> option -> value
@@ -137,6 +137,8 @@ struct InputOutcome {
   Status status;
   std::string txt, json;  // the outputs RunOptions asks for ("" otherwise)
   std::string alto, hocr, pdf;  // the archive formats asked for ("" otherwise)
+  // PAGE XML when asked for: (suffix, document) per page, PageXmlFiles().
+  std::vector<std::pair<std::string, std::string>> page_xml;
   std::string pdf_error;  // why no PDF was made when one was asked for
   int pages = 0;          // pages read
   int failed_pages = 0;   // timed-out pages included
@@ -157,12 +159,18 @@ struct PageEvent {
 
 // The files one input's outputs are, as suffixes of its base name, in this
 // order: ".txt", ".json", ".alto.xml", ".hocr", ".pdf", those `options`
-// asks for (PAGE XML, a file per page, is not among them). `run`'s
-// outputs, its --resume check and the watch daemon's outputs use it.
+// asks for (PAGE XML, a file per page whose names depend on the pages, is
+// not among them: OutcomeFiles() adds it). `run`'s --resume check and the
+// watch daemon's "unchanged" check use it.
 std::vector<std::string> OutputSuffixes(const RunOptions& options);
 // The rendered bytes of `outcome` that go to the file with `suffix` (one of
 // OutputSuffixes()).
 const std::string& OutputBytes(const InputOutcome& outcome, const std::string& suffix);
+// Every file of `outcome`, (suffix, bytes), in the order they are written:
+// OutputSuffixes(), then the PAGE XML documents. What `run --isolate` and
+// the watch daemon write from a worker process's outcome.
+std::vector<std::pair<std::string, const std::string*>> OutcomeFiles(const RunOptions& options,
+                                                                     const InputOutcome& outcome);
 
 // Pages one by one on the calling thread (ProcessInputBytes), repeated
 // running lines dropped, outputs rendered. A page that timed out is in the
@@ -197,8 +205,10 @@ std::string RenderPagesText(const std::vector<Page>& pages);
 // original image's pixels; `source`: the input's file name.
 std::string RenderPagesAlto(const std::vector<Page>& pages, const std::string& source);
 std::string RenderPagesHocr(const std::vector<Page>& pages, const std::string& source);
-// PAGE XML: one document per page.
-std::vector<std::string> RenderPagesPageXml(const std::vector<Page>& pages, const std::string& source);
+// PAGE XML: one document per page, with the suffix of its file below the
+// input's base name: ".page.xml" when there is one page, else
+// "-p<N>.page.xml" (N the page's number in the input).
+std::vector<std::pair<std::string, std::string>> PageXmlFiles(const std::vector<Page>& pages, const std::string& source);
 // The searchable PDF: `input` the input's bytes (a JPEG is embedded as
 // is), `decoder` gives the other pages' pixels again; `tessdata` where
 // Tesseract's pdf.ttf is.

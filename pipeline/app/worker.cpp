@@ -46,6 +46,7 @@ json OptionsJson(const RunOptions& o) {
   j["write_alto"] = o.write_alto;
   j["write_hocr"] = o.write_hocr;
   j["write_pdf"] = o.write_pdf;
+  j["write_page"] = o.write_page;
   j["max_pixels"] = o.load.max_pixels;
   j["max_pages"] = o.load.max_pages;
   j["pdf_dpi"] = o.load.pdf_dpi;
@@ -64,6 +65,7 @@ RunOptions OptionsFromJson(const json& j) {
   o.write_alto = j.value("write_alto", false);
   o.write_hocr = j.value("write_hocr", false);
   o.write_pdf = j.value("write_pdf", false);
+  o.write_page = j.value("write_page", false);
   o.load.max_pixels = j.at("max_pixels").get<double>();
   o.load.max_pages = j.at("max_pages").get<int>();
   o.load.pdf_dpi = j.at("pdf_dpi").get<double>();
@@ -190,6 +192,9 @@ int ServeWorker(const std::function<void(const std::string& source)>& before_inp
     }
     bytes.clear();
     bytes.shrink_to_fit();
+    // PAGE XML, a document per page: each one's suffix and size.
+    json page_xml = json::array();
+    for (const auto& [suffix, doc] : o.page_xml) page_xml.push_back({{"suffix", suffix}, {"bytes", doc.size()}});
     json done = {{"event", "done"},
                  {"status", StatusJson(o.status)},
                  {"pages", o.pages},
@@ -204,12 +209,15 @@ int ServeWorker(const std::function<void(const std::string& source)>& before_inp
                  {"alto_bytes", o.alto.size()},
                  {"hocr_bytes", o.hocr.size()},
                  {"pdf_bytes", o.pdf.size()},
+                 {"page_xml", page_xml},
                  {"pdf_error", o.pdf_error}};
     std::string msg = done.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     // The outputs back to back after the message, in this order.
     if (!SendAll(out, msg)) return 1;
     for (const std::string* part : {&o.txt, &o.json, &o.alto, &o.hocr, &o.pdf})
       if (!SendAll(out, *part)) return 1;
+    for (const auto& file : o.page_xml)
+      if (!SendAll(out, file.second)) return 1;
     // A process that ran out of memory may hold a fragmented heap or a
     // half-built engine: the next input gets a fresh one.
     if (OutOfMemory(o.status)) return 0;
@@ -405,6 +413,11 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
           *part = buf.substr(at, n);
           at += n;
         }
+        for (const json& file : done["page_xml"]) {
+          const size_t n = file.at("bytes").get<size_t>();
+          out.page_xml.emplace_back(file.at("suffix").get<std::string>(), buf.substr(at, n));
+          at += n;
+        }
         out.pdf_error = done.value("pdf_error", std::string());
         out.status = StatusFromJson(done["status"]);
         out.pages = done["pages"];
@@ -454,6 +467,15 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
         need = 0;
         for (const char* key : {"txt_bytes", "json_bytes", "alto_bytes", "hocr_bytes", "pdf_bytes"})
           need += done.value(key, size_t{0});
+        if (!done.contains("page_xml") || !done["page_xml"].is_array()) done["page_xml"] = json::array();
+        for (const json& file : done["page_xml"]) {
+          if (!file.is_object() || !file.contains("suffix") || !file.contains("bytes") ||
+              !file["suffix"].is_string() || !file["bytes"].is_number_unsigned()) {
+            KillAndReap();
+            return Status(Code::kInternal, "the worker process answered garbage; killed");
+          }
+          need += file["bytes"].get<size_t>();
+        }
       }
     }
     if (cancelled()) {

@@ -7,14 +7,16 @@
 //     Process(bytes, options) ->  request  -> ProcessInput (page_job.h)
 //                             <-  a "stage" line as each stage starts
 //                             <-  one "page" line per page (progress)
-//                             <-  "done" line + txt + json bytes
+//                             <-  "done" line + the outputs' bytes (txt,
+//                                 json, alto, hocr, pdf, each PAGE document)
 //     the parent writes the outputs (atomically): a child that dies leaves
 //     nothing behind, and nothing half-written.
 //
 // Protocol, over one socket pair (the child's stdin and stdout; the child
 // moves its stdout to stderr so that a library's stray print cannot break
 // it): every message is one JSON line, optionally followed by the number
-// of raw bytes the line announces ("bytes", "txt_bytes" + "json_bytes").
+// of raw bytes the line announces ("bytes"; "txt_bytes" ... "pdf_bytes",
+// then "page_xml": [{"suffix", "bytes"}, ...] a PAGE document per page).
 //
 // Limits on the child:
 //   RLIMIT_AS           Limits::memory_limit_mb (0 = none): an allocation

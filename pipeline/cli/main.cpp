@@ -444,10 +444,6 @@ int RunRun(const RunArgs& args) {
     }
     ro.shard = shard.value();
   }
-  if (ro.isolate && ro.write_page) {
-    std::cerr << "ocrflow run: --format page (a file per page) needs the pages in this process: leave out --isolate\n";
-    return kExitUsage;
-  }
   if (ro.isolate && !ro.debug_dir.empty()) {
     std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
     return kExitUsage;
@@ -827,9 +823,8 @@ int main(int argc, char** argv) {
   watch->add_option("--lang", wo.overrides.lang,
                     "auto (default: each block with the model of its script) or Tesseract languages, '+'-joined");
   watch->add_option("--format", wo.overrides.format,
-                    "comma-separated, txt or json among them: txt, json, alto (ALTO XML 4), hocr, pdf (searchable), as "
-                    "`run` writes them; e.g. txt,alto,hocr,pdf (default txt). Not page (PAGE XML): every input runs in "
-                    "a worker process, as with `run --isolate`");
+                    "comma-separated, txt or json among them: txt, json, alto (ALTO XML 4), hocr, pdf (searchable), "
+                    "page (PAGE XML, a file per page), as `run` writes them; e.g. txt,alto,hocr,pdf (default txt)");
   watch->add_option("--settle", wo.overrides.settle, "seconds a written file must stay unchanged before it is taken (default 1)");
   watch->add_option("--rescan", wo.overrides.rescan, "seconds between full rescans of the inbox (default 60)");
   watch->add_option("--max-attempts", wo.overrides.max_attempts,

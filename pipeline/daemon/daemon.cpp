@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <chrono>
@@ -295,12 +296,10 @@ int RemoveStaleTemps(const std::string& corpus) {
 
 // --- config -----------------------------------------------------------------
 
-// The same names as `run --format`. PAGE XML is refused as `run --isolate`
-// refuses it: it is a file per page, and every input here runs in a worker
-// process, which sends back one rendering per format.
+// The same names as `run --format`.
 Status ApplyFormat(const std::string& format, WatchConfig* c) {
   WatchConfig f = *c;
-  f.write_txt = f.write_json = f.write_alto = f.write_hocr = f.write_pdf = false;
+  f.write_txt = f.write_json = f.write_alto = f.write_hocr = f.write_pdf = f.write_page = false;
   std::stringstream ss(format);
   std::string name;
   while (std::getline(ss, name, ',')) {
@@ -309,14 +308,10 @@ Status ApplyFormat(const std::string& format, WatchConfig* c) {
     else if (name == "alto") f.write_alto = true;
     else if (name == "hocr") f.write_hocr = true;
     else if (name == "pdf") f.write_pdf = true;
-    else if (name == "page")
-      return Status(Code::kInvalidArgument,
-                    "format '" + format + "': page (PAGE XML, a file per page) is not written by `watch`: every input "
-                    "runs in a worker process, as with `run --isolate`, which refuses it too; use `ocrflow run "
-                    "--format page`");
+    else if (name == "page") f.write_page = true;
     else
       return Status(Code::kInvalidArgument, "format '" + format + "': unknown format '" + name +
-                                                "' (expected a comma-separated list of txt, json, alto, hocr, pdf)");
+                                                "' (expected a comma-separated list of txt, json, alto, hocr, pdf, page)");
   }
   if (!f.write_txt && !f.write_json)
     return Status(Code::kInvalidArgument,
@@ -515,6 +510,7 @@ Result<std::shared_ptr<const Daemon::Shared>> Daemon::Prepare(const WatchConfig&
   ro.write_alto = c.write_alto;
   ro.write_hocr = c.write_hocr;
   ro.write_pdf = c.write_pdf;
+  ro.write_page = c.write_page;
   ro.load.max_pixels = c.max_megapixels * 1e6;
   ro.load.pdf_dpi = c.pdf_dpi;
   ro.page_timeout = c.page_timeout;
@@ -678,6 +674,29 @@ double ParseIsoTime(const std::string& s) {
   struct tm tm {};
   const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   return end ? static_cast<double>(timegm(&tm)) : 0;
+}
+
+// The PAGE XML files of the input `rel` in the corpus (PageXmlFiles():
+// <rel>.page.xml, or <rel>-p<N>.page.xml per page), as suffixes of `rel`,
+// sorted. Unambiguous: another input's name ends with a page file's
+// extension, never with "-p<N>".
+std::vector<std::string> PageXmlSuffixesInPlace(const std::string& corpus, const std::string& rel) {
+  std::vector<std::string> out;
+  const fs::path p = fs::path(corpus) / rel;
+  const std::string name = p.filename().string(), ext = ".page.xml";
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(p.parent_path(), ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string f = it->path().filename().string();
+    if (f.size() < name.size() + ext.size() || f.compare(0, name.size(), name) != 0 ||
+        f.compare(f.size() - ext.size(), ext.size(), ext) != 0)
+      continue;
+    const std::string page = f.substr(name.size(), f.size() - name.size() - ext.size());  // "" or "-p<N>"
+    if (page.empty() || (page.size() > 2 && page.compare(0, 2, "-p") == 0 &&
+                         page.find_first_not_of("0123456789", 2) == std::string::npos))
+      out.push_back(page + ext);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace
@@ -880,7 +899,7 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     for (const std::string& suffix : suffixes) {
       if (!fs::exists(corpus_ + "/" + rel + suffix, ec)) return false;
     }
-    return true;
+    return !shared.run.write_page || !PageXmlSuffixesInPlace(corpus_, rel).empty();
   };
   auto mark_done = [&](const DoneRecord& record) {
     Status s = db.MarkDone(
@@ -918,7 +937,13 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     const DoneRecord& d = *dup.value();
     auto other = nlohmann::ordered_json::parse(d.manifest, nullptr, false);
     bool copied = !other.is_discarded();
-    for (const std::string& suffix : suffixes) {
+    std::vector<std::string> copies = suffixes;
+    if (shared.run.write_page) {  // its PAGE files, whichever pages it had
+      const std::vector<std::string> pages = PageXmlSuffixesInPlace(corpus_, d.path);
+      copied = copied && !pages.empty();
+      copies.insert(copies.end(), pages.begin(), pages.end());
+    }
+    for (const std::string& suffix : copies) {
       if (!copied) break;
       auto to = CorpusPath(rel + suffix);
       auto data = ReadFileBytes(corpus_ + "/" + d.path + suffix);
@@ -999,9 +1024,9 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   // Every file whole (temporary name, fsync, rename) before the input is
   // recorded done: a crash between two leaves it not done, and it runs again.
   Status ws;
-  for (const std::string& suffix : suffixes) {
+  for (const auto& [suffix, data] : OutcomeFiles(shared.run, o)) {
     auto to = CorpusPath(rel + suffix);
-    ws = to.ok() ? WriteFileAtomic(to.value(), OutputBytes(o, suffix)) : to.status();
+    ws = to.ok() ? WriteFileAtomic(to.value(), *data) : to.status();
     if (!ws.ok()) break;
   }
   if (ws.code() == Code::kUnavailable) {  // disk full, read-only: the corpus's moment, keep it queued

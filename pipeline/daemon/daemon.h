@@ -24,10 +24,10 @@ namespace ocrflow::daemon {
 struct WatchConfig {
   int jobs = 0;  // 0 = number of cores
   std::string lang = "auto";
-  // `format`: txt, json, and the archive formats alto, hocr, pdf (the files
-  // `run --format` writes, docs/formats.md); txt or json among them.
+  // `format`: txt, json, and the archive formats alto, hocr, pdf, page (the
+  // files `run --format` writes, docs/formats.md); txt or json among them.
   bool write_txt = true, write_json = false;
-  bool write_alto = false, write_hocr = false, write_pdf = false;
+  bool write_alto = false, write_hocr = false, write_pdf = false, write_page = false;
   double settle = 1.0;  // seconds a written file must stay unchanged
   double rescan = 60;   // seconds between full rescans of the inbox
   int max_attempts = 5; // starts that never finished before an input is quarantined

@@ -61,12 +61,18 @@ std::string RenderAlto(const std::vector<ArchivePage>& pages, const std::string&
         const ArchiveLine& line = block.lines[l];
         const std::string lid = bid + "_L" + std::to_string(l + 1);
         x += "          <TextLine ID=\"" + lid + "\"" + Geometry(line.box) + ">\n";
+        int strings = 0;
+        auto emit_string = [&](const ArchiveWord& s) {
+          char wc[16];
+          std::snprintf(wc, sizeof wc, "%.2f", s.confidence / 100.0);
+          x += "            <String ID=\"" + lid + "_W" + std::to_string(++strings) + "\"" + Geometry(s.box) +
+               " CONTENT=\"" + XmlEscape(s.text) + "\" WC=\"" + wc + "\"/>\n";
+        };
         for (size_t w = 0; w < line.words.size(); ++w) {
           const ArchiveWord& word = line.words[w];
-          char wc[16];
-          std::snprintf(wc, sizeof wc, "%.2f", word.confidence / 100.0);
-          x += "            <String ID=\"" + lid + "_W" + std::to_string(w + 1) + "\"" + Geometry(word.box) +
-               " CONTENT=\"" + XmlEscape(word.text) + "\" WC=\"" + wc + "\"/>\n";
+          // A CJK word: a String per character (no SP between them).
+          if (word.pieces.empty()) emit_string(word);
+          for (const ArchiveWord& piece : word.pieces) emit_string(piece);
           if (word.space_after) {
             // Between this word and the next on the line, or at its end.
             const int sx = word.box.right();

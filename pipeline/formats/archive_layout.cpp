@@ -92,6 +92,38 @@ struct OutChar {
   float confidence = 0;
 };
 
+// The pieces of a CJK word (ArchiveWord::pieces): each CJK character
+// alone, each run of other characters together, with the union of their
+// boxes mapped to the original image and their mean confidence. None when
+// the word holds no strong CJK character or a character has no box.
+std::vector<ArchiveWord> CjkPieces(const std::vector<const OutChar*>& chars, const ImageInfo& info) {
+  std::vector<ArchiveWord> pieces;
+  bool cjk = false;
+  for (const OutChar* c : chars) {
+    if (!c->has_box) return pieces;
+    cjk |= text::IsCjkStrong(c->cp);
+  }
+  if (!cjk) return pieces;
+  for (size_t i = 0; i < chars.size();) {
+    size_t end = i + 1;
+    if (!text::IsCjk(chars[i]->cp))
+      while (end < chars.size() && !text::IsCjk(chars[end]->cp)) ++end;
+    ArchiveWord piece;
+    Box box = chars[i]->box;
+    double conf = 0;
+    for (size_t k = i; k < end; ++k) {
+      piece.text += chars[k]->text;
+      box = Union(box, chars[k]->box);
+      conf += chars[k]->confidence;
+    }
+    piece.box = ToOriginal(info, box);
+    piece.confidence = static_cast<float>(conf / static_cast<double>(end - i));
+    pieces.push_back(std::move(piece));
+    i = end;
+  }
+  return pieces;
+}
+
 ArchiveBlock BlockOf(const Paragraph& para, const std::vector<const Line*>& lines, const ImageInfo& info) {
   Source src;
   for (size_t i = 0; i < lines.size(); ++i) AddLine(*lines[i], static_cast<int>(i), src);
@@ -137,6 +169,7 @@ ArchiveBlock BlockOf(const Paragraph& para, const std::vector<const Line*>& line
   bool word_has = false;
   double conf_sum = 0;
   int conf_n = 0;
+  std::vector<const OutChar*> word_chars;
   auto flush_word = [&](bool space_after) {
     if (word.text.empty()) {
       if (space_after && !block.lines.empty() && !block.lines.back().words.empty())
@@ -146,6 +179,8 @@ ArchiveBlock BlockOf(const Paragraph& para, const std::vector<const Line*>& line
     word.space_after = space_after;
     word.confidence = conf_n ? static_cast<float>(conf_sum / conf_n) : 0;
     word.box = word_has ? ToOriginal(info, word_box) : Box{};
+    word.pieces = CjkPieces(word_chars, info);
+    word_chars.clear();
     if (word_has) {
       if (line_has.back()) line_boxes.back() = Union(line_boxes.back(), word_box);
       else line_boxes.back() = word_box, line_has.back() = true;
@@ -168,6 +203,7 @@ ArchiveBlock BlockOf(const Paragraph& para, const std::vector<const Line*>& line
       cur_line = c.line;
     }
     word.text += c.text;
+    word_chars.push_back(&c);
     if (c.has_box) word_box = word_has ? Union(word_box, c.box) : c.box, word_has = true;
     conf_sum += c.confidence, ++conf_n;
   }

@@ -16,7 +16,11 @@
 //      takes its previous neighbour's (the next one's at the start);
 //   3. split into lines where the source line changes (a space stays with
 //      the line before it) and into words at spaces: a word followed by a
-//      space has space_after.
+//      space has space_after. A word of CJK text (one with a character
+//      IsCjkStrong) whose characters all have boxes also keeps its pieces
+//      (ArchiveWord::pieces): each CJK character alone, each run of other
+//      characters (digits, Latin) together, each with its own box; ALTO
+//      writes a String per piece.
 // Boxes are then mapped to the original image (geometry.h: ToOriginal).
 //
 // The text rule, the same for every format (ArchiveText): per page, per
@@ -39,6 +43,9 @@ struct ArchiveWord {
   Box box;                // original image pixels
   float confidence = 0;   // 0..100; 0 when unknown
   bool space_after = false;
+  // A CJK word: its pieces in order (their texts make `text`; no
+  // space_after), each with its box and confidence. Empty otherwise.
+  std::vector<ArchiveWord> pieces;
 };
 
 struct ArchiveLine {

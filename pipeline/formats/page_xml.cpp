@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace ocrflow::formats {
@@ -43,7 +44,14 @@ const char* RegionType(Role role) {
 std::vector<std::string> RenderPageXml(const std::vector<ArchivePage>& pages, const std::string& source) {
   std::vector<std::string> out;
   char now[32];
-  const std::time_t t = std::time(nullptr);
+  // SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the time, so that
+  // two runs on the same input give the same bytes.
+  std::time_t t = std::time(nullptr);
+  if (const char* fixed = std::getenv("SOURCE_DATE_EPOCH"); fixed != nullptr && *fixed != '\0') {
+    char* end = nullptr;
+    const long long v = std::strtoll(fixed, &end, 10);
+    if (*end == '\0' && v >= 0) t = static_cast<std::time_t>(v);
+  }
   std::tm utc{};
   gmtime_r(&t, &utc);
   std::strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S", &utc);

@@ -13,6 +13,9 @@
 // Word with Coords (the box's four corners) and TextEquiv (Unicode; a
 // word's conf 0..1). A region's TextEquiv is its paragraph's text exactly
 // (the .txt line), a line's its words with the spaces the .txt has.
+// Metadata's Created and LastChange: now, or SOURCE_DATE_EPOCH (seconds
+// since 1970, UTC) when that is set: the same input then gives the same
+// bytes in every run.
 #pragma once
 
 #include <string>

@@ -121,6 +121,7 @@ class Formats : public ::testing::Test {
   void ThePdfTextIsTheTxtAndAJpegIsEmbeddedAsIs();
   void LineBoxesLandWhereTheLinesWereDrawn();
   void ReflowFromAltoAndHocrGivesTheTextBack();
+  void ChineseAltoHasAStringPerCharacter();
 
   static fs::path Out(const Generated& p, const std::string& ext) {
     return dir_ / "out" / p.dir / ("page-001" + ext);
@@ -216,6 +217,57 @@ void Formats::ReflowFromAltoAndHocrGivesTheTextBack() {
   }
 }
 
+// ALTO on the Chinese page: a String per CJK character, its box about one
+// character wide (pagegen's characters are square: width/height near 1)
+// and inside its line; no SP between two CJK characters of one run. The
+// words still give the .txt (AltoAndHocrWordsAreTheTxtExactly).
+void Formats::ChineseAltoHasAStringPerCharacter() {
+  const std::string x = Slurp(Out(kPages[0], ".alto.xml"));
+  static const std::regex kItem(
+      R"re(<TextLine ID="[^"]*" HPOS="(-?\d+)" VPOS="(-?\d+)" WIDTH="(\d+)" HEIGHT="(\d+)"|<String ID="[^"]*" HPOS="(-?\d+)" VPOS="(-?\d+)" WIDTH="(\d+)" HEIGHT="(\d+)" CONTENT="([^"]*)"|<SP )re");
+  const auto is_cjk = [](const std::string& s) {  // a UTF-8 character of 3 bytes from U+2E80 on: CJK here
+    return s.size() >= 3 && static_cast<unsigned char>(s[0]) >= 0xE2 && static_cast<unsigned char>(s[0]) < 0xF0 &&
+           !(static_cast<unsigned char>(s[0]) == 0xE2 && static_cast<unsigned char>(s[1]) < 0xBA);
+  };
+  double lx0 = 0, ly0 = 0, lx1 = 0, ly1 = 0;
+  int cjk_strings = 0, outside = 0, sp_between = 0;
+  std::vector<double> ratios;
+  bool last_cjk = false, sp_after_cjk = false;
+  for (std::sregex_iterator it(x.begin(), x.end(), kItem), end; it != end; ++it) {
+    const std::smatch& m = *it;
+    if (m[1].matched) {
+      lx0 = std::stod(m[1]), ly0 = std::stod(m[2]), lx1 = lx0 + std::stod(m[3]), ly1 = ly0 + std::stod(m[4]);
+      last_cjk = sp_after_cjk = false;
+      continue;
+    }
+    if (!m[5].matched) {  // <SP
+      sp_after_cjk = last_cjk;
+      continue;
+    }
+    const std::string content = Unescape(m[9]);
+    const bool cjk = is_cjk(content);
+    if (cjk) {
+      EXPECT_EQ(content.size(), 3u) << "a String of CJK holds one character: " << content;
+      ++cjk_strings;
+      const double x0 = std::stod(m[5]), y0 = std::stod(m[6]), w = std::stod(m[7]), h = std::stod(m[8]);
+      ratios.push_back(w / std::max(1.0, h));
+      outside += x0 < lx0 - 2 || y0 < ly0 - 2 || x0 + w > lx1 + 2 || y0 + h > ly1 + 2;
+      sp_between += sp_after_cjk;
+    }
+    last_cjk = cjk;
+    sp_after_cjk = false;
+  }
+  EXPECT_GT(cjk_strings, 500);
+  EXPECT_EQ(outside, 0) << "CJK Strings outside their TextLine";
+  EXPECT_LE(sp_between, cjk_strings / 50) << "SP between two CJK characters";
+  ASSERT_FALSE(ratios.empty());
+  std::nth_element(ratios.begin(), ratios.begin() + ratios.size() / 2, ratios.end());
+  const double median = ratios[ratios.size() / 2];
+  std::printf("[ measured ] zh ALTO: %d CJK Strings, median width/height %.2f\n", cjk_strings, median);
+  EXPECT_GT(median, 0.6);
+  EXPECT_LT(median, 1.4);
+}
+
 TEST_F(Formats, ZhAndEnPagesInEveryFormat) {
   ASSERT_TRUE(ran_) << Slurp(dir_ / "run.log");
   {
@@ -237,6 +289,10 @@ TEST_F(Formats, ZhAndEnPagesInEveryFormat) {
   {
     SCOPED_TRACE("reflow --from");
     ReflowFromAltoAndHocrGivesTheTextBack();
+  }
+  {
+    SCOPED_TRACE("zh ALTO per character");
+    ChineseAltoHasAStringPerCharacter();
   }
 }
 
@@ -271,12 +327,6 @@ TEST(FormatsUsage, ReflowFromBrokenPageXmlNamesTheFileAndGoesOn) {
   fs::remove_all(dir);
 }
 
-TEST(FormatsUsage, PageXmlWithIsolateIsAUsageError) {
-  const std::string cmd = std::string("'") + OCRFLOW_BIN + "' run x.png -o /tmp --isolate --format txt,page > /dev/null 2>&1";
-  const int st = std::system(cmd.c_str());
-  EXPECT_EQ(WEXITSTATUS(st), 2);
-}
-
 // run --isolate: the worker process renders the formats and sends them
 // back with the .txt; the files are the in-process run's, byte for byte.
 TEST(FormatsIsolated, AWorkerProcessWritesTheSameFiles) {
@@ -293,6 +343,45 @@ TEST(FormatsIsolated, AWorkerProcessWritesTheSameFiles) {
     EXPECT_FALSE(a.empty()) << ext;
     EXPECT_TRUE(a == Slurp(dir / "isolate" / ("en-2col-001" + std::string(ext)))) << ext << " differs";
   }
+  fs::remove_all(dir);
+}
+
+// PAGE XML from a worker process: a document per page of a 2-page TIFF
+// (<name>-p1.page.xml, -p2), the in-process run's files byte for byte
+// (SOURCE_DATE_EPOCH fixes the one thing two runs would differ in, the
+// Metadata's time); each well-formed, and the pages' region texts, one
+// after the other, are the .txt.
+TEST(FormatsIsolated, PageXmlOfATwoPageInputIsTheSameFromAWorker) {
+  const fs::path dir = fs::temp_directory_path() / ("ocrflow-e2e-formats-page-isolated-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string samples = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/";
+  const std::vector<cv::Mat> pages = {cv::imread(samples + "en-2col-001.png", cv::IMREAD_GRAYSCALE),
+                                      cv::imread(samples + "zh-clean-001.png", cv::IMREAD_GRAYSCALE)};
+  ASSERT_FALSE(pages[0].empty() || pages[1].empty());
+  const fs::path tiff = dir / "two.tif";
+  ASSERT_TRUE(cv::imwritemulti(tiff.string(), pages));
+  for (const char* mode : {"inproc", "isolate"}) {
+    const std::string cmd = "SOURCE_DATE_EPOCH=1700000000 '" + std::string(OCRFLOW_BIN) + "' run '" + tiff.string() +
+                            "' -o '" + (dir / mode).string() + "' --format txt,page -q --jobs 1" +
+                            (std::string(mode) == "isolate" ? " --isolate" : "");
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  EXPECT_FALSE(fs::exists(dir / "isolate" / "two.page.xml")) << "one file per page, not one for the input";
+  std::string page_text;
+  for (const char* name : {"two.txt", "two-p1.page.xml", "two-p2.page.xml"}) {
+    const std::string a = Slurp(dir / "inproc" / name);
+    EXPECT_FALSE(a.empty()) << name;
+    EXPECT_TRUE(a == Slurp(dir / "isolate" / name)) << name << " differs";
+    if (std::string(name).ends_with(".page.xml")) {
+      int st = -1;
+      const std::string err = Command("xmllint --noout '" + (dir / "isolate" / name).string() + "' 2>&1", &st);
+      EXPECT_EQ(st, 0) << name << ": " << err;
+      EXPECT_NE(a.find("<Created>2023-11-14T22:13:20</Created>"), std::string::npos) << name;
+      page_text += PageXmlText(a);
+    }
+  }
+  EXPECT_EQ(page_text, Slurp(dir / "isolate" / "two.txt"));
   fs::remove_all(dir);
 }
 

@@ -21,10 +21,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -54,6 +56,11 @@ using namespace ocrflow::e2e;
 using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+std::string Fixed1(double x) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << x;
+  return s.str();
+}
 void SleepFor(double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); }
 
 // ---------------------------------------------------------------- inputs --
@@ -91,7 +98,7 @@ struct Input {
   std::string rel;    // relative to INBOX
   std::string bytes;  // its content
   bool good = true;
-  std::string kind;   // good, zero, cut, text, huge
+  std::string kind;   // good, zero, cut, text, huge; sample (a page of samples/pages)
 };
 
 // `count` inputs, ids first_id.., every tenth bad (zero bytes, truncated PNG,
@@ -455,17 +462,18 @@ class WatchTest : public CliTest {
   }
 
   // The contract on CORPUS after every input finished: exactly the expected
-  // files (nothing half-written, no temporary names), texts that read their
-  // input, quarantine copies equal to their input with a reason, one manifest
-  // line per good input and none for bad ones; the state agrees.
-  Figures CheckCorpus(const std::vector<Input>& inputs) {
+  // files (each good input's `suffixes`; nothing half-written, no temporary
+  // names), texts that read their input (a generated one), quarantine
+  // copies equal to their input with a reason, one manifest line per good
+  // input and none for bad ones; the state agrees.
+  Figures CheckCorpus(const std::vector<Input>& inputs, const std::vector<std::string>& suffixes = {".txt"}) {
     Figures f;
     f.inputs = static_cast<int>(inputs.size());
     std::set<std::string> expected = {"manifest.jsonl"};
     for (const auto& in : inputs) {
       if (in.good) {
         ++f.good;
-        expected.insert(in.rel + ".txt");
+        for (const auto& suffix : suffixes) expected.insert(in.rel + suffix);
       } else {
         ++f.bad;
         expected.insert("failed/" + in.rel);
@@ -495,7 +503,7 @@ class WatchTest : public CliTest {
           continue;
         }
         const std::string text = Slurp(out);
-        if (text.find(Id3(in.id)) == std::string::npos || text.find("watch") == std::string::npos) {
+        if (in.kind == "good" && (text.find(Id3(in.id)) == std::string::npos || text.find("watch") == std::string::npos)) {
           ++f.wrong_text;
           ADD_FAILURE() << in.rel << ".txt does not read its input:\n" << text;
         }
@@ -648,6 +656,150 @@ TEST_F(WatchTest, SurvivesSigkill) {
     << std::setprecision(1) << secs << " s";
   Report("SurvivesSigkill", f, m.str());
   Terminate(d);
+}
+
+// SIGKILL while the daemon writes every archive format (txt, json, alto,
+// hocr, pdf) of the sample pages and copies of them (the same content: its
+// files copied): once mid-OCR, once between two files of one input (the
+// moment its .txt is there and its .pdf not yet), once just after an input
+// is recorded done (the state says so), once at a random moment
+// (seed logged, OCRFLOW_WATCH_SEED replays it), each followed by a restart;
+// the last one with --once. Right after each kill, every input the state
+// has as done has every file whole (ALTO and hOCR well-formed, the PDF
+// ending in %%EOF, pdftotext reading it, the JSON parsed). At the end every
+// input is done exactly once (one state row, one manifest line, at most
+// one "done" line) with every file whole and the ALTO and hOCR words and
+// the PDF's text the .txt; nothing else in the corpus, no temporary file
+// left.
+TEST_F(WatchTest, SurvivesSigkillWritingEveryArchiveFormat) {
+  unsigned seed = static_cast<unsigned>(std::random_device{}());
+  if (const char* s = std::getenv("OCRFLOW_WATCH_SEED")) seed = static_cast<unsigned>(std::stoul(s));
+  std::cout << "[watch] SurvivesSigkillWritingEveryArchiveFormat seed " << seed << " (OCRFLOW_WATCH_SEED=" << seed
+            << " replays it)\n";
+  std::mt19937 rng(seed);
+  const std::string samples = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/";
+  std::vector<Input> inputs;
+  for (const char* rel : {"en-2col-001.png", "zh-clean-001.png", "zh-scan-001.jpg", "sub/en-2col-001.png",
+                          "sub/zh-scan-001.jpg"}) {
+    Input in;
+    in.rel = rel;
+    in.bytes = Slurp(samples + fs::path(rel).filename().string());
+    ASSERT_FALSE(in.bytes.empty()) << rel;
+    in.kind = "sample";
+    inputs.push_back(in);
+    WriteFile(inbox_ / rel, in.bytes);
+  }
+  const std::vector<std::string> suffixes = {".txt", ".json", ".alto.xml", ".hocr", ".pdf"};
+  Spit(dir_ / "watch.toml", "format = \"txt,json,alto,hocr,pdf\"\n");
+  std::vector<std::string> args = {inbox_.string(), "--out", corpus_.string(), "--jobs", "1",
+                                   "--config", (dir_ / "watch.toml").string(), "--max-attempts", "10"};
+  const auto t0 = Clock::now();
+  std::vector<std::string> moments;
+  auto since = [&](size_t d) { return Fixed1(SecondsSince(daemons_[d].started)); };
+  // Every file of `in` whole; its .txt.
+  auto whole = [&](const Input& in, const std::string& when) {
+    const std::string base = (corpus_ / in.rel).string();
+    for (const auto& suffix : suffixes) EXPECT_TRUE(fs::exists(base + suffix)) << when << ": " << in.rel << suffix;
+    for (const char* ext : {".alto.xml", ".hocr"}) {
+      int st = -1;
+      const std::string err = Command("xmllint --noout '" + base + ext + "' 2>&1", &st);
+      EXPECT_EQ(st, 0) << when << ": " << in.rel << ext << ": " << err;
+    }
+    EXPECT_FALSE(nlohmann::json::parse(Slurp(base + ".json"), nullptr, false).is_discarded()) << when << ": " << in.rel;
+    std::string pdf = Slurp(base + ".pdf");
+    while (!pdf.empty() && std::isspace(static_cast<unsigned char>(pdf.back()))) pdf.pop_back();
+    EXPECT_TRUE(pdf.ends_with("%%EOF")) << when << ": " << in.rel << ".pdf is cut short or missing";
+    const std::string txt = Slurp(base + ".txt");
+    int st = -1;
+    const std::string pdf_text = Command("pdftotext -raw '" + base + ".pdf' - 2>&1", &st);
+    EXPECT_EQ(st, 0) << when << ": " << in.rel << ": pdftotext: " << pdf_text;
+    EXPECT_EQ(NoWhitespace(pdf_text), NoWhitespace(txt)) << when << ": " << in.rel;
+    return txt;
+  };
+  // Right after a kill: what the state has as done is whole.
+  auto done_are_whole = [&](const std::string& when) {
+    const auto rows = ReadState(corpus_ / ".ocrflow/state.db");
+    int done = 0;
+    for (const Input& in : inputs) {
+      auto it = rows.find(in.rel);
+      if (it == rows.end() || it->second.status != "done") continue;
+      ++done;
+      whole(in, "after the kill " + when);
+    }
+    moments.back() += " (" + std::to_string(done) + " done)";
+  };
+
+  // 1. Mid-OCR: a second into the first input.
+  size_t d = Start(args);
+  auto until = [&](const std::function<bool()>& what, double timeout) {
+    const auto start = Clock::now();
+    while (!what()) {
+      if (!Alive(d) || SecondsSince(start) > timeout) return false;
+      SleepFor(0.001);
+    }
+    return true;
+  };
+  ASSERT_TRUE(until([&] { return Slurp(daemons_[d].log).find(" start ") != std::string::npos; }, 30));
+  SleepFor(1.0);
+  moments.push_back("mid-OCR at " + since(d));
+  Kill(d);
+  done_are_whole("mid-OCR");
+  // 2. Between two files of one input: its .txt in place, its .pdf not yet.
+  d = Start(args);
+  const bool between = until([&] {
+    for (const Input& in : inputs)
+      if (fs::exists(corpus_ / (in.rel + ".txt")) && !fs::exists(corpus_ / (in.rel + ".pdf"))) return true;
+    return false;
+  }, 40);
+  ASSERT_TRUE(Alive(d)) << "daemon died on its own";
+  moments.push_back(std::string(between ? "between two files" : "(no moment between two files seen)") + " at " + since(d));
+  Kill(d);
+  done_are_whole("between two files");
+  // 3. Just after an input is recorded done.
+  auto done_rows = [&] {
+    int n = 0;
+    for (const auto& [rel, row] : ReadState(corpus_ / ".ocrflow/state.db")) n += row.status == "done";
+    return n;
+  };
+  const int done_before = done_rows();
+  d = Start(args);
+  const bool recorded = until([&] { return done_rows() > done_before; }, 40);
+  ASSERT_TRUE(Alive(d)) << "daemon died on its own";
+  moments.push_back(std::string(recorded ? "just after a done" : "(no input recorded done seen)") + " at " + since(d));
+  Kill(d);
+  done_are_whole("just after a done");
+  // 4. At a random moment.
+  d = Start(args);
+  const double wait = std::uniform_real_distribution<double>(0.5, 4.0)(rng);
+  SleepFor(wait);
+  ASSERT_TRUE(Alive(d)) << "daemon died on its own";
+  moments.push_back("random at " + since(d));
+  Kill(d);
+  done_are_whole("at random");
+  args.push_back("--once");
+  d = Start(args);
+  ASSERT_TRUE(WaitExit(d, 60)) << "--once did not finish";
+  ASSERT_EQ(daemons_[d].exit_code, 0) << Slurp(daemons_[d].log);
+
+  Figures f = CheckCorpus(inputs, suffixes);
+  const auto done = Events(AllLogs(), "done");
+  for (const Input& in : inputs) {
+    auto it = done.find(in.rel);
+    EXPECT_LE(it == done.end() ? 0 : it->second, 1) << in.rel << " done more than once";
+    const std::string base = (corpus_ / in.rel).string();
+    const std::string txt = whole(in, "at the end");
+    EXPECT_GT(txt.size(), 100u) << in.rel;
+    EXPECT_EQ(AltoText(Slurp(base + ".alto.xml")), txt) << in.rel;
+    EXPECT_EQ(HocrText(Slurp(base + ".hocr")), txt) << in.rel;
+  }
+  for (const auto& e : fs::recursive_directory_iterator(corpus_)) {
+    EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
+  }
+  std::ostringstream m;
+  m << ", kills:";
+  for (const auto& x : moments) m << " " << x << " s;";
+  m << " " << std::fixed << std::setprecision(1) << SecondsSince(t0) << " s";
+  Report("SurvivesSigkillWritingEveryArchiveFormat", f, m.str());
 }
 
 TEST_F(WatchTest, SlowWriterTakenWhenComplete) {
@@ -1166,6 +1318,72 @@ TEST_F(WatchTest, ArchiveFormatsAreWrittenBesideTheText) {
   EXPECT_EQ(ManifestLines().size(), 2u);
 }
 
+// PAGE XML from the daemon: a document per page (<rel>-p<N>.page.xml for a
+// 2-page TIFF, <rel>.page.xml for a PNG), in place before the input is
+// done, well-formed, the same bytes as `run --format page` writes
+// (SOURCE_DATE_EPOCH fixes their time); of the TIFF and a copy of it, one
+// is OCR'd and the other gets its files copied (naming the first, as the
+// other formats do); a page file removed and the state lost: that input is
+// made again.
+TEST_F(WatchTest, PageXmlIsWrittenPerPageAsRunWritesIt) {
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);  // the daemon and `run` below inherit it
+  std::vector<cv::Mat> pages;
+  for (int id : {941, 942}) {
+    const std::string png = PagePng(id);
+    pages.push_back(cv::imdecode(std::vector<unsigned char>(png.begin(), png.end()), cv::IMREAD_GRAYSCALE));
+  }
+  ASSERT_TRUE(cv::imwritemulti((staging_ / "two.tif").string(), pages));
+  const std::string tiff = Slurp(staging_ / "two.tif");
+  WriteFile(inbox_ / "two.tif", tiff);
+  WriteFile(inbox_ / "copy.tif", tiff);
+  WriteFile(inbox_ / "one.png", PagePng(943));
+  const std::vector<std::string> once = {inbox_.string(), "--out", corpus_.string(), "--lang", "eng", "--once",
+                                         "--jobs", "1", "--format", "txt,page"};
+  size_t d = Start(once);
+  ASSERT_TRUE(WaitExit(d, 90));
+  ASSERT_EQ(daemons_[d].exit_code, 0) << Slurp(daemons_[d].log);
+  ASSERT_EQ(ManifestLines().size(), 3u);
+
+  CliResult run = Run("run '" + inbox_.string() + "' -o '" + (dir_ / "run").string() +
+                      "' --format txt,page --lang eng --jobs 1 -q");
+  ASSERT_EQ(run.code, 0) << run.err;
+  const std::string log = Slurp(daemons_[d].log);
+  const bool copy_ocrd = log.find("done two.tif -> two.tif.txt (same content as copy.tif") != std::string::npos;
+  ASSERT_TRUE(copy_ocrd || log.find("done copy.tif -> copy.tif.txt (same content as two.tif") != std::string::npos) << log;
+  const std::string ocrd = copy_ocrd ? "copy" : "two";
+  const std::pair<std::string, std::string> files[] = {{"two.tif-p1.page.xml", ocrd + "-p1.page.xml"},
+                                                       {"two.tif-p2.page.xml", ocrd + "-p2.page.xml"},
+                                                       {"copy.tif-p1.page.xml", ocrd + "-p1.page.xml"},
+                                                       {"copy.tif-p2.page.xml", ocrd + "-p2.page.xml"},
+                                                       {"one.png.page.xml", "one.page.xml"}};
+  for (const auto& [watched, ran] : files) {
+    const std::string x = Slurp(corpus_ / watched);
+    ASSERT_FALSE(x.empty()) << watched;
+    EXPECT_TRUE(x == Slurp(dir_ / "run" / ran)) << watched << " is not " << ran << " of `run`";
+    int st = -1;
+    const std::string err = Command("xmllint --noout '" + (corpus_ / watched).string() + "' 2>&1", &st);
+    EXPECT_EQ(st, 0) << watched << ": " << err;
+  }
+  EXPECT_EQ(PageXmlText(Slurp(corpus_ / "two.tif-p1.page.xml")) + PageXmlText(Slurp(corpus_ / "two.tif-p2.page.xml")),
+            Slurp(corpus_ / "two.tif.txt"));
+  EXPECT_FALSE(fs::exists(corpus_ / "two.tif.page.xml"));
+  EXPECT_FALSE(fs::exists(corpus_ / "one.png-p1.page.xml"));
+  for (const auto& e : fs::recursive_directory_iterator(corpus_)) {
+    EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
+  }
+
+  fs::remove(corpus_ / "one.png.page.xml");
+  const fs::path db = corpus_ / ".ocrflow/state.db";
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+  d = Start(once);
+  ASSERT_TRUE(WaitExit(d, 60));
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  const std::string again = Slurp(daemons_[d].log);
+  EXPECT_NE(again.find("unchanged two.tif"), std::string::npos) << again;
+  EXPECT_EQ(again.find("unchanged one.png"), std::string::npos) << "taken as done without its .page.xml\n" << again;
+  EXPECT_TRUE(Slurp(corpus_ / "one.png.page.xml") == Slurp(dir_ / "run" / "one.page.xml"));
+}
+
 // A format the daemon cannot write is a config error naming the key and
 // the value: at start, exit 2 (flag or file).
 TEST_F(WatchTest, ABadFormatIsRefused) {
@@ -1176,7 +1394,6 @@ TEST_F(WatchTest, ABadFormatIsRefused) {
   } cases[] = {
       {"--format txt,docx", "format 'txt,docx': unknown format 'docx'"},
       {"--config bad.toml", "format 'txt,docx': unknown format 'docx'"},
-      {"--format txt,page", "format 'txt,page': page (PAGE XML, a file per page) is not written by `watch`"},
       {"--format alto", "needs txt or json"},
   };
   for (const auto& c : cases) {

@@ -136,6 +136,54 @@ TEST(Alto, HoldsEveryWordWithItsBoxAndRole) {
   EXPECT_NE(x.find("<SP "), std::string::npos);
 }
 
+// A CJK word (one per run between spaces in the text) is a String per
+// character in ALTO, each with its own box, no SP between them; the Latin
+// words stay one String each.
+TEST(Alto, ACjkWordIsAStringPerCharacter) {
+  const ArchivePage a = LayoutForArchive(SamplePage());
+  const ArchiveWord& zh = a.blocks[1].lines[0].words[0];
+  ASSERT_EQ(zh.pieces.size(), 4u);  // “ 市 场 。
+  EXPECT_EQ(zh.pieces[0].text, "“");
+  EXPECT_EQ(zh.pieces[0].box.x, 100);  // the inserted “ stands on 市
+  EXPECT_EQ(zh.pieces[2].text, "场");
+  EXPECT_EQ(zh.pieces[2].box.x, 140);
+  EXPECT_EQ(zh.pieces[2].box.w, 40);
+  EXPECT_NEAR(zh.pieces[2].confidence, 98, 0.01);
+  EXPECT_TRUE(a.blocks[0].lines[0].words[0].pieces.empty()) << "a Latin word is not cut";
+  const std::string x = RenderAlto({a}, "scan.png");
+  const size_t line = x.find("<TextLine ID=\"P1_B2_L1\"");
+  ASSERT_NE(line, std::string::npos) << x;
+  const std::string zh_line = x.substr(line, x.find("</TextLine>", line) - line);
+  EXPECT_NE(zh_line.find("HPOS=\"140\" VPOS=\"200\" WIDTH=\"40\" HEIGHT=\"40\" CONTENT=\"场\" WC=\"0.98\""),
+            std::string::npos) << zh_line;
+  size_t strings = 0;
+  for (size_t at = 0; (at = zh_line.find("<String ", at)) != std::string::npos; ++at) ++strings;
+  EXPECT_EQ(strings, 4u) << zh_line;
+  EXPECT_EQ(zh_line.find("<SP "), std::string::npos) << zh_line;
+  EXPECT_NE(x.find("CONTENT=\"The\""), std::string::npos);
+}
+
+// A CJK word with digits: each CJK character alone, the digits together.
+TEST(ArchiveLayout, DigitsInACjkWordStayOnePiece) {
+  Page page;
+  page.info.width = 1000;
+  page.info.height = 800;
+  Block block;
+  block.lines.push_back(OcrLine(1, {{"2026", {100, 100, 80, 40}, 90}, {"年", {180, 100, 40, 40}, 95}}));
+  page.blocks.push_back(block);
+  page.paragraphs.push_back({"2026年", Role::kBody, 1, 1});
+  const ArchivePage a = LayoutForArchive(page);
+  ASSERT_EQ(a.blocks.size(), 1u);
+  ASSERT_EQ(a.blocks[0].lines[0].words.size(), 1u);
+  const ArchiveWord& w = a.blocks[0].lines[0].words[0];
+  ASSERT_EQ(w.pieces.size(), 2u);
+  EXPECT_EQ(w.pieces[0].text, "2026");
+  EXPECT_EQ(w.pieces[0].box.x, 100);
+  EXPECT_EQ(w.pieces[0].box.w, 80);
+  EXPECT_EQ(w.pieces[1].text, "年");
+  EXPECT_EQ(w.pieces[1].box.x, 180);
+}
+
 TEST(Hocr, HoldsEveryWordWithItsBoxAndConfidence) {
   const std::string x = RenderHocr({LayoutForArchive(SamplePage())}, "scan.png");
   EXPECT_NE(x.find("class=\"ocr_page\""), std::string::npos);
