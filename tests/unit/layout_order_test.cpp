@@ -456,6 +456,25 @@ TEST(LayoutArticles, APhotoNoArticleClaimsIsTheBandModels) {
   EXPECT_EQ(d[caption].article, d[h].article);
 }
 
+// A photo under a rule across the page (a thumbnail in an index strip) is
+// not the band model's: the headline above the rule does not take it, nor
+// its caption, nor what flows on under that caption (NYT front page: the
+// index strip's teasers were read inside the story above the rule).
+TEST(LayoutArticles, APhotoUnderARuleAcrossIsNotTheHeadlineAboveTheRules) {
+  for (bool rule : {false, true}) {
+    SCOPED_TRACE(rule ? "rule across" : "no rule");
+    Drawn d;
+    const int h = d.AddBlock({100, 40, 700, 48}, Role::kHeadline);
+    d.AddBlock({100, 120, 700, 400});
+    if (rule) d.ink.rules.horizontal = {cv::Rect(50, 560, 1200, 3)};
+    d.ink.photos = {cv::Rect(100, 600, 300, 200)};
+    const int caption = d.AddBlock({100, 810, 300, 24}, Role::kCaption);
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+    SCOPED_TRACE(Describe(d.text.blocks));
+    EXPECT_EQ(d[caption].article, rule ? -1 : d[h].article);
+  }
+}
+
 // A headline under the row of a table across two columns opens the article
 // below it: the table's cells above it (of the article over the table) do
 // not flow past it into the body under its byline.

@@ -92,6 +92,26 @@ TEST(LayoutRoles, EverythingAboveAWideRuleAtTheTopIsTheHeader) {
   EXPECT_EQ(d[body].role, Role::kBody);
 }
 
+// A folio strip (volume, date, price) between the masthead's two rules is
+// the header's too; a headline between two rules is not.
+TEST(LayoutRoles, AFolioLineBetweenTwoRulesUnderTheMastheadIsTheHeader) {
+  for (bool headline : {false, true}) {
+    SCOPED_TRACE(headline ? "a headline between the rules" : "a folio line between the rules");
+    Drawn d;
+    const int name = d.AddBlock(100, 40, 400, 2, Role::kBody, 30, 36);
+    d.ink.rules.horizontal = {cv::Rect(100, 130, 1000, 3), cv::Rect(100, 190, 1000, 3)};
+    const int strip = headline ? d.AddBlock(100, 138, 700, 1, Role::kHeadline, 48, 56, 2 * kEm)
+                               : d.AddBlock(100, 150, 300, 1);
+    const int price = d.AddBlock(1000, 150, 100, 1);
+    const int body = d.AddBlock(100, 230, 600, 30);
+    MarkRunningHeaderFooter(d.text.blocks, d.ink, LayoutOptions{});
+    EXPECT_EQ(d[name].role, Role::kRunningHeader) << Describe(d);
+    EXPECT_EQ(d[strip].role, headline ? Role::kHeadline : Role::kRunningHeader);
+    EXPECT_EQ(d[price].role, headline ? Role::kBody : Role::kRunningHeader);
+    EXPECT_EQ(d[body].role, Role::kBody);
+  }
+}
+
 TEST(LayoutRoles, MidSizeTextUnderAHeadlineIsItsSubheadline) {
   for (double size : {30.0, 24.0}) {
     Drawn d;

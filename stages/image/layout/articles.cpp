@@ -397,10 +397,12 @@ int AssignArticles(std::vector<TextBlock>& blocks, const std::vector<TextLine>& 
         photo_article[p] = article_of(ink.photos[p]);
         // Flow mode: a photo nothing over, beside or above claims (a photo
         // of its own beside an article's columns) is the band model's, so
-        // that its caption is read with that article, not on its own first.
+        // that its caption is read with that article, not on its own first;
+        // not across a rule between that headline and the photo (a
+        // thumbnail in an index strip under a rule across the page).
         if (photo_article[p] < 0 && o.flow_articles) {
           const int h = ArticleAbove(const_heads, ink.photos[p], ink, o.beside_headline_em);
-          if (h >= 0) photo_article[p] = heads[h]->article;
+          if (h >= 0 && !RuleBetween(heads[h]->r, ink.photos[p], ink)) photo_article[p] = heads[h]->article;
         }
         photo_done[p] = true;
       }

@@ -15,6 +15,9 @@ constexpr double kHeaderCutSlackEm = 0.2;      // em: a block reaching this far 
 constexpr double kHeaderEdgeEm = 1.0;          // em: a lone header line starts this near the text's edge
 constexpr size_t kHeaderMaxLines = 2;          // lines of a lone header (paper name over date)
 constexpr double kHeaderGapEm = 1.0;           // em: white between a lone header and the text beyond
+// em: a folio strip (volume, date, price between the masthead's rules) is
+// at most this tall between its two rules.
+constexpr double kFolioStripEm = 3.0;
 
 constexpr size_t kSubheadlineMaxLines = 2;
 constexpr size_t kBylineMaxLines = 2;
@@ -72,6 +75,26 @@ void MarkRunningHeaderFooter(std::vector<TextBlock>& blocks, const Ink& ink, con
       for (const TextBlock& b : blocks) text_beyond |= top ? Bottom(b.r) <= y : b.r.y >= y;
       if (!text_beyond) continue;
       if (!cut || (top ? y < *cut : y > *cut)) cut = y;
+    }
+    // A thin strip of small lines between the cut and the next wide rule
+    // under it in the band (a folio line between a masthead's rules) is the
+    // header's too; a headline or a paragraph there ends it. Not at the
+    // foot, where such a strip is a table's or a chart's source line.
+    while (cut && top) {
+      std::optional<int> next;
+      for (const cv::Rect& r : ink.rules.horizontal)
+        if (r.width >= kHeaderRuleWidthShare * content.width && r.y > *cut + 1 &&
+            r.y <= std::min<double>(*cut + kFolioStripEm * em, content.y + band) && (!next || r.y < *next))
+          next = r.y;
+      if (!next) break;
+      bool strip = false, small = true;
+      for (const TextBlock& b : blocks) {
+        if (b.r.y < *cut - kHeaderCutSlackEm * em || Bottom(b.r) > *next + kHeaderCutSlackEm * em) continue;
+        strip = true;
+        small &= !b.large && b.lines.size() <= kHeaderMaxLines;
+      }
+      if (!strip || !small) break;
+      cut = next;
     }
     std::vector<TextBlock*> marked;
     if (cut) {
