@@ -319,12 +319,23 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
     }
     if (any_list) return;
 
+    // A byline opening a column of text ("By NAME NAME" over the dateline
+    // and the first paragraph, in one block): its own line. "By" and
+    // capitalised names only (LooksLikeLatinByline), so a sentence opening
+    // "By the end of ..." stays body.
+    if (n > 2 && is_short(widths[0]) && LooksLikeLatinByline(block.lines[0].text)) {
+      block.lines[0].role = Role::kByline;
+      block.lines[0].role_reason = "byline";
+      return;
+    }
+
     if (n <= 2) {
       bool any = false;
       for (size_t i = 0; i < n; ++i) {
         Line& line = block.lines[i];
         char32_t first = FirstCodePoint(line.text);
-        bool strong = first == U'□' || first == U'■' || StartsWith(line.text, "文/") || StartsWith(line.text, "文／");
+        bool strong = first == U'□' || first == U'■' || StartsWith(line.text, "文/") || StartsWith(line.text, "文／") ||
+                      LooksLikeLatinByline(line.text);
         if (is_short(widths[i]) && LooksLikeByline(line.text) && !(i == 0 && prev_open && !strong)) {
           line.role = Role::kByline;
           line.role_reason = "byline";

@@ -11,7 +11,9 @@
 //   list-marker    a line opening with ①, "- ", "• ", （一）, 一、, 1. 1、 (1)
 //                  — at a block's start or after a line that ends a clause
 //   byline         a short line with 本报记者/记者/通讯员, or opening with □ ■
-//                  or 文/ 图/, and no sentence punctuation; not 本报讯（…）
+//                  or 文/ 图/, and no sentence punctuation; not 本报讯（…）;
+//                  or "By" and two to six capitalised names, also as the
+//                  first line of a longer block (over its dateline)
 //   credit         a short 图片由…提供 / …摄 line: caption
 //   subheadline    a short line opening with —— (a headline's second deck)
 //   headline       a block of 1-4 short lines without sentence punctuation,

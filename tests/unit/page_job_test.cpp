@@ -247,6 +247,32 @@ TEST(OcrText, LatinBylineUnderASubheadlineIsItsOwnParagraph) {
   EXPECT_EQ(page.paragraphs[2].role, Role::kByline);
 }
 
+// The byline opens the column's block, over the dateline and the first
+// paragraph (a real front page's layout): it is its own paragraph, and the
+// deck above it, which stops without punctuation, does not run into it. A
+// sentence opening "By the end ..." stays body.
+TEST(OcrText, LatinBylineOpeningAColumnBlockIsItsOwnParagraph) {
+  Page page = RunOcrText({
+      OcrBlock(Role::kHeadline, 0, {{"Riverton Approves New Bridge Plan", 1000}}, 80),
+      OcrBlock(std::nullopt, 100, {{"Residents Packed a Two-Hour", 900}, {"Hearing on Tuesday", 600}}),
+      OcrBlock(std::nullopt, 200,
+               {{"By ANNA WHITFIELD", 500},
+                {"RIVERTON — Since the spring floods, two", 1000},
+                {"regional banks approved a bridge loan and a", 1000},
+                {"training course.", 300}}),
+      OcrBlock(std::nullopt, 400,
+               {{"By the end of October, the council had", 1000},
+                {"voted twice on the plan and the loan.", 1000},
+                {"Work begins soon.", 400}}),
+  });
+  ASSERT_EQ(page.paragraphs.size(), 5u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[2].text, "By ANNA WHITFIELD");
+  EXPECT_EQ(page.paragraphs[2].role, Role::kByline);
+  EXPECT_EQ(page.paragraphs[3].text.rfind("RIVERTON", 0), 0u) << page.paragraphs[3].text;
+  EXPECT_EQ(page.paragraphs[4].text.rfind("By the end of October", 0), 0u) << page.paragraphs[4].text;
+  EXPECT_EQ(page.paragraphs[4].role, Role::kBody);
+}
+
 TEST(OcrText, IndentedOneLineParagraphEndingShortIsItsOwn) {
   // A column 23 characters (920 px) wide. The third paragraph is one
   // indented line that stops a character short after 。; the next one is
