@@ -851,7 +851,8 @@ int main(int argc, char** argv) {
   int st_max = 50;
   auto* status = app.add_subcommand("status", "what a watch daemon did: counts per status, failures, pages per minute");
   status->add_option("--state", st_state, "state database of the daemon");
-  status->add_option("-o,--out", st_corpus, "the daemon's corpus folder (its state is CORPUS/.ocrflow/state.db)");
+  status->add_option("-o,--out", st_corpus,
+                     "the daemon's corpus folder (its state: the one its daemon recorded there, else CORPUS/.ocrflow/state.db)");
   status->add_option("--failures", st_max, "list at most this many failures (latest first)")->capture_default_str();
   status->add_flag("--json", st_json, "machine-readable output");
 
@@ -909,7 +910,7 @@ manifest could not be written.)");
         std::cerr << "ocrflow status: give --state FILE or --out CORPUS\n";
         return kExitUsage;
       }
-      rc = daemon::RunStatus(st_state.empty() ? st_corpus + "/.ocrflow/state.db" : st_state, st_json, st_max, std::cout,
+      rc = daemon::RunStatus(st_state.empty() ? daemon::StateOfCorpus(st_corpus) : st_state, st_json, st_max, std::cout,
                              std::cerr);
     }
   } catch (const std::exception& e) {

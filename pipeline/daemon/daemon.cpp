@@ -1336,6 +1336,20 @@ int RunWatch(const WatchOptions& options, std::ostream& log) {
   return d.Run();
 }
 
+std::string StateOfCorpus(const std::string& corpus) {
+  const std::string record = corpus + "/.ocrflow/state";
+  std::string recorded;
+  int fd = ::open(record.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    recorded.resize(4096);
+    const ssize_t n = ::read(fd, recorded.data(), recorded.size());
+    ::close(fd);
+    recorded.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    if (const size_t nl = recorded.find('\n'); nl != std::string::npos) recorded.resize(nl);
+  }
+  return recorded.empty() ? corpus + "/.ocrflow/state.db" : recorded;
+}
+
 int RunStatus(const std::string& state_path, bool json, int max_failures, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   if (!fs::is_regular_file(state_path, ec)) {

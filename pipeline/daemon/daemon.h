@@ -73,4 +73,9 @@ int RunWatch(const WatchOptions& options, std::ostream& log);
 // minute over the last hour. Returns the exit code.
 int RunStatus(const std::string& state_path, bool json, int max_failures, std::ostream& out, std::ostream& err);
 
+// The state database that serves `corpus`: the one its daemon recorded in
+// CORPUS/.ocrflow/state (a daemon started with --state elsewhere), else
+// CORPUS/.ocrflow/state.db. Reads only; follows no link for the record.
+std::string StateOfCorpus(const std::string& corpus);
+
 }  // namespace ocrflow::daemon

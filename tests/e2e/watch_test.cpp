@@ -1177,6 +1177,23 @@ TEST_F(WatchTest, StatusShowsCountsAndFailures) {
   EXPECT_FALSE(fs::exists(dir_ / "nowhere.db")) << "status created a database";
 }
 
+// A daemon with its state outside the corpus (--state elsewhere): `status
+// --out CORPUS` finds that state through the corpus's record of it.
+TEST_F(WatchTest, StatusByCorpusFindsAStateKeptElsewhere) {
+  auto inputs = MakeInputs(1, 711, false);
+  for (const auto& in : inputs) WriteFile(inbox_ / in.rel, in.bytes);
+  const fs::path state = dir_ / "elsewhere" / "my.db";
+  fs::create_directories(state.parent_path());
+  size_t d = StartDefault({"--once", "--state", state.string()});
+  ASSERT_TRUE(WaitExit(d, 120));
+  ASSERT_EQ(daemons_[d].exit_code, 0);
+  ASSERT_TRUE(fs::exists(state));
+  EXPECT_FALSE(fs::exists(corpus_ / ".ocrflow/state.db"));
+  CliResult js = Run("status --out '" + corpus_.string() + "' --json");
+  ASSERT_EQ(js.code, 0) << js.err;
+  EXPECT_EQ(nlohmann::json::parse(js.out)["counts"]["done"], 1) << js.out;
+}
+
 // ------------------------------------------------- hostile run (issue 16) --
 
 // Item 2: names are bytes. An inbox name that is not UTF-8 is carried
