@@ -524,12 +524,20 @@ double Median(std::vector<float> v) {
 // A block read with a Chinese model (chi_sim, chi_sim+eng...).
 bool ChineseBlock(const Block& block) { return block.lang.find("chi_") != std::string::npos; }
 
-// Under engine=auto PP-OCR reads a page's Chinese blocks only when what
-// Tesseract read in them is at least this share Han. Measured over the blocks
-// read with chi_sim: the eight OmniDocBench Chinese pages 57-87 % Han; NZZ
-// Fraktur blocks taken for Chinese 10-16 % (letters and marks), which PP-OCR
-// read no better (NZZ 1790: 121 -> 137 % CER) at 40 s a page.
-constexpr double kPpOcrPageHanShare = 0.35;
+void HanSample::Add(std::string_view reading) {
+  const ScriptMix m = MixOf(reading);
+  if (m.chars == 0) return;
+  ++lines;
+  han += m.han;
+  chars += m.chars;
+}
+
+bool HanSample::Settled() const {
+  if (lines < kSettleLines) return false;
+  return han < kClearlyNotHan * chars || han > kClearlyHan * chars;
+}
+
+bool HanSample::Han() const { return chars == 0 || han >= kPpOcrPageHanShare * chars; }
 
 // The second recognizer on one block's lines (OcrOptions::engine): each
 // line Tesseract found, cropped from the page by its box (a sixth of its
@@ -973,7 +981,8 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     // hold Han (kPpOcrPageHanShare), weighed, before any block is read, on
     // a sample: the found lines of the largest blocks to be read as Chinese
     // (not headlines), up to kSamplePerBlock from each and kSampleLines in
-    // all, read by PP-OCR (read_found_line; kept for read_found_block).
+    // all (fewer once the sample is settled: HanSample), read by PP-OCR
+    // (read_found_line; kept for read_found_block).
     // Any other page is read by Tesseract as before PP-OCR read first.
     if (ppocr_first && o.engine == "auto") {
       constexpr size_t kSampleLines = 12, kSamplePerBlock = 3;
@@ -992,28 +1001,28 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       if (!cjk.ok()) return cjk.status();
       auto rec = ThreadPpOcr(ppocr_dir, ppocr);
       if (!rec.ok()) return rec.status();
-      ScriptMix mix;
+      HanSample sample;
       size_t taken = 0;
       for (size_t i : chinese) {
-        if (taken >= kSampleLines) break;
+        if (taken >= kSampleLines || sample.Settled()) break;
         const Box& b = *page.blocks[i].box;
         Crop crop = PrepareCrop(gray, cv::Rect(b.x, b.y, b.w, b.h), scale, o.otsu);
         if (crop.rect.width <= 0 || crop.rect.height <= 0) continue;
         Sampled& one = sampled[i];
         FindLines(cjk.value(), crop, tesseract::PSM_SINGLE_BLOCK, tess_dpi, one.lines);
         one.found = true;
-        for (size_t j = 0; j < one.lines.size() && j < kSamplePerBlock && taken < kSampleLines; ++j, ++taken) {
+        for (size_t j = 0; j < one.lines.size() && j < kSamplePerBlock && taken < kSampleLines && !sample.Settled();
+             ++j, ++taken) {
           Line line = one.lines[j];
           FoundCount unused;
           auto got = read_found_line(*rec.value(), auto_lang ? o.auto_cjk : o.lang, line, unused, false);
           if (!got.ok()) return got.status();
-          const ScriptMix m = MixOf(line.text);
-          mix.han += m.han, mix.chars += m.chars;
+          sample.Add(line.text);
           // One PP-OCR is unsure of is read again, then by Tesseract.
           if (got.value()) one.read.push_back(std::move(line));
         }
       }
-      if (mix.chars > 0 && mix.han < kPpOcrPageHanShare * mix.chars) {
+      if (!sample.Han()) {
         ppocr_first = false;
         std::vector<Sampled>(page.blocks.size()).swap(sampled);
       }

@@ -26,9 +26,16 @@
 //
 // Input: a grey line crop, its text horizontal. It is resized to height 48
 // (aspect kept), made 3-channel, normalised to (x/255 - 0.5) / 0.5 and
-// padded on the right with 0 to a multiple of kWidthStep (the width
-// buckets the accuracy was measured with). Output: greedy CTC (ctc.h), with
-// the confidence PaddleOCR reports (0..1).
+// padded on the right with 0 to a multiple of kWidthStep, at least
+// kMinWidth (PaddedWidth). Both backends take any width; the model's cost
+// grows with it (~0.09 ms of CPU a column in the worker), so a line is
+// padded only to a whole CTC step (8 columns), as PaddleOCR pads a line
+// read alone (to its own width, at least 320). Lines were padded to
+// multiples of 160 before (the width buckets of OpenCV's first
+// fixed-width graphs): ~80 columns a line read for nothing, 9 % of the CPU
+// of the 8 OmniDocBench Chinese pages (docs/pages.md, issue 15, eighth
+// session). Output: greedy CTC (ctc.h), with the confidence PaddleOCR
+// reports (0..1).
 //
 // Failure of the worker: a worker that dies, answers garbage or takes over
 // line_timeout_ms for a line is killed and reaped, and the line is read by
@@ -40,6 +47,7 @@
 // time; ThreadPpOcr() keeps one per thread, like ThreadEngine().
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,7 +77,8 @@ struct PpOcrOptions {
 class PpOcrRecognizer {
  public:
   static constexpr int kHeight = 48;      // the model's input height
-  static constexpr int kWidthStep = 160;  // lines are padded to a multiple of this
+  static constexpr int kWidthStep = 8;   // lines are padded to a multiple of this (one CTC step)
+  static constexpr int kMinWidth = 160;  // and to at least this (a short line as before)
   static constexpr int kMaxWidth = 3200;  // a longer line is squeezed to this
 
   // Loads DIR/keys.txt and chooses the backend; the OpenCV backend loads
@@ -81,7 +90,9 @@ class PpOcrRecognizer {
   // aspect kept, at most kMaxWidth), and the padded width the model reads:
   // a CTC step t covers input columns [t, t+1) x padded / steps.
   static int InputWidth(int cols, int rows);
-  static int PaddedWidth(int input_width) { return (input_width + kWidthStep - 1) / kWidthStep * kWidthStep; }
+  static int PaddedWidth(int input_width) {
+    return std::max(kMinWidth, (input_width + kWidthStep - 1) / kWidthStep * kWidthStep);
+  }
 
   // Reads one line image (CV_8UC1 or CV_8UC3, any size). From the
   // onnxruntime backend the reading's `chars` are empty.

@@ -226,6 +226,30 @@ TEST(PpOcr, OnnxRuntimeAndOpenCvReadTheSameText) {
   EXPECT_TRUE(ort->TakeWarning().empty());
 }
 
+// Both backends take any width: a line is padded to a whole CTC step (8
+// columns), at least 160, not to the 160-column buckets of OpenCV's first
+// graphs (~80 columns of model time a line for nothing). A step is still
+// 8 columns of the padded input.
+TEST(PpOcr, ALineIsPaddedToAWholeStepNotToABucket) {
+  EXPECT_EQ(PpOcrRecognizer::PaddedWidth(650), 656);
+  EXPECT_EQ(PpOcrRecognizer::PaddedWidth(656), 656);
+  EXPECT_EQ(PpOcrRecognizer::PaddedWidth(1304), 1304);
+  EXPECT_EQ(PpOcrRecognizer::PaddedWidth(50), 160);  // a short line as before
+  if (!HaveModel()) GTEST_SKIP() << "PP-OCR model not installed (scripts/ppocr/fetch-models.sh)";
+  for (const char* backend : {"auto", "opencv"}) {
+    auto rec = ThreadPpOcr(DefaultPpOcrDir(), Backend(backend));
+    ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+    for (const TextLine& line : GeneratedLines("zh", 12)) {
+      auto read = (*rec)->Read(line.image);
+      ASSERT_TRUE(read.ok()) << read.status().ToString();
+      const int input = PpOcrRecognizer::InputWidth(line.image.cols, line.image.rows);
+      if (read->steps > 0) {
+        EXPECT_EQ(read->steps, PpOcrRecognizer::PaddedWidth(input) / 8) << (*rec)->backend();
+      }
+    }
+  }
+}
+
 // A worker killed between lines (SIGKILL: it cannot clean up) is reaped and
 // restarted, and the line is read. The request to the dead worker meets a
 // closed socket: EPIPE, not a SIGPIPE that would end this test program.
