@@ -584,6 +584,20 @@ int Daemon::BindInbox(StateDb& db) {
   return 0;
 }
 
+// CORPUS/.ocrflow/state: the path of the state database that serves the
+// corpus, one line (BindState writes it). Not followed when it is a link.
+Result<std::string> ReadStateRecord(const std::string& record) {
+  int fd = ::open(record.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return Status(errno == ENOENT ? Code::kNotFound : Code::kIoError, std::strerror(errno)).WithFile(record);
+  std::string data(4096, '\0');
+  ssize_t n = ::read(fd, data.data(), data.size());
+  ::close(fd);
+  if (n < 0) return Status(Code::kIoError, std::strerror(errno)).WithFile(record);
+  data.resize(static_cast<size_t>(n));
+  if (!data.empty() && data.back() == '\n') data.pop_back();
+  return data;
+}
+
 int Daemon::BindState() {
   std::error_code ec;
   const std::string mine = fs::weakly_canonical(fs::absolute(state_path_), ec).string();
@@ -597,17 +611,7 @@ int Daemon::BindState() {
   auto dir = io::MakeFoldersBelow(corpus_, ".ocrflow");
   if (!dir.ok()) return unrecorded(dir.status().ToString());
   const std::string record = dir.value() + "/state";
-  auto read_record = [&]() -> Result<std::string> {
-    int fd = ::open(record.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return Status(errno == ENOENT ? Code::kNotFound : Code::kIoError, std::strerror(errno)).WithFile(record);
-    std::string data(4096, '\0');
-    ssize_t n = ::read(fd, data.data(), data.size());
-    ::close(fd);
-    if (n < 0) return Status(Code::kIoError, std::strerror(errno)).WithFile(record);
-    data.resize(static_cast<size_t>(n));
-    if (!data.empty() && data.back() == '\n') data.pop_back();
-    return data;
-  };
+  auto read_record = [&]() { return ReadStateRecord(record); };
   // Made whole under a temporary name and linked into place: of two
   // daemons starting at once, one records its state and the other reads it.
   auto was = read_record();
@@ -1337,17 +1341,8 @@ int RunWatch(const WatchOptions& options, std::ostream& log) {
 }
 
 std::string StateOfCorpus(const std::string& corpus) {
-  const std::string record = corpus + "/.ocrflow/state";
-  std::string recorded;
-  int fd = ::open(record.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd >= 0) {
-    recorded.resize(4096);
-    const ssize_t n = ::read(fd, recorded.data(), recorded.size());
-    ::close(fd);
-    recorded.resize(n > 0 ? static_cast<size_t>(n) : 0);
-    if (const size_t nl = recorded.find('\n'); nl != std::string::npos) recorded.resize(nl);
-  }
-  return recorded.empty() ? corpus + "/.ocrflow/state.db" : recorded;
+  auto recorded = ReadStateRecord(corpus + "/.ocrflow/state");
+  return recorded.ok() && !recorded.value().empty() ? recorded.value() : corpus + "/.ocrflow/state.db";
 }
 
 int RunStatus(const std::string& state_path, bool json, int max_failures, std::ostream& out, std::ostream& err) {
