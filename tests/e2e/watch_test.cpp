@@ -451,6 +451,18 @@ class WatchTest : public CliTest {
     return false;
   }
 
+  // No temp file of a write is left anywhere in the corpus.
+  void ExpectNoTempFiles() {
+    for (const auto& e : fs::recursive_directory_iterator(corpus_)) {
+      EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
+    }
+  }
+  // The state lost while the daemon is stopped: the database and its WAL files.
+  void DeleteState() {
+    const fs::path db = corpus_ / ".ocrflow/state.db";
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+  }
+
   std::vector<std::string> ManifestLines() {
     std::vector<std::string> v;
     std::istringstream in(Slurp(corpus_ / "manifest.jsonl"));
@@ -792,9 +804,7 @@ TEST_F(WatchTest, SurvivesSigkillWritingEveryArchiveFormat) {
     EXPECT_EQ(AltoText(Slurp(base + ".alto.xml")), txt) << in.rel;
     EXPECT_EQ(HocrText(Slurp(base + ".hocr")), txt) << in.rel;
   }
-  for (const auto& e : fs::recursive_directory_iterator(corpus_)) {
-    EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
-  }
+  ExpectNoTempFiles();
   std::ostringstream m;
   m << ", kills:";
   for (const auto& x : moments) m << " " << x << " s;";
@@ -1257,7 +1267,7 @@ TEST_F(WatchTest, ALostStateIsRebuiltFromTheManifest) {
   const fs::path db = corpus_ / ".ocrflow/state.db";
   for (const std::string how : {"deleted", "emptied"}) {
     if (how == "deleted") {
-      for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+      DeleteState();
     } else {
       for (const char* ext : {"-wal", "-shm"}) fs::remove(db.string() + ext);
       fs::resize_file(db, 0);
@@ -1316,15 +1326,12 @@ TEST_F(WatchTest, ArchiveFormatsAreWrittenBesideTheText) {
   EXPECT_TRUE(log.find("done copy.png -> copy.png.txt (same content as " + page.rel) != std::string::npos ||
               log.find("done " + page.rel + " -> " + page.rel + ".txt (same content as copy.png") != std::string::npos)
       << "one of the two was OCR'd, the other's files copied\n" << log;
-  for (const auto& e : fs::recursive_directory_iterator(corpus_)) {
-    EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
-  }
+  ExpectNoTempFiles();
 
   // One file gone, the state lost: the manifest's inputs are looked at once
   // more; the one without its .hocr is not taken as unchanged.
   fs::remove(corpus_ / (copy.rel + ".hocr"));
-  const fs::path db = corpus_ / ".ocrflow/state.db";
-  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+  DeleteState();
   d = Start(once);
   ASSERT_TRUE(WaitExit(d, 60));
   EXPECT_EQ(daemons_[d].exit_code, 0);
@@ -1385,13 +1392,10 @@ TEST_F(WatchTest, PageXmlIsWrittenPerPageAsRunWritesIt) {
             Slurp(corpus_ / "two.tif.txt"));
   EXPECT_FALSE(fs::exists(corpus_ / "two.tif.page.xml"));
   EXPECT_FALSE(fs::exists(corpus_ / "one.png-p1.page.xml"));
-  for (const auto& e : fs::recursive_directory_iterator(corpus_)) {
-    EXPECT_FALSE(ocrflow::io::StaleTempOwner(e.path().filename().string())) << "left behind: " << e.path();
-  }
+  ExpectNoTempFiles();
 
   fs::remove(corpus_ / "one.png.page.xml");
-  const fs::path db = corpus_ / ".ocrflow/state.db";
-  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+  DeleteState();
   d = Start(once);
   ASSERT_TRUE(WaitExit(d, 60));
   EXPECT_EQ(daemons_[d].exit_code, 0);
