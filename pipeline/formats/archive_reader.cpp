@@ -137,9 +137,19 @@ bool Scan(std::string_view x, OnTag on_tag, OnText on_text) {
   return true;
 }
 
+// A coordinate or size as written in an archive file, when it is a number a
+// page can have (within kMaxCoordinate: box arithmetic on it cannot
+// overflow an int); nullopt for NaN, infinity or 1e24.
+constexpr double kMaxCoordinate = 1e7;
+std::optional<int> Coordinate(double v) {
+  if (!std::isfinite(v) || std::abs(v) > kMaxCoordinate) return std::nullopt;
+  return static_cast<int>(std::lround(v));
+}
+
+// An attribute as a coordinate; 0 when missing or out of range.
 int Int(const Tag& t, const char* name) {
   auto it = t.attrs.find(name);
-  return it == t.attrs.end() ? 0 : static_cast<int>(std::lround(std::strtod(it->second.c_str(), nullptr)));
+  return it == t.attrs.end() ? 0 : Coordinate(std::strtod(it->second.c_str(), nullptr)).value_or(0);
 }
 
 std::optional<Role> RoleByName(const std::string& name) {
@@ -366,7 +376,9 @@ std::vector<double> Property(const Tag& t, std::string_view name) {
 std::optional<Box> BboxOf(const Tag& t) {
   const auto v = Property(t, "bbox");
   if (v.size() != 4) return std::nullopt;
-  return Box{static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2] - v[0]), static_cast<int>(v[3] - v[1])};
+  const auto x0 = Coordinate(v[0]), y0 = Coordinate(v[1]), x1 = Coordinate(v[2]), y1 = Coordinate(v[3]);
+  if (!x0 || !y0 || !x1 || !y1) return std::nullopt;  // no box rather than a wrapped one
+  return Box{*x0, *y0, *x1 - *x0, *y1 - *y0};
 }
 
 bool HasClass(const Tag& t, std::string_view cls) {

@@ -294,6 +294,32 @@ TEST(ReadHocr, WordsJoinAsTheOcrStageJoinsThem) {
   EXPECT_NEAR(l.words[0].confidence, 96, 0.01);
 }
 
+// Found by archive_fuzz: a bbox of 1e24 was cast to int (undefined
+// behaviour). A coordinate no page can have is no coordinate: the word
+// keeps its text and takes its line's box; an ALTO size becomes 0.
+TEST(ReadHocr, CoordinatesNoPageHasAreIgnored) {
+  std::string hocr = kForeignHocr;
+  const std::string word = "bbox 95 10 190 40";
+  ASSERT_NE(hocr.find(word), std::string::npos);
+  hocr.replace(hocr.find(word), word.size(), "bbox 1e24 10 nan 40");
+  auto pages = ReadHocr(hocr);
+  ASSERT_TRUE(pages.ok()) << pages.status().ToString();
+  const Line& l = (*pages)[0].blocks.at(0).lines.at(0);
+  EXPECT_EQ(l.text, "市场繁荣 2024");
+  ASSERT_EQ(l.words.size(), 3u);
+  ASSERT_TRUE(l.box.has_value());
+  EXPECT_EQ(l.words[2].box.x, l.box->x);
+
+  std::string alto = kForeignAlto;
+  const std::string width = "WIDTH=\"1000\"";
+  ASSERT_NE(alto.find(width), std::string::npos);
+  alto.replace(alto.find(width), width.size(), "WIDTH=\"-3e30\"");
+  auto read = ReadAlto(alto);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ((*read)[0].info.width, 0);
+  EXPECT_EQ((*read)[0].blocks.at(0).lines.at(0).text, "Big News & Views");
+}
+
 // What ocrflow wrote for a page deskewed by 2 degrees: the boxes are turned
 // back upright for the reflow.
 TEST(ReadAlto, RotatedBlocksAreTurnedBackUpright) {
