@@ -10,7 +10,12 @@
 // page it does not confirm is made again as it came in (`original`: decoded
 // again, so no copy of a 200-Mpixel page is held meanwhile), checked by the
 // first stage for real and, only when that turns it, run through the rest
-// of the chain again. Without such a pair the chain runs as it is.
+// of the chain again. A page found upright whose reader stopped early (its
+// first lines read too badly to go on) is read again from the reader on,
+// the image stages' work kept; on a page of Latin or Fraktur script (OSD)
+// without the layout stage's blocks: the reader segments it itself
+// (ImageInfo::segmentation_note says why). Without such a pair the chain
+// runs as it is.
 //
 // The runner (pipeline/core/stage.h) knows nothing of this: it runs stages.
 //
@@ -45,6 +50,9 @@ class PageChain {
  private:
   Pipeline all_;
   Pipeline first_, rest_;  // the orient step and what follows it: set when it applies
+  // The stages before the reader (the first stage that confirms_upright)
+  // and the reader with what follows it: set with first_ and rest_.
+  Pipeline before_reader_, reader_on_;
 };
 
 }  // namespace ocrflow

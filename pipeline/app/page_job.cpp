@@ -615,6 +615,8 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
     jp["orientation"] = {{"degrees", p.info.orientation},
                          {"confidence", p.info.orientation_confidence},
                          {"note", p.info.orientation_note}};
+    if (!p.info.script.empty()) jp["orientation"]["script"] = {{"name", p.info.script}, {"confidence", p.info.script_confidence}};
+    if (!p.info.segmentation_note.empty()) jp["segmentation"] = p.info.segmentation_note;
     jp["skew"] = {{"degrees", p.info.skew_degrees},
                   {"confidence", p.info.skew_confidence},
                   {"applied", p.info.deskewed},

@@ -182,6 +182,13 @@ struct ImageInfo {
   double orientation_check = 0;
   bool orientation_unconfirmed = false;
   bool ocr_stopped_early = false;
+  // The script OSD found ("Latin", "Fraktur", "Han", ...) when it ran; "" when not.
+  std::string script;
+  double script_confidence = 0;
+  // How the page's text regions were found when not by the layout stage
+  // ("" = the layout stage's blocks, or no layout stage): why the OCR
+  // stage segmented the page itself (pipeline/app/page_chain.h).
+  std::string segmentation_note;
   // The stage that was running when the page's deadline passed
   // (RunContext::deadline); empty: it did not time out.
   std::string timed_out_stage;

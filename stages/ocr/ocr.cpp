@@ -638,15 +638,23 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
 
   if (page.blocks.empty()) {
     // No layout: Tesseract's own page segmentation (under auto with both
-    // models at once: there are no blocks to tell apart).
-    auto engine = ThreadEngine(o.lang == "auto" ? o.auto_cjk + "+" + o.auto_latin : o.lang, o.tessdata);
+    // models at once: there are no blocks to tell apart), or with the
+    // Latin model alone when OSD found the page's script Latin or Fraktur
+    // (a black-letter page read with the Chinese model too is read as Han).
+    const bool latin_page = page.info.script == "Latin" || page.info.script == "Fraktur";
+    const std::string page_lang =
+        o.lang != "auto" ? o.lang : latin_page ? o.auto_latin : o.auto_cjk + "+" + o.auto_latin;
+    auto engine = ThreadEngine(page_lang, o.tessdata);
     if (!engine.ok()) return engine.status();
     tesseract::TessBaseAPI* api = engine.value();
     Crop crop = PrepareCrop(gray, cv::Rect(0, 0, gray.cols, gray.rows), scale, o.otsu);
     std::vector<Block> blocks;
     if (Status st = Recognize(api, crop, tesseract::PSM_AUTO, tess_dpi, nullptr, &blocks, bound); !st.ok()) return st;
     std::erase_if(blocks, [](const Block& b) { return b.lines.empty(); });
-    for (Block& b : blocks) b.lang = o.lang == "auto" ? o.auto_cjk + "+" + o.auto_latin : o.lang;
+    for (Block& b : blocks) {
+      b.lang = page_lang;
+      if (o.lang == "auto" && latin_page) b.lang_reason = "OSD: " + page.info.script + " script";
+    }
     page.blocks = std::move(blocks);
     found_only.assign(page.blocks.size(), 0);  // none: Tesseract read them all
   } else {

@@ -173,6 +173,10 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
   const char* script = nullptr;
   bool ok = api->DetectOrientationScript(&deg, &conf, &script, &script_conf);
   api->Clear();
+  if (ok && script != nullptr) {
+    page.info.script = script;
+    page.info.script_confidence = script_conf;
+  }
   if (!ok) {
     page.info.orientation_note = "declined: too little text to tell the orientation";
     return Status::Ok();
