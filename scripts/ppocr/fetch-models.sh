@@ -22,8 +22,8 @@
 #    (DEST/node_modules/VERSION says what is in it);
 # 5. DEST/rec-folded.onnx, what the worker runs: rec-original.onnx with its
 #    affine layers and hardswish folded into its convolutions (fold.py; the
-#    same readings in ~45 % less CPU), made again when fold.py changed
-#    (DEST/FOLDED names the fold.py it came from); then the worker script
+#    same readings in ~45 % less CPU), made again when fold.py or the
+#    original changed (DEST/FOLDED names both by hash); then the worker script
 #    (stages/ocr/ppocr_worker.js) copied to DEST/ppocr_worker.js.
 # Each step does nothing when what it installs is already there. Needs npm,
 # openssl, tar and /usr/bin/python3 with python3-onnx (scripts/setup.sh
@@ -101,7 +101,7 @@ if ! { [ -f "$dest/node_modules/VERSION" ] && [ "$(cat "$dest/node_modules/VERSI
   echo "ppocr: ONNX Runtime installed in $dest/node_modules" >&2
 fi
 # --- the folded model (step 5) ------------------------------------------------
-fold_version="rec-folded.onnx from rec-original.onnx by scripts/ppocr/fold.py sha256 $(sha256sum "$here/fold.py" | cut -c1-16)"
+fold_version="rec-folded.onnx from rec-original.onnx sha256 $(sha256sum "$dest/rec-original.onnx" | cut -c1-16) by scripts/ppocr/fold.py sha256 $(sha256sum "$here/fold.py" | cut -c1-16)"
 if ! { [ -f "$dest/FOLDED" ] && [ "$(cat "$dest/FOLDED")" = "$fold_version" ] && [ -s "$dest/rec-folded.onnx" ]; }; then
   rm -f "$dest/FOLDED"
   /usr/bin/python3 "$here/fold.py" "$dest/rec-original.onnx" "$work/rec-folded.onnx"
