@@ -418,6 +418,10 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
       {"ppocr_models", &OcrOptions::ppocr_models, "directory of the PP-OCR model (empty: models/ppocr)", "path"},
       {"ppocr_backend", &OcrOptions::ppocr_backend,
        "PP-OCR runs on: auto (ONNX Runtime in a node worker when installed, else OpenCV dnn); opencv", ""},
+      {"ppocr_model", &OcrOptions::ppocr_model,
+       "the model ONNX Runtime runs: folded (rec-folded.onnx, affine layers and hardswish folded into the "
+       "convolutions: the same readings, less CPU; rec-original.onnx when absent); original (rec-original.onnx)",
+       ""},
       {"ppocr_below", &OcrOptions::ppocr_below,
        "engine=auto: Chinese lines Tesseract read under this confidence are read again by PP-OCR (101: all)", "0-101"},
       {"ppocr_min_confidence", &OcrOptions::ppocr_min_confidence,
@@ -617,6 +621,8 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     return Status(Code::kInvalidArgument, "ocr: engine must be auto, tesseract or ppocr, not '" + o.engine + "'");
   if (o.ppocr_backend != "auto" && o.ppocr_backend != "opencv")
     return Status(Code::kInvalidArgument, "ocr: ppocr_backend must be auto or opencv, not '" + o.ppocr_backend + "'");
+  if (o.ppocr_model != "folded" && o.ppocr_model != "original")
+    return Status(Code::kInvalidArgument, "ocr: ppocr_model must be folded or original, not '" + o.ppocr_model + "'");
   const double dpi = page.info.dpi > 0 ? page.info.dpi : 300;
   const double scale = dpi < o.upscale_below_dpi ? o.upscale : 1.0;
   page.info.scale *= scale;
@@ -625,6 +631,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   const std::string ppocr_dir = o.ppocr_models.empty() ? DefaultPpOcrDir() : o.ppocr_models;
   PpOcrOptions ppocr;
   ppocr.backend = o.ppocr_backend;
+  ppocr.model = o.ppocr_model;
   // Whether PP-OCR can read at all on this page: checked once here; a
   // thread whose recognizer will not load reads with Tesseract.
   Status ppocr_loaded = o.engine == "tesseract" ? Status(Code::kNotFound, "engine=tesseract") : CheckPpOcr(ppocr_dir);

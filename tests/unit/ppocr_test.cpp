@@ -226,6 +226,59 @@ TEST(PpOcr, OnnxRuntimeAndOpenCvReadTheSameText) {
   EXPECT_TRUE(ort->TakeWarning().empty());
 }
 
+// ONNX Runtime runs rec-folded.onnx (scripts/ppocr/fold.py, which
+// fetch-models.sh runs: the affine layers and hardswish folded into the
+// convolutions, ~45 % less CPU): it must be installed beside the original,
+// and read what the original reads. ocr.ppocr_model=original (or a
+// directory without it) runs rec-original.onnx.
+TEST(PpOcr, TheFoldedModelIsInstalledAndReadsAsTheOriginal) {
+  auto folded = OrtRecognizer();
+  if (!folded) GTEST_SKIP() << "PP-OCR with ONNX Runtime not installed (scripts/ppocr/fetch-models.sh)";
+  ASSERT_TRUE(fs::exists(fs::path(DefaultPpOcrDir()) / "rec-folded.onnx"))
+      << DefaultPpOcrDir() << " has no rec-folded.onnx: run scripts/ppocr/fetch-models.sh";
+  EXPECT_NE(folded->version().find("rec-folded.onnx"), std::string::npos) << folded->version();
+  PpOcrOptions o;
+  o.model = "original";
+  auto original = OrtRecognizer(o);
+  ASSERT_TRUE(original);
+  EXPECT_NE(original->version().find("rec-original.onnx"), std::string::npos) << original->version();
+  size_t lines = 0, exact = 0;
+  for (const char* lang : {"zh", "en"}) {
+    for (const TextLine& line : GeneratedLines(lang, 12)) {
+      auto a = folded->Read(line.image);
+      auto b = original->Read(line.image);
+      ASSERT_TRUE(a.ok()) << a.status().ToString();
+      ASSERT_TRUE(b.ok()) << b.status().ToString();
+      ++lines;
+      EXPECT_EQ(a->text, b->text) << lang;
+      EXPECT_NEAR(a->confidence, b->confidence, 1e-4) << lang << ": " << a->text;
+      EXPECT_EQ(a->steps, b->steps) << lang;
+      std::string want = line.text, got = a->text;
+      std::erase(want, ' ');
+      std::erase(got, ' ');
+      exact += got == want;
+    }
+  }
+  EXPECT_GE(lines, 16u);
+  EXPECT_GE(exact, lines * 3 / 4) << exact << " of " << lines << " lines read exactly";
+  EXPECT_TRUE(folded->TakeWarning().empty());
+
+  // A directory installed before the fold: the original, no error.
+  const fs::path dir = fs::temp_directory_path() / ("ocrflow-ppocr-unfolded-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  for (const char* f : {"rec.onnx", "rec-original.onnx", "keys.txt", "VERSION", "ppocr_worker.js", "node_modules"})
+    fs::create_symlink(fs::absolute(fs::path(DefaultPpOcrDir()) / f), dir / f);
+  auto unfolded = PpOcrRecognizer::Load(dir.string());
+  ASSERT_TRUE(unfolded.ok()) << unfolded.status().ToString();
+  EXPECT_NE((*unfolded)->version().find("rec-original.onnx"), std::string::npos) << (*unfolded)->version();
+  fs::remove_all(dir);
+
+  o.model = "int8";
+  auto bad = PpOcrRecognizer::Load(DefaultPpOcrDir(), o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+}
+
 // Both backends take any width: a line is padded to a whole CTC step (8
 // columns), at least 160, not to the 160-column buckets of OpenCV's first
 // graphs (~80 columns of model time a line for nothing). A step is still
