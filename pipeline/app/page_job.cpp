@@ -650,6 +650,7 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
                                {"box", BoxJson(l.box)},
                                {"confidence", l.confidence ? json(*l.confidence) : json(nullptr)},
                                {"role", RoleName(l.role)}});
+        if (l.row_height) jb["lines"].back()["row_height"] = std::round(*l.row_height * 10) / 10;
       }
       jp["blocks"].push_back(std::move(jb));
     }

@@ -64,6 +64,11 @@ struct Line {
   int source_line = 0;            // 1-based line number in the source, 0 = unknown
   std::optional<Box> box;         // from OCR; absent for plain text
   std::optional<float> confidence;  // 0..100 from OCR
+  // Tesseract's estimate of the row's type size (x-height plus ascenders,
+  // in page pixels), from the model it fits to the row's baseline, so a
+  // line without capitals or descenders measures like one with them; absent
+  // for lines Tesseract did not recognise (PP-OCR's, plain text).
+  std::optional<float> row_height;
   Role role = Role::kBody;
   int indent = 0;                 // leading spaces in the source (display columns)
   double layout_width = -1;       // em the line took on the page, if known (see wrap_width.h)

@@ -126,6 +126,9 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
         cur.box = ToPage(crop, l, t, r, b);
       }
       cur.confidence = it->Confidence(tesseract::RIL_TEXTLINE);
+      float row_height = 0, descenders = 0, ascenders = 0;
+      it->RowAttributes(&row_height, &descenders, &ascenders);
+      if (row_height > 0) cur.row_height = static_cast<float>(row_height / crop.scale);
     }
     const bool word_start = it->IsAtBeginningOf(tesseract::RIL_WORD);
     std::unique_ptr<char, TextDeleter> raw(it->GetUTF8Text(tesseract::RIL_SYMBOL));

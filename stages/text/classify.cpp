@@ -276,6 +276,113 @@ std::optional<std::string> JumpTarget(std::string_view line) {
   return out;
 }
 
+namespace {
+
+// Lines of body text measured for the page's body type: at least this many
+// words, and at least kMinBodyRows such lines on the page.
+constexpr size_t kBodyRowMinWords = 3;
+constexpr size_t kMinBodyRows = 8;
+// A line's first word this many times as tall as its line's median word is a
+// drop cap (or a big initial): the row is tall for one letter, not a heading.
+constexpr double kDropCapWordRatio = 1.8;
+// A "By NAME" line opening a block is a byline when it is shorter than this
+// share of the column's width.
+constexpr double kBylineFullShare = 0.95;
+// A heading in larger type reads at least this confident (0-100).
+constexpr double kHeadingMinConfidence = 60;
+
+// A heading opens with a capital, a digit, a quotation mark or a CJK
+// character.
+bool OpensAHeading(std::string_view t) {
+  size_t at = 0;
+  const char32_t c = NextCodePoint(t, at);
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == U'“' || c == U'‘' || c == '"' || c == '\'' ||
+         c == U'「' || c == U'《' || IsCjk(c);
+}
+
+// A line under a heading in larger type, its row at least this share of the
+// heading line's, goes on with the heading.
+constexpr double kHeadingRestShare = 0.85;
+
+double MedianOf(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+bool BodyBlock(const Block& b) { return !b.layout_role || *b.layout_role == Role::kBody; }
+
+// Larger type inside a body block is a heading of its own: the headings of
+// an index strip's teasers ("Migrants Make Their Mark" over its two lines of
+// text, one block to the layout), a deck left in a story's block. The type
+// is Tesseract's row height (x-height plus ascenders from its baseline
+// model: "India Launches Lunar Mission", without descenders, measures as
+// tall as a line with them), against the median of the page's body rows.
+// Measured on the NYT front page: body rows 33 px, the teasers' headings
+// 45-47 (1.35-1.42), its section labels 30; their boxes 33 and 36-47.
+void MarkLargerType(Page& page, double ratio) {
+  std::vector<double> rows, boxes;
+  for (const Block& b : page.blocks) {
+    if (!BodyBlock(b)) continue;
+    for (const Line& l : b.lines)
+      if (l.row_height && l.box && l.role == Role::kBody && l.words.size() >= kBodyRowMinWords) {
+        rows.push_back(*l.row_height);
+        boxes.push_back(l.box->h);
+      }
+  }
+  if (rows.size() < kMinBodyRows) return;
+  const double body = MedianOf(rows), body_box = MedianOf(boxes);
+  for (Block& b : page.blocks) {
+    if (!BodyBlock(b)) continue;
+    for (Line& l : b.lines) {
+      if (l.role != Role::kBody || !l.row_height || *l.row_height < ratio * body || l.words.empty()) continue;
+      // The row model can be fooled where a line has few letters to fit it
+      // to (a bracketed file number, a signature: rows 1.3x the body's on
+      // the Federal Register page, boxes smaller than its body lines'); larger
+      // type makes the line's box at least as tall as a body line's.
+      if (!l.box || l.box->h < body_box) continue;
+      // Prose runs on: a sentence's end, a broken word, or a line that
+      // opens in lower case (a sentence going on: a warped line of a
+      // book page measured 1.32x its body's) is not a heading. Nor is a
+      // misread: one word, a low confidence, an opening that is no letter,
+      // digit or quote (what the black-letter pages' stains read as).
+      if (EndsSentence(l.text) || l.text.back() == '-' || !OpensAHeading(l.text) || l.words.size() < 2 ||
+          (l.confidence && *l.confidence < kHeadingMinConfidence))
+        continue;
+      std::vector<double> heights;
+      for (const Word& w : l.words) heights.push_back(w.box.h);
+      if (l.words.front().box.h > kDropCapWordRatio * MedianOf(heights)) continue;
+      l.role = Role::kSubheadline;
+      l.role_reason = "larger-type";
+    }
+    // The rest of a heading or a pull quote set in larger type: the lines
+    // right under a marked one whose rows are as large, whatever their box
+    // ("Years" under "... Returns After Ten") or their end ("fix.”").
+    // Its rows may measure a little smaller (a short last line, fewer
+    // letters to fit the row to): kHeadingRestShare of the line above, and
+    // halfway between the body's and the bar.
+    // Likewise the lines right over it: a pull quote whose first line ends
+    // a sentence ("“The money is there." over "The hard part is") is one
+    // run of larger type, one paragraph.
+    auto goes_on = [&](const Line& marked, const Line& l) {
+      return marked.role_reason == std::string_view("larger-type") && l.role == Role::kBody && l.row_height &&
+             *l.row_height >= kHeadingRestShare * *marked.row_height && *l.row_height >= (1 + ratio) / 2 * body;
+    };
+    for (size_t i = 1; i < b.lines.size(); ++i) {
+      if (!goes_on(b.lines[i - 1], b.lines[i])) continue;
+      b.lines[i].role = Role::kSubheadline;
+      b.lines[i].role_reason = "larger-type";
+    }
+    for (size_t i = b.lines.size(); i-- > 1;) {
+      if (!goes_on(b.lines[i], b.lines[i - 1])) continue;
+      b.lines[i - 1].role = Role::kSubheadline;
+      b.lines[i - 1].role_reason = "larger-type";
+    }
+  }
+}
+
+}  // namespace
+
 Status ClassifyLines(Page& page, const ClassifyOptions& o) {
   EnsureShapes(page);
   const size_t nb = page.blocks.size();
@@ -323,7 +430,13 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
     // and the first paragraph, in one block): its own line. "By" and
     // capitalised names only (LooksLikeLatinByline), so a sentence opening
     // "By the end of ..." stays body.
-    if (n > 2 && is_short(widths[0]) && LooksLikeLatinByline(block.lines[0].text)) {
+    // Short of a full line only (kBylineFullShare), not "short" as a
+    // headline is: a centred or indented byline measures from the column's
+    // edge ("By KAROUN DEMIRJIAN" on the NYT's front page: 0.87 of its
+    // column), and the words LooksLikeLatinByline allows do not fill a
+    // justified line by chance.
+    const bool not_full = shape.wrap > 0 ? widths[0] < kBylineFullShare * shape.wrap : is_short(widths[0]);
+    if (n > 2 && not_full && LooksLikeLatinByline(block.lines[0].text)) {
       block.lines[0].role = Role::kByline;
       block.lines[0].role_reason = "byline";
       return;
@@ -405,6 +518,8 @@ Status ClassifyLines(Page& page, const ClassifyOptions& o) {
     classify_block(k, block);
     for (auto& [at, line] : jumps) block.lines.insert(block.lines.begin() + static_cast<long>(at), std::move(line));
   }
+
+  if (o.heading_row_ratio > 0) MarkLargerType(page, o.heading_row_ratio);
 
   if (o.fix_section_numbers) {
     // Section headings "1 …", "2 …": a decorative number OCR'd twice ("11",

@@ -48,6 +48,8 @@ struct ClassifyOptions {
   int headline_max_lines = 4;
   int caption_max_lines = 3;
   bool fix_section_numbers = true;
+  // Larger type inside a body block (MarkLargerType in classify.cpp).
+  double heading_row_ratio = 1.3;
 };
 
 bool StartsWithListMarker(std::string_view text);

@@ -27,6 +27,8 @@ std::vector<OptionField<ClassifyOptions>> ClassifyFields() {
       {"headline_max_lines", &ClassifyOptions::headline_max_lines, "most lines in a headline block", "lines"},
       {"caption_max_lines", &ClassifyOptions::caption_max_lines, "most lines in a caption block", "lines"},
       {"fix_section_numbers", &ClassifyOptions::fix_section_numbers, "repair doubled section numbers (11 -> 1) when the sequence shows it", ""},
+      {"heading_row_ratio", &ClassifyOptions::heading_row_ratio,
+       "a body line whose type (OCR row height) is this many times the page's body type is a heading of its own (0: off)", "ratio"},
   };
 }
 

@@ -273,6 +273,140 @@ TEST(OcrText, LatinBylineOpeningAColumnBlockIsItsOwnParagraph) {
   EXPECT_EQ(page.paragraphs[4].role, Role::kBody);
 }
 
+// A centred byline measures from the column's edge: 0.9 of the column here,
+// over the "short" share, but not a full line; still a byline.
+TEST(OcrText, CentredLatinBylineOpeningAColumnBlockIsItsOwnParagraph) {
+  Block story = OcrBlock(std::nullopt, 200,
+                         {{"By ANNA WHITFIELD", 700},
+                          {"RIVERTON — Since the spring floods, two", 1000},
+                          {"regional banks approved a bridge loan and a", 1000},
+                          {"training course.", 300}});
+  story.lines[0].box->x = 300;  // centred: 300..1000 of the column 100..1100
+  Page page = RunOcrText({OcrBlock(Role::kHeadline, 0, {{"Riverton Approves New Bridge Plan", 1000}}, 80), story});
+  ASSERT_EQ(page.paragraphs.size(), 3u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[1].text, "By ANNA WHITFIELD");
+  EXPECT_EQ(page.paragraphs[1].role, Role::kByline);
+}
+
+// Tesseract's row heights on a page's lines (words split at spaces, each as
+// tall as its row).
+void SetRows(Block& b, std::vector<float> rows) {
+  ASSERT_EQ(rows.size(), b.lines.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Line& l = b.lines[i];
+    l.row_height = rows[i];
+    l.words.clear();
+    int x = l.box->x;
+    for (size_t at = 0; at < l.text.size();) {
+      size_t sp = l.text.find(' ', at);
+      if (sp == std::string::npos) sp = l.text.size();
+      Word w;
+      w.text = l.text.substr(at, sp - at);
+      w.box = Box{x, l.box->y, 20 * static_cast<int>(w.text.size()), static_cast<int>(rows[i])};
+      x += w.box.w + 10;
+      l.words.push_back(w);
+      at = sp + 1;
+    }
+  }
+}
+
+// An index strip of teasers is one block to the layout: a section label, and
+// per teaser a heading in larger type over two lines of text. Each heading is
+// a paragraph of its own (Tesseract's row heights tell the type size), and so
+// is the label before it; the teasers' text, ending in a page reference, is
+// not run into the next heading. A body line ending its sentence, or one
+// tall only for its drop cap, stays body.
+TEST(OcrText, LargerTypeInABodyBlockIsAHeadingOfItsOwn) {
+  Block story = OcrBlock(std::nullopt, 0,
+                         {{"Harbor officials said on Monday that the", 1000},
+                          {"ferry between the two piers would run again", 1000},
+                          {"from next week, after repairs to its engine", 1000},
+                          {"and a new landing stage that took most of", 1000},
+                          {"the winter to build and cost more than the", 1000},
+                          {"town had planned for the whole year.", 700},
+                          {"Council members asked for a report on the", 1000},
+                          {"delays and on the cost of the stage.", 700}});
+  SetRows(story, {33, 33, 34, 33, 32, 33, 33, 33});
+  Block strip = OcrBlock(std::nullopt, 600,
+                         {{"METRO B1-4", 300},
+                          {"Ferry Service Returns", 700},
+                          {"The harbor ferry runs again after a winter", 1000},
+                          {"of repairs to its engine. PAGE B2", 800},
+                          {"Library Opens Late on Fridays", 900},
+                          {"The reading rooms stay open until ten to", 1000},
+                          {"serve students before exams. PAGE B4", 850},
+                          {"Tall Initials Are Not Headings Here.", 900}});
+  SetRows(strip, {30, 46, 33, 33, 45, 33, 33, 45});
+  Page page = RunOcrText({story, strip});
+  std::vector<std::string> texts;
+  for (const Paragraph& p : page.paragraphs) texts.push_back(p.text);
+  const std::vector<std::string> want = {
+      "Harbor officials said on Monday that the ferry between the two piers would run again from next week, after "
+      "repairs to its engine and a new landing stage that took most of the winter to build and cost more than the "
+      "town had planned for the whole year.",
+      "Council members asked for a report on the delays and on the cost of the stage.",
+      "METRO B1-4",
+      "Ferry Service Returns",
+      "The harbor ferry runs again after a winter of repairs to its engine. PAGE B2",
+      "Library Opens Late on Fridays",
+      "The reading rooms stay open until ten to serve students before exams. PAGE B4 Tall Initials Are Not Headings "
+      "Here."};
+  EXPECT_EQ(texts, want) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[3].role, Role::kSubheadline);
+  EXPECT_EQ(page.blocks[1].lines[1].role_reason, std::string("larger-type"));
+
+  // Off: the strip runs together as before.
+  RegisterBuiltinStages();
+  auto chain = Pipeline::Build(text::DefaultOcrTextStages(), {{"classify", {{"heading_row_ratio", "0"}}}});
+  ASSERT_TRUE(chain.ok()) << chain.status().ToString();
+  Page off;
+  off.blocks = {story, strip};
+  ASSERT_TRUE(chain.value().Run(off, RunContext{}).ok());
+  for (const Paragraph& p : off.paragraphs) EXPECT_NE(p.text, "Ferry Service Returns");
+}
+
+// A pull quote in larger type whose first line ends a sentence is one run of
+// larger type: one paragraph, not split after its first sentence.
+TEST(OcrText, ARunOfLargerTypeIsOneParagraph) {
+  Block story = OcrBlock(std::nullopt, 0,
+                         {{"Harbor officials said on Monday that the", 1000},
+                          {"ferry between the two piers would run again", 1000},
+                          {"from next week, after repairs to its engine", 1000},
+                          {"and a new landing stage that took most of", 1000},
+                          {"the winter to build and cost more than the", 1000},
+                          {"town had planned for the whole year.", 700}});
+  SetRows(story, {33, 33, 34, 33, 32, 33});
+  Block quote = OcrBlock(std::nullopt, 400,
+                         {{"“The ferry is back.", 700}, {"The landing stage is", 900}, {"what took the winter.”", 900}});
+  SetRows(quote, {50, 51, 50});
+  Block more = OcrBlock(std::nullopt, 600,
+                        {{"Council members asked for a report on the", 1000}, {"delays and on the cost of the stage.", 700}});
+  SetRows(more, {33, 33});
+  Page page = RunOcrText({story, quote, more});
+  ASSERT_EQ(page.paragraphs.size(), 3u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.paragraphs[1].text, "“The ferry is back. The landing stage is what took the winter.”");
+  EXPECT_EQ(page.paragraphs[1].role, Role::kSubheadline);
+}
+
+// A drop cap makes its row tall; the line is still body text.
+TEST(OcrText, ADropCapLineIsNotAHeading) {
+  Block story = OcrBlock(std::nullopt, 0,
+                         {{"T he harbor ferry runs again after a", 1000},
+                          {"winter of repairs to its engine and a new", 1000},
+                          {"landing stage that took most of the winter", 1000},
+                          {"to build and cost more than the town had", 1000},
+                          {"planned for the whole year, officials said", 1000},
+                          {"on Monday, and the council asked for a", 1000},
+                          {"report on the delays and on the cost of the", 1000},
+                          {"stage before the spring.", 500}});
+  SetRows(story, {70, 33, 33, 33, 33, 33, 33, 33});
+  for (Word& w : story.lines[0].words) w.box.h = 33;
+  story.lines[0].words[0].box.h = 90;  // the drop cap
+  Page page = RunOcrText({story});
+  ASSERT_EQ(page.paragraphs.size(), 1u) << RenderParagraphs(page.paragraphs);
+  EXPECT_EQ(page.blocks[0].lines[0].role, Role::kBody);
+}
+
 TEST(OcrText, IndentedOneLineParagraphEndingShortIsItsOwn) {
   // A column 23 characters (920 px) wide. The third paragraph is one
   // indented line that stops a character short after 。; the next one is
