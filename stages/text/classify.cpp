@@ -290,6 +290,9 @@ constexpr double kDropCapWordRatio = 1.8;
 constexpr double kBylineFullShare = 0.95;
 // A heading in larger type reads at least this confident (0-100).
 constexpr double kHeadingMinConfidence = 60;
+// A line under a heading in larger type, its row at least this share of the
+// heading line's, goes on with the heading.
+constexpr double kHeadingRestShare = 0.85;
 
 // A heading opens with a capital, a digit, a quotation mark or a CJK
 // character.
@@ -299,10 +302,6 @@ bool OpensAHeading(std::string_view t) {
   return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == U'“' || c == U'‘' || c == '"' || c == '\'' ||
          c == U'「' || c == U'《' || IsCjk(c);
 }
-
-// A line under a heading in larger type, its row at least this share of the
-// heading line's, goes on with the heading.
-constexpr double kHeadingRestShare = 0.85;
 
 double MedianOf(std::vector<double> v) {
   if (v.empty()) return 0;
