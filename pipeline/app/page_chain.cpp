@@ -5,32 +5,24 @@
 namespace ocrflow {
 namespace {
 
-// What the reader and the stages after it change of a page: everything but
-// its rasters (they only read those). Kept from before the reader, so that a
-// page the reader stopped on early is read again from there, without a copy
-// of the image and without running the image stages again.
-struct BeforeReading {
-  ImageInfo info;
-  std::vector<Block> blocks;
-  std::vector<Paragraph> paragraphs;
-  std::vector<Dropped> dropped;
-  std::vector<Edit> edits;
-  std::vector<Decision> decisions;
-  std::vector<std::string> warnings;
+// The page without its rasters: all the reader and the stages after it
+// change (they only read the rasters). Kept from before the reader, so that
+// a page the reader stopped on early is read again from there, without a
+// copy of the image and without running the image stages again.
+Page WithoutRasters(Page& page) {
+  Raster image = std::move(page.image), mask = std::move(page.text_mask);
+  Page copy = page;
+  page.image = std::move(image);
+  page.text_mask = std::move(mask);
+  return copy;
+}
 
-  explicit BeforeReading(const Page& p)
-      : info(p.info), blocks(p.blocks), paragraphs(p.paragraphs), dropped(p.dropped), edits(p.edits),
-        decisions(p.decisions), warnings(p.warnings) {}
-  void RestoreInto(Page& p) const {
-    p.info = info;
-    p.blocks = blocks;
-    p.paragraphs = paragraphs;
-    p.dropped = dropped;
-    p.edits = edits;
-    p.decisions = decisions;
-    p.warnings = warnings;
-  }
-};
+// `page` as `saved` was, with the rasters `page` holds.
+void RestoreInto(Page saved, Page& page) {
+  saved.image = std::move(page.image);
+  saved.text_mask = std::move(page.text_mask);
+  page = std::move(saved);
+}
 
 bool LatinScript(const std::string& script) { return script == "Latin" || script == "Fraktur"; }
 
@@ -62,7 +54,7 @@ Status PageChain::Run(Page& page, const RunContext& ctx, const std::function<Res
   trusting.orientation_checked_by_ocr = true;
   Status st = before_reader_.Run(page, trusting);
   if (!st.ok()) return st;
-  const BeforeReading before(page);
+  Page before = WithoutRasters(page);
   st = reader_on_.Run(page, trusting);
   if (!st.ok() || !page.info.orientation_unconfirmed) return st;
   // The reader did not confirm the page upright: the first stage checks
@@ -101,7 +93,7 @@ Status PageChain::Run(Page& page, const RunContext& ctx, const std::function<Res
     // gutters and between the lines of text showing through the paper,
     // 65-129 % CER against 18-39 % with Tesseract's own segmentation):
     // the reader then finds the page's text regions itself.
-    before.RestoreInto(page);
+    RestoreInto(std::move(before), page);
     take_check(page);
     if (LatinScript(page.info.script) && !page.blocks.empty()) {
       char why[240];

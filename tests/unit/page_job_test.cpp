@@ -310,6 +310,20 @@ void SetRows(Block& b, std::vector<float> rows) {
   }
 }
 
+// Six lines of body type (rows 32-34 px) ending a paragraph, at the top of
+// the page.
+Block HarborStory() {
+  Block story = OcrBlock(std::nullopt, 0,
+                         {{"Harbor officials said on Monday that the", 1000},
+                          {"ferry between the two piers would run again", 1000},
+                          {"from next week, after repairs to its engine", 1000},
+                          {"and a new landing stage that took most of", 1000},
+                          {"the winter to build and cost more than the", 1000},
+                          {"town had planned for the whole year.", 700}});
+  SetRows(story, {33, 33, 34, 33, 32, 33});
+  return story;
+}
+
 // An index strip of teasers is one block to the layout: a section label, and
 // per teaser a heading in larger type over two lines of text. Each heading is
 // a paragraph of its own (Tesseract's row heights tell the type size), and so
@@ -317,16 +331,11 @@ void SetRows(Block& b, std::vector<float> rows) {
 // not run into the next heading. A body line ending its sentence, or one
 // tall only for its drop cap, stays body.
 TEST(OcrText, LargerTypeInABodyBlockIsAHeadingOfItsOwn) {
-  Block story = OcrBlock(std::nullopt, 0,
-                         {{"Harbor officials said on Monday that the", 1000},
-                          {"ferry between the two piers would run again", 1000},
-                          {"from next week, after repairs to its engine", 1000},
-                          {"and a new landing stage that took most of", 1000},
-                          {"the winter to build and cost more than the", 1000},
-                          {"town had planned for the whole year.", 700},
-                          {"Council members asked for a report on the", 1000},
-                          {"delays and on the cost of the stage.", 700}});
-  SetRows(story, {33, 33, 34, 33, 32, 33, 33, 33});
+  Block story = HarborStory();
+  Block council = OcrBlock(std::nullopt, 300,
+                           {{"Council members asked for a report on the", 1000},
+                            {"delays and on the cost of the stage.", 700}});
+  SetRows(council, {33, 33});
   Block strip = OcrBlock(std::nullopt, 600,
                          {{"METRO B1-4", 300},
                           {"Ferry Service Returns", 700},
@@ -337,7 +346,7 @@ TEST(OcrText, LargerTypeInABodyBlockIsAHeadingOfItsOwn) {
                           {"serve students before exams. PAGE B4", 850},
                           {"Tall Initials Are Not Headings Here.", 900}});
   SetRows(strip, {30, 46, 33, 33, 45, 33, 33, 45});
-  Page page = RunOcrText({story, strip});
+  Page page = RunOcrText({story, council, strip});
   std::vector<std::string> texts;
   for (const Paragraph& p : page.paragraphs) texts.push_back(p.text);
   const std::vector<std::string> want = {
@@ -353,14 +362,14 @@ TEST(OcrText, LargerTypeInABodyBlockIsAHeadingOfItsOwn) {
       "Here."};
   EXPECT_EQ(texts, want) << RenderParagraphs(page.paragraphs);
   EXPECT_EQ(page.paragraphs[3].role, Role::kSubheadline);
-  EXPECT_EQ(page.blocks[1].lines[1].role_reason, std::string("larger-type"));
+  EXPECT_EQ(page.blocks[2].lines[1].role_reason, std::string("larger-type"));
 
   // Off: the strip runs together as before.
   RegisterBuiltinStages();
   auto chain = Pipeline::Build(text::DefaultOcrTextStages(), {{"classify", {{"heading_row_ratio", "0"}}}});
   ASSERT_TRUE(chain.ok()) << chain.status().ToString();
   Page off;
-  off.blocks = {story, strip};
+  off.blocks = {story, council, strip};
   ASSERT_TRUE(chain.value().Run(off, RunContext{}).ok());
   for (const Paragraph& p : off.paragraphs) EXPECT_NE(p.text, "Ferry Service Returns");
 }
@@ -368,14 +377,7 @@ TEST(OcrText, LargerTypeInABodyBlockIsAHeadingOfItsOwn) {
 // A pull quote in larger type whose first line ends a sentence is one run of
 // larger type: one paragraph, not split after its first sentence.
 TEST(OcrText, ARunOfLargerTypeIsOneParagraph) {
-  Block story = OcrBlock(std::nullopt, 0,
-                         {{"Harbor officials said on Monday that the", 1000},
-                          {"ferry between the two piers would run again", 1000},
-                          {"from next week, after repairs to its engine", 1000},
-                          {"and a new landing stage that took most of", 1000},
-                          {"the winter to build and cost more than the", 1000},
-                          {"town had planned for the whole year.", 700}});
-  SetRows(story, {33, 33, 34, 33, 32, 33});
+  Block story = HarborStory();
   Block quote = OcrBlock(std::nullopt, 400,
                          {{"“The ferry is back.", 700}, {"The landing stage is", 900}, {"what took the winter.”", 900}});
   SetRows(quote, {50, 51, 50});
