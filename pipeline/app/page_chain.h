@@ -10,10 +10,15 @@
 // page it does not confirm is made again as it came in (`original`: decoded
 // again, so no copy of a 200-Mpixel page is held meanwhile), checked by the
 // first stage for real and, only when that turns it, run through the rest
-// of the chain again. A page found upright whose reader stopped early (its
-// first lines read too badly to go on) is read again from the reader on,
-// the image stages' work kept; on a page of Latin or Fraktur script (OSD)
-// without the layout stage's blocks: the reader segments it itself
+// of the chain again (RunContext::script_wanted: with the page's script,
+// from OSD, even when a text patch shows it upright). A page found upright
+// whose reader stopped early (its first lines read too badly to go on, or
+// read under the bar on a page of Latin blocks in columns:
+// ImageInfo::early_stop_for_script), or a Fraktur page whose body the
+// layout found in two columns or more (read to its end, but badly), is
+// read again from the reader on, the image stages' work kept; without the
+// layout stage's blocks on a page of Latin or Fraktur script (Fraktur only
+// after a stop for the script): the reader segments it itself
 // (ImageInfo::segmentation_note says why). Without such a pair the chain
 // runs as it is.
 //

@@ -183,10 +183,16 @@ struct ImageInfo {
   // median line confidence the body text must reach. The OCR stage clears it; when the
   // body text reads worse it sets orientation_unconfirmed, and when the
   // first body lines already read far worse it stops early
-  // (ocr_stopped_early: the page's text is incomplete).
+  // (ocr_stopped_early: the page's text is incomplete). It also stops
+  // early on a page of Latin blocks in columns whose first body lines read
+  // under the bar, but not far under (early_stop_for_script): a black-letter
+  // page is read with Tesseract's segmentation, so which script the page is
+  // decides how it is read (the chain asks OSD), and the rest of the page
+  // under the layout's columns would be read for nothing.
   double orientation_check = 0;
   bool orientation_unconfirmed = false;
   bool ocr_stopped_early = false;
+  bool early_stop_for_script = false;
   // The script OSD found ("Latin", "Fraktur", "Han", ...) when it ran; "" when not.
   std::string script;
   double script_confidence = 0;

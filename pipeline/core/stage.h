@@ -51,6 +51,11 @@ struct RunContext {
   // stage that confirms the page upright follows: a stage that turns pages
   // upright may then take the page as upright on trust.
   bool orientation_checked_by_ocr = false;
+  // Set by the same step when it checks a page whose text read badly: a
+  // stage that turns pages upright also finds the page's script (OSD),
+  // even when it needs no OSD to find the page upright
+  // (ImageInfo::script).
+  bool script_wanted = false;
   // Called as each stage starts on the page (a worker process tells its
   // parent, so that a worker killed for time names the stage). May be empty.
   std::function<void(const std::string& stage)> on_stage;

@@ -526,6 +526,24 @@ double Median(std::vector<float> v) {
   return v[v.size() / 2];
 }
 
+// Whether most body lines of the first `read` blocks were read with a
+// Latin model (no chi_ model), and the page's body stands in two columns or
+// more (the layout's).
+bool LatinInColumns(const Page& page, size_t read) {
+  size_t latin = 0, body = 0;
+  std::vector<int> columns;
+  for (size_t i = 0; i < page.blocks.size(); ++i) {
+    const Block& b = page.blocks[i];
+    if (!IsBody(b)) continue;
+    if (b.column >= 0 && std::find(columns.begin(), columns.end(), b.column) == columns.end())
+      columns.push_back(b.column);
+    if (i >= read) continue;
+    body += b.lines.size();
+    if (b.lang.find("chi_") == std::string::npos) latin += b.lines.size();
+  }
+  return columns.size() >= 2 && body > 0 && 2 * latin > body;
+}
+
 }  // namespace
 
 // A block read with a Chinese model (chi_sim, chi_sim+eng...).
@@ -1092,6 +1110,26 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
         page.info.orientation_check = 0;
         page.info.orientation_unconfirmed = true;
         page.info.ocr_stopped_early = true;
+        return Status::Ok();
+      }
+      if (m < page.info.orientation_check && LatinInColumns(page, k + 1)) {
+        // Under the bar, not far under, on a page of Latin blocks in
+        // columns: a black-letter page (read without its model) looks like
+        // this, and is read with Tesseract's own segmentation
+        // (pipeline/app/page_chain.h), so the rest under the layout's
+        // columns would be read for nothing. The chain asks OSD for the
+        // script and reads the page again, with the layout's blocks unless
+        // it is Fraktur.
+        char buf[200];
+        std::snprintf(buf, sizeof buf,
+                      "the first %zu body lines (Latin, in columns) read as the page came in at median confidence %.0f "
+                      "< %.0f",
+                      early.size(), m, page.info.orientation_check);
+        page.info.orientation_note = buf;
+        page.info.orientation_check = 0;
+        page.info.orientation_unconfirmed = true;
+        page.info.ocr_stopped_early = true;
+        page.info.early_stop_for_script = true;
         return Status::Ok();
       }
     }

@@ -150,6 +150,28 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
     if (!grid) grid.emplace(gray);
     return *grid;
   };
+  // OSD on the page reduced to work_dpi: the turn and the script.
+  int deg = 0;
+  float conf = 0;
+  auto osd = [&]() {
+    cv::Mat work;
+    double f = std::min(1.0, o.work_dpi / dpi);
+    if (f < 1) cv::resize(gray, work, cv::Size(), f, f, cv::INTER_AREA);
+    else work = gray;
+    if (!work.isContinuous()) work = work.clone();
+    api->SetPageSegMode(tesseract::PSM_OSD_ONLY);
+    api->SetImage(work.data, work.cols, work.rows, 1, static_cast<int>(work.step));
+    api->SetSourceResolution(static_cast<int>(dpi * f + 0.5));
+    float script_conf = 0;
+    const char* script = nullptr;
+    bool ok = api->DetectOrientationScript(&deg, &conf, &script, &script_conf);
+    api->Clear();
+    if (ok && script != nullptr) {
+      page.info.script = script;
+      page.info.script_confidence = script_conf;
+    }
+    return ok;
+  };
   Confidence upright;
   if (ocr.ok() && trust) {
     upright = WordConfidence(ocr.value(), gray(glyphs().Window(false)), pdpi);
@@ -157,26 +179,16 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
       page.info.orientation = 0;
       page.info.orientation_note = "upright: a text patch reads at median word confidence " + Fixed(upright.median, 0) +
                                    " >= " + Fixed(o.upright_confidence, 0) + " (OSD not run)";
+      // The page's script is wanted all the same (the page's text read
+      // badly): OSD for it, its turn not taken (the patch decided).
+      if (ctx.script_wanted && osd() && !page.info.script.empty())
+        page.info.orientation_note = "upright: a text patch reads at median word confidence " +
+                                     Fixed(upright.median, 0) + " >= " + Fixed(o.upright_confidence, 0) +
+                                     " (OSD run for the script only: " + page.info.script + ")";
       return Status::Ok();
     }
   }
-  cv::Mat work;
-  double f = std::min(1.0, o.work_dpi / dpi);
-  if (f < 1) cv::resize(gray, work, cv::Size(), f, f, cv::INTER_AREA);
-  else work = gray;
-  if (!work.isContinuous()) work = work.clone();
-  api->SetPageSegMode(tesseract::PSM_OSD_ONLY);
-  api->SetImage(work.data, work.cols, work.rows, 1, static_cast<int>(work.step));
-  api->SetSourceResolution(static_cast<int>(dpi * f + 0.5));
-  int deg = 0;
-  float conf = 0, script_conf = 0;
-  const char* script = nullptr;
-  bool ok = api->DetectOrientationScript(&deg, &conf, &script, &script_conf);
-  api->Clear();
-  if (ok && script != nullptr) {
-    page.info.script = script;
-    page.info.script_confidence = script_conf;
-  }
+  const bool ok = osd();
   if (!ok) {
     page.info.orientation_note = "declined: too little text to tell the orientation";
     return Status::Ok();

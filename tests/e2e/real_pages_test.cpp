@@ -164,6 +164,23 @@ TEST_F(RealPages, FrakturNewspaperAndBookPages) {
   ASSERT_TRUE(page.contains("segmentation")) << page["orientation"].dump();
   EXPECT_NE(page["segmentation"].get<std::string>().find("Tesseract's page segmentation"), std::string::npos);
   for (const auto& b : page["blocks"]) EXPECT_EQ(b["lang"], "eng") << b.dump();
+  // The 1870 page's first body lines read under the upright bar, not far
+  // under, in the layout's columns: the reader stops for the page's script.
+  // OSD, run for the script only (a text patch found it upright), says
+  // Fraktur, and a black-letter page in columns is read again with
+  // Tesseract's segmentation (65.6 % CER under the layout's columns).
+  const auto columns = nlohmann::json::parse(Slurp(json_.at("nzz_18701230_0_0_a1_p1_1.tif")))["pages"][0];
+  EXPECT_EQ(columns["orientation"]["script"]["name"], "Fraktur") << columns["orientation"].dump();
+  EXPECT_NE(columns["orientation"]["note"].get<std::string>().find("(Latin, in columns)"), std::string::npos)
+      << columns["orientation"].dump();
+  ASSERT_TRUE(columns.contains("segmentation")) << columns["orientation"].dump();
+  EXPECT_NE(columns["segmentation"].get<std::string>().find("columns read badly"), std::string::npos)
+      << columns["segmentation"];
+  // A black-letter book page in one column keeps the layout's blocks (its
+  // drop cap and heading): it has no gutter to miss.
+  const auto book = nlohmann::json::parse(Slurp(json_.at("kant_aufklaerung_1784_0017.tif")))["pages"][0];
+  EXPECT_EQ(book["orientation"]["script"]["name"], "Fraktur") << book["orientation"].dump();
+  EXPECT_FALSE(book.contains("segmentation")) << book["segmentation"];
 }
 
 }  // namespace
