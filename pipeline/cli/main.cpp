@@ -391,6 +391,7 @@ struct RunArgs {
   bool isolate = false;
   long long memory_limit_mb = kDefaultWorkerMemoryMb;
   bool quiet = false;
+  bool verbose = false;
   std::string shard;  // "K/N"
   bool resume = false;
   bool manifest = false;
@@ -432,6 +433,7 @@ int RunRun(const RunArgs& args) {
   ro.load.pdf_dpi = args.pdf_dpi;
   ro.page_timeout = args.page_timeout;
   ro.isolate = args.isolate;
+  ro.verbose = args.verbose;
   ro.memory_limit_mb = args.memory_limit_mb;
   ro.lang = args.lang;
   ro.manifest = args.manifest;
@@ -796,6 +798,9 @@ int main(int argc, char** argv) {
                 "write OUTDIR/manifest.jsonl: one line per input (source, sha256, output, status, pages, ...); "
                 "implied by --shard and --resume");
   run->add_flag("-q,--quiet", rn.quiet, "no progress or summary on stderr (errors are still printed)");
+  run->add_flag("-v,--verbose", rn.verbose,
+                "a line per page on stderr: the input, the page, the process that read it (with --isolate a worker "
+                "process's pid) and when (seconds since the run started)");
   run->footer(kRunFooter);
 
   std::string eval_output, eval_gold;
