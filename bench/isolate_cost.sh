@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The cost of `ocrflow run --isolate` (every input in a worker process,
+# The cost of `ocrflow run --isolate` (every page in a worker process,
 # pipeline/app/worker.h) against the in-process run, on the same pages in
 # the same session: the two are run in turns (ABAB...), so that a busy
 # machine weighs on both alike.
 #
 #   bench/isolate_cost.sh [--pages DIR] [--rounds N] [--jobs N] [--build DIR] [--work DIR] [-- RUN ARGS...]
 #
-# Defaults: samples/pages, 3 rounds, --jobs 1 (2 shows how the page-level
-# sharing of the in-process run compares), build/, /tmp/ocrflow-isolate-bench.
+# Defaults: samples/pages, 3 rounds, --jobs 1 (2 starts two worker
+# processes: their start and models are the cost), build/,
+# /tmp/ocrflow-isolate-bench. A multi-page TIFF in a --pages DIR weighs the
+# sharing of one input's pages among them.
 # Prints per mode the median wall seconds and CPU seconds (user+sys, worker
 # processes included) of a run, per page, and the ratio isolated/in-process.
 # The outputs of the two modes must be the same; the script fails otherwise.

@@ -127,6 +127,33 @@ Page MakePage(io::DecodedPage& d, const std::string& source, int number) {
   return page;
 }
 
+// Page `number` (from 1) of an open input, as `run` reads it: decoded,
+// through the chain under its deadline (from before decoding), its rasters
+// dropped. `*decoded` false: it could not be decoded (the status says why).
+// The in-process run and a worker process (RunOnePage) both read pages so.
+Status ReadPage(const PageChain& chain, io::PageDecoder& decoder, const std::string& source, int number,
+                const RunOptions& options, RunContext ctx, Page* page, bool* decoded) {
+  const auto page_start = Clock::now();
+  auto d = DecodeGuarded([&] { return decoder.Decode(number - 1); });
+  if (!d.ok()) {
+    *decoded = false;
+    return d.status();
+  }
+  *decoded = true;
+  *page = MakePage(d.value(), source, number);
+  ctx.deadline = PageDeadline(options, page_start);
+  auto original = [&decoder, &source, number]() -> Result<Page> {
+    auto again = DecodeGuarded([&] { return decoder.Decode(number - 1); });
+    if (!again.ok()) return again.status();
+    return MakePage(again.value(), source, number);
+  };
+  Status st = RunChain(chain, *page, ctx, options.page_timeout, original);
+  // Keep only what the outputs need.
+  page->image = Raster{};
+  page->text_mask = Raster{};
+  return st;
+}
+
 // Output name of each input under OUTDIR, without .txt/.json: its path
 // below the inputs' common folder (io/output_names.h), extension dropped.
 // A file named twice is read once. Two inputs that would still share an
@@ -232,18 +259,6 @@ class Progress {
   std::mutex mu_;
 };
 
-// One output file, its folders made; "" and the error in `errors` when it
-// could not be written.
-std::string WriteOutput(const fs::path& base, const char* ext, const std::string& data, std::vector<std::string>& errors) {
-  std::error_code ec;
-  fs::create_directories(base.parent_path(), ec);
-  const std::string path = base.string() + ext;
-  Status st = io::WriteFileAtomic(path, data);
-  if (st.ok()) return path;
-  errors.push_back(st.ToString());
-  return "";
-}
-
 // The manifest of a run (RunOptions::manifest): what an input became, as
 // its line says it (app/manifest.h). Null: no manifest.
 struct RunRecorder {
@@ -279,121 +294,6 @@ struct RunRecorder {
     }
   }
 };
-
-// How many pages of one input run --isolate leaves out, each after its
-// worker died on it, before it gives the input up.
-constexpr size_t kMaxPagesLeftOut = 8;
-
-// run --isolate: every input in a worker process (app/worker.h), `jobs` of
-// them side by side; the parent writes the outputs. Pages of one input run
-// one after the other in its worker.
-RunReport RunIsolated(const RunOptions& options, const std::vector<Input>& inputs, RunReport report,
-                      const RunRecorder& recorder, const std::function<void(const std::string&)>& log) {
-  const auto run_start = Clock::now();
-  const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<InputReport> reports(inputs.size());
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  int inputs_done = 0, pages_done = 0, pages_failed = 0;
-  Progress progress(options.progress);
-  auto worker = [&]() {
-    WorkerProcess child(options.worker_exe, WorkerLimits{options.page_timeout, options.memory_limit_mb});
-    for (size_t i; (i = next++) < inputs.size();) {
-      if (options.cancel && options.cancel->load()) return;
-      const Input& in = inputs[i];
-      InputReport& r = reports[i];
-      r.source = in.path;
-      const auto start = Clock::now();
-      auto bytes = ReadFileBytes(in.path);
-      if (!bytes.ok()) {
-        r.errors.push_back(bytes.status().ToString());
-      } else {
-        r.sha256 = Sha256Hex(bytes.value());
-        std::vector<std::string> page_errors;
-        RunOptions attempt = options;  // less the pages its workers died on
-        Result<InputOutcome> outcome = Status(Code::kInternal, "not run");
-        for (;;) {
-          page_errors.clear();
-          int seen = 0, seen_failed = 0;
-          outcome = child.Process(bytes.value(), in.path, attempt, [&](const PageEvent& e) {
-            std::lock_guard<std::mutex> lock(mu);
-            ++pages_done, ++seen;
-            if (!e.status.ok()) {
-              ++pages_failed, ++seen_failed;
-              page_errors.push_back(in.path + ": page " + std::to_string(e.number) + ": " + e.status.message());
-            }
-          }, options.cancel);
-          // A worker that died, or was killed for time, on page k of a
-          // multi-page input: the input again without page k, which is
-          // reported failed with the reason. One bad page does not lose
-          // the others (they are read again: the worker's outputs are
-          // written whole or not at all).
-          const int k = child.last_page();
-          const bool died = !outcome.ok() && (outcome.status().code() == Code::kInternal ||
-                                              outcome.status().code() == Code::kDeadlineExceeded);
-          if (!died || k <= 0 || child.last_page_count() < 2 || attempt.skip_pages.count(k) > 0 ||
-              attempt.skip_pages.size() >= kMaxPagesLeftOut)
-            break;
-          attempt.skip_pages[k] = "left out: " + outcome.status().message() + "; the other pages were read again without it";
-          std::lock_guard<std::mutex> lock(mu);
-          pages_done -= seen;
-          pages_failed -= seen_failed;
-        }
-        r.errors = page_errors;
-        if (!outcome.ok()) {
-          if (outcome.status().code() != Code::kCancelled) r.errors.push_back(in.path + ": " + outcome.status().message());
-        } else {
-          const InputOutcome& o = outcome.value();
-          r.pages = o.pages + o.failed_pages;
-          r.failed_pages = o.failed_pages;
-          r.characters = o.characters;
-          r.paragraphs = o.paragraphs;
-          r.mean_confidence = o.mean_confidence;
-          r.timed_out_pages = o.timed_out_pages;
-          r.skew_degrees = o.skew_degrees;
-          if (!o.status.ok() && page_errors.empty() && o.status.code() != Code::kCancelled)
-            r.errors.push_back(in.path + ": " + o.status.message());
-          // Written as the in-process run writes them: pages read, and pages
-          // that timed out flagged in the JSON.
-          if (o.status.ok() || (o.status.code() == Code::kDeadlineExceeded && o.timed_out_pages > 0)) {
-            const fs::path base = fs::path(options.out_dir) / in.out_stem;
-            for (const auto& [suffix, data] : OutcomeFiles(options, o)) {
-              if (suffix == ".pdf" && !o.pdf_error.empty()) {
-                r.errors.push_back(o.pdf_error);
-                continue;
-              }
-              std::string path = WriteOutput(base, suffix.c_str(), *data, r.errors);
-              if (suffix == ".txt") r.txt_path = path;
-              else if (suffix == ".json") r.json_path = path;
-              else if (!path.empty()) r.archive_paths.push_back(path);
-            }
-          }
-        }
-      }
-      r.seconds = Seconds(start);
-      if (log) {
-        for (const auto& e : r.errors) log(e);
-      }
-      if (!(options.cancel && options.cancel->load())) recorder.Record(in, r, options, log);
-      std::lock_guard<std::mutex> lock(mu);
-      ++inputs_done;
-      progress.Update(inputs_done, static_cast<int>(inputs.size()), pages_done, pages_failed, Seconds(run_start));
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < std::min<int>(jobs, static_cast<int>(inputs.size())); ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
-  progress.Finish();
-  for (auto& r : reports) {
-    if (r.source.empty()) continue;  // not started: cancelled
-    report.pages += r.pages;
-    report.failed_pages += r.failed_pages;
-    if (!r.errors.empty()) ++report.failed_inputs;
-    report.inputs.push_back(std::move(r));
-  }
-  report.seconds = Seconds(run_start);
-  return report;
-}
 
 }  // namespace
 
@@ -540,36 +440,53 @@ std::vector<std::pair<std::string, std::string>> PageXmlFiles(const std::vector<
   return files;
 }
 
-Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_view input, io::PageDecoder& decoder,
-                                   const std::string& tessdata) {
+namespace {
+
+// The image the PDF embeds for `p`: a one-page JPEG as it is (no second
+// compression, colour kept), else the page decoded again, Flate-compressed.
+Result<formats::PdfImage> PdfImageOfPage(const Page& p, std::string_view input, io::PageDecoder& decoder) {
+  formats::PdfImage image;
+  if (decoder.pages() == 1 && formats::JpegInfo(input, &image.width, &image.height, &image.components) &&
+      image.width == p.info.width && image.height == p.info.height) {
+    image.jpeg = std::string(input);
+    return image;
+  }
+  image = formats::PdfImage{};
+  auto d = DecodeGuarded([&] { return decoder.Decode(p.info.source_page - 1); });
+  if (!d.ok()) return d.status();
+  const cv::Mat& g = d.value().gray;
+  image.width = g.cols, image.height = g.rows;
+  image.gray.resize(static_cast<size_t>(g.cols) * g.rows);
+  for (int y = 0; y < g.rows; ++y)
+    std::copy(g.ptr<unsigned char>(y), g.ptr<unsigned char>(y) + g.cols, image.gray.begin() + static_cast<long>(y) * g.cols);
+  // Compressed now: a book's pages wait for the PDF as Flate streams.
+  if (!formats::CompressGray(image)) return Status(Code::kInternal, "zlib could not compress page " + std::to_string(p.number));
+  return image;
+}
+
+// The PDF of `pages` whose images `image_of` gives, in page order (the
+// first that fails fails the PDF).
+Result<std::string> RenderPdfOfImages(const std::vector<Page>& pages, const std::string& tessdata,
+                                      const std::function<Result<formats::PdfImage>(const Page&)>& image_of) {
   auto font = formats::GlyphlessFont(ocr::TessdataDir(tessdata));
   if (!font.ok()) return font.status();
   std::vector<formats::PdfPage> out;
-  // A one-page JPEG goes in as it is: no second compression, colour kept.
-  formats::PdfImage jpeg;
-  const bool as_jpeg = decoder.pages() == 1 &&
-                       formats::JpegInfo(input, &jpeg.width, &jpeg.height, &jpeg.components);
   for (const Page& p : pages) {
     formats::PdfPage pp;
     pp.layout = formats::LayoutForArchive(p);
-    if (as_jpeg && jpeg.width == p.info.width && jpeg.height == p.info.height) {
-      pp.image = jpeg;
-      pp.image.jpeg = std::string(input);
-    } else {
-      auto d = DecodeGuarded([&] { return decoder.Decode(p.info.source_page - 1); });
-      if (!d.ok()) return d.status();
-      const cv::Mat& g = d.value().gray;
-      pp.image.width = g.cols, pp.image.height = g.rows;
-      pp.image.gray.resize(static_cast<size_t>(g.cols) * g.rows);
-      for (int y = 0; y < g.rows; ++y) std::copy(g.ptr<unsigned char>(y), g.ptr<unsigned char>(y) + g.cols,
-                                                 pp.image.gray.begin() + static_cast<long>(y) * g.cols);
-      // Compressed now: a book's pages wait for the PDF as Flate streams.
-      if (!formats::CompressGray(pp.image))
-        return Status(Code::kInternal, "zlib could not compress page " + std::to_string(p.number));
-    }
+    auto image = image_of(p);
+    if (!image.ok()) return image.status();
+    pp.image = std::move(image).value();
     out.push_back(std::move(pp));
   }
   return formats::RenderPdf(out, font.value());
+}
+
+}  // namespace
+
+Result<std::string> RenderPagesPdf(const std::vector<Page>& pages, std::string_view input, io::PageDecoder& decoder,
+                                   const std::string& tessdata) {
+  return RenderPdfOfImages(pages, tessdata, [&](const Page& p) { return PdfImageOfPage(p, input, decoder); });
 }
 
 std::vector<std::string> OutputSuffixes(const RunOptions& o) {
@@ -683,14 +600,6 @@ Status ProcessInputBytes(std::string_view bytes, const std::string& source, cons
   const int pages = (*decoder)->pages();
   for (int number = 1; number <= pages; ++number) {
     const auto start = Clock::now();
-    if (auto skip = options.skip_pages.find(number); skip != options.skip_pages.end()) {
-      Page left_out;
-      left_out.number = number;
-      left_out.info.source = source;
-      left_out.info.source_page = number;
-      if (on_page) on_page(left_out, Status(Code::kInternal, skip->second), 0);
-      continue;
-    }
     ctx.deadline = PageDeadline(options, start);
     auto d = DecodeGuarded([&] { return (*decoder)->Decode(number - 1); });
     if (!d.ok()) {
@@ -812,12 +721,46 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
   return out;
 }
 
+Result<std::unique_ptr<io::PageDecoder>> OpenInputPages(std::string_view bytes, const io::LoadOptions& load) {
+  return DecodeGuarded([&] { return io::PageDecoder::Open(bytes, load); });
+}
+
+WorkerPage RunOnePage(const PageChain& chain, io::PageDecoder& decoder, std::string_view bytes, const std::string& source,
+                      int number, const RunOptions& options) {
+  WorkerPage out;
+  RunContext ctx;
+  ctx.cancel = options.cancel;
+  if (options.on_stage) {
+    ctx.on_stage = [&options, number, pages = decoder.pages()](const std::string& stage) {
+      options.on_stage(number, pages, stage);
+    };
+  }
+  bool decoded = false;
+  out.status = ReadPage(chain, decoder, source, number, options, ctx, &out.page, &decoded);
+  out.has_page = decoded;
+  // What the parent keeps of a page: one read, or one that timed out
+  // (flagged, without text); its image for the PDF with it.
+  if (decoded && options.write_pdf && (out.status.ok() || !out.page.info.timed_out_stage.empty())) {
+    auto image = PdfImageOfPage(out.page, bytes, decoder);
+    if (image.ok()) {
+      out.image = std::move(image).value();
+      out.has_image = true;
+    } else {
+      out.image_error = image.status().message();
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // RunOptions::write_alto, write_hocr, write_pdf: each file written whole or
-// not at all (io::WriteFileAtomic), failures in the input's errors.
+// not at all (io::WriteFileAtomic), failures in the input's errors. The
+// PDF's page images from `decoder`, or (run --isolate) made by the worker
+// processes: `images` by page number, or why one could not be made.
 void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std::string& source,
-                         const std::vector<Page>& pages, io::PageDecoder* decoder, InputReport& r) {
+                         const std::vector<Page>& pages, io::PageDecoder* decoder, InputReport& r,
+                         std::map<int, formats::PdfImage>* images, const std::map<int, std::string>* image_errors) {
   auto write = [&](const std::string& path, const std::string& data) {
     Status st = io::WriteFileAtomic(path, data);
     if (st.ok()) r.archive_paths.push_back(path);
@@ -829,11 +772,20 @@ void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std
     for (const auto& [suffix, doc] : PageXmlFiles(pages, source)) write(base + suffix, doc);
   }
   if (o.write_pdf) {
-    auto bytes = ReadFileBytes(source);
     Result<std::string> pdf = Status(Code::kInternal, "the input's pages cannot be decoded again");
-    if (!bytes.ok()) pdf = bytes.status();
-    else if (decoder != nullptr) {
-      pdf = RenderPagesPdf(pages, bytes.value(), *decoder, TessdataSetting(o));
+    if (images != nullptr) {
+      pdf = RenderPdfOfImages(pages, TessdataSetting(o), [&](const Page& p) -> Result<formats::PdfImage> {
+        if (auto it = images->find(p.number); it != images->end()) return std::move(it->second);
+        if (auto it = image_errors->find(p.number); it != image_errors->end())
+          return Status(Code::kBadInput, it->second);
+        return Status(Code::kInternal, "no image of page " + std::to_string(p.number) + " from its worker process");
+      });
+    } else {
+      auto bytes = ReadFileBytes(source);
+      if (!bytes.ok()) pdf = bytes.status();
+      else if (decoder != nullptr) {
+        pdf = RenderPagesPdf(pages, bytes.value(), *decoder, TessdataSetting(o));
+      }
     }
     if (pdf.ok()) write(base + ".pdf", pdf.value());
     else r.errors.push_back(source + ": no PDF written: " + pdf.status().message());
@@ -925,7 +877,6 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     return r;
   };
   if (inputs.empty()) return finish_manifest(std::move(report));
-  if (options.isolate) return finish_manifest(RunIsolated(options, inputs, std::move(report), recorder, log));
   if (!options.debug_dir.empty()) {
     fs::create_directories(options.debug_dir, ec);
     if (ec) return Status(Code::kIoError, options.debug_dir + ": cannot create debug directory: " + ec.message());
@@ -934,6 +885,11 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   struct State {
     Input input;
     std::unique_ptr<io::PageDecoder> decoder;  // pages are decoded when a worker takes them
+    // run --isolate: the input's bytes, sent to the worker processes, and
+    // the PDF's page images they made (by page number), or why not.
+    std::shared_ptr<const std::string> bytes;
+    std::map<int, formats::PdfImage> pdf_images;
+    std::map<int, std::string> pdf_image_errors;
     std::vector<Page> pages;           // indexed by page number - 1
     std::vector<std::string> errors;
     std::vector<bool> ok;
@@ -999,9 +955,14 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         if (st.ok()) r.json_path = path;
         else r.errors.push_back(st.ToString());
       }
-      if (dir.ok()) WriteArchiveFormats(options, base.string(), s.input.path, good, s.decoder.get(), r);
+      if (dir.ok()) {
+        WriteArchiveFormats(options, base.string(), s.input.path, good, s.decoder.get(), r,
+                            options.isolate ? &s.pdf_images : nullptr, &s.pdf_image_errors);
+      }
     }
     s.decoder.reset();
+    s.bytes.reset();
+    s.pdf_images.clear();
     if (log) {
       for (const auto& e : r.errors) log(e);
     }
@@ -1024,6 +985,11 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   int running = 0;    // pages being processed (under mu)
 
   auto worker = [&]() {
+    // run --isolate: this thread's pages are read in its worker process
+    // (app/worker.h), started at its first request and kept for the next.
+    std::unique_ptr<WorkerProcess> child;
+    if (options.isolate)
+      child = std::make_unique<WorkerProcess>(options.worker_exe, WorkerLimits{options.page_timeout, options.memory_limit_mb});
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
       if (options.cancel && options.cancel->load()) {
@@ -1039,30 +1005,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         ++running;
         lock.unlock();
         // Decoded only now: at most one page per worker holds its pixels.
-        const auto page_start = Clock::now();
-        auto decoded = DecodeGuarded([&] { return s.decoder->Decode(static_cast<int>(p)); });
-        if (!decoded.ok()) {
-          lock.lock();
-          --running;
-          s.errors.push_back(s.input.path + ": page " + std::to_string(p + 1) + ": " + decoded.status().message());
-          ++s.report.failed_pages;
-          ++pages_failed;
-          ++pages_done;
-          if (--s.remaining == 0) complete(s, lock);
-          progress.Update(inputs_done, static_cast<int>(states.size()), pages_done, pages_failed, Seconds(run_start));
-          cv.notify_all();
-          continue;
-        }
-        Page page = MakePage(decoded.value(), s.input.path, static_cast<int>(p) + 1);
         RunContext ctx;
         ctx.cancel = options.cancel;
-        ctx.deadline = PageDeadline(options, page_start);
         if (jobs > 1) ctx.shared_work = &shared;
-        auto original = [&s, p]() -> Result<Page> {
-          auto again = DecodeGuarded([&] { return s.decoder->Decode(static_cast<int>(p)); });
-          if (!again.ok()) return again.status();
-          return MakePage(again.value(), s.input.path, static_cast<int>(p) + 1);
-        };
         if (options.on_stage) {
           ctx.on_stage = [&options, p, n = static_cast<int>(s.pages.size())](const std::string& stage) {
             options.on_stage(static_cast<int>(p) + 1, n, stage);
@@ -1076,17 +1021,65 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
             cv::imwrite(prefix + name + ".png", image::View(r));
           };
         }
-        Status st = RunChain(chain, page, ctx, options.page_timeout, original);
-        // Keep only what the outputs need.
-        page.image = Raster{};
-        page.text_mask = Raster{};
+        Page page;
+        bool decoded = false;
+        Status st;
+        std::string error_line;  // "" = "<input>: page N: <reason>"
+        int worker_pid = static_cast<int>(getpid());
+        const double page_from = Seconds(run_start);
+        if (child) {
+          auto got = child->ProcessPage(*s.bytes, s.input.path, i, static_cast<int>(p) + 1,
+                                        static_cast<int>(s.pages.size()), options, options.cancel);
+          worker_pid = child->served_pid();
+          if (!got.ok()) {
+            // The worker died, or was killed for time, on this page: the
+            // page is lost, the others are not (their workers are their own).
+            // Named as a worker that died on a whole input was: the input
+            // and the reason for a one-page input, the page "left out"
+            // for a page of a longer one.
+            st = got.status();
+            if (s.pages.size() < 2) error_line = s.input.path + ": " + st.message();
+            else if (st.code() != Code::kCancelled) st = Status(st.code(), "left out: " + st.message());
+          } else {
+            WorkerPage& w = got.value();
+            st = w.status;
+            decoded = w.has_page;
+            if (w.has_page) page = std::move(w.page);
+            if (w.has_image || !w.image_error.empty()) {
+              std::lock_guard<std::mutex> image_lock(mu);
+              if (w.has_image) s.pdf_images[static_cast<int>(p) + 1] = std::move(w.image);
+              else s.pdf_image_errors[static_cast<int>(p) + 1] = w.image_error;
+            }
+          }
+        } else {
+          st = ReadPage(chain, *s.decoder, s.input.path, static_cast<int>(p) + 1, options, ctx, &page, &decoded);
+        }
+        if (options.verbose && log) {
+          char line[160];
+          std::snprintf(line, sizeof line, ": page %zu: %s pid %d, %.3f-%.3f s", p + 1,
+                        child ? "worker process" : "in process", worker_pid, page_from, Seconds(run_start));
+          log(s.input.path + line);
+        }
+        if (!decoded && !child) {
+          lock.lock();
+          --running;
+          s.errors.push_back(s.input.path + ": page " + std::to_string(p + 1) + ": " + st.message());
+          ++s.report.failed_pages;
+          ++pages_failed;
+          ++pages_done;
+          if (--s.remaining == 0) complete(s, lock);
+          progress.Update(inputs_done, static_cast<int>(states.size()), pages_done, pages_failed, Seconds(run_start));
+          cv.notify_all();
+          continue;
+        }
         lock.lock();
         --running;
         s.pages[p] = std::move(page);
         s.ok[p] = st.ok();
         ++pages_done;
         if (!st.ok()) {
-          s.errors.push_back(s.input.path + ": page " + std::to_string(p + 1) + ": " + st.message());
+          s.errors.push_back(!error_line.empty() ? error_line
+                                                 : s.input.path + ": page " + std::to_string(p + 1) + ": " + st.message());
           ++s.report.failed_pages;
           ++pages_failed;
         }
@@ -1110,12 +1103,20 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           s.report.sha256 = Sha256Hex(bytes.value());
           // Format, first header and page count now; the pages one by one
           // as workers take them.
-          auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes.value(), options.load); });
-          if (!decoder.ok()) {
-            st = decoder.status();
+          if (child) {
+            // In a worker process too: the parent never parses an input.
+            s.bytes = std::make_shared<const std::string>(std::move(bytes).value());
+            auto pages = child->CountPages(*s.bytes, s.input.path, i, options, options.cancel);
+            if (!pages.ok()) st = pages.status();
+            else count = pages.value();
           } else {
-            s.decoder = std::move(decoder).value();
-            count = s.decoder->pages();
+            auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes.value(), options.load); });
+            if (!decoder.ok()) {
+              st = decoder.status();
+            } else {
+              s.decoder = std::move(decoder).value();
+              count = s.decoder->pages();
+            }
           }
         }
         if (!st.ok()) {

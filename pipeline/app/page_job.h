@@ -26,9 +26,12 @@
 #include "pipeline/core/document.h"
 #include "pipeline/core/stage.h"
 #include "pipeline/core/status.h"
+#include "pipeline/formats/pdf.h"
 #include "pipeline/io/decode.h"
 
 namespace ocrflow {
+
+class PageChain;
 
 struct RunOptions {
   std::vector<std::string> inputs;
@@ -49,12 +52,16 @@ struct RunOptions {
   std::map<std::string, StageSettings> settings;  // stage -> option -> value
   io::LoadOptions load;
   bool progress = false;                          // a progress bar on stderr
+  // A line per page to the run's log: the input, the page, the process that
+  // read it (run --isolate: a worker process's pid) and when, in seconds
+  // since the run started.
+  bool verbose = false;
   const std::atomic<bool>* cancel = nullptr;
   // Seconds one page may take, decoding included (RunContext::deadline);
   // past it the page stops at its stage's next check and is reported as
   // timed out (stderr, and the JSON's "timed_out"). 0 = no bound.
   double page_timeout = 300;
-  // run --isolate: each input in a worker process (app/worker.h) with this
+  // run --isolate: each page in a worker process (app/worker.h) with this
   // address-space limit (MB, RLIMIT_AS; 0 = none), killed page_timeout +
   // WorkerGraceSeconds() after its last sign of progress.
   bool isolate = false;
@@ -73,9 +80,6 @@ struct RunOptions {
   // Called as a stage starts on page `page` of `pages` (RunContext::on_stage;
   // a worker process tells its parent). Not passed to worker processes.
   std::function<void(int page, int pages, const std::string& stage)> on_stage;
-  // Pages not run, each reported failed with its reason (run --isolate:
-  // the pages a worker process died on).
-  std::map<int, std::string> skip_pages;
 };
 
 // One input's outcome.
@@ -177,6 +181,24 @@ std::vector<std::pair<std::string, const std::string*>> OutcomeFiles(const RunOp
 // JSON as a page with "timed_out": true and the stage, without text.
 InputOutcome ProcessInput(std::string_view bytes, const std::string& source, const RunOptions& options,
                           const std::function<void(const PageEvent&)>& on_page);
+
+// run --isolate reads each page in a worker process (app/worker.h): the
+// worker opens the input (format, page count: OpenInputPages, the errors
+// named as the in-process run names them) and reads one page of it as the
+// in-process run does (RunOnePage); the parent assembles the input's pages
+// and runs what spans them (running lines, the outputs), as it does for its
+// own threads' pages.
+Result<std::unique_ptr<io::PageDecoder>> OpenInputPages(std::string_view bytes, const io::LoadOptions& load);
+struct WorkerPage {
+  Status status;           // the page's outcome, as the in-process run has it
+  bool has_page = false;   // false: it could not be decoded
+  Page page;               // without its rasters
+  bool has_image = false;  // RunOptions::write_pdf: the page's image as the PDF embeds it
+  formats::PdfImage image;
+  std::string image_error;  // why there is no image (the PDF is not written)
+};
+WorkerPage RunOnePage(const PageChain& chain, io::PageDecoder& decoder, std::string_view bytes, const std::string& source,
+                      int number, const RunOptions& options);
 
 // The whole run. Fails only for usage problems (no inputs, the output
 // directory cannot be made, a bad stage option); per-input problems are in

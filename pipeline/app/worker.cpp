@@ -1,5 +1,8 @@
 #include "pipeline/app/worker.h"
 
+#include "pipeline/app/page_chain.h"
+#include "pipeline/app/page_wire.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,6 +17,8 @@
 #include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -51,7 +56,6 @@ json OptionsJson(const RunOptions& o) {
   j["max_pages"] = o.load.max_pages;
   j["pdf_dpi"] = o.load.pdf_dpi;
   j["page_timeout"] = o.page_timeout;
-  j["skip_pages"] = o.skip_pages;
   return j;
 }
 
@@ -70,7 +74,6 @@ RunOptions OptionsFromJson(const json& j) {
   o.load.max_pages = j.at("max_pages").get<int>();
   o.load.pdf_dpi = j.at("pdf_dpi").get<double>();
   o.page_timeout = j.at("page_timeout").get<double>();
-  if (j.contains("skip_pages")) o.skip_pages = j.at("skip_pages").get<std::map<int, std::string>>();
   return o;
 }
 
@@ -159,14 +162,85 @@ int ServeWorker(const std::function<void(const std::string& source)>& before_inp
   UseOneMallocArenaForOneWorker(1);
   Reader in(STDIN_FILENO);
   std::string line;
+  // run's page requests: the input they are about, kept for the next
+  // (its bytes, opened), and the chain, built once per set of options.
+  std::string input_key, input_bytes;
+  std::unique_ptr<io::PageDecoder> decoder;
+  std::string chain_key;
+  std::optional<PageChain> chain;
   while (in.Line(&line)) {
     json req = json::parse(line, nullptr, false);
     std::string bytes;
-    if (req.is_discarded() || !req.contains("bytes") || !in.Exact(req["bytes"].get<size_t>(), &bytes)) {
+    if (req.is_discarded() || !req.contains("bytes") || !req["bytes"].is_number_unsigned() ||
+        !in.Exact(req["bytes"].get<size_t>(), &bytes)) {
       std::fprintf(stderr, "ocrflow __worker: a broken request; exiting\n");
       return 1;
     }
     const std::string source = req.value("source", "");
+    const std::string kind = req.value("kind", "input");
+    if (kind == "count" || kind == "page") {
+      const std::string key = req.value("input", "");
+      if (req.value("fresh", true)) {
+        decoder.reset();
+        input_bytes = std::move(bytes);
+        input_key = key;
+      } else if (key != input_key) {
+        std::fprintf(stderr, "ocrflow __worker: a page request for an input it was not sent; exiting\n");
+        return 1;
+      }
+      Status status;
+      int pages = 0;
+      WorkerPage page;
+      std::string page_bytes;
+      try {
+        RunOptions options = OptionsFromJson(req.at("options"));
+        if (!decoder) {
+          auto opened = OpenInputPages(input_bytes, options.load);
+          if (!opened.ok()) status = opened.status();
+          else decoder = std::move(opened).value();
+        }
+        if (decoder) pages = decoder->pages();
+        if (status.ok() && kind == "page") {
+          const int number = req.value("page", 0);
+          if (number < 1 || number > pages) {
+            std::fprintf(stderr, "ocrflow __worker: no page %d in an input of %d; exiting\n", number, pages);
+            return 1;
+          }
+          const std::string ck = json({req["options"]["stages"], req["options"]["settings"]}).dump();
+          if (!chain || ck != chain_key) {
+            RegisterBuiltinStages();
+            auto built = PageChain::Build(options.stages.empty() ? DefaultPageStages() : options.stages, options.settings);
+            if (!built.ok()) throw std::runtime_error(built.status().message());
+            chain.emplace(std::move(built).value());
+            chain_key = ck;
+          }
+          options.on_stage = [&](int page_number, int page_count, const std::string& stage) {
+            json ev = {{"event", "stage"}, {"page", page_number}, {"pages", page_count}, {"stage", stage}};
+            SendAll(out, ev.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+            if (before_stage) before_stage(source, page_number, stage);
+          };
+          if (before_input) before_input(source);
+          page = RunOnePage(*chain, *decoder, input_bytes, source, number, options);
+          status = page.status;
+          if (page.has_page) page_bytes = EncodePage(page.page, page.has_image ? &page.image : nullptr);
+        }
+      } catch (const std::bad_alloc&) {
+        status = Status(Code::kUnavailable, "out of memory");
+        page_bytes.clear();
+      } catch (const std::exception& e) {
+        status = Status(Code::kInternal, std::string("internal error: ") + e.what());
+        page_bytes.clear();
+      }
+      json done = {{"event", "done"},
+                   {"status", StatusJson(status)},
+                   {"pages", pages},
+                   {"page_bytes", page_bytes.size()},
+                   {"image_error", page.image_error}};
+      if (!SendAll(out, done.dump(-1, ' ', false, json::error_handler_t::replace) + "\n")) return 1;
+      if (!SendAll(out, page_bytes)) return 1;
+      if (OutOfMemory(status)) return 0;
+      continue;
+    }
     InputOutcome o;
     try {
       RunOptions options = OptionsFromJson(req.at("options"));
@@ -302,6 +376,7 @@ Status WorkerProcess::Start() {
 }
 
 void WorkerProcess::KillAndReap() {
+  cached_input_.clear();
   if (socket_ >= 0) close(socket_);
   socket_ = -1;
   if (pid_ > 0) {
@@ -318,6 +393,7 @@ std::string WorkerProcess::ReapAndDescribe() {
   int status = 0;
   pid_t r = 0;
   // It closed its end: it is exiting. One that lingers is killed.
+  cached_input_.clear();
   for (int i = 0; i < 200 && (r = waitpid(pid_, &status, WNOHANG)) == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (r == 0) {
@@ -341,14 +417,13 @@ std::string WorkerProcess::ReapAndDescribe() {
   return what;
 }
 
-Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::string& source, const RunOptions& options,
-                                            const std::function<void(const PageEvent&)>& on_page,
-                                            const std::atomic<bool>* cancel) {
+Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
+                               const std::function<void(const PageEvent&)>& on_page, const std::atomic<bool>* cancel,
+                               std::string* done_line, std::string* payload) {
   if (pid_ <= 0) {
     if (Status st = Start(); !st.ok()) return st;
   }
-  json req = {{"source", source}, {"options", OptionsJson(options)}, {"bytes", bytes.size()}};
-  std::string head = req.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  served_pid_ = pid_;
   const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + WorkerGraceSeconds(limits_.page_timeout) : 0;
   Clock::time_point progress = Clock::now();
   std::string stage;  // the stage running in the child, as it last said
@@ -397,8 +472,6 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
   }
 
   std::string buf;
-  InputOutcome out;
-  json done;
   bool have_done = false;
   size_t need = 0;
   for (;;) {
@@ -406,39 +479,13 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
     for (;;) {
       if (have_done) {
         if (buf.size() < need) break;
-        size_t at = 0;
-        for (auto [part, key] : {std::pair{&out.txt, "txt_bytes"}, {&out.json, "json_bytes"}, {&out.alto, "alto_bytes"},
-                                 {&out.hocr, "hocr_bytes"}, {&out.pdf, "pdf_bytes"}}) {
-          const size_t n = done.value(key, size_t{0});
-          *part = buf.substr(at, n);
-          at += n;
-        }
-        for (const json& file : done["page_xml"]) {
-          const size_t n = file.at("bytes").get<size_t>();
-          out.page_xml.emplace_back(file.at("suffix").get<std::string>(), buf.substr(at, n));
-          at += n;
-        }
-        out.pdf_error = done.value("pdf_error", std::string());
-        out.status = StatusFromJson(done["status"]);
-        out.pages = done["pages"];
-        out.failed_pages = done["failed_pages"];
-        out.timed_out_pages = done["timed_out_pages"];
-        out.characters = done["chars"];
-        out.paragraphs = done["paragraphs"];
-        out.mean_confidence = done["conf"];
-        out.skew_degrees = done["skew"].get<std::vector<double>>();
-        if (OutOfMemory(out.status) && limits_.memory_limit_mb > 0) {
-          out.status = Status(Code::kUnavailable,
-                              "out of memory: the worker process reached its address-space limit (RLIMIT_AS, " +
-                                  std::to_string(limits_.memory_limit_mb) + " MB)");
-          // It exits after this answer; reaped here, not left as a zombie.
-          KillAndReap();
-        }
-        return out;
+        *payload = buf.substr(0, need);
+        return Status::Ok();
       }
       auto nl = buf.find('\n');
       if (nl == std::string::npos) break;
-      json msg = json::parse(buf.substr(0, nl), nullptr, false);
+      std::string line = buf.substr(0, nl);
+      json msg = json::parse(line, nullptr, false);
       buf.erase(0, nl + 1);
       if (msg.is_discarded() || !msg.contains("event")) {
         KillAndReap();
@@ -462,20 +509,31 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
         e.seconds = msg.value("seconds", 0.0);
         if (on_page) on_page(e);
       } else if (msg["event"] == "done") {
-        done = std::move(msg);
         have_done = true;
         need = 0;
-        for (const char* key : {"txt_bytes", "json_bytes", "alto_bytes", "hocr_bytes", "pdf_bytes"})
-          need += done.value(key, size_t{0});
-        if (!done.contains("page_xml") || !done["page_xml"].is_array()) done["page_xml"] = json::array();
-        for (const json& file : done["page_xml"]) {
-          if (!file.is_object() || !file.contains("suffix") || !file.contains("bytes") ||
-              !file["suffix"].is_string() || !file["bytes"].is_number_unsigned()) {
-            KillAndReap();
-            return Status(Code::kInternal, "the worker process answered garbage; killed");
-          }
-          need += file["bytes"].get<size_t>();
+        bool garbage = false;
+        for (const char* key : {"txt_bytes", "json_bytes", "alto_bytes", "hocr_bytes", "pdf_bytes", "page_bytes"}) {
+          if (!msg.contains(key)) continue;
+          if (!msg[key].is_number_unsigned()) garbage = true;
+          else need += msg[key].get<size_t>();
         }
+        if (msg.contains("page_xml")) {
+          if (!msg["page_xml"].is_array()) garbage = true;
+          else
+            for (const json& file : msg["page_xml"]) {
+              if (!file.is_object() || !file.contains("suffix") || !file.contains("bytes") ||
+                  !file["suffix"].is_string() || !file["bytes"].is_number_unsigned()) {
+                garbage = true;
+                break;
+              }
+              need += file["bytes"].get<size_t>();
+            }
+        }
+        if (garbage || !msg.contains("status") || !msg["status"].is_object()) {
+          KillAndReap();
+          return Status(Code::kInternal, "the worker process answered garbage; killed");
+        }
+        *done_line = std::move(line);
       }
     }
     if (cancelled()) {
@@ -496,6 +554,110 @@ Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::s
     if (r <= 0) return Status(Code::kInternal, ReapAndDescribe());
     buf.append(chunk, static_cast<size_t>(r));
   }
+}
+
+Status WorkerProcess::NameOutOfMemory(Status status) {
+  if (!OutOfMemory(status) || limits_.memory_limit_mb <= 0) return status;
+  // It exits after this answer; reaped here, not left as a zombie.
+  KillAndReap();
+  return Status(Code::kUnavailable, "out of memory: the worker process reached its address-space limit (RLIMIT_AS, " +
+                                        std::to_string(limits_.memory_limit_mb) + " MB)");
+}
+
+Result<InputOutcome> WorkerProcess::Process(std::string_view bytes, const std::string& source, const RunOptions& options,
+                                            const std::function<void(const PageEvent&)>& on_page,
+                                            const std::atomic<bool>* cancel) {
+  json req = {{"source", source}, {"options", OptionsJson(options)}, {"bytes", bytes.size()}};
+  cached_input_.clear();  // the child keeps no input after a whole one
+  std::string done_line, buf;
+  if (Status st = Exchange(req.dump(-1, ' ', false, json::error_handler_t::replace) + "\n", bytes, on_page, cancel,
+                           &done_line, &buf);
+      !st.ok())
+    return st;
+  json done = json::parse(done_line);
+  InputOutcome out;
+  size_t at = 0;
+  for (auto [part, key] : {std::pair{&out.txt, "txt_bytes"}, {&out.json, "json_bytes"}, {&out.alto, "alto_bytes"},
+                           {&out.hocr, "hocr_bytes"}, {&out.pdf, "pdf_bytes"}}) {
+    const size_t n = done.value(key, size_t{0});
+    *part = buf.substr(at, n);
+    at += n;
+  }
+  if (done.contains("page_xml")) {
+    for (const json& file : done["page_xml"]) {
+      const size_t n = file.at("bytes").get<size_t>();
+      out.page_xml.emplace_back(file.at("suffix").get<std::string>(), buf.substr(at, n));
+      at += n;
+    }
+  }
+  out.pdf_error = done.value("pdf_error", std::string());
+  out.status = NameOutOfMemory(StatusFromJson(done["status"]));
+  out.pages = done.value("pages", 0);
+  out.failed_pages = done.value("failed_pages", 0);
+  out.timed_out_pages = done.value("timed_out_pages", 0);
+  out.characters = done.value("chars", size_t{0});
+  out.paragraphs = done.value("paragraphs", size_t{0});
+  out.mean_confidence = done.value("conf", 0.0);
+  if (done.contains("skew")) out.skew_degrees = done["skew"].get<std::vector<double>>();
+  return out;
+}
+
+// run's pages: the input's bytes go to the child once; the next request
+// for a page of the same input names it (`input`) and sends none.
+std::string WorkerProcess::PageRequest(const char* kind, std::string_view bytes, const std::string& source,
+                                       size_t input, int page, const RunOptions& options, bool* send_bytes) {
+  const std::string key = std::to_string(input) + ":" + source;
+  *send_bytes = pid_ <= 0 || cached_input_ != key;
+  json req = {{"kind", kind},
+              {"source", source},
+              {"input", key},
+              {"options", OptionsJson(options)},
+              {"fresh", *send_bytes},
+              {"bytes", *send_bytes ? bytes.size() : 0}};
+  if (page > 0) req["page"] = page;
+  cached_input_ = key;
+  return req.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Result<int> WorkerProcess::CountPages(std::string_view bytes, const std::string& source, size_t input,
+                                      const RunOptions& options, const std::atomic<bool>* cancel) {
+  bool send = true;
+  const std::string head = PageRequest("count", bytes, source, input, 0, options, &send);
+  std::string done_line, payload;
+  if (Status st = Exchange(head, send ? bytes : std::string_view(), {}, cancel, &done_line, &payload); !st.ok()) {
+    cached_input_.clear();
+    return st;
+  }
+  json done = json::parse(done_line);
+  Status st = NameOutOfMemory(StatusFromJson(done["status"]));
+  if (!st.ok()) return st;
+  return done.value("pages", 0);
+}
+
+Result<WorkerPage> WorkerProcess::ProcessPage(std::string_view bytes, const std::string& source, size_t input, int page,
+                                              int pages, const RunOptions& options, const std::atomic<bool>* cancel) {
+  bool send = true;
+  const std::string head = PageRequest("page", bytes, source, input, page, options, &send);
+  std::string done_line, payload;
+  Status st = Exchange(head, send ? bytes : std::string_view(), {}, cancel, &done_line, &payload);
+  if (!st.ok()) {
+    cached_input_.clear();
+    // Killed before any stage started: on this page, not decoding the input.
+    if (last_page_ == 0 && st.code() == Code::kDeadlineExceeded) last_page_ = page, last_page_count_ = pages;
+    return st;
+  }
+  json done = json::parse(done_line);
+  WorkerPage out;
+  out.status = NameOutOfMemory(StatusFromJson(done["status"]));
+  out.image_error = done.value("image_error", std::string());
+  if (done.value("page_bytes", size_t{0}) > 0) {
+    if (Status bad = DecodePage(payload, &out.page, &out.image, &out.has_image); !bad.ok()) {
+      KillAndReap();
+      return bad;
+    }
+    out.has_page = true;
+  }
+  return out;
 }
 
 }  // namespace ocrflow

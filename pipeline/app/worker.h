@@ -1,6 +1,7 @@
-// Worker processes: one input at a time in a child process, so that a
-// segfault, abort, runaway allocation or hang inside Tesseract, Leptonica,
-// OpenCV or poppler fails that input only.
+// Worker processes: one input (the watch daemon) or one page of an input
+// (`run --isolate`) at a time in a child process, so that a segfault,
+// abort, runaway allocation or hang inside Tesseract, Leptonica, OpenCV or
+// poppler fails that input, or that page, only.
 //
 //   parent (watch daemon worker thread, run --isolate)      child
 //     WorkerProcess::Start  -> fork + exec `ocrflow __worker` (ServeWorker)
@@ -11,6 +12,10 @@
 //                                 json, alto, hocr, pdf, each PAGE document)
 //     the parent writes the outputs (atomically): a child that dies leaves
 //     nothing behind, and nothing half-written.
+//   run --isolate asks for pages instead (CountPages, ProcessPage):
+//     {"kind": "count"}      ->  "done" with the input's page count
+//     {"kind": "page", N}    ->  "stage" lines, "done" + the page (page_wire.h)
+//     the parent assembles the input and writes its outputs.
 //
 // Protocol, over one socket pair (the child's stdin and stdout; the child
 // moves its stdout to stderr so that a library's stray print cannot break
@@ -84,7 +89,22 @@ class WorkerProcess {
                                const std::function<void(const PageEvent&)>& on_page,
                                const std::atomic<bool>* cancel);
 
+  // run's pages (page_job.h, RunOnePage): how many pages the input has, as
+  // the child opened it; then page `page` (from 1) of `pages`, read in the
+  // child and sent back whole (the Page, app/page_wire.h), for the parent to
+  // assemble the input. `input` tells the inputs of a run apart: the bytes
+  // of one input go to a child once, its next requests only name it. The
+  // errors are Process()'s, about the child; the page's own outcome (read,
+  // timed out in a stage, not decodable) is in WorkerPage::status.
+  Result<int> CountPages(std::string_view bytes, const std::string& source, size_t input, const RunOptions& options,
+                         const std::atomic<bool>* cancel);
+  Result<WorkerPage> ProcessPage(std::string_view bytes, const std::string& source, size_t input, int page, int pages,
+                                 const RunOptions& options, const std::atomic<bool>* cancel);
+
   pid_t pid() const { return pid_; }  // -1 when none runs (for tests and logs)
+  // The child that answered (or died on) the last request: its pid stays
+  // known after it is gone (for logs).
+  pid_t served_pid() const { return served_pid_; }
   // After Process(): the page (from 1) a stage last started on, and how
   // many pages the input has; 0 when no stage started.
   int last_page() const { return last_page_; }
@@ -94,12 +114,24 @@ class WorkerProcess {
   Status Start();
   void KillAndReap();
   std::string ReapAndDescribe();  // after its end of the socket closed
+  // One request (`head`, then `bytes`) and its answer: the "done" line and
+  // the bytes it announces; "stage" lines note where the child is, "page"
+  // lines go to `on_page`. Errors as Process() names them.
+  Status Exchange(const std::string& head, std::string_view bytes, const std::function<void(const PageEvent&)>& on_page,
+                  const std::atomic<bool>* cancel, std::string* done_line, std::string* payload);
+  // "out of memory" from a child under a memory limit: named with the
+  // limit, and the child (which exits after saying so) reaped.
+  Status NameOutOfMemory(Status status);
+  std::string PageRequest(const char* kind, std::string_view bytes, const std::string& source, size_t input, int page,
+                          const RunOptions& options, bool* send_bytes);
 
   std::string exe_;
   WorkerLimits limits_;
   pid_t pid_ = -1;
   int socket_ = -1;
   int last_page_ = 0, last_page_count_ = 0;
+  pid_t served_pid_ = -1;
+  std::string cached_input_;  // the input whose bytes the child holds ("" none)
 };
 
 // The child's side (`ocrflow __worker`): serves requests on stdin/stdout

@@ -326,15 +326,15 @@ the text stages of `ocrflow reflow`. Every option: --set STAGE.OPTION=VALUE.
 
 Time and crashes: a page that runs past --page-timeout (default 300 s) stops,
 is named on stderr and flagged in the JSON ("timed_out": true, with the
-stage), without text; the run goes on. With --isolate every input runs in a
-worker process (address space --memory-limit MB): a crash, a runaway
-allocation or a hang there fails that input only, named with the signal or
-the limit (and the stage, for a hang); a crash on one page of a multi-page
-input loses that page only. --isolate costs at most about 5 % CPU (measured
--7 to +5 %), but it is not the default: a worker takes whole inputs, so the
-pages of one multi-page input are read one after the other, not shared by
---jobs workers as they are without it. Use it on untrusted or damaged
-inputs (docs/watch.md has the measurements).
+stage), without text; the run goes on. With --isolate every page runs in a
+worker process (address space --memory-limit MB), the pages of an input
+shared among --jobs of them as they are among threads without it: a crash,
+a runaway allocation or a hang there fails that page only, named with the
+signal or the limit (and the stage, for a hang); the outputs are the same
+bytes. It is not the default: each worker process starts and loads its
+models on its own, a cost per run that a short run feels (+7 to +9 % CPU on
+a 3-page TIFF at --jobs 2, within the noise at --jobs 1). Use it on
+untrusted or damaged inputs (docs/watch.md has the measurements).
 
 Clusters (docs/cluster.md): N processes on N machines, each with
 --shard K/N (K from 0 to N-1), share one corpus: an input belongs to shard
@@ -391,6 +391,7 @@ struct RunArgs {
   bool isolate = false;
   long long memory_limit_mb = kDefaultWorkerMemoryMb;
   bool quiet = false;
+  bool verbose = false;
   std::string shard;  // "K/N"
   bool resume = false;
   bool manifest = false;
@@ -432,6 +433,7 @@ int RunRun(const RunArgs& args) {
   ro.load.pdf_dpi = args.pdf_dpi;
   ro.page_timeout = args.page_timeout;
   ro.isolate = args.isolate;
+  ro.verbose = args.verbose;
   ro.memory_limit_mb = args.memory_limit_mb;
   ro.lang = args.lang;
   ro.manifest = args.manifest;
@@ -780,9 +782,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   run->add_flag("--isolate", rn.isolate,
-                "each input in a worker process: a crash, runaway memory or hang fails that input only (worker "
-                "killed page-timeout + grace after its last finished page). Off by default: a multi-page input "
-                "then runs on one core");
+                "each page in a worker process: a crash, runaway memory or hang fails that page only (worker "
+                "killed page-timeout + grace after its last sign of progress); same outputs. Off by default: each "
+                "worker process starts and loads its models on its own (a cost per run)");
   run->add_option("--memory-limit", rn.memory_limit_mb, "with --isolate: a worker's address-space limit in MB (RLIMIT_AS; 0: none)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -796,6 +798,9 @@ int main(int argc, char** argv) {
                 "write OUTDIR/manifest.jsonl: one line per input (source, sha256, output, status, pages, ...); "
                 "implied by --shard and --resume");
   run->add_flag("-q,--quiet", rn.quiet, "no progress or summary on stderr (errors are still printed)");
+  run->add_flag("-v,--verbose", rn.verbose,
+                "a line per page on stderr: the input, the page, the process that read it (with --isolate a worker "
+                "process's pid) and when (seconds since the run started)");
   run->footer(kRunFooter);
 
   std::string eval_output, eval_gold;

@@ -186,6 +186,92 @@ TEST_F(IsolateTest, RunIsolateWritesWhatTheInProcessRunWrites) {
   EXPECT_NE(Slurp(dir_ / "b/t1.txt").find("41"), std::string::npos);
 }
 
+// The lines of `run -v` for pages of `input`: page -> (pid, start, end),
+// one entry per line (a page read twice has two).
+struct PageLine {
+  int page = 0, pid = 0;
+  bool worker = false;
+  double from = 0, to = 0;
+};
+std::vector<PageLine> VerbosePageLines(const std::string& err, const std::string& input) {
+  std::vector<PageLine> lines;
+  const std::regex re(std::regex_replace(input, std::regex("[.]"), "[.]") +
+                      ": page ([0-9]+): (worker process|in process) pid ([0-9]+), ([0-9.]+)-([0-9.]+) s");
+  for (auto it = std::sregex_iterator(err.begin(), err.end(), re); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    lines.push_back({std::stoi(m[1]), std::stoi(m[3]), m[2] == "worker process", std::stod(m[4]), std::stod(m[5])});
+  }
+  return lines;
+}
+
+// A multi-page input under --isolate: its pages are shared among the
+// worker processes as the in-process run shares them among its threads,
+// and the parent assembles the input (running lines across pages, every
+// output format) to the same bytes as the in-process run.
+TEST_F(IsolateTest, RunIsolateSharesThePagesOfOneInputAndWritesTheSameBytes) {
+  fs::create_directories(dir_ / "in");
+  std::vector<cv::Mat> pages;
+  for (int n = 1; n <= 4; ++n) {
+    cv::Mat img(260, 900, CV_8UC1, cv::Scalar(255));
+    // A running head on every page: dropped only when the pages are seen
+    // together (at least 3 of them), i.e. in the parent.
+    cv::putText(img, "The Morning Post  " + std::to_string(n), cv::Point(20, 45), cv::FONT_HERSHEY_SIMPLEX, 1.0,
+                cv::Scalar(0), 2, cv::LINE_AA);
+    cv::putText(img, "Item " + std::to_string(60 + n) + " ready to go", cv::Point(20, 135), cv::FONT_HERSHEY_SIMPLEX,
+                1.0, cv::Scalar(0), 2, cv::LINE_AA);
+    cv::putText(img, "and more words on line " + std::to_string(n), cv::Point(20, 185), cv::FONT_HERSHEY_SIMPLEX, 1.0,
+                cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  ASSERT_TRUE(cv::imwritemulti((dir_ / "in" / "book.tif").string(), pages));
+  const std::string common = " --format txt,json,alto,hocr,page,pdf --lang eng --engine tesseract -j 2 -q -v";
+  // SOURCE_DATE_EPOCH: the PAGE XML's time, the one thing two runs differ in.
+  const std::string env = Env() + "SOURCE_DATE_EPOCH=1700000000 ";
+  auto a = CliTest::RunBin(OCRFLOW_BIN, "run in -o a" + common, "", env);
+  auto b = CliTest::RunBin(OCRFLOW_BIN, "run in -o b --isolate" + common, "", env);
+  ASSERT_EQ(a.code, 0) << a.err;
+  ASSERT_EQ(b.code, 0) << b.err;
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir_ / "a")) names.insert(e.path().filename().string());
+  std::set<std::string> names_b;
+  for (const auto& e : fs::directory_iterator(dir_ / "b")) names_b.insert(e.path().filename().string());
+  EXPECT_EQ(names, names_b);
+  for (const std::string name : {"book.txt", "book.json", "book.alto.xml", "book.hocr", "book.pdf", "book-p1.page.xml",
+                                 "book-p4.page.xml"})
+    EXPECT_TRUE(names.count(name)) << name;
+  for (const auto& name : names) {
+    const std::string x = Slurp(dir_ / "a" / name);
+    EXPECT_FALSE(x.empty()) << name;
+    EXPECT_TRUE(x == Slurp(dir_ / "b" / name)) << name << " differs";
+  }
+  // The cross-page step ran on the whole input: the head is dropped.
+  const std::string txt = Slurp(dir_ / "b/book.txt");
+  EXPECT_NE(txt.find("62"), std::string::npos) << txt;
+  EXPECT_EQ(txt.find("Morning"), std::string::npos) << txt;
+  EXPECT_NE(Slurp(dir_ / "b/book.json").find("running header/footer: repeated on 4 of 4 pages"), std::string::npos);
+
+  // Each page read once, in-process by this process, isolated by two
+  // worker processes (not the parent) whose pages overlap in time.
+  const auto inproc = VerbosePageLines(a.err, "in/book.tif");
+  ASSERT_EQ(inproc.size(), 4u) << a.err;
+  for (const auto& l : inproc) EXPECT_FALSE(l.worker);
+  const auto iso = VerbosePageLines(b.err, "in/book.tif");
+  ASSERT_EQ(iso.size(), 4u) << b.err;
+  std::set<int> page_numbers, pids;
+  for (const auto& l : iso) {
+    EXPECT_TRUE(l.worker);
+    page_numbers.insert(l.page);
+    pids.insert(l.pid);
+  }
+  EXPECT_EQ(page_numbers, (std::set<int>{1, 2, 3, 4}));
+  EXPECT_EQ(pids.size(), 2u) << b.err;
+  EXPECT_FALSE(pids.count(inproc[0].pid)) << "the in-process run's pid: pages read in the parent";
+  bool together = false;
+  for (const auto& x : iso)
+    for (const auto& y : iso) together |= x.pid != y.pid && x.from < y.to && y.from < x.to;
+  EXPECT_TRUE(together) << "no two pages ran in two worker processes at once:\n" << b.err;
+}
+
 TEST_F(IsolateTest, RunIsolateFailsOnlyTheFaultyInputsAndNamesWhy) {
   fs::create_directories(dir_ / "in");
   WriteTinyPage(dir_ / "in" / "good.png", 7);
@@ -230,8 +316,9 @@ TEST_F(IsolateTest, WorkerKilledForTimeNamesTheStage) {
 }
 
 // A worker that dies on one page of a multi-page input under run --isolate
-// loses that page only: the input is read again without it, the page is
-// reported failed with the signal, the others are in the outputs.
+// loses that page only: the page is reported failed with the signal, the
+// others are in the outputs, and no page is read twice (each page is a
+// request of its own).
 TEST_F(IsolateTest, RunIsolateCrashOnOnePageLosesOnlyThatPage) {
   fs::create_directories(dir_ / "in");
   std::vector<cv::Mat> pages;
@@ -242,9 +329,14 @@ TEST_F(IsolateTest, RunIsolateCrashOnOnePageLosesOnlyThatPage) {
     pages.push_back(img);
   }
   ASSERT_TRUE(cv::imwritemulti((dir_ / "in" / "book__segv_on_p2__.tif").string(), pages));
-  auto r = RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate --lang eng --engine tesseract --format txt,json -q");
+  auto r = RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate --lang eng --engine tesseract --format txt,json -q -v");
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("book__segv_on_p2__.tif: page 2: left out: the worker process"), std::string::npos) << r.err;
+  const auto lines = VerbosePageLines(r.err, "in/book__segv_on_p2__.tif");
+  ASSERT_EQ(lines.size(), 3u) << r.err;
+  std::multiset<int> read;
+  for (const auto& l : lines) read.insert(l.page);
+  EXPECT_EQ(read, (std::multiset<int>{1, 2, 3})) << r.err;
   EXPECT_NE(r.err.find("SIGSEGV"), std::string::npos) << r.err;
   const std::string txt = Slurp(dir_ / "out/book__segv_on_p2__.txt");
   EXPECT_NE(txt.find("31"), std::string::npos) << txt;
