@@ -112,6 +112,7 @@ json InfoJ(const ImageInfo& i) {
           {"ochk", i.orientation_check},
           {"ou", i.orientation_unconfirmed},
           {"ose", i.ocr_stopped_early},
+          {"esfs", i.early_stop_for_script},
           {"sc", i.script},
           {"scc", i.script_confidence},
           {"seg", i.segmentation_note},
@@ -141,6 +142,7 @@ ImageInfo InfoF(const json& j) {
   i.orientation_check = j.at("ochk").get<double>();
   i.orientation_unconfirmed = j.at("ou").get<bool>();
   i.ocr_stopped_early = j.at("ose").get<bool>();
+  i.early_stop_for_script = j.at("esfs").get<bool>();
   i.script = j.at("sc").get<std::string>();
   i.script_confidence = j.at("scc").get<double>();
   i.segmentation_note = j.at("seg").get<std::string>();
