@@ -1,7 +1,6 @@
 #include "pipeline/app/page_chain.h"
 
 #include <cstdio>
-#include <set>
 
 namespace ocrflow {
 namespace {
@@ -26,14 +25,6 @@ void RestoreInto(Page saved, Page& page) {
 }
 
 bool LatinScript(const std::string& script) { return script == "Latin" || script == "Fraktur"; }
-
-// The number of columns the page's body blocks stand in (Block::column).
-size_t BodyColumns(const Page& page) {
-  std::set<int> columns;
-  for (const Block& b : page.blocks)
-    if (b.layout_role == Role::kBody && b.column >= 0) columns.insert(b.column);
-  return columns.size();
-}
 
 }  // namespace
 
@@ -95,7 +86,7 @@ Status PageChain::Run(Page& page, const RunContext& ctx, const std::function<Res
   // ../shared/eval, 54-75 % CER with them against 18-26 % without). A
   // one-column page (a book's) keeps them: no gutter to miss.
   const bool fraktur_columns = copy.info.orientation == 0 && !page.info.ocr_stopped_early &&
-                               copy.info.script == "Fraktur" && BodyColumns(page) >= 2;
+                               copy.info.script == "Fraktur" && BodyColumnCount(page) >= 2;
   if (copy.info.orientation == 0 && !page.info.ocr_stopped_early && !fraktur_columns) {
     // Not turned after all, and the text is all read: keep it.
     take_check(page);
@@ -110,13 +101,12 @@ Status PageChain::Run(Page& page, const RunContext& ctx, const std::function<Res
     // ../shared/eval: lines run across narrow gutters and between the
     // lines of text showing through the paper, 65-129 % CER against 18-39
     // % with Tesseract's own segmentation): the reader then finds the
-    // page's text regions itself.
-    // Stopped only to ask for the script (stages/ocr: Latin blocks in
-    // columns read under the bar, not far under): the layout's blocks are
-    // the suspect on a Fraktur page only.
+    // page's text regions itself. A reader that stopped only to ask for
+    // the script (stages/ocr: Latin blocks in columns read under the bar,
+    // not far under) keeps the layout's blocks unless the page is Fraktur.
     const bool for_script = page.info.early_stop_for_script;
     const bool fraktur = copy.info.script == "Fraktur";
-    const size_t columns = BodyColumns(page);
+    const size_t columns = BodyColumnCount(page);
     RestoreInto(std::move(before), page);
     take_check(page);
     if (LatinScript(page.info.script) && !page.blocks.empty() && (!for_script || fraktur)) {

@@ -1,5 +1,6 @@
 #include "pipeline/core/document.h"
 
+#include <algorithm>
 #include <iterator>
 
 namespace ocrflow {
@@ -95,6 +96,14 @@ std::string RenderParagraphs(const std::vector<Paragraph>& paragraphs) {
     out += '\n';
   }
   return out;
+}
+
+size_t BodyColumnCount(const Page& page) {
+  std::vector<int> columns;
+  for (const Block& b : page.blocks)
+    if (b.layout_role == Role::kBody && b.column >= 0 && std::find(columns.begin(), columns.end(), b.column) == columns.end())
+      columns.push_back(b.column);
+  return columns.size();
 }
 
 }  // namespace ocrflow

@@ -239,6 +239,10 @@ struct Document {
 // lines. The text must already be valid UTF-8 (see stages/text/unicode_clean).
 Page PageFromPlainText(std::string_view text);
 
+// How many columns the layout found the page's body blocks in (distinct
+// Block::column of blocks whose layout role is body); 0 without a layout.
+size_t BodyColumnCount(const Page& page);
+
 // Joins the paragraphs of a page as the output contract wants them: one
 // paragraph per line, '\n' line ends, no blank lines, no trailing spaces.
 std::string RenderParagraphs(const std::vector<Paragraph>& paragraphs);

@@ -531,17 +531,13 @@ double Median(std::vector<float> v) {
 // more (the layout's).
 bool LatinInColumns(const Page& page, size_t read) {
   size_t latin = 0, body = 0;
-  std::vector<int> columns;
-  for (size_t i = 0; i < page.blocks.size(); ++i) {
+  for (size_t i = 0; i < page.blocks.size() && i < read; ++i) {
     const Block& b = page.blocks[i];
     if (!IsBody(b)) continue;
-    if (b.column >= 0 && std::find(columns.begin(), columns.end(), b.column) == columns.end())
-      columns.push_back(b.column);
-    if (i >= read) continue;
     body += b.lines.size();
     if (b.lang.find("chi_") == std::string::npos) latin += b.lines.size();
   }
-  return columns.size() >= 2 && body > 0 && 2 * latin > body;
+  return BodyColumnCount(page) >= 2 && body > 0 && 2 * latin > body;
 }
 
 }  // namespace

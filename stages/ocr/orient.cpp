@@ -177,14 +177,13 @@ Status OrientPage(Page& page, const OrientOptions& o, const RunContext& ctx) {
     upright = WordConfidence(ocr.value(), gray(glyphs().Window(false)), pdpi);
     if (upright.median >= o.upright_confidence) {
       page.info.orientation = 0;
-      page.info.orientation_note = "upright: a text patch reads at median word confidence " + Fixed(upright.median, 0) +
-                                   " >= " + Fixed(o.upright_confidence, 0) + " (OSD not run)";
+      const std::string patch = "upright: a text patch reads at median word confidence " + Fixed(upright.median, 0) +
+                                " >= " + Fixed(o.upright_confidence, 0);
+      page.info.orientation_note = patch + " (OSD not run)";
       // The page's script is wanted all the same (the page's text read
       // badly): OSD for it, its turn not taken (the patch decided).
       if (ctx.script_wanted && osd() && !page.info.script.empty())
-        page.info.orientation_note = "upright: a text patch reads at median word confidence " +
-                                     Fixed(upright.median, 0) + " >= " + Fixed(o.upright_confidence, 0) +
-                                     " (OSD run for the script only: " + page.info.script + ")";
+        page.info.orientation_note = patch + " (OSD run for the script only: " + page.info.script + ")";
       return Status::Ok();
     }
   }
