@@ -7,14 +7,24 @@
 //      first or last row can stand where those are looked for) of at most
 //      kCellMaxLines lines, no taller than kCellMaxHeightEm;
 //   2. rows: candidates whose vertical extents overlap by at least half of
-//      the shorter one; a table row has kRowMinCells or more cells;
-//   3. a table: kMinRows or more table rows, one under the other (the
-//      white between two rows at most kRowGapEm) and over the same width
-//      (their horizontal extents overlap by at least half of the narrower);
+//      the shorter one; a table row has kRowMinCells or more cells, or two
+//      cells of which one is short (kShortCellEm: a label and its value, a
+//      name and a number);
+//   3. a table: rows one under the other (the white between two rows at
+//      most kRowGapEm) and over the same width (their horizontal extents
+//      overlap by at least half of the narrower): kMinRows or more rows of
+//      kRowMinCells cells, or kMinPairRows rows of any kind;
 //   4. small blocks just above, below or inside the table's box (a header
-//      row of fewer cells, a units row) join it, one row of them at a time.
-// Body text set in columns never qualifies: its blocks are tall. A row of
-// three one-line bylines does not either: a table needs two such rows.
+//      row of fewer cells, a units row) join it, one row of them at a time;
+//   5. two tables as close as two rows and over the same width are one (a
+//      row the layout did not cut into cells stood between them: the white
+//      is measured past body blocks no taller than a cell);
+//   6. any body block lying (kInsideShare) inside a table's box joins it
+//      (a cell whose text wraps to more lines).
+// Body text set in columns never qualifies: its blocks are tall, and where
+// the layout cuts narrow columns into one-line blocks, both lines of a row
+// are wide. A row of three one-line bylines does not either: a table needs
+// two such rows.
 //
 // Pure; thread-safe. All lengths in units of the body line height `em`.
 #pragma once

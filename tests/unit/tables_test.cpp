@@ -51,14 +51,70 @@ TEST(FindTables, OneRowOfShortBlocksIsNoTable) {
   EXPECT_TRUE(FindTables(blocks, kEm).empty());
 }
 
-TEST(FindTables, TwoSmallBlocksSideBySideAreNoRow) {
-  // Label and value pairs: two cells a row.
+TEST(FindTables, LabelValueRowsAreATable) {
+  // A key-figures box: a label and its number a row, five rows.
   std::vector<LayoutBlock> blocks;
   for (int r = 0; r < 5; ++r) {
-    blocks.push_back(Cell(100, 500 + r * 70));
-    blocks.push_back(Cell(320, 500 + r * 70));
+    blocks.push_back(Cell(100, 500 + r * 70, 200));
+    blocks.push_back(Cell(420, 500 + r * 70, 100));
+  }
+  blocks.push_back(Cell(100, 1000, 650, 600, 14));  // body text under it
+  auto tables = FindTables(blocks, kEm);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].blocks.size(), 10u);
+  EXPECT_EQ(tables[0].rows, 5);
+}
+
+TEST(FindTables, TwoRowsOfPairsAreNoTable) {
+  // Two names with their roles: too few rows to tell from two bylines.
+  std::vector<LayoutBlock> blocks = {Cell(100, 500, 200), Cell(420, 500, 120), Cell(100, 570, 200),
+                                     Cell(420, 570, 120)};
+  EXPECT_TRUE(FindTables(blocks, kEm).empty());
+}
+
+TEST(FindTables, LinesOfTwoNarrowColumnsAreNoTable) {
+  // Two narrow columns of prose the layout cut into one-line blocks: every
+  // line is wide, so no row is a label and its value.
+  std::vector<LayoutBlock> blocks;
+  for (int r = 0; r < 12; ++r) {
+    blocks.push_back(Cell(100, 500 + r * 50, 400));
+    blocks.push_back(Cell(540, 500 + r * 50, 400));
   }
   EXPECT_TRUE(FindTables(blocks, kEm).empty());
+}
+
+TEST(FindTables, ACellThatWrapsInsideTheTableJoinsIt) {
+  // Five rows of three cells; the first cell of rows 2 and 3 is one block
+  // of three lines standing over both rows.
+  std::vector<LayoutBlock> blocks;
+  for (const LayoutBlock& b : Grid(100, 1000, 5, 3))
+    if (!(b.box.x == 100 && (b.box.y == 1070 || b.box.y == 1140))) blocks.push_back(b);
+  blocks.push_back(Cell(100, 1070, 160, 110, 3));
+  blocks.push_back(Cell(100, 2000, 650, 600, 14));  // body text far below stays
+  auto tables = FindTables(blocks, kEm);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].blocks.size(), 14u);
+  EXPECT_EQ(tables[0].box.bottom(), 1000 + 4 * 70 + 40);
+}
+
+TEST(FindTables, ARowLeftWholeBetweenTwoRunsOfRowsJoinsThemIntoOneTable) {
+  // Label-value rows, then a row the layout kept as one block of three
+  // lines (a label, its value and the next label), then more rows.
+  std::vector<LayoutBlock> blocks;
+  for (int r = 0; r < 3; ++r) {
+    blocks.push_back(Cell(100, 500 + r * 50, 200));
+    blocks.push_back(Cell(500, 500 + r * 50, 100));
+  }
+  blocks.push_back(Cell(100, 650, 500, 90, 3));
+  for (int r = 0; r < 3; ++r) {
+    blocks.push_back(Cell(100, 780 + r * 50, 200));
+    blocks.push_back(Cell(500, 780 + r * 50, 100));
+  }
+  auto tables = FindTables(blocks, kEm);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].blocks.size(), 13u);
+  EXPECT_EQ(tables[0].box.y, 500);
+  EXPECT_EQ(tables[0].box.bottom(), 780 + 2 * 50 + 40);
 }
 
 TEST(FindTables, AHeaderRowOfFewerCellsAndAWideTitleJoin) {
