@@ -1008,6 +1008,12 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
         RunContext ctx;
         ctx.cancel = options.cancel;
         if (jobs > 1) ctx.shared_work = &shared;
+        // -v: the stages' own lines (layout's block count and line height...).
+        if (options.verbose && log) {
+          ctx.log = [&log, where = s.input.path + ": page " + std::to_string(p + 1) + ": "](const std::string& m) {
+            log(where + m);
+          };
+        }
         if (options.on_stage) {
           ctx.on_stage = [&options, p, n = static_cast<int>(s.pages.size())](const std::string& stage) {
             options.on_stage(static_cast<int>(p) + 1, n, stage);

@@ -879,7 +879,9 @@ TEST_F(WatchTest, WriterAtWorkBeforeTheDaemonStartsIsWaitedFor) {
 TEST_F(WatchTest, MovedInTakenAtOnce) {
   // A long settle time: an input moved in must not wait for it.
   size_t d = StartDefault({"--settle", "10"});
-  SleepFor(1.0);
+  // Moved in once the watch is up (a fixed sleep was too short on a loaded
+  // machine: the start-up scan found the file and it waited for the settle).
+  ASSERT_TRUE(WaitUp(d, 60));
   Input in = MakeInputs(1, 302, false)[0];
   auto t0 = Clock::now();
   Deliver(in, Delivery::kMovedIn);
