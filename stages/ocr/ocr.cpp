@@ -542,6 +542,14 @@ bool LatinInColumns(const Page& page, size_t read) {
 
 }  // namespace
 
+// Whether a '+'-joined Tesseract language list holds a CJK model (chi_sim,
+// chi_tra, jpn, kor and their _vert forms).
+static bool HasCjkModel(const std::string& lang) {
+  for (const char* m : {"chi_", "jpn", "kor"})
+    if (lang.find(m) != std::string::npos) return true;
+  return false;
+}
+
 // A block read with a Chinese model (chi_sim, chi_sim+eng...).
 bool ChineseBlock(const Block& block) { return block.lang.find("chi_") != std::string::npos; }
 
@@ -641,7 +649,13 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   if (o.ppocr_model != "folded" && o.ppocr_model != "original")
     return Status(Code::kInvalidArgument, "ocr: ppocr_model must be folded or original, not '" + o.ppocr_model + "'");
   const double dpi = page.info.dpi > 0 ? page.info.dpi : 300;
-  const double scale = dpi < o.upscale_below_dpi ? o.upscale : 1.0;
+  // The upscale is for Chinese: Latin text reads as well without it at
+  // 150-240 dpi, for up to 42 % more CPU with it, and a black-letter page
+  // worse (docs/pages.md, tenth session). So a page known to be Latin (OSD's
+  // script, or a --lang with no CJK model) is read as it is.
+  const bool latin_page = page.info.script == "Latin" || page.info.script == "Fraktur" ||
+                          (o.lang != "auto" && !HasCjkModel(o.lang));
+  const double scale = dpi < o.upscale_below_dpi && !latin_page ? o.upscale : 1.0;
   page.info.scale *= scale;
   const int tess_dpi = static_cast<int>(dpi * scale + 0.5);
   const CallBound bound{ctx, o.call_timeout};
@@ -665,7 +679,6 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     // models at once: there are no blocks to tell apart), or with the
     // Latin model alone when OSD found the page's script Latin or Fraktur
     // (a black-letter page read with the Chinese model too is read as Han).
-    const bool latin_page = page.info.script == "Latin" || page.info.script == "Fraktur";
     const std::string page_lang =
         o.lang != "auto" ? o.lang : latin_page ? o.auto_latin : o.auto_cjk + "+" + o.auto_latin;
     auto engine = ThreadEngine(page_lang, o.tessdata);

@@ -8,7 +8,9 @@
 //   headline, sub-headline       PSM_SINGLE_BLOCK, then line by line
 //                                (PSM_SINGLE_LINE) when a line went missing
 // Each crop is read in grey (Otsu optional) and pages below
-// `upscale_below_dpi` are upscaled 1.5x (cubic); 2x hurts.
+// `upscale_below_dpi` are upscaled 1.5x (cubic; 2x hurts), unless the page
+// is known to be Latin (OSD's script, or a --lang without a CJK model): Latin
+// text reads as well without it, and black letter better.
 // Without layout blocks the whole page goes through PSM_AUTO and Tesseract's
 // own blocks are used.
 //
