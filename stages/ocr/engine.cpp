@@ -53,12 +53,26 @@ Status CheckLanguages(const std::string& lang, const std::string& datapath) {
                                      missing + "; install tesseract-ocr-<lang> or pass --tessdata)");
 }
 
+namespace {
+
+// TessBaseAPI with its left-to-right iterator reachable (protected there).
+class Engine : public tesseract::TessBaseAPI {
+ public:
+  using tesseract::TessBaseAPI::GetLTRIterator;
+};
+
+}  // namespace
+
+std::unique_ptr<tesseract::LTRResultIterator> LeftToRightResults(tesseract::TessBaseAPI* api) {
+  return std::unique_ptr<tesseract::LTRResultIterator>(static_cast<Engine*>(api)->GetLTRIterator());
+}
+
 Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std::string& datapath) {
   thread_local std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI, EngineDeleter>> engines;
   const std::string key = datapath + "|" + lang;
   auto it = engines.find(key);
   if (it != engines.end()) return it->second.get();
-  std::unique_ptr<tesseract::TessBaseAPI, EngineDeleter> api(new tesseract::TessBaseAPI);
+  std::unique_ptr<tesseract::TessBaseAPI, EngineDeleter> api(new Engine);
   int rc;
   {
     std::lock_guard<std::mutex> lock(InitMutex());

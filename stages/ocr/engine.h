@@ -13,9 +13,11 @@
 // the program with OMP_THREAD_LIMIT=1 when it is not set.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include <tesseract/baseapi.h>
+#include <tesseract/ltrresultiterator.h>
 
 #include "pipeline/core/status.h"
 
@@ -26,6 +28,16 @@ namespace ocrflow::ocr {
 // Never shared between threads. Fails with the language and the directory
 // when a model is missing.
 Result<tesseract::TessBaseAPI*> ThreadEngine(const std::string& lang, const std::string& datapath = "");
+
+// The last Recognize's results of an engine ThreadEngine made, in plain
+// left-to-right order (Tesseract's LTRResultIterator; null when there are
+// none). The public GetIterator() reorders right-to-left runs, and to do it
+// every IsAtBeginningOf(line or block) and every step to the next word walks
+// the page from its start: a whole page read at once (Tesseract's own
+// segmentation: 3,000 words on a black-letter front page) spent a quarter
+// of its CPU there. Our models (chi_sim, eng and the like) read left to
+// right, so the order is the same. Only for engines from ThreadEngine.
+std::unique_ptr<tesseract::LTRResultIterator> LeftToRightResults(tesseract::TessBaseAPI* api);
 
 // The directory models are read from: `datapath`, else $TESSDATA_PREFIX,
 // else Tesseract's default.

@@ -1,7 +1,7 @@
 #include "stages/ocr/ocr.h"
 
 #include <tesseract/ocrclass.h>
-#include <tesseract/resultiterator.h>
+#include <tesseract/ltrresultiterator.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -96,7 +96,7 @@ Status Recognize(tesseract::TessBaseAPI* api, const Crop& crop, tesseract::PageS
   }
   if (CancelTesseract(monitor.cancel_this, 0)) return Status(Code::kCancelled, "cancelled");
   if (rc != 0) return Status(Code::kInternal, "Tesseract failed to recognise a block");
-  std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+  std::unique_ptr<tesseract::LTRResultIterator> it = LeftToRightResults(api);
   if (!it || it->Empty(tesseract::RIL_SYMBOL)) return Status::Ok();  // nothing found
   Line cur;
   bool have = false;
