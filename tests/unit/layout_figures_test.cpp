@@ -116,5 +116,17 @@ TEST(LayoutFigures, TextThatAColumnOrTheDistanceClaimsIsNoLabel) {
   EXPECT_EQ(d.RoleAt(label), "gone");
 }
 
+// A "photo" from the top of the page to its bottom is a scan's dark border:
+// the specks beside it that passed for text are no labels of it.
+TEST(LayoutFigures, AStripAcrossThePageHasNoLabels) {
+  Drawn d;
+  d.ink.photos = {cv::Rect(1250, 0, 150, 1600)};
+  const cv::Rect speck = d.AddBlock(1200, 700, 30, 1);
+  EXPECT_TRUE(d.Figures().empty()) << Describe(d);
+  EXPECT_EQ(d.RoleAt(speck), "body");
+  d.ink.photos = {cv::Rect(1250, 10, 150, 1500)};  // a photo: the page goes on under it
+  EXPECT_EQ(d.Figures().size(), 1u) << Describe(d);
+}
+
 }  // namespace
 }  // namespace ocrflow::image::layout

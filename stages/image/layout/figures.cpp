@@ -27,6 +27,14 @@ bool LabelSized(const TextBlock& b, const std::vector<TextLine>& lines, const cv
   return -OverlapX(b.r, p) <= reach && -OverlapY(b.r, p) <= reach;
 }
 
+// A photo from one edge of the page to the opposite one (within an em) is
+// the dark border of a scan or the next page's edge, no figure: the noise
+// beside it is no label (and what it is, is not the figure's to say).
+bool AcrossThePage(const cv::Rect& p, cv::Size page, double em) {
+  const int e = static_cast<int>(em);
+  return (p.y <= e && Bottom(p) >= page.height - e) || (p.x <= e && Right(p) >= page.width - e);
+}
+
 }  // namespace
 
 std::vector<Figure> FindFigures(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink) {
@@ -37,6 +45,7 @@ std::vector<Figure> FindFigures(std::vector<TextBlock>& blocks, const std::vecto
   std::vector<bool> label(blocks.size(), false);
   for (size_t pi = 0; pi < ink.photos.size(); ++pi) {
     const cv::Rect& p = ink.photos[pi];
+    if (AcrossThePage(p, ink.page, em)) continue;
     std::vector<bool> cand(blocks.size(), false);
     for (size_t bi = 0; bi < blocks.size(); ++bi) cand[bi] = !label[bi] && LabelSized(blocks[bi], lines, p, em);
     Figure fig;

@@ -19,7 +19,8 @@
 //     of that photo lies farther out on that side), or reaching into the
 //     photo's box. The caption itself, the outermost block there, stays a
 //     caption, however short.
-// Headlines are never labels.
+// Headlines are never labels. A photo that runs from one edge of the page
+// to the opposite one (a scan's dark border) has none.
 //
 // Pure; thread-safe.
 #pragma once
