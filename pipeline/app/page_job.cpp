@@ -548,6 +548,8 @@ std::string RenderPagesJson(const std::vector<Page>& pages, const std::string& s
     for (const auto& b : p.info.photos) jp["photos"].push_back(BoxJson(b));
     jp["tables"] = json::array();
     for (const auto& b : p.info.tables) jp["tables"].push_back(BoxJson(b));
+    jp["figures"] = json::array();
+    for (const auto& b : p.info.figures) jp["figures"].push_back(BoxJson(b));
     jp["blocks"] = json::array();
     for (size_t k = 0; k < p.blocks.size(); ++k) {
       const Block& b = p.blocks[k];

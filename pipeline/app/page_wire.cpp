@@ -95,9 +95,10 @@ Block BlockF(const json& j) {
 }
 
 json InfoJ(const ImageInfo& i) {
-  json photos = json::array(), tables = json::array(), steps = json::array();
+  json photos = json::array(), tables = json::array(), figures = json::array(), steps = json::array();
   for (const Box& b : i.photos) photos.push_back(BoxJ(b));
   for (const Box& b : i.tables) tables.push_back(BoxJ(b));
+  for (const Box& b : i.figures) figures.push_back(BoxJ(b));
   for (const ImageStep& s : i.steps)
     steps.push_back({s.stage, json::array({s.m[0], s.m[1], s.m[2], s.m[3], s.m[4], s.m[5]}), s.width, s.height});
   return {{"src", i.source},
@@ -126,6 +127,7 @@ json InfoJ(const ImageInfo& i) {
           {"blank", i.blank},
           {"photos", photos},
           {"tables", tables},
+          {"figures", figures},
           {"steps", steps}};
 }
 ImageInfo InfoF(const json& j) {
@@ -156,6 +158,7 @@ ImageInfo InfoF(const json& j) {
   i.blank = j.at("blank").get<bool>();
   for (const json& b : j.at("photos")) i.photos.push_back(BoxF(b));
   for (const json& b : j.at("tables")) i.tables.push_back(BoxF(b));
+  for (const json& b : j.at("figures")) i.figures.push_back(BoxF(b));
   for (const json& s : j.at("steps")) {
     ImageStep st;
     st.stage = s.at(0).get<std::string>();

@@ -305,9 +305,11 @@ exit 2 before any work; outputs are replaced atomically, never half-written.
   OUTDIR/<name>.json  with --format txt,json: per page the orientation, skew
                       angle and confidence, DPI, blocks (role, box, the model
                       that read it and why) in reading order, tables found
-                      (box; not read as prose), lines (box, text, confidence), the body text's
-                      median line confidence, paragraphs (role, source
-                      lines), what was dropped and why, warnings
+                      (box; not read as prose), figures (a photo with the
+                      labels around it, box; labels not read), lines (box,
+                      text, confidence), the body text's median line
+                      confidence, paragraphs (role, source lines), what was
+                      dropped and why, warnings
   OUTDIR/<name>.alto.xml  with --format alto: ALTO XML 4, one <Page> per page,
                       a TextBlock per paragraph (role as TAGREFS), TextLine,
                       String (CONTENT, WC, HPOS/VPOS/WIDTH/HEIGHT), SP

@@ -212,6 +212,9 @@ struct ImageInfo {
   bool blank = false;        // no text found on the page
   std::vector<Box> photos;   // regions taken out of the text mask
   std::vector<Box> tables;   // regions found to be tables (stages/image/tables.h): not read as prose
+  // Photos with the labels set around them (a chart's names and values;
+  // stages/image/layout/figures.h): the labels are not read as prose.
+  std::vector<Box> figures;
   // What the image stages did to the pixels as loaded, in order: boxes on
   // the page map back to the original image through them (geometry.h).
   std::vector<ImageStep> steps;

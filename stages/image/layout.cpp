@@ -14,6 +14,7 @@
 #include "stages/image/layout/blocks.h"
 #include "stages/image/layout/columns.h"
 #include "stages/image/layout/components.h"
+#include "stages/image/layout/figures.h"
 #include "stages/image/layout/geometry.h"
 #include "stages/image/layout/gutters.h"
 #include "stages/image/layout/lines.h"
@@ -133,12 +134,14 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   FindSubheadlines(text.blocks, text.lines, ink);
   FindBylines(text.blocks, text.lines, columns, ink, options);
   FindCaptions(text.blocks, text.lines, ink, options);
+  const std::vector<Figure> figures = FindFigures(text.blocks, text.lines, ink);
   const int articles = AssignArticles(text.blocks, text.lines, columns, ink, options);
   const std::vector<TextBlock> ordered = InReadingOrder(std::move(text.blocks), articles, ink.em, columns.width);
 
   LayoutResult result = Start(ink, static_cast<int>(columns.ranges.size()));
   for (const TextBlock& b : ordered) result.blocks.push_back(Output(b, text.lines, ink, options));
   result.gutters = gutters.Boxes();
+  for (const Figure& f : figures) result.figures.push_back({f.box.x, f.box.y, f.box.width, f.box.height});
   return result;
 }
 
@@ -176,6 +179,8 @@ Status LayoutPage(Page& page, const LayoutOptions& options, const RunContext& ct
       b.article = lb.article;
       page.blocks.push_back(std::move(b));
     }
+    // A chart's labels are not prose either: the figure lists them.
+    page.info.figures = res.figures;
     if (res.blank) page.info.blank = true;
     if (ctx.log)
       ctx.log("layout: " + std::to_string(res.blocks.size()) + " blocks, " + std::to_string(res.columns) +

@@ -46,20 +46,24 @@
 //      (edges within `block_edge_em`) while the white between them (measured
 //      between line cores: baseline to x-height for Latin) exceeds the page's
 //      usual leading by less than `block_gap_em`, and no rule, photo or other
-//      line lies between them. Body blocks are therefore whole column chunks,
-//      not paragraphs; bylines, sub-headlines and captions, set off by extra
-//      white, are blocks of their own. The blocks (`PageText`) are what the
-//      remaining steps refine.
+//      line lies between them, nor would the block run over a photo (text
+//      beside a figure is a column of its own). Body blocks are therefore
+//      whole column chunks, not paragraphs; bylines, sub-headlines and
+//      captions, set off by extra white, are blocks of their own. The blocks
+//      (`PageText`) are what the remaining steps refine.
 //   7. roles.h, columns.h: everything above a wide rule in the top
 //      `header_band`, or a lone top line in that band, is the running header
 //      (footer likewise at the bottom); large-text blocks are headlines; a
 //      short single line just under a headline is a byline; a short block
 //      just under a photo is its caption. Columns come from clustering the
-//      body blocks' horizontal extents.
+//      body blocks' horizontal extents. figures.h: small blocks touching a
+//      photo, between it and the margin or its caption, are its labels (a
+//      chart's names and values): taken out of the text, the photo with
+//      them listed as a figure.
 //   8. articles.h: each headline opens an article that owns the blocks below
 //      it within its horizontal span down to the next headline (or, with
 //      flow_articles, articles flow down their columns); body chunks of one
-//      article and column with nothing between them merge.
+//      article and column with nothing between them merge (not over a photo).
 //   9. reading_order.h: header; articles in column-major order (an article
 //      before another when it is above it with overlapping span, or entirely
 //      to its left); inside an article headline, bylines, body by column then
@@ -146,6 +150,7 @@ struct LayoutResult {
   int columns = 0;                  // body columns found on the page
   std::vector<Box> rules;           // horizontal and vertical rules (not text)
   std::vector<Box> gutters;         // whitespace found to separate columns (boxes of connected gutter cells)
+  std::vector<Box> figures;         // photos with the labels around them (layout/figures.h), labels not in blocks
   bool blank = false;               // no text found
 };
 
@@ -157,7 +162,8 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
 
 // BGR overlay of the result on `gray` (CV_8UC1 or CV_8UC3): blocks outlined
 // and numbered in reading order, coloured by role, header/footer struck
-// through, rules in grey, photos hatched, gutters outlined in cyan.
+// through, rules in grey, photos hatched, gutters outlined in cyan, figures
+// (a photo with its labels) dashed in purple.
 cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const LayoutResult& result);
 
 // Stage adapter: fills page.blocks from AnalyzeLayout (replacing any blocks)

@@ -232,6 +232,8 @@ TEST_F(RunCli, ATableIsListedNotReadAsProse) {
   for (const char* cell : {"2021", "126", "5.9", "51"}) EXPECT_EQ(text.find(cell), std::string::npos) << cell;
   auto j = nlohmann::json::parse(Slurp(dir_ / "out/table.json"));
   ASSERT_EQ(j["pages"][0]["tables"].size(), 1u) << j["pages"][0].dump();
+  EXPECT_TRUE(j["pages"][0]["figures"].is_array());  // no photo here: none
+  EXPECT_TRUE(j["pages"][0]["figures"].empty());
   const auto& box = j["pages"][0]["tables"][0];
   EXPECT_LE(box[1].get<int>(), 860 - 25);                        // above the first row's digits
   EXPECT_GE(box[1].get<int>() + box[3].get<int>(), 860 + 3 * 90)  // down to the last row's baseline

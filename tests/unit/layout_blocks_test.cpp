@@ -149,5 +149,28 @@ TEST(LayoutBlocks, ABlockOfOneSmallBlotIsDropped) {
   EXPECT_EQ(t.blocks[0].lines.size(), 6u);
 }
 
+// A line beside a photo does not join the block over the photo, even with
+// its right edge in line with the block's: the block would run over the
+// photo. The text beside the figure is a block of its own.
+TEST(LayoutBlocks, TheTextBesideAPhotoIsABlockOfItsOwn) {
+  for (bool photo : {false, true}) {
+    SCOPED_TRACE(photo ? "with the photo" : "without");
+    Drawn d;
+    d.Column(100, 100, 5, 30);  // 100 .. 818
+    const int top = 100 + 5 * kPitch;
+    for (int r = 0; r < 8; ++r) d.Line(436, top + r * kPitch, 16);  // 436 .. 818, beside the photo
+    if (photo) d.ink.photos = {cv::Rect(100, top, 300, 8 * kPitch)};
+    const PageText t = d.Blocks();
+    if (!photo) {
+      EXPECT_EQ(t.blocks.size(), 1u) << Describe(t);
+      continue;
+    }
+    ASSERT_EQ(t.blocks.size(), 2u) << Describe(t);
+    EXPECT_EQ(t.blocks[0].lines.size(), 5u);
+    EXPECT_EQ(t.blocks[1].lines.size(), 8u);
+    EXPECT_EQ(t.blocks[1].r.x, 436);
+  }
+}
+
 }  // namespace
 }  // namespace ocrflow::image::layout

@@ -176,6 +176,27 @@ TEST(LayoutGutters, AVerticalRuleIsAGutter) {
   EXPECT_TRUE(g.Between(a[9], b[0]));
 }
 
+// A gutter found just above a gap (reach) parts the gap only when the gap
+// lies under it: a line under the columns' last lines whose gap spans the
+// gutter's width is parted there; a letter gap of a line running on below
+// the gutter's end that merely touches its edge is not (a full-width line
+// under a caption beside a column).
+TEST(LayoutGutters, AGutterAboveAGapPartsItOnlyWhenTheGapLiesUnderIt) {
+  std::vector<Component> comps;
+  Text(comps, 300, 100, 10 * kEm, 20);
+  Text(comps, 300 + 12 * kEm, 100, 10 * kEm, 20);
+  const GutterMap g(comps, {}, {}, kPage, kEm, LayoutOptions{});
+  SCOPED_TRACE("gutters:" + Describe(g));
+  const int y = 100 + 20 * kPitch + 10;  // just under the gutter's end
+  const int left_end = 300 + 10 * kEm - 2, right_start = 300 + 12 * kEm;
+  const cv::Rect under_a(left_end - 22, y, 22, kEm), under_b(right_start, y, 22, kEm);
+  EXPECT_FALSE(g.Between(under_a, under_b));
+  EXPECT_TRUE(g.Between(under_a, under_b, kEm));
+  // A 14 px letter gap whose last 4 px lie under the gutter's first cell.
+  const cv::Rect edge_a(left_end - 30, y, 22, kEm), edge_b(left_end + 6, y, 22, kEm);
+  EXPECT_FALSE(g.Between(edge_a, edge_b, kEm));
+}
+
 // FindGutters: the photos and pictures of the page are obstacles (ink).
 TEST(LayoutGutters, PhotosAreObstacles) {
   Ink ink;

@@ -82,6 +82,8 @@ void MergeColumnChunks(std::vector<TextBlock>& blocks, const std::vector<TextLin
         if (OverlapX(z.r, cv::Rect(x0, 0, x1 - x0, 1)) > 0 && z.r.y < b.r.y && Bottom(z.r) > Bottom(x.r))
           between = true;
       }
+      // The text beside a figure is a column chunk of its own.
+      if (ink.JoinCrossesPhoto(x.r, b.r, static_cast<int>(kBelowSlackEm * ink.em))) between = true;
       if (between) continue;
       MergeInto(lines, x, b);
       blocks.erase(blocks.begin() + below);

@@ -5,7 +5,8 @@
 // (columns.h) and the `Ink` (components.h: em, vertical rules, photos).
 // Output: every block's `article` (numbered from the top headline down; the
 // reading order renumbers them) and `column`; body chunks of one article in
-// one column with nothing between them are merged into one block.
+// one column with nothing between them are merged into one block (not when
+// it would then run over a photo).
 //
 //   - Headlines, top to bottom, each open an article, unless one stands
 //     right above (a two-deck headline split by size: same article).

@@ -116,6 +116,9 @@ std::vector<TextBlock> BuildBlocks(std::vector<TextLine>& lines, const Ink& ink,
         if (ratio > kSizeStep || ratio < 1 / kSizeStep) continue;
       }
       if (ink.ObstacleBetween(std::max(l.r.x, b.r.x), std::min(Right(l.r), Right(b.r)), Bottom(last.r), l.r.y)) continue;
+      // Nor across a photo: a line beside a figure is not of the block over
+      // it, which would then run over the figure.
+      if (ink.JoinCrossesPhoto(b.r, l.r, static_cast<int>(kBelowSlackEm * em))) continue;
       if (b.r.width > l.r.width + tol && SharesRowUnder(lines, g, b, li)) continue;
       if (gap < best_gap) {
         best_gap = gap;

@@ -13,8 +13,9 @@
 //      line's size joins it even when its box is less tall) and horizontal
 //      extent (edges within block_edge_em), when the white between their
 //      cores exceeds the page's usual leading by less than block_gap_em and
-//      no rule, photo or other line lies between them. A line below a block
-//      in its span closes it.
+//      no rule, photo or other line lies between them, nor would the block
+//      then run over a photo (a line beside a figure starts a block of its
+//      own). A line below a block in its span closes it.
 //   2. AbsorbFragments: pieces of a line that made blocks of their own (a
 //      stroke of a glyph, a dot) join the block they lie in.
 //   3. DropNoiseBlocks: a block of one small component is noise.

@@ -18,6 +18,14 @@ bool Ink::ObstacleBetween(int x0, int x1, int y0, int y1) const {
   return false;
 }
 
+bool Ink::JoinCrossesPhoto(const cv::Rect& a, const cv::Rect& b, int slack) const {
+  auto covers = [&](const cv::Rect& r, const cv::Rect& p) { return OverlapX(r, p) > slack && OverlapY(r, p) > slack; };
+  const cv::Rect hull = Hull(a, b);
+  for (const cv::Rect& p : photos)
+    if (covers(hull, p) && !covers(a, p) && !covers(b, p)) return true;
+  return false;
+}
+
 std::vector<Component> FindComponents(const cv::Mat& mask, const std::vector<cv::Rect>& photos) {
   // No label image: a 200-Mpixel page's would be 800 MB (ink_components.h).
   cv::Mat stats, centroids;

@@ -58,6 +58,13 @@ struct Ink {
   // Whether a horizontal rule, a photo or a picture lies between y0 and y1
   // over the x-range [x0, x1): text never joins across one.
   bool ObstacleBetween(int x0, int x1, int y0, int y1) const;
+
+  // Whether the hull of `a` and `b` runs over a photo that neither of them
+  // does by itself: overlaps it by more than `slack` pixels both across and
+  // down. Text beside a figure is a column of its own, never one block or
+  // line with what lies above, below or across it (a chart's labels touch
+  // its frame: `slack`).
+  bool JoinCrossesPhoto(const cv::Rect& a, const cv::Rect& b, int slack) const;
 };
 
 // Connected components (8-connected) of the ink, except those whose centre

@@ -29,6 +29,17 @@ cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const La
   }
   for (const Box& r : result.rules) cv::rectangle(out, ToRect(r), cv::Scalar(128, 128, 128), cv::FILLED);
   for (const Box& g : result.gutters) cv::rectangle(out, ToRect(g), cv::Scalar(200, 200, 0), 2);
+  // A figure (a photo with its labels, which are not read) in dashed purple.
+  for (const Box& f : result.figures) {
+    const cv::Rect r = ToRect(f);
+    const cv::Point corners[] = {{r.x, r.y}, {r.x + r.width, r.y}, {r.x + r.width, r.y + r.height}, {r.x, r.y + r.height}};
+    for (int k = 0; k < 4; ++k) {
+      const cv::Point a = corners[k], b = corners[(k + 1) % 4];
+      const double len = std::max(1.0, cv::norm(b - a));
+      for (double t = 0; t < len; t += 24)
+        cv::line(out, a + (b - a) * (t / len), a + (b - a) * (std::min(len, t + 12) / len), cv::Scalar(160, 0, 120), 3);
+    }
+  }
   auto colour = [](Role role) {
     switch (role) {
       case Role::kHeadline: return cv::Scalar(0, 0, 220);          // red

@@ -362,8 +362,17 @@ bool GutterMap::Between(const cv::Rect& a, const cv::Rect& b, int reach) const {
   const cv::Rect& l = a.x <= b.x ? a : b;
   const cv::Rect& r = a.x <= b.x ? b : a;
   const cv::Rect gap(Right(l), y0, r.x - Right(l), y1 - y0);
-  return Touches(gap, integral_) ||
-         (reach > 0 && Touches(cv::Rect(gap.x, gap.y - reach, gap.width, gap.height + 2 * reach), inner_integral_));
+  if (Touches(gap, integral_)) return true;
+  const cv::Rect near(gap.x, gap.y - reach, gap.width, gap.height + 2 * reach);
+  if (reach <= 0 || !Touches(near, inner_integral_)) return false;
+  // A gutter above or below runs on through the gap only when the gap lies
+  // under it: for at least half its width. Where the gap merely touches the
+  // gutter's edge (the letter gap of a line running on under a short
+  // gutter's end, beside a caption), the line goes across.
+  const int x0 = std::clamp((gap.x + cell_ - 1) / cell_, 0, gw_), x1 = std::clamp(Right(gap) / cell_, 0, gw_);
+  int under = 0;
+  for (int x = x0; x < x1; ++x) under += Touches(cv::Rect(x * cell_, near.y, cell_, near.height), inner_integral_);
+  return 2 * under >= x1 - x0;
 }
 
 std::vector<Box> GutterMap::Boxes() const {

@@ -59,6 +59,8 @@ class GutterMap {
   // there only gutters between text count, not the page's margins. The white
   // after the short lines of a ragged column runs on into the margin; found
   // above or below, it parted a longer line's last word from the rest.
+  // Found above or below, it counts only under at least half the gap's
+  // width (a letter gap that touches a gutter's edge is no gutter).
   bool Between(const cv::Rect& a, const cv::Rect& b, int reach = 0) const;
 
   const cv::Mat& cells() const { return gutter_; }  // CV_8U, 1 = gutter

@@ -134,7 +134,8 @@ constexpr size_t kRowSizeComps = 3;
 constexpr size_t kRowSureComps = 8;
 
 void MergeRowFragments(std::vector<TextLine>& lines, const std::vector<Component>& comps,
-                       const std::vector<cv::Rect>& vrules, const GutterMap& g, double em) {
+                       const std::vector<cv::Rect>& vrules, const std::vector<cv::Rect>& photos, const GutterMap& g,
+                       double em) {
   bool changed = true;
   while (changed) {
     changed = false;
@@ -191,6 +192,10 @@ void MergeRowFragments(std::vector<TextLine>& lines, const std::vector<Component
         bool ruled = false;
         for (const cv::Rect& v : vrules) ruled |= (v & gap).area() > 0;
         if (ruled) continue;
+        // Nor across a photo (a chart's label and the text beside the chart).
+        bool crossed = false;
+        for (const cv::Rect& p : photos) crossed |= (p & gap).area() > 0;
+        if (crossed) continue;
       }
       l.comps.insert(l.comps.end(), m.comps.begin(), m.comps.end());
       RecomputeLine(comps, l);
@@ -293,7 +298,7 @@ std::vector<TextLine> FindLines(const Ink& ink, const GutterMap& gutters, const 
       BuildLines(ink.comps, o.line_gap, &gutters, ink.em, o.headline_ratio * ink.em, o.headline_gap);
   DropNoiseLines(lines, ink.comps, ink.em);
   for (TextLine& l : lines) l.large = l.size >= o.headline_ratio * ink.body_size && l.comps.size() >= kHeadlineMinComps;
-  MergeRowFragments(lines, ink.comps, ink.rules.vertical, gutters, ink.em);
+  MergeRowFragments(lines, ink.comps, ink.rules.vertical, ink.photos, gutters, ink.em);
   // Large text is tall as a whole too (a body line is about one em): a line
   // of short body glyphs whose core merely measures large is not.
   for (TextLine& l : lines)

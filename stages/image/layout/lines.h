@@ -11,8 +11,8 @@
 //      glyph run into the line below (a bridge) is left out.
 //   2. Lines of a blot or two of noise are dropped.
 //   3. MergeRowFragments: pieces of one row that step 1 left apart (a wide
-//      word gap of a justified line) are joined when no gutter or rule lies
-//      between them.
+//      word gap of a justified line) are joined when no gutter, rule or
+//      photo lies between them.
 //   4. Large text: core size >= headline_ratio x the body glyph size, and
 //      the whole line at least headline_height_em tall.
 //
