@@ -2,6 +2,8 @@
 // temporary directory per test and collects its exit code, stdout and stderr.
 #pragma once
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -62,9 +64,12 @@ inline pid_t SpawnWatch(const std::string& bin, std::vector<std::string> args, c
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ocrflow-e2e-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    // A parameterised test's names hold '/' ("Kinds/WatchFaultTest", "X/0"):
+    // as a path that made nested folders whose parent TearDown left behind.
+    std::string name = std::string(::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name()) + "-" +
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    dir_ = fs::temp_directory_path() / ("ocrflow-e2e-" + std::to_string(getpid()) + "-" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
