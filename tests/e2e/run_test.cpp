@@ -7,12 +7,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "pipeline/eval/eval.h"
 #include "tests/e2e/bad_images.h"
@@ -37,18 +39,32 @@ const char* kExpected =
     "市政府今天召开新闻发布会，介绍了今年城市建设的主要成绩。全市新建道路一百二十公里，改造老旧小区三百余个。\n"
     "据介绍，明年将继续推进公共交通建设，新开通地铁线路两条，并在河湾区建设两座公园。\n";
 
-cv::Mat RenderPage() {
-  cv::Mat img(800, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
+constexpr const char* kCjkFont = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+constexpr int kCjkFace = 2;  // Simplified Chinese
+constexpr const char* kLatinFont = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
+
+// Draws `lines` one under the other on `img` (BGR) from x, in 40 px type
+// 62 px apart, the first baseline at y 120.
+void DrawLines(cv::Mat& img, const char* font, int face, const std::vector<const char*>& lines, int x) {
   auto ft = cv::freetype::createFreeType2();
-  ft->loadFontData("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2);  // face 2: Simplified Chinese
+  ft->loadFontData(font, face);
   int y = 120;
-  for (const char* l : kLines) {
-    ft->putText(img, l, {60, y}, 40, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
+  for (const char* l : lines) {
+    ft->putText(img, l, {x, y}, 40, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
     y += 62;
   }
+}
+
+cv::Mat Gray(const cv::Mat& bgr) {
   cv::Mat gray;
-  cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
   return gray;
+}
+
+cv::Mat RenderPage() {
+  cv::Mat img(800, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
+  DrawLines(img, kCjkFont, kCjkFace, {std::begin(kLines), std::end(kLines)}, 60);
+  return Gray(img);
 }
 
 
@@ -133,28 +149,12 @@ TEST_F(RunCli, ReadsAPageIntoParagraphsWithJson) {
 TEST_F(RunCli, DefaultLanguageReadsEachBlockWithItsScript) {
   // Two columns: the Chinese paragraphs left, the English one right.
   cv::Mat img(800, 2100, CV_8UC3, cv::Scalar(255, 255, 255));
-  auto ft = cv::freetype::createFreeType2();
-  ft->loadFontData("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2);
-  int y = 120;
-  for (const char* l : kLines) {
-    ft->putText(img, l, {60, y}, 40, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
-    y += 62;
-  }
-  const char* english[] = {
-      "The harbour office said the new timetable",
-      "had been agreed with the islanders and that",
-      "three sailings a week would start in May.",
-  };
-  auto latin = cv::freetype::createFreeType2();
-  latin->loadFontData("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 0);
-  y = 120;
-  for (const char* l : english) {
-    latin->putText(img, l, {1120, y}, 40, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
-    y += 62;
-  }
-  cv::Mat gray;
-  cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
-  cv::imwrite((dir_ / "mixed.png").string(), gray);
+  DrawLines(img, kCjkFont, kCjkFace, {std::begin(kLines), std::end(kLines)}, 60);
+  DrawLines(img, kLatinFont, 0,
+            {"The harbour office said the new timetable", "had been agreed with the islanders and that",
+             "three sailings a week would start in May."},
+            1120);
+  cv::imwrite((dir_ / "mixed.png").string(), Gray(img));
   CliResult r = Run("run mixed.png -o out --format txt,json --jobs 1");
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string expected = std::string(kExpected) +
@@ -179,17 +179,8 @@ TEST_F(RunCli, ALowResolutionPageIsUpscaledUnlessKnownLatin) {
   const std::vector<int> at_200_dpi = {cv::IMWRITE_TIFF_RESUNIT, 2, cv::IMWRITE_TIFF_XDPI, 200, cv::IMWRITE_TIFF_YDPI, 200};
   cv::imwrite((dir_ / "zh.tif").string(), RenderPage(), at_200_dpi);
   cv::Mat img(500, 1100, CV_8UC3, cv::Scalar(255, 255, 255));
-  auto latin = cv::freetype::createFreeType2();
-  latin->loadFontData("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 0);
-  const char* english[] = {"The harbour office said the new timetable", "had been agreed with the islanders."};
-  int y = 120;
-  for (const char* l : english) {
-    latin->putText(img, l, {60, y}, 40, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
-    y += 62;
-  }
-  cv::Mat gray;
-  cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
-  cv::imwrite((dir_ / "en.tif").string(), gray, at_200_dpi);
+  DrawLines(img, kLatinFont, 0, {"The harbour office said the new timetable", "had been agreed with the islanders."}, 60);
+  cv::imwrite((dir_ / "en.tif").string(), Gray(img), at_200_dpi);
   auto scale_of = [&](const std::string& name) {
     auto j = nlohmann::json::parse(Slurp(dir_ / ("out/" + name + ".json")));
     EXPECT_EQ(j["pages"][0]["dpi"].get<double>(), 200) << j["pages"][0].dump();
