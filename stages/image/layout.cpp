@@ -115,6 +115,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
     ClassifyComponents(ink.comps, ink.em, options);  // the band stays a rule: long and thin
   ink.pictures = Pictures(ink.comps);  // before the rules take their pieces
   ink.rules = FindRules(text_mask, ink.photos, ink.em, ink.comps);
+  FindFrames(ink);
 
   // 4-5: gutters and text lines.
   const GutterMap gutters = FindGutters(ink, options);

@@ -81,6 +81,54 @@ TEST(LayoutComponents, ObstaclesLieBetweenTwoRows) {
   EXPECT_FALSE(ink.ObstacleBetween(150, 250, 250, 250));  // no height
 }
 
+// Four pictures 10 em square: a box drawn around text, a chart (two axes
+// and a curve: hollow too, but its rules are two adjacent sides), a photo
+// left in the mask (dense) and a table's border with a rule across it (its
+// grid). Only the box is a frame; its sides part the text inside from the
+// text around it, its inside is open.
+TEST(LayoutRules, AHollowBoxWithRulesOnOppositeSidesIsAFrame) {
+  const double em = 20;
+  cv::Mat m = White(1600, 500);
+  const cv::Rect box(50, 100, 200, 200), chart(450, 100, 200, 200), photo(850, 100, 200, 200),
+      table(1250, 100, 200, 200);
+  Fill(m, box);
+  m(cv::Rect(box.x + 3, box.y + 3, box.width - 6, box.height - 6)).setTo(255);
+  DrawRows(m, 80, 130, 6, 7, 18, 4, 26);  // text in the box
+  Fill(m, {chart.x, chart.y, 3, chart.height});
+  Fill(m, {chart.x, chart.y + chart.height - 3, chart.width, 3});
+  for (int x = chart.x; x < chart.x + chart.width - 4; x += 2)
+    Fill(m, {x, chart.y + 20 + (x - chart.x) * 3 / 4, 3, 3});  // a rising curve, touching the axis
+  Fill(m, table);
+  m(cv::Rect(table.x + 3, table.y + 3, table.width - 6, table.height - 6)).setTo(255);
+  Fill(m, {table.x, table.y + 60, table.width, 3});
+  DrawRows(m, 1280, 130, 1, 7, 18, 4, 26);
+  DrawRows(m, 1280, 190, 4, 7, 18, 4, 26);
+  Fill(m, photo);
+  for (int y = photo.y + 10; y < photo.y + photo.height - 10; y += 12) m(cv::Rect(photo.x + 10, y, 180, 4)).setTo(255);
+  Ink ink;
+  ink.page = m.size();
+  ink.em = em;
+  ink.comps = FindComponents(m, {});
+  ClassifyComponents(ink.comps, em, LayoutOptions{});
+  ink.pictures = Pictures(ink.comps);
+  ASSERT_EQ(ink.pictures.size(), 4u);
+  ink.rules = FindRules(m, {}, em, ink.comps);
+  FindFrames(ink);
+  ASSERT_EQ(ink.frames.size(), 1u);
+  EXPECT_EQ(ink.frames[0], box);
+  ASSERT_EQ(ink.pictures.size(), 3u);
+  EXPECT_EQ(ink.pictures[0], chart);
+  EXPECT_EQ(ink.pictures[1], photo);
+  EXPECT_EQ(ink.pictures[2], table);
+  // Two rows of text inside the box join; the box's top parts its first row
+  // from a line above it; the chart and the photo stay solid obstacles.
+  EXPECT_FALSE(ink.ObstacleBetween(80, 230, 150, 156));
+  EXPECT_TRUE(ink.ObstacleBetween(80, 230, 60, 130));
+  EXPECT_TRUE(ink.ObstacleBetween(500, 600, 150, 156));
+  EXPECT_TRUE(ink.ObstacleBetween(900, 1000, 150, 156));
+  EXPECT_TRUE(ink.ObstacleBetween(1300, 1400, 210, 216));
+}
+
 TEST(LayoutScale, EmIsTheBodyLineHeight) {
   cv::Mat m = White(1000, 800);
   DrawRows(m, 50, 50, 12, 20, 20, 4, 32);     // body: 20 px glyphs

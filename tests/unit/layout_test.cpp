@@ -486,6 +486,29 @@ TEST(Layout, ALineEndingAfterAColonAndQuoteKeepsItsLastGlyph) {
   EXPECT_EQ(r.blocks[0].lines, 10);
 }
 
+// A section boxed by a frame, its text in two columns set closer than the
+// page's gutters (1.3 em): the frame is one hollow component, and as a solid
+// obstacle it once hid the channel between them, so each line ran across
+// both columns and was a block of its own (an e-paper's boxed section).
+TEST(Layout, TwoColumnsInsideAFrameAreReadOneAfterTheOther) {
+  SynthSpec spec;
+  cv::Mat page(1100, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
+  Painter paint(spec, page);
+  const int fh = 28, width = 12 * fh, gap = 36, top = 140, lines = 16;
+  std::vector<Drawn> truth;
+  truth.push_back({paint.Lines(140, top, width, lines, fh, 1.5, false), Role::kBody, 0, 0});
+  truth.push_back({paint.Lines(140 + width + gap, top, width, lines, fh, 1.5, false), Role::kBody, 1, 0});
+  const cv::Rect frame(100, 100, 2 * width + gap + 80, static_cast<int>(lines * 1.5 * fh) + 80);
+  cv::rectangle(page, frame, cv::Scalar(0, 0, 0), 3);
+  SynthPage p;
+  cv::cvtColor(page, p.gray, cv::COLOR_BGR2GRAY);
+  const LayoutResult r = AnalyzeLayout(Mask(p.gray), {}, 200, {});
+  MaybeDump(p, r);
+  ExpectMatchesTruth(r, truth, false);
+  // The frame's sides are rules; the frame is no block of its own.
+  EXPECT_GE(r.rules.size(), 2u) << Describe(r);
+}
+
 TEST(Layout, BlankPageHasNoBlocks) {
   cv::Mat white(800, 600, CV_8U, cv::Scalar(255));
   LayoutResult r = AnalyzeLayout(white, {}, 200, {});

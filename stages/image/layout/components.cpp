@@ -15,6 +15,9 @@ bool Ink::ObstacleBetween(int x0, int x1, int y0, int y1) const {
   for (const auto* list : {&rules.horizontal, &photos, &pictures})
     for (const cv::Rect& r : *list)
       if (OverlapX(r, gap) > 0 && OverlapY(r, gap) > 0) return true;
+  for (const cv::Rect& f : frames)
+    for (const cv::Rect& r : FrameSides(f, 1))
+      if (OverlapX(r, gap) > 0 && OverlapY(r, gap) > 0) return true;
   return false;
 }
 
@@ -60,6 +63,12 @@ void ClassifyComponents(std::vector<Component>& comps, double em, const LayoutOp
       c.kind = Kind::kPicture;  // a photo left in the mask, a frame, a box around text
     }
   }
+}
+
+std::array<cv::Rect, 4> FrameSides(const cv::Rect& f, int thick) {
+  const int tx = std::clamp(thick, 1, std::max(1, f.width)), ty = std::clamp(thick, 1, std::max(1, f.height));
+  return {cv::Rect(f.x, f.y, f.width, ty), cv::Rect(f.x, Bottom(f) - ty, f.width, ty), cv::Rect(f.x, f.y, tx, f.height),
+          cv::Rect(Right(f) - tx, f.y, tx, f.height)};
 }
 
 std::vector<cv::Rect> Pictures(const std::vector<Component>& comps) {

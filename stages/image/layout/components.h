@@ -10,6 +10,7 @@
 // Pure; thread-safe.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -37,6 +38,11 @@ constexpr double kNoiseEm = 0.3;
 // glyphs are about 1 em; headline glyphs rarely reach 3.
 constexpr double kPictureMinEm = 5;
 
+// A picture whose ink covers at most this share of its box is hollow: a
+// frame or a box drawn around text (its ink is its four sides), or line art.
+// A photo left in the mask is dense.
+constexpr double kHollowInkShare = 0.25;
+
 // Rules, in the order they were found: first the components that are rules,
 // then the runs found by morphology (rules.h).
 struct Rules {
@@ -53,10 +59,14 @@ struct Ink {
   double em = 0;                  // body text line height in pixels (scale.h)
   double body_size = 0;           // body glyph core height in pixels (scale.h)
   Rules rules;                    // rules.h
-  std::vector<cv::Rect> pictures; // components of kind kPicture, before rules took their pieces
+  std::vector<cv::Rect> pictures; // components of kind kPicture, before rules took their pieces; not the frames
+  // Frames (FindFrames, rules.h): boxes drawn around text. A frame stands
+  // between the text inside it and the text around it by its four sides
+  // only (FrameSides); inside, its text makes lines, columns and blocks.
+  std::vector<cv::Rect> frames;
 
-  // Whether a horizontal rule, a photo or a picture lies between y0 and y1
-  // over the x-range [x0, x1): text never joins across one.
+  // Whether a horizontal rule, a photo, a picture or a frame's side lies
+  // between y0 and y1 over the x-range [x0, x1): text never joins across one.
   bool ObstacleBetween(int x0, int x1, int y0, int y1) const;
 
   // Whether the hull of `a` and `b` runs over a photo that neither of them
@@ -80,5 +90,9 @@ void ClassifyComponents(std::vector<Component>& comps, double em, const LayoutOp
 
 // The boxes of the components of kind kPicture, in order.
 std::vector<cv::Rect> Pictures(const std::vector<Component>& comps);
+
+// The four sides of a frame's box, each `thick` pixels thick, inside the
+// box: top, bottom, left, right.
+std::array<cv::Rect, 4> FrameSides(const cv::Rect& frame, int thick);
 
 }  // namespace ocrflow::image::layout

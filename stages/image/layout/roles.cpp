@@ -41,7 +41,6 @@ constexpr double kPullQuoteBodyGapEm = 3;     // em: farthest the column's text 
 constexpr double kPullQuoteBodyCover = 0.5;   // share of the quote's width that text overlaps
 
 // Insets.
-constexpr double kInsetFrameInkShare = 0.25;  // a frame's ink covers at most this share of its box (hollow)
 constexpr double kInsetInsideEm = 0.5;        // em: a block may reach this far past the frame's box
 constexpr size_t kInsetMaxLines = 12;         // lines in a box that is an inset, not a framed article or page
 constexpr double kInsetMaxPageShare = 0.25;   // share of the page's area a box holding an inset covers at most
@@ -241,7 +240,7 @@ void FindInsets(std::vector<TextBlock>& blocks, const Ink& ink) {
   for (const Component& c : ink.comps) {
     if (c.kind != Kind::kPicture) continue;
     const double box_area = static_cast<double>(c.r.width) * c.r.height;
-    if (c.area > kInsetFrameInkShare * box_area || box_area > kInsetMaxPageShare * page_area) continue;
+    if (c.area > kHollowInkShare * box_area || box_area > kInsetMaxPageShare * page_area) continue;
     const int slack = static_cast<int>(kInsetInsideEm * em);
     const cv::Rect inner(c.r.x - slack, c.r.y - slack, c.r.width + 2 * slack, c.r.height + 2 * slack);
     std::vector<TextBlock*> inside;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include <opencv2/imgproc.hpp>
@@ -194,6 +195,50 @@ Rules FindRules(const cv::Mat& mask, const std::vector<cv::Rect>& photos, double
     if (c.kind == Kind::kRule) (c.r.width >= c.r.height ? rules.horizontal : rules.vertical).push_back(c.r);
   FindRuleLines(mask, photos, em, comps, rules);
   return rules;
+}
+
+void FindFrames(Ink& ink) {
+  const int reach = static_cast<int>(std::lround(kFrameSideReachEm * ink.em));
+  // The share of side `side` (a thin rect along the box) covered by rules
+  // lying along it, pieces summed.
+  auto covered = [&](const cv::Rect& side, bool vertical) {
+    const cv::Rect zone(side.x - reach, side.y - reach, side.width + 2 * reach, side.height + 2 * reach);
+    const auto& rules = vertical ? ink.rules.vertical : ink.rules.horizontal;
+    std::vector<std::pair<int, int>> spans;
+    for (const cv::Rect& r : rules) {
+      const bool along = vertical ? r.x >= zone.x && Right(r) <= Right(zone) : r.y >= zone.y && Bottom(r) <= Bottom(zone);
+      if (!along) continue;
+      const int a = vertical ? std::max(r.y, side.y) : std::max(r.x, side.x);
+      const int b = vertical ? std::min(Bottom(r), Bottom(side)) : std::min(Right(r), Right(side));
+      if (b > a) spans.emplace_back(a, b);
+    }
+    std::sort(spans.begin(), spans.end());
+    int total = 0, end = std::numeric_limits<int>::min();
+    for (const auto& [a, b] : spans) {
+      if (b <= end) continue;
+      total += b - std::max(a, end);
+      end = b;
+    }
+    return static_cast<double>(total) / (vertical ? side.height : side.width);
+  };
+  std::vector<cv::Rect> solid;
+  for (const cv::Rect& p : ink.pictures) {
+    const auto c = std::find_if(ink.comps.begin(), ink.comps.end(), [&](const Component& k) { return k.r == p; });
+    const bool hollow = c != ink.comps.end() && c->area <= kHollowInkShare * p.area();
+    const auto sides = FrameSides(p, 1);  // top, bottom, left, right
+    // A rule across the inside, beside the sides: a table's grid, whose
+    // cells stay apart as they were.
+    const cv::Rect inside(p.x + reach, p.y + reach, p.width - 2 * reach, p.height - 2 * reach);
+    bool grid = false;
+    for (const cv::Rect& r : ink.rules.horizontal)
+      grid |= r.y >= inside.y && Bottom(r) <= Bottom(inside) && OverlapX(r, p) >= kFrameGridRuleShare * p.width;
+    for (const cv::Rect& r : ink.rules.vertical)
+      grid |= r.x >= inside.x && Right(r) <= Right(inside) && OverlapY(r, p) >= kFrameGridRuleShare * p.height;
+    const bool frame = hollow && !grid && ((covered(sides[0], false) >= kFrameSideCover && covered(sides[1], false) >= kFrameSideCover) ||
+                                  (covered(sides[2], true) >= kFrameSideCover && covered(sides[3], true) >= kFrameSideCover));
+    (frame ? ink.frames : solid).push_back(p);
+  }
+  ink.pictures = std::move(solid);
 }
 
 double InkBesideShare(const cv::Mat& ink, const cv::Rect& r, double reach) {

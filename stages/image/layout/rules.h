@@ -40,6 +40,25 @@ bool SplitUnderlinedText(const cv::Mat& mask, double em, std::vector<Component>&
 // inside a found run become kind kRule. Photos are blanked first.
 Rules FindRules(const cv::Mat& mask, const std::vector<cv::Rect>& photos, double em, std::vector<Component>& comps);
 
+// em: farthest a rule along a frame's side lies from that side.
+constexpr double kFrameSideReachEm = 0.5;
+// Share of a frame's side that the rules along it cover at least.
+constexpr double kFrameSideCover = 0.8;
+
+// A rule inside a box at least this share of its side long is a table's
+// grid: the box is a table's border, not a frame.
+constexpr double kFrameGridRuleShare = 0.5;
+
+// Moves the frames from ink.pictures to ink.frames. A frame is a picture
+// (kind kPicture) that is hollow (kHollowInkShare) and has rules along two
+// opposite sides, left and right or top and bottom, and no rule across its
+// inside (kFrameGridRuleShare): a box drawn around a section or an inset.
+// Line art is hollow too, but a chart's axes are two adjacent sides; a photo
+// left in the mask is dense; a ruled table's cells stay apart. As a solid
+// obstacle a frame would leave its text no gutter and no block of more than
+// one line.
+void FindFrames(Ink& ink);
+
 // Share of the rows of the vertical strip `r` that have ink (`ink`: CV_8U,
 // nonzero = ink) within `reach` pixels on both its left and its right.
 double InkBesideShare(const cv::Mat& ink, const cv::Rect& r, double reach);
