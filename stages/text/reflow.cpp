@@ -104,6 +104,27 @@ bool EndsWithColon(std::string_view s) {
   return c == U'：' || c == ':';
 }
 
+// em: narrowest measure of a box whose lines wrap prose; narrower boxes hold
+// a word per line (an ad's list, a menu), each its own paragraph.
+constexpr double kInsetMinMeasureEm = 6;
+
+// em: longest label before the colon that opens an item of a fact box
+// (时间：…, 办理地点：…, Opening hours: …).
+constexpr double kItemLabelMaxEm = 7;
+
+// Whether `s` opens with a label and a colon: a short run with no
+// punctuation before a colon that text follows.
+bool StartsWithItemLabel(std::string_view s) {
+  size_t colon = s.find("：");
+  size_t len = 3;
+  if (const size_t ascii = s.find(':'); ascii < colon) colon = ascii, len = 1;
+  if (colon == std::string_view::npos || colon == 0 || colon + len >= s.size()) return false;
+  const std::string_view label = s.substr(0, colon);
+  for (const std::string_view p : {"，", "。", "、", "；", ",", ".", ";", "“", "\""})
+    if (label.find(p) != std::string_view::npos) return false;
+  return DisplayWidth(label) <= kItemLabelMaxEm;
+}
+
 }  // namespace
 
 bool RemoveLineEndHyphen(std::string_view left_word, std::string_view right_word, const models::WordList& words,
@@ -206,6 +227,25 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
     if (same_block && ra == Role::kPullQuote && rb == Role::kPullQuote) {
       rule = "pull-quote-wrap";
       return true;
+    }
+    // An inset (a fact box, a tip): its items are often label lines without
+    // a stop (时间：… / 地点：…), so a line wraps on only when it is full: as
+    // wide as the box's measure (in ragged Latin text, with the next line's
+    // first word, which did not fit). The measure is known when two lines
+    // of the box reach it; the widest of a few label lines is no measure, and
+    // a box under kInsetMinMeasureEm holds words, not prose. A shorter line
+    // ends its item.
+    if (same_block && ra == Role::kInset && rb == Role::kInset) {
+      const double next_word = sa.latin ? DisplayWidth(b.text.substr(0, b.text.find(' '))) + 0.5 : 0;
+      const auto& box_lines = page.blocks[ba].lines;
+      const auto at_measure = std::count_if(box_lines.begin(), box_lines.end(), [&](const Line& l) {
+        return LineWidth(l) >= sa.wrap - sa.tolerance;
+      });
+      const bool full = sa.wrap >= kInsetMinMeasureEm && at_measure >= 2 && wa + next_word >= sa.wrap - sa.tolerance;
+      const bool label = StartsWithItemLabel(b.text);  // 办理地点：… opens an item whatever the width
+      rule = full && !label ? "inset-wrap" : "inset-item";
+      detail = label ? "the next line opens with a label" : Fmt("width %.1f, full %.1f", wa + next_word, sa.wrap);
+      return full && !label;
     }
     // "inter-" + "national": a Latin word broken at the line end continues,
     // whatever the widths say.

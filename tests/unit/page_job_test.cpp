@@ -427,5 +427,27 @@ TEST(OcrText, IndentedOneLineParagraphEndingShortIsItsOwn) {
   EXPECT_EQ(page.paragraphs[1].text, "上周末，乡村振兴工作队全面开展便民服务。");
 }
 
+// A fact box (role inset) 12 characters (480 px) wide: its items are label
+// lines with no stop. A line at the box's measure wraps on, unless the next
+// one opens with a label; a shorter one ends its item. Read line by line,
+// each line was a paragraph; read like body text, the items ran together.
+TEST(OcrText, AnInsetsItemsWrapOnlyAtItsMeasure) {
+  Page page = RunOcrText({OcrBlock(Role::kInset, 0,
+                                   {{"办理材料：身份证、户口簿", 480},
+                                    {"及近期免冠照片两张", 360},
+                                    {"受理时间：每周一至周五上", 480},
+                                    {"午九时至下午五时", 320},
+                                    {"办理地点：区政务服务中心", 480},
+                                    {"联系人：窗口值班人员", 400}})});
+  EXPECT_EQ(Texts(page.paragraphs), (std::vector<std::string>{"办理材料：身份证、户口簿及近期免冠照片两张",
+                                                              "受理时间：每周一至周五上午九时至下午五时",
+                                                              "办理地点：区政务服务中心", "联系人：窗口值班人员"}))
+      << RenderParagraphs(page.paragraphs);
+  // Two label lines: the wider one is no measure.
+  Page two = RunOcrText({OcrBlock(Role::kInset, 0, {{"受益群众：约十三万人", 400}, {"总投资：十四亿元", 320}})});
+  EXPECT_EQ(Texts(two.paragraphs), (std::vector<std::string>{"受益群众：约十三万人", "总投资：十四亿元"}))
+      << RenderParagraphs(two.paragraphs);
+}
+
 }  // namespace
 }  // namespace ocrflow
