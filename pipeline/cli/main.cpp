@@ -416,6 +416,9 @@ bool ParseSets(const char* command, const std::vector<std::string>& sets, std::m
 std::atomic<bool> g_interrupted{false};
 extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
 
+std::function<void(const std::string&)> FaultHook();
+std::function<void(const std::string&, int, const std::string&)> StageFaultHook();
+
 int RunRun(const RunArgs& args) {
   RunOptions ro;
   ro.inputs = args.inputs;
@@ -435,6 +438,7 @@ int RunRun(const RunArgs& args) {
   ro.load.pdf_dpi = args.pdf_dpi;
   ro.page_timeout = args.page_timeout;
   ro.isolate = args.isolate;
+  ro.worker_hooks = {FaultHook(), StageFaultHook()};  // its worker processes are forked from it
   ro.verbose = args.verbose;
   ro.memory_limit_mb = args.memory_limit_mb;
   ro.lang = args.lang;
