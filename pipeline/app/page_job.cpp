@@ -18,6 +18,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "models/wordlist.h"
 #include "pipeline/app/page_chain.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
@@ -993,6 +994,12 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   // one that dies is started again by exec.
   std::vector<std::unique_ptr<WorkerProcess>> children;
   if (options.isolate) {
+    // What each worker would otherwise load for itself: the reflow stage's
+    // word list (/usr/share/dict/words, 100k words; 20-40 ms per process),
+    // loaded once here and shared with the forked copies, as the in-process
+    // run's threads share it.
+    const auto& names = chain.stages().names();
+    if (std::find(names.begin(), names.end(), "reflow") != names.end()) models::WordList::System();
     for (int t = 0; t < jobs; ++t) {
       children.push_back(
           std::make_unique<WorkerProcess>(options.worker_exe, WorkerLimits{options.page_timeout, options.memory_limit_mb}));

@@ -204,6 +204,16 @@ std::vector<PageLine> VerbosePageLines(const std::string& err, const std::string
   return lines;
 }
 
+// The pids `run -v` names as worker processes forked from the run (not
+// exec'd: WorkerProcess::ForkNow).
+std::set<int> ForkedWorkers(const std::string& err) {
+  std::set<int> pids;
+  const std::regex re("worker process pid ([0-9]+): forked from pid ([0-9]+)");
+  for (auto it = std::sregex_iterator(err.begin(), err.end(), re); it != std::sregex_iterator(); ++it)
+    pids.insert(std::stoi((*it)[1]));
+  return pids;
+}
+
 // A multi-page input under --isolate: its pages are shared among the
 // worker processes as the in-process run shares them among its threads,
 // and the parent assembles the input (running lines across pages, every
@@ -265,6 +275,7 @@ TEST_F(IsolateTest, RunIsolateSharesThePagesOfOneInputAndWritesTheSameBytes) {
   }
   EXPECT_EQ(page_numbers, (std::set<int>{1, 2, 3, 4}));
   EXPECT_EQ(pids.size(), 2u) << b.err;
+  EXPECT_EQ(pids, ForkedWorkers(b.err)) << "the workers that read the pages were forked from the run:\n" << b.err;
   EXPECT_FALSE(pids.count(inproc[0].pid)) << "the in-process run's pid: pages read in the parent";
   bool together = false;
   for (const auto& x : iso)
@@ -346,6 +357,51 @@ TEST_F(IsolateTest, RunIsolateCrashOnOnePageLosesOnlyThatPage) {
   ASSERT_EQ(j["pages"].size(), 2u);
   EXPECT_EQ(j["pages"][0]["page"], 1);
   EXPECT_EQ(j["pages"][1]["page"], 3);
+}
+
+// run --isolate forks its worker processes from itself before its threads
+// start. One of them that dies (its fault hook, in the forked copy) fails
+// its page only: the run goes on, the next page goes to a worker started
+// anew (by exec: the run has threads by then), and every page is read once.
+TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice) {
+  fs::create_directories(dir_ / "in");
+  std::vector<cv::Mat> pages;
+  // Lines unlike each other: alike on 3 pages, they would be dropped as a
+  // running head.
+  for (const char* line : {"Item 41 ready", "Blue house 42", "Cold river 43 bank", "Tall 44 oak"}) {
+    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
+    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  ASSERT_TRUE(cv::imwritemulti((dir_ / "in" / "book__segv_on_p2__.tif").string(), pages));
+  auto r = RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate -j 1 --lang eng --engine tesseract --format txt,json -v");
+  EXPECT_EQ(r.code, 1) << r.err;
+  const std::set<int> forked = ForkedWorkers(r.err);
+  ASSERT_EQ(forked.size(), 1u) << "one worker forked for --jobs 1:\n" << r.err;
+  const auto lines = VerbosePageLines(r.err, "in/book__segv_on_p2__.tif");
+  ASSERT_EQ(lines.size(), 4u) << r.err;
+  std::map<int, int> reader;  // page -> pid
+  for (const auto& l : lines) {
+    EXPECT_TRUE(l.worker) << r.err;
+    EXPECT_TRUE(reader.emplace(l.page, l.pid).second) << "page " << l.page << " read twice:\n" << r.err;
+  }
+  // Pages 1 and 2 in the forked worker, which died on page 2; 3 and 4 in
+  // one started after it, not forked.
+  EXPECT_EQ(reader[1], *forked.begin()) << r.err;
+  EXPECT_EQ(reader[2], *forked.begin()) << r.err;
+  EXPECT_NE(reader[3], reader[2]) << r.err;
+  EXPECT_EQ(reader[4], reader[3]) << r.err;
+  EXPECT_FALSE(forked.count(reader[3])) << r.err;
+  EXPECT_NE(r.err.find("book__segv_on_p2__.tif: page 2: left out: the worker process (pid " +
+                       std::to_string(reader[2]) + ") was killed by SIGSEGV"),
+            std::string::npos)
+      << r.err;
+  const std::string txt = Slurp(dir_ / "out/book__segv_on_p2__.txt");
+  for (const char* n : {"41", "43", "44"}) EXPECT_NE(txt.find(n), std::string::npos) << n << "\n" << txt;
+  EXPECT_EQ(txt.find("42"), std::string::npos) << txt;
+  EXPECT_EQ(nlohmann::json::parse(Slurp(dir_ / "out/book__segv_on_p2__.json"))["pages"].size(), 3u);
+  // The summary line: the run itself went on to its end.
+  EXPECT_NE(r.err.find("1 inputs, 4 pages"), std::string::npos) << r.err;
 }
 
 TEST_F(IsolateTest, ShippedBinaryHasNoFaultInjection) {
