@@ -117,14 +117,14 @@ class IsolateTest : public CliTest {
 TEST_F(IsolateTest, RunPageTimeoutFlagsThePageAndNeverHangs) {
   // The same real page: with time enough it is read; with 0.3 s it is cut,
   // named on stderr and in the JSON, without text, and the run ends.
-  auto ok = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o full --format txt,json --engine tesseract -q");
+  auto ok = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o full --format txt,json --engine tesseract -q --no-isolate");
   ASSERT_EQ(ok.code, 0) << ok.err;
   auto full = nlohmann::json::parse(Slurp(dir_ / "full/en-2col-001.json"));
   EXPECT_FALSE(full["pages"][0]["timed_out"].get<bool>());
   EXPECT_GT(Slurp(dir_ / "full/en-2col-001.txt").size(), 1000u);
 
   const auto t0 = Clock::now();
-  auto cut = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o cut --format txt,json --engine tesseract --page-timeout 0.3");
+  auto cut = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o cut --format txt,json --engine tesseract --page-timeout 0.3 --no-isolate");
   EXPECT_LT(Since(t0), 20);
   EXPECT_EQ(cut.code, 1) << cut.err;
   EXPECT_NE(cut.err.find("en-2col-001.png: page 1: timed out after 0.3 s (--page-timeout) in stage "), std::string::npos)
@@ -149,7 +149,7 @@ TEST_F(IsolateTest, RunPageTimeoutFlagsThePageAndNeverHangs) {
 TEST_F(IsolateTest, TesseractCallTimeoutIsNamed) {
   // One Tesseract call bounded to 1 ms (ETEXT_DESC): the page times out in
   // the ocr stage, and the message names that bound, not the page's.
-  auto r = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o out --format json --engine tesseract --set ocr.call_timeout=0.001");
+  auto r = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o out --format json --engine tesseract --set ocr.call_timeout=0.001 --no-isolate");
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("page 1: timed out in stage ocr: ocr: a Tesseract call ran out of its 0.0 s (ocr.call_timeout)"),
             std::string::npos)
@@ -172,7 +172,7 @@ TEST_F(IsolateTest, RunIsolateWritesWhatTheInProcessRunWrites) {
   for (int i = 0; i < 3; ++i) WriteTinyPage(dir_ / "in" / ("t" + std::to_string(i) + ".png"), 40 + i);
   fs::copy_file(kPage, dir_ / "in" / "page.png");
   const std::string common = " --format txt,json --lang eng --engine tesseract -j 2 -q";
-  auto a = RunBin(OCRFLOW_BIN, "run in -o a" + common);
+  auto a = RunBin(OCRFLOW_BIN, "run in -o a --no-isolate" + common);
   auto b = RunBin(OCRFLOW_BIN, "run in -o b --isolate" + common);
   ASSERT_EQ(a.code, 0) << a.err;
   ASSERT_EQ(b.code, 0) << b.err;
@@ -237,7 +237,7 @@ TEST_F(IsolateTest, RunIsolateSharesThePagesOfOneInputAndWritesTheSameBytes) {
   const std::string common = " --format txt,json,alto,hocr,page,pdf --lang eng --engine tesseract -j 2 -q -v";
   // SOURCE_DATE_EPOCH: the PAGE XML's time, the one thing two runs differ in.
   const std::string env = Env() + "SOURCE_DATE_EPOCH=1700000000 ";
-  auto a = CliTest::RunBin(OCRFLOW_BIN, "run in -o a" + common, "", env);
+  auto a = CliTest::RunBin(OCRFLOW_BIN, "run in -o a --no-isolate" + common, "", env);
   auto b = CliTest::RunBin(OCRFLOW_BIN, "run in -o b --isolate" + common, "", env);
   ASSERT_EQ(a.code, 0) << a.err;
   ASSERT_EQ(b.code, 0) << b.err;
@@ -402,6 +402,34 @@ TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice
   EXPECT_EQ(nlohmann::json::parse(Slurp(dir_ / "out/book__segv_on_p2__.json"))["pages"].size(), 3u);
   // The summary line: the run itself went on to its end.
   EXPECT_NE(r.err.find("1 inputs, 4 pages"), std::string::npos) << r.err;
+}
+
+// Isolation is run's default; --no-isolate (--in-process) and --debug-dir
+// read the pages in the run's own process (where the fault hooks of
+// ocrflow_faulty's workers are not: the input is read like any other).
+TEST_F(IsolateTest, RunIsolatesByDefaultAndNoIsolateReadsInProcess) {
+  fs::create_directories(dir_ / "in");
+  WriteTinyPage(dir_ / "in" / "good.png", 8);
+  WriteTinyPage(dir_ / "in" / "x__segv__.png", 9);
+  const std::string common = " --lang eng --engine tesseract -j 2 -q";
+  auto def = RunBin(OCRFLOW_FAULTY_BIN, "run in -o def" + common);
+  EXPECT_EQ(def.code, 1) << def.err;
+  EXPECT_NE(def.err.find("in/x__segv__.png: the worker process (pid "), std::string::npos) << def.err;
+  EXPECT_NE(def.err.find("SIGSEGV"), std::string::npos) << def.err;
+  EXPECT_NE(Slurp(dir_ / "def/good.txt").find("8"), std::string::npos) << def.err;
+  EXPECT_FALSE(fs::exists(dir_ / "def/x__segv__.txt"));
+  for (const std::string flag : {"--no-isolate", "--in-process", "--debug-dir dbg"}) {
+    const std::string out = "o" + std::to_string(flag.size());
+    auto r = RunBin(OCRFLOW_FAULTY_BIN, "run in -o " + out + " " + flag + common + " -v");
+    EXPECT_EQ(r.code, 0) << flag << "\n" << r.err;
+    EXPECT_NE(Slurp(dir_ / out / "x__segv__.txt").find("9"), std::string::npos) << flag << "\n" << r.err;
+    EXPECT_NE(r.err.find("x__segv__.png: page 1: in process pid"), std::string::npos) << flag << "\n" << r.err;
+    EXPECT_EQ(r.err.find("worker process"), std::string::npos) << flag << "\n" << r.err;
+  }
+  EXPECT_FALSE(fs::is_empty(dir_ / "dbg"));
+  auto both = RunBin(OCRFLOW_BIN, "run in -o both --isolate --debug-dir dbg2" + common);
+  EXPECT_EQ(both.code, 2) << both.err;
+  EXPECT_NE(both.err.find("--debug-dir needs the pages in this process"), std::string::npos) << both.err;
 }
 
 TEST_F(IsolateTest, ShippedBinaryHasNoFaultInjection) {
