@@ -389,7 +389,8 @@ int ThreadCount() {
 Status WorkerProcess::ForkNow(const WorkerHooks& hooks) {
   if (pid_ > 0) return Status::Ok();
   if (kAddressSanitizer)
-    return Status(Code::kUnavailable, "under AddressSanitizer a worker's memory limit is an ASAN_OPTIONS setting: exec'd");
+    return Status(Code::kUnavailable,
+                  "under AddressSanitizer a worker's memory limit is an ASAN_OPTIONS setting: exec'd");
   if (!exe_.empty()) return Status(Code::kUnavailable, "a worker binary of its own (" + exe_ + "): exec'd");
   if (const int threads = ThreadCount(); threads != 1)
     return Status(Code::kUnavailable, "this process runs " + std::to_string(threads) +

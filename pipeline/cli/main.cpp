@@ -798,7 +798,8 @@ int main(int argc, char** argv) {
       "each page in a worker process (the default): a crash, runaway memory or hang fails that page only (worker "
       "killed page-timeout + grace after its last sign of progress); same outputs. --no-isolate, --in-process: "
       "the pages on threads of this process (a crash there ends the run; --debug-dir implies it)");
-  run->add_option("--memory-limit", rn.memory_limit_mb, "a worker process's address-space limit in MB (RLIMIT_AS; 0: none)")
+  run->add_option("--memory-limit", rn.memory_limit_mb,
+                  "a worker process's address-space limit in MB (RLIMIT_AS; 0: none)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   run->add_option("--shard", rn.shard,
