@@ -334,10 +334,10 @@ stage), without text; the run goes on. Every page runs in a worker process
 allocation or a hang there fails that page only, named with the signal or
 the limit (and the stage, for a hang), and the run goes on. The workers are
 forked from `run` as it starts (not started anew: no second loading of the
-libraries), so this costs what threads cost, within 5 % on every set
-measured (docs/watch.md). --no-isolate (or --in-process) reads the pages on
-threads of this process instead, as --debug-dir does: the same outputs, byte
-for byte, but a crash there ends the run.
+libraries), so this costs about what threads cost: within 5 % of CPU and
+wall on the sets in docs/watch.md. --no-isolate (or --in-process) reads the
+pages on threads of this process instead, as --debug-dir does: the same
+outputs, byte for byte, but a crash there ends the run.
 
 Clusters (docs/cluster.md): N processes on N machines, each with
 --shard K/N (K from 0 to N-1), share one corpus: an input belongs to shard
