@@ -18,6 +18,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "models/wordlist.h"
 #include "pipeline/app/page_chain.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
@@ -986,12 +987,36 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   SharedWork shared;  // blocks of running pages that idle workers take on
   int running = 0;    // pages being processed (under mu)
 
-  auto worker = [&]() {
-    // run --isolate: this thread's pages are read in its worker process
-    // (app/worker.h), started at its first request and kept for the next.
-    std::unique_ptr<WorkerProcess> child;
-    if (options.isolate)
-      child = std::make_unique<WorkerProcess>(options.worker_exe, WorkerLimits{options.page_timeout, options.memory_limit_mb});
+  // run --isolate: each thread's pages are read in its worker process
+  // (app/worker.h), kept for the thread's next pages. They are forked here,
+  // while this process runs one thread, so that none execs ocrflow again
+  // and loads its libraries (the cost of a worker process, docs/watch.md);
+  // one that dies is started again by exec.
+  std::vector<std::unique_ptr<WorkerProcess>> children;
+  if (options.isolate) {
+    // What each worker would otherwise load for itself: the reflow stage's
+    // word list (/usr/share/dict/words, 100k words; 20-40 ms per process),
+    // loaded once here and shared with the forked copies, as the in-process
+    // run's threads share it.
+    const auto& names = chain.stages().names();
+    if (std::find(names.begin(), names.end(), "reflow") != names.end()) models::WordList::System();
+    for (int t = 0; t < jobs; ++t) {
+      children.push_back(std::make_unique<WorkerProcess>(options.worker_exe,
+                                                         WorkerLimits{options.page_timeout, options.memory_limit_mb}));
+      Status forked = children.back()->ForkNow(options.worker_hooks);
+      if (options.verbose && log) {
+        log(forked.ok() ? "worker process pid " + std::to_string(children.back()->pid()) + ": forked from pid " +
+                              std::to_string(getpid())
+                        : "worker processes not forked: " + forked.message());
+      }
+      if (!forked.ok()) break;  // the others are exec'd at their first page
+    }
+    while (static_cast<int>(children.size()) < jobs)
+      children.push_back(std::make_unique<WorkerProcess>(options.worker_exe,
+                                                         WorkerLimits{options.page_timeout, options.memory_limit_mb}));
+  }
+
+  auto worker = [&](WorkerProcess* child) {
     std::unique_lock<std::mutex> lock(mu);
     for (;;) {
       if (options.cancel && options.cancel->load()) {
@@ -1166,7 +1191,14 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
 
   UseOneMallocArenaForOneWorker(jobs);
   std::vector<std::thread> threads;
-  for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (int t = 0; t < jobs; ++t) {
+    threads.emplace_back([&, t] {
+      worker(options.isolate ? children[t].get() : nullptr);
+      // Its worker process ends (its stdin closed, reaped) as the thread
+      // does, beside the others'.
+      if (options.isolate) children[t].reset();
+    });
+  }
   for (auto& t : threads) t.join();
   progress.Finish();
 

@@ -33,6 +33,13 @@ namespace ocrflow {
 
 class PageChain;
 
+// ServeWorker's fault-injection hooks (app/worker.h; set only in the test
+// build ocrflow_faulty), for the worker processes `run --isolate` forks.
+struct WorkerHooks {
+  std::function<void(const std::string& source)> before_input;
+  std::function<void(const std::string& source, int page, const std::string& stage)> before_stage;
+};
+
 struct RunOptions {
   std::vector<std::string> inputs;
   std::string out_dir;
@@ -67,6 +74,7 @@ struct RunOptions {
   bool isolate = false;
   long long memory_limit_mb = 0;
   std::string worker_exe;  // the ocrflow binary to run as a worker ("" = this one)
+  WorkerHooks worker_hooks;  // given to the worker processes forked from this one
   // Cluster runs (app/manifest.h, docs/cluster.md). `shard`: only the inputs
   // whose path below the input root falls in shard K of N. `manifest`: a
   // line per input in OUTDIR/<shard.ManifestName()>, appended as each input

@@ -15,7 +15,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -368,6 +372,68 @@ Status WorkerProcess::Start() {
     static const char kMsg[] = "ocrflow: cannot start the worker process (execve failed)\n";
     (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
     _exit(127);
+  }
+  close(sv[1]);
+  socket_ = sv[0];
+  pid_ = pid;
+  return Status::Ok();
+}
+
+int ThreadCount() {
+  std::error_code ec;
+  int n = 0;
+  for (std::filesystem::directory_iterator it("/proc/self/task", ec), end; !ec && it != end; it.increment(ec)) ++n;
+  return ec ? 0 : n;
+}
+
+Status WorkerProcess::ForkNow(const WorkerHooks& hooks) {
+  if (pid_ > 0) return Status::Ok();
+  if (kAddressSanitizer)
+    return Status(Code::kUnavailable,
+                  "under AddressSanitizer a worker's memory limit is an ASAN_OPTIONS setting: exec'd");
+  if (!exe_.empty()) return Status(Code::kUnavailable, "a worker binary of its own (" + exe_ + "): exec'd");
+  if (const int threads = ThreadCount(); threads != 1)
+    return Status(Code::kUnavailable, "this process runs " + std::to_string(threads) +
+                                          " threads (fork() would copy one): workers are exec'd");
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    return Status(Code::kUnavailable, Errno("cannot fork a worker process: socketpair"));
+  const pid_t parent = getpid();
+  const rlim_t limit = static_cast<rlim_t>(limits_.memory_limit_mb) << 20;
+  sigset_t block;
+  sigemptyset(&block);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, s);
+  // Nothing buffered is written twice (the child's exit flushes its copy).
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    close(sv[0]);
+    close(sv[1]);
+    return Status(Code::kUnavailable, std::string("cannot fork a worker process: ") + std::strerror(e));
+  }
+  if (pid == 0) {
+    // What an exec'd worker gets from Start() and exec: the parent's death
+    // kills it, the signals its parent decides on blocked (and their
+    // handlers, the parent's, reset), its memory limit, the socket as its
+    // stdin and stdout, no other descriptor of the parent's (another
+    // worker's socket held here would keep that worker from seeing its end).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    sigprocmask(SIG_BLOCK, &block, nullptr);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(s, SIG_DFL);
+    if (limits_.memory_limit_mb > 0) {
+      struct rlimit rl = {limit, limit};
+      setrlimit(RLIMIT_AS, &rl);
+    }
+    if (dup2(sv[1], STDIN_FILENO) < 0 || dup2(sv[1], STDOUT_FILENO) < 0) _exit(127);
+    close_range(3, ~0U, 0);
+    const int rc = ServeWorker(hooks.before_input, hooks.before_stage);
+    // As `ocrflow __worker` returns from main: static and thread-local
+    // destructors run (the PP-OCR helper process is reaped, its CPU counted).
+    std::exit(rc);
   }
   close(sv[1]);
   socket_ = sv[0];

@@ -12,6 +12,10 @@
 //                                 json, alto, hocr, pdf, each PAGE document)
 //     the parent writes the outputs (atomically): a child that dies leaves
 //     nothing behind, and nothing half-written.
+//   run --isolate starts its children by fork() alone (ForkNow), before
+//   its threads start: a copy of the parent serves the same requests,
+//   without exec'ing ocrflow again (loading and relocating its ~150
+//   libraries and their static initialisers: 0.2 s CPU per worker).
 //   run --isolate asks for pages instead (CountPages, ProcessPage):
 //     {"kind": "count"}      ->  "done" with the input's page count
 //     {"kind": "page", N}    ->  "stage" lines, "done" + the page (page_wire.h)
@@ -101,6 +105,17 @@ class WorkerProcess {
   Result<WorkerPage> ProcessPage(std::string_view bytes, const std::string& source, size_t input, int page, int pages,
                                  const RunOptions& options, const std::atomic<bool>* cancel);
 
+  // Starts the child now by fork() alone: a copy of this process serves
+  // ServeWorker(hooks) with the limits and signals Start() gives an exec'd
+  // one, every descriptor but its socket closed, and exits as `ocrflow
+  // __worker` does (its PP-OCR helper reaped). fork() copies one thread,
+  // so only a process that runs one thread may do it: otherwise (and under
+  // AddressSanitizer, and with an `exe` of its own) kUnavailable, saying
+  // why, and nothing is started: the first request execs the child as
+  // usual. A child that dies is replaced by exec (Start), since by then
+  // the caller runs threads.
+  Status ForkNow(const WorkerHooks& hooks);
+
   pid_t pid() const { return pid_; }  // -1 when none runs (for tests and logs)
   // The child that answered (or died on) the last request: its pid stays
   // known after it is gone (for logs).
@@ -133,6 +148,9 @@ class WorkerProcess {
   pid_t served_pid_ = -1;
   std::string cached_input_;  // the input whose bytes the child holds ("" none)
 };
+
+// How many threads this process runs (/proc/self/task; 0 when unknown).
+int ThreadCount();
 
 // The child's side (`ocrflow __worker`): serves requests on stdin/stdout
 // until stdin ends. `before_input` runs before each input is processed,

@@ -328,15 +328,16 @@ the text stages of `ocrflow reflow`. Every option: --set STAGE.OPTION=VALUE.
 
 Time and crashes: a page that runs past --page-timeout (default 300 s) stops,
 is named on stderr and flagged in the JSON ("timed_out": true, with the
-stage), without text; the run goes on. With --isolate every page runs in a
-worker process (address space --memory-limit MB), the pages of an input
-shared among --jobs of them as they are among threads without it: a crash,
-a runaway allocation or a hang there fails that page only, named with the
-signal or the limit (and the stage, for a hang); the outputs are the same
-bytes. It is not the default: each worker process starts and loads its
-models on its own, a cost per run that a short run feels (+7 to +9 % CPU on
-a 3-page TIFF at --jobs 2, within the noise at --jobs 1). Use it on
-untrusted or damaged inputs (docs/watch.md has the measurements).
+stage), without text; the run goes on. Every page runs in a worker process
+(address space --memory-limit MB), the pages of an input shared among
+--jobs of them as they would be among threads: a crash, a runaway
+allocation or a hang there fails that page only, named with the signal or
+the limit (and the stage, for a hang), and the run goes on. The workers are
+forked from `run` as it starts (not started anew: no second loading of the
+libraries), so this costs about what threads cost: within 5 % of CPU and
+wall on the sets in docs/watch.md. --no-isolate (or --in-process) reads the
+pages on threads of this process instead, as --debug-dir does: the same
+outputs, byte for byte, but a crash there ends the run.
 
 Clusters (docs/cluster.md): N processes on N machines, each with
 --shard K/N (K from 0 to N-1), share one corpus: an input belongs to shard
@@ -390,7 +391,8 @@ struct RunArgs {
   int max_pages = 5000;
   double pdf_dpi = 300;
   double page_timeout = 300;
-  bool isolate = false;
+  bool isolate = true;         // --no-isolate / --in-process: false
+  bool isolate_given = false;  // --isolate (or its opposite) on the command line
   long long memory_limit_mb = kDefaultWorkerMemoryMb;
   bool quiet = false;
   bool verbose = false;
@@ -416,6 +418,9 @@ bool ParseSets(const char* command, const std::vector<std::string>& sets, std::m
 std::atomic<bool> g_interrupted{false};
 extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
 
+std::function<void(const std::string&)> FaultHook();
+std::function<void(const std::string&, int, const std::string&)> StageFaultHook();
+
 int RunRun(const RunArgs& args) {
   RunOptions ro;
   ro.inputs = args.inputs;
@@ -435,6 +440,7 @@ int RunRun(const RunArgs& args) {
   ro.load.pdf_dpi = args.pdf_dpi;
   ro.page_timeout = args.page_timeout;
   ro.isolate = args.isolate;
+  ro.worker_hooks = {FaultHook(), StageFaultHook()};  // its worker processes are forked from it
   ro.verbose = args.verbose;
   ro.memory_limit_mb = args.memory_limit_mb;
   ro.lang = args.lang;
@@ -448,9 +454,13 @@ int RunRun(const RunArgs& args) {
     }
     ro.shard = shard.value();
   }
-  if (ro.isolate && !ro.debug_dir.empty()) {
-    std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
-    return kExitUsage;
+  if (!ro.debug_dir.empty()) {
+    // The stages write their debug images in the process that runs them.
+    if (args.isolate_given && args.isolate) {
+      std::cerr << "ocrflow run: --debug-dir needs the pages in this process: leave out --isolate\n";
+      return kExitUsage;
+    }
+    ro.isolate = false;
   }
   // --lang and --tessdata go to the stages that use them, when they run.
   const std::vector<std::string> chain = ro.stages.empty() ? DefaultPageStages() : ro.stages;
@@ -783,11 +793,13 @@ int main(int argc, char** argv) {
                   "(\"timed_out\"), and the run goes on (0: no bound)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  run->add_flag("--isolate", rn.isolate,
-                "each page in a worker process: a crash, runaway memory or hang fails that page only (worker "
-                "killed page-timeout + grace after its last sign of progress); same outputs. Off by default: each "
-                "worker process starts and loads its models on its own (a cost per run)");
-  run->add_option("--memory-limit", rn.memory_limit_mb, "with --isolate: a worker's address-space limit in MB (RLIMIT_AS; 0: none)")
+  auto* isolate_flag = run->add_flag(
+      "--isolate,!--no-isolate,!--in-process", rn.isolate,
+      "each page in a worker process (the default): a crash, runaway memory or hang fails that page only (worker "
+      "killed page-timeout + grace after its last sign of progress); same outputs. --no-isolate, --in-process: "
+      "the pages on threads of this process (a crash there ends the run; --debug-dir implies it)");
+  run->add_option("--memory-limit", rn.memory_limit_mb,
+                  "a worker process's address-space limit in MB (RLIMIT_AS; 0: none)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   run->add_option("--shard", rn.shard,
@@ -801,8 +813,8 @@ int main(int argc, char** argv) {
                 "implied by --shard and --resume");
   run->add_flag("-q,--quiet", rn.quiet, "no progress or summary on stderr (errors are still printed)");
   run->add_flag("-v,--verbose", rn.verbose,
-                "a line per page on stderr: the input, the page, the process that read it (with --isolate a worker "
-                "process's pid) and when (seconds since the run started)");
+                "a line per page on stderr: the input, the page, the process that read it (a worker process's pid, "
+                "or this one's with --no-isolate) and when (seconds since the run started)");
   run->footer(kRunFooter);
 
   std::string eval_output, eval_gold;
@@ -905,7 +917,10 @@ manifest could not be written.)");
   try {
     if (worker->parsed()) return ServeWorker(FaultHook(), StageFaultHook());
     if (reflow->parsed()) rc = RunReflow(ra);
-    else if (run->parsed()) rc = RunRun(rn);
+    else if (run->parsed()) {
+      rn.isolate_given = isolate_flag->count() > 0;
+      rc = RunRun(rn);
+    }
 #ifdef OCRFLOW_HAVE_EVAL
     else if (eval->parsed()) rc = RunEval(eval_output, eval_gold, eval_json, std::cout, std::cerr);
 #endif

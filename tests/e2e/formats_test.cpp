@@ -397,7 +397,7 @@ TEST(FormatsIsolated, AWorkerProcessWritesTheSameFiles) {
   const std::string page = std::string(OCRFLOW_SOURCE_DIR) + "/samples/pages/en-2col-001.png";
   for (const char* mode : {"inproc", "isolate"}) {
     const std::string cmd = std::string("'") + OCRFLOW_BIN + "' run '" + page + "' -o '" + (dir / mode).string() +
-                            "' --format txt,alto,hocr,pdf -q --jobs 1" + (std::string(mode) == "isolate" ? " --isolate" : "");
+                            "' --format txt,alto,hocr,pdf -q --jobs 1" + (std::string(mode) == "isolate" ? " --isolate" : " --no-isolate");
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
   for (const char* ext : {".txt", ".alto.xml", ".hocr", ".pdf"}) {
@@ -426,7 +426,7 @@ TEST(FormatsIsolated, PageXmlOfATwoPageInputIsTheSameFromAWorker) {
   for (const char* mode : {"inproc", "isolate"}) {
     const std::string cmd = "SOURCE_DATE_EPOCH=1700000000 '" + std::string(OCRFLOW_BIN) + "' run '" + tiff.string() +
                             "' -o '" + (dir / mode).string() + "' --format txt,page -q --jobs 1" +
-                            (std::string(mode) == "isolate" ? " --isolate" : "");
+                            (std::string(mode) == "isolate" ? " --isolate" : " --no-isolate");
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
   EXPECT_FALSE(fs::exists(dir / "isolate" / "two.page.xml")) << "one file per page, not one for the input";

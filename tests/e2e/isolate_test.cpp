@@ -117,14 +117,15 @@ class IsolateTest : public CliTest {
 TEST_F(IsolateTest, RunPageTimeoutFlagsThePageAndNeverHangs) {
   // The same real page: with time enough it is read; with 0.3 s it is cut,
   // named on stderr and in the JSON, without text, and the run ends.
-  auto ok = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o full --format txt,json --engine tesseract -q");
+  auto ok = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o full --format txt,json --engine tesseract -q --no-isolate");
   ASSERT_EQ(ok.code, 0) << ok.err;
   auto full = nlohmann::json::parse(Slurp(dir_ / "full/en-2col-001.json"));
   EXPECT_FALSE(full["pages"][0]["timed_out"].get<bool>());
   EXPECT_GT(Slurp(dir_ / "full/en-2col-001.txt").size(), 1000u);
 
   const auto t0 = Clock::now();
-  auto cut = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o cut --format txt,json --engine tesseract --page-timeout 0.3");
+  auto cut = RunBin(OCRFLOW_BIN,
+                    "run '" + kPage + "' -o cut --format txt,json --engine tesseract --page-timeout 0.3 --no-isolate");
   EXPECT_LT(Since(t0), 20);
   EXPECT_EQ(cut.code, 1) << cut.err;
   EXPECT_NE(cut.err.find("en-2col-001.png: page 1: timed out after 0.3 s (--page-timeout) in stage "), std::string::npos)
@@ -149,7 +150,9 @@ TEST_F(IsolateTest, RunPageTimeoutFlagsThePageAndNeverHangs) {
 TEST_F(IsolateTest, TesseractCallTimeoutIsNamed) {
   // One Tesseract call bounded to 1 ms (ETEXT_DESC): the page times out in
   // the ocr stage, and the message names that bound, not the page's.
-  auto r = RunBin(OCRFLOW_BIN, "run '" + kPage + "' -o out --format json --engine tesseract --set ocr.call_timeout=0.001");
+  auto r = RunBin(OCRFLOW_BIN,
+                  "run '" + kPage + "' -o out --format json --engine tesseract --set ocr.call_timeout=0.001" +
+                      " --no-isolate");
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("page 1: timed out in stage ocr: ocr: a Tesseract call ran out of its 0.0 s (ocr.call_timeout)"),
             std::string::npos)
@@ -172,7 +175,7 @@ TEST_F(IsolateTest, RunIsolateWritesWhatTheInProcessRunWrites) {
   for (int i = 0; i < 3; ++i) WriteTinyPage(dir_ / "in" / ("t" + std::to_string(i) + ".png"), 40 + i);
   fs::copy_file(kPage, dir_ / "in" / "page.png");
   const std::string common = " --format txt,json --lang eng --engine tesseract -j 2 -q";
-  auto a = RunBin(OCRFLOW_BIN, "run in -o a" + common);
+  auto a = RunBin(OCRFLOW_BIN, "run in -o a --no-isolate" + common);
   auto b = RunBin(OCRFLOW_BIN, "run in -o b --isolate" + common);
   ASSERT_EQ(a.code, 0) << a.err;
   ASSERT_EQ(b.code, 0) << b.err;
@@ -204,6 +207,16 @@ std::vector<PageLine> VerbosePageLines(const std::string& err, const std::string
   return lines;
 }
 
+// The pids `run -v` names as worker processes forked from the run (not
+// exec'd: WorkerProcess::ForkNow).
+std::set<int> ForkedWorkers(const std::string& err) {
+  std::set<int> pids;
+  const std::regex re("worker process pid ([0-9]+): forked from pid ([0-9]+)");
+  for (auto it = std::sregex_iterator(err.begin(), err.end(), re); it != std::sregex_iterator(); ++it)
+    pids.insert(std::stoi((*it)[1]));
+  return pids;
+}
+
 // A multi-page input under --isolate: its pages are shared among the
 // worker processes as the in-process run shares them among its threads,
 // and the parent assembles the input (running lines across pages, every
@@ -227,7 +240,7 @@ TEST_F(IsolateTest, RunIsolateSharesThePagesOfOneInputAndWritesTheSameBytes) {
   const std::string common = " --format txt,json,alto,hocr,page,pdf --lang eng --engine tesseract -j 2 -q -v";
   // SOURCE_DATE_EPOCH: the PAGE XML's time, the one thing two runs differ in.
   const std::string env = Env() + "SOURCE_DATE_EPOCH=1700000000 ";
-  auto a = CliTest::RunBin(OCRFLOW_BIN, "run in -o a" + common, "", env);
+  auto a = CliTest::RunBin(OCRFLOW_BIN, "run in -o a --no-isolate" + common, "", env);
   auto b = CliTest::RunBin(OCRFLOW_BIN, "run in -o b --isolate" + common, "", env);
   ASSERT_EQ(a.code, 0) << a.err;
   ASSERT_EQ(b.code, 0) << b.err;
@@ -265,6 +278,9 @@ TEST_F(IsolateTest, RunIsolateSharesThePagesOfOneInputAndWritesTheSameBytes) {
   }
   EXPECT_EQ(page_numbers, (std::set<int>{1, 2, 3, 4}));
   EXPECT_EQ(pids.size(), 2u) << b.err;
+  // (Under ASan the workers are exec'd: their memory limit is an
+  // ASAN_OPTIONS setting, read as a process starts.)
+  if (!kAsan) EXPECT_EQ(pids, ForkedWorkers(b.err)) << "the pages were read by the forked workers:\n" << b.err;
   EXPECT_FALSE(pids.count(inproc[0].pid)) << "the in-process run's pid: pages read in the parent";
   bool together = false;
   for (const auto& x : iso)
@@ -346,6 +362,81 @@ TEST_F(IsolateTest, RunIsolateCrashOnOnePageLosesOnlyThatPage) {
   ASSERT_EQ(j["pages"].size(), 2u);
   EXPECT_EQ(j["pages"][0]["page"], 1);
   EXPECT_EQ(j["pages"][1]["page"], 3);
+}
+
+// run --isolate forks its worker processes from itself before its threads
+// start. One of them that dies (its fault hook, in the forked copy) fails
+// its page only: the run goes on, the next page goes to a worker started
+// anew (by exec: the run has threads by then), and every page is read once.
+TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice) {
+  if (kAsan) GTEST_SKIP() << "under AddressSanitizer run's workers are exec'd, not forked (worker.cpp)";
+  fs::create_directories(dir_ / "in");
+  std::vector<cv::Mat> pages;
+  // Lines unlike each other: alike on 3 pages, they would be dropped as a
+  // running head.
+  for (const char* line : {"Item 41 ready", "Blue house 42", "Cold river 43 bank", "Tall 44 oak"}) {
+    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
+    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  ASSERT_TRUE(cv::imwritemulti((dir_ / "in" / "book__segv_on_p2__.tif").string(), pages));
+  auto r =
+      RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate -j 1 --lang eng --engine tesseract --format txt,json -v");
+  EXPECT_EQ(r.code, 1) << r.err;
+  const std::set<int> forked = ForkedWorkers(r.err);
+  ASSERT_EQ(forked.size(), 1u) << "one worker forked for --jobs 1:\n" << r.err;
+  const auto lines = VerbosePageLines(r.err, "in/book__segv_on_p2__.tif");
+  ASSERT_EQ(lines.size(), 4u) << r.err;
+  std::map<int, int> reader;  // page -> pid
+  for (const auto& l : lines) {
+    EXPECT_TRUE(l.worker) << r.err;
+    EXPECT_TRUE(reader.emplace(l.page, l.pid).second) << "page " << l.page << " read twice:\n" << r.err;
+  }
+  // Pages 1 and 2 in the forked worker, which died on page 2; 3 and 4 in
+  // one started after it, not forked.
+  EXPECT_EQ(reader[1], *forked.begin()) << r.err;
+  EXPECT_EQ(reader[2], *forked.begin()) << r.err;
+  EXPECT_NE(reader[3], reader[2]) << r.err;
+  EXPECT_EQ(reader[4], reader[3]) << r.err;
+  EXPECT_FALSE(forked.count(reader[3])) << r.err;
+  EXPECT_NE(r.err.find("book__segv_on_p2__.tif: page 2: left out: the worker process (pid " +
+                       std::to_string(reader[2]) + ") was killed by SIGSEGV"),
+            std::string::npos)
+      << r.err;
+  const std::string txt = Slurp(dir_ / "out/book__segv_on_p2__.txt");
+  for (const char* n : {"41", "43", "44"}) EXPECT_NE(txt.find(n), std::string::npos) << n << "\n" << txt;
+  EXPECT_EQ(txt.find("42"), std::string::npos) << txt;
+  EXPECT_EQ(nlohmann::json::parse(Slurp(dir_ / "out/book__segv_on_p2__.json"))["pages"].size(), 3u);
+  // The summary line: the run itself went on to its end.
+  EXPECT_NE(r.err.find("1 inputs, 4 pages"), std::string::npos) << r.err;
+}
+
+// Isolation is run's default; --no-isolate (--in-process) and --debug-dir
+// read the pages in the run's own process (where the fault hooks of
+// ocrflow_faulty's workers are not: the input is read like any other).
+TEST_F(IsolateTest, RunIsolatesByDefaultAndNoIsolateReadsInProcess) {
+  fs::create_directories(dir_ / "in");
+  WriteTinyPage(dir_ / "in" / "good.png", 8);
+  WriteTinyPage(dir_ / "in" / "x__segv__.png", 9);
+  const std::string common = " --lang eng --engine tesseract -j 2 -q";
+  auto def = RunBin(OCRFLOW_FAULTY_BIN, "run in -o def" + common);
+  EXPECT_EQ(def.code, 1) << def.err;
+  EXPECT_NE(def.err.find("in/x__segv__.png: the worker process (pid "), std::string::npos) << def.err;
+  EXPECT_NE(def.err.find("SIGSEGV"), std::string::npos) << def.err;
+  EXPECT_NE(Slurp(dir_ / "def/good.txt").find("8"), std::string::npos) << def.err;
+  EXPECT_FALSE(fs::exists(dir_ / "def/x__segv__.txt"));
+  for (const std::string flag : {"--no-isolate", "--in-process", "--debug-dir dbg"}) {
+    const std::string out = "o" + std::to_string(flag.size());
+    auto r = RunBin(OCRFLOW_FAULTY_BIN, "run in -o " + out + " " + flag + common + " -v");
+    EXPECT_EQ(r.code, 0) << flag << "\n" << r.err;
+    EXPECT_NE(Slurp(dir_ / out / "x__segv__.txt").find("9"), std::string::npos) << flag << "\n" << r.err;
+    EXPECT_NE(r.err.find("x__segv__.png: page 1: in process pid"), std::string::npos) << flag << "\n" << r.err;
+    EXPECT_EQ(r.err.find("worker process"), std::string::npos) << flag << "\n" << r.err;
+  }
+  EXPECT_FALSE(fs::is_empty(dir_ / "dbg"));
+  auto both = RunBin(OCRFLOW_BIN, "run in -o both --isolate --debug-dir dbg2" + common);
+  EXPECT_EQ(both.code, 2) << both.err;
+  EXPECT_NE(both.err.find("--debug-dir needs the pages in this process"), std::string::npos) << both.err;
 }
 
 TEST_F(IsolateTest, ShippedBinaryHasNoFaultInjection) {
