@@ -19,13 +19,15 @@
 //   1. components.h: connected components of the ink. Specks (both sides <
 //      speck_em) are set aside (they only widen the final boxes); very long
 //      thin components are rules (separators, never text); large solid or
-//      hollow components are pictures or frames (obstacles). What steps 1-3
-//      find is one read-only `Ink` for the steps after them.
+//      hollow components are pictures (obstacles). What steps 1-3 find is
+//      one read-only `Ink` for the steps after them.
 //   2. scale.h: em = body text line height: median height of text lines
 //      (first grouped with a strict gap), weighted by their components,
 //      bootstrapped from a first guess on the component heights.
 //   3. rules.h: rules printed thin and broken by the scan, found by
-//      morphology; underlines split from the text they touch.
+//      morphology; underlines split from the text they touch. A hollow
+//      picture with rules along two opposite sides is a frame, a box around
+//      text: an obstacle by its sides only, its inside laid out as a page.
 //   4. gutters.h: whitespace that is at least `gutter_em` wide and runs at
 //      least `gutter_height_em` tall (computed on a grid of em/8 cells of the
 //      component boxes), plus vertical rules. A gutter is tall, so the short
