@@ -234,8 +234,9 @@ void FindFrames(Ink& ink) {
       grid |= r.y >= inside.y && Bottom(r) <= Bottom(inside) && OverlapX(r, p) >= kFrameGridRuleShare * p.width;
     for (const cv::Rect& r : ink.rules.vertical)
       grid |= r.x >= inside.x && Right(r) <= Right(inside) && OverlapY(r, p) >= kFrameGridRuleShare * p.height;
-    const bool frame = hollow && !grid && ((covered(sides[0], false) >= kFrameSideCover && covered(sides[1], false) >= kFrameSideCover) ||
-                                  (covered(sides[2], true) >= kFrameSideCover && covered(sides[3], true) >= kFrameSideCover));
+    const bool top_and_bottom = covered(sides[0], false) >= kFrameSideCover && covered(sides[1], false) >= kFrameSideCover;
+    const bool left_and_right = covered(sides[2], true) >= kFrameSideCover && covered(sides[3], true) >= kFrameSideCover;
+    const bool frame = hollow && !grid && (top_and_bottom || left_and_right);
     (frame ? ink.frames : solid).push_back(p);
   }
   ink.pictures = std::move(solid);
