@@ -1000,20 +1000,18 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     // run's threads share it.
     const auto& names = chain.stages().names();
     if (std::find(names.begin(), names.end(), "reflow") != names.end()) models::WordList::System();
-    for (int t = 0; t < jobs; ++t) {
+    for (int t = 0; t < jobs; ++t)
       children.push_back(std::make_unique<WorkerProcess>(options.worker_exe,
                                                          WorkerLimits{options.page_timeout, options.memory_limit_mb}));
-      Status forked = children.back()->ForkNow(options.worker_hooks);
+    for (auto& child : children) {
+      Status forked = child->ForkNow(options.worker_hooks);
       if (options.verbose && log) {
-        log(forked.ok() ? "worker process pid " + std::to_string(children.back()->pid()) + ": forked from pid " +
+        log(forked.ok() ? "worker process pid " + std::to_string(child->pid()) + ": forked from pid " +
                               std::to_string(getpid())
                         : "worker processes not forked: " + forked.message());
       }
       if (!forked.ok()) break;  // the others are exec'd at their first page
     }
-    while (static_cast<int>(children.size()) < jobs)
-      children.push_back(std::make_unique<WorkerProcess>(options.worker_exe,
-                                                         WorkerLimits{options.page_timeout, options.memory_limit_mb}));
   }
 
   auto worker = [&](WorkerProcess* child) {

@@ -142,6 +142,29 @@ bool OutOfMemory(const Status& s) {
   return s.code() == Code::kUnavailable && s.message().find("out of memory") != std::string::npos;
 }
 
+// In a worker child right after fork(), before it execs or serves: it dies
+// with its parent, the signals the parent decides on (SIGINT, SIGTERM,
+// SIGHUP) are blocked and every inherited handler reset, its address space
+// is limited (memory_limit_mb; 0: none) and `socket` is its stdin and
+// stdout. False when the parent is already gone or the socket cannot be
+// set up: the child should _exit. Only async-signal-safe calls (the parent
+// may run threads).
+bool PrepareWorkerChild(pid_t parent, long long memory_limit_mb, int socket) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) return false;  // the parent died before the line above
+  sigset_t block;
+  sigemptyset(&block);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, s);
+  sigprocmask(SIG_BLOCK, &block, nullptr);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(s, SIG_DFL);
+  if (memory_limit_mb > 0) {
+    const rlim_t limit = static_cast<rlim_t>(memory_limit_mb) << 20;
+    struct rlimit rl = {limit, limit};
+    setrlimit(RLIMIT_AS, &rl);
+  }
+  return dup2(socket, STDIN_FILENO) >= 0 && dup2(socket, STDOUT_FILENO) >= 0;
+}
+
 }  // namespace
 
 double WorkerGraceSeconds(double page_timeout) { return std::clamp(page_timeout * 0.1, 1.0, 30.0); }
@@ -344,11 +367,8 @@ Status WorkerProcess::Start() {
   for (auto& e : env_store) envp.push_back(e.data());
   envp.push_back(nullptr);
   const pid_t parent = getpid();
-  const rlim_t limit = static_cast<rlim_t>(limits_.memory_limit_mb) << 20;
-  const bool set_limit = limits_.memory_limit_mb > 0 && !kAddressSanitizer;
-  sigset_t block;
-  sigemptyset(&block);
-  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, s);
+  // Under AddressSanitizer the limit is ASAN_OPTIONS' (above), not RLIMIT_AS.
+  const long long limit_mb = kAddressSanitizer ? 0 : limits_.memory_limit_mb;
 
   pid_t pid = fork();
   if (pid < 0) {
@@ -358,16 +378,7 @@ Status WorkerProcess::Start() {
     return Status(Code::kUnavailable, std::string("cannot start a worker process: fork: ") + std::strerror(e));
   }
   if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);  // the parent died before the line above
-    sigprocmask(SIG_BLOCK, &block, nullptr);
-    signal(SIGPIPE, SIG_DFL);
-    if (set_limit) {
-      struct rlimit rl = {limit, limit};
-      setrlimit(RLIMIT_AS, &rl);
-    }
-    dup2(sv[1], STDIN_FILENO);
-    dup2(sv[1], STDOUT_FILENO);
+    if (!PrepareWorkerChild(parent, limit_mb, sv[1])) _exit(127);
     execve(exe.c_str(), argv, envp.data());
     static const char kMsg[] = "ocrflow: cannot start the worker process (execve failed)\n";
     (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
@@ -399,10 +410,6 @@ Status WorkerProcess::ForkNow(const WorkerHooks& hooks) {
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     return Status(Code::kUnavailable, Errno("cannot fork a worker process: socketpair"));
   const pid_t parent = getpid();
-  const rlim_t limit = static_cast<rlim_t>(limits_.memory_limit_mb) << 20;
-  sigset_t block;
-  sigemptyset(&block);
-  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, s);
   // Nothing buffered is written twice (the child's exit flushes its copy).
   std::cout.flush();
   std::cerr.flush();
@@ -415,20 +422,10 @@ Status WorkerProcess::ForkNow(const WorkerHooks& hooks) {
     return Status(Code::kUnavailable, std::string("cannot fork a worker process: ") + std::strerror(e));
   }
   if (pid == 0) {
-    // What an exec'd worker gets from Start() and exec: the parent's death
-    // kills it, the signals its parent decides on blocked (and their
-    // handlers, the parent's, reset), its memory limit, the socket as its
-    // stdin and stdout, no other descriptor of the parent's (another
-    // worker's socket held here would keep that worker from seeing its end).
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    sigprocmask(SIG_BLOCK, &block, nullptr);
-    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) signal(s, SIG_DFL);
-    if (limits_.memory_limit_mb > 0) {
-      struct rlimit rl = {limit, limit};
-      setrlimit(RLIMIT_AS, &rl);
-    }
-    if (dup2(sv[1], STDIN_FILENO) < 0 || dup2(sv[1], STDOUT_FILENO) < 0) _exit(127);
+    // What an exec'd worker gets from Start() and exec, and no other
+    // descriptor of the parent's (another worker's socket held here would
+    // keep that worker from seeing its end).
+    if (!PrepareWorkerChild(parent, limits_.memory_limit_mb, sv[1])) _exit(127);
     close_range(3, ~0U, 0);
     const int rc = ServeWorker(hooks.before_input, hooks.before_stage);
     // As `ocrflow __worker` returns from main: static and thread-local
