@@ -428,6 +428,47 @@ TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice
   EXPECT_NE(r.err.find("1 inputs, 4 pages"), std::string::npos) << r.err;
 }
 
+// run --isolate forks no more worker processes than the run may have
+// pages: one for a one-page input at --jobs 2 (it forked two, one never
+// used), two for two one-page inputs at --jobs 3. A TIFF's pages are
+// counted by a worker process, after the fork: it may need every one.
+TEST_F(IsolateTest, RunIsolateForksNoMoreWorkersThanPages) {
+  if (kAsan) GTEST_SKIP() << "under AddressSanitizer run's workers are exec'd, not forked (worker.cpp)";
+  const std::string common = " --isolate --lang eng --engine tesseract -v";
+  fs::create_directories(dir_ / "one");
+  WriteTinyPage(dir_ / "one" / "a.png", 51);
+  auto one = RunBin(OCRFLOW_BIN, "run one -o o1 -j 2" + common);
+  ASSERT_EQ(one.code, 0) << one.err;
+  const std::set<int> forked = ForkedWorkers(one.err);
+  EXPECT_EQ(forked.size(), 1u) << one.err;
+  const auto lines = VerbosePageLines(one.err, "one/a.png");
+  ASSERT_EQ(lines.size(), 1u) << one.err;
+  EXPECT_TRUE(forked.count(lines[0].pid)) << "the page was read by the forked worker:\n" << one.err;
+  EXPECT_NE(Slurp(dir_ / "o1/a.txt").find("51"), std::string::npos) << one.err;
+
+  fs::create_directories(dir_ / "two");
+  WriteTinyPage(dir_ / "two" / "a.png", 52);
+  WriteTinyPage(dir_ / "two" / "b.png", 53);
+  auto two = RunBin(OCRFLOW_BIN, "run two -o o2 -j 3" + common);
+  ASSERT_EQ(two.code, 0) << two.err;
+  EXPECT_EQ(ForkedWorkers(two.err).size(), 2u) << two.err;
+  EXPECT_NE(Slurp(dir_ / "o2/b.txt").find("53"), std::string::npos) << two.err;
+
+  fs::create_directories(dir_ / "book");
+  std::vector<cv::Mat> pages;
+  for (const char* line : {"Item 54 ready", "Blue house 55"}) {
+    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
+    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  ASSERT_TRUE(cv::imwritemulti((dir_ / "book" / "b.tif").string(), pages));
+  auto book = RunBin(OCRFLOW_BIN, "run book -o o3 -j 2" + common);
+  ASSERT_EQ(book.code, 0) << book.err;
+  EXPECT_EQ(ForkedWorkers(book.err).size(), 2u) << book.err;
+  const std::string txt = Slurp(dir_ / "o3/b.txt");
+  for (const char* n : {"54", "55"}) EXPECT_NE(txt.find(n), std::string::npos) << n << "\n" << txt;
+}
+
 // Isolation is run's default; --no-isolate (--in-process) and --debug-dir
 // read the pages in the run's own process (where the fault hooks of
 // ocrflow_faulty's workers are not: the input is read like any other).
