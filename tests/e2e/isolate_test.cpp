@@ -677,6 +677,15 @@ TEST_F(IsolateTest, DaemonForkedWorkerThatDiesIsReplacedByExec) {
 
 // --- the daemon: 200 inputs, 10 % faulty, killed three times ------------------
 
+// The lines of `log` that hold `text`.
+std::string LinesWith(const std::string& log, const std::string& text) {
+  std::istringstream in(log);
+  std::string lines;
+  for (std::string line; std::getline(in, line);)
+    if (line.find(text) != std::string::npos) lines += line + "\n";
+  return lines;
+}
+
 TEST_F(IsolateTest, DaemonUnderFaultsAndKillsLosesNothing) {
   fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
   fs::create_directories(inbox);
@@ -724,7 +733,8 @@ TEST_F(IsolateTest, DaemonUnderFaultsAndKillsLosesNothing) {
   for (const auto& name : good) {
     const std::string json = Slurp(corpus / (name + ".json"));
     auto j = nlohmann::json::parse(json, nullptr, false);
-    ASSERT_FALSE(j.is_discarded()) << name << " has no complete JSON";
+    ASSERT_FALSE(j.is_discarded()) << name << " has no complete JSON; the daemons' lines about it:\n"
+                                   << LinesWith(log, name) << Slurp(corpus / "failed" / (name + ".error.txt"));
     EXPECT_EQ(j["source"], name);
     EXPECT_EQ(j["pages"].size(), 1u) << name;
     EXPECT_TRUE(fs::exists(corpus / (name + ".txt"))) << name;
