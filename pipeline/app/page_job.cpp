@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -165,6 +166,24 @@ struct Input {
   std::string out_stem;  // relative to out_dir, without .txt/.json
   std::string rel;       // below the input root, as it is: the shard key, the manifest's source
 };
+
+// How many pages `inputs` may hold, counted up to `cap`, before any is
+// opened (only a worker process opens an input under --isolate): a TIFF or
+// a PDF, by its first bytes, as `cap` (it may hold any number of pages); any
+// other file as one (every other format holds one; one that cannot be read
+// holds none, and counts one all the same).
+int PagesUpTo(const std::vector<Input>& inputs, int cap) {
+  int pages = 0;
+  for (const Input& in : inputs) {
+    if (pages >= cap) break;
+    char head[8] = {};
+    std::ifstream file(in.path, std::ios::binary);
+    file.read(head, sizeof head);
+    const std::string format = io::SniffFormat(std::string_view(head, static_cast<size_t>(file.gcount())));
+    pages += format == "tiff" || format == "pdf" ? cap : 1;
+  }
+  return std::min(pages, cap);
+}
 
 Result<std::vector<Input>> ExpandInputs(const std::vector<std::string>& args, const std::string& out_dir,
                                         std::vector<std::string>* errors) {
@@ -984,6 +1003,12 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   };
 
   const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // run --isolate: a thread per worker process, and no more of them than
+  // the run has pages (a one-page run at --jobs 2 forked two workers, one
+  // of which never read a page). The pages are counted by the worker
+  // processes, so here the inputs are, by their first bytes (PagesUpTo):
+  // a TIFF or a PDF may need every one.
+  const int threads_n = options.isolate ? std::max(1, PagesUpTo(inputs, jobs)) : jobs;
   SharedWork shared;  // blocks of running pages that idle workers take on
   int running = 0;    // pages being processed (under mu)
 
@@ -1000,7 +1025,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     // run's threads share it.
     const auto& names = chain.stages().names();
     if (std::find(names.begin(), names.end(), "reflow") != names.end()) models::WordList::System();
-    for (int t = 0; t < jobs; ++t)
+    for (int t = 0; t < threads_n; ++t)
       children.push_back(std::make_unique<WorkerProcess>(options.worker_exe,
                                                          WorkerLimits{options.page_timeout, options.memory_limit_mb}));
     for (auto& child : children) {
@@ -1187,9 +1212,9 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
     }
   };
 
-  UseOneMallocArenaForOneWorker(jobs);
+  UseOneMallocArenaForOneWorker(threads_n);
   std::vector<std::thread> threads;
-  for (int t = 0; t < jobs; ++t) {
+  for (int t = 0; t < threads_n; ++t) {
     threads.emplace_back([&, t] {
       worker(options.isolate ? children[t].get() : nullptr);
       // Its worker process ends (its stdin closed, reaped) as the thread

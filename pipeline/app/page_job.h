@@ -34,7 +34,8 @@ namespace ocrflow {
 class PageChain;
 
 // ServeWorker's fault-injection hooks (app/worker.h; set only in the test
-// build ocrflow_faulty), for the worker processes `run --isolate` forks.
+// build ocrflow_faulty), for the worker processes `run --isolate` and the
+// watch daemon fork.
 struct WorkerHooks {
   std::function<void(const std::string& source)> before_input;
   std::function<void(const std::string& source, int page, const std::string& stage)> before_stage;

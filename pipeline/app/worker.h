@@ -12,10 +12,11 @@
 //                                 json, alto, hocr, pdf, each PAGE document)
 //     the parent writes the outputs (atomically): a child that dies leaves
 //     nothing behind, and nothing half-written.
-//   run --isolate starts its children by fork() alone (ForkNow), before
-//   its threads start: a copy of the parent serves the same requests,
-//   without exec'ing ocrflow again (loading and relocating its ~150
-//   libraries and their static initialisers: 0.2 s CPU per worker).
+//   run --isolate and the watch daemon start their children by fork()
+//   alone (ForkNow), before their threads start: a copy of the parent
+//   serves the same requests, without exec'ing ocrflow again (loading and
+//   relocating its ~150 libraries and their static initialisers: 0.2 s
+//   CPU per worker).
 //   run --isolate asks for pages instead (CountPages, ProcessPage):
 //     {"kind": "count"}      ->  "done" with the input's page count
 //     {"kind": "page", N}    ->  "stage" lines, "done" + the page (page_wire.h)

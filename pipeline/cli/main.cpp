@@ -926,7 +926,10 @@ manifest could not be written.)");
 #endif
     else if (stages->parsed()) rc = RunStages();
     else if (merge->parsed()) rc = RunManifestMerge(merge_out, merge_inputs);
-    else if (watch->parsed()) rc = daemon::RunWatch(wo, std::cerr);
+    else if (watch->parsed()) {
+      wo.worker_hooks = {FaultHook(), StageFaultHook()};  // its worker processes are forked from it
+      rc = daemon::RunWatch(wo, std::cerr);
+    }
     else if (status->parsed()) {
       if (st_state.empty() == st_corpus.empty()) {
         std::cerr << "ocrflow status: give --state FILE or --out CORPUS\n";

@@ -26,6 +26,7 @@
 #include <thread>
 #include <toml++/toml.h>
 
+#include "models/wordlist.h"
 #include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
@@ -458,7 +459,9 @@ class Daemon {
     std::lock_guard<std::mutex> lock(mu_);
     return shared_;
   }
-  void Worker(int index);
+  // `child`: the thread's worker process with `limits`, forked before the
+  // threads started (null: started by exec at the first input).
+  void Worker(int index, std::unique_ptr<WorkerProcess> child, WorkerLimits limits);
   void ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, WorkerProcess& child);
   void Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason);
   void Transient(StateDb& db, const Claim& claim, const std::string& reason);
@@ -1061,16 +1064,14 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   }
 }
 
-void Daemon::Worker(int index) {
+void Daemon::Worker(int index, std::unique_ptr<WorkerProcess> child, WorkerLimits limits) {
   auto db = StateDb::Open(state_path_);
   if (!db.ok()) {
     log_(kError, "worker " + std::to_string(index) + ": " + db.status().ToString());
     return;
   }
-  // This thread's worker process, made again when a reloaded config
-  // changes its limits.
-  std::unique_ptr<WorkerProcess> child;
-  WorkerLimits limits{-1, -1};
+  // This thread's worker process, made again (exec'd at its first input:
+  // this process runs threads now) when a reloaded config changes its limits.
   while (!stop_taking_.load()) {
     auto shared = Current();
     if (!child || limits.page_timeout != shared->config.page_timeout ||
@@ -1228,9 +1229,33 @@ int Daemon::Run() {
                   (recovered.ok() && recovered.value() ? "; " + std::to_string(recovered.value()) + " unfinished inputs requeued" : "") +
                   (temps ? "; " + std::to_string(temps) + " cut-off temporary files removed" : ""));
 
+  // Each worker thread's worker process, forked now, while this process
+  // runs one thread: a copy of the daemon, its libraries loaded and
+  // relocated, serves the inputs instead of an `ocrflow __worker` exec'd
+  // anew (0.2-0.28 s CPU each, docs/watch.md). One that dies is replaced by
+  // exec, as is every one when fork() cannot be used (threads, ASan).
+  // The reflow stage's word list is loaded first, and shared with them.
+  const WorkerLimits limits{shared_->config.page_timeout, shared_->config.memory_limit_mb};
+  const std::vector<std::string> stages = DefaultPageStages();
+  if (std::find(stages.begin(), stages.end(), "reflow") != stages.end()) models::WordList::System();
+  std::vector<std::unique_ptr<WorkerProcess>> children;
+  for (int i = 0; i < jobs; ++i) children.push_back(std::make_unique<WorkerProcess>("", limits));
+  for (auto& child : children) {
+    Status forked = child->ForkNow(opts_.worker_hooks);
+    if (!forked.ok()) {
+      log_(kInfo, "worker processes not forked: " + forked.message());
+      break;  // the others are exec'd at their first input
+    }
+    log_(kInfo, "worker process pid " + std::to_string(child->pid()) + ": forked from pid " + std::to_string(getpid()));
+  }
+
   UseOneMallocArenaForOneWorker(jobs);
   std::vector<std::thread> workers;
-  for (int i = 0; i < jobs; ++i) workers.emplace_back([this, i] { Worker(i); });
+  for (int i = 0; i < jobs; ++i) {
+    workers.emplace_back([this, i, child = std::move(children[i]), limits]() mutable {
+      Worker(i, std::move(child), limits);
+    });
+  }
 
   double last_renew = Now(), last_summary = Now(), last_rescan = Now(), last_idle_check = 0;
   bool stop = false;

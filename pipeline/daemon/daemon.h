@@ -5,8 +5,13 @@
 //                inputs offered to the state database (state_db.h); leases,
 //                abandoned-work recovery, the minute summary
 //   N workers:   claim an input in the database -> read it (no symlinks) ->
-//                SHA-256 -> the `ocrflow run` page chain -> outputs written
+//                SHA-256 -> the `ocrflow run` page chain in the thread's
+//                worker process (app/worker.h) -> outputs written
 //                atomically -> manifest line + done, in one transaction
+//   worker processes: forked from the daemon before its threads start (no
+//                second loading of ocrflow's libraries), one per worker
+//                thread; one that dies, or one a reload with other limits
+//                replaces, is started by exec (the daemon runs threads then).
 #pragma once
 
 #include <iosfwd>
@@ -15,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/app/page_job.h"
 #include "pipeline/core/stage.h"
 #include "pipeline/core/status.h"
 
@@ -63,6 +69,7 @@ struct WatchOptions {
   WatchOverrides overrides;
   bool once = false;        // exit when everything present is processed
   bool inbox_moved = false; // the corpus's recorded inbox moved here (see docs/watch.md, "One corpus, one inbox")
+  WorkerHooks worker_hooks; // given to the worker processes forked from the daemon (fault injection in tests)
 };
 
 // Runs until SIGTERM/SIGINT (or, with `once`, until idle). Returns the exit

@@ -98,14 +98,31 @@ class IsolateTest : public CliTest {
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
-  // Every worker process of the daemon is gone with it (PR_SET_PDEATHSIG).
-  static int CountWorkers() {
+  // The daemon's worker processes still running: every process but the
+  // daemon whose stderr is its log, forked (whose command line is the
+  // daemon's) or exec'd (whose is "/proc/self/exe __worker": no name to look
+  // for). Every one is gone with the daemon (PR_SET_PDEATHSIG).
+  int CountWorkers() const {
+    const fs::path log = fs::weakly_canonical(log_);
     int n = 0;
-    for (const auto& e : fs::directory_iterator("/proc")) {
-      std::string cmd = Slurp(e.path() / "cmdline");
-      n += cmd.find("ocrflow_faulty") != std::string::npos && cmd.find("__worker") != std::string::npos;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc", ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == pid_) continue;
+      std::error_code link_ec;
+      const fs::path err = fs::read_symlink(e.path() / "fd" / "2", link_ec);
+      n += !link_ec && err == log;
     }
     return n;
+  }
+  // Waits up to `seconds` for `text` in the daemon's log.
+  bool WaitForLog(const std::string& text, double seconds) const {
+    const auto end = Clock::now() + std::chrono::duration<double>(seconds);
+    while (Clock::now() < end) {
+      if (Slurp(log_).find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
   }
 
   pid_t pid_ = -1;
@@ -411,6 +428,47 @@ TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice
   EXPECT_NE(r.err.find("1 inputs, 4 pages"), std::string::npos) << r.err;
 }
 
+// run --isolate forks no more worker processes than the run may have
+// pages: one for a one-page input at --jobs 2 (it forked two, one never
+// used), two for two one-page inputs at --jobs 3. A TIFF's pages are
+// counted by a worker process, after the fork: it may need every one.
+TEST_F(IsolateTest, RunIsolateForksNoMoreWorkersThanPages) {
+  if (kAsan) GTEST_SKIP() << "under AddressSanitizer run's workers are exec'd, not forked (worker.cpp)";
+  const std::string common = " --isolate --lang eng --engine tesseract -v";
+  fs::create_directories(dir_ / "one");
+  WriteTinyPage(dir_ / "one" / "a.png", 51);
+  auto one = RunBin(OCRFLOW_BIN, "run one -o o1 -j 2" + common);
+  ASSERT_EQ(one.code, 0) << one.err;
+  const std::set<int> forked = ForkedWorkers(one.err);
+  EXPECT_EQ(forked.size(), 1u) << one.err;
+  const auto lines = VerbosePageLines(one.err, "one/a.png");
+  ASSERT_EQ(lines.size(), 1u) << one.err;
+  EXPECT_TRUE(forked.count(lines[0].pid)) << "the page was read by the forked worker:\n" << one.err;
+  EXPECT_NE(Slurp(dir_ / "o1/a.txt").find("51"), std::string::npos) << one.err;
+
+  fs::create_directories(dir_ / "two");
+  WriteTinyPage(dir_ / "two" / "a.png", 52);
+  WriteTinyPage(dir_ / "two" / "b.png", 53);
+  auto two = RunBin(OCRFLOW_BIN, "run two -o o2 -j 3" + common);
+  ASSERT_EQ(two.code, 0) << two.err;
+  EXPECT_EQ(ForkedWorkers(two.err).size(), 2u) << two.err;
+  EXPECT_NE(Slurp(dir_ / "o2/b.txt").find("53"), std::string::npos) << two.err;
+
+  fs::create_directories(dir_ / "book");
+  std::vector<cv::Mat> pages;
+  for (const char* line : {"Item 54 ready", "Blue house 55"}) {
+    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
+    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  ASSERT_TRUE(cv::imwritemulti((dir_ / "book" / "b.tif").string(), pages));
+  auto book = RunBin(OCRFLOW_BIN, "run book -o o3 -j 2" + common);
+  ASSERT_EQ(book.code, 0) << book.err;
+  EXPECT_EQ(ForkedWorkers(book.err).size(), 2u) << book.err;
+  const std::string txt = Slurp(dir_ / "o3/b.txt");
+  for (const char* n : {"54", "55"}) EXPECT_NE(txt.find(n), std::string::npos) << n << "\n" << txt;
+}
+
 // Isolation is run's default; --no-isolate (--in-process) and --debug-dir
 // read the pages in the run's own process (where the fault hooks of
 // ocrflow_faulty's workers are not: the input is read like any other).
@@ -482,7 +540,151 @@ TEST_P(WatchFaultTest, FaultyInputIsRetriedThenQuarantinedOthersDone) {
 
 INSTANTIATE_TEST_SUITE_P(Kinds, WatchFaultTest, ::testing::Values("segv", "abort", "hang", "alloc"));
 
+// --- the daemon's worker processes: forked, replaced by exec ---------------
+
+// The worker processes a daemon's log names as forked from it: pid -> the
+// pid it names as the parent.
+std::map<int, int> ForkedFrom(const std::string& log) {
+  std::map<int, int> pids;
+  const std::regex re("worker process pid ([0-9]+): forked from pid ([0-9]+)");
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), re); it != std::sregex_iterator(); ++it)
+    pids[std::stoi((*it)[1])] = std::stoi((*it)[2]);
+  return pids;
+}
+
+// "PPid" in /proc/PID/status (-1 when it cannot be read, or the process
+// has exited and waits to be reaped).
+int ParentOf(int pid) {
+  std::istringstream status(Slurp("/proc/" + std::to_string(pid) + "/status"));
+  int parent = -1;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("State:", 0) == 0 && line.find("zombie") != std::string::npos) return -1;
+    if (line.rfind("PPid:", 0) == 0) parent = std::stoi(line.substr(5));
+  }
+  return parent;
+}
+
+// The running processes whose parent is `pid`.
+std::set<int> ChildrenOf(int pid) {
+  std::set<int> children;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") == std::string::npos && ParentOf(std::stoi(name)) == pid)
+      children.insert(std::stoi(name));
+  }
+  return children;
+}
+
+// The daemon starts one worker process per --jobs by fork() before its
+// threads start, as run does: copies of the daemon (its program, its
+// command line, its children), not `ocrflow __worker` exec'd anew, waiting
+// for inputs before any arrives. A reload that changes their memory limit
+// replaces them by exec (the daemon runs threads then). They go with it
+// when it stops.
+TEST_F(IsolateTest, DaemonForksItsWorkerProcessesFromItself) {
+  if (kAsan) GTEST_SKIP() << "under AddressSanitizer the daemon's workers are exec'd, not forked (worker.cpp)";
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus", config = dir_ / "watch.toml";
+  fs::create_directories(inbox);
+  Spit(config, "jobs = 2\nmemory_limit_mb = 4096\n");
+  StartWatch({inbox.string(), "-o", corpus.string(), "--config", config.string(), "--lang", "eng", "--set",
+              "ocr.engine=tesseract", "--settle", "0"});
+  ASSERT_TRUE(WaitForLog("watching", 60)) << Slurp(log_);
+  std::map<int, int> forked;
+  for (int i = 0; i < 600 && forked.size() < 2; ++i) {
+    forked = ForkedFrom(Slurp(log_));
+    if (forked.size() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(forked.size(), 2u) << "one worker process forked per --jobs:\n" << Slurp(log_);
+  const std::string daemon_cmdline = Slurp("/proc/" + std::to_string(pid_) + "/cmdline");
+  ASSERT_NE(daemon_cmdline.find("watch"), std::string::npos) << daemon_cmdline;
+  for (const auto& [worker, parent] : forked) {
+    EXPECT_EQ(parent, pid_) << Slurp(log_);
+    EXPECT_EQ(ParentOf(worker), pid_) << "worker " << worker;
+    EXPECT_EQ(Slurp("/proc/" + std::to_string(worker) + "/cmdline"), daemon_cmdline)
+        << "worker " << worker << ": an exec'd worker's command line is `/proc/self/exe __worker`";
+    EXPECT_EQ(fs::read_symlink("/proc/" + std::to_string(worker) + "/exe"), fs::canonical(OCRFLOW_FAULTY_BIN));
+  }
+  EXPECT_EQ(CountWorkers(), 2);
+  WriteTinyPage(inbox / "a.png", 21);
+  ASSERT_TRUE(WaitForLog("done a.png", 60)) << Slurp(log_);
+  EXPECT_NE(Slurp(corpus / "a.png.txt").find("21"), std::string::npos) << Slurp(log_);
+  // The input was read by one of them: no third worker process started.
+  EXPECT_EQ(CountWorkers(), 2);
+  for (const auto& [worker, parent] : forked) EXPECT_EQ(ParentOf(worker), pid_) << "worker " << worker;
+
+  // Another memory limit: both are replaced, the next input read by a
+  // worker exec'd for it (the other thread starts one at its next input).
+  Spit(config, "jobs = 2\nmemory_limit_mb = 3000\n");
+  kill(pid_, SIGHUP);
+  ASSERT_TRUE(WaitForLog("config reloaded", 30)) << Slurp(log_);
+  WriteTinyPage(inbox / "b.png", 22);
+  ASSERT_TRUE(WaitForLog("done b.png", 60)) << Slurp(log_);
+  EXPECT_NE(Slurp(corpus / "b.png.txt").find("22"), std::string::npos) << Slurp(log_);
+  std::set<int> children = ChildrenOf(pid_);
+  for (int i = 0; i < 150 && children.size() != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    children = ChildrenOf(pid_);
+  }
+  ASSERT_EQ(children.size(), 1u) << "the forked workers replaced, one exec'd for b.png";
+  const int exec_d = *children.begin();
+  EXPECT_FALSE(forked.count(exec_d)) << Slurp(log_);
+  EXPECT_EQ(Slurp("/proc/" + std::to_string(exec_d) + "/cmdline"), std::string("/proc/self/exe\0__worker\0", 24));
+  EXPECT_EQ(CountWorkers(), 1);
+  kill(pid_, SIGTERM);
+  ASSERT_EQ(WaitWatch(60), 0) << Slurp(log_);
+  for (int i = 0; i < 50 && CountWorkers() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
+// A forked worker that dies on an input (the fault hook, in the forked
+// copy) fails that attempt only: the input is retried in a worker started
+// anew by exec (the daemon runs threads by then), then quarantined with the
+// signal; the other inputs are done, each once.
+TEST_F(IsolateTest, DaemonForkedWorkerThatDiesIsReplacedByExec) {
+  if (kAsan) GTEST_SKIP() << "under AddressSanitizer the daemon's workers are exec'd, not forked (worker.cpp)";
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  WriteTinyPage(inbox / "a.png", 31);
+  WriteTinyPage(inbox / "bad__segv__.png", 32);
+  WriteTinyPage(inbox / "z.png", 33);
+  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
+              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--format", "txt,json"});
+  ASSERT_EQ(WaitWatch(90), 0) << Slurp(log_);
+  const std::string log = Slurp(log_);
+  const std::map<int, int> forked = ForkedFrom(log);
+  ASSERT_EQ(forked.size(), 1u) << "one worker process forked for --jobs 1:\n" << log;
+  const int first = forked.begin()->first;
+  // Attempt 1 in the forked worker; attempt 2 in another, not forked.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(log, m, std::regex("retry bad__segv__[.]png \\(attempt 1 of 2\\): the worker process "
+                                                   "\\(pid ([0-9]+)\\) was killed by SIGSEGV")))
+      << log;
+  EXPECT_EQ(std::stoi(m[1]), first) << log;
+  const std::string note = Slurp(corpus / "failed" / "bad__segv__.png.error.txt");
+  ASSERT_TRUE(std::regex_search(note, m, std::regex("the worker process \\(pid ([0-9]+)\\) was killed by SIGSEGV")))
+      << note;
+  EXPECT_NE(std::stoi(m[1]), first) << note;
+  EXPECT_FALSE(forked.count(std::stoi(m[1]))) << log;
+  EXPECT_NE(note.find("attempt 2 of 2"), std::string::npos) << note;
+  EXPECT_FALSE(fs::exists(corpus / "bad__segv__.png.txt"));
+  EXPECT_NE(Slurp(corpus / "a.png.txt").find("31"), std::string::npos) << log;
+  EXPECT_NE(Slurp(corpus / "z.png.txt").find("33"), std::string::npos) << log;
+  const std::string manifest = Slurp(corpus / "manifest.jsonl");
+  EXPECT_EQ(std::count(manifest.begin(), manifest.end(), '\n'), 2) << manifest;
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
 // --- the daemon: 200 inputs, 10 % faulty, killed three times ------------------
+
+// The lines of `log` that hold `text`.
+std::string LinesWith(const std::string& log, const std::string& text) {
+  std::istringstream in(log);
+  std::string lines;
+  for (std::string line; std::getline(in, line);)
+    if (line.find(text) != std::string::npos) lines += line + "\n";
+  return lines;
+}
 
 TEST_F(IsolateTest, DaemonUnderFaultsAndKillsLosesNothing) {
   fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
@@ -531,7 +733,8 @@ TEST_F(IsolateTest, DaemonUnderFaultsAndKillsLosesNothing) {
   for (const auto& name : good) {
     const std::string json = Slurp(corpus / (name + ".json"));
     auto j = nlohmann::json::parse(json, nullptr, false);
-    ASSERT_FALSE(j.is_discarded()) << name << " has no complete JSON";
+    ASSERT_FALSE(j.is_discarded()) << name << " has no complete JSON; the daemons' lines about it:\n"
+                                   << LinesWith(log, name) << Slurp(corpus / "failed" / (name + ".error.txt"));
     EXPECT_EQ(j["source"], name);
     EXPECT_EQ(j["pages"].size(), 1u) << name;
     EXPECT_TRUE(fs::exists(corpus / (name + ".txt"))) << name;
