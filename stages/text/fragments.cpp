@@ -35,6 +35,12 @@ Status DropFragmentRuns(Page& page, const FragmentOptions& options) {
   if (options.min_run < 1 || n < options.min_run) return Status::Ok();
   std::vector<bool> frag(n), drop(n, false);
   for (int i = 0; i < n; ++i) frag[i] = IsFragment(page.paragraphs[i], options.max_chars);
+  // A headline with its byline right under it opens an article: it ends a
+  // run of table cells before it, and is not one of them (a table at the
+  // foot of one article, the next article's headline). Not one over a
+  // sub-headline: an ad's big line over its smaller one is of the run.
+  for (int i = 0; i + 1 < n; ++i)
+    if (page.paragraphs[i].role == Role::kHeadline && page.paragraphs[i + 1].role == Role::kByline) frag[i] = false;
   bool any = false;
   for (int i = 0; i < n;) {
     if (!frag[i]) {

@@ -74,6 +74,30 @@ TEST(Fragments, ABylineBreaksTheRun) {
   EXPECT_EQ(page.paragraphs.size(), 5u);
 }
 
+TEST(Fragments, AHeadlineOverItsBylineEndsARunOfCells) {
+  // A table at the foot of one article, then the next article's headline
+  // and byline: the cells go, the headline stays.
+  Page page = Paragraphs({
+      {Role::kBody, "去年全区新增停车泊位两千余个，各街道数字见下表。"},
+      {Role::kBody, "2025年"},
+      {Role::kBody, "2026年"},
+      {Role::kBody, "1280"},
+      {Role::kBody, "2315"},
+      {Role::kHeadline, "青禾县冬储蔬菜供应充足"},
+      {Role::kByline, "本报通讯员 林晓舟"},
+      {Role::kBody, "入冬以来，青禾县各大市场蔬菜供应稳定，价格平稳。"},
+  });
+  ASSERT_TRUE(DropFragmentRuns(page, {}).ok());
+  EXPECT_EQ(Texts(page), (std::vector<std::string>{
+                             "去年全区新增停车泊位两千余个，各街道数字见下表。",
+                             "青禾县冬储蔬菜供应充足",
+                             "本报通讯员 林晓舟",
+                             "入冬以来，青禾县各大市场蔬菜供应稳定，价格平稳。",
+                         }));
+  ASSERT_EQ(page.dropped.size(), 4u);
+  EXPECT_EQ(page.dropped[0].reason, "table or chart: 4 short fragments in a row");
+}
+
 TEST(Fragments, PunctuatedShortLinesStay) {
   // A poem's lines and list items carry commas and enumeration marks.
   Page page = Paragraphs({
