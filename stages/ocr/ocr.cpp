@@ -301,6 +301,12 @@ ScriptMix MixOf(const std::vector<Line>& lines) {
   return m;
 }
 
+// LatinReadAsChinese (ocr.h) on a reading's tally.
+constexpr double kLatinReadingHanShare = 0.3;
+bool LatinReadAsChinese(const ScriptMix& mix) {
+  return mix.chars > 0 && mix.han < kLatinReadingHanShare * mix.chars && mix.latin >= 0.5 * mix.chars;
+}
+
 // --lang auto: a trial read of a block's first text rows (up to 3, until 16
 // characters) with one model, PSM 7: ~20 ms a row with eng. Latin text
 // reads at high confidence with eng; Chinese ink read by eng comes out as
@@ -344,6 +350,8 @@ double MeanConfidence(const std::vector<Line>& lines) {
 }
 
 }  // namespace
+
+bool LatinReadAsChinese(std::string_view reading) { return LatinReadAsChinese(MixOf(reading)); }
 
 std::vector<cv::Rect> TextRows(const cv::Mat& gray) {
   std::vector<cv::Rect> rows;
@@ -903,7 +911,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       constexpr int kShortBlockChars = 24;
       const bool doubt = latin_first ? (clear_latin && conf < o.auto_latin_confidence) ||
                                            (!page_latin && mix.chars < kShortBlockChars)
-                                     : mix.chars > 0 && mix.han < 0.1 * mix.chars && mix.latin >= 0.5 * mix.chars;
+                                     : LatinReadAsChinese(mix);
       if (!doubt) return Status::Ok();
       Block other = block;
       if (Status st = read_with(latin_first ? cjk.value() : latin.value(), other, crop, rows); !st.ok()) return st;
@@ -1008,7 +1016,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
       std::erase_if(block.lines, [&](const Line&) { return !keep[i++]; });
       if (std::string w = rec.value()->TakeWarning(); !w.empty()) fallbacks[k] = std::move(w);
       const ScriptMix mix = MixOf(block.lines);
-      if (o.lang == "auto" && mix.chars > 0 && mix.han < 0.1 * mix.chars && mix.latin >= 0.5 * mix.chars) {
+      if (o.lang == "auto" && LatinReadAsChinese(mix)) {
         found_only[k] = 0;
         return read_block(k, false);
       }

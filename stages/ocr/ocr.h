@@ -191,6 +191,14 @@ struct HanSample {
   bool Han() const;
 };
 
+// Under --lang auto, whether a block's reading with the Chinese model looks
+// like Latin ink read as Chinese: at least half its characters Latin letters
+// and under kLatinReadingHanShare (0.3) Han. Such a block is read with the
+// Latin model too, and the more confident reading stays. (A Fraktur title
+// read as Chinese keeps a few stray Han, 4 in 30; Chinese text with Latin
+// words in it holds far fewer letters than half its characters.) Pure.
+bool LatinReadAsChinese(std::string_view reading);
+
 // Rows of text in a crop: runs of image rows with ink (Otsu), gaps shorter
 // than a fifth of the median row height bridged when one side is a piece
 // (under half that height: dots, accents), each padded by a quarter of its

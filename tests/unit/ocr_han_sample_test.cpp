@@ -50,5 +50,19 @@ TEST(HanSample, EmptyReadingsDoNotCount) {
   EXPECT_TRUE(s.Settled());
 }
 
+// --lang auto's second look at a block read as Chinese. The readings here are
+// written for the test: Latin ink read by chi_sim keeps a few stray Han.
+TEST(LatinReadAsChinese, LatinLettersWithAFewStrayHanAreDoubtful) {
+  EXPECT_TRUE(LatinReadAsChinese("林木 [eiudtbe Rrotmtfchrift光IZ 8上 -"));  // 4 Han in 30
+  EXPECT_TRUE(LatinReadAsChinese("Monatsschrift"));
+}
+
+TEST(LatinReadAsChinese, ChineseWithLatinWordsIsNot) {
+  EXPECT_FALSE(LatinReadAsChinese("2026年全市GDP增长5.2%，高于预期"));
+  EXPECT_FALSE(LatinReadAsChinese("常熟银行(601128.SH)"));
+  EXPECT_FALSE(LatinReadAsChinese("12.4% 2,318"));  // no letters: nothing says Latin
+  EXPECT_FALSE(LatinReadAsChinese(""));
+}
+
 }  // namespace
 }  // namespace ocrflow::ocr
