@@ -26,6 +26,9 @@ struct CtcReading {
   double confidence = 0;  // 0..1
   std::vector<CtcChar> chars;
   int steps = 0;  // time steps of the output the chars' steps count in (0: no chars)
+  // Columns of the line image the model read, before its padding (0:
+  // unknown): a step covers padded width / steps of them.
+  int input_width = 0;
 };
 
 // `labels[k]`: the text of class k (labels[0], the blank, is never emitted;

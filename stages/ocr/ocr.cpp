@@ -433,6 +433,10 @@ std::vector<OptionField<OcrOptions>> OcrFields() {
        "the model ONNX Runtime runs: folded (rec-folded.onnx, affine layers and hardswish folded into the "
        "convolutions: the same readings, less CPU; rec-original.onnx when absent); original (rec-original.onnx)",
        ""},
+      {"ppocr_squeeze", &OcrOptions::ppocr_squeeze,
+       "PP-OCR reads a line this much narrower than its aspect at height 48 (1: as it is): the model's CPU grows "
+       "with the width",
+       "0.25-1"},
       {"ppocr_below", &OcrOptions::ppocr_below,
        "engine=auto: Chinese lines Tesseract read under this confidence are read again by PP-OCR (101: all)", "0-101"},
       {"ppocr_min_confidence", &OcrOptions::ppocr_min_confidence,
@@ -656,6 +660,8 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     return Status(Code::kInvalidArgument, "ocr: ppocr_backend must be auto or opencv, not '" + o.ppocr_backend + "'");
   if (o.ppocr_model != "folded" && o.ppocr_model != "original")
     return Status(Code::kInvalidArgument, "ocr: ppocr_model must be folded or original, not '" + o.ppocr_model + "'");
+  if (!(o.ppocr_squeeze >= 0.25 && o.ppocr_squeeze <= 1.0))
+    return Status(Code::kInvalidArgument, "ocr: ppocr_squeeze must be in [0.25, 1], not " + std::to_string(o.ppocr_squeeze));
   const double dpi = page.info.dpi > 0 ? page.info.dpi : 300;
   // The upscale is for Chinese: Latin text reads as well without it at
   // 150-240 dpi, for up to 42 % more CPU with it, and a black-letter page
@@ -671,6 +677,7 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
   PpOcrOptions ppocr;
   ppocr.backend = o.ppocr_backend;
   ppocr.model = o.ppocr_model;
+  ppocr.squeeze = o.ppocr_squeeze;
   // Whether PP-OCR can read at all on this page: checked once here; a
   // thread whose recognizer will not load reads with Tesseract.
   Status ppocr_loaded = o.engine == "tesseract" ? Status(Code::kNotFound, "engine=tesseract") : CheckPpOcr(ppocr_dir);

@@ -110,6 +110,15 @@ struct OcrOptions {
   // The model ONNX Runtime runs (PpOcrOptions::model): "folded" (the same
   // function in ~45 % less CPU; docs/pages.md, eighth session) or "original".
   std::string ppocr_model = "folded";
+  // PP-OCR reads each line this much narrower than its aspect at height 48
+  // (PpOcrOptions::squeeze; 1: as it is; a squeezed reading with a
+  // character twice in a row is read again unsqueezed). The model's CPU is
+  // ~proportional to the width, and a Chinese character at height 48 is
+  // ~33 columns, 4 CTC steps, where 3 read it as well. On the 8
+  // OmniDocBench Chinese pages the model's columns -21 %, no page's CER
+  // worse; 0.6 made three pages worse by 0.1-0.2 points, 0.85 without the
+  // second reading lost an ellipsis's dot (docs/pages.md, twelfth session).
+  double ppocr_squeeze = 0.75;
   // auto: Chinese lines Tesseract read under this confidence go to PP-OCR.
   // Measured on the 8 OmniDocBench Chinese pages (mean CER, time against
   // the CLI): Tesseract alone 32.45 %, 2.6x; under 75: 28.87 %; under 90:

@@ -12,6 +12,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "stages/text/utf8.h"
+
 namespace fs = std::filesystem;
 
 namespace ocrflow::ocr {
@@ -66,14 +68,14 @@ Result<PpOcrWorkerCommand> OrtCommand(const std::string& dir, const PpOcrOptions
   return c;
 }
 
-// Height 48, aspect kept (at most kMaxWidth), 3-channel: what both
-// backends read.
-cv::Mat Resized(const cv::Mat& line) {
+// Height 48, the width scaled as the height times `squeeze` (at most
+// kMaxWidth), 3-channel: what both backends read.
+cv::Mat Resized(const cv::Mat& line, double squeeze) {
   cv::Mat bgr;
   if (line.channels() == 1) cv::cvtColor(line, bgr, cv::COLOR_GRAY2BGR);
   else bgr = line;
   const int h = PpOcrRecognizer::kHeight;
-  const int w = PpOcrRecognizer::InputWidth(bgr.cols, bgr.rows);
+  const int w = PpOcrRecognizer::InputWidth(bgr.cols, bgr.rows, squeeze);
   cv::Mat resized;
   cv::resize(bgr, resized, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
   return resized;
@@ -81,9 +83,19 @@ cv::Mat Resized(const cv::Mat& line) {
 
 }  // namespace
 
-int PpOcrRecognizer::InputWidth(int cols, int rows) {
+bool HasDoubledCharacter(std::string_view text) {
+  char32_t prev = 0;
+  for (size_t i = 0; i < text.size();) {
+    const char32_t c = text::NextCodePoint(text, i);
+    if (c == prev && c != U' ') return true;
+    prev = c;
+  }
+  return false;
+}
+
+int PpOcrRecognizer::InputWidth(int cols, int rows, double squeeze) {
   if (rows <= 0) return 1;
-  return std::clamp(static_cast<int>(std::ceil(static_cast<double>(kHeight) * cols / rows)), 1, kMaxWidth);
+  return std::clamp(static_cast<int>(std::ceil(static_cast<double>(kHeight) * cols / rows * squeeze)), 1, kMaxWidth);
 }
 
 Result<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Load(const std::string& dir, const PpOcrOptions& options) {
@@ -91,6 +103,8 @@ Result<std::unique_ptr<PpOcrRecognizer>> PpOcrRecognizer::Load(const std::string
     return Status(Code::kInvalidArgument, "PP-OCR backend must be auto or opencv, not '" + options.backend + "'");
   if (options.model != "folded" && options.model != "original")
     return Status(Code::kInvalidArgument, "PP-OCR model must be folded or original, not '" + options.model + "'");
+  if (!(options.squeeze >= 0.25 && options.squeeze <= 1.0))
+    return Status(Code::kInvalidArgument, "PP-OCR squeeze must be in [0.25, 1], not " + std::to_string(options.squeeze));
   if (Status st = CheckPpOcr(dir); !st.ok()) return st;
   auto rec = std::unique_ptr<PpOcrRecognizer>(new PpOcrRecognizer());
   rec->dir_ = dir;
@@ -143,8 +157,14 @@ void PpOcrRecognizer::WorkerFailed(const Status& why) {
 }
 
 Result<CtcReading> PpOcrRecognizer::Read(const cv::Mat& line) {
+  auto read = ReadAt(line, options_.squeeze);
+  if (!read.ok() || options_.squeeze >= 1 || !HasDoubledCharacter(read->text)) return read;
+  return ReadAt(line, 1.0);
+}
+
+Result<CtcReading> PpOcrRecognizer::ReadAt(const cv::Mat& line, double squeeze) {
   if (line.empty() || line.rows < 2 || line.cols < 2) return CtcReading{};
-  const cv::Mat resized = Resized(line);
+  const cv::Mat resized = Resized(line, squeeze);
   const int w = resized.cols;
   const int padded = PaddedWidth(w);
   while (ort_) {
@@ -157,7 +177,10 @@ Result<CtcReading> PpOcrRecognizer::Read(const cv::Mat& line) {
       worker_ = std::move(started).value();
     }
     auto read = worker_->Read(resized, padded, std::chrono::milliseconds(options_.line_timeout_ms));
-    if (read.ok()) return read;
+    if (read.ok()) {
+      read->input_width = w;
+      return read;
+    }
     WorkerFailed(read.status());
   }
   if (Status st = LoadNet(); !st.ok()) return st;
@@ -182,7 +205,9 @@ Result<CtcReading> PpOcrRecognizer::Read(const cv::Mat& line) {
   // [1, steps, classes]
   if (out.dims != 3 || out.size[0] != 1 || out.type() != CV_32F)
     return Status(Code::kInternal, "PP-OCR: unexpected output shape from the model");
-  return GreedyCtc(out.ptr<float>(), out.size[1], out.size[2], labels_);
+  CtcReading reading = GreedyCtc(out.ptr<float>(), out.size[1], out.size[2], labels_);
+  reading.input_width = w;
+  return reading;
 }
 
 std::string DefaultPpOcrDir() {
@@ -220,7 +245,8 @@ Result<PpOcrRecognizer*> ThreadPpOcr(const std::string& dir, const PpOcrOptions&
     Status error;
   };
   thread_local std::map<std::string, Slot> slots;
-  const std::string key = dir + '\0' + options.backend + '\0' + options.model + '\0' + options.node + '\0' + std::to_string(options.line_timeout_ms);
+  const std::string key = dir + '\0' + options.backend + '\0' + options.model + '\0' + options.node + '\0' +
+                          std::to_string(options.line_timeout_ms) + '\0' + std::to_string(options.squeeze);
   auto it = slots.find(key);
   if (it == slots.end()) {
     Slot slot;

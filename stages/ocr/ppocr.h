@@ -28,8 +28,9 @@
 // in order, then a space), VERSION, ppocr_worker.js, node_modules/.
 //
 // Input: a grey line crop, its text horizontal. It is resized to height 48
-// (aspect kept), made 3-channel, normalised to (x/255 - 0.5) / 0.5 and
-// padded on the right with 0 to a multiple of kWidthStep, at least
+// (its width scaled as its height, times PpOcrOptions::squeeze), made
+// 3-channel, normalised to (x/255 - 0.5) / 0.5 and padded on the right
+// with 0 to a multiple of kWidthStep, at least
 // kMinWidth (PaddedWidth). Both backends take any width; the model's cost
 // grows with it (~0.09 ms of CPU a column in the worker), so a line is
 // padded only to a whole CTC step (8 columns), as PaddleOCR pads a line
@@ -54,6 +55,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -79,6 +81,11 @@ struct PpOcrOptions {
   // A worker that takes longer for one line (its start-up included) is
   // killed.
   int line_timeout_ms = 30000;
+  // The line's width at height kHeight is multiplied by this (1: aspect
+  // kept). The model's CPU grows with the width (~0.05 ms a column) and a
+  // Chinese character at height 48 is ~33 columns wide where the model
+  // needs far fewer (a CTC step is 8): see OcrOptions::ppocr_squeeze.
+  double squeeze = 1.0;
 };
 
 class PpOcrRecognizer {
@@ -94,15 +101,20 @@ class PpOcrRecognizer {
   static Result<std::unique_ptr<PpOcrRecognizer>> Load(const std::string& dir, const PpOcrOptions& options = {});
 
   // The width a line image of cols x rows is resized to (height kHeight,
-  // aspect kept, at most kMaxWidth), and the padded width the model reads:
-  // a CTC step t covers input columns [t, t+1) x padded / steps.
-  static int InputWidth(int cols, int rows);
+  // its width scaled as the height, times `squeeze`, at most kMaxWidth), and
+  // the padded width the model reads: a CTC step t covers input columns
+  // [t, t+1) x padded / steps.
+  static int InputWidth(int cols, int rows, double squeeze = 1.0);
   static int PaddedWidth(int input_width) {
     return std::max(kMinWidth, (input_width + kWidthStep - 1) / kWidthStep * kWidthStep);
   }
 
-  // Reads one line image (CV_8UC1 or CV_8UC3, any size). From the
-  // onnxruntime backend the reading's `chars` are empty.
+  // Reads one line image (CV_8UC1 or CV_8UC3, any size), resized to
+  // InputWidth(cols, rows, options.squeeze) x kHeight (the reading's
+  // input_width). A squeezed reading with a character twice in a row
+  // (HasDoubledCharacter) is read again unsqueezed and that reading
+  // returned: greedy CTC needs a blank step between two equal characters,
+  // and a squeezed run of narrow glyphs (an ellipsis's dots) loses some.
   Result<CtcReading> Read(const cv::Mat& line);
 
   // "onnxruntime" or "opencv": the backend the next line goes to.
@@ -119,6 +131,7 @@ class PpOcrRecognizer {
   pid_t worker_pid() const { return worker_ ? worker_->pid() : -1; }
 
  private:
+  Result<CtcReading> ReadAt(const cv::Mat& line, double squeeze);
   Status LoadNet();
   void WorkerFailed(const Status& why);
 
@@ -133,6 +146,10 @@ class PpOcrRecognizer {
   int worker_failures_ = 0;
   std::string warning_;
 };
+
+// Whether `text` (UTF-8) holds one character twice in a row (spaces aside):
+// PpOcrRecognizer::Read reads such a squeezed line again unsqueezed.
+bool HasDoubledCharacter(std::string_view text);
 
 // The directory the model is looked for in when none is given:
 // $OCRFLOW_PPOCR_MODELS, else models/ppocr beside the build directory of

@@ -33,7 +33,7 @@ std::vector<Glyph> Glyphs(const CtcReading& read, const std::string& text, const
     for (size_t c = lead; c < read.chars.size() && k < g.size(); ++c, ++k) chars.push_back(&read.chars[c]);
   }
   if (chars.size() == g.size() && !g.empty()) {
-    const int input = PpOcrRecognizer::InputWidth(crop.w, crop.h);
+    const int input = read.input_width > 0 ? read.input_width : PpOcrRecognizer::InputWidth(crop.w, crop.h);
     const double step_px = static_cast<double>(PpOcrRecognizer::PaddedWidth(input)) / read.steps * crop.w / input;
     std::vector<double> centre(g.size());
     for (size_t i = 0; i < g.size(); ++i) {

@@ -15,6 +15,7 @@
 
 #include "bench/pagegen/pagegen.h"
 #include "stages/ocr/ctc.h"
+#include "stages/ocr/ocr.h"
 #include "stages/ocr/ppocr.h"
 
 namespace fs = std::filesystem;
@@ -299,6 +300,62 @@ TEST(PpOcr, ALineIsPaddedToAWholeStepNotToABucket) {
       if (read->steps > 0) {
         EXPECT_EQ(read->steps, PpOcrRecognizer::PaddedWidth(input) / 8) << (*rec)->backend();
       }
+    }
+  }
+}
+
+// ocr.ppocr_squeeze: a line is read narrower than its aspect (the model's
+// CPU grows with the width), unless the squeezed reading holds a character
+// twice in a row: greedy CTC needs a blank step between the two, and an
+// ellipsis's dots squeezed together lose some (book p128 of the OmniDocBench
+// pages: "······" read as "·····" at 0.85). Such a line is read again at its
+// own aspect. The pipeline squeezes by default (OcrOptions).
+TEST(PpOcr, ASqueezedLineIsReadNarrowerUnlessACharacterDoubles) {
+  EXPECT_TRUE(HasDoubledCharacter("宫花······据说"));
+  EXPECT_TRUE(HasDoubledCharacter("共100元"));
+  EXPECT_FALSE(HasDoubledCharacter("据说光锅子火"));
+  EXPECT_FALSE(HasDoubledCharacter("a  b"));  // spaces aside
+  EXPECT_FALSE(HasDoubledCharacter(""));
+  EXPECT_LT(OcrOptions{}.ppocr_squeeze, 1.0);
+  EXPECT_EQ(PpOcrRecognizer::InputWidth(400, 40, 0.75), 360);
+  EXPECT_EQ(PpOcrRecognizer::InputWidth(400, 40), 480);
+  if (!HaveModel()) GTEST_SKIP() << "PP-OCR model not installed (scripts/ppocr/fetch-models.sh)";
+  for (const char* backend : {"auto", "opencv"}) {
+    PpOcrOptions o = Backend(backend);
+    o.squeeze = 0.75;
+    auto rec = PpOcrRecognizer::Load(DefaultPpOcrDir(), o);
+    ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+    size_t exact = 0, squeezed = 0;
+    const auto lines = GeneratedLines("zh", 12);
+    ASSERT_GE(lines.size(), 8u);
+    for (const TextLine& line : lines) {
+      auto read = (*rec)->Read(line.image);
+      ASSERT_TRUE(read.ok()) << read.status().ToString();
+      const int full = PpOcrRecognizer::InputWidth(line.image.cols, line.image.rows);
+      if (HasDoubledCharacter(read->text)) {
+        EXPECT_EQ(read->input_width, full) << backend << ": " << read->text;
+      } else {
+        EXPECT_EQ(read->input_width, PpOcrRecognizer::InputWidth(line.image.cols, line.image.rows, 0.75)) << backend;
+        EXPECT_LT(read->input_width, full);
+        ++squeezed;
+      }
+      std::string want = line.text, got = read->text;
+      std::erase(want, ' ');
+      std::erase(got, ' ');
+      exact += got == want;
+    }
+    EXPECT_GE(squeezed, lines.size() / 2) << backend;
+    EXPECT_GE(exact, lines.size() * 3 / 4) << backend << ": " << exact << " of " << lines.size() << " read exactly";
+    // A drawn line with a doubled character comes back read unsqueezed.
+    for (const pagegen::FaceInfo& f : pagegen::FaceCatalogue()) {
+      if (!f.cjk || !f.available) continue;
+      auto img = pagegen::RenderSample(f.name, "花宫花花据说光锅子火", 36);
+      ASSERT_TRUE(img.ok()) << img.status().ToString();
+      auto read = (*rec)->Read(*img);
+      ASSERT_TRUE(read.ok()) << read.status().ToString();
+      EXPECT_TRUE(HasDoubledCharacter(read->text)) << backend << ": " << read->text;
+      EXPECT_EQ(read->input_width, PpOcrRecognizer::InputWidth(img->cols, img->rows)) << read->text;
+      break;
     }
   }
 }
