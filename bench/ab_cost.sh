@@ -7,8 +7,13 @@
 #   ab_rounds A B           per round A then B into $work/MODE, timed (%e wall,
 #                           %U+%S CPU, waited-for children included), same_outputs
 #   ab_report A B           median wall and CPU per run and per page, B / A
+# watch_once_cost.sh times `watch --once` instead and uses ab_fail,
+# ab_page_files and ab_report only.
 
 ab_fail() { echo "$ab_name: $1" >&2; exit "${2:-1}"; }
+
+# The page files directly in DIR (png, jpg, tif, pdf), one per line.
+ab_page_files() { find "$1" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.tif' -o -name '*.pdf' \); }
 
 ab_args() {
   ab_name=$1 work=$2
@@ -28,7 +33,7 @@ ab_args() {
   done
   bin=$build/ocrflow
   [ -x "$bin" ] || ab_fail "no $bin (build first)" 2
-  n=$(find "$pages" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.tif' -o -name '*.pdf' \) | wc -l)
+  n=$(ab_page_files "$pages" | wc -l)
 }
 
 ab_rounds() {

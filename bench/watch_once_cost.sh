@@ -31,7 +31,7 @@ while (($#)); do
 done
 ab_name=watch_once_cost
 [ -x "$a" ] && [ -x "$b" ] || ab_fail "give two ocrflow binaries: --a BIN --b BIN" 2
-n=$(find "$pages" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.tif' -o -name '*.pdf' \) | wc -l)
+n=$(ab_page_files "$pages" | wc -l)
 mkdir -p "$work"
 : > "$work/times"
 for ((r = 1; r <= rounds; r++)); do
@@ -39,8 +39,7 @@ for ((r = 1; r <= rounds; r++)); do
     bin=${!mode}
     rm -rf "${work:?}/$mode" "$work/inbox"
     mkdir -p "$work/inbox"
-    find "$pages" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.tif' -o -name '*.pdf' \) \
-      -exec cp {} "$work/inbox/" \;
+    ab_page_files "$pages" | xargs -d '\n' -r cp -t "$work/inbox/"
     /usr/bin/time -f "$mode %e %U %S" -a -o "$work/times" \
       "$bin" watch "$work/inbox" -o "$work/$mode" --once --jobs "$jobs" --settle 0 "${extra[@]}" 2> "$work/$mode.log"
   done

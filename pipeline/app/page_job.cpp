@@ -19,7 +19,6 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "models/wordlist.h"
 #include "pipeline/app/page_chain.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
@@ -1017,26 +1016,15 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   // while this process runs one thread, so that none execs ocrflow again
   // and loads its libraries (the cost of a worker process, docs/watch.md);
   // one that dies is started again by exec.
+  // The reflow stage's word list is loaded once here and shared with the
+  // forked copies, as the in-process run's threads share it.
   std::vector<std::unique_ptr<WorkerProcess>> children;
   if (options.isolate) {
-    // What each worker would otherwise load for itself: the reflow stage's
-    // word list (/usr/share/dict/words, 100k words; 20-40 ms per process),
-    // loaded once here and shared with the forked copies, as the in-process
-    // run's threads share it.
     const auto& names = chain.stages().names();
-    if (std::find(names.begin(), names.end(), "reflow") != names.end()) models::WordList::System();
-    for (int t = 0; t < threads_n; ++t)
-      children.push_back(std::make_unique<WorkerProcess>(options.worker_exe,
-                                                         WorkerLimits{options.page_timeout, options.memory_limit_mb}));
-    for (auto& child : children) {
-      Status forked = child->ForkNow(options.worker_hooks);
-      if (options.verbose && log) {
-        log(forked.ok() ? "worker process pid " + std::to_string(child->pid()) + ": forked from pid " +
-                              std::to_string(getpid())
-                        : "worker processes not forked: " + forked.message());
-      }
-      if (!forked.ok()) break;  // the others are exec'd at their first page
-    }
+    children = ForkWorkerProcesses(threads_n, options.worker_exe,
+                                   WorkerLimits{options.page_timeout, options.memory_limit_mb}, options.worker_hooks,
+                                   std::find(names.begin(), names.end(), "reflow") != names.end(),
+                                   options.verbose ? log : std::function<void(const std::string&)>());
   }
 
   auto worker = [&](WorkerProcess* child) {

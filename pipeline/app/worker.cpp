@@ -1,5 +1,7 @@
 #include "pipeline/app/worker.h"
 
+#include "models/wordlist.h"
+
 #include "pipeline/app/page_chain.h"
 #include "pipeline/app/page_wire.h"
 
@@ -168,6 +170,25 @@ bool PrepareWorkerChild(pid_t parent, long long memory_limit_mb, int socket) {
 }  // namespace
 
 double WorkerGraceSeconds(double page_timeout) { return std::clamp(page_timeout * 0.1, 1.0, 30.0); }
+
+std::vector<std::unique_ptr<WorkerProcess>> ForkWorkerProcesses(int n, const std::string& exe,
+                                                                const WorkerLimits& limits, const WorkerHooks& hooks,
+                                                                bool reflow,
+                                                                const std::function<void(const std::string&)>& log) {
+  if (reflow) models::WordList::System();
+  std::vector<std::unique_ptr<WorkerProcess>> children;
+  for (int i = 0; i < n; ++i) children.push_back(std::make_unique<WorkerProcess>(exe, limits));
+  for (auto& child : children) {
+    const Status forked = child->ForkNow(hooks);
+    if (log) {
+      log(forked.ok() ? "worker process pid " + std::to_string(child->pid()) + ": forked from pid " +
+                            std::to_string(getpid())
+                      : "worker processes not forked: " + forked.message());
+    }
+    if (!forked.ok()) break;
+  }
+  return children;
+}
 
 std::string SignalName(int sig) {
   const char* abbrev = sigabbrev_np(sig);

@@ -54,6 +54,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pipeline/app/page_job.h"
 #include "pipeline/core/status.h"
@@ -152,6 +153,17 @@ class WorkerProcess {
 
 // How many threads this process runs (/proc/self/task; 0 when unknown).
 int ThreadCount();
+
+// `n` worker processes with `limits` (`exe` as WorkerProcess's), forked now
+// (ForkNow): `run --isolate` and the watch daemon call it before their
+// threads start. With `reflow` (the page chain reflows) the reflow stage's
+// word list (/usr/share/dict/words, 20-40 ms a process) is loaded first and
+// shared with the copies. `log`, when set, gets a line per process forked,
+// or why the rest were not: those are exec'd at their first input.
+std::vector<std::unique_ptr<WorkerProcess>> ForkWorkerProcesses(int n, const std::string& exe,
+                                                                const WorkerLimits& limits, const WorkerHooks& hooks,
+                                                                bool reflow,
+                                                                const std::function<void(const std::string&)>& log);
 
 // The child's side (`ocrflow __worker`): serves requests on stdin/stdout
 // until stdin ends. `before_input` runs before each input is processed,

@@ -26,7 +26,6 @@
 #include <thread>
 #include <toml++/toml.h>
 
-#include "models/wordlist.h"
 #include "pipeline/app/page_job.h"
 #include "pipeline/app/text_job.h"
 #include "pipeline/app/worker.h"
@@ -1237,17 +1236,10 @@ int Daemon::Run() {
   // The reflow stage's word list is loaded first, and shared with them.
   const WorkerLimits limits{shared_->config.page_timeout, shared_->config.memory_limit_mb};
   const std::vector<std::string> stages = DefaultPageStages();
-  if (std::find(stages.begin(), stages.end(), "reflow") != stages.end()) models::WordList::System();
-  std::vector<std::unique_ptr<WorkerProcess>> children;
-  for (int i = 0; i < jobs; ++i) children.push_back(std::make_unique<WorkerProcess>("", limits));
-  for (auto& child : children) {
-    Status forked = child->ForkNow(opts_.worker_hooks);
-    if (!forked.ok()) {
-      log_(kInfo, "worker processes not forked: " + forked.message());
-      break;  // the others are exec'd at their first input
-    }
-    log_(kInfo, "worker process pid " + std::to_string(child->pid()) + ": forked from pid " + std::to_string(getpid()));
-  }
+  std::vector<std::unique_ptr<WorkerProcess>> children =
+      ForkWorkerProcesses(jobs, "", limits, opts_.worker_hooks,
+                          std::find(stages.begin(), stages.end(), "reflow") != stages.end(),
+                          [this](const std::string& line) { log_(kInfo, line); });
 
   UseOneMallocArenaForOneWorker(jobs);
   std::vector<std::thread> workers;
