@@ -169,5 +169,100 @@ TEST(LayoutLines, RecomputeLineMeasuresTheCore) {
   EXPECT_DOUBLE_EQ(l.size, 12);
 }
 
+TEST(LayoutLines, AGlyphDrawnInPiecesMeasuresWhole) {
+  // Eight CJK glyphs 50 px tall, each drawn as two pieces over one another
+  // with a little white between (云 as 二 over 厶, a roof over its body in a
+  // Song face), two of them whole; an underline runs under the line.
+  std::vector<Component> comps;
+  TextLine l;
+  for (int g = 0; g < 8; ++g) {
+    const int x = g * 56;
+    if (g % 4 == 3) {
+      comps.push_back({cv::Rect(x, 0, 48, 50), 900, Kind::kText});
+    } else {
+      comps.push_back({cv::Rect(x, 0, 48, 18), 300, Kind::kText});
+      comps.push_back({cv::Rect(x + 4, 24, 40, 26), 400, Kind::kText});
+    }
+  }
+  comps.push_back({cv::Rect(0, 56, 440, 3), 1300, Kind::kText});
+  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
+  RecomputeLine(comps, l);
+  // The pieces' middles would say 26 (tops at 0 and 24, bottoms at 18 and 50).
+  EXPECT_EQ(l.core_top, 0);
+  EXPECT_EQ(l.core_bottom, 50);
+  EXPECT_DOUBLE_EQ(l.size, 50);
+}
+
+TEST(LayoutLines, CellsOfTwoRowsAreNotOneGlyph) {
+  // Two rows of a table's cells caught in one "line" by the table's rule:
+  // pieces 30 px tall and 48 wide, rows 14 px apart, one over the other
+  // (together no taller than a glyph is wide: only the white between them
+  // says they are two). Each is a glyph of its own, and an i's dot stays
+  // off its stem.
+  std::vector<Component> comps;
+  TextLine l;
+  for (int g = 0; g < 6; ++g) {
+    comps.push_back({cv::Rect(g * 54, 0, 48, 30), 900, Kind::kText});
+    comps.push_back({cv::Rect(g * 54, 44, 48, 30), 900, Kind::kText});
+  }
+  comps.push_back({cv::Rect(330, 0, 6, 6), 30, Kind::kText});
+  comps.push_back({cv::Rect(330, 10, 6, 20), 100, Kind::kText});
+  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
+  RecomputeLine(comps, l);
+  EXPECT_DOUBLE_EQ(l.size, 30);
+}
+
+TEST(LayoutLines, AnEnclosedPieceIsOneGlyphWithItsEnclosure) {
+  // Six CJK glyphs 50 px tall, each an enclosing piece (门, 囗, 辶) with a
+  // piece inside its box (口 in 问): side by side in height, not stacked,
+  // and one glyph all the same. The inner pieces' tops and bottoms would
+  // pull the core in.
+  std::vector<Component> comps;
+  TextLine l;
+  for (int g = 0; g < 6; ++g) {
+    comps.push_back({cv::Rect(g * 56, 0, 48, 50), 700, Kind::kText});
+    comps.push_back({cv::Rect(g * 56 + 12, 16, 24, 22), 200, Kind::kText});
+  }
+  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
+  RecomputeLine(comps, l);
+  EXPECT_DOUBLE_EQ(l.size, 50);
+}
+
+TEST(LayoutLines, SlantedLettersStayApart) {
+  // An italic word: ascender letters 30 px tall and x-height letters 20 px,
+  // each overlapping the next in x by half its width. Neither lies inside
+  // the other: the core stays the x-height band.
+  std::vector<Component> comps;
+  TextLine l;
+  for (int g = 0; g < 5; ++g) {
+    comps.push_back({cv::Rect(g * 32, 0, 16, 30), 200, Kind::kText});
+    comps.push_back({cv::Rect(g * 32 + 8, 10, 16, 20), 160, Kind::kText});
+  }
+  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
+  RecomputeLine(comps, l);
+  EXPECT_EQ(l.core_top, 10);
+  EXPECT_DOUBLE_EQ(l.size, 20);
+}
+
+TEST(LayoutLines, AnIsDotOnTouchingLettersStaysApart) {
+  // A Latin line with as many ascender letters as x-height ones: four
+  // ascenders, four "ri" pairs that touch (one piece 24 px wide, x-height
+  // 18) with their i's dot over them, and a descender. Joined to its dot,
+  // each pair would measure as tall as an ascender and tip the line's
+  // core from its x-height (18) to 29.
+  std::vector<Component> comps;
+  TextLine l;
+  for (int g = 0; g < 4; ++g) {
+    comps.push_back({cv::Rect(g * 70, 0, 12, 29), 150, Kind::kText});
+    comps.push_back({cv::Rect(g * 70 + 20, 11, 24, 18), 200, Kind::kText});
+    comps.push_back({cv::Rect(g * 70 + 38, 0, 5, 6), 25, Kind::kText});
+  }
+  comps.push_back({cv::Rect(290, 11, 12, 28), 150, Kind::kText});
+  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
+  RecomputeLine(comps, l);
+  EXPECT_EQ(l.core_top, 11);
+  EXPECT_DOUBLE_EQ(l.size, 18);
+}
+
 }  // namespace
 }  // namespace ocrflow::image::layout

@@ -69,23 +69,86 @@ std::vector<std::pair<int, int>> BridgeCandidates(const std::vector<Component>& 
   return cand;
 }
 
-// A line's core (see TextLine) is measured on its components at least
-// 1/kCorePieceRatio of the line's height: not dots, commas or the strokes of 二.
+// A line's core (see TextLine) is measured on its glyph cells: components
+// stacked over one another (overlapping by kCellOverlapShare of the
+// narrower's width) are one cell, so that a CJK glyph drawn in pieces (云
+// is 二 over 厶, 实 a roof over its body, each piece shorter than the
+// glyph: common in a Song or Kai face) measures as the whole glyph, not the
+// pieces' middle. Latin letters stand side by side and stay one cell each,
+// and an i's dot stays apart (kCellMaxAspect over a lone i,
+// DotOnShortPiece over letters that touch), so a Latin line's core stays
+// its x-height band.
+constexpr double kCellOverlapShare = 0.5;
+// A glyph is about as wide as tall: a merge wider or taller than this
+// times the other would take in a rule, an underline or a table's border, or
+// an i's dot (whose stem stays an x-height piece), and is not made.
+constexpr double kCellMaxAspect = 1.6;
+// The pieces of one glyph lie close over one another: white between them
+// of at most this share of the taller (not two rows of a table's cells),
+// and side by side in height by at most kCellStackOverlapShare of the
+// shorter (not two slanted letters of an italic word, which overlap in x),
+// unless one lies inside the other's box (这, 国, 问: an enclosing piece
+// and what it encloses; the cell does not grow).
+constexpr double kCellGapShare = 0.35;
+constexpr double kCellStackOverlapShare = 0.25;
+// Of those cells, the ones at least 1/kCorePieceRatio of the line's height:
+// not dots, commas or a lone stroke.
 constexpr int kCorePieceRatio = 3;
-// Components of a line's core, at least, to measure it; a shorter line's size
-// is taken at kShortLineSizeQuantile of its components' heights (its tallest
-// pieces: a word of two letters, a CJK glyph broken in pieces).
+// Cells of a line's core, at least, to measure it; a shorter line's size
+// is taken at kShortLineSizeQuantile of its cells' heights (its tallest
+// cells: a word of two letters).
 constexpr size_t kCoreMinComps = 3;
 constexpr double kShortLineSizeQuantile = 0.8;
 
+// x the line's height: a piece under this is short (a Latin letter's
+// x-height; not most of a CJK glyph).
+constexpr double kCellShortShare = 0.6;
+
+// `dot` is a dot (no core piece: smaller than 1/kCorePieceRatio of the
+// line's height both ways) and `piece` is not, but is short.
+bool DotOnShortPiece(const cv::Rect& dot, const cv::Rect& piece, int line_height) {
+  const auto is_dot = [&](const cv::Rect& r) { return std::max(r.width, r.height) * kCorePieceRatio < line_height; };
+  return is_dot(dot) && !is_dot(piece) && piece.height < kCellShortShare * line_height;
+}
+
 // Core and size of `l` from its components; `l.r` is set.
 void MeasureCore(const std::vector<Component>& comps, TextLine& l) {
+  std::vector<cv::Rect> cells;
+  cells.reserve(l.comps.size());
+  for (int c : l.comps) cells.push_back(comps[c].r);
+  std::sort(cells.begin(), cells.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+  // Merge left to right: a cell takes every later one that overlaps it
+  // enough, until none does.
+  for (size_t i = 0; i < cells.size(); ++i) {
+    bool merged = true;
+    while (merged) {
+      merged = false;
+      for (size_t j = i + 1; j < cells.size() && cells[j].x < Right(cells[i]); ++j) {
+        if (OverlapX(cells[i], cells[j]) < kCellOverlapShare * std::min(cells[i].width, cells[j].width)) continue;
+        const cv::Rect hull = Hull(cells[i], cells[j]);
+        if (hull.width > kCellMaxAspect * hull.height || hull.height > kCellMaxAspect * hull.width) continue;
+        const int gap = std::max(cells[j].y - Bottom(cells[i]), cells[i].y - Bottom(cells[j]));
+        if (gap > kCellGapShare * std::max(cells[i].height, cells[j].height)) continue;
+        // Nor a dot on a short piece (an i's dot on a letter it touches,
+        // "ri"): it would lift an x-height letter to an ascender's height.
+        // A dot on a glyph's tall piece (主) or on another dot (氵) joins.
+        if (DotOnShortPiece(cells[i], cells[j], l.r.height) || DotOnShortPiece(cells[j], cells[i], l.r.height)) continue;
+        const bool inside = hull == cells[i] || hull == cells[j];
+        if (!inside && OverlapY(cells[i], cells[j]) > kCellStackOverlapShare * std::min(cells[i].height, cells[j].height))
+          continue;
+        cells[i] = hull;
+        cells.erase(cells.begin() + j);
+        merged = true;
+        break;
+      }
+    }
+  }
   std::vector<double> hs, tops, bottoms;
-  for (int c : l.comps) {
-    hs.push_back(comps[c].r.height);
-    if (comps[c].r.height * kCorePieceRatio >= l.r.height) {  // not a dot or a comma
-      tops.push_back(comps[c].r.y);
-      bottoms.push_back(Bottom(comps[c].r));
+  for (const cv::Rect& r : cells) {
+    hs.push_back(r.height);
+    if (r.height * kCorePieceRatio >= l.r.height) {  // not a dot or a comma
+      tops.push_back(r.y);
+      bottoms.push_back(Bottom(r));
     }
   }
   l.core_top = tops.empty() ? l.r.y : static_cast<int>(Percentile(tops, 0.5));
