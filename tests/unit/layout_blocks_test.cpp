@@ -127,6 +127,25 @@ TEST(LayoutBlocks, HeadlineLinesStackIntoOneHeadline) {
   EXPECT_EQ(t.blocks[1].lines.size(), 6u);
 }
 
+// A centred headline's short last line lines up with neither edge of the
+// lines above it, only with their middle; the closing quote after its last
+// glyph, a line of its own that starts a hair higher, does not end the
+// headline before that line joins it.
+TEST(LayoutBlocks, ACentredHeadlinesShortLastLineJoinsIt) {
+  Drawn d;
+  d.Line(100, 60, 8, 46, 2 * kEm, 4, true);
+  d.Line(100, 60 + 56, 8, 46, 2 * kEm, 4, true);
+  const int last = d.Line(100 + 4 * 50 - 50, 60 + 112, 2, 46, 2 * kEm, 4, true);
+  const int mark = d.Line(100 + 4 * 50 + 52, 60 + 110, 2, 6, 14, 4);
+  d.Column(100, 300, 6, 16);
+  const PageText t = d.Blocks();
+  ASSERT_GE(t.blocks.size(), 2u) << Describe(t);
+  EXPECT_EQ(t.blocks[0].role, Role::kHeadline) << Describe(t);
+  EXPECT_EQ(t.blocks[0].lines, (std::vector<int>{0, 1, last})) << Describe(t);
+  for (const TextBlock& b : t.blocks) EXPECT_NE(b.role == Role::kHeadline && b.lines.front() == last, true);
+  (void)mark;
+}
+
 // A stroke of a headline glyph that touched nothing made a line of its own
 // inside the headline's row: it rejoins the headline's line.
 TEST(LayoutBlocks, AStrokeInsideAHeadlineRowRejoinsIt) {

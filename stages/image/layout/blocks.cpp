@@ -26,6 +26,9 @@ constexpr size_t kSizeChangeComps = 8;
 // that made a line of its own, or two stacked).
 constexpr size_t kFragmentMaxLines = 2;
 constexpr size_t kHeadlinePieceComps = 3;  // strokes of one glyph
+// x the taller line's height: widest white above a centred headline line
+// that lines up with the lines above it by its middle only.
+constexpr double kCentredLeading = 0.5;
 // em: a block of one component smaller than this is noise (a blot that passed
 // for text; a lone glyph is about an em).
 constexpr double kNoiseBlockEm = 0.6;
@@ -104,12 +107,15 @@ std::vector<TextBlock> BuildBlocks(std::vector<TextLine>& lines, const Ink& ink,
       // A body line's edges stay within block_edge_em of its block's (a
       // paragraph's indent, a short last line stay inside). A headline's lines
       // differ in length by whole words of big letters (in a narrow column
-      // "Breaks Ground" under "Expansion"): one edge in line is enough for them.
+      // "Breaks Ground" under "Expansion"): one edge in line is enough for
+      // them, or their middles when it follows at a headline's own leading
+      // (a centred headline's short last line; a centred line set farther
+      // off, a volume's year under a title, is a line of its own).
       double tol = o.block_edge_em * em;
       if (!large && (l.r.x < b.r.x - tol || Right(l.r) > Right(b.r) + tol)) continue;
-      if (std::max(l.r.x, b.r.x) - std::min(l.r.x, b.r.x) > tol &&
-          std::max(Right(l.r), Right(b.r)) - std::min(Right(l.r), Right(b.r)) > tol)
-        continue;
+      const bool centred = large && gap <= kCentredLeading * unit &&
+                           std::abs((l.r.x + Right(l.r)) - (b.r.x + Right(b.r))) <= 2 * tol;
+      if (!centred && std::abs(l.r.x - b.r.x) > tol && std::abs(Right(l.r) - Right(b.r)) > tol) continue;
       // Size change (a caption in a smaller face, a sub-headline).
       if (l.comps.size() >= kSizeChangeComps && last.comps.size() >= kSizeChangeComps) {
         double ratio = l.size / std::max(1.0, last.size);
@@ -125,10 +131,15 @@ std::vector<TextBlock> BuildBlocks(std::vector<TextLine>& lines, const Ink& ink,
         best = static_cast<int>(bi);
       }
     }
-    // Lines below an open block in its span end it.
+    // Lines below an open block in its span end it; not a stray mark under
+    // half the height of a headline block's last line (the closing quote
+    // after a headline's last glyph, a line of its own by a hair). Under
+    // body text such a mark is a word of its own (a lone "a") and ends it.
     for (size_t bi = 0; bi < blocks.size(); ++bi) {
       TextBlock& b = blocks[bi];
       if (!open[bi] || static_cast<int>(bi) == best) continue;
+      const TextLine& above = lines[b.lines.back()];
+      if (above.large && l.comps.size() <= kHeadlinePieceComps && 2 * l.r.height < above.r.height) continue;
       if (OverlapX(b.r, l.r) > 0 && l.r.y >= Bottom(b.r) - kBelowSlackEm * em) open[bi] = false;
     }
     if (best >= 0) {
