@@ -630,33 +630,28 @@ int RunStages() {
   return kExitOk;
 }
 
-// What libraries read only when the process starts: OpenMP's thread limit
-// (libgomp) and glibc's malloc tunables. Sets what is missing and starts
-// the program again, once.
+// What a library reads only when the process starts: OpenMP's thread limit
+// (libgomp). Sets it when missing and starts the program again, once.
 //
-// glibc.malloc.hugetlb=1: malloc asks for transparent huge pages
-// (madvise), so a page-sized image buffer faults in 2 MB at a time instead
-// of 4 KB. On 8 English pages at --jobs 1: minor page faults 398k -> 39k,
-// system time 4.3 -> 2.7 s; at --jobs 2 on 8 Chinese pages 454k -> 107k,
-// wall 21.5 -> 19.9 s. Harmless where huge pages are off.
+// glibc's malloc is left on small pages. It used to be started with
+// glibc.malloc.hugetlb=1 (malloc asks for transparent huge pages), which cut
+// the page faults of fresh heap (2026-12-01: system time on 8 English pages
+// 5.0 -> 2.2 s) before the mallopt thresholds in main kept the heap. With
+// them it costs: whatever malloc gets from the kernel is zeroed 2 MB at a
+// time, however little of it is touched. 2026-12-07, six real pages (two
+// Chinese, the Federal Register, the NYT front page, a NZZ and a Kant page)
+// at --jobs 1, both settings in turns, two rounds: system time 0.26-0.82 s
+// a page without, 0.37-2.57 s with (755 huge pages faulted in on a Chinese
+// page of 200 MB peak RSS: 1.5 GB zeroed); user time the same.
 void RestartWithStartupEnvironment(char** argv) {
   if (std::getenv("OCRFLOW_RESTARTED") != nullptr) {
     unsetenv("OCRFLOW_RESTARTED");  // not for processes this one starts
     return;
   }
-  bool restart = ocr::SetSingleThreadOpenMP();
-  const char* had = std::getenv("GLIBC_TUNABLES");
-  std::string tunables = had != nullptr ? had : "";
-  if (tunables.find("glibc.malloc.hugetlb") == std::string::npos) {
-    tunables += std::string(tunables.empty() ? "" : ":") + "glibc.malloc.hugetlb=1";
-    setenv("GLIBC_TUNABLES", tunables.c_str(), 1);
-    restart = true;
-  }
-  if (!restart) return;
+  if (!ocr::SetSingleThreadOpenMP()) return;
   setenv("OCRFLOW_RESTARTED", "1", 1);
   execv("/proc/self/exe", argv);
-  std::cerr << "ocrflow: warning: could not restart with OMP_THREAD_LIMIT=1 and GLIBC_TUNABLES=" << tunables
-            << "; OCR may be slow\n";
+  std::cerr << "ocrflow: warning: could not restart with OMP_THREAD_LIMIT=1; OCR may be slow\n";
   unsetenv("OCRFLOW_RESTARTED");
 }
 
