@@ -723,9 +723,23 @@ TEST_F(IsolateTest, DaemonUnderFaultsAndKillsLosesNothing) {
   std::vector<std::string> once = args;
   once.push_back("--once");
   StartWatch(once);
-  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_).substr(0, 20000);
+  const int rc = WaitWatch(120);
   const double seconds = Since(t0);
   const std::string log = Slurp(log_);
+  // Good inputs a worker was killed for time on (each a retry, or worse):
+  // none on a machine with time to spare; what a loaded one costs.
+  int good_timed_out = 0, before_any_stage = 0;
+  std::istringstream lines_in(log);
+  for (std::string line; std::getline(lines_in, line);) {
+    if (line.find("timed out") == std::string::npos || line.find("__") != std::string::npos ||
+        (line.find("warn retry p") == std::string::npos && line.find("warn failed p") == std::string::npos))
+      continue;
+    ++good_timed_out;
+    before_any_stage += line.find("before any stage started") != std::string::npos;
+  }
+  std::printf("daemon under faults: good inputs killed for time: %d (%d before any stage started)\n", good_timed_out,
+              before_any_stage);
+  ASSERT_EQ(rc, 0) << log.substr(0, 20000);
   EXPECT_LT(seconds, 90) << "the whole scenario should stay fast";
 
   // 0 lost: every good input has a complete output; 0 partial: every JSON
