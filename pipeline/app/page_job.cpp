@@ -1022,10 +1022,21 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   if (options.isolate) {
     const auto& names = chain.stages().names();
     children = ForkWorkerProcesses(threads_n, options.worker_exe,
-                                   WorkerLimits{options.page_timeout, options.memory_limit_mb}, options.worker_hooks,
+                                   MakeWorkerLimits(options.page_timeout, options.memory_limit_mb, options.worker_hooks),
+                                   options.worker_hooks,
                                    std::find(names.begin(), names.end(), "reflow") != names.end(),
                                    options.verbose ? log : std::function<void(const std::string&)>());
   }
+
+  // -v: a worker process started anew for a request (a replacement of one
+  // that died), and how long it took to be ready, outside the page's time.
+  auto log_started = [&](const WorkerProcess& child) {
+    if (!options.verbose || !log || child.started_in() < 0) return;
+    char line[120];
+    std::snprintf(line, sizeof line, "worker process pid %d: started by exec, ready in %.2f s",
+                  static_cast<int>(child.served_pid()), child.started_in());
+    log(line);
+  };
 
   auto worker = [&](WorkerProcess* child) {
     std::unique_lock<std::mutex> lock(mu);
@@ -1075,6 +1086,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
           auto got = child->ProcessPage(*s.bytes, s.input.path, i, static_cast<int>(p) + 1,
                                         static_cast<int>(s.pages.size()), options, options.cancel);
           worker_pid = child->served_pid();
+          log_started(*child);
           if (!got.ok()) {
             // The worker died, or was killed for time, on this page: the
             // page is lost, the others are not (their workers are their own).
@@ -1151,6 +1163,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
             // In a worker process too: the parent never parses an input.
             s.bytes = std::make_shared<const std::string>(std::move(bytes).value());
             auto pages = child->CountPages(*s.bytes, s.input.path, i, options, options.cancel);
+            log_started(*child);
             if (!pages.ok()) st = pages.status();
             else count = pages.value();
           } else {

@@ -39,6 +39,9 @@ class PageChain;
 struct WorkerHooks {
   std::function<void(const std::string& source)> before_input;
   std::function<void(const std::string& source, int page, const std::string& stage)> before_stage;
+  // > 0: a worker's start-up bound (s) in place of kWorkerStartupSeconds,
+  // so that a test sees a worker that hangs in its start-up killed soon.
+  double startup_timeout = 0;
 };
 
 struct RunOptions {

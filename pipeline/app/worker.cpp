@@ -171,6 +171,12 @@ bool PrepareWorkerChild(pid_t parent, long long memory_limit_mb, int socket) {
 
 double WorkerGraceSeconds(double page_timeout) { return std::clamp(page_timeout * 0.1, 1.0, 30.0); }
 
+WorkerLimits MakeWorkerLimits(double page_timeout, long long memory_limit_mb, const WorkerHooks& hooks) {
+  WorkerLimits limits{page_timeout, memory_limit_mb};
+  if (hooks.startup_timeout > 0) limits.startup_timeout = hooks.startup_timeout;
+  return limits;
+}
+
 std::vector<std::unique_ptr<WorkerProcess>> ForkWorkerProcesses(int n, const std::string& exe,
                                                                 const WorkerLimits& limits, const WorkerHooks& hooks,
                                                                 bool reflow,
@@ -208,6 +214,9 @@ int ServeWorker(const std::function<void(const std::string& source)>& before_inp
   if (out < 0) return 1;
   dup2(STDERR_FILENO, STDOUT_FILENO);
   UseOneMallocArenaForOneWorker(1);
+  // Started: the parent's time bound on the first request starts now, not
+  // while the loader (an exec'd worker) was still at work.
+  if (!SendAll(out, "{\"event\": \"ready\"}\n")) return 1;
   Reader in(STDIN_FILENO);
   std::string line;
   // run's page requests: the input they are about, kept for the next
@@ -408,6 +417,7 @@ Status WorkerProcess::Start() {
   close(sv[1]);
   socket_ = sv[0];
   pid_ = pid;
+  ready_ = false;
   return Status::Ok();
 }
 
@@ -456,6 +466,7 @@ Status WorkerProcess::ForkNow(const WorkerHooks& hooks) {
   close(sv[1]);
   socket_ = sv[0];
   pid_ = pid;
+  ready_ = false;
   return Status::Ok();
 }
 
@@ -501,13 +512,67 @@ std::string WorkerProcess::ReapAndDescribe() {
   return what;
 }
 
+Status WorkerProcess::AwaitReady(const std::atomic<bool>* cancel) {
+  const Clock::time_point from = Clock::now();
+  const double bound = limits_.page_timeout > 0 ? limits_.startup_timeout : 0;
+  fcntl(socket_, F_SETFL, fcntl(socket_, F_GETFL) | O_NONBLOCK);
+  std::string buf;
+  for (;;) {
+    if (const auto nl = buf.find('\n'); nl != std::string::npos) {
+      // Nothing else comes before a request: "ready", alone, or garbage.
+      const json msg = json::parse(buf.substr(0, nl), nullptr, false);
+      if (nl + 1 != buf.size() || !msg.is_object() || msg.value("event", "") != "ready") {
+        KillAndReap();
+        return Status(Code::kInternal, "the worker process answered garbage as it started; killed");
+      }
+      ready_ = true;
+      return Status::Ok();
+    }
+    if (cancel != nullptr && cancel->load()) {
+      KillAndReap();
+      return Status(Code::kCancelled, "cancelled");
+    }
+    if (bound > 0 && std::chrono::duration<double>(Clock::now() - from).count() > bound) {
+      const pid_t pid = pid_;
+      KillAndReap();
+      char msg[200];
+      std::snprintf(msg, sizeof msg,
+                    "the worker process (pid %d) did not start within %.0f s (not ready to take a page); killed with "
+                    "SIGKILL",
+                    static_cast<int>(pid), bound);
+      return Status(Code::kUnavailable, msg);
+    }
+    pollfd p{socket_, POLLIN, 0};
+    const int n = poll(&p, 1, 200);
+    if (n < 0 && errno != EINTR) {
+      KillAndReap();
+      return Status(Code::kInternal, Errno("poll on the worker process"));
+    }
+    if (n <= 0) continue;
+    char chunk[256];
+    const ssize_t r = ::read(socket_, chunk, sizeof chunk);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (r <= 0) return Status(Code::kInternal, ReapAndDescribe());
+    buf.append(chunk, static_cast<size_t>(r));
+  }
+}
+
 Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
                                const std::function<void(const PageEvent&)>& on_page, const std::atomic<bool>* cancel,
                                std::string* done_line, std::string* payload) {
-  if (pid_ <= 0) {
+  // A child started for this request: its start is bounded on its own
+  // (AwaitReady), and the request's time bound starts once it is ready.
+  started_in_ = -1;
+  const bool fresh = pid_ <= 0;
+  const Clock::time_point start = Clock::now();
+  if (fresh) {
     if (Status st = Start(); !st.ok()) return st;
   }
   served_pid_ = pid_;
+  if (!ready_) {
+    if (Status st = AwaitReady(cancel); !st.ok()) return st;
+    if (fresh) started_in_ = std::chrono::duration<double>(Clock::now() - start).count();
+  }
   const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + WorkerGraceSeconds(limits_.page_timeout) : 0;
   Clock::time_point progress = Clock::now();
   std::string stage;  // the stage running in the child, as it last said

@@ -5,6 +5,7 @@
 //
 //   parent (watch daemon worker thread, run --isolate)      child
 //     WorkerProcess::Start  -> fork + exec `ocrflow __worker` (ServeWorker)
+//                           <-  "ready" once, as it starts serving
 //     Process(bytes, options) ->  request  -> ProcessInput (page_job.h)
 //                             <-  a "stage" line as each stage starts
 //                             <-  one "page" line per page (progress)
@@ -33,9 +34,17 @@
 //                       past it fails (std::bad_alloc -> "out of memory",
 //                       named with the limit) instead of waking the
 //                       kernel's OOM killer for the whole service.
+//   start-up            Limits::startup_timeout: a child started anew says
+//                       "ready" before its first request is sent, so its
+//                       start (exec, the dynamic loader, static
+//                       initialisers: 0.2-0.3 s CPU, far more on a loaded
+//                       machine) is not in the first page's time. One
+//                       that is not ready within the start-up bound is
+//                       killed (kUnavailable, "did not start").
 //   page deadline       Limits::page_timeout: the child bounds each page
 //                       itself (RunContext::deadline); when it makes no
 //                       progress for page_timeout + WorkerGraceSeconds()
+//                       (counted from the request, sent once it is ready)
 //                       it is killed (SIGKILL) and the input reported as
 //                       timed out in the stage it last said it started.
 //   parent death        PR_SET_PDEATHSIG SIGKILL, and its stdin ends.
@@ -61,10 +70,24 @@
 
 namespace ocrflow {
 
+// How long a worker process started anew may take to say it is ready
+// before it is killed: an `ocrflow __worker` starts in 0.2-0.3 s of CPU
+// (the loader and ~150 libraries' initialisers), ready 0.09-0.12 s after
+// its fork on the 2-core machine at load 4-7, 0.37-0.57 s capped at a
+// quarter of a CPU; 60 s leaves room for a machine loaded 100 times over,
+// and still ends a start that hangs (docs/watch.md).
+constexpr double kWorkerStartupSeconds = 60;
+
 struct WorkerLimits {
-  double page_timeout = 300;      // s; 0 = no bound
+  double page_timeout = 300;      // s; 0 = no bound (nor on the start-up)
   long long memory_limit_mb = 0;  // RLIMIT_AS; 0 = none
+  double startup_timeout = kWorkerStartupSeconds;  // s, from start to "ready"; with a page_timeout only
 };
+
+// The limits of `run --isolate`'s and the daemon's worker processes: the
+// start-up bound is kWorkerStartupSeconds unless the test build's hooks
+// set another (WorkerHooks::startup_timeout).
+WorkerLimits MakeWorkerLimits(double page_timeout, long long memory_limit_mb, const WorkerHooks& hooks);
 
 // How long past the page timeout a child that shows no progress is given
 // before it is killed: 10 % of it, 1 to 30 s.
@@ -89,7 +112,8 @@ class WorkerProcess {
   //                      "exited with status 1 without a result"
   //   kDeadlineExceeded  no progress for page_timeout + grace: killed
   //   kCancelled         `cancel` was set: killed
-  //   kUnavailable       it could not be started (fork, exec)
+  //   kUnavailable       it could not be started (fork, exec), or did not
+  //                      say it was ready within the start-up bound: killed
   // An outcome of "out of memory" under a memory limit names the limit.
   Result<InputOutcome> Process(std::string_view bytes, const std::string& source, const RunOptions& options,
                                const std::function<void(const PageEvent&)>& on_page,
@@ -126,9 +150,16 @@ class WorkerProcess {
   // many pages the input has; 0 when no stage started.
   int last_page() const { return last_page_; }
   int last_page_count() const { return last_page_count_; }
+  // After a request that started the child anew (by exec): the seconds it
+  // took from fork to "ready", outside the request's time bound (for
+  // logs); -1 when the child was running before the request.
+  double started_in() const { return started_in_; }
 
  private:
   Status Start();
+  // Waits for the child's "ready" line (sent as ServeWorker starts), for
+  // at most the start-up bound. Errors as Process() names them.
+  Status AwaitReady(const std::atomic<bool>* cancel);
   void KillAndReap();
   std::string ReapAndDescribe();  // after its end of the socket closed
   // One request (`head`, then `bytes`) and its answer: the "done" line and
@@ -146,6 +177,8 @@ class WorkerProcess {
   WorkerLimits limits_;
   pid_t pid_ = -1;
   int socket_ = -1;
+  bool ready_ = false;  // the running child said "ready"
+  double started_in_ = -1;
   int last_page_ = 0, last_page_count_ = 0;
   pid_t served_pid_ = -1;
   std::string cached_input_;  // the input whose bytes the child holds ("" none)
@@ -165,8 +198,8 @@ std::vector<std::unique_ptr<WorkerProcess>> ForkWorkerProcesses(int n, const std
                                                                 bool reflow,
                                                                 const std::function<void(const std::string&)>& log);
 
-// The child's side (`ocrflow __worker`): serves requests on stdin/stdout
-// until stdin ends. `before_input` runs before each input is processed,
+// The child's side (`ocrflow __worker`): says "ready", then serves requests
+// on stdin/stdout until stdin ends. `before_input` runs before each input is processed,
 // with its source name, and `before_stage` as each stage starts on a page
 // (fault injection in test builds). Returns the exit code.
 int ServeWorker(const std::function<void(const std::string& source)>& before_input,

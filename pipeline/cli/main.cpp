@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #if __has_include("pipeline/app/eval_cmd.h")
@@ -420,6 +422,7 @@ extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
 
 std::function<void(const std::string&)> FaultHook();
 std::function<void(const std::string&, int, const std::string&)> StageFaultHook();
+WorkerHooks FaultHooks();
 
 int RunRun(const RunArgs& args) {
   RunOptions ro;
@@ -440,7 +443,7 @@ int RunRun(const RunArgs& args) {
   ro.load.pdf_dpi = args.pdf_dpi;
   ro.page_timeout = args.page_timeout;
   ro.isolate = args.isolate;
-  ro.worker_hooks = {FaultHook(), StageFaultHook()};  // its worker processes are forked from it
+  ro.worker_hooks = FaultHooks();  // its worker processes are forked from it
   ro.verbose = args.verbose;
   ro.memory_limit_mb = args.memory_limit_mb;
   ro.lang = args.lang;
@@ -699,6 +702,29 @@ std::function<void(const std::string&, int, const std::string&)> StageFaultHook(
 #endif
 }
 
+// A worker process started by exec (`ocrflow __worker`: every replacement
+// of one that died) that takes OCRFLOW_FAULT_WORKER_START_SECONDS to start,
+// deaf to everything, as a loaded machine's dynamic loader may (or a start
+// that hangs); OCRFLOW_FAULT_WORKER_START_BOUND gives the start-up bound
+// those are killed after (WorkerHooks::startup_timeout). Forked workers
+// never pass here.
+void SlowWorkerStart() {
+#ifdef OCRFLOW_FAULT_INJECTION
+  const char* s = std::getenv("OCRFLOW_FAULT_WORKER_START_SECONDS");
+  if (s == nullptr) return;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(std::atof(s));
+  while (std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+#endif
+}
+
+WorkerHooks FaultHooks() {
+  WorkerHooks hooks{FaultHook(), StageFaultHook()};
+#ifdef OCRFLOW_FAULT_INJECTION
+  if (const char* s = std::getenv("OCRFLOW_FAULT_WORKER_START_BOUND")) hooks.startup_timeout = std::atof(s);
+#endif
+  return hooks;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -910,7 +936,10 @@ manifest could not be written.)");
   }
   int rc = kExitUsage;
   try {
-    if (worker->parsed()) return ServeWorker(FaultHook(), StageFaultHook());
+    if (worker->parsed()) {
+      SlowWorkerStart();
+      return ServeWorker(FaultHook(), StageFaultHook());
+    }
     if (reflow->parsed()) rc = RunReflow(ra);
     else if (run->parsed()) {
       rn.isolate_given = isolate_flag->count() > 0;
@@ -922,7 +951,7 @@ manifest could not be written.)");
     else if (stages->parsed()) rc = RunStages();
     else if (merge->parsed()) rc = RunManifestMerge(merge_out, merge_inputs);
     else if (watch->parsed()) {
-      wo.worker_hooks = {FaultHook(), StageFaultHook()};  // its worker processes are forked from it
+      wo.worker_hooks = FaultHooks();  // its worker processes are forked from it
       rc = daemon::RunWatch(wo, std::cerr);
     }
     else if (status->parsed()) {

@@ -989,6 +989,10 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
       log_(kWarn, "page " + rel + " p" + std::to_string(e.number) + ": " + e.status.message());
     }
   }, &cancel_);
+  if (child.started_in() >= 0) {
+    log_(kInfo, "worker process pid " + std::to_string(child.served_pid()) + ": started by exec, ready in " +
+                    Fixed(child.started_in(), 2) + " s");
+  }
   Status fail = outcome.ok() ? outcome.value().status : outcome.status();
   if (cancel_.load() || fail.code() == Code::kCancelled) {
     log_(kInfo, "requeued " + rel + ": stopping");
@@ -1075,7 +1079,7 @@ void Daemon::Worker(int index, std::unique_ptr<WorkerProcess> child, WorkerLimit
     auto shared = Current();
     if (!child || limits.page_timeout != shared->config.page_timeout ||
         limits.memory_limit_mb != shared->config.memory_limit_mb) {
-      limits = {shared->config.page_timeout, shared->config.memory_limit_mb};
+      limits = MakeWorkerLimits(shared->config.page_timeout, shared->config.memory_limit_mb, opts_.worker_hooks);
       child = std::make_unique<WorkerProcess>("", limits);
     }
     double now = Now();
@@ -1234,7 +1238,8 @@ int Daemon::Run() {
   // anew (0.2-0.28 s CPU each, docs/watch.md). One that dies is replaced by
   // exec, as is every one when fork() cannot be used (threads, ASan).
   // The reflow stage's word list is loaded first, and shared with them.
-  const WorkerLimits limits{shared_->config.page_timeout, shared_->config.memory_limit_mb};
+  const WorkerLimits limits =
+      MakeWorkerLimits(shared_->config.page_timeout, shared_->config.memory_limit_mb, opts_.worker_hooks);
   const std::vector<std::string> stages = DefaultPageStages();
   std::vector<std::unique_ptr<WorkerProcess>> children =
       ForkWorkerProcesses(jobs, "", limits, opts_.worker_hooks,
