@@ -1107,19 +1107,27 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     };
     // A pending orientation check (ImageInfo::orientation_check) looks at
     // the first kEarlyLines body lines as soon as they are read: until then
-    // the blocks are read in order, here.
+    // the body blocks are read in order, here. The other blocks on the way
+    // (headlines, captions: the check does not count them) wait with the
+    // rest: a page that fails the check is read again from the start, and
+    // what was read of it is dropped (on a black-letter page in columns,
+    // 9 of its 16 s went to a masthead's blocks read twice over).
     constexpr size_t kEarlyLines = 20;
     constexpr double kEarlyShare = 0.7;
     std::vector<float> early;
+    std::vector<size_t> waiting;  // blocks before k the check passed over
     size_t k = 0;
     for (; k < page.blocks.size() && page.info.orientation_check > 0 && early.size() < kEarlyLines; ++k) {
       if (ctx.cancelled()) return Status(Code::kCancelled, "cancelled");
       Block& block = page.blocks[k];
       if (!block.box) continue;
+      if (!IsBody(block)) {
+        waiting.push_back(k);
+        continue;
+      }
       if (Status st = read_block(k, ppocr_first); !st.ok()) return st;
       if (found_only[k] == 1)
         if (Status st = read_found_block(k); !st.ok()) return st;
-      if (!IsBody(block)) continue;
       AppendConfidences(block, early);
       if (early.size() < kEarlyLines) continue;
       const double m = Median(early), bar = kEarlyShare * page.info.orientation_check;
@@ -1160,12 +1168,13 @@ Status OcrPage(Page& page, const OcrOptions& o, const RunContext& ctx) {
     // The rest in any order: each block is read on its own, on this thread
     // or on an idle worker of the run (with that thread's engine), into its
     // own lines.
-    const size_t rest = page.blocks.size() - k;
+    for (size_t i = k; i < page.blocks.size(); ++i) waiting.push_back(i);
+    const size_t rest = waiting.size();
     std::vector<Status> status(rest);
     auto read_rest = [&](size_t i) {
-      Block& block = page.blocks[k + i];
+      Block& block = page.blocks[waiting[i]];
       if (!block.box || ctx.cancelled()) return;
-      status[i] = read_block(k + i, true);
+      status[i] = read_block(waiting[i], true);
     };
     if (ctx.shared_work != nullptr) {
       ctx.shared_work->Run(rest, read_rest);
