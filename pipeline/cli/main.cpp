@@ -643,9 +643,10 @@ int RunStages() {
 // them it costs: whatever malloc gets from the kernel is zeroed 2 MB at a
 // time, however little of it is touched. 2026-12-07, six real pages (two
 // Chinese, the Federal Register, the NYT front page, a NZZ and a Kant page)
-// at --jobs 1, both settings in turns, two rounds: system time 0.26-0.82 s
-// a page without, 0.37-2.57 s with (755 huge pages faulted in on a Chinese
-// page of 200 MB peak RSS: 1.5 GB zeroed); user time the same.
+// at --jobs 1, both settings in turns, two rounds: system time 0.26-0.87 s
+// a page without, 0.50-2.13 s with (means of the rounds; 755 huge pages
+// faulted in on a Chinese page of 200 MB peak RSS: 1.5 GB zeroed); user
+// time the same (docs/pages.md, thirteenth session).
 void RestartWithStartupEnvironment(char** argv) {
   if (std::getenv("OCRFLOW_RESTARTED") != nullptr) {
     unsetenv("OCRFLOW_RESTARTED");  // not for processes this one starts
