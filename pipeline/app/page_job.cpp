@@ -1032,10 +1032,7 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
   // that died), and how long it took to be ready, outside the page's time.
   auto log_started = [&](const WorkerProcess& child) {
     if (!options.verbose || !log || child.started_in() < 0) return;
-    char line[120];
-    std::snprintf(line, sizeof line, "worker process pid %d: started by exec, ready in %.2f s",
-                  static_cast<int>(child.served_pid()), child.started_in());
-    log(line);
+    log(child.StartedLine());
   };
 
   auto worker = [&](WorkerProcess* child) {

@@ -512,6 +512,14 @@ std::string WorkerProcess::ReapAndDescribe() {
   return what;
 }
 
+std::string WorkerProcess::StartedLine() const {
+  if (started_in_ < 0) return "";
+  char line[120];
+  std::snprintf(line, sizeof line, "worker process pid %d: started by exec, ready in %.2f s",
+                static_cast<int>(served_pid_), started_in_);
+  return line;
+}
+
 Status WorkerProcess::AwaitReady(const std::atomic<bool>* cancel) {
   const Clock::time_point from = Clock::now();
   const double bound = limits_.page_timeout > 0 ? limits_.startup_timeout : 0;

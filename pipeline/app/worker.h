@@ -154,6 +154,9 @@ class WorkerProcess {
   // took from fork to "ready", outside the request's time bound (for
   // logs); -1 when the child was running before the request.
   double started_in() const { return started_in_; }
+  // The log line for that ("worker process pid N: started by exec, ready
+  // in X s"), or "" when the child was running before the request.
+  std::string StartedLine() const;
 
  private:
   Status Start();

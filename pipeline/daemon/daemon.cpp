@@ -989,10 +989,7 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
       log_(kWarn, "page " + rel + " p" + std::to_string(e.number) + ": " + e.status.message());
     }
   }, &cancel_);
-  if (child.started_in() >= 0) {
-    log_(kInfo, "worker process pid " + std::to_string(child.served_pid()) + ": started by exec, ready in " +
-                    Fixed(child.started_in(), 2) + " s");
-  }
+  if (child.started_in() >= 0) log_(kInfo, child.StartedLine());
   Status fail = outcome.ok() ? outcome.value().status : outcome.status();
   if (cancel_.load() || fail.code() == Code::kCancelled) {
     log_(kInfo, "requeued " + rel + ": stopping");

@@ -31,6 +31,18 @@ long LineCount(const fs::path& p) {
 
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// A multi-page TIFF of small pages, one printed line each. Lines unlike
+// each other: alike on 3 pages, they would be dropped as a running head.
+bool WriteLineBook(const fs::path& path, std::initializer_list<const char*> lines) {
+  std::vector<cv::Mat> pages;
+  for (const char* line : lines) {
+    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
+    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  return cv::imwritemulti(path.string(), pages);
+}
+
 // A small page of one printed line, "Item <n> ready", that OCRs in a blink.
 void WriteTinyPage(const fs::path& path, int n) {
   cv::Mat img(70, 360, CV_8UC1, cv::Scalar(255));
@@ -297,7 +309,9 @@ TEST_F(IsolateTest, RunIsolateSharesThePagesOfOneInputAndWritesTheSameBytes) {
   EXPECT_EQ(pids.size(), 2u) << b.err;
   // (Under ASan the workers are exec'd: their memory limit is an
   // ASAN_OPTIONS setting, read as a process starts.)
-  if (!kAsan) EXPECT_EQ(pids, ForkedWorkers(b.err)) << "the pages were read by the forked workers:\n" << b.err;
+  if (!kAsan) {
+    EXPECT_EQ(pids, ForkedWorkers(b.err)) << "the pages were read by the forked workers:\n" << b.err;
+  }
   EXPECT_FALSE(pids.count(inproc[0].pid)) << "the in-process run's pid: pages read in the parent";
   bool together = false;
   for (const auto& x : iso)
@@ -388,15 +402,8 @@ TEST_F(IsolateTest, RunIsolateCrashOnOnePageLosesOnlyThatPage) {
 TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice) {
   if (kAsan) GTEST_SKIP() << "under AddressSanitizer run's workers are exec'd, not forked (worker.cpp)";
   fs::create_directories(dir_ / "in");
-  std::vector<cv::Mat> pages;
-  // Lines unlike each other: alike on 3 pages, they would be dropped as a
-  // running head.
-  for (const char* line : {"Item 41 ready", "Blue house 42", "Cold river 43 bank", "Tall 44 oak"}) {
-    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
-    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
-    pages.push_back(img);
-  }
-  ASSERT_TRUE(cv::imwritemulti((dir_ / "in" / "book__segv_on_p2__.tif").string(), pages));
+  ASSERT_TRUE(WriteLineBook(dir_ / "in" / "book__segv_on_p2__.tif",
+                            {"Item 41 ready", "Blue house 42", "Cold river 43 bank", "Tall 44 oak"}));
   auto r =
       RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate -j 1 --lang eng --engine tesseract --format txt,json -v");
   EXPECT_EQ(r.code, 1) << r.err;
@@ -438,13 +445,8 @@ TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice
 // loaded by others' builds too.)
 TEST_F(IsolateTest, RunIsolateReplacementWorkerStartsOutsideThePageBound) {
   fs::create_directories(dir_ / "in");
-  std::vector<cv::Mat> pages;
-  for (const char* line : {"Item 61 ready", "Blue house 62", "Cold river 63 bank", "Tall 64 oak"}) {
-    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
-    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
-    pages.push_back(img);
-  }
-  ASSERT_TRUE(cv::imwritemulti((dir_ / "in" / "book__segv_on_p2__.tif").string(), pages));
+  ASSERT_TRUE(WriteLineBook(dir_ / "in" / "book__segv_on_p2__.tif",
+                            {"Item 61 ready", "Blue house 62", "Cold river 63 bank", "Tall 64 oak"}));
   const auto t0 = Clock::now();
   auto r = CliTest::RunBin(OCRFLOW_FAULTY_BIN,
                            "run in -o out --isolate -j 1 --lang eng --engine tesseract --page-timeout 5 -v", "",
@@ -468,13 +470,8 @@ TEST_F(IsolateTest, RunIsolateReplacementWorkerStartsOutsideThePageBound) {
 TEST_F(IsolateTest, RunIsolateWorkerThatHangsInItsStartIsKilled) {
   if (kAsan) GTEST_SKIP() << "under AddressSanitizer run's workers are exec'd, not forked: none would start";
   fs::create_directories(dir_ / "in");
-  std::vector<cv::Mat> pages;
-  for (const char* line : {"Item 71 ready", "Blue house 72", "Cold river 73 bank"}) {
-    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
-    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
-    pages.push_back(img);
-  }
-  ASSERT_TRUE(cv::imwritemulti((dir_ / "in" / "book__segv_on_p2__.tif").string(), pages));
+  ASSERT_TRUE(WriteLineBook(dir_ / "in" / "book__segv_on_p2__.tif",
+                            {"Item 71 ready", "Blue house 72", "Cold river 73 bank"}));
   const auto t0 = Clock::now();
   auto r = CliTest::RunBin(
       OCRFLOW_FAULTY_BIN, "run in -o out --isolate -j 1 --lang eng --engine tesseract --page-timeout 60 -q", "",
@@ -515,13 +512,7 @@ TEST_F(IsolateTest, RunIsolateForksNoMoreWorkersThanPages) {
   EXPECT_NE(Slurp(dir_ / "o2/b.txt").find("53"), std::string::npos) << two.err;
 
   fs::create_directories(dir_ / "book");
-  std::vector<cv::Mat> pages;
-  for (const char* line : {"Item 54 ready", "Blue house 55"}) {
-    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
-    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
-    pages.push_back(img);
-  }
-  ASSERT_TRUE(cv::imwritemulti((dir_ / "book" / "b.tif").string(), pages));
+  ASSERT_TRUE(WriteLineBook(dir_ / "book" / "b.tif", {"Item 54 ready", "Blue house 55"}));
   auto book = RunBin(OCRFLOW_BIN, "run book -o o3 -j 2" + common);
   ASSERT_EQ(book.code, 0) << book.err;
   EXPECT_EQ(ForkedWorkers(book.err).size(), 2u) << book.err;

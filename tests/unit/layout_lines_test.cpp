@@ -46,6 +46,14 @@ const TextLine* LineOf(const std::vector<TextLine>& lines, int c) {
   return nullptr;
 }
 
+// A line of all of `comps`, measured (RecomputeLine).
+TextLine MeasuredLine(const std::vector<Component>& comps) {
+  TextLine l;
+  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
+  RecomputeLine(comps, l);
+  return l;
+}
+
 TEST(LayoutLines, ComponentsOnOneBaselineAreOneLine) {
   std::vector<Component> comps;
   std::vector<std::vector<int>> rows;
@@ -174,7 +182,6 @@ TEST(LayoutLines, AGlyphDrawnInPiecesMeasuresWhole) {
   // with a little white between (云 as 二 over 厶, a roof over its body in a
   // Song face), two of them whole; an underline runs under the line.
   std::vector<Component> comps;
-  TextLine l;
   for (int g = 0; g < 8; ++g) {
     const int x = g * 56;
     if (g % 4 == 3) {
@@ -185,8 +192,7 @@ TEST(LayoutLines, AGlyphDrawnInPiecesMeasuresWhole) {
     }
   }
   comps.push_back({cv::Rect(0, 56, 440, 3), 1300, Kind::kText});
-  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
-  RecomputeLine(comps, l);
+  const TextLine l = MeasuredLine(comps);
   // The pieces' middles would say 26 (tops at 0 and 24, bottoms at 18 and 50).
   EXPECT_EQ(l.core_top, 0);
   EXPECT_EQ(l.core_bottom, 50);
@@ -200,15 +206,13 @@ TEST(LayoutLines, CellsOfTwoRowsAreNotOneGlyph) {
   // says they are two). Each is a glyph of its own, and an i's dot stays
   // off its stem.
   std::vector<Component> comps;
-  TextLine l;
   for (int g = 0; g < 6; ++g) {
     comps.push_back({cv::Rect(g * 54, 0, 48, 30), 900, Kind::kText});
     comps.push_back({cv::Rect(g * 54, 44, 48, 30), 900, Kind::kText});
   }
   comps.push_back({cv::Rect(330, 0, 6, 6), 30, Kind::kText});
   comps.push_back({cv::Rect(330, 10, 6, 20), 100, Kind::kText});
-  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
-  RecomputeLine(comps, l);
+  const TextLine l = MeasuredLine(comps);
   EXPECT_DOUBLE_EQ(l.size, 30);
 }
 
@@ -218,13 +222,11 @@ TEST(LayoutLines, AnEnclosedPieceIsOneGlyphWithItsEnclosure) {
   // and one glyph all the same. The inner pieces' tops and bottoms would
   // pull the core in.
   std::vector<Component> comps;
-  TextLine l;
   for (int g = 0; g < 6; ++g) {
     comps.push_back({cv::Rect(g * 56, 0, 48, 50), 700, Kind::kText});
     comps.push_back({cv::Rect(g * 56 + 12, 16, 24, 22), 200, Kind::kText});
   }
-  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
-  RecomputeLine(comps, l);
+  const TextLine l = MeasuredLine(comps);
   EXPECT_DOUBLE_EQ(l.size, 50);
 }
 
@@ -233,13 +235,11 @@ TEST(LayoutLines, SlantedLettersStayApart) {
   // each overlapping the next in x by half its width. Neither lies inside
   // the other: the core stays the x-height band.
   std::vector<Component> comps;
-  TextLine l;
   for (int g = 0; g < 5; ++g) {
     comps.push_back({cv::Rect(g * 32, 0, 16, 30), 200, Kind::kText});
     comps.push_back({cv::Rect(g * 32 + 8, 10, 16, 20), 160, Kind::kText});
   }
-  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
-  RecomputeLine(comps, l);
+  const TextLine l = MeasuredLine(comps);
   EXPECT_EQ(l.core_top, 10);
   EXPECT_DOUBLE_EQ(l.size, 20);
 }
@@ -251,15 +251,13 @@ TEST(LayoutLines, AnIsDotOnTouchingLettersStaysApart) {
   // each pair would measure as tall as an ascender and tip the line's
   // core from its x-height (18) to 29.
   std::vector<Component> comps;
-  TextLine l;
   for (int g = 0; g < 4; ++g) {
     comps.push_back({cv::Rect(g * 70, 0, 12, 29), 150, Kind::kText});
     comps.push_back({cv::Rect(g * 70 + 20, 11, 24, 18), 200, Kind::kText});
     comps.push_back({cv::Rect(g * 70 + 38, 0, 5, 6), 25, Kind::kText});
   }
   comps.push_back({cv::Rect(290, 11, 12, 28), 150, Kind::kText});
-  for (size_t c = 0; c < comps.size(); ++c) l.comps.push_back(static_cast<int>(c));
-  RecomputeLine(comps, l);
+  const TextLine l = MeasuredLine(comps);
   EXPECT_EQ(l.core_top, 11);
   EXPECT_DOUBLE_EQ(l.size, 18);
 }
