@@ -534,6 +534,29 @@ TEST(LayoutArticles, AColumnBesideTheHeadlineIsTheArticlesPastTableRulesAndBylin
   }
 }
 
+// A short headline centred over its article's four columns, with a deck
+// under it set wider: the outer columns, beside the headline, are the
+// article's though the deck reaches into the white between them. Body text
+// there (not the headline's deck or byline) still parts them.
+TEST(LayoutArticles, TheOuterColumnsBesideACentredHeadlineAreTheArticlesPastItsDeck) {
+  for (Role under : {Role::kByline, Role::kBody}) {
+    SCOPED_TRACE(RoleName(under));
+    Drawn d;
+    const int h = d.AddBlock({480, 100, 340, 48}, Role::kHeadline);  // over columns 1 and 2 only
+    const int deck = d.AddBlock({440, 160, 420, 30}, under);          // wider than the headline
+    const int left = d.AddBlock({100, 206, 260, 500});                // column 0, beside it
+    d.AddBlock({380, 206, 260, 500});                                 // column 1
+    d.AddBlock({660, 206, 260, 500});                                 // column 2
+    const int right = d.AddBlock({940, 206, 260, 500});               // column 3, beside it
+    AssignArticles(d.text.blocks, d.text.lines, Columns{}, d.ink, Flow());
+    SCOPED_TRACE(Describe(d.text.blocks));
+    EXPECT_EQ(d[deck].article, d[h].article);
+    const int expected = under == Role::kByline ? d[h].article : -1;
+    EXPECT_EQ(d[left].article, expected);
+    EXPECT_EQ(d[right].article, expected);
+  }
+}
+
 // A small heading in the next column does not take the rows of a sidebar
 // that happen to stand level with it: a headline beside opens its article
 // only when it is about as wide as the block.

@@ -263,12 +263,15 @@ int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector
     const int level = std::max(Bottom(h), body_tops[i]);
     if (r.y > level + reach_em * ink.em) continue;
     // The white between them: from the headline's top down to the block's
-    // top, across from the headline's edge to the block's.
+    // top, across from the headline's edge to the block's. The headline's
+    // own deck or byline (its article's, decided already: it stands higher)
+    // may reach into it: a deck set wider than the headline over it.
     const int x0 = std::min(Right(h), Right(r)), x1 = std::max(h.x, r.x);
     const cv::Rect between(x0, h.y, std::max(1, x1 - x0), std::max(1, r.y - h.y));
     bool blocked = false;
     for (const TextBlock& o : blocks) {
       if (&o == heads[i] || o.r == r || !IsPageText(o)) continue;
+      if (o.role != Role::kBody && o.article >= 0 && o.article == heads[i]->article) continue;
       if ((o.r & between).area() > 0 && OverlapX(o.r, between) > kAboveSlackEm * ink.em &&
           OverlapY(o.r, between) > kAboveSlackEm * ink.em)
         blocked = true;

@@ -62,7 +62,8 @@ std::vector<int> BodyTops(const std::vector<const TextBlock*>& heads, const std:
 // `width_share` of r's width, that r starts level with: at most
 // `reach_em` below the headline's bottom or its body's top (`body_tops`,
 // from BodyTops), whichever is lower (an article's columns start together),
-// with no other page text in the white between them and no vertical rule
+// with no other page text in the white between them (the headline's own
+// deck or byline aside) and no vertical rule
 // between them at that level (a table's cell rules further down do not
 // part them); or -1.
 int HeadlineBeside(const std::vector<const TextBlock*>& heads, const std::vector<int>& body_tops,
