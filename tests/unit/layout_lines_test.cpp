@@ -150,6 +150,34 @@ TEST(LayoutLines, HeadlineHeightDecidesBesideTheGlyphRatio) {
   EXPECT_TRUE(LineOf(Lines(ink, low), caps[0])->large);
 }
 
+// Two articles' headlines side by side start on one line: the smaller one,
+// in a face whose glyphs fill less of their em (most 1.42x the body glyph,
+// a few taller), is large beside the large one. The same line lower down,
+// level with no headline (a pull quote, a heading in a column), is not.
+TEST(LayoutLines, AHeadlineLevelWithALargeOneIsLarge) {
+  for (bool level : {true, false}) {
+    SCOPED_TRACE(level ? "level with the large headline" : "lower down");
+    std::vector<Component> comps;
+    const int y = level ? 60 : 300;
+    std::vector<int> small;
+    for (int i = 0; i < 8; ++i) {
+      const bool tall = i == 2 || i == 5;
+      const cv::Rect r(100 + i * 40, tall ? y : y + 4, 34, tall ? 42 : 34);
+      small.push_back(static_cast<int>(comps.size()));
+      comps.push_back({r, r.area(), Kind::kText});
+    }
+    const std::vector<int> large = Row(comps, 600, 60, 8, 44, 44, 4);  // 1.83x
+    for (int r = 0; r < 4; ++r) Row(comps, 600, 150 + r * kPitch, 16);
+    const std::vector<TextLine> lines = Lines(Page(comps));
+    const TextLine* s = LineOf(lines, small[0]);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->comps.size(), 8u);
+    EXPECT_LT(s->size, LayoutOptions{}.headline_ratio * kEm);  // not large by its size alone
+    EXPECT_TRUE(LineOf(lines, large[0])->large);
+    EXPECT_EQ(s->large, level);
+  }
+}
+
 // A blot that passed for text, alone in the margin, makes no line.
 TEST(LayoutLines, ALoneBlotIsNoLine) {
   std::vector<Component> comps;

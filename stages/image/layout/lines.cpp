@@ -356,6 +356,23 @@ void RecomputeLine(const std::vector<Component>& comps, TextLine& l) {
   MeasureCore(comps, l);
 }
 
+void MarkHeadlineRows(std::vector<TextLine>& lines, const Ink& ink, const LayoutOptions& o) {
+  std::vector<size_t> row;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const TextLine& l = lines[i];
+    if (l.large || l.size < kSizeStep * ink.body_size || l.comps.size() < kHeadlineMinComps ||
+        l.r.height < o.headline_height_em * ink.em)
+      continue;
+    for (const TextLine& h : lines)
+      if (h.large && std::abs(h.r.y - l.r.y) <= kHeadlineRowEm * ink.em &&
+          l.size >= kHeadlineRowSizeShare * h.size && OverlapX(h.r, l.r) <= 0) {
+        row.push_back(i);
+        break;
+      }
+  }
+  for (size_t i : row) lines[i].large = true;
+}
+
 std::vector<TextLine> FindLines(const Ink& ink, const GutterMap& gutters, const LayoutOptions& o) {
   std::vector<TextLine> lines =
       BuildLines(ink.comps, o.line_gap, &gutters, ink.em, o.headline_ratio * ink.em, o.headline_gap);
@@ -367,6 +384,7 @@ std::vector<TextLine> FindLines(const Ink& ink, const GutterMap& gutters, const 
   for (TextLine& l : lines)
     l.large = l.size >= o.headline_ratio * ink.body_size && l.comps.size() >= kHeadlineMinComps &&
               l.r.height >= o.headline_height_em * ink.em;
+  MarkHeadlineRows(lines, ink, o);
   return lines;
 }
 

@@ -15,6 +15,13 @@
 //      photo lies between them.
 //   4. Large text: core size >= headline_ratio x the body glyph size, and
 //      the whole line at least headline_height_em tall.
+//   5. MarkHeadlineRows: a line at least kSizeStep x the body size, as tall
+//      as step 4 asks, standing level with a large line beside it (tops
+//      within kHeadlineRowEm, kHeadlineRowSizeShare of its size) is large
+//      too: the headlines of articles set side by side start on one
+//      line, and a face whose glyphs fill less of their em (Kai: a head
+//      set 1.5x the body's em measures 1.27x the body's Song glyphs) is
+//      not measured small for it.
 //
 // Pure; thread-safe.
 #pragma once
@@ -49,6 +56,12 @@ constexpr double kSizeStep = 1.2;
 // drop cap, an initial, a blot).
 constexpr size_t kHeadlineMinComps = 2;
 
+// em: how far apart the tops of two headlines in one row may be; and the
+// smaller one's size, at least, as a share of the large one's (its core: a
+// line without descenders is shorter as a whole).
+constexpr double kHeadlineRowEm = 0.5;
+constexpr double kHeadlineRowSizeShare = 0.75;
+
 // Groups the text components of `comps` into lines: neighbours that overlap
 // vertically by half the smaller height and are at most gap_factor x the
 // taller height (at least min_h) apart. With a gutter map, a gap that crosses
@@ -62,7 +75,10 @@ std::vector<TextLine> BuildLines(const std::vector<Component>& comps, double gap
 // Box, core and size of `l` from its components (after components were added).
 void RecomputeLine(const std::vector<Component>& comps, TextLine& l);
 
-// Steps 1 to 4 above: the page's text lines, `large` set.
+// Step 5 above, on lines whose `large` steps 1 to 4 set.
+void MarkHeadlineRows(std::vector<TextLine>& lines, const Ink& ink, const LayoutOptions& o);
+
+// Steps 1 to 5 above: the page's text lines, `large` set.
 std::vector<TextLine> FindLines(const Ink& ink, const GutterMap& gutters, const LayoutOptions& o);
 
 }  // namespace ocrflow::image::layout
