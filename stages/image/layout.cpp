@@ -130,7 +130,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   PageText text = FindBlocks(std::move(lines), ink, gutters, options);
   MarkRunningHeaderFooter(text.blocks, ink, options);
   const Columns columns = FindColumns(text.blocks);
-  FindPullQuotes(text.blocks, ink);
+  FindPullQuotes(text.blocks, text.lines, ink);
   FindInsets(text.blocks, ink);
   FindSubheadlines(text.blocks, text.lines, ink);
   FindBylines(text.blocks, text.lines, columns, ink, options);

@@ -186,7 +186,7 @@ TEST(LayoutRoles, LargeTypeFramedInsideAColumnIsAPullQuote) {
     const int x = c == kRuleAcrossColumns ? 100 : 105, w = c == kRuleAcrossColumns ? 900 : 290;
     d.ink.rules.horizontal.push_back(cv::Rect(x, 395, w, 3));
     if (c != kNoLowerRule) d.ink.rules.horizontal.push_back(cv::Rect(x, 530, w, 3));
-    FindPullQuotes(d.text.blocks, d.ink);
+    FindPullQuotes(d.text.blocks, d.text.lines, d.ink);
     SCOPED_TRACE(Describe(d));
     EXPECT_EQ(d[quote].role, c == kFramed ? Role::kPullQuote : Role::kHeadline);
     EXPECT_EQ(d[quote].large, c != kFramed);
@@ -195,6 +195,43 @@ TEST(LayoutRoles, LargeTypeFramedInsideAColumnIsAPullQuote) {
       EXPECT_EQ(d[below].role, Role::kBody);
     }
   }
+}
+
+// Framed the same way, a block of type a size step above the body's (too
+// small for a headline) is a pull quote too; body-size type so framed stays
+// body text (a brief between two rules in a column of briefs).
+TEST(LayoutRoles, MidSizeTypeFramedInsideAColumnIsAPullQuote) {
+  for (double size : {1.25 * kEm, 1.0 * kEm}) {
+    SCOPED_TRACE(size);
+    Drawn d;
+    d.AddBlock(100, 100, 300, 8);
+    const int quote = d.AddBlock(110, 420, 280, 3, Role::kBody, 32, 36, size);
+    d.AddBlock(100, 560, 300, 6);
+    d.ink.rules.horizontal = {cv::Rect(105, 395, 290, 3), cv::Rect(105, 535, 290, 3)};
+    FindPullQuotes(d.text.blocks, d.text.lines, d.ink);
+    SCOPED_TRACE(Describe(d));
+    EXPECT_EQ(d[quote].role, size > kEm ? Role::kPullQuote : Role::kBody);
+    EXPECT_FALSE(d[quote].large);
+  }
+}
+
+// A quote's centred last line, a block of its own under it, joins the
+// quote: the lower rule lies under that line, too far from the lines above
+// it for a frame.
+TEST(LayoutRoles, AFramedQuotesLastLineJoinsIt) {
+  Drawn d;
+  d.AddBlock(100, 100, 300, 8);
+  const int quote = d.AddBlock(110, 420, 280, 2, Role::kBody, 32, 40, 1.3 * kEm);
+  d.AddBlock(200, 500, 100, 1, Role::kBody, 32, 40, 1.3 * kEm);  // the last line, centred
+  const int below = d.AddBlock(100, 600, 300, 6);
+  d.ink.rules.horizontal = {cv::Rect(105, 395, 290, 3), cv::Rect(105, 560, 290, 3)};
+  FindPullQuotes(d.text.blocks, d.text.lines, d.ink);
+  SCOPED_TRACE(Describe(d));
+  ASSERT_EQ(d.text.blocks.size(), 3u);
+  EXPECT_EQ(d[quote].role, Role::kPullQuote);
+  EXPECT_EQ(d[quote].lines.size(), 3u);
+  EXPECT_EQ(d[quote].r, cv::Rect(110, 420, 280, 112));
+  EXPECT_EQ(d[below - 1].role, Role::kBody);
 }
 
 // The few lines inside a frame (a hollow box drawn around them) are an

@@ -33,7 +33,7 @@ constexpr double kCaptionOverlapShare = 0.5;   // share of the narrower of block
 constexpr double kCaptionSplitGapEm = 0.25;    // em: white beyond the usual that ends a caption run into the body
 
 // Pull quotes.
-constexpr size_t kPullQuoteMaxLines = 3;
+constexpr size_t kPullQuoteMaxLines = 5;  // a short quote set narrow runs to four or five lines
 constexpr double kPullQuoteRuleGapEm = 1.5;   // em: farthest a frame rule lies from the quote
 constexpr double kPullQuoteRuleCover = 0.8;   // share of the quote's width its rules span at least
 constexpr double kPullQuoteRuleExtraEm = 4;   // em: a rule wider than the quote by more is not its frame
@@ -258,29 +258,60 @@ void FindInsets(std::vector<TextBlock>& blocks, const Ink& ink) {
   }
 }
 
-void FindPullQuotes(std::vector<TextBlock>& blocks, const Ink& ink) {
+void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink) {
   const double em = ink.em;
-  for (TextBlock& q : blocks) {
-    if (!q.large || q.role != Role::kHeadline || q.lines.size() > kPullQuoteMaxLines) continue;
+  std::vector<size_t> joined;  // blocks that joined a quote, erased at the end
+  for (size_t qi = 0; qi < blocks.size(); ++qi) {
+    TextBlock& q = blocks[qi];
+    if (q.lines.size() > kPullQuoteMaxLines) continue;
+    if (std::find(joined.begin(), joined.end(), qi) != joined.end()) continue;
+    // Large text, or text a size step above the body's: a quote set in a
+    // size between the body's and a headline's.
+    std::vector<double> sizes;
+    for (int li : q.lines) sizes.push_back(lines[li].size);
+    const bool mid = q.role == Role::kBody && !q.large && !sizes.empty() &&
+                     Percentile(sizes, 0.5) >= kSizeStep * ink.body_size;
+    if (!(q.large && q.role == Role::kHeadline) && !mid) continue;
     // The frame: a rule of about the quote's width just above it and one just below.
-    auto frame_rule = [&](bool above) -> const cv::Rect* {
+    auto frame_rule = [&](const cv::Rect& inside, bool above) -> const cv::Rect* {
       const cv::Rect* best = nullptr;
       for (const cv::Rect& r : ink.rules.horizontal) {
-        const int gap = above ? q.r.y - Bottom(r) : r.y - Bottom(q.r);
+        const int gap = above ? inside.y - Bottom(r) : r.y - Bottom(inside);
         if (gap < -kBelowSlackEm * em || gap > kPullQuoteRuleGapEm * em) continue;
-        if (OverlapX(r, q.r) < kPullQuoteRuleCover * q.r.width || r.width > q.r.width + kPullQuoteRuleExtraEm * em)
+        if (OverlapX(r, inside) < kPullQuoteRuleCover * inside.width ||
+            r.width > inside.width + kPullQuoteRuleExtraEm * em)
           continue;
-        if (best == nullptr || gap < (above ? q.r.y - Bottom(*best) : best->y - Bottom(q.r))) best = &r;
+        if (best == nullptr || gap < (above ? inside.y - Bottom(*best) : best->y - Bottom(inside))) best = &r;
       }
       return best;
     };
-    const cv::Rect* top = frame_rule(true);
-    const cv::Rect* bottom = frame_rule(false);
-    if (top == nullptr || bottom == nullptr) continue;
+    const cv::Rect* top = frame_rule(q.r, true);
+    if (top == nullptr) continue;
+    // The quote's last line, centred (a word and the closing quote), may
+    // stand apart as a block of one line: it joins when it lies right under
+    // the quote (a line's leading) within the upper rule's extent.
+    std::vector<size_t> tail;
+    cv::Rect whole = q.r;
+    size_t n = q.lines.size();
+    for (size_t bi = 0; bi < blocks.size(); ++bi) {
+      const TextBlock& b = blocks[bi];
+      if (bi == qi || b.role != Role::kBody || b.large || b.lines.size() != 1) continue;
+      const int gap = b.r.y - Bottom(whole);
+      if (gap < -kBelowSlackEm * em || gap > kHeadlineLeading * lines[b.lines[0]].r.height) continue;
+      if (b.r.x < top->x || Right(b.r) > Right(*top)) continue;
+      tail.push_back(bi);
+      whole = Hull(whole, b.r);
+      n += b.lines.size();
+    }
+    if (n > kPullQuoteMaxLines) continue;
+    const cv::Rect* bottom = frame_rule(whole, false);
+    if (bottom == nullptr) continue;
     // Inside a column: its body text runs on right above and right below.
     bool text_above = false, text_below = false;
-    for (const TextBlock& b : blocks) {
-      if (&b == &q || b.large || b.role != Role::kBody || OverlapX(b.r, q.r) < kPullQuoteBodyCover * q.r.width)
+    for (size_t bi = 0; bi < blocks.size(); ++bi) {
+      const TextBlock& b = blocks[bi];
+      if (bi == qi || std::find(tail.begin(), tail.end(), bi) != tail.end() || b.large || b.role != Role::kBody ||
+          OverlapX(b.r, whole) < kPullQuoteBodyCover * whole.width)
         continue;
       const int up = top->y - Bottom(b.r), down = b.r.y - Bottom(*bottom);
       text_above |= up >= -kBelowSlackEm * em && up <= kPullQuoteBodyGapEm * em;
@@ -289,7 +320,14 @@ void FindPullQuotes(std::vector<TextBlock>& blocks, const Ink& ink) {
     if (!text_above || !text_below) continue;
     q.role = Role::kPullQuote;
     q.large = false;
+    for (size_t bi : tail) {
+      q.lines.insert(q.lines.end(), blocks[bi].lines.begin(), blocks[bi].lines.end());
+      joined.push_back(bi);
+    }
+    q.r = whole;
   }
+  std::sort(joined.rbegin(), joined.rend());
+  for (size_t bi : joined) blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(bi));
 }
 
 }  // namespace ocrflow::image::layout

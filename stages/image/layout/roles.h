@@ -18,7 +18,8 @@
 //                            there.
 //   FindCaptions             a short block just under a photo; of a longer
 //                            one, its first lines up to a wider gap.
-//   FindPullQuotes           a line or three of large text between two rules
+//   FindPullQuotes           up to five lines of large text (or of text a
+//                            kSizeStep above the body's) between two rules
 //                            about as wide as it, inside a column: body text
 //                            of that column right above the upper rule and
 //                            right below the lower one. Not a headline: it
@@ -57,7 +58,7 @@ void FindBylines(std::vector<TextBlock>& blocks, const std::vector<TextLine>& li
                  const Ink& ink, const LayoutOptions& o);
 void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink,
                   const LayoutOptions& o);
-void FindPullQuotes(std::vector<TextBlock>& blocks, const Ink& ink);
+void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink);
 void FindInsets(std::vector<TextBlock>& blocks, const Ink& ink);
 
 // The body block right under `h` (a headline or sub-headline), leftmost if
