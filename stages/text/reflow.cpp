@@ -211,6 +211,12 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
     const bool same_block = ba == bb;
     const Role ra = a.role, rb = b.role;
     const bool a_ends = EndsSentence(a.text);
+    // A pull quote is one passage, its lines set centred (each indented
+    // by its own shortness): no indent opens a paragraph in it.
+    if (same_block && ra == Role::kPullQuote && rb == Role::kPullQuote) {
+      rule = "pull-quote-wrap";
+      return true;
+    }
     if (b.indent > a.indent && (same_block || page.blocks[bb].blank_lines_before == 0)) {
       rule = "indent";
       detail = Fmt("indent %.0f after %.0f", b.indent, a.indent);
@@ -222,10 +228,6 @@ Status Reflow(Page& page, const ReflowOptions& o, const RunContext& ctx) {
     }
     if (same_block && ra == Role::kCaption && rb == Role::kCaption) {
       rule = "caption-wrap";
-      return true;
-    }
-    if (same_block && ra == Role::kPullQuote && rb == Role::kPullQuote) {
-      rule = "pull-quote-wrap";
       return true;
     }
     // An inset (a fact box, a tip): its items are often label lines without

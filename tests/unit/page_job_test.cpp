@@ -427,6 +427,17 @@ TEST(OcrText, IndentedOneLineParagraphEndingShortIsItsOwn) {
   EXPECT_EQ(page.paragraphs[1].text, "上周末，乡村振兴工作队全面开展便民服务。");
 }
 
+// A pull quote's lines are set centred, each indented by its own
+// shortness: the second line's larger indent does not open a paragraph.
+TEST(OcrText, ACentredPullQuoteIsOneParagraph) {
+  Block quote = OcrBlock(Role::kPullQuote, 0, {{"“Nobody came here", 520}, {"for the ferry.”", 400}});
+  quote.lines[0].box->x = 140;
+  quote.lines[1].box->x = 200;
+  Page page = RunOcrText({quote});
+  EXPECT_EQ(Texts(page.paragraphs), (std::vector<std::string>{"“Nobody came here for the ferry.”"}))
+      << RenderParagraphs(page.paragraphs);
+}
+
 // A fact box (role inset) 12 characters (480 px) wide: its items are label
 // lines with no stop. A line at the box's measure wraps on, unless the next
 // one opens with a label; a shorter one ends its item. Read line by line,
