@@ -69,7 +69,7 @@ struct ManifestRecord {
   std::string output;     // below the output folder: the .txt (the .json when only JSON is written)
   std::string sha256;     // of the input's bytes
   std::string status;     // run: "done" or "failed"; watch: "" (left out; every line is done)
-  std::vector<std::string> errors;  // run, failed: what went wrong
+  std::vector<std::string> errors;  // run, failed: what went wrong; watch: the pages not read
   int pages = 0, failed_pages = 0, timed_out_pages = 0;
   size_t characters = 0, paragraphs = 0;
   double mean_confidence = 0;

@@ -178,8 +178,7 @@ int PagesUpTo(const std::vector<Input>& inputs, int cap) {
     char head[8] = {};
     std::ifstream file(in.path, std::ios::binary);
     file.read(head, sizeof head);
-    const std::string format = io::SniffFormat(std::string_view(head, static_cast<size_t>(file.gcount())));
-    pages += format == "tiff" || format == "pdf" ? cap : 1;
+    pages += MayHoldManyPages(std::string_view(head, static_cast<size_t>(file.gcount()))) ? cap : 1;
   }
   return std::min(pages, cap);
 }
@@ -334,6 +333,11 @@ std::vector<std::string> DefaultPageStages() {
   names.push_back("ocr");
   for (auto& n : text::DefaultOcrTextStages()) names.push_back(n);
   return names;
+}
+
+bool MayHoldManyPages(std::string_view head) {
+  const std::string format = io::SniffFormat(head);
+  return format == "tiff" || format == "pdf";
 }
 
 bool LooksLikePageFile(const std::string& path) {
@@ -660,21 +664,6 @@ std::string TessdataSetting(const RunOptions& o) {
   return "";
 }
 
-// The archive formats of an input processed on the calling thread (a
-// worker process: run --isolate), into `out`.
-void RenderArchiveFormats(const RunOptions& o, std::string_view bytes, const std::string& source,
-                          const std::vector<Page>& pages, InputOutcome& out) {
-  if (o.write_alto) out.alto = RenderPagesAlto(pages, source);
-  if (o.write_hocr) out.hocr = RenderPagesHocr(pages, source);
-  if (o.write_page) out.page_xml = PageXmlFiles(pages, source);
-  if (!o.write_pdf) return;
-  auto decoder = DecodeGuarded([&] { return io::PageDecoder::Open(bytes, o.load); });
-  Result<std::string> pdf = decoder.ok() ? RenderPagesPdf(pages, bytes, *decoder.value(), TessdataSetting(o))
-                                         : Result<std::string>(decoder.status());
-  if (pdf.ok()) out.pdf = std::move(pdf).value();
-  else out.pdf_error = source + ": no PDF written: " + pdf.status().message();
-}
-
 }  // namespace
 
 InputOutcome ProcessInput(std::string_view bytes, const std::string& source, const RunOptions& options,
@@ -684,29 +673,51 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
   std::vector<Status> page_status;
   out.status = ProcessInputBytes(bytes, source, options, &pages, [&](const Page& page, const Status& s, double secs) {
     page_status.push_back(s);
-    PageEvent e;
-    e.number = page.number;
-    e.status = s;
-    e.seconds = secs;
-    if (s.ok()) {
-      for (const auto& p : page.paragraphs)
-        e.characters += text::CodePointCount(p.text);
-      e.paragraphs = page.paragraphs.size();
-      e.skew_degrees = page.info.skew_degrees;
-      int n = 0;
-      for (const auto& b : page.blocks)
-        for (const auto& l : b.lines)
-          if (l.confidence) e.confidence += *l.confidence, ++n;
-      if (n) e.confidence /= n;
-    }
-    if (on_page) on_page(e);
+    if (on_page) on_page(MakePageEvent(page, s, secs));
   });
   if (!out.status.ok()) return out;
+  // The PDF's pages decoded again, from the input opened once more.
+  std::unique_ptr<io::PageDecoder> again;
+  Status again_status;
+  return AssembleInput(std::move(pages), page_status, source, options, [&](const Page& p) -> Result<formats::PdfImage> {
+    if (!again && again_status.ok()) {
+      auto opened = DecodeGuarded([&] { return io::PageDecoder::Open(bytes, options.load); });
+      if (opened.ok()) again = std::move(opened).value();
+      else again_status = opened.status();
+    }
+    if (!again) return again_status;
+    return PdfImageOfPage(p, bytes, *again);
+  });
+}
+
+PageEvent MakePageEvent(const Page& page, const Status& status, double seconds, int number) {
+  PageEvent e;
+  e.number = number > 0 ? number : page.number;
+  e.status = status;
+  e.seconds = seconds;
+  if (!status.ok()) return e;
+  for (const auto& p : page.paragraphs) e.characters += text::CodePointCount(p.text);
+  e.paragraphs = page.paragraphs.size();
+  e.skew_degrees = page.info.skew_degrees;
+  int n = 0;
+  for (const auto& b : page.blocks)
+    for (const auto& l : b.lines)
+      if (l.confidence) e.confidence += *l.confidence, ++n;
+  if (n) e.confidence /= n;
+  return e;
+}
+
+InputOutcome AssembleInput(std::vector<Page> pages, const std::vector<Status>& page_status, const std::string& source,
+                           const RunOptions& options,
+                           const std::function<Result<formats::PdfImage>(const Page&)>& image_of) {
+  InputOutcome out;
   std::vector<Page> good, timed_out;
   for (Page& p : pages) (p.info.timed_out_stage.empty() ? good : timed_out).push_back(std::move(p));
-  for (const Status& s : page_status) {
+  for (size_t i = 0; i < page_status.size(); ++i) {
+    const Status& s = page_status[i];
     out.failed_pages += !s.ok();
     out.timed_out_pages += s.code() == Code::kDeadlineExceeded;
+    if (!s.ok()) out.page_errors.push_back("page " + std::to_string(i + 1) + ": " + s.message());
   }
   if (good.empty() && !page_status.empty()) {  // why the input failed: every page did
     out.status = page_status.front();
@@ -738,7 +749,14 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
   MergeByPageNumber(good, std::move(timed_out));
   if (options.write_txt) out.txt = RenderPagesText(good);
   if (options.write_json) out.json = RenderPagesJson(good, source);
-  RenderArchiveFormats(options, bytes, source, good, out);
+  if (options.write_alto) out.alto = RenderPagesAlto(good, source);
+  if (options.write_hocr) out.hocr = RenderPagesHocr(good, source);
+  if (options.write_page) out.page_xml = PageXmlFiles(good, source);
+  if (options.write_pdf) {
+    auto pdf = RenderPdfOfImages(good, TessdataSetting(options), image_of);
+    if (pdf.ok()) out.pdf = std::move(pdf).value();
+    else out.pdf_error = source + ": no PDF written: " + pdf.status().message();
+  }
   return out;
 }
 
@@ -795,12 +813,7 @@ void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std
   if (o.write_pdf) {
     Result<std::string> pdf = Status(Code::kInternal, "the input's pages cannot be decoded again");
     if (images != nullptr) {
-      pdf = RenderPdfOfImages(pages, TessdataSetting(o), [&](const Page& p) -> Result<formats::PdfImage> {
-        if (auto it = images->find(p.number); it != images->end()) return std::move(it->second);
-        if (auto it = image_errors->find(p.number); it != image_errors->end())
-          return Status(Code::kBadInput, it->second);
-        return Status(Code::kInternal, "no image of page " + std::to_string(p.number) + " from its worker process");
-      });
+      pdf = RenderPdfOfImages(pages, TessdataSetting(o), WorkerPdfImages(*images, *image_errors));
     } else {
       auto bytes = ReadFileBytes(source);
       if (!bytes.ok()) pdf = bytes.status();
@@ -814,6 +827,15 @@ void WriteArchiveFormats(const RunOptions& o, const std::string& base, const std
 }
 
 }  // namespace
+
+std::function<Result<formats::PdfImage>(const Page&)> WorkerPdfImages(std::map<int, formats::PdfImage>& images,
+                                                                       const std::map<int, std::string>& errors) {
+  return [&images, &errors](const Page& p) -> Result<formats::PdfImage> {
+    if (auto it = images.find(p.number); it != images.end()) return std::move(it->second);
+    if (auto it = errors.find(p.number); it != errors.end()) return Status(Code::kBadInput, it->second);
+    return Status(Code::kInternal, "no image of page " + std::to_string(p.number) + " from its worker process");
+  };
+}
 
 void UseOneMallocArenaForOneWorker(int workers) {
   if (workers == 1) mallopt(M_ARENA_MAX, 1);
@@ -1090,9 +1112,8 @@ Result<RunReport> RunPages(const RunOptions& options, const std::function<void(c
             // Named as a worker that died on a whole input was: the input
             // and the reason for a one-page input, the page "left out"
             // for a page of a longer one.
-            st = got.status();
+            st = LeftOut(got.status(), static_cast<int>(s.pages.size()));
             if (s.pages.size() < 2) error_line = s.input.path + ": " + st.message();
-            else if (st.code() != Code::kCancelled) st = Status(st.code(), "left out: " + st.message());
           } else {
             WorkerPage& w = got.value();
             st = w.status;

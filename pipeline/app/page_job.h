@@ -135,6 +135,9 @@ std::vector<std::string> DefaultPageStages();
 // with a page file's name go to `links` when given, else are left out.
 std::vector<std::string> ListPageFiles(const std::string& dir, std::vector<std::string>* links = nullptr);
 bool LooksLikePageFile(const std::string& path);
+// Whether an input whose first bytes are `head` may hold more than one
+// page, by its format alone (nothing is decoded): a TIFF or a PDF.
+bool MayHoldManyPages(std::string_view head);
 
 // Processes one input's bytes completely (decode + every page), on the
 // calling thread; used by the watch daemon. Fails when the input cannot be
@@ -156,6 +159,13 @@ struct InputOutcome {
   // PAGE XML when asked for: (suffix, document) per page, PageXmlFiles().
   std::vector<std::pair<std::string, std::string>> page_xml;
   std::string pdf_error;  // why no PDF was made when one was asked for
+  // "page N: reason" for each page not read (timed out included), in page
+  // order; filled where the pages are assembled (AssembleInput), not sent
+  // back by a worker process's whole-input answer.
+  std::vector<std::string> page_errors;
+  // Pages given up after their worker process died on every try
+  // (ProcessPageByPage): the input is not tried again as a whole.
+  int left_out_pages = 0;
   int pages = 0;          // pages read
   int failed_pages = 0;   // timed-out pages included
   int timed_out_pages = 0;
@@ -188,6 +198,21 @@ const std::string& OutputBytes(const InputOutcome& outcome, const std::string& s
 std::vector<std::pair<std::string, const std::string*>> OutcomeFiles(const RunOptions& options,
                                                                      const InputOutcome& outcome);
 
+// The event of page `number` (0: page.number) that ended with `status`
+// after `seconds`.
+PageEvent MakePageEvent(const Page& page, const Status& status, double seconds, int number = 0);
+
+// One input's outcome from its pages, read one by one wherever (on the
+// calling thread: ProcessInput; in worker processes: the watch daemon's
+// multi-page inputs, app/worker.h): `pages` those read and those that timed
+// out (flagged, without text), `page_status` each page's outcome in page
+// order. Repeated running lines dropped, every output RunOptions asks for
+// rendered; the PDF embeds the images `image_of` gives. Not ok when no page
+// was read (the most telling page error: out of memory before the rest).
+InputOutcome AssembleInput(std::vector<Page> pages, const std::vector<Status>& page_status, const std::string& source,
+                           const RunOptions& options,
+                           const std::function<Result<formats::PdfImage>(const Page&)>& image_of);
+
 // Pages one by one on the calling thread (ProcessInputBytes), repeated
 // running lines dropped, outputs rendered. A page that timed out is in the
 // JSON as a page with "timed_out": true and the stage, without text.
@@ -209,6 +234,11 @@ struct WorkerPage {
   formats::PdfImage image;
   std::string image_error;  // why there is no image (the PDF is not written)
 };
+// The PDF's page images worker processes made (`images` by page number,
+// each taken once), or why one could not be made (`errors`): an image_of
+// for AssembleInput and run's PDF. Both maps must outlive it.
+std::function<Result<formats::PdfImage>(const Page&)> WorkerPdfImages(std::map<int, formats::PdfImage>& images,
+                                                                       const std::map<int, std::string>& errors);
 WorkerPage RunOnePage(const PageChain& chain, io::PageDecoder& decoder, std::string_view bytes, const std::string& source,
                       int number, const RunOptions& options);
 

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -814,6 +815,65 @@ Result<WorkerPage> WorkerProcess::ProcessPage(std::string_view bytes, const std:
     }
     out.has_page = true;
   }
+  return out;
+}
+
+Status LeftOut(const Status& why, int pages) {
+  if (pages < 2 || why.code() == Code::kCancelled) return why;
+  return Status(why.code(), "left out: " + why.message());
+}
+
+Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view bytes, const std::string& source,
+                                       const RunOptions& options, int attempts,
+                                       const std::function<void(const PageEvent&)>& on_page,
+                                       const std::function<void(int page, const Status& why, int attempt)>& on_retry,
+                                       const std::atomic<bool>* cancel) {
+  // The child keeps the bytes of the input it was last sent, by this key:
+  // one per call, so that an input whose content changed under the same
+  // name is never read from the bytes it had before.
+  static std::atomic<size_t> next_input{0};
+  const size_t input = next_input.fetch_add(1);
+  auto count = child.CountPages(bytes, source, input, options, cancel);
+  if (!count.ok()) return count.status();
+  const int pages = count.value();
+  std::vector<Page> read;  // the pages read, and those that timed out (flagged)
+  std::vector<Status> status(static_cast<size_t>(pages));
+  std::map<int, formats::PdfImage> images;
+  std::map<int, std::string> image_errors;
+  int left_out = 0;
+  for (int number = 1; number <= pages; ++number) {
+    for (int attempt = 1;; ++attempt) {
+      const auto start = Clock::now();
+      auto got = child.ProcessPage(bytes, source, input, number, pages, options, cancel);
+      if ((cancel != nullptr && cancel->load()) || (!got.ok() && got.status().code() == Code::kCancelled))
+        return Status(Code::kCancelled, "cancelled");
+      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      // The worker died, was killed, or ran out of memory (it exits after
+      // saying so): another try in a new one, then the page is left out.
+      const Status why = got.ok() ? got.value().status : got.status();
+      if (!got.ok() || why.code() == Code::kUnavailable) {
+        if (attempt < attempts) {
+          if (on_retry) on_retry(number, why, attempt);
+          continue;
+        }
+        status[number - 1] = LeftOut(Status(why.code(), why.message() + " (attempt " + std::to_string(attempt) + " of " +
+                                                           std::to_string(attempts) + ")"),
+                                     pages);
+        ++left_out;
+        if (on_page) on_page(MakePageEvent(Page{}, status[number - 1], seconds, number));
+        break;
+      }
+      WorkerPage& w = got.value();
+      status[number - 1] = w.status;
+      if (w.has_image) images[number] = std::move(w.image);
+      else if (!w.image_error.empty()) image_errors[number] = w.image_error;
+      if (on_page) on_page(MakePageEvent(w.page, w.status, seconds, number));
+      if (w.has_page && (w.status.ok() || !w.page.info.timed_out_stage.empty())) read.push_back(std::move(w.page));
+      break;
+    }
+  }
+  InputOutcome out = AssembleInput(std::move(read), status, source, options, WorkerPdfImages(images, image_errors));
+  out.left_out_pages = left_out;
   return out;
 }
 

@@ -201,6 +201,30 @@ std::vector<std::unique_ptr<WorkerProcess>> ForkWorkerProcesses(int n, const std
                                                                 bool reflow,
                                                                 const std::function<void(const std::string&)>& log);
 
+// A page whose worker process died on it, or was killed (`why`, about the
+// worker), as `run` and the watch daemon name it: "left out: <why>" for a
+// page of an input of `pages` pages; for a one-page input `why` as it is
+// (it is the input's failure), and a cancel as it is.
+Status LeftOut(const Status& why, int pages);
+
+// The watch daemon's inputs that may hold many pages (MayHoldManyPages):
+// read page by page in `child`, as `run` reads them (CountPages, then
+// ProcessPage for each page), and assembled here (AssembleInput), so that
+// a page that kills its worker process costs that page only, and no other
+// page is read twice. A page whose request fails (the child died, was
+// killed for time, could not start) or that ran out of memory is asked
+// again, of a child started anew, until `attempts` tries in all; then it
+// is left out (LeftOut, "... (attempt N of N)"; InputOutcome::page_errors,
+// left_out_pages) and the next page is read. `on_page` gets each page as it
+// ends, `on_retry` each try that failed and is made again (page, reason,
+// the try). Errors: the page count's, as Process() names them (about the
+// child), and kCancelled.
+Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view bytes, const std::string& source,
+                                       const RunOptions& options, int attempts,
+                                       const std::function<void(const PageEvent&)>& on_page,
+                                       const std::function<void(int page, const Status& why, int attempt)>& on_retry,
+                                       const std::atomic<bool>* cancel);
+
 // The child's side (`ocrflow __worker`): says "ready", then serves requests
 // on stdin/stdout until stdin ends. `before_input` runs before each input is processed,
 // with its source name, and `before_stage` as each stage starts on a page

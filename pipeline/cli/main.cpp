@@ -689,7 +689,8 @@ std::function<void(const std::string&)> FaultHook() {
 }
 
 // The same per stage: `__hang_in_<stage>__` hangs (deaf) as that stage
-// starts, `__segv_on_p<N>__` crashes as page N starts.
+// starts, `__segv_on_p<N>__` crashes and `__hang_on_p<N>__` hangs (deaf)
+// as page N starts.
 std::function<void(const std::string&, int, const std::string&)> StageFaultHook() {
 #ifdef OCRFLOW_FAULT_INJECTION
   return [](const std::string& source, int page, const std::string& stage) {
@@ -697,6 +698,9 @@ std::function<void(const std::string&, int, const std::string&)> StageFaultHook(
       for (;;) pause();
     }
     if (source.find("__segv_on_p" + std::to_string(page) + "__") != std::string::npos) raise(SIGSEGV);
+    if (source.find("__hang_on_p" + std::to_string(page) + "__") != std::string::npos) {
+      for (;;) pause();
+    }
   };
 #else
   return nullptr;

@@ -464,6 +464,13 @@ class Daemon {
   void ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, WorkerProcess& child);
   void Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason);
   void Transient(StateDb& db, const Claim& claim, const std::string& reason);
+  // INBOX/<rel> copied to CORPUS/failed/<rel>, unless it is a symbolic link
+  // (`*link` set, nothing copied, Ok). kNotFound: gone from the inbox.
+  Status CopyToFailed(const std::string& rel, bool* link);
+  // A done input whose `page_errors` pages were not read: a copy of it in
+  // failed/ and a note naming those pages beside it (never the input's
+  // failure: its other pages are done). What was kept, for the log line.
+  std::string KeepLeftOutPages(const Claim& claim, const std::string& sha, const std::vector<std::string>& page_errors);
   // The manifest: rewritten atomically, its identity recorded in the state
   // (in the caller's transaction); appended only to that very file.
   Status WriteManifest(StateDb& db, const std::vector<std::string>& lines);
@@ -780,6 +787,32 @@ void Daemon::Transient(StateDb& db, const Claim& claim, const std::string& reaso
   if (!st.ok()) log_(kError, st.ToString());
 }
 
+Status Daemon::CopyToFailed(const std::string& rel, bool* link) {
+  // A symbolic link is only described in the note: a link in the corpus
+  // would lead a backup or `rsync -L` out to its target.
+  struct stat lb {};
+  *link = lstat((inbox_ + "/" + rel).c_str(), &lb) == 0 && S_ISLNK(lb.st_mode);
+  if (*link) return Status::Ok();
+  auto copy_to = CorpusPath("failed/" + rel);
+  return copy_to.ok() ? CopyFileAtomic(inbox_ + "/" + rel, copy_to.value()) : copy_to.status();
+}
+
+std::string Daemon::KeepLeftOutPages(const Claim& claim, const std::string& sha,
+                                     const std::vector<std::string>& page_errors) {
+  bool link = false;
+  Status copied = CopyToFailed(claim.path, &link);
+  std::string note = claim.path + ": done, without these pages:\n";
+  for (const std::string& e : page_errors) note += "  " + e + "\n";
+  note += "done: " + IsoTime(Now(), false) + "\nsha256: " + sha + "\n";
+  if (link) note += "(a symbolic link: not copied here; the inbox still has it)\n";
+  if (!copied.ok()) note += "(not copied here: " + copied.ToString() + ")\n";
+  auto note_to = CorpusPath("failed/" + claim.path + ".error.txt");
+  Status st = note_to.ok() ? WriteFileAtomic(note_to.value(), note) : note_to.status();
+  if (!st.ok()) return "; not kept in failed/: " + st.ToString();
+  if (!copied.ok()) return "; named in failed/" + claim.path + ".error.txt, not copied: " + copied.ToString();
+  return "; kept as failed/" + claim.path;
+}
+
 // What cannot be kept in the quarantine for good (a name too long for the
 // file system, a file the daemon may not read, a folder that is a link) is
 // said in the note, or, when even the note cannot be written, in the state's
@@ -787,14 +820,10 @@ void Daemon::Transient(StateDb& db, const Claim& claim, const std::string& reaso
 // item 6). Only a transient error (disk full, read-only) keeps it queued.
 void Daemon::Quarantine(StateDb& db, const Claim& claim, const std::string& sha, const std::string& reason) {
   std::string why = reason;
-  // A symbolic link is only described in the note: a link in the corpus
-  // would lead a backup or `rsync -L` out to its target.
-  struct stat lb {};
-  const bool link = lstat((inbox_ + "/" + claim.path).c_str(), &lb) == 0 && S_ISLNK(lb.st_mode);
+  bool link = false;
   std::string not_copied;
-  if (!link) {
-    auto copy_to = CorpusPath("failed/" + claim.path);
-    Status st = copy_to.ok() ? CopyFileAtomic(inbox_ + "/" + claim.path, copy_to.value()) : copy_to.status();
+  {
+    Status st = CopyToFailed(claim.path, &link);
     if (st.code() == Code::kNotFound) {  // gone from the inbox: nothing to keep
       log_(kInfo, "vanished " + claim.path + ": removed from the inbox before it could be quarantined");
       if (Status f = db.Forget(claim.path, owner_); !f.ok()) log_(kError, f.ToString());
@@ -979,7 +1008,7 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
 
   // In a worker process: a crash, a runaway allocation or a hang there is
   // this input's failure, and the outputs are written here, never by it.
-  auto outcome = child.Process(bytes, rel, shared.run, [&](const PageEvent& e) {
+  auto on_page = [&](const PageEvent& e) {
     if (e.status.ok()) {
       log_(kInfo, "page " + rel + " p" + std::to_string(e.number) + ": " + std::to_string(e.characters) + " chars, " +
                       std::to_string(e.paragraphs) + " paragraphs, skew " + Fixed(e.skew_degrees, 2) + ", conf " +
@@ -988,12 +1017,36 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     } else if (e.status.code() != Code::kCancelled) {
       log_(kWarn, "page " + rel + " p" + std::to_string(e.number) + ": " + e.status.message());
     }
-  }, &cancel_);
+  };
+  // A TIFF or a PDF page by page, as `run` reads it: a page that kills its
+  // worker is tried again on its own, then left out, and the other pages
+  // are read once each (docs/watch.md, *Failure*). Any other input is one
+  // page: the worker reads it whole.
+  auto on_retry = [&](int page, const Status& why, int attempt) {
+    log_(kWarn, "retry " + rel + " page " + std::to_string(page) + " (attempt " + std::to_string(attempt) + " of " +
+                    std::to_string(cfg.max_attempts) + "): " + why.message());
+    if (child.started_in() >= 0) log_(kInfo, child.StartedLine());
+  };
+  Result<InputOutcome> outcome =
+      MayHoldManyPages(std::string_view(bytes).substr(0, 8))
+          ? ProcessPageByPage(child, bytes, rel, shared.run, cfg.max_attempts, on_page, on_retry, &cancel_)
+          : child.Process(bytes, rel, shared.run, on_page, &cancel_);
   if (child.started_in() >= 0) log_(kInfo, child.StartedLine());
   Status fail = outcome.ok() ? outcome.value().status : outcome.status();
   if (cancel_.load() || fail.code() == Code::kCancelled) {
     log_(kInfo, "requeued " + rel + ": stopping");
     if (Status f = db.Requeue(rel, owner_, 0, false, "", false); !f.ok()) log_(kError, f.ToString());
+    return;
+  }
+  // Every page was tried until max_attempts, and none was read: nothing is
+  // gained by trying the input again as a whole.
+  if (!fail.ok() && outcome.ok() && outcome.value().left_out_pages > 0) {
+    const InputOutcome& o = outcome.value();
+    std::string why = o.page_errors.size() == 1 ? fail.message() : "no page could be read";
+    if (o.page_errors.size() > 1) {
+      for (const std::string& e : o.page_errors) why += "; " + e;
+    }
+    Quarantine(db, claim, sha, why);
     return;
   }
   // The worker died, was killed for time, or ran out of its memory limit:
@@ -1054,13 +1107,24 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   line.seconds = secs, line.finished = IsoTime(Now(), false);
   line.ocrflow = OCRFLOW_VERSION, line.tesseract = ocr::TesseractVersion(), line.lang = cfg.lang;
   line.models = shared.models;
+  // The pages not read, each named as `run` names it ("<rel>: page N: ...").
+  for (const std::string& e : o.page_errors) line.errors.push_back(rel + ": " + e);
   DoneRecord r{rel, sha, output, o.pages, secs, RenderManifestLine(line)};
+  // Pages left out: the input is done (its other pages are in the corpus),
+  // and a copy of it is kept in failed/ with a note naming them, so that
+  // the pages not read stay at hand after the inbox is cleared.
+  std::string kept;
+  if (o.left_out_pages > 0) kept = KeepLeftOutPages(claim, sha, o.page_errors);
   if (mark_done(r)) {
     ++done_total_;
-    log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(o.pages) + " pages, " + Fixed(secs, 2) + " s)");
+    log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(o.pages) + " pages" +
+                    (o.left_out_pages > 0 ? ", " + std::to_string(o.left_out_pages) + " left out" + kept : "") + ", " +
+                    Fixed(secs, 2) + " s)");
     // It failed before and was replaced by a good file: the quarantine entry is history.
-    fs::remove(fs::path(corpus_) / "failed" / rel, ec);
-    fs::remove(fs::path(corpus_) / "failed" / (rel + ".error.txt"), ec);
+    if (o.left_out_pages == 0) {
+      fs::remove(fs::path(corpus_) / "failed" / rel, ec);
+      fs::remove(fs::path(corpus_) / "failed" / (rel + ".error.txt"), ec);
+    }
   }
 }
 

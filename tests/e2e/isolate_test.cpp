@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/e2e/archive_text.h"
 #include "tests/e2e/cli_harness.h"
 
 namespace ocrflow::e2e {
@@ -756,6 +757,146 @@ TEST_F(IsolateTest, DaemonReplacementWorkerStartsOutsideThePageBound) {
   EXPECT_GE(std::stod(m[1]), 7.0) << log;
   const std::string manifest = Slurp(corpus / "manifest.jsonl");
   EXPECT_EQ(std::count(manifest.begin(), manifest.end(), '\n'), 2) << manifest;
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
+// --- the daemon: a multi-page input's pages, each on its own -----------------
+
+// How many times `text` is in `log`.
+long CountOf(const std::string& log, const std::string& text) {
+  long n = 0;
+  for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + text.size())) ++n;
+  return n;
+}
+
+// The manifest's lines by source.
+std::map<std::string, nlohmann::json> ManifestBySource(const fs::path& manifest) {
+  std::map<std::string, nlohmann::json> lines;
+  std::istringstream in(Slurp(manifest));
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded()) lines[j["source"].get<std::string>()] = j;
+  }
+  return lines;
+}
+
+// Page 2 of a 3-page TIFF kills its worker process (SIGSEGV) every time:
+// the page is tried again in a new worker until --max-attempts, then left
+// out; pages 1 and 3 are read once each and written, the input is done
+// (its manifest line says which page is missing and why), and a copy of
+// it is kept in failed/ with a note naming the page. Before, the whole
+// input was tried again and quarantined: none of its pages was written.
+TEST_F(IsolateTest, DaemonPageThatKillsItsWorkerIsLeftOutOtherPagesWritten) {
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  const std::string book = "book__segv_on_p2__.tif";
+  WriteTinyPage(inbox / "a.png", 41);
+  ASSERT_TRUE(WriteLineBook(inbox / book, {"Item 91 ready", "Blue house 92", "Green door 93"}));
+  WriteTinyPage(inbox / "z.png", 43);
+  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
+              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--format", "txt,json,pdf"});
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
+  const std::string log = Slurp(log_);
+  const std::string txt = Slurp(corpus / (book + ".txt"));
+  EXPECT_NE(txt.find("91"), std::string::npos) << txt << log;
+  EXPECT_NE(txt.find("93"), std::string::npos) << txt << log;
+  EXPECT_EQ(txt.find("92"), std::string::npos) << txt;
+  auto j = nlohmann::json::parse(Slurp(corpus / (book + ".json")), nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << log;
+  ASSERT_EQ(j["pages"].size(), 2u) << log;
+  EXPECT_EQ(j["pages"][0]["page"], 1);
+  EXPECT_EQ(j["pages"][1]["page"], 3);
+  // The PDF of the pages read: 1 and 3.
+  int pdf_status = -1;
+  const std::string pdf_text = Command("pdftotext -raw '" + (corpus / (book + ".pdf")).string() + "' - 2>&1", &pdf_status);
+  EXPECT_EQ(pdf_status, 0) << pdf_text;
+  EXPECT_NE(pdf_text.find("91"), std::string::npos) << pdf_text;
+  EXPECT_NE(pdf_text.find("93"), std::string::npos) << pdf_text;
+  EXPECT_EQ(std::count(pdf_text.begin(), pdf_text.end(), '\f'), 2) << pdf_text;
+  // Page 2 tried twice, each time in a worker of its own; pages 1 and 3 once.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(log, m, std::regex("retry " + std::regex_replace(book, std::regex("[.]"), "[.]") +
+                                                   " page 2 \\(attempt 1 of 2\\): the worker process \\(pid ([0-9]+)\\) "
+                                                   "was killed by SIGSEGV")))
+      << log;
+  const std::string first_pid = m[1];
+  ASSERT_TRUE(std::regex_search(log, m, std::regex("page " + std::regex_replace(book, std::regex("[.]"), "[.]") +
+                                                   " p2: left out: the worker process \\(pid ([0-9]+)\\) was killed "
+                                                   "by SIGSEGV.*\\(attempt 2 of 2\\)")))
+      << log;
+  EXPECT_NE(m[1], first_pid) << log;
+  EXPECT_EQ(CountOf(log, "page " + book + " p1: "), 1) << log;
+  EXPECT_EQ(CountOf(log, "page " + book + " p3: "), 1) << log;
+  EXPECT_EQ(CountOf(log, "retry " + book + " ("), 0) << "not tried again as a whole:\n" << log;
+  EXPECT_NE(log.find("done " + book + " -> " + book + ".txt (2 pages, 1 left out; kept as failed/" + book), std::string::npos)
+      << log;
+  // The manifest: one line per input; the book's names its missing page.
+  const auto lines = ManifestBySource(corpus / "manifest.jsonl");
+  EXPECT_EQ(LineCount(corpus / "manifest.jsonl"), 3) << Slurp(corpus / "manifest.jsonl");
+  ASSERT_TRUE(lines.count(book)) << Slurp(corpus / "manifest.jsonl");
+  const nlohmann::json& line = lines.at(book);
+  EXPECT_EQ(line["pages"], 2);
+  EXPECT_EQ(line["failed_pages"], 1);
+  ASSERT_EQ(line["errors"].size(), 1u) << line.dump();
+  const std::string error = line["errors"][0];
+  EXPECT_EQ(error.rfind(book + ": page 2: left out: the worker process (pid ", 0), 0u) << error;
+  EXPECT_NE(error.find("SIGSEGV"), std::string::npos) << error;
+  EXPECT_NE(error.find("(attempt 2 of 2)"), std::string::npos) << error;
+  EXPECT_TRUE(lines.count("a.png") && lines.count("z.png"));
+  // Nothing lost: the input kept whole beside a note naming its page 2.
+  EXPECT_EQ(Slurp(corpus / "failed" / book), Slurp(inbox / book));
+  const std::string note = Slurp(corpus / "failed" / (book + ".error.txt"));
+  EXPECT_NE(note.find("page 2: left out: the worker process"), std::string::npos) << note;
+  EXPECT_NE(Slurp(corpus / "a.png.txt").find("41"), std::string::npos) << log;
+  EXPECT_NE(Slurp(corpus / "z.png.txt").find("43"), std::string::npos) << log;
+  auto st = RunBin(OCRFLOW_BIN, "status --out '" + corpus.string() + "' --json");
+  ASSERT_EQ(st.code, 0) << st.err;
+  auto s = nlohmann::json::parse(st.out);
+  EXPECT_EQ(s["counts"]["done"], 3);
+  EXPECT_EQ(s["counts"]["failed"], 0);
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
+// The same for a page that hangs its worker (deaf to its deadline): killed
+// for time on each try, named with the page, then left out; the pages
+// after it are read. A TIFF whose every page kills its worker is
+// quarantined once its pages have had their tries, not tried again whole.
+TEST_F(IsolateTest, DaemonPageThatHangsIsLeftOutAndABookOfDeadPagesIsQuarantined) {
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  const std::string hang = "book__hang_on_p1__.tif", dead = "dead__segv_on_p1____segv_on_p2__.tif";
+  ASSERT_TRUE(WriteLineBook(inbox / hang, {"Item 61 ready", "Blue house 62", "Green door 63"}));
+  ASSERT_TRUE(WriteLineBook(inbox / dead, {"Item 71 ready", "Blue house 72"}));
+  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
+              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--page-timeout", "3"});
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
+  const std::string log = Slurp(log_);
+  const std::string txt = Slurp(corpus / (hang + ".txt"));
+  EXPECT_EQ(txt.find("61"), std::string::npos) << txt;
+  EXPECT_NE(txt.find("62"), std::string::npos) << txt << log;
+  EXPECT_NE(txt.find("63"), std::string::npos) << txt << log;
+  EXPECT_NE(log.find("retry " + hang + " page 1 (attempt 1 of 2): timed out"), std::string::npos) << log;
+  EXPECT_NE(log.find("page " + hang + " p1: left out: timed out"), std::string::npos) << log;
+  const auto lines = ManifestBySource(corpus / "manifest.jsonl");
+  ASSERT_TRUE(lines.count(hang)) << Slurp(corpus / "manifest.jsonl");
+  EXPECT_EQ(lines.at(hang)["failed_pages"], 1);
+  EXPECT_EQ(lines.at(hang)["pages"], 2);
+  EXPECT_TRUE(fs::exists(corpus / "failed" / hang));
+  // Every page of the other dead: quarantined, each page named, each tried twice.
+  EXPECT_FALSE(lines.count(dead)) << Slurp(corpus / "manifest.jsonl");
+  EXPECT_FALSE(fs::exists(corpus / (dead + ".txt")));
+  EXPECT_EQ(Slurp(corpus / "failed" / dead), Slurp(inbox / dead));
+  const std::string note = Slurp(corpus / "failed" / (dead + ".error.txt"));
+  EXPECT_NE(note.find("no page could be read; page 1: left out:"), std::string::npos) << note;
+  EXPECT_NE(note.find("; page 2: left out:"), std::string::npos) << note;
+  EXPECT_EQ(CountOf(log, "retry " + dead + " page 1 (attempt 1 of 2)"), 1) << log;
+  EXPECT_EQ(CountOf(log, "retry " + dead + " page 2 (attempt 1 of 2)"), 1) << log;
+  EXPECT_EQ(CountOf(log, "retry " + dead + " ("), 0) << "not tried again as a whole:\n" << log;
+  auto st = RunBin(OCRFLOW_BIN, "status --out '" + corpus.string() + "' --json");
+  ASSERT_EQ(st.code, 0) << st.err;
+  auto s = nlohmann::json::parse(st.out);
+  EXPECT_EQ(s["counts"]["done"], 1);
+  EXPECT_EQ(s["counts"]["failed"], 1);
   EXPECT_EQ(CountWorkers(), 0);
 }
 
