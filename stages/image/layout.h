@@ -41,7 +41,9 @@
 //      closer than `line_gap` x height, never across a gutter unless the text
 //      is large (a headline's word gap may sit above a gutter). A line whose
 //      glyphs are `headline_ratio` x the body glyph size and which is at least
-//      `headline_height_em` tall is headline text.
+//      `headline_height_em` tall is headline text; so is a line a size step
+//      above the body standing level with such a line beside it (a row of
+//      headlines, one in a face that measures small).
 //   6. blocks.h: lines are stacked top to bottom into blocks of the same size
 //      class (a headline's second line with glyphs of the first's size joins
 //      it even when its box is less tall) and the same horizontal extent
