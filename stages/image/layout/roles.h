@@ -22,7 +22,9 @@
 //                            kSizeStep above the body's) between two rules
 //                            about as wide as it, inside a column: body text
 //                            of that column right above the upper rule and
-//                            right below the lower one. Not a headline: it
+//                            right below the lower one (its centred last
+//                            line, a block of one line right under it,
+//                            joins it). Not a headline: it
 //                            opens no article. Run before the sub-headlines
 //                            and bylines (it is not large any more).
 //   FindInsets               the blocks inside a frame (a hollow picture
