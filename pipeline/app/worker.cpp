@@ -823,11 +823,62 @@ Status LeftOut(const Status& why, int pages) {
   return Status(why.code(), "left out: " + why.message());
 }
 
+namespace {
+
+// A page's record in a PageJournal: one JSON line (the run it belongs to:
+// ocrflow's version and the options; the failed tries so far; once the
+// page ended, its outcome), then, for a page that was read, the page as
+// page_wire.h encodes it, its PDF image included: the bytes its worker
+// sent, so that the outputs assembled from it are the same bytes.
+struct PageRecord {
+  int failed = 0;         // tries that failed (the worker died, was killed)
+  bool finished = false;  // ended: read, or left out
+  bool left_out = false;
+  WorkerPage page;        // when finished: its outcome (status), and the page when read
+};
+
+std::string JournalRun(const RunOptions& options) { return json::array({OCRFLOW_VERSION, OptionsJson(options)}).dump(); }
+
+std::string EncodeRecord(const std::string& run, const PageRecord& r) {
+  json head = {{"run", run}, {"failed", r.failed}};
+  std::string body;
+  if (r.finished) {
+    head["status"] = StatusJson(r.page.status);
+    head["left_out"] = r.left_out;
+    head["has_page"] = r.page.has_page;
+    head["image_error"] = r.page.image_error;
+    if (r.page.has_page) body = EncodePage(r.page.page, r.page.has_image ? &r.page.image : nullptr);
+  }
+  return head.dump(-1, ' ', false, json::error_handler_t::replace) + "\n" + body;
+}
+
+// False for a record of another run, or one that does not decode.
+bool DecodeRecord(std::string_view record, const std::string& run, PageRecord* r) {
+  const size_t nl = record.find('\n');
+  if (nl == std::string_view::npos) return false;
+  const json head = json::parse(record.substr(0, nl), nullptr, false);
+  if (!head.is_object() || head.value("run", std::string()) != run) return false;
+  try {
+    r->failed = head.value("failed", 0);
+    r->finished = head.contains("status");
+    if (!r->finished) return true;
+    r->page.status = StatusFromJson(head.at("status"));
+    r->left_out = head.value("left_out", false);
+    r->page.has_page = head.value("has_page", false);
+    r->page.image_error = head.value("image_error", std::string());
+  } catch (const json::exception&) {
+    return false;
+  }
+  return !r->page.has_page || DecodePage(record.substr(nl + 1), &r->page.page, &r->page.image, &r->page.has_image).ok();
+}
+
+}  // namespace
+
 Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view bytes, const std::string& source,
                                        const RunOptions& options, int attempts,
                                        const std::function<void(const PageEvent&)>& on_page,
                                        const std::function<void(int page, const Status& why, int attempt)>& on_retry,
-                                       const std::atomic<bool>* cancel) {
+                                       const std::atomic<bool>* cancel, PageJournal* journal) {
   // The child keeps the bytes of the input it was last sent, by this key:
   // one per call, so that an input whose content changed under the same
   // name is never read from the bytes it had before.
@@ -836,13 +887,51 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
   auto count = child.CountPages(bytes, source, input, options, cancel);
   if (!count.ok()) return count.status();
   const int pages = count.value();
+  // What a journal kept of this run's pages (decoded now, their bytes let go).
+  const std::string run = journal != nullptr ? JournalRun(options) : std::string();
+  std::map<int, PageRecord> kept;
+  if (journal != nullptr) {
+    int finished = 0;
+    for (auto it = journal->kept.begin(); it != journal->kept.end(); it = journal->kept.erase(it)) {
+      PageRecord r;
+      if (it->first < 1 || it->first > pages || !DecodeRecord(it->second, run, &r)) continue;
+      finished += r.finished ? 1 : 0;
+      kept.emplace(it->first, std::move(r));
+    }
+    if (finished > 0 && journal->on_resume) journal->on_resume(finished, pages);
+  }
+  auto keep = [&](int number, const PageRecord& r) {
+    if (journal != nullptr && journal->keep) journal->keep(number, EncodeRecord(run, r));
+  };
   std::vector<Page> read;  // the pages read, and those that timed out (flagged)
   std::vector<Status> status(static_cast<size_t>(pages));
   std::map<int, formats::PdfImage> images;
   std::map<int, std::string> image_errors;
   int left_out = 0;
+  // A page that ended, read now (`report`: told to on_page) or before.
+  auto take = [&](int number, WorkerPage& w, double seconds, bool report) {
+    status[number - 1] = w.status;
+    if (w.has_image) images[number] = std::move(w.image);
+    else if (!w.image_error.empty()) image_errors[number] = w.image_error;
+    if (report && on_page) on_page(MakePageEvent(w.page, w.status, seconds, number));
+    if (w.has_page && (w.status.ok() || !w.page.info.timed_out_stage.empty())) read.push_back(std::move(w.page));
+  };
   for (int number = 1; number <= pages; ++number) {
-    for (int attempt = 1;; ++attempt) {
+    int first = 1;
+    if (auto it = kept.find(number); it != kept.end()) {
+      PageRecord& r = it->second;
+      if (r.finished && r.left_out) {
+        status[number - 1] = r.page.status;
+        ++left_out;
+      } else if (r.finished) {
+        take(number, r.page, 0, false);
+      }
+      first = r.failed + 1;
+      const bool finished = r.finished;
+      kept.erase(it);
+      if (finished) continue;
+    }
+    for (int attempt = first;; ++attempt) {
       const auto start = Clock::now();
       auto got = child.ProcessPage(bytes, source, input, number, pages, options, cancel);
       if ((cancel != nullptr && cancel->load()) || (!got.ok() && got.status().code() == Code::kCancelled))
@@ -852,23 +941,29 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
       // saying so): another try in a new one, then the page is left out.
       const Status why = got.ok() ? got.value().status : got.status();
       if (!got.ok() || why.code() == Code::kUnavailable) {
+        PageRecord r;
+        r.failed = attempt;
         if (attempt < attempts) {
+          keep(number, r);
           if (on_retry) on_retry(number, why, attempt);
           continue;
         }
         status[number - 1] = LeftOut(Status(why.code(), why.message() + " (attempt " + std::to_string(attempt) + " of " +
                                                            std::to_string(attempts) + ")"),
                                      pages);
+        r.finished = r.left_out = true;
+        r.page.status = status[number - 1];
+        keep(number, r);
         ++left_out;
         if (on_page) on_page(MakePageEvent(Page{}, status[number - 1], seconds, number));
         break;
       }
-      WorkerPage& w = got.value();
-      status[number - 1] = w.status;
-      if (w.has_image) images[number] = std::move(w.image);
-      else if (!w.image_error.empty()) image_errors[number] = w.image_error;
-      if (on_page) on_page(MakePageEvent(w.page, w.status, seconds, number));
-      if (w.has_page && (w.status.ok() || !w.page.info.timed_out_stage.empty())) read.push_back(std::move(w.page));
+      PageRecord r;
+      r.failed = attempt - 1;
+      r.finished = true;
+      r.page = std::move(got).value();
+      keep(number, r);
+      take(number, r.page, seconds, true);
       break;
     }
   }

@@ -61,6 +61,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -219,11 +220,28 @@ Status LeftOut(const Status& why, int pages);
 // ends, `on_retry` each try that failed and is made again (page, reason,
 // the try). Errors: the page count's, as Process() names them (about the
 // child), and kCancelled.
+//
+// `journal`, when set, keeps the pages across a restart (the watch daemon's
+// state database, docs/watch.md *Failure*): `keep` gets a record of each
+// page as it ends (read, timed out, not decodable or left out) and of each
+// failed try (its count), and a page whose record is in `kept` (by page
+// number; taken out as it is used) is not asked for again: a finished one
+// is assembled from its record, bit for bit what its worker sent, and one
+// that had failed tries starts at the next try. A record made under other
+// options or by another version of ocrflow, or that does not decode, is
+// ignored (the page is read anew).
+struct PageJournal {
+  std::map<int, std::string> kept;
+  std::function<void(int page, const std::string& record)> keep;
+  // Once the pages are counted, when `kept` finishes some of them: how
+  // many, of how many (for the log).
+  std::function<void(int finished, int pages)> on_resume;
+};
 Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view bytes, const std::string& source,
                                        const RunOptions& options, int attempts,
                                        const std::function<void(const PageEvent&)>& on_page,
                                        const std::function<void(int page, const Status& why, int attempt)>& on_retry,
-                                       const std::atomic<bool>* cancel);
+                                       const std::atomic<bool>* cancel, PageJournal* journal = nullptr);
 
 // The child's side (`ocrflow __worker`): says "ready", then serves requests
 // on stdin/stdout until stdin ends. `before_input` runs before each input is processed,

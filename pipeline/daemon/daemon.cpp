@@ -1027,9 +1027,23 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
                     std::to_string(cfg.max_attempts) + "): " + why.message());
     if (child.started_in() >= 0) log_(kInfo, child.StartedLine());
   };
+  // Each page kept in the state as it ends (and each failed try counted),
+  // so that a daemon killed halfway through a book resumes at the first
+  // page not finished, and a page that kills its worker is not tried
+  // afresh after each restart (docs/watch.md, *Failure*).
+  PageJournal journal;
+  if (auto kept = db.KeptPages(rel, sha); kept.ok()) journal.kept = std::move(kept).value();
+  else log_(kWarn, kept.status().ToString() + " (its pages are read anew)");
+  journal.keep = [&](int page, const std::string& record) {
+    if (Status k = db.KeepPage(rel, owner_, sha, page, record); !k.ok()) log_(kWarn, k.ToString());
+  };
+  journal.on_resume = [&](int finished, int pages) {
+    log_(kInfo, "resumed " + rel + ": " + std::to_string(finished) + " of " + std::to_string(pages) +
+                    " pages finished before, not read again");
+  };
   Result<InputOutcome> outcome =
       MayHoldManyPages(std::string_view(bytes).substr(0, 8))
-          ? ProcessPageByPage(child, bytes, rel, shared.run, cfg.max_attempts, on_page, on_retry, &cancel_)
+          ? ProcessPageByPage(child, bytes, rel, shared.run, cfg.max_attempts, on_page, on_retry, &cancel_, &journal)
           : child.Process(bytes, rel, shared.run, on_page, &cancel_);
   if (child.started_in() >= 0) log_(kInfo, child.StartedLine());
   Status fail = outcome.ok() ? outcome.value().status : outcome.status();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 namespace ocrflow::daemon {
@@ -38,6 +39,16 @@ CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(done_sha256);
 CREATE TABLE IF NOT EXISTS completions(finished_at REAL NOT NULL, path TEXT, pages INTEGER, seconds REAL);
 CREATE INDEX IF NOT EXISTS completions_time ON completions(finished_at);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- The pages of a multi-page input read so far (KeepPage), while it is not
+-- done: added by CREATE ... IF NOT EXISTS, so a database made before it
+-- gains it when opened, and an older daemon ignores it.
+CREATE TABLE IF NOT EXISTS pages(
+  path    TEXT NOT NULL,              -- relative to INBOX
+  sha256  TEXT NOT NULL,              -- of the content the page was read from
+  page    INTEGER NOT NULL,           -- from 1
+  record  BLOB NOT NULL,              -- app/worker.h PageJournal's record
+  PRIMARY KEY(path, page)
+);
 )sql";
 
 Status DbError(sqlite3* db, const std::string& what) {
@@ -69,6 +80,14 @@ class Stmt {
     return *this;
   }
   Stmt& Bind(int i, int v) { return Bind(i, static_cast<long long>(v)); }
+  Stmt& BindBlob(int i, const std::string& v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  std::string Blob(int col) const {
+    const void* b = sqlite3_column_blob(s_, col);
+    return b ? std::string(static_cast<const char*>(b), static_cast<size_t>(sqlite3_column_bytes(s_, col))) : "";
+  }
   Stmt& BindNull(int i) {
     sqlite3_bind_null(s_, i);
     return *this;
@@ -93,6 +112,14 @@ class Stmt {
 Status Run(sqlite3* db, Stmt& st, const std::string& what) {
   int rc = st.Step();
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? Status::Ok() : DbError(db, what);
+}
+
+// An input's kept pages go once it is done, quarantined, forgotten or
+// changed: none is read from them again.
+Status DropPages(sqlite3* db, const std::string& path) {
+  Stmt del(db, "DELETE FROM pages WHERE path=?");
+  del.Bind(1, path);
+  return Run(db, del, "dropping the pages kept of " + path);
 }
 
 }  // namespace
@@ -202,6 +229,7 @@ Result<bool> StateDb::Offer(const std::string& path, long long size, long long m
             "queued_at=? WHERE path=?");
     up.Bind(1, size).Bind(2, mtime_ns).Bind(3, now).Bind(4, path);
     st = Run(db_, up, "queueing a changed input");
+    if (st.ok()) st = DropPages(db_, path);
     waiting = true;
   }
   if (!st.ok()) {
@@ -320,6 +348,7 @@ Status StateDb::MarkDone(const std::string& path, const std::string& owner, cons
     up.Bind(9, new_line ? 1 : 0).Bind(10, now).Bind(11, now).Bind(12, size).Bind(13, mtime_ns).Bind(14, path);
     st = Run(db_, up, "recording " + path + " as done");
   }
+  if (st.ok()) st = DropPages(db_, path);
   if (st.ok() && new_line) {
     Stmt ins(db_, "INSERT INTO completions(finished_at, path, pages, seconds) VALUES(?,?,?,?)");
     ins.Bind(1, now).Bind(2, path).Bind(3, record.pages).Bind(4, record.seconds);
@@ -344,7 +373,14 @@ Status StateDb::MarkFailed(const std::string& path, const std::string& owner, co
           "size=CASE WHEN stale THEN size ELSE ? END, mtime_ns=CASE WHEN stale THEN mtime_ns ELSE ? END, stale=0 "
           "WHERE path=? AND owner=?");
   up.Bind(1, sha256).Bind(2, error).Bind(3, now).Bind(4, size).Bind(5, mtime_ns).Bind(6, path).Bind(7, owner);
-  return Run(db_, up, "recording " + path + " as failed");
+  if (Status st = Begin(); !st.ok()) return st;
+  Status st = Run(db_, up, "recording " + path + " as failed");
+  if (st.ok() && sqlite3_changes(db_) > 0) st = DropPages(db_, path);
+  if (!st.ok()) {
+    Rollback();
+    return st;
+  }
+  return Commit();
 }
 
 Status StateDb::Requeue(const std::string& path, const std::string& owner, double retry_at, bool count_attempt,
@@ -357,6 +393,7 @@ Status StateDb::Requeue(const std::string& path, const std::string& owner, doubl
 }
 
 Status StateDb::Forget(const std::string& path, const std::string& owner) {
+  if (Status st = Begin(); !st.ok()) return st;
   Stmt del(db_, "DELETE FROM inputs WHERE path=? AND owner=? AND manifest IS NULL");
   del.Bind(1, path).Bind(2, owner);
   Status st = Run(db_, del, "forgetting " + path);
@@ -365,7 +402,50 @@ Status StateDb::Forget(const std::string& path, const std::string& owner) {
     up.Bind(1, path).Bind(2, owner);
     st = Run(db_, up, "forgetting " + path);
   }
-  return st;
+  if (st.ok()) st = DropPages(db_, path);
+  if (!st.ok()) {
+    Rollback();
+    return st;
+  }
+  return Commit();
+}
+
+Status StateDb::KeepPage(const std::string& path, const std::string& owner, const std::string& sha256, int page,
+                         const std::string& record) {
+  if (Status st = Begin(); !st.ok()) return st;
+  Status st;
+  {
+    Stmt q(db_, "SELECT 1 FROM inputs WHERE path=? AND owner=? AND status='working'");
+    q.Bind(1, path).Bind(2, owner);
+    const int rc = q.Step();
+    if (rc == SQLITE_DONE) st = Status(Code::kCancelled, "the claim on " + path + " was lost (another daemon took it over)");
+    else if (rc != SQLITE_ROW) st = DbError(db_, "reading " + path);
+  }
+  if (st.ok()) {  // pages of the content it had before: no longer of use
+    Stmt del(db_, "DELETE FROM pages WHERE path=? AND sha256<>?");
+    del.Bind(1, path).Bind(2, sha256);
+    st = Run(db_, del, "dropping the pages kept of " + path);
+  }
+  if (st.ok()) {
+    Stmt ins(db_, "INSERT OR REPLACE INTO pages(path, sha256, page, record) VALUES(?,?,?,?)");
+    ins.Bind(1, path).Bind(2, sha256).Bind(3, page).BindBlob(4, record);
+    st = Run(db_, ins, "keeping page " + std::to_string(page) + " of " + path);
+  }
+  if (!st.ok()) {
+    Rollback();
+    return st;
+  }
+  return Commit();
+}
+
+Result<std::map<int, std::string>> StateDb::KeptPages(const std::string& path, const std::string& sha256) {
+  std::map<int, std::string> kept;
+  Stmt q(db_, "SELECT page, record FROM pages WHERE path=? AND sha256=?");
+  q.Bind(1, path).Bind(2, sha256);
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) kept[static_cast<int>(q.Int(0))] = q.Blob(1);
+  if (rc != SQLITE_DONE) return DbError(db_, "reading the pages kept of " + path);
+  return kept;
 }
 
 int StateDb::TransientCount(const std::string& path) {

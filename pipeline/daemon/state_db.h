@@ -13,9 +13,12 @@
 //
 // Table `meta` keeps facts about the corpus: the manifest file's identity
 // ("manifest_file": device:inode) and the inbox it serves ("inbox").
+// Table `pages` keeps the pages of a multi-page input read so far, while it
+// is worked on (KeepPage), so that a restart resumes it.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -122,6 +125,19 @@ class StateDb {
 
   // Forgets an input that vanished from INBOX before it was processed.
   Status Forget(const std::string& path, const std::string& owner);
+
+  // The pages of a multi-page input read so far, so that a daemon killed
+  // halfway through it resumes at the first page not finished (table
+  // `pages`, one row per page; docs/watch.md, *Failure*). KeepPage
+  // records page `page` of `path` read from content `sha256` (its record
+  // replaces the page's last one, and pages kept of other content go), in
+  // one transaction, while `owner` works on it (kCancelled when not).
+  // KeptPages: the records by page, of that content only. They go when
+  // the input is done, quarantined or forgotten, or changes while not
+  // being worked on.
+  Status KeepPage(const std::string& path, const std::string& owner, const std::string& sha256, int page,
+                  const std::string& record);
+  Result<std::map<int, std::string>> KeptPages(const std::string& path, const std::string& sha256);
 
   // How many transient retries this input has had (for the backoff).
   int TransientCount(const std::string& path);

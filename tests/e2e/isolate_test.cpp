@@ -900,6 +900,53 @@ TEST_F(IsolateTest, DaemonPageThatHangsIsLeftOutAndABookOfDeadPagesIsQuarantined
   EXPECT_EQ(CountWorkers(), 0);
 }
 
+// A daemon killed (SIGKILL) while page 3 of a 3-page TIFF hangs: the
+// restarted daemon (the shipped binary: no hang) reads page 3 only, pages 1
+// and 2 coming from the state database, and writes exactly the outputs of
+// a daemon that read the book uninterrupted. Before, it read the book
+// again from page 1.
+TEST_F(IsolateTest, DaemonKilledInABookResumesAtItsFirstPageNotRead) {
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus", inbox2 = dir_ / "in2", corpus2 = dir_ / "corpus2";
+  fs::create_directories(inbox);
+  fs::create_directories(inbox2);
+  const std::string book = "book__hang_on_p3__.tif";
+  ASSERT_TRUE(WriteLineBook(inbox / book, {"Item 81 ready", "Blue house 82", "Green door 83"}));
+  fs::copy_file(inbox / book, inbox2 / book);
+  const std::vector<std::string> common = {"--jobs", "1", "--lang", "eng", "--set", "ocr.engine=tesseract", "--settle",
+                                           "0", "--format", "txt,json,pdf"};
+  auto args = [&](const fs::path& in, const fs::path& out) {
+    std::vector<std::string> a = {in.string(), "-o", out.string(), "--once", "--page-timeout", "60"};
+    a.insert(a.end(), common.begin(), common.end());
+    return a;
+  };
+  StartWatch(args(inbox, corpus));
+  ASSERT_TRUE(WaitForLog("page " + book + " p2: ", 60)) << Slurp(log_);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // page 3 starts, and hangs
+  KillWatch();
+  const std::string before = Slurp(log_);
+  EXPECT_EQ(CountOf(before, "page " + book + " p3: "), 0) << before;
+  // Restarted, without the fault; and the same book read by a daemon that
+  // is not interrupted.
+  pid_ = SpawnWatch(OCRFLOW_BIN, args(inbox, corpus), log_);
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
+  const std::string after = Slurp(log_).substr(before.size());
+  EXPECT_NE(after.find("resumed " + book + ": 2 of 3 pages finished before, not read again"), std::string::npos) << after;
+  EXPECT_EQ(CountOf(after, "page " + book + " p1: "), 0) << after;
+  EXPECT_EQ(CountOf(after, "page " + book + " p2: "), 0) << after;
+  EXPECT_EQ(CountOf(after, "page " + book + " p3: "), 1) << after;
+  const fs::path log2 = dir_ / "watch2.log";
+  pid_ = SpawnWatch(OCRFLOW_BIN, args(inbox2, corpus2), log2);
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log2);
+  const std::string txt = Slurp(corpus / (book + ".txt"));
+  EXPECT_NE(txt.find("81"), std::string::npos) << txt << after;
+  EXPECT_NE(txt.find("83"), std::string::npos) << txt << after;
+  for (const char* suffix : {".txt", ".json", ".pdf"}) {
+    EXPECT_EQ(Slurp(corpus / (book + suffix)), Slurp(corpus2 / (book + suffix))) << suffix;
+  }
+  EXPECT_EQ(ManifestBySource(corpus / "manifest.jsonl").at(book)["pages"], 3);
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
 // --- the daemon: 200 inputs, 10 % faulty, killed three times ------------------
 
 // The lines of `log` that hold `text`.

@@ -3,10 +3,12 @@
 // loader, and the temporary-name rules.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -211,6 +213,64 @@ TEST_F(StateDbTest, ManifestLinesTheStateLacksAreTakenIn) {
   while (claim && claim->path != "lost\xff.png") claim = db->ClaimNext("me", 21, 81).value();
   ASSERT_TRUE(claim);
   EXPECT_EQ(claim->done_sha256, "h1");
+}
+
+// A book's pages kept as they are read (binary records), for its content
+// only, and gone once the input is done, quarantined or forgotten.
+TEST_F(StateDbTest, KeptPagesAreOfOneContentAndGoWhenTheInputEnds) {
+  auto db = Open();
+  const std::string record("head\n\0\x01\xff bytes", 14);
+  ASSERT_TRUE(db->Offer("b.tif", 10, 100, 1.0).value());
+  ASSERT_TRUE(db->ClaimNext("me", 2.0, 60).value());
+  EXPECT_EQ(db->KeepPage("b.tif", "other", "h1", 1, record).code(), Code::kCancelled);  // not its claim
+  ASSERT_TRUE(db->KeepPage("b.tif", "me", "h1", 1, record).ok());
+  ASSERT_TRUE(db->KeepPage("b.tif", "me", "h1", 2, "first").ok());
+  ASSERT_TRUE(db->KeepPage("b.tif", "me", "h1", 2, "second").ok());  // replaces
+  auto kept = db->KeptPages("b.tif", "h1");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept.value(), (std::map<int, std::string>{{1, record}, {2, "second"}}));
+  EXPECT_TRUE(db->KeptPages("b.tif", "h2").value().empty());  // the file was replaced
+  // Restarted (a new connection): the pages are there; a page of new content drops the old.
+  db = Open();
+  ASSERT_TRUE(db->RecoverAbandoned([](auto&, auto&, double) { return false; }, 3.0).ok());
+  ASSERT_TRUE(db->ClaimNext("me2", 4.0, 60).value());
+  EXPECT_EQ(db->KeptPages("b.tif", "h1").value().size(), 2u);
+  ASSERT_TRUE(db->KeepPage("b.tif", "me2", "h2", 1, "new").ok());
+  EXPECT_TRUE(db->KeptPages("b.tif", "h1").value().empty());
+  ASSERT_TRUE(db->MarkDone("b.tif", "me2", Record("b.tif", "h2"), 5.0, 10, 100, NoManifest, NoRewrite).ok());
+  EXPECT_TRUE(db->KeptPages("b.tif", "h2").value().empty());
+  // Quarantined, forgotten: gone too.
+  ASSERT_TRUE(db->Offer("b.tif", 11, 200, 6.0).value());
+  ASSERT_TRUE(db->ClaimNext("me2", 7.0, 60).value());
+  ASSERT_TRUE(db->KeepPage("b.tif", "me2", "h3", 1, "x").ok());
+  ASSERT_TRUE(db->MarkFailed("b.tif", "me2", "h3", "bad", 8.0, 11, 200).ok());
+  EXPECT_TRUE(db->KeptPages("b.tif", "h3").value().empty());
+  ASSERT_TRUE(db->Offer("c.tif", 1, 1, 9.0).value());
+  ASSERT_TRUE(db->ClaimNext("me2", 10.0, 60).value());
+  ASSERT_TRUE(db->KeepPage("c.tif", "me2", "h4", 1, "x").ok());
+  ASSERT_TRUE(db->Forget("c.tif", "me2").ok());
+  EXPECT_TRUE(db->KeptPages("c.tif", "h4").value().empty());
+}
+
+// A database made before the table of pages gains it when opened, its inputs kept.
+TEST_F(StateDbTest, ADatabaseWithoutKeptPagesGainsThem) {
+  fs::create_directories(fs::path(path_).parent_path());
+  sqlite3* old = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &old), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(old,
+                         "CREATE TABLE inputs(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, status TEXT NOT NULL, "
+                         "sha256 TEXT, done_sha256 TEXT, attempts INTEGER NOT NULL DEFAULT 0, transient INTEGER NOT NULL "
+                         "DEFAULT 0, error TEXT, owner TEXT, lease_until REAL, queued_at REAL, started_at REAL, "
+                         "finished_at REAL, retry_at REAL NOT NULL DEFAULT 0, seconds REAL, pages INTEGER, output TEXT, "
+                         "manifest TEXT, done_at REAL, stale INTEGER NOT NULL DEFAULT 0);"
+                         "INSERT INTO inputs(path, size, mtime_ns, status, queued_at) VALUES('b.tif', 10, 100, 'queued', 1);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(old);
+  auto db = Open();
+  ASSERT_TRUE(db->ClaimNext("me", 2.0, 60).value());
+  ASSERT_TRUE(db->KeepPage("b.tif", "me", "h1", 1, "page").ok());
+  EXPECT_EQ(db->KeptPages("b.tif", "h1").value().at(1), "page");
 }
 
 TEST_F(StateDbTest, MetaIsBoundOnceAndThenReported) {
