@@ -83,6 +83,14 @@ class IsolateTest : public CliTest {
   }
   // `bin ARGS` in the temp dir; stdout and stderr captured.
   CliResult RunBin(const std::string& bin, const std::string& args) { return CliTest::RunBin(bin, args, "", Env()); }
+  // The state's counts by status (done, failed, queued, working), as
+  // `ocrflow status --out CORPUS --json` gives them; null when it failed.
+  nlohmann::json StatusCounts(const fs::path& corpus) {
+    auto st = RunBin(OCRFLOW_BIN, "status --out '" + corpus.string() + "' --json");
+    EXPECT_EQ(st.code, 0) << st.err;
+    if (st.code != 0) return nullptr;
+    return nlohmann::json::parse(st.out)["counts"];
+  }
   // Under ASan a SIGSEGV must stay a signal for the parent to name.
   static std::string Env() { return kAsan ? "ASAN_OPTIONS=handle_segv=0:detect_leaks=0 " : ""; }
 
@@ -849,11 +857,9 @@ TEST_F(IsolateTest, DaemonPageThatKillsItsWorkerIsLeftOutOtherPagesWritten) {
   EXPECT_NE(note.find("page 2: left out: the worker process"), std::string::npos) << note;
   EXPECT_NE(Slurp(corpus / "a.png.txt").find("41"), std::string::npos) << log;
   EXPECT_NE(Slurp(corpus / "z.png.txt").find("43"), std::string::npos) << log;
-  auto st = RunBin(OCRFLOW_BIN, "status --out '" + corpus.string() + "' --json");
-  ASSERT_EQ(st.code, 0) << st.err;
-  auto s = nlohmann::json::parse(st.out);
-  EXPECT_EQ(s["counts"]["done"], 3);
-  EXPECT_EQ(s["counts"]["failed"], 0);
+  nlohmann::json counts = StatusCounts(corpus);
+  EXPECT_EQ(counts["done"], 3);
+  EXPECT_EQ(counts["failed"], 0);
   EXPECT_EQ(CountWorkers(), 0);
 }
 
@@ -892,11 +898,9 @@ TEST_F(IsolateTest, DaemonPageThatHangsIsLeftOutAndABookOfDeadPagesIsQuarantined
   EXPECT_EQ(CountOf(log, "retry " + dead + " page 1 (attempt 1 of 2)"), 1) << log;
   EXPECT_EQ(CountOf(log, "retry " + dead + " page 2 (attempt 1 of 2)"), 1) << log;
   EXPECT_EQ(CountOf(log, "retry " + dead + " ("), 0) << "not tried again as a whole:\n" << log;
-  auto st = RunBin(OCRFLOW_BIN, "status --out '" + corpus.string() + "' --json");
-  ASSERT_EQ(st.code, 0) << st.err;
-  auto s = nlohmann::json::parse(st.out);
-  EXPECT_EQ(s["counts"]["done"], 1);
-  EXPECT_EQ(s["counts"]["failed"], 1);
+  nlohmann::json counts = StatusCounts(corpus);
+  EXPECT_EQ(counts["done"], 1);
+  EXPECT_EQ(counts["failed"], 1);
   EXPECT_EQ(CountWorkers(), 0);
 }
 
@@ -1052,13 +1056,11 @@ TEST_F(IsolateTest, DaemonUnderFaultsAndKillsLosesNothing) {
   EXPECT_EQ(lines.size(), good.size());
   for (const auto& name : good) EXPECT_EQ(lines[name], 1) << name;
   // The state agrees.
-  auto st = RunBin(OCRFLOW_BIN, "status --out '" + corpus.string() + "' --json");
-  ASSERT_EQ(st.code, 0) << st.err;
-  auto s = nlohmann::json::parse(st.out);
-  EXPECT_EQ(s["counts"]["done"], 180);
-  EXPECT_EQ(s["counts"]["failed"], 20);
-  EXPECT_EQ(s["counts"]["queued"], 0);
-  EXPECT_EQ(s["counts"]["working"], 0);
+  nlohmann::json counts = StatusCounts(corpus);
+  EXPECT_EQ(counts["done"], 180);
+  EXPECT_EQ(counts["failed"], 20);
+  EXPECT_EQ(counts["queued"], 0);
+  EXPECT_EQ(counts["working"], 0);
   std::printf("daemon under faults and 3 SIGKILLs: %.1f s\n", seconds);
 }
 
