@@ -62,6 +62,17 @@ LayoutBlock Output(const TextBlock& b, const std::vector<TextLine>& lines, const
   return out;
 }
 
+// A ruled table's text is no prose: the blocks inside a grid (their centre
+// inside it and most of their box) are taken out; the grid is listed.
+void LeaveOutGridText(std::vector<TextBlock>& blocks, const Ink& ink) {
+  std::erase_if(blocks, [&](const TextBlock& b) {
+    const cv::Point centre(b.r.x + b.r.width / 2, b.r.y + b.r.height / 2);
+    for (const cv::Rect& g : ink.grids)
+      if (g.contains(centre) && (b.r & g).area() * 2 >= b.r.area()) return true;
+    return false;
+  });
+}
+
 }  // namespace
 
 std::vector<OptionField<LayoutOptions>> LayoutFields() {
@@ -91,7 +102,7 @@ std::vector<OptionField<LayoutOptions>> LayoutFields() {
       {"caption_max_lines", &LayoutOptions::caption_max_lines, "a longer block under a photo is body text", "lines"},
       {"margin_em", &LayoutOptions::margin_em, "margin added around every output box", "em"},
       {"tables", &LayoutOptions::tables,
-       "find tables (rows of small blocks side by side) and leave them unread; listed in the JSON", ""},
+       "find tables (ruled grids, rows of small blocks side by side) and leave them unread; listed in the JSON", ""},
   };
 }
 
@@ -116,6 +127,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   ink.pictures = Pictures(ink.comps);  // before the rules take their pieces
   ink.rules = FindRules(text_mask, ink.photos, ink.em, ink.comps);
   FindFrames(ink);
+  FindGrids(ink);
 
   // 4-5: gutters and text lines.
   const GutterMap gutters = FindGutters(ink, options);
@@ -128,6 +140,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
 
   // 6-9: blocks, their roles, columns and articles, the reading order.
   PageText text = FindBlocks(std::move(lines), ink, gutters, options);
+  if (options.tables) LeaveOutGridText(text.blocks, ink);
   MarkRunningHeaderFooter(text.blocks, ink, options);
   const Columns columns = FindColumns(text.blocks);
   FindPullQuotes(text.blocks, text.lines, ink);
@@ -143,6 +156,8 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   for (const TextBlock& b : ordered) result.blocks.push_back(Output(b, text.lines, ink, options));
   result.gutters = gutters.Boxes();
   for (const Figure& f : figures) result.figures.push_back({f.box.x, f.box.y, f.box.width, f.box.height});
+  if (options.tables)
+    for (const cv::Rect& g : ink.grids) result.grids.push_back({g.x, g.y, g.width, g.height});
   return result;
 }
 
@@ -165,7 +180,7 @@ Status LayoutPage(Page& page, const LayoutOptions& options, const RunContext& ct
     std::vector<bool> in_table(res.blocks.size(), false);
     page.info.tables.clear();
     if (options.tables) {
-      for (const TableRegion& t : FindTables(res.blocks, res.em)) {
+      for (const TableRegion& t : FindTables(res.blocks, res.em, res.grids)) {
         page.info.tables.push_back(t.box);
         for (size_t i : t.blocks) in_table[i] = true;
       }

@@ -28,6 +28,10 @@
 //      morphology; underlines split from the text they touch. A hollow
 //      picture with rules along two opposite sides is a frame, a box around
 //      text: an obstacle by its sides only, its inside laid out as a page.
+//      Column rules from one row rule to another, with short rows between
+//      row rules, are a ruled table (a grid): its sides part it from the
+//      page like a frame's, and with the `tables` option its text is left
+//      out after step 6 (a table is not prose; the JSON lists its box).
 //   4. gutters.h: whitespace that is at least `gutter_em` wide and runs at
 //      least `gutter_height_em` tall (computed on a grid of em/8 cells of the
 //      component boxes), plus vertical rules. A gutter is tall, so the short
@@ -155,6 +159,7 @@ struct LayoutResult {
   std::vector<Box> rules;           // horizontal and vertical rules (not text)
   std::vector<Box> gutters;         // whitespace found to separate columns (boxes of connected gutter cells)
   std::vector<Box> figures;         // photos with the labels around them (layout/figures.h), labels not in blocks
+  std::vector<Box> grids;           // ruled tables (layout/rules.h FindGrids), their text not in blocks
   bool blank = false;               // no text found
 };
 
@@ -167,7 +172,8 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
 // BGR overlay of the result on `gray` (CV_8UC1 or CV_8UC3): blocks outlined
 // and numbered in reading order, coloured by role, header/footer struck
 // through, rules in grey, photos hatched, gutters outlined in cyan, figures
-// (a photo with its labels) dashed in purple.
+// (a photo with its labels) dashed in purple, ruled tables crossed out in
+// purple.
 cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const LayoutResult& result);
 
 // Stage adapter: fills page.blocks from AnalyzeLayout (replacing any blocks)

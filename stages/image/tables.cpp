@@ -45,7 +45,7 @@ long long OverlapArea(const Box& a, const Box& b) {
 
 }  // namespace
 
-std::vector<TableRegion> FindTables(const std::vector<LayoutBlock>& blocks, double em) {
+std::vector<TableRegion> FindTables(const std::vector<LayoutBlock>& blocks, double em, const std::vector<Box>& grids) {
   std::vector<TableRegion> tables;
   if (em <= 0) return tables;
   // A table's last row can stand where the layout looks for a running
@@ -90,6 +90,23 @@ std::vector<TableRegion> FindTables(const std::vector<LayoutBlock>& blocks, doub
 
   // 3. Tables: runs of rows one under the other over the same width.
   std::vector<bool> used(blocks.size(), false);
+  // 4. Small blocks touching a table's box join it.
+  auto attach = [&](TableRegion& t) {
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (size_t i : cand) {
+        if (used[i]) continue;
+        const Box& b = blocks[i].box;
+        const bool inside_x = Overlap(t.box.x, t.box.right(), b.x, b.right()) * 2 >= b.w;
+        const int gap = std::max(t.box.y - b.bottom(), b.y - t.box.bottom());
+        if (!inside_x || gap > kAttachGapEm * em) continue;
+        t.blocks.push_back(i);
+        used[i] = true;
+        t.box = Union(t.box, b);
+        grew = true;
+      }
+    }
+  };
   for (size_t r = 0; r < rows.size();) {
     size_t end = r + 1;
     Box box = rows[r].box;
@@ -110,25 +127,18 @@ std::vector<TableRegion> FindTables(const std::vector<LayoutBlock>& blocks, doub
       t.rows = static_cast<int>(end - r);
       for (size_t k = r; k < end; ++k)
         for (size_t c : rows[k].cells) t.blocks.push_back(c), used[c] = true;
-      // 4. Small blocks touching the table's box join it.
-      for (bool grew = true; grew;) {
-        grew = false;
-        for (size_t i : cand) {
-          if (used[i]) continue;
-          const Box& b = blocks[i].box;
-          const bool inside_x = Overlap(t.box.x, t.box.right(), b.x, b.right()) * 2 >= b.w;
-          const int gap = std::max(t.box.y - b.bottom(), b.y - t.box.bottom());
-          if (!inside_x || gap > kAttachGapEm * em) continue;
-          t.blocks.push_back(i);
-          used[i] = true;
-          t.box = Union(t.box, b);
-          grew = true;
-        }
-      }
+      attach(t);
       tables.push_back(std::move(t));
     }
     r = end;
   }
+  for (const Box& g : grids) {
+    TableRegion t;
+    t.box = g;
+    attach(t);
+    tables.push_back(std::move(t));
+  }
+  std::sort(tables.begin(), tables.end(), [](const TableRegion& a, const TableRegion& b) { return a.box.y < b.box.y; });
   // 5. Two tables one under the other, as close as two rows and over the
   // same width, are one (a row the layout did not cut into cells stood
   // between them).

@@ -42,6 +42,11 @@ struct TableRegion {
   int rows = 0;                // table rows found (step 3)
 };
 
-std::vector<TableRegion> FindTables(const std::vector<LayoutBlock>& blocks, double em);
+// `grids`: ruled tables found from their rules (layout/rules.h FindGrids),
+// whose cells are not among `blocks` any more; each is a table, and small
+// blocks join it as in step 4 (a units row, a label set apart from the
+// table's title).
+std::vector<TableRegion> FindTables(const std::vector<LayoutBlock>& blocks, double em,
+                                    const std::vector<Box>& grids = {});
 
 }  // namespace ocrflow::image

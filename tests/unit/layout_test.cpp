@@ -509,6 +509,99 @@ TEST(Layout, TwoColumnsInsideAFrameAreReadOneAfterTheOther) {
   EXPECT_GE(r.rules.size(), 2u) << Describe(r);
 }
 
+// A table drawn with rules, between two paragraphs of one column. Drawn
+// clean (its rules one component, a picture) and as a tilted scan leaves it
+// once deskewed: hairlines a pixel thick, in pieces a pixel apart in height,
+// with breaks. Either way the grid is found, its cells are not read as prose
+// (the JSON lists the table), and its top and bottom rules part it from the
+// paragraphs: the one above once ran on into the table's cells.
+TEST(Layout, ARuledTableIsLeftOutAndPartsTheTextAroundIt) {
+  for (bool scanned : {false, true}) {
+    SCOPED_TRACE(scanned ? "rules in stepped pieces" : "clean rules");
+    SynthSpec spec;
+    spec.latin = true;
+    cv::Mat page(1100, 1300, CV_8UC3, cv::Scalar(255, 255, 255));
+    Painter paint(spec, page);
+    const int fh = 28, x = 100, width = 1100;
+    std::vector<Drawn> truth;
+    truth.push_back({paint.Lines(x, 100, width, 3, fh, 1.5, false), Role::kBody, 0, 0});
+    const cv::Rect grid(x, 260, width, 4 * 52);
+    const int cols[] = {grid.x, grid.x + 400, grid.x + 750, grid.x + width};
+    auto hline = [&](int y) {
+      if (!scanned) {
+        cv::line(page, {grid.x, y}, {grid.x + width, y}, cv::Scalar(0, 0, 0), 2);
+        return;
+      }
+      // Pieces of 140 px, each a pixel lower than the last; every third
+      // piece ends in a break of 5 px.
+      for (int k = 0, px = grid.x; px < grid.x + width; ++k, px += 140) {
+        const int end = std::min(grid.x + width, px + 140 - (k % 3 == 2 ? 5 : 0));
+        cv::line(page, {px, y + k % 2}, {end - 1, y + k % 2}, cv::Scalar(0, 0, 0), 1);
+      }
+    };
+    for (int r = 0; r <= 4; ++r) hline(grid.y + r * 52);
+    for (int c : cols) {
+      if (!scanned) {
+        cv::line(page, {c, grid.y}, {c, grid.y + grid.height}, cv::Scalar(0, 0, 0), 2);
+      } else {
+        // Two pixels wide, the lower half a pixel to the right.
+        page(cv::Rect(c, grid.y, 2, grid.height / 2)).setTo(cv::Scalar(0, 0, 0));
+        page(cv::Rect(c + 1, grid.y + grid.height / 2, 2, grid.height - grid.height / 2)).setTo(cv::Scalar(0, 0, 0));
+      }
+    }
+    const char* cells[4][3] = {{"Item", "2023", "2024"}, {"Corn", "7,120", "7,480"}, {"Wheat", "3,905", "4,010"},
+                               {"Barley", "1,262", "1,318"}};
+    for (int r = 0; r < 4; ++r)
+      for (int c = 0; c < 3; ++c) paint.Put(cells[r][c], cols[c] + 30, grid.y + r * 52 + 10, fh);
+    truth.push_back({paint.Lines(x, grid.y + grid.height + 40, width, 3, fh, 1.5, false), Role::kBody, 0, 0});
+    SynthPage p;
+    cv::cvtColor(page, p.gray, cv::COLOR_BGR2GRAY);
+    const LayoutResult r = AnalyzeLayout(Mask(p.gray), {}, 200, {});
+    MaybeDump(p, r);
+    ExpectMatchesTruth(r, truth, false);
+    ASSERT_EQ(r.grids.size(), 1u) << Describe(r);
+    const Box& g = r.grids[0];
+    EXPECT_NEAR(g.x, grid.x, 3);
+    EXPECT_NEAR(g.y, grid.y, 3);
+    EXPECT_NEAR(g.right(), grid.x + grid.width, 3);
+    EXPECT_NEAR(g.bottom(), grid.y + grid.height, 3);
+    // Without the tables option the cells are read, as blocks inside it.
+    LayoutOptions read_tables;
+    read_tables.tables = false;
+    const LayoutResult all = AnalyzeLayout(Mask(p.gray), {}, 200, read_tables);
+    EXPECT_TRUE(all.grids.empty());
+    int inside = 0;
+    for (const LayoutBlock& b : all.blocks) inside += Inter(b.box, g) >= 0.5 * Area(b.box) ? 1 : 0;
+    EXPECT_GE(inside, 3) << Describe(all);
+  }
+}
+
+// A box with a title over a rule and two columns of text parted by a rule
+// has column rules from its top to its bottom and three row rules too, but
+// its body is one row many lines tall: no table. Its text is read.
+TEST(Layout, ABoxOfTwoColumnsUnderATitleRuleIsNoTable) {
+  SynthSpec spec;
+  spec.latin = true;
+  cv::Mat page(1100, 1300, CV_8UC3, cv::Scalar(255, 255, 255));
+  Painter paint(spec, page);
+  const int fh = 28;
+  const cv::Rect box(100, 100, 1000, 700);
+  cv::rectangle(page, box, cv::Scalar(0, 0, 0), 2);
+  cv::line(page, {box.x, box.y + 80}, {box.x + box.width, box.y + 80}, cv::Scalar(0, 0, 0), 2);
+  cv::line(page, {box.x + 500, box.y + 80}, {box.x + 500, box.y + box.height}, cv::Scalar(0, 0, 0), 2);
+  paint.Put("Council budget at a glance", box.x + 30, box.y + 22, fh);
+  paint.Lines(box.x + 30, box.y + 110, 440, 12, fh, 1.5, false);
+  paint.Lines(box.x + 530, box.y + 110, 440, 12, fh, 1.5, false);
+  SynthPage p;
+  cv::cvtColor(page, p.gray, cv::COLOR_BGR2GRAY);
+  const LayoutResult r = AnalyzeLayout(Mask(p.gray), {}, 200, {});
+  MaybeDump(p, r);
+  EXPECT_TRUE(r.grids.empty()) << Describe(r);
+  int lines = 0;
+  for (const LayoutBlock& b : r.blocks) lines += b.lines;
+  EXPECT_GE(lines, 24) << Describe(r);
+}
+
 TEST(Layout, BlankPageHasNoBlocks) {
   cv::Mat white(800, 600, CV_8U, cv::Scalar(255));
   LayoutResult r = AnalyzeLayout(white, {}, 200, {});

@@ -147,5 +147,19 @@ TEST(FindTables, TwoTablesApartStayTwo) {
   EXPECT_EQ(tables[1].blocks.size(), 8u);
 }
 
+// A ruled grid (its cells already out of the blocks) is a table; a small
+// block just above it (a label set apart from the table's title) joins it,
+// the paragraph above that and a block under it beyond the reach do not.
+TEST(FindTables, ARuledGridIsATableAndTakesTheSmallBlockAboveIt) {
+  std::vector<LayoutBlock> blocks = {Cell(100, 200, 900, 300, 7), Cell(100, 520, 120, 40),
+                                     Cell(100, 1100, 900, 300, 7), Cell(100, 850, 160, 40)};
+  const Box grid{100, 580, 900, 200};
+  auto tables = FindTables(blocks, kEm, {grid});
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].blocks, std::vector<size_t>{1});
+  EXPECT_EQ(tables[0].box.y, 520);
+  EXPECT_EQ(tables[0].box.bottom(), grid.bottom());
+}
+
 }  // namespace
 }  // namespace ocrflow::image

@@ -15,9 +15,10 @@ bool Ink::ObstacleBetween(int x0, int x1, int y0, int y1) const {
   for (const auto* list : {&rules.horizontal, &photos, &pictures})
     for (const cv::Rect& r : *list)
       if (OverlapX(r, gap) > 0 && OverlapY(r, gap) > 0) return true;
-  for (const cv::Rect& f : frames)
-    for (const cv::Rect& r : FrameSides(f, 1))
-      if (OverlapX(r, gap) > 0 && OverlapY(r, gap) > 0) return true;
+  for (const auto* list : {&frames, &grids})
+    for (const cv::Rect& f : *list)
+      for (const cv::Rect& r : FrameSides(f, 1))
+        if (OverlapX(r, gap) > 0 && OverlapY(r, gap) > 0) return true;
   return false;
 }
 

@@ -64,8 +64,11 @@ struct Ink {
   // between the text inside it and the text around it by its four sides
   // only (FrameSides); inside, its text makes lines, columns and blocks.
   std::vector<cv::Rect> frames;
+  // Ruled tables (FindGrids, rules.h): their text is a table's, not prose.
+  // Their sides part it from the text around them, as a frame's do.
+  std::vector<cv::Rect> grids;
 
-  // Whether a horizontal rule, a photo, a picture or a frame's side lies
+  // Whether a horizontal rule, a photo, a picture or a frame's or grid's side lies
   // between y0 and y1 over the x-range [x0, x1): text never joins across one.
   bool ObstacleBetween(int x0, int x1, int y0, int y1) const;
 

@@ -40,6 +40,13 @@ cv::Mat DrawLayout(const cv::Mat& gray, const std::vector<Box>& photos, const La
         cv::line(out, a + (b - a) * (t / len), a + (b - a) * (std::min(len, t + 12) / len), cv::Scalar(160, 0, 120), 3);
     }
   }
+  // A ruled table (its text not read) crossed out in purple.
+  for (const Box& g : result.grids) {
+    const cv::Rect r = ToRect(g);
+    cv::rectangle(out, r, cv::Scalar(160, 0, 120), 3);
+    cv::line(out, r.tl(), r.br(), cv::Scalar(160, 0, 120), 2);
+    cv::line(out, {r.x, r.y + r.height}, {r.x + r.width, r.y}, cv::Scalar(160, 0, 120), 2);
+  }
   auto colour = [](Role role) {
     switch (role) {
       case Role::kHeadline: return cv::Scalar(0, 0, 220);          // red

@@ -397,16 +397,17 @@ bool GutterMap::Touches(const cv::Rect& r, const cv::Mat& integral) const {
 GutterMap FindGutters(const Ink& ink, const LayoutOptions& o) {
   std::vector<cv::Rect> obstacles = ink.photos;
   obstacles.insert(obstacles.end(), ink.pictures.begin(), ink.pictures.end());
-  // A frame's top and bottom are ink; its left and right sides part the
-  // text inside from the text beside it, as vertical rules do.
+  // A frame's (or a grid's) top and bottom are ink; its left and right
+  // sides part the text inside from the text beside it, as vertical rules do.
   std::vector<cv::Rect> vertical = ink.rules.vertical;
-  for (const cv::Rect& f : ink.frames) {
-    const auto sides = FrameSides(f, 1);
-    obstacles.push_back(sides[0]);
-    obstacles.push_back(sides[1]);
-    vertical.push_back(sides[2]);
-    vertical.push_back(sides[3]);
-  }
+  for (const auto* list : {&ink.frames, &ink.grids})
+    for (const cv::Rect& f : *list) {
+      const auto sides = FrameSides(f, 1);
+      obstacles.push_back(sides[0]);
+      obstacles.push_back(sides[1]);
+      vertical.push_back(sides[2]);
+      vertical.push_back(sides[3]);
+    }
   return GutterMap(ink.comps, obstacles, vertical, ink.page, ink.em, o);
 }
 

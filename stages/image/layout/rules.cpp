@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <utility>
 
@@ -240,6 +241,87 @@ void FindFrames(Ink& ink) {
     (frame ? ink.frames : solid).push_back(p);
   }
   ink.pictures = std::move(solid);
+}
+
+void FindGrids(Ink& ink) {
+  const double em = ink.em;
+  const int align = std::max(2, static_cast<int>(std::lround(kGridAlignEm * em)));
+  std::vector<cv::Rect> columns;  // vertical rules tall enough, by x
+  for (const cv::Rect& v : ink.rules.vertical)
+    if (v.height >= kGridMinHeightEm * em) columns.push_back(v);
+  std::sort(columns.begin(), columns.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+  std::vector<bool> used(columns.size(), false);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (used[i]) continue;
+    // The column rules that start and end with this one.
+    std::vector<size_t> members;
+    for (size_t j = 0; j < columns.size(); ++j)
+      if (!used[j] && std::abs(columns[j].y - columns[i].y) <= align &&
+          std::abs(Bottom(columns[j]) - Bottom(columns[i])) <= align)
+        members.push_back(j);
+    int distinct = 0, last_right = std::numeric_limits<int>::min() / 2;
+    cv::Rect box = columns[members[0]];
+    for (size_t j : members) {
+      if (columns[j].x - last_right > kGridColumnRuleGapEm * em) ++distinct;
+      last_right = std::max(last_right, Right(columns[j]));
+      box = Hull(box, columns[j]);
+    }
+    if (distinct < kGridMinColumnRules) continue;
+    // Row rules: the horizontal pieces at one height (within `align`),
+    // covering the width together.
+    std::vector<const cv::Rect*> pieces;
+    for (const cv::Rect& h : ink.rules.horizontal) {
+      const int yc = h.y + h.height / 2;
+      if (yc >= box.y - align && yc <= Bottom(box) + align && OverlapX(h, box) > 0) pieces.push_back(&h);
+    }
+    std::sort(pieces.begin(), pieces.end(), [](const cv::Rect* a, const cv::Rect* b) { return a->y < b->y; });
+    std::vector<int> rows;      // heights of the row rules, top to bottom
+    int x0 = box.x, x1 = Right(box);
+    for (size_t k = 0; k < pieces.size();) {
+      size_t end = k + 1;
+      while (end < pieces.size() && pieces[end]->y - pieces[k]->y <= align) ++end;
+      std::vector<std::pair<int, int>> spans;
+      int lx0 = x0, lx1 = x1;
+      for (size_t m = k; m < end; ++m) {
+        spans.emplace_back(std::max(pieces[m]->x, box.x), std::min(Right(*pieces[m]), Right(box)));
+        lx0 = std::min(lx0, pieces[m]->x), lx1 = std::max(lx1, Right(*pieces[m]));
+      }
+      std::sort(spans.begin(), spans.end());
+      int covered = 0, at = box.x;
+      for (const auto& [a, b] : spans) {
+        covered += std::max(0, b - std::max(a, at));
+        at = std::max(at, b);
+      }
+      if (covered >= kGridRowCover * box.width) {
+        rows.push_back(pieces[k]->y);
+        x0 = std::min(x0, lx0), x1 = std::max(x1, lx1);
+      }
+      k = end;
+    }
+    if (rows.size() < 3 || std::abs(rows.front() - box.y) > align || std::abs(rows.back() - Bottom(box)) > align)
+      continue;
+    int short_rows = 0;
+    for (size_t k = 1; k < rows.size(); ++k) short_rows += rows[k] - rows[k - 1] <= kGridRowMaxEm * em ? 1 : 0;
+    if (short_rows < kGridShortRowShare * static_cast<double>(rows.size() - 1)) continue;
+    for (size_t j : members) used[j] = true;
+    ink.grids.push_back(cv::Rect(x0, std::min(box.y, rows.front()), x1 - x0,
+                                 std::max(Bottom(box), rows.back() + 1) - std::min(box.y, rows.front())));
+  }
+  // A grid inside another is part of it (a header row's sub-columns, ruled
+  // from a lower row rule).
+  std::vector<cv::Rect> outer;
+  for (const cv::Rect& g : ink.grids) {
+    bool inside = false;
+    for (const cv::Rect& o : ink.grids) inside |= &o != &g && (g & o) == g && o != g;
+    if (!inside) outer.push_back(g);
+  }
+  ink.grids = std::move(outer);
+  // The grid's own ink, whole or in pieces, is no picture.
+  std::erase_if(ink.pictures, [&](const cv::Rect& p) {
+    for (const cv::Rect& g : ink.grids)
+      if ((p & g).area() >= p.area() / 2) return true;
+    return false;
+  });
 }
 
 double InkBesideShare(const cv::Mat& ink, const cv::Rect& r, double reach) {

@@ -59,6 +59,39 @@ constexpr double kFrameGridRuleShare = 0.5;
 // one line.
 void FindFrames(Ink& ink);
 
+// Ruled tables (grids). A table drawn with rules has column rules that all
+// run from its top rule to its bottom one, and row rules across its width;
+// a scan tilted and deskewed breaks those rules into pieces (a hairline
+// turned by a degree comes out as steps a pixel apart), and the pieces of a
+// clean grid are one picture. Either way the rules are listed (FindRules),
+// so the grid is found from them:
+//   - at least kGridMinColumnRules vertical rules (a rule closer than
+//     kGridColumnRuleGapEm to another is the same column's: a table's
+//     right-aligned digits stacked over its rows pass for a rule) whose tops
+//     and bottoms lie within kGridAlignEm of each other, at least
+//     kGridMinHeightEm tall;
+//   - horizontal rules (pieces summed) covering kGridRowCover of that width
+//     at its top and bottom and at least once between them;
+//   - rows (the white between two row rules) no taller than kGridRowMaxEm,
+//     kGridShortRowShare of them at least: a box drawn around two columns of
+//     text with a rule under its title has three column rules and three row
+//     rules too, but its body is one tall row.
+// A table with column rules only, or row rules only, is left to the rows of
+// small blocks (stages/image/tables.h).
+constexpr int kGridMinColumnRules = 3;     // the two sides and a rule between two columns
+constexpr double kGridColumnRuleGapEm = 1.0;
+constexpr double kGridAlignEm = 0.5;
+constexpr double kGridMinHeightEm = 2.0;   // a header row and one row of cells
+constexpr double kGridRowCover = 0.8;
+constexpr double kGridRowMaxEm = 3.0;      // a cell's two lines and their leading
+constexpr double kGridShortRowShare = 2.0 / 3;
+
+// Moves the grids (above) to ink.grids: their boxes, widened to the row
+// rules' ends (a table open at its sides). The pictures inside a grid (the
+// grid itself, when it is one component, or its pieces) are no obstacles
+// any more: the grid's own sides part its text from the page's.
+void FindGrids(Ink& ink);
+
 // Share of the rows of the vertical strip `r` that have ink (`ink`: CV_8U,
 // nonzero = ink) within `reach` pixels on both its left and its right.
 double InkBesideShare(const cv::Mat& ink, const cv::Rect& r, double reach);
