@@ -106,6 +106,30 @@ TEST(LayoutLines, AWideWordGapDoesNotPartALine) {
   }
 }
 
+// A line opening with a glyph and a comma (说，) then an open quote leaves
+// white wider than line_gap after the comma. The fragment's core measures
+// small (the radical's dot and the comma pull its median top down), but
+// its box starts and ends with the line's: it is the same line.
+TEST(LayoutLines, AGlyphAndACommaBeforeWideWhiteJoinTheirLine) {
+  std::vector<Component> comps;
+  for (int r = 0; r < 8; ++r) {
+    const int y = 100 + r * kPitch;
+    if (r != 3) {
+      Row(comps, 100, y, 13);
+      continue;
+    }
+    auto add = [&](int x, int top, int w, int h) { comps.push_back({cv::Rect(x, y + top, w, h), w * h, Kind::kText}); };
+    add(100, 0, 5, 5);      // the radical's dot
+    add(101, 9, 6, 15);     // the radical
+    add(110, 0, 12, 24);    // the phonetic
+    add(130, 16, 5, 8);     // the comma
+    add(135 + 2 * kEm, 0, 5, 8);  // the open quote, after the comma's and its own white
+    Row(comps, 150 + 2 * kEm, y, 9);
+  }
+  const std::vector<TextLine> lines = Lines(Page(comps));
+  EXPECT_EQ(lines.size(), 8u);
+}
+
 // On a tight scan a descender runs into the line below: a tall component
 // touches a glyph of each. It joins neither line.
 TEST(LayoutLines, AGlyphRunIntoTheLineBelowJoinsNeither) {

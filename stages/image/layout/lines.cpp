@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <numeric>
 #include <utility>
 
@@ -195,6 +196,12 @@ void DropNoiseLines(std::vector<TextLine>& lines, const std::vector<Component>& 
 // kSizeStep, otherwise two are allowed (a short Latin word's core is unsure).
 constexpr size_t kRowSizeComps = 3;
 constexpr size_t kRowSureComps = 8;
+// Two pieces whose boxes start and end within this (em) of each other are
+// of one size, whatever their cores measure: the core of two CJK glyphs and
+// a comma (说，, four components) is pulled down to half a glyph by the
+// comma and the radical's dot. Type a size step larger stands a fifth of its
+// height taller, and a Latin word of other letters starts or ends elsewhere.
+constexpr double kRowSameBoxEm = 0.1;
 
 void MergeRowFragments(std::vector<TextLine>& lines, const std::vector<Component>& comps,
                        const std::vector<cv::Rect>& vrules, const std::vector<cv::Rect>& photos, const GutterMap& g,
@@ -236,7 +243,10 @@ void MergeRowFragments(std::vector<TextLine>& lines, const std::vector<Component
       // compare: the “ and the roof of 企 left over after a ：, or a
       // word of x-height letters.
       const bool piece = std::min(l.r.height, m.r.height) < kRowPieceShare * std::max(l.r.height, m.r.height);
-      if (l.large == m.large && l.comps.size() >= kRowSizeComps && m.comps.size() >= kRowSizeComps && !piece) {
+      const int same_box = static_cast<int>(std::lround(kRowSameBoxEm * em));
+      const bool level = std::abs(l.r.y - m.r.y) <= same_box && std::abs(Bottom(l.r) - Bottom(m.r)) <= same_box;
+      if (l.large == m.large && l.comps.size() >= kRowSizeComps && m.comps.size() >= kRowSizeComps && !piece &&
+          !level) {
         // A short Latin word's core is unsure (in "still" most letters reach
         // up to the ascender, in "was" none does): it needs a bigger step.
         double step = std::min(l.comps.size(), m.comps.size()) >= kRowSureComps ? kSizeStep : kSizeStep * kSizeStep;
