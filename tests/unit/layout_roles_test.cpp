@@ -201,7 +201,7 @@ TEST(LayoutRoles, LargeTypeFramedInsideAColumnIsAPullQuote) {
 // small for a headline) is a pull quote too; body-size type so framed stays
 // body text (a brief between two rules in a column of briefs).
 TEST(LayoutRoles, MidSizeTypeFramedInsideAColumnIsAPullQuote) {
-  for (double size : {1.25 * kEm, 1.0 * kEm}) {
+  for (double size : {1.25 * kEm, 1.15 * kEm, 1.0 * kEm}) {
     SCOPED_TRACE(size);
     Drawn d;
     d.AddBlock(100, 100, 300, 8);
@@ -212,6 +212,26 @@ TEST(LayoutRoles, MidSizeTypeFramedInsideAColumnIsAPullQuote) {
     SCOPED_TRACE(Describe(d));
     EXPECT_EQ(d[quote].role, size > kEm ? Role::kPullQuote : Role::kBody);
     EXPECT_FALSE(d[quote].large);
+  }
+}
+
+// A quote set in the middle of a single wide column, between two rules
+// across the column, is framed by them, even when the column's line right
+// above is a paragraph's short last line. Set off the middle, under rules
+// that much wider than it, it is not.
+TEST(LayoutRoles, AQuoteCentredBetweenRulesAcrossItsColumnIsAPullQuote) {
+  for (bool centred : {true, false}) {
+    SCOPED_TRACE(centred ? "centred" : "off the middle");
+    Drawn d;
+    d.AddBlock(100, 100, 1000, 6);
+    d.AddBlock(100, 316, 300, 1);  // the paragraph's last line
+    const int qx = centred ? 350 : 120;
+    const int quote = d.AddBlock(qx, 400, 500, 1, Role::kBody, 30, 36, 1.2 * kEm);
+    d.AddBlock(100, 490, 1000, 6);
+    d.ink.rules.horizontal = {cv::Rect(100, 370, 1000, 3), cv::Rect(100, 455, 1000, 3)};
+    FindPullQuotes(d.text.blocks, d.text.lines, d.ink);
+    SCOPED_TRACE(Describe(d));
+    EXPECT_EQ(d[quote].role, centred ? Role::kPullQuote : Role::kBody);
   }
 }
 

@@ -36,7 +36,11 @@ constexpr double kCaptionSplitGapEm = 0.25;    // em: white beyond the usual tha
 constexpr size_t kPullQuoteMaxLines = 5;  // a short quote set narrow runs to four or five lines
 constexpr double kPullQuoteRuleGapEm = 1.5;   // em: farthest a frame rule lies from the quote
 constexpr double kPullQuoteRuleCover = 0.8;   // share of the quote's width its rules span at least
-constexpr double kPullQuoteRuleExtraEm = 4;   // em: a rule wider than the quote by more is not its frame
+constexpr double kPullQuoteRuleExtraEm = 4;   // em: a rule wider than the quote by more is not its frame,
+constexpr double kPullQuoteCentreEm = 1;      // em: unless the quote is centred on it, within this
+// A framed quote's type is a little larger than the body's (a size step of
+// the body's face is 1.2: an italic measures smaller than its size).
+constexpr double kPullQuoteSizeStep = 1.1;
 constexpr double kPullQuoteBodyGapEm = 3;     // em: farthest the column's text lies from a frame rule
 constexpr double kPullQuoteBodyCover = 0.5;   // share of the quote's width that text overlaps
 
@@ -270,7 +274,7 @@ void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>&
     std::vector<double> sizes;
     for (int li : q.lines) sizes.push_back(lines[li].size);
     const bool mid = q.role == Role::kBody && !q.large && !sizes.empty() &&
-                     Percentile(sizes, 0.5) >= kSizeStep * ink.body_size;
+                     Percentile(sizes, 0.5) >= kPullQuoteSizeStep * ink.body_size;
     if (!(q.large && q.role == Role::kHeadline) && !mid) continue;
     // The frame: a rule of about the quote's width just above it and one just below.
     auto frame_rule = [&](const cv::Rect& inside, bool above) -> const cv::Rect* {
@@ -278,8 +282,11 @@ void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>&
       for (const cv::Rect& r : ink.rules.horizontal) {
         const int gap = above ? inside.y - Bottom(r) : r.y - Bottom(inside);
         if (gap < -kBelowSlackEm * em || gap > kPullQuoteRuleGapEm * em) continue;
+        // A quote set in the middle of a column's width under a rule across
+        // the column is framed by it too.
+        const int off_centre = std::abs((r.x + Right(r)) - (inside.x + Right(inside))) / 2;
         if (OverlapX(r, inside) < kPullQuoteRuleCover * inside.width ||
-            r.width > inside.width + kPullQuoteRuleExtraEm * em)
+            (r.width > inside.width + kPullQuoteRuleExtraEm * em && off_centre > kPullQuoteCentreEm * em))
           continue;
         if (best == nullptr || gap < (above ? inside.y - Bottom(*best) : best->y - Bottom(inside))) best = &r;
       }
@@ -306,16 +313,19 @@ void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>&
     if (n > kPullQuoteMaxLines) continue;
     const cv::Rect* bottom = frame_rule(whole, false);
     if (bottom == nullptr) continue;
-    // Inside a column: its body text runs on right above and right below.
+    // Inside a column: its body text runs on right above and right below,
+    // over the quote or (a paragraph's short last line) under the rule.
     bool text_above = false, text_below = false;
     for (size_t bi = 0; bi < blocks.size(); ++bi) {
       const TextBlock& b = blocks[bi];
-      if (bi == qi || std::find(tail.begin(), tail.end(), bi) != tail.end() || b.large || b.role != Role::kBody ||
-          OverlapX(b.r, whole) < kPullQuoteBodyCover * whole.width)
+      if (bi == qi || std::find(tail.begin(), tail.end(), bi) != tail.end() || b.large || b.role != Role::kBody)
         continue;
+      const bool over_quote = OverlapX(b.r, whole) >= kPullQuoteBodyCover * whole.width;
       const int up = top->y - Bottom(b.r), down = b.r.y - Bottom(*bottom);
-      text_above |= up >= -kBelowSlackEm * em && up <= kPullQuoteBodyGapEm * em;
-      text_below |= down >= -kBelowSlackEm * em && down <= kPullQuoteBodyGapEm * em;
+      text_above |= (over_quote || OverlapX(b.r, *top) >= kPullQuoteBodyCover * b.r.width) &&
+                    up >= -kBelowSlackEm * em && up <= kPullQuoteBodyGapEm * em;
+      text_below |= (over_quote || OverlapX(b.r, *bottom) >= kPullQuoteBodyCover * b.r.width) &&
+                    down >= -kBelowSlackEm * em && down <= kPullQuoteBodyGapEm * em;
     }
     if (!text_above || !text_below) continue;
     q.role = Role::kPullQuote;

@@ -18,11 +18,14 @@
 //                            there.
 //   FindCaptions             a short block just under a photo; of a longer
 //                            one, its first lines up to a wider gap.
-//   FindPullQuotes           up to five lines of large text (or of text a
-//                            kSizeStep above the body's) between two rules
-//                            about as wide as it, inside a column: body text
-//                            of that column right above the upper rule and
-//                            right below the lower one (its centred last
+//   FindPullQuotes           up to five lines of large text (or of text
+//                            kPullQuoteSizeStep above the body's) between
+//                            two rules about as wide as it (or wider, the
+//                            quote centred on them: rules across a column),
+//                            inside a column: body text of that column right
+//                            above the upper rule (a paragraph's short last
+//                            line under the rule counts) and right below the
+//                            lower one (its centred last
 //                            line, a block of one line right under it,
 //                            joins it). Not a headline: it
 //                            opens no article. Run before the sub-headlines
