@@ -581,6 +581,7 @@ Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
   if (!ready_) {
     if (Status st = AwaitReady(cancel); !st.ok()) return st;
     if (fresh) started_in_ = std::chrono::duration<double>(Clock::now() - start).count();
+    if (fresh && on_started_) on_started_(*this);
   }
   const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + WorkerGraceSeconds(limits_.page_timeout) : 0;
   Clock::time_point progress = Clock::now();

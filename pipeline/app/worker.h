@@ -158,6 +158,11 @@ class WorkerProcess {
   // The log line for that ("worker process pid N: started by exec, ready
   // in X s"), or "" when the child was running before the request.
   std::string StartedLine() const;
+  // Called as a child started by exec for a request is ready, before the
+  // request is sent (started_in() and served_pid() are its): a log of
+  // StartedLine() that misses none, as started_in() asked after a call
+  // may (a call of ProcessPageByPage makes many requests).
+  void set_on_started(std::function<void(const WorkerProcess&)> fn) { on_started_ = std::move(fn); }
 
  private:
   Status Start();
@@ -186,6 +191,7 @@ class WorkerProcess {
   int last_page_ = 0, last_page_count_ = 0;
   pid_t served_pid_ = -1;
   std::string cached_input_;  // the input whose bytes the child holds ("" none)
+  std::function<void(const WorkerProcess&)> on_started_;
 };
 
 // How many threads this process runs (/proc/self/task; 0 when unknown).

@@ -847,6 +847,12 @@ TEST_F(IsolateTest, DaemonPageThatKillsItsWorkerIsLeftOutOtherPagesWritten) {
                                                    "by SIGSEGV.*\\(attempt 2 of 2\\)")))
       << log;
   EXPECT_NE(m[1], first_pid) << log;
+  // The worker of that last try was started by exec, and named as it was
+  // ready; so was page 3's (the first is forked, but under ASan). Before,
+  // only the input's last request's was: page 3 started another worker.
+  EXPECT_NE(log.find("worker process pid " + std::string(m[1]) + ": started by exec, ready in "), std::string::npos)
+      << log;
+  EXPECT_EQ(CountOf(log, ": started by exec, ready in "), kAsan ? 3 : 2) << log;
   EXPECT_EQ(CountOf(log, "page " + book + " p1: "), 1) << log;
   EXPECT_EQ(CountOf(log, "page " + book + " p3: "), 1) << log;
   EXPECT_EQ(CountOf(log, "retry " + book + " ("), 0) << "not tried again as a whole:\n" << log;
