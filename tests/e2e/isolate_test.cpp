@@ -458,6 +458,33 @@ TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice
   EXPECT_NE(r.err.find("1 inputs, 4 pages"), std::string::npos) << r.err;
 }
 
+// A worker that spins on the CPU as page 2 starts (the test build's
+// marker; `__hang_on_p<N>__` sleeps, using none) is killed by its CPU time
+// bound, set by the test build's hook to 2 s a page (it is the page's wall
+// clock bound on every core otherwise), long before the wall clock's 66 s:
+// the kernel ends it (SIGXCPU), whatever the parent does. Pages 1 and 3
+// are read. Before, it spun until the wall clock's bound.
+TEST_F(IsolateTest, RunIsolateWorkerThatSpinsDiesOfItsCpuBound) {
+  fs::create_directories(dir_ / "in");
+  ASSERT_TRUE(WriteLineBook(dir_ / "in" / "book__spin_on_p2__.tif", {"Item 51 ready", "Blue house 52", "Green door 53"}));
+  const auto t0 = Clock::now();
+  auto r = CliTest::RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate -j 1 --lang eng --engine tesseract --page-timeout 60",
+                           "", Env() + "OCRFLOW_FAULT_WORKER_CPU_BOUND=2 ");
+  const double seconds = Since(t0);
+  EXPECT_LT(seconds, 30) << r.err;
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("book__spin_on_p2__.tif: page 2: left out: the worker process (pid "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("was killed by SIGXCPU (CPU time limit exceeded): more than its bound of 2 s of CPU time for a "
+                       "page (RLIMIT_CPU)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
+  const std::string txt = Slurp(dir_ / "out/book__spin_on_p2__.txt");
+  EXPECT_NE(txt.find("51"), std::string::npos) << txt << r.err;
+  EXPECT_NE(txt.find("53"), std::string::npos) << txt << r.err;
+  EXPECT_EQ(txt.find("52"), std::string::npos) << txt;
+}
+
 // A worker process started by exec (the replacement of one that died)
 // starts outside its first page's time bound: it says "ready" when it can
 // take a page, and the bound starts then. The fault hook makes every exec'd
