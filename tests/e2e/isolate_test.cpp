@@ -471,7 +471,7 @@ TEST_F(IsolateTest, RunIsolateWorkerThatSpinsDiesOfItsCpuBound) {
   auto r = CliTest::RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate -j 1 --lang eng --engine tesseract --page-timeout 60",
                            "", Env() + "OCRFLOW_FAULT_WORKER_CPU_BOUND=2 ");
   const double seconds = Since(t0);
-  EXPECT_LT(seconds, 30) << r.err;
+  EXPECT_LT(seconds, 60) << r.err;  // under the 66 s of the wall clock, on a machine loaded by others too
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("book__spin_on_p2__.tif: page 2: left out: the worker process (pid "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("was killed by SIGXCPU (CPU time limit exceeded): more than its bound of 2 s of CPU time for a "
