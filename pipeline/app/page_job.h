@@ -42,6 +42,10 @@ struct WorkerHooks {
   // > 0: a worker's start-up bound (s) in place of kWorkerStartupSeconds,
   // so that a test sees a worker that hangs in its start-up killed soon.
   double startup_timeout = 0;
+  // > 0: a worker's CPU time bound for a page (s) in place of
+  // WorkerCpuSeconds(), so that a test sees a worker that spins killed by
+  // it before the wall clock's bound.
+  double cpu_seconds = 0;
 };
 
 struct RunOptions {

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -17,14 +18,17 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -168,13 +172,66 @@ bool PrepareWorkerChild(pid_t parent, long long memory_limit_mb, int socket) {
   return dup2(socket, STDIN_FILENO) >= 0 && dup2(socket, STDOUT_FILENO) >= 0;
 }
 
+// The CPU time (user and system, s) process `pid` has used, all its
+// threads; -1 when unknown (it is gone). /proc/PID/stat fields 14 and 15,
+// counted after the command's closing parenthesis (a name may hold any).
+double CpuSecondsOf(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return -1;
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(paren + 1));
+  std::string field;
+  unsigned long long ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::strtoull(field.c_str(), nullptr, 10);
+  }
+  const long hz = sysconf(_SC_CLK_TCK);
+  return fields && hz > 0 ? static_cast<double>(ticks) / static_cast<double>(hz) : -1;
+}
+
+// Sets process `pid`'s soft RLIMIT_CPU to what it has used plus `seconds`
+// (never past its hard limit, which stays).
+void BoundCpuOf(pid_t pid, double seconds) {
+  const double used = CpuSecondsOf(pid);
+  struct rlimit now {};
+  if (used < 0 || prlimit(pid, RLIMIT_CPU, nullptr, &now) != 0) return;
+  rlim_t soft = static_cast<rlim_t>(std::ceil(used + seconds));
+  if (now.rlim_max != RLIM_INFINITY) soft = std::min(soft, now.rlim_max);
+  const struct rlimit bound = {soft, now.rlim_max};
+  prlimit(pid, RLIMIT_CPU, &bound, nullptr);
+}
+
+// The processes `pid` started (its threads' children: the PP-OCR helper).
+std::vector<pid_t> ChildrenOf(pid_t pid) {
+  std::vector<pid_t> children;
+  std::error_code ec;
+  const std::string task = "/proc/" + std::to_string(pid) + "/task";
+  for (std::filesystem::directory_iterator it(task, ec), end; !ec && it != end; it.increment(ec)) {
+    std::ifstream in(it->path() / "children");
+    for (long child = 0; in >> child;) children.push_back(static_cast<pid_t>(child));
+  }
+  return children;
+}
+
 }  // namespace
 
 double WorkerGraceSeconds(double page_timeout) { return std::clamp(page_timeout * 0.1, 1.0, 30.0); }
 
+double WorkerCpuSeconds(double page_timeout) {
+  if (page_timeout <= 0) return 0;
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  const int n = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 0;
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  return (page_timeout + WorkerGraceSeconds(page_timeout)) * std::max<double>(1, n > 0 ? n : online);
+}
+
 WorkerLimits MakeWorkerLimits(double page_timeout, long long memory_limit_mb, const WorkerHooks& hooks) {
   WorkerLimits limits{page_timeout, memory_limit_mb};
   if (hooks.startup_timeout > 0) limits.startup_timeout = hooks.startup_timeout;
+  limits.cpu_seconds = hooks.cpu_seconds > 0 && page_timeout > 0 ? hooks.cpu_seconds : WorkerCpuSeconds(page_timeout);
   return limits;
 }
 
@@ -503,6 +560,12 @@ std::string WorkerProcess::ReapAndDescribe() {
     const int sig = WTERMSIG(status);
     what += "was killed by " + SignalName(sig);
     if (sig == SIGKILL) what += ": the kernel's out-of-memory killer, or an operator";
+    if (sig == SIGXCPU && limits_.cpu_seconds > 0) {
+      char bound[120];
+      std::snprintf(bound, sizeof bound, ": more than its bound of %.0f s of CPU time for a page (RLIMIT_CPU)",
+                    limits_.cpu_seconds);
+      what += bound;
+    }
     return what;
   }
   what += "exited with status " + std::to_string(WEXITSTATUS(status)) + " without a result";
@@ -511,6 +574,16 @@ std::string WorkerProcess::ReapAndDescribe() {
             " instead of RLIMIT_AS)";
   }
   return what;
+}
+
+void WorkerProcess::BoundCpu() {
+  // Without the list of a process's children (CONFIG_PROC_CHILDREN) a
+  // helper would keep the bound it inherited for its whole life, and die
+  // of the CPU it used over many pages: no bound then.
+  static const bool children_known = std::filesystem::exists("/proc/thread-self/children");
+  if (limits_.cpu_seconds <= 0 || pid_ <= 0 || !children_known) return;
+  BoundCpuOf(pid_, limits_.cpu_seconds);
+  for (const pid_t child : ChildrenOf(pid_)) BoundCpuOf(child, limits_.cpu_seconds);
 }
 
 std::string WorkerProcess::StartedLine() const {
@@ -581,7 +654,9 @@ Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
   if (!ready_) {
     if (Status st = AwaitReady(cancel); !st.ok()) return st;
     if (fresh) started_in_ = std::chrono::duration<double>(Clock::now() - start).count();
+    if (fresh && on_started_) on_started_(*this);
   }
+  BoundCpu();
   const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + WorkerGraceSeconds(limits_.page_timeout) : 0;
   Clock::time_point progress = Clock::now();
   std::string stage;  // the stage running in the child, as it last said
@@ -656,6 +731,7 @@ Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
         continue;
       }
       progress = Clock::now();
+      BoundCpu();
       if (msg["event"] == "page") {
         PageEvent e;
         e.number = msg.value("page", 0);

@@ -47,6 +47,12 @@
 //                       (counted from the request, sent once it is ready)
 //                       it is killed (SIGKILL) and the input reported as
 //                       timed out in the stage it last said it started.
+//   CPU time            Limits::cpu_seconds (WorkerCpuSeconds): the soft
+//                       RLIMIT_CPU of the child and of its children, set
+//                       (prlimit) to what each used plus the bound as a
+//                       request is sent and at each page: a child that
+//                       spins dies by SIGXCPU even should the watchdog
+//                       above be missed.
 //   parent death        PR_SET_PDEATHSIG SIGKILL, and its stdin ends.
 //   signals             SIGINT, SIGTERM, SIGHUP blocked: a Ctrl-C or a
 //                       service stop reaches the parent, which decides.
@@ -83,16 +89,25 @@ struct WorkerLimits {
   double page_timeout = 300;      // s; 0 = no bound (nor on the start-up)
   long long memory_limit_mb = 0;  // RLIMIT_AS; 0 = none
   double startup_timeout = kWorkerStartupSeconds;  // s, from start to "ready"; with a page_timeout only
+  double cpu_seconds = 0;  // s of CPU time a page (RLIMIT_CPU, WorkerCpuSeconds); 0 = no bound
 };
 
 // The limits of `run --isolate`'s and the daemon's worker processes: the
-// start-up bound is kWorkerStartupSeconds unless the test build's hooks
-// set another (WorkerHooks::startup_timeout).
+// start-up bound is kWorkerStartupSeconds and the CPU bound
+// WorkerCpuSeconds() unless the test build's hooks set others
+// (WorkerHooks::startup_timeout, cpu_seconds).
 WorkerLimits MakeWorkerLimits(double page_timeout, long long memory_limit_mb, const WorkerHooks& hooks);
 
 // How long past the page timeout a child that shows no progress is given
 // before it is killed: 10 % of it, 1 to 30 s.
 double WorkerGraceSeconds(double page_timeout);
+
+// The CPU time a child may use for a page (or between two pages): the
+// page's wall-clock bound (page_timeout + grace) on every core this
+// process may run on, so that it never fires before the wall clock's
+// watchdog would; it kills (SIGXCPU) a child that spins should that
+// watchdog be missed. 0 (none) when page_timeout is 0.
+double WorkerCpuSeconds(double page_timeout);
 
 // The default RLIMIT_AS of a worker (MB). Measured VmPeak of a worker on
 // the bundled pages: see docs/watch.md.
@@ -158,9 +173,20 @@ class WorkerProcess {
   // The log line for that ("worker process pid N: started by exec, ready
   // in X s"), or "" when the child was running before the request.
   std::string StartedLine() const;
+  // Called as a child started by exec for a request is ready, before the
+  // request is sent (started_in() and served_pid() are its): a log of
+  // StartedLine() that misses none, as started_in() asked after a call
+  // may (a call of ProcessPageByPage makes many requests).
+  void set_on_started(std::function<void(const WorkerProcess&)> fn) { on_started_ = std::move(fn); }
 
  private:
   Status Start();
+  // The child's soft RLIMIT_CPU, and its children's (the PP-OCR helper,
+  // which inherited the child's when it was started), set to what each
+  // used so far plus limits_.cpu_seconds: as a request is sent, and at
+  // each page it reports. The kernel enforces it, whatever this process
+  // does meanwhile.
+  void BoundCpu();
   // Waits for the child's "ready" line (sent as ServeWorker starts), for
   // at most the start-up bound. Errors as Process() names them.
   Status AwaitReady(const std::atomic<bool>* cancel);
@@ -186,6 +212,7 @@ class WorkerProcess {
   int last_page_ = 0, last_page_count_ = 0;
   pid_t served_pid_ = -1;
   std::string cached_input_;  // the input whose bytes the child holds ("" none)
+  std::function<void(const WorkerProcess&)> on_started_;
 };
 
 // How many threads this process runs (/proc/self/task; 0 when unknown).

@@ -690,7 +690,8 @@ std::function<void(const std::string&)> FaultHook() {
 
 // The same per stage: `__hang_in_<stage>__` hangs (deaf) as that stage
 // starts, `__segv_on_p<N>__` crashes and `__hang_on_p<N>__` hangs (deaf)
-// as page N starts.
+// as page N starts; `__spin_on_p<N>__` hangs there too, spinning on the
+// CPU (`__hang` ones sleep: they use none).
 std::function<void(const std::string&, int, const std::string&)> StageFaultHook() {
 #ifdef OCRFLOW_FAULT_INJECTION
   return [](const std::string& source, int page, const std::string& stage) {
@@ -700,6 +701,10 @@ std::function<void(const std::string&, int, const std::string&)> StageFaultHook(
     if (source.find("__segv_on_p" + std::to_string(page) + "__") != std::string::npos) raise(SIGSEGV);
     if (source.find("__hang_on_p" + std::to_string(page) + "__") != std::string::npos) {
       for (;;) pause();
+    }
+    if (source.find("__spin_on_p" + std::to_string(page) + "__") != std::string::npos) {
+      volatile unsigned long spins = 0;
+      for (;;) spins = spins + 1;
     }
   };
 #else
@@ -722,10 +727,14 @@ void SlowWorkerStart() {
 #endif
 }
 
+// OCRFLOW_FAULT_WORKER_CPU_BOUND gives the workers' CPU time bound for a
+// page (WorkerHooks::cpu_seconds), so that one that spins (`__spin_on_p<N>__`)
+// dies by it before the wall clock's bound.
 WorkerHooks FaultHooks() {
   WorkerHooks hooks{FaultHook(), StageFaultHook()};
 #ifdef OCRFLOW_FAULT_INJECTION
   if (const char* s = std::getenv("OCRFLOW_FAULT_WORKER_START_BOUND")) hooks.startup_timeout = std::atof(s);
+  if (const char* s = std::getenv("OCRFLOW_FAULT_WORKER_CPU_BOUND")) hooks.cpu_seconds = std::atof(s);
 #endif
   return hooks;
 }

@@ -1008,6 +1008,9 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
 
   // In a worker process: a crash, a runaway allocation or a hang there is
   // this input's failure, and the outputs are written here, never by it.
+  // Each worker started anew (by exec) for one of its requests is named as
+  // it is ready: a book makes many (its page count, each page's tries).
+  child.set_on_started([this](const WorkerProcess& w) { log_(kInfo, w.StartedLine()); });
   auto on_page = [&](const PageEvent& e) {
     if (e.status.ok()) {
       log_(kInfo, "page " + rel + " p" + std::to_string(e.number) + ": " + std::to_string(e.characters) + " chars, " +
@@ -1025,7 +1028,6 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   auto on_retry = [&](int page, const Status& why, int attempt) {
     log_(kWarn, "retry " + rel + " page " + std::to_string(page) + " (attempt " + std::to_string(attempt) + " of " +
                     std::to_string(cfg.max_attempts) + "): " + why.message());
-    if (child.started_in() >= 0) log_(kInfo, child.StartedLine());
   };
   // Each page kept in the state as it ends (and each failed try counted),
   // so that a daemon killed halfway through a book resumes at the first
@@ -1045,7 +1047,6 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
       MayHoldManyPages(std::string_view(bytes).substr(0, 8))
           ? ProcessPageByPage(child, bytes, rel, shared.run, cfg.max_attempts, on_page, on_retry, &cancel_, &journal)
           : child.Process(bytes, rel, shared.run, on_page, &cancel_);
-  if (child.started_in() >= 0) log_(kInfo, child.StartedLine());
   Status fail = outcome.ok() ? outcome.value().status : outcome.status();
   if (cancel_.load() || fail.code() == Code::kCancelled) {
     log_(kInfo, "requeued " + rel + ": stopping");

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -32,7 +33,8 @@ CREATE TABLE IF NOT EXISTS inputs(
   output      TEXT,                   -- relative to CORPUS
   manifest    TEXT,                   -- its manifest.jsonl line
   done_at     REAL,
-  stale       INTEGER NOT NULL DEFAULT 0  -- changed while being worked on
+  stale       INTEGER NOT NULL DEFAULT 0,  -- changed while being worked on
+  kept_since_claim INTEGER NOT NULL DEFAULT 0  -- page records kept (KeepPage) since the claim
 );
 CREATE INDEX IF NOT EXISTS inputs_queue ON inputs(status, retry_at, queued_at);
 CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(done_sha256);
@@ -164,7 +166,19 @@ Status StateDb::Init() {
   }
   if (Status st = Exec("PRAGMA synchronous=NORMAL"); !st.ok()) return st;
   if (Status st = Begin(); !st.ok()) return st;
-  if (Status st = Exec(kSchema); !st.ok()) {
+  Status st = Exec(kSchema);
+  // Columns added since the table was first made: a database made before
+  // gains them when opened (an older daemon names its columns, and ignores
+  // them).
+  bool has_kept = false;
+  if (st.ok()) {
+    Stmt q(db_, "SELECT 1 FROM pragma_table_info('inputs') WHERE name='kept_since_claim'");
+    const int rc = q.Step();
+    if (rc == SQLITE_ROW) has_kept = true;
+    else if (rc != SQLITE_DONE) st = DbError(db_, "reading the schema");
+  }
+  if (st.ok() && !has_kept) st = Exec("ALTER TABLE inputs ADD COLUMN kept_since_claim INTEGER NOT NULL DEFAULT 0");
+  if (!st.ok()) {
     Rollback();
     return st;
   }
@@ -225,8 +239,8 @@ Result<bool> StateDb::Offer(const std::string& path, long long size, long long m
     st = Run(db_, up, "marking an input changed");
   } else {  // queued, done or failed: (again) waiting, with a fresh count
     Stmt up(db_,
-            "UPDATE inputs SET size=?, mtime_ns=?, status='queued', attempts=0, transient=0, retry_at=0, error=NULL, "
-            "queued_at=? WHERE path=?");
+            "UPDATE inputs SET size=?, mtime_ns=?, status='queued', attempts=0, kept_since_claim=0, transient=0, "
+            "retry_at=0, error=NULL, queued_at=? WHERE path=?");
     up.Bind(1, size).Bind(2, mtime_ns).Bind(3, now).Bind(4, path);
     st = Run(db_, up, "queueing a changed input");
     if (st.ok()) st = DropPages(db_, path);
@@ -246,21 +260,26 @@ Result<std::optional<Claim>> StateDb::ClaimNext(const std::string& owner, double
   Status st;
   {
     Stmt q(db_,
-           "SELECT path, attempts, done_sha256, error FROM inputs WHERE status='queued' AND retry_at<=? "
-           "ORDER BY queued_at, path LIMIT 1");
+           "SELECT path, attempts, done_sha256, error, kept_since_claim FROM inputs "
+           "WHERE status='queued' AND retry_at<=? ORDER BY queued_at, path LIMIT 1");
     q.Bind(1, now);
     int rc = q.Step();
     if (rc == SQLITE_ROW) {
-      claim = Claim{q.Text(0), static_cast<int>(q.Int(1)) + 1, q.Text(2), q.Text(3)};
+      // The claim before kept pages of a multi-page input (finished, or a
+      // failed try counted): it made progress, so its attempt is taken
+      // back and this one counted in its place. A page's own tries are
+      // counted in its record, so this ends.
+      const int before = static_cast<int>(q.Int(1)) - (q.Int(4) > 0 ? 1 : 0);
+      claim = Claim{q.Text(0), std::max(0, before) + 1, q.Text(2), q.Text(3)};
     } else if (rc != SQLITE_DONE) {
       st = DbError(db_, "finding queued work");
     }
   }
   if (st.ok() && claim) {
     Stmt up(db_,
-            "UPDATE inputs SET status='working', owner=?, lease_until=?, attempts=attempts+1, started_at=?, stale=0 "
-            "WHERE path=?");
-    up.Bind(1, owner).Bind(2, lease_until).Bind(3, now).Bind(4, claim->path);
+            "UPDATE inputs SET status='working', owner=?, lease_until=?, attempts=?, kept_since_claim=0, started_at=?, "
+            "stale=0 WHERE path=?");
+    up.Bind(1, owner).Bind(2, lease_until).Bind(3, claim->attempts).Bind(4, now).Bind(5, claim->path);
     st = Run(db_, up, "claiming " + claim->path);
   }
   if (!st.ok()) {
@@ -339,8 +358,8 @@ Status StateDb::MarkDone(const std::string& path, const std::string& owner, cons
             "UPDATE inputs SET status=?, owner=NULL, lease_until=NULL, sha256=?, done_sha256=?, error=NULL, "
             "finished_at=?, seconds=?, pages=?, output=?, manifest=COALESCE(?, manifest), "
             "done_at=CASE WHEN ? THEN ? ELSE done_at END, transient=0, retry_at=0, queued_at=?, "
-            "size=CASE WHEN stale THEN size ELSE ? END, mtime_ns=CASE WHEN stale THEN mtime_ns ELSE ? END, stale=0 "
-            "WHERE path=?");
+            "size=CASE WHEN stale THEN size ELSE ? END, mtime_ns=CASE WHEN stale THEN mtime_ns ELSE ? END, stale=0, "
+            "kept_since_claim=0 WHERE path=?");
     up.Bind(1, stale ? "queued" : "done").Bind(2, record.sha256).Bind(3, record.sha256).Bind(4, now);
     up.Bind(5, record.seconds).Bind(6, record.pages).Bind(7, record.output);
     if (new_line) up.Bind(8, record.manifest);
@@ -370,8 +389,8 @@ Status StateDb::MarkFailed(const std::string& path, const std::string& owner, co
   Stmt up(db_,
           "UPDATE inputs SET status=CASE WHEN stale THEN 'queued' ELSE 'failed' END, owner=NULL, lease_until=NULL, "
           "sha256=?, error=?, finished_at=?, transient=0, retry_at=0, "
-          "size=CASE WHEN stale THEN size ELSE ? END, mtime_ns=CASE WHEN stale THEN mtime_ns ELSE ? END, stale=0 "
-          "WHERE path=? AND owner=?");
+          "size=CASE WHEN stale THEN size ELSE ? END, mtime_ns=CASE WHEN stale THEN mtime_ns ELSE ? END, stale=0, "
+          "kept_since_claim=0 WHERE path=? AND owner=?");
   up.Bind(1, sha256).Bind(2, error).Bind(3, now).Bind(4, size).Bind(5, mtime_ns).Bind(6, path).Bind(7, owner);
   if (Status st = Begin(); !st.ok()) return st;
   Status st = Run(db_, up, "recording " + path + " as failed");
@@ -387,8 +406,10 @@ Status StateDb::Requeue(const std::string& path, const std::string& owner, doubl
                         const std::string& error, bool transient) {
   Stmt up(db_,
           "UPDATE inputs SET status='queued', owner=NULL, lease_until=NULL, retry_at=?, "
-          "attempts=MAX(0, attempts - ?), error=?, transient=transient + ?, stale=0 WHERE path=? AND owner=?");
-  up.Bind(1, retry_at).Bind(2, count_attempt ? 0 : 1).Bind(3, error).Bind(4, transient ? 1 : 0).Bind(5, path).Bind(6, owner);
+          "attempts=MAX(0, attempts - ?), kept_since_claim=CASE WHEN ? THEN kept_since_claim ELSE 0 END, error=?, "
+          "transient=transient + ?, stale=0 WHERE path=? AND owner=?");
+  up.Bind(1, retry_at).Bind(2, count_attempt ? 0 : 1).Bind(3, count_attempt ? 1 : 0).Bind(4, error);
+  up.Bind(5, transient ? 1 : 0).Bind(6, path).Bind(7, owner);
   return Run(db_, up, "requeueing " + path);
 }
 
@@ -430,6 +451,11 @@ Status StateDb::KeepPage(const std::string& path, const std::string& owner, cons
     Stmt ins(db_, "INSERT OR REPLACE INTO pages(path, sha256, page, record) VALUES(?,?,?,?)");
     ins.Bind(1, path).Bind(2, sha256).Bind(3, page).BindBlob(4, record);
     st = Run(db_, ins, "keeping page " + std::to_string(page) + " of " + path);
+  }
+  if (st.ok()) {  // progress: this claim's attempt will not count (ClaimNext)
+    Stmt up(db_, "UPDATE inputs SET kept_since_claim=kept_since_claim+1 WHERE path=?");
+    up.Bind(1, path);
+    st = Run(db_, up, "counting the pages kept of " + path);
   }
   if (!st.ok()) {
     Rollback();

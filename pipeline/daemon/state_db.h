@@ -32,7 +32,7 @@ namespace ocrflow::daemon {
 
 struct Claim {
   std::string path;  // relative to INBOX
-  int attempts = 0;  // including this one
+  int attempts = 0;  // including this one; not those that kept pages (ClaimNext)
   std::string done_sha256;  // the content hash of the last successful run, if any
   std::string last_error;   // why the previous attempt did not finish, if it said
 };
@@ -92,14 +92,18 @@ class StateDb {
 
   // The next queued input whose retry time has come, moved to working for
   // `owner` with a lease until `lease_until`; nullopt when there is none.
+  // Its attempt is counted (Claim::attempts), and so are the claims before
+  // that ended without progress: a claim after which pages were kept
+  // (KeepPage) is not, so a restart in the middle of a book does not use
+  // up its attempts.
   Result<std::optional<Claim>> ClaimNext(const std::string& owner, double now, double lease_until);
 
   // Extends the lease of every row `owner` is working on.
   Status RenewLeases(const std::string& owner, double lease_until);
 
   // Working rows whose owner is gone go back to queued (their attempt stays
-  // counted). `still_working(path, owner, lease_until)` decides. Returns how
-  // many.
+  // counted, unless they kept pages). `still_working(path, owner,
+  // lease_until)` decides. Returns how many.
   Result<int> RecoverAbandoned(
       const std::function<bool(const std::string&, const std::string&, double)>& still_working, double now);
 
@@ -131,7 +135,8 @@ class StateDb {
   // `pages`, one row per page; docs/watch.md, *Failure*). KeepPage
   // records page `page` of `path` read from content `sha256` (its record
   // replaces the page's last one, and pages kept of other content go), in
-  // one transaction, while `owner` works on it (kCancelled when not).
+  // one transaction, while `owner` works on it (kCancelled when not); the
+  // claim then made progress, and its attempt does not count (ClaimNext).
   // KeptPages: the records by page, of that content only. They go when
   // the input is done, quarantined or forgotten, or changes while not
   // being worked on.

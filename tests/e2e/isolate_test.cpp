@@ -44,6 +44,20 @@ bool WriteLineBook(const fs::path& path, std::initializer_list<const char*> line
   return cv::imwritemulti(path.string(), pages);
 }
 
+// A multi-page TIFF of `n` such pages, each line its own words and number.
+bool WriteBook(const fs::path& path, int n) {
+  static const char* const kColours[] = {"Blue", "Green", "Red", "Grey", "Brown", "White"};
+  static const char* const kThings[] = {"house", "door", "roof", "gate", "wall"};
+  std::vector<cv::Mat> pages;
+  for (int i = 1; i <= n; ++i) {
+    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
+    const std::string line = std::string(kColours[i % 6]) + " " + kThings[(i / 6) % 5] + " " + std::to_string(100 + i);
+    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  return cv::imwritemulti(path.string(), pages);
+}
+
 // A small page of one printed line, "Item <n> ready", that OCRs in a blink.
 void WriteTinyPage(const fs::path& path, int n) {
   cv::Mat img(70, 360, CV_8UC1, cv::Scalar(255));
@@ -444,6 +458,33 @@ TEST_F(IsolateTest, RunIsolateForkedWorkerThatDiesIsReplacedAndNoPageIsReadTwice
   EXPECT_NE(r.err.find("1 inputs, 4 pages"), std::string::npos) << r.err;
 }
 
+// A worker that spins on the CPU as page 2 starts (the test build's
+// marker; `__hang_on_p<N>__` sleeps, using none) is killed by its CPU time
+// bound, set by the test build's hook to 2 s a page (it is the page's wall
+// clock bound on every core otherwise), long before the wall clock's 66 s:
+// the kernel ends it (SIGXCPU), whatever the parent does. Pages 1 and 3
+// are read. Before, it spun until the wall clock's bound.
+TEST_F(IsolateTest, RunIsolateWorkerThatSpinsDiesOfItsCpuBound) {
+  fs::create_directories(dir_ / "in");
+  ASSERT_TRUE(WriteLineBook(dir_ / "in" / "book__spin_on_p2__.tif", {"Item 51 ready", "Blue house 52", "Green door 53"}));
+  const auto t0 = Clock::now();
+  auto r = CliTest::RunBin(OCRFLOW_FAULTY_BIN, "run in -o out --isolate -j 1 --lang eng --engine tesseract --page-timeout 60",
+                           "", Env() + "OCRFLOW_FAULT_WORKER_CPU_BOUND=2 ");
+  const double seconds = Since(t0);
+  EXPECT_LT(seconds, 60) << r.err;  // under the 66 s of the wall clock, on a machine loaded by others too
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("book__spin_on_p2__.tif: page 2: left out: the worker process (pid "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("was killed by SIGXCPU (CPU time limit exceeded): more than its bound of 2 s of CPU time for a "
+                       "page (RLIMIT_CPU)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
+  const std::string txt = Slurp(dir_ / "out/book__spin_on_p2__.txt");
+  EXPECT_NE(txt.find("51"), std::string::npos) << txt << r.err;
+  EXPECT_NE(txt.find("53"), std::string::npos) << txt << r.err;
+  EXPECT_EQ(txt.find("52"), std::string::npos) << txt;
+}
+
 // A worker process started by exec (the replacement of one that died)
 // starts outside its first page's time bound: it says "ready" when it can
 // take a page, and the bound starts then. The fault hook makes every exec'd
@@ -833,6 +874,12 @@ TEST_F(IsolateTest, DaemonPageThatKillsItsWorkerIsLeftOutOtherPagesWritten) {
                                                    "by SIGSEGV.*\\(attempt 2 of 2\\)")))
       << log;
   EXPECT_NE(m[1], first_pid) << log;
+  // The worker of that last try was started by exec, and named as it was
+  // ready; so was page 3's (the first is forked, but under ASan). Before,
+  // only the input's last request's was: page 3 started another worker.
+  EXPECT_NE(log.find("worker process pid " + std::string(m[1]) + ": started by exec, ready in "), std::string::npos)
+      << log;
+  EXPECT_EQ(CountOf(log, ": started by exec, ready in "), kAsan ? 3 : 2) << log;
   EXPECT_EQ(CountOf(log, "page " + book + " p1: "), 1) << log;
   EXPECT_EQ(CountOf(log, "page " + book + " p3: "), 1) << log;
   EXPECT_EQ(CountOf(log, "retry " + book + " ("), 0) << "not tried again as a whole:\n" << log;
@@ -948,6 +995,118 @@ TEST_F(IsolateTest, DaemonKilledInABookResumesAtItsFirstPageNotRead) {
     EXPECT_EQ(Slurp(corpus / (book + suffix)), Slurp(corpus2 / (book + suffix))) << suffix;
   }
   EXPECT_EQ(ManifestBySource(corpus / "manifest.jsonl").at(book)["pages"], 3);
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
+// A daemon killed (SIGKILL) three times in a 30-page TIFF, each time after
+// it finished a page more, with --max-attempts 2: every start made
+// progress, so none uses up an attempt; the fourth daemon (the shipped
+// binary: page 30 does not hang) reads the pages left and the book is
+// done, all 30 pages. Before, the third start found its attempts used up and
+// quarantined the book: "processing never finished in 2 attempts".
+TEST_F(IsolateTest, DaemonKilledInABookMoreTimesThanMaxAttemptsFinishesIt) {
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  // Pages of a line each read in a blink: enough of them that a daemon
+  // killed as its first page is logged leaves some to the next.
+  const std::string book = "book__hang_on_p30__.tif";
+  ASSERT_TRUE(WriteBook(inbox / book, 30));
+  const std::vector<std::string> args = {inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang",
+                                         "eng", "--set", "ocr.engine=tesseract", "--settle", "0", "--max-attempts",
+                                         "2", "--page-timeout", "60"};
+  for (int k = 0; k < 3; ++k) {
+    const size_t before = Slurp(dir_ / "watch.log").size();  // the log of the daemons before
+    StartWatch(args);
+    // A page more finished (kept before its line is logged), then killed.
+    bool page = false;
+    for (int i = 0; i < 6000 && !page; ++i) {
+      const std::string now = Slurp(log_);
+      page = now.size() > before && now.find("page " + book + " p", before) != std::string::npos;
+      if (!page && waitpid(pid_, nullptr, WNOHANG) == pid_) {  // it ended (the book quarantined)
+        pid_ = -1;
+        break;
+      }
+      if (!page) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (pid_ > 0) KillWatch();
+    ASSERT_TRUE(page) << "daemon " << k + 1 << " finished no page:\n" << Slurp(log_).substr(before);
+  }
+  const std::string killed = Slurp(log_);
+  EXPECT_EQ(CountOf(killed, "page " + book + " p29: "), 0) << "no page left for the last daemon:\n" << killed;
+  pid_ = SpawnWatch(OCRFLOW_BIN, args, log_);
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
+  const std::string log = Slurp(log_);
+  const std::string after = log.substr(killed.size());
+  EXPECT_EQ(log.find("never finished"), std::string::npos) << log;
+  EXPECT_EQ(log.find("(attempt 2)"), std::string::npos) << "no start counted as an attempt:\n" << log;
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(after, m, std::regex("resumed " + std::regex_replace(book, std::regex("[.]"), "[.]") +
+                                                     ": ([0-9]+) of 30 pages finished before")))
+      << after;
+  std::printf("killed in a book three times: %s of 30 pages finished before\n", m.str(1).c_str());
+  EXPECT_GE(m.size() > 1 ? std::stoi(m[1]) : 0, 3) << after;
+  EXPECT_EQ(CountOf(after, "page " + book + " p30: "), 1) << after;
+  EXPECT_FALSE(fs::exists(corpus / "failed" / book));
+  const auto lines = ManifestBySource(corpus / "manifest.jsonl");
+  ASSERT_TRUE(lines.count(book)) << Slurp(corpus / "manifest.jsonl") << log;
+  EXPECT_EQ(lines.at(book)["pages"], 30);
+  EXPECT_EQ(lines.at(book)["failed_pages"], 0) << lines.at(book).dump();
+  nlohmann::json counts = StatusCounts(corpus);
+  EXPECT_EQ(counts["done"], 1);
+  EXPECT_EQ(counts["failed"], 0);
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
+// Page 2 of a 3-page TIFF hangs its worker, --max-attempts 2: its first
+// try is killed for time and counted, then the daemon is killed (SIGKILL)
+// in the second try, started again and killed at once, and started a third
+// time. The count of page 2's tries survived both kills: its next try is
+// the second, and the last; it is left out, page 3 read, the book done.
+// Before, the third start found the book's attempts used up (two starts
+// without a page finished, though the first had counted a try) and
+// quarantined it whole: "processing never finished in 2 attempts".
+TEST_F(IsolateTest, DaemonKilledInAPagesTriesLeavesItOutAfterMaxAttemptsInAll) {
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  const std::string book = "book__hang_on_p2__.tif";
+  ASSERT_TRUE(WriteLineBook(inbox / book, {"Item 21 ready", "Blue house 22", "Green door 23"}));
+  const std::vector<std::string> args = {inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang",
+                                         "eng", "--set", "ocr.engine=tesseract", "--settle", "0", "--max-attempts",
+                                         "2", "--page-timeout", "3"};
+  StartWatch(args);
+  ASSERT_TRUE(WaitForLog("retry " + book + " page 2 (attempt 1 of 2): timed out", 60)) << Slurp(log_);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // its second try starts, and hangs
+  KillWatch();
+  const size_t first = Slurp(log_).size();
+  StartWatch(args);
+  ASSERT_TRUE(WaitForLog("resumed " + book + ": 1 of 3 pages finished before", 30)) << Slurp(log_);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // well inside page 2's 4 s
+  KillWatch();
+  const std::string killed = Slurp(log_);
+  EXPECT_EQ(CountOf(killed.substr(first), "page " + book + " p"), 0) << killed.substr(first);
+  EXPECT_EQ(CountOf(killed.substr(first), "retry " + book), 0) << killed.substr(first);
+  StartWatch(args);
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
+  const std::string log = Slurp(log_);
+  const std::string after = log.substr(killed.size());
+  EXPECT_EQ(log.find("never finished"), std::string::npos) << log;
+  EXPECT_EQ(CountOf(log, "retry " + book + " page 2 (attempt 1 of 2)"), 1) << log;
+  EXPECT_EQ(CountOf(log, "retry " + book + " page 2 (attempt 2"), 0) << log;
+  EXPECT_NE(after.find("page " + book + " p2: left out: timed out"), std::string::npos) << after;
+  EXPECT_NE(after.find("(attempt 2 of 2)"), std::string::npos) << after;
+  EXPECT_EQ(CountOf(after, "page " + book + " p1: "), 0) << after;
+  EXPECT_EQ(CountOf(after, "page " + book + " p3: "), 1) << after;
+  const auto lines = ManifestBySource(corpus / "manifest.jsonl");
+  ASSERT_TRUE(lines.count(book)) << Slurp(corpus / "manifest.jsonl") << log;
+  EXPECT_EQ(lines.at(book)["pages"], 2);
+  EXPECT_EQ(lines.at(book)["failed_pages"], 1);
+  const std::string txt = Slurp(corpus / (book + ".txt"));
+  EXPECT_NE(txt.find("21"), std::string::npos) << txt;
+  EXPECT_EQ(txt.find("22"), std::string::npos) << txt;
+  EXPECT_NE(txt.find("23"), std::string::npos) << txt;
+  nlohmann::json counts = StatusCounts(corpus);
+  EXPECT_EQ(counts["done"], 1);
+  EXPECT_EQ(counts["failed"], 0);
   EXPECT_EQ(CountWorkers(), 0);
 }
 

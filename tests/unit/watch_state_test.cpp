@@ -252,7 +252,51 @@ TEST_F(StateDbTest, KeptPagesAreOfOneContentAndGoWhenTheInputEnds) {
   EXPECT_TRUE(db->KeptPages("c.tif", "h4").value().empty());
 }
 
-// A database made before the table of pages gains it when opened, its inputs kept.
+// A claim after which pages of a multi-page input were kept made progress:
+// its attempt is not counted, however many times the daemon is killed, as
+// long as each run keeps a page. A claim that keeps none counts, and a
+// claim taken back (cancelled) counts once, not twice.
+TEST_F(StateDbTest, AClaimThatKeptPagesDoesNotCountAnAttempt) {
+  auto db = Open();
+  auto dead = [](auto&, auto&, double) { return false; };
+  ASSERT_TRUE(db->Offer("b.tif", 10, 100, 1.0).value());
+  for (int run = 1; run <= 5; ++run) {  // killed five times, a page further each time
+    auto c = db->ClaimNext("me" + std::to_string(run), 2.0 * run, 60).value();
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->attempts, 1) << "run " << run;
+    ASSERT_TRUE(db->KeepPage("b.tif", "me" + std::to_string(run), "h1", run, "page").ok());
+    db = Open();
+    ASSERT_EQ(db->RecoverAbandoned(dead, 2.0 * run + 1).value(), 1);
+  }
+  // Killed twice without keeping a page: both count.
+  EXPECT_EQ(db->ClaimNext("a", 20, 80).value()->attempts, 1);
+  ASSERT_EQ(db->RecoverAbandoned(dead, 21).value(), 1);
+  EXPECT_EQ(db->ClaimNext("b", 22, 82).value()->attempts, 2);
+  ASSERT_EQ(db->RecoverAbandoned(dead, 23).value(), 1);
+  auto c = db->ClaimNext("c", 24, 84).value();
+  EXPECT_EQ(c->attempts, 3);
+  EXPECT_EQ(db->Working().value().at(0).attempts, 3);
+  // A page kept, then stopped (the attempt taken back): counted once.
+  ASSERT_TRUE(db->KeepPage("b.tif", "c", "h1", 6, "page").ok());
+  ASSERT_TRUE(db->Requeue("b.tif", "c", 0, false, "", false).ok());
+  EXPECT_EQ(db->ClaimNext("d", 26, 86).value()->attempts, 3);
+  // A page kept, then the input failed and is retried (counted): not.
+  ASSERT_TRUE(db->KeepPage("b.tif", "d", "h1", 7, "page").ok());
+  ASSERT_TRUE(db->Requeue("b.tif", "d", 0, true, "worker died", false).ok());
+  EXPECT_EQ(db->ClaimNext("e", 28, 88).value()->attempts, 3);
+  ASSERT_EQ(db->RecoverAbandoned(dead, 29).value(), 1);
+  EXPECT_EQ(db->ClaimNext("f", 30, 90).value()->attempts, 4);
+  // Done: the count of pages kept goes with the pages; new content starts afresh.
+  ASSERT_TRUE(db->KeepPage("b.tif", "f", "h1", 8, "page").ok());
+  ASSERT_TRUE(db->MarkDone("b.tif", "f", Record("b.tif", "h1"), 31, 10, 100, NoManifest, NoRewrite).ok());
+  ASSERT_TRUE(db->Offer("b.tif", 11, 200, 32).value());
+  EXPECT_EQ(db->ClaimNext("g", 33, 93).value()->attempts, 1);
+  ASSERT_EQ(db->RecoverAbandoned(dead, 34).value(), 1);
+  EXPECT_EQ(db->ClaimNext("h", 35, 95).value()->attempts, 2);
+}
+
+// A database made before the table of pages (and the count of pages kept
+// since a claim) gains them when opened, its inputs kept.
 TEST_F(StateDbTest, ADatabaseWithoutKeptPagesGainsThem) {
   fs::create_directories(fs::path(path_).parent_path());
   sqlite3* old = nullptr;
@@ -271,6 +315,11 @@ TEST_F(StateDbTest, ADatabaseWithoutKeptPagesGainsThem) {
   ASSERT_TRUE(db->ClaimNext("me", 2.0, 60).value());
   ASSERT_TRUE(db->KeepPage("b.tif", "me", "h1", 1, "page").ok());
   EXPECT_EQ(db->KeptPages("b.tif", "h1").value().at(1), "page");
+  // And the count of pages kept since the claim (a column added to `inputs`).
+  ASSERT_EQ(db->RecoverAbandoned([](auto&, auto&, double) { return false; }, 3.0).value(), 1);
+  EXPECT_EQ(db->ClaimNext("me2", 4.0, 60).value()->attempts, 1);
+  db = Open();  // opened again: the column is not added twice
+  EXPECT_TRUE(db->Working().ok());
 }
 
 TEST_F(StateDbTest, MetaIsBoundOnceAndThenReported) {
