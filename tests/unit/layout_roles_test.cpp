@@ -171,6 +171,35 @@ TEST(LayoutRoles, AShortBlockUnderAPhotoIsItsCaption) {
   EXPECT_EQ(d[far].role, Role::kBody);
 }
 
+// The column's text going on under a photo's short caption (its edges are
+// those of the column's text above the photo) is body, not caption; a
+// caption's own second line, set apart, a caption under a narrow figure,
+// and a caption under a credit line set right stay captions.
+TEST(LayoutRoles, TheColumnGoingOnUnderACaptionIsBody) {
+  Drawn d;
+  d.AddBlock(100, 100, 400, 8);  // the column above the photo, to y 376
+  d.ink.photos = {cv::Rect(100, 400, 400, 200), cv::Rect(700, 400, 200, 200)};
+  // All four start within caption_gap_em (2 em) under their photo.
+  const int cap = d.AddBlock(110, 605, 380, 1);
+  const int column = d.AddBlock(100, 640, 400, 3);
+  const int cap2 = d.AddBlock(720, 605, 160, 1);
+  const int cap2_more = d.AddBlock(710, 638, 180, 2);
+  // A photo one column wide, its credit set right, its caption under that
+  // with the column's edges.
+  d.AddBlock(1000, 100, 300, 8);
+  d.ink.photos.push_back(cv::Rect(1000, 400, 300, 200));
+  const int credit = d.AddBlock(1150, 605, 150, 1);
+  const int cap3 = d.AddBlock(1000, 640, 300, 2);
+  FindCaptions(d.text.blocks, d.text.lines, d.ink, LayoutOptions{});
+  SCOPED_TRACE(Describe(d));
+  EXPECT_EQ(d[cap].role, Role::kCaption);
+  EXPECT_EQ(d[column].role, Role::kBody);
+  EXPECT_EQ(d[cap2].role, Role::kCaption);
+  EXPECT_EQ(d[cap2_more].role, Role::kCaption);
+  EXPECT_EQ(d[credit].role, Role::kCaption);
+  EXPECT_EQ(d[cap3].role, Role::kCaption);
+}
+
 // A line or two of large type between two rules about its width, inside a
 // column (the column's text right above and right below the rules), is a
 // pull quote, not a headline. Without either rule, or as wide as the page's

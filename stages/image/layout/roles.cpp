@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 
 #include "stages/image/layout/geometry.h"
@@ -31,6 +32,14 @@ constexpr double kColumnsGuess = 3.0;
 constexpr double kCaptionOverlapEm = 0.5;      // em: a caption may reach this far up into its photo's box
 constexpr double kCaptionOverlapShare = 0.5;   // share of the narrower of block and photo that they overlap
 constexpr double kCaptionSplitGapEm = 0.25;    // em: white beyond the usual that ends a caption run into the body
+// Under a caption starting where it does, a block of this many lines or
+// more whose left and right edges are a body block's above the photo
+// (within kCaptionColumnEdgeEm) is that column's text going on: a caption's
+// own second line set apart is one line, often centred; a caption under a
+// narrow figure is narrower than the column; and a caption under a photo
+// credit set right (a news photo one column wide) stays the caption.
+constexpr size_t kCaptionBodyMinLines = 2;
+constexpr double kCaptionColumnEdgeEm = 1.0;
 
 // Pull quotes.
 constexpr size_t kPullQuoteMaxLines = 5;  // a short quote set narrow runs to four or five lines
@@ -205,12 +214,36 @@ void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& l
   const double em = ink.em;
   for (const cv::Rect& p : ink.photos) {
     size_t n = blocks.size();
+    auto candidate = [&](const TextBlock& b) {
+      if (b.large || !IsPageText(b) || b.role != Role::kBody) return false;
+      const int gap = b.r.y - Bottom(p);
+      if (gap < -kCaptionOverlapEm * em || gap > o.caption_gap_em * em) return false;
+      return OverlapX(b.r, p) >= kCaptionOverlapShare * std::min(b.r.width, p.width);
+    };
+    // The column's text resuming under a short caption: a block under
+    // another candidate that starts where it does (a caption set from the
+    // column's left edge, not a credit line set right), of two lines or
+    // more, whose edges are those of a body block above the photo (the
+    // same column's text).
+    auto resumes = [&](const TextBlock& b) {
+      if (b.lines.size() < kCaptionBodyMinLines) return false;
+      bool under_caption = false, column_above = false;
+      for (size_t ai = 0; ai < n; ++ai) {
+        const TextBlock& a = blocks[ai];
+        if (&a == &b) continue;
+        under_caption |= candidate(a) && Bottom(a.r) <= b.r.y + kBelowSlackEm * em &&
+                         std::abs(a.r.x - b.r.x) <= kCaptionColumnEdgeEm * em;
+        column_above |= a.role == Role::kBody && !a.large && Bottom(a.r) <= p.y + kBelowSlackEm * em &&
+                        std::abs(a.r.x - b.r.x) <= kCaptionColumnEdgeEm * em &&
+                        std::abs(Right(a.r) - Right(b.r)) <= kCaptionColumnEdgeEm * em;
+      }
+      return under_caption && column_above;
+    };
+    std::vector<bool> body(n, false);
+    for (size_t bi = 0; bi < n; ++bi) body[bi] = candidate(blocks[bi]) && resumes(blocks[bi]);
     for (size_t bi = 0; bi < n; ++bi) {
       TextBlock& b = blocks[bi];
-      if (b.large || !IsPageText(b) || b.role != Role::kBody) continue;
-      int gap = b.r.y - Bottom(p);
-      if (gap < -kCaptionOverlapEm * em || gap > o.caption_gap_em * em) continue;
-      if (OverlapX(b.r, p) < kCaptionOverlapShare * std::min(b.r.width, p.width)) continue;
+      if (!candidate(b) || body[bi]) continue;
       if (static_cast<int>(b.lines.size()) <= o.caption_max_lines) {
         b.role = Role::kCaption;
         continue;

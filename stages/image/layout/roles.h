@@ -17,7 +17,11 @@
 //                            (not a paragraph's indented one) of a body block
 //                            there.
 //   FindCaptions             a short block just under a photo; of a longer
-//                            one, its first lines up to a wider gap.
+//                            one, its first lines up to a wider gap. Not the
+//                            column's text going on under a caption: a block
+//                            of two lines or more under another caption
+//                            block, with the edges of a body block above the
+//                            photo.
 //   FindPullQuotes           up to five lines of large text (or of text
 //                            kPullQuoteSizeStep above the body's) between
 //                            two rules about as wide as it (or wider, the
