@@ -244,6 +244,33 @@ TEST(LayoutRoles, MidSizeTypeFramedInsideAColumnIsAPullQuote) {
   }
 }
 
+// Body-size type framed the same way is a pull quote when its lines are
+// centred under the rule and of unequal widths (a quote set centred); a
+// brief between rules, justified with its last line set left, is not.
+TEST(LayoutRoles, CentredBodySizeTypeFramedInsideAColumnIsAPullQuote) {
+  for (bool centred : {true, false}) {
+    SCOPED_TRACE(centred ? "centred lines" : "justified, last line left");
+    Drawn d;
+    d.AddBlock(100, 100, 300, 8);
+    TextBlock q;
+    q.role = Role::kBody;
+    const int widths[] = {290, 220, 250, 160};
+    for (int i = 0; i < 4; ++i) {
+      const int w = centred ? widths[i] : (i < 3 ? 290 : 120);
+      const int x = centred ? 250 - w / 2 : 105;
+      q.lines.push_back(d.Line(cv::Rect(x, 410 + i * kPitch, w, kEm)));
+    }
+    d.Rehull(q);
+    d.text.blocks.push_back(q);
+    const int quote = static_cast<int>(d.text.blocks.size()) - 1;
+    d.AddBlock(100, 590, 300, 6);
+    d.ink.rules.horizontal = {cv::Rect(105, 395, 290, 3), cv::Rect(105, 560, 290, 3)};
+    FindPullQuotes(d.text.blocks, d.text.lines, d.ink);
+    SCOPED_TRACE(Describe(d));
+    EXPECT_EQ(d[quote].role, centred ? Role::kPullQuote : Role::kBody);
+  }
+}
+
 // A quote set in the middle of a single wide column, between two rules
 // across the column, is framed by them, even when the column's line right
 // above is a paragraph's short last line. Set off the middle, under rules

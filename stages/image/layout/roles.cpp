@@ -50,6 +50,12 @@ constexpr double kPullQuoteCentreEm = 1;      // em: unless the quote is centred
 // A framed quote's type is a little larger than the body's (a size step of
 // the body's face is 1.2: an italic measures smaller than its size).
 constexpr double kPullQuoteSizeStep = 1.1;
+// Or body-size type set centred: kPullQuoteCentredLines lines or more, each
+// centred on the upper rule (kPullQuoteCentreEm), the widest and the
+// narrowest kPullQuoteWidthsEm apart at least (justified lines, each as
+// wide as the column, are centred too).
+constexpr size_t kPullQuoteCentredLines = 2;
+constexpr double kPullQuoteWidthsEm = 1;
 constexpr double kPullQuoteBodyGapEm = 3;     // em: farthest the column's text lies from a frame rule
 constexpr double kPullQuoteBodyCover = 0.5;   // share of the quote's width that text overlaps
 
@@ -308,7 +314,8 @@ void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>&
     for (int li : q.lines) sizes.push_back(lines[li].size);
     const bool mid = q.role == Role::kBody && !q.large && !sizes.empty() &&
                      Percentile(sizes, 0.5) >= kPullQuoteSizeStep * ink.body_size;
-    if (!(q.large && q.role == Role::kHeadline) && !mid) continue;
+    const bool body_size = q.role == Role::kBody && !q.large && !mid;
+    if (!(q.large && q.role == Role::kHeadline) && !mid && !body_size) continue;
     // The frame: a rule of about the quote's width just above it and one just below.
     auto frame_rule = [&](const cv::Rect& inside, bool above) -> const cv::Rect* {
       const cv::Rect* best = nullptr;
@@ -327,6 +334,21 @@ void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>&
     };
     const cv::Rect* top = frame_rule(q.r, true);
     if (top == nullptr) continue;
+    // Body-size text so framed is a quote only when its lines are centred
+    // under the rule and of unequal widths: a brief between rules is
+    // justified to the column's width, its last line set left.
+    if (body_size) {
+      if (q.lines.size() < kPullQuoteCentredLines) continue;
+      const int centre = top->x + Right(*top);  // twice the rule's centre
+      int narrowest = INT32_MAX, widest = 0;
+      bool centred = true;
+      for (int li : q.lines) {
+        const cv::Rect& r = lines[li].r;
+        centred &= std::abs(r.x + Right(r) - centre) <= 2 * kPullQuoteCentreEm * em;
+        narrowest = std::min(narrowest, r.width), widest = std::max(widest, r.width);
+      }
+      if (!centred || widest - narrowest < kPullQuoteWidthsEm * em) continue;
+    }
     // The quote's last line, centred (a word and the closing quote), may
     // stand apart as a block of one line: it joins when it lies right under
     // the quote (a line's leading) within the upper rule's extent.

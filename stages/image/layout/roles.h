@@ -23,7 +23,9 @@
 //                            block, with the edges of a body block above the
 //                            photo.
 //   FindPullQuotes           up to five lines of large text (or of text
-//                            kPullQuoteSizeStep above the body's) between
+//                            kPullQuoteSizeStep above the body's, or of
+//                            body-size text in centred lines of unequal
+//                            widths) between
 //                            two rules about as wide as it (or wider, the
 //                            quote centred on them: rules across a column),
 //                            inside a column: body text of that column right
