@@ -691,10 +691,18 @@ std::function<void(const std::string&)> FaultHook() {
 // The same per stage: `__hang_in_<stage>__` hangs (deaf) as that stage
 // starts, `__segv_on_p<N>__` crashes and `__hang_on_p<N>__` hangs (deaf)
 // as page N starts; `__spin_on_p<N>__` hangs there too, spinning on the
-// CPU (`__hang` ones sleep: they use none).
+// CPU (`__hang` ones sleep: they use none). `__slow_on_p<N>__` sleeps
+// OCRFLOW_FAULT_SLOW_SECONDS (default 1) as each stage of page N starts,
+// and goes on: once that is past its --page-timeout (and within the
+// grace), the page times out inside its first stage, its worker alive and
+// answering, as a page too slow for its bound does.
 std::function<void(const std::string&, int, const std::string&)> StageFaultHook() {
 #ifdef OCRFLOW_FAULT_INJECTION
   return [](const std::string& source, int page, const std::string& stage) {
+    if (source.find("__slow_on_p" + std::to_string(page) + "__") != std::string::npos) {
+      const char* s = std::getenv("OCRFLOW_FAULT_SLOW_SECONDS");
+      std::this_thread::sleep_for(std::chrono::duration<double>(s != nullptr ? std::atof(s) : 1.0));
+    }
     if (source.find("__hang_in_" + stage + "__") != std::string::npos) {
       for (;;) pause();
     }

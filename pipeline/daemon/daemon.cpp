@@ -1125,18 +1125,27 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   // The pages not read, each named as `run` names it ("<rel>: page N: ...").
   for (const std::string& e : o.page_errors) line.errors.push_back(rel + ": " + e);
   DoneRecord r{rel, sha, output, o.pages, secs, RenderManifestLine(line)};
-  // Pages left out: the input is done (its other pages are in the corpus),
-  // and a copy of it is kept in failed/ with a note naming them, so that
-  // the pages not read stay at hand after the inbox is cleared.
+  // Pages left out, or timed out inside a stage (their worker alive; no
+  // text of theirs is written): the input is done (its other pages are in
+  // the corpus), and a copy of it is kept in failed/ with a note naming
+  // them and why, so that the pages not read stay at hand after the inbox
+  // is cleared (issue 16: a page that timed out left no copy).
+  const bool keep = o.left_out_pages > 0 || o.timed_out_pages > 0;
+  // For the log: the pages that timed out in a stage, not those left out
+  // after their worker was killed for time (timed_out_pages counts both).
+  int timed_out_in_stage = 0;
+  for (const std::string& e : o.page_errors)
+    timed_out_in_stage += e.find(": left out: ") == std::string::npos && e.find(": timed out ") != std::string::npos;
   std::string kept;
-  if (o.left_out_pages > 0) kept = KeepLeftOutPages(claim, sha, o.page_errors);
+  if (keep) kept = KeepLeftOutPages(claim, sha, o.page_errors);
   if (mark_done(r)) {
     ++done_total_;
     log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(o.pages) + " pages" +
-                    (o.left_out_pages > 0 ? ", " + std::to_string(o.left_out_pages) + " left out" + kept : "") + ", " +
-                    Fixed(secs, 2) + " s)");
+                    (o.left_out_pages > 0 ? ", " + std::to_string(o.left_out_pages) + " left out" : "") +
+                    (timed_out_in_stage > 0 ? ", " + std::to_string(timed_out_in_stage) + " timed out" : "") + kept +
+                    ", " + Fixed(secs, 2) + " s)");
     // It failed before and was replaced by a good file: the quarantine entry is history.
-    if (o.left_out_pages == 0) {
+    if (!keep) {
       fs::remove(fs::path(corpus_) / "failed" / rel, ec);
       fs::remove(fs::path(corpus_) / "failed" / (rel + ".error.txt"), ec);
     }

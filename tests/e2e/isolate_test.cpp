@@ -930,6 +930,7 @@ TEST_F(IsolateTest, DaemonPageThatHangsIsLeftOutAndABookOfDeadPagesIsQuarantined
   EXPECT_NE(txt.find("63"), std::string::npos) << txt << log;
   EXPECT_NE(log.find("retry " + hang + " page 1 (attempt 1 of 2): timed out"), std::string::npos) << log;
   EXPECT_NE(log.find("page " + hang + " p1: left out: timed out"), std::string::npos) << log;
+  EXPECT_NE(log.find("(2 pages, 1 left out; kept as failed/" + hang), std::string::npos) << "counted once:\n" << log;
   const auto lines = ManifestBySource(corpus / "manifest.jsonl");
   ASSERT_TRUE(lines.count(hang)) << Slurp(corpus / "manifest.jsonl");
   EXPECT_EQ(lines.at(hang)["failed_pages"], 1);
@@ -949,6 +950,59 @@ TEST_F(IsolateTest, DaemonPageThatHangsIsLeftOutAndABookOfDeadPagesIsQuarantined
   EXPECT_EQ(counts["done"], 1);
   EXPECT_EQ(counts["failed"], 1);
   EXPECT_EQ(CountWorkers(), 0);
+}
+
+// A page that runs out of its --page-timeout inside a stage (the test
+// build's `__slow_on_p2__` sleeps 3.3 s as its first stage starts, past the
+// 3 s bound, within the grace) is flagged timed out by its worker, which
+// stays alive: the book is done with its other pages, and, as for a page
+// left out, a copy of it is kept in failed/ with a note naming the page,
+// the stage and the bound. Before, the timed-out page was named in the
+// manifest only, and nothing kept the only copy of it once the inbox was
+// cleared. `run --isolate` names the page on stderr.
+TEST_F(IsolateTest, DaemonPageThatTimesOutInAStageIsKeptInFailed) {
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  const std::string book = "book__slow_on_p2__.tif";
+  ASSERT_TRUE(WriteLineBook(inbox / book, {"Item 91 ready", "Blue house 92", "Green door 93"}));
+  setenv("OCRFLOW_FAULT_SLOW_SECONDS", "3.3", 1);
+  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
+              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--page-timeout", "3"});
+  unsetenv("OCRFLOW_FAULT_SLOW_SECONDS");
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
+  const std::string log = Slurp(log_);
+  const std::string txt = Slurp(corpus / (book + ".txt"));
+  EXPECT_NE(txt.find("91"), std::string::npos) << txt << log;
+  EXPECT_EQ(txt.find("92"), std::string::npos) << txt;
+  EXPECT_NE(txt.find("93"), std::string::npos) << txt << log;
+  EXPECT_EQ(log.find("killed with"), std::string::npos) << "the worker stays alive:\n" << log;
+  EXPECT_EQ(CountOf(log, "retry " + book), 0) << log;
+  const auto lines = ManifestBySource(corpus / "manifest.jsonl");
+  ASSERT_TRUE(lines.count(book)) << Slurp(corpus / "manifest.jsonl");
+  EXPECT_EQ(lines.at(book)["pages"], 2);
+  EXPECT_EQ(lines.at(book)["failed_pages"], 1);
+  EXPECT_EQ(lines.at(book)["timed_out_pages"], 1);
+  // Nothing lost: the input kept whole beside a note naming its page 2 and why.
+  EXPECT_TRUE(fs::exists(corpus / "failed" / book)) << log;
+  EXPECT_TRUE(Slurp(corpus / "failed" / book) == Slurp(inbox / book));
+  const std::string note = Slurp(corpus / "failed" / (book + ".error.txt"));
+  EXPECT_NE(note.find(book + ": done, without these pages:"), std::string::npos) << note;
+  EXPECT_NE(note.find("page 2: timed out after 3 s (--page-timeout) in stage "), std::string::npos) << note;
+  EXPECT_EQ(note.find("page 1"), std::string::npos) << note;
+  EXPECT_NE(log.find("1 timed out; kept as failed/" + book), std::string::npos) << log;
+  nlohmann::json counts = StatusCounts(corpus);
+  EXPECT_EQ(counts["done"], 1);
+  EXPECT_EQ(counts["failed"], 0);
+  EXPECT_EQ(CountWorkers(), 0);
+
+  // run --isolate: the page named on stderr, the others written.
+  auto r = CliTest::RunBin(OCRFLOW_FAULTY_BIN,
+                           "run in -o out --isolate -j 1 --lang eng --engine tesseract --page-timeout 3", "",
+                           Env() + "OCRFLOW_FAULT_SLOW_SECONDS=3.3 ");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find(book + ": page 2: timed out after 3 s (--page-timeout) in stage "), std::string::npos)
+      << r.err;
+  EXPECT_NE(Slurp(dir_ / "out" / (book.substr(0, book.size() - 4) + ".txt")).find("93"), std::string::npos) << r.err;
 }
 
 // A daemon killed (SIGKILL) while page 3 of a 3-page TIFF hangs: the
