@@ -143,6 +143,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   if (options.tables) LeaveOutGridText(text.blocks, ink);
   MarkRunningHeaderFooter(text.blocks, ink, options);
   const Columns columns = FindColumns(text.blocks);
+  SplitAcrossColumns(text, columns, ink);
   FindPullQuotes(text.blocks, text.lines, ink);
   FindInsets(text.blocks, ink);
   FindSubheadlines(text.blocks, text.lines, ink);

@@ -64,7 +64,9 @@
 //      (footer likewise at the bottom); large-text blocks are headlines; a
 //      short single line just under a headline is a byline; a short block
 //      just under a photo is its caption. Columns come from clustering the
-//      body blocks' horizontal extents. figures.h: small blocks touching a
+//      body blocks' horizontal extents; a body block run across the gutter
+//      between two of them (under a photo that cut the gutter) is split
+//      there. figures.h: small blocks touching a
 //      photo, between it and the margin or its caption, are its labels (a
 //      chart's names and values): taken out of the text, the photo with
 //      them listed as a figure.

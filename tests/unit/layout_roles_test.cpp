@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "stages/image/layout/columns.h"
+#include "stages/image/layout/geometry.h"
 #include "stages/image/layout/roles.h"
 
 namespace ocrflow::image::layout {
@@ -370,6 +371,62 @@ TEST(LayoutColumns, BodyBlocksGiveTheColumns) {
   EXPECT_EQ(ColumnOf(columns, d[1].r, kEm), 1);
   EXPECT_EQ(ColumnOf(columns, d[spanning].r, kEm), -1);
   EXPECT_EQ(ColumnOf(columns, cv::Rect(420, 250, 100, kEm), kEm), 1);
+}
+
+// Glyphs 20 px wide appended to line `li` as components of the ink, from
+// x0 up to x1: words of four glyphs 2 px apart, `word_gap` between words.
+void AddGlyphs(Drawn& d, int li, int x0, int x1, int word_gap) {
+  TextLine& l = d.text.lines[li];
+  for (int x = x0, n = 0; x + 20 <= x1; x += 22 + (++n % 4 == 0 ? word_gap : 0)) {
+    const cv::Rect r(x, l.r.y, 20, kEm);
+    l.comps.push_back(static_cast<int>(d.ink.comps.size()));
+    d.ink.comps.push_back({r, r.area(), Kind::kText});
+  }
+  RecomputeLine(d.ink.comps, l);
+}
+
+// Under a photo across two columns the columns' first lines stand level,
+// a gutter's white between them: the line joined across it is split there,
+// and so is its block. Text with its word gaps elsewhere is not, nor a
+// line whose gap at the gutter is a word gap's width, nor the same line
+// where no photo stands over the gutter (a textbook's tab and title over
+// its two columns).
+TEST(LayoutColumns, ALineRunAcrossTheGutterIsSplitThere) {
+  Columns columns;
+  columns.ranges = {{100, 400}, {440, 740}};
+  enum Case { kGutter, kProse, kWordGap, kNoPhoto };
+  for (Case c : {kGutter, kProse, kWordGap, kNoPhoto}) {
+    SCOPED_TRACE(c);
+    Drawn d;
+    if (c != kNoPhoto) d.ink.photos = {cv::Rect(100, 600, 640, 150)};  // 2 em over the lines
+    TextBlock b;
+    for (int y : {800, 836}) {
+      const int li = d.Line(cv::Rect(100, y, 10, kEm));
+      d.text.lines[li].comps.clear();
+      if (c == kProse) {
+        AddGlyphs(d, li, 100, 740, 8);
+      } else {
+        AddGlyphs(d, li, 100, 400, 8);
+        // The gutter's 1.7 em, or a word gap's 0.4 em, after the last glyph.
+        const int end = Right(d.text.lines[li].r);
+        AddGlyphs(d, li, c == kWordGap ? end + 10 : 445, 740, 8);
+      }
+      b.lines.push_back(li);
+    }
+    d.Rehull(b);
+    d.text.blocks.push_back(b);
+    SplitAcrossColumns(d.text, columns, d.ink);
+    SCOPED_TRACE(Describe(d));
+    if (c == kGutter) {
+      ASSERT_EQ(d.text.blocks.size(), 2u);
+      EXPECT_LE(Right(d[0].r), 400);
+      EXPECT_GE(d[1].r.x, 440);
+      EXPECT_EQ(d[0].lines.size(), 2u);
+      EXPECT_EQ(d[1].lines.size(), 2u);
+    } else {
+      EXPECT_EQ(d.text.blocks.size(), 1u);
+    }
+  }
 }
 
 }  // namespace

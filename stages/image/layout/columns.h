@@ -35,6 +35,27 @@ constexpr double kColumnOverlapShare = 0.7;
 
 Columns FindColumns(const std::vector<TextBlock>& blocks);
 
+// A body line run across the gutter between two columns: where a photo
+// spans both columns the gutter stops at it, and under the photo's caption
+// the two columns' first lines stand level with a word gap's white between
+// them (too little of it, too short, for a gutter), so the row merge
+// (lines.h) joined them. A body block (not large) starting at most
+// kSplitUnderPhotoEm under such a photo (one across the gutter) and
+// reaching kSplitReachEm or more into both columns is split at their gutter when
+// each of its lines either lies on one side or has a gap of at least
+// kSplitGapEm there, covering the gutter (give or take kSplitSlackEm at each
+// side), and one line at least has text on both sides. Text set across two
+// columns has its word gaps anywhere; one of the width of a gutter, right
+// where the gutter is, in every line, is the gutter.
+constexpr double kSplitReachEm = 2.0;
+constexpr double kSplitUnderPhotoEm = 6.0;  // a caption of two or three lines and its white
+constexpr double kSplitGapEm = 0.8;
+constexpr double kSplitSlackEm = 0.5;
+
+// Splits such blocks (above) in `text`: the lines are cut in two (the right
+// parts appended to text.lines), the block too (the right part appended).
+void SplitAcrossColumns(PageText& text, const Columns& columns, const Ink& ink);
+
 // The column of a block at `r`, or -1: its centre lies within the column
 // (give or take an em) and it is at most kColumnSpanShare x the column's width
 // (plus an em) wide, so a block spanning columns has none.
