@@ -1,7 +1,6 @@
 #include "stages/image/layout/columns.h"
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <cstdint>
 
