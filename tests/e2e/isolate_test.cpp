@@ -105,6 +105,15 @@ class IsolateTest : public CliTest {
     if (st.code != 0) return nullptr;
     return nlohmann::json::parse(st.out)["counts"];
   }
+  // Arguments of a daemon that reads the inbox once with one worker, in
+  // English with Tesseract and no settle time, then `extra`.
+  static std::vector<std::string> OnceArgs(const fs::path& inbox, const fs::path& corpus,
+                                           const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng",
+                                     "--set", "ocr.engine=tesseract", "--settle", "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
   // Under ASan a SIGSEGV must stay a signal for the parent to name.
   static std::string Env() { return kAsan ? "ASAN_OPTIONS=handle_segv=0:detect_leaks=0 " : ""; }
 
@@ -378,8 +387,7 @@ TEST_F(IsolateTest, WorkerKilledForTimeNamesTheStage) {
   fs::path inbox = dir_ / "inbox", corpus = dir_ / "corpus";
   fs::create_directories(inbox);
   WriteTinyPage(inbox / "y__hang_in_deskew__.png", 4);
-  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
-              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "1", "--page-timeout", "2"});
+  StartWatch(OnceArgs(inbox, corpus, {"--max-attempts", "1", "--page-timeout", "2"}));
   ASSERT_EQ(WaitWatch(60), 0) << Slurp(log_);
   const std::string note = Slurp(corpus / "failed" / "y__hang_in_deskew__.png.error.txt");
   EXPECT_NE(note.find("timed out in stage deskew (page 1)"), std::string::npos) << note;
@@ -749,8 +757,7 @@ TEST_F(IsolateTest, DaemonForkedWorkerThatDiesIsReplacedByExec) {
   WriteTinyPage(inbox / "a.png", 31);
   WriteTinyPage(inbox / "bad__segv__.png", 32);
   WriteTinyPage(inbox / "z.png", 33);
-  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
-              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--format", "txt,json"});
+  StartWatch(OnceArgs(inbox, corpus, {"--max-attempts", "2", "--format", "txt,json"}));
   ASSERT_EQ(WaitWatch(90), 0) << Slurp(log_);
   const std::string log = Slurp(log_);
   const std::map<int, int> forked = ForkedFrom(log);
@@ -789,8 +796,7 @@ TEST_F(IsolateTest, DaemonReplacementWorkerStartsOutsideThePageBound) {
   WriteTinyPage(inbox / "bad__segv__.png", 82);
   WriteTinyPage(inbox / "z.png", 83);
   setenv("OCRFLOW_FAULT_WORKER_START_SECONDS", "7", 1);
-  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
-              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--page-timeout", "5"});
+  StartWatch(OnceArgs(inbox, corpus, {"--max-attempts", "2", "--page-timeout", "5"}));
   unsetenv("OCRFLOW_FAULT_WORKER_START_SECONDS");
   ASSERT_EQ(WaitWatch(90), 0) << Slurp(log_);
   const std::string log = Slurp(log_);
@@ -842,8 +848,7 @@ TEST_F(IsolateTest, DaemonPageThatKillsItsWorkerIsLeftOutOtherPagesWritten) {
   WriteTinyPage(inbox / "a.png", 41);
   ASSERT_TRUE(WriteLineBook(inbox / book, {"Item 91 ready", "Blue house 92", "Green door 93"}));
   WriteTinyPage(inbox / "z.png", 43);
-  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
-              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--format", "txt,json,pdf"});
+  StartWatch(OnceArgs(inbox, corpus, {"--max-attempts", "2", "--format", "txt,json,pdf"}));
   ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
   const std::string log = Slurp(log_);
   const std::string txt = Slurp(corpus / (book + ".txt"));
@@ -920,8 +925,7 @@ TEST_F(IsolateTest, DaemonPageThatHangsIsLeftOutAndABookOfDeadPagesIsQuarantined
   const std::string hang = "book__hang_on_p1__.tif", dead = "dead__segv_on_p1____segv_on_p2__.tif";
   ASSERT_TRUE(WriteLineBook(inbox / hang, {"Item 61 ready", "Blue house 62", "Green door 63"}));
   ASSERT_TRUE(WriteLineBook(inbox / dead, {"Item 71 ready", "Blue house 72"}));
-  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
-              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--page-timeout", "3"});
+  StartWatch(OnceArgs(inbox, corpus, {"--max-attempts", "2", "--page-timeout", "3"}));
   ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
   const std::string log = Slurp(log_);
   const std::string txt = Slurp(corpus / (hang + ".txt"));
@@ -966,8 +970,7 @@ TEST_F(IsolateTest, DaemonPageThatTimesOutInAStageIsKeptInFailed) {
   const std::string book = "book__slow_on_p2__.tif";
   ASSERT_TRUE(WriteLineBook(inbox / book, {"Item 91 ready", "Blue house 92", "Green door 93"}));
   setenv("OCRFLOW_FAULT_SLOW_SECONDS", "3.3", 1);
-  StartWatch({inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang", "eng", "--set",
-              "ocr.engine=tesseract", "--settle", "0", "--max-attempts", "2", "--page-timeout", "3"});
+  StartWatch(OnceArgs(inbox, corpus, {"--max-attempts", "2", "--page-timeout", "3"}));
   unsetenv("OCRFLOW_FAULT_SLOW_SECONDS");
   ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
   const std::string log = Slurp(log_);
@@ -1065,9 +1068,7 @@ TEST_F(IsolateTest, DaemonKilledInABookMoreTimesThanMaxAttemptsFinishesIt) {
   // killed as its first page is logged leaves some to the next.
   const std::string book = "book__hang_on_p30__.tif";
   ASSERT_TRUE(WriteBook(inbox / book, 30));
-  const std::vector<std::string> args = {inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang",
-                                         "eng", "--set", "ocr.engine=tesseract", "--settle", "0", "--max-attempts",
-                                         "2", "--page-timeout", "60"};
+  const std::vector<std::string> args = OnceArgs(inbox, corpus, {"--max-attempts", "2", "--page-timeout", "60"});
   for (int k = 0; k < 3; ++k) {
     const size_t before = Slurp(dir_ / "watch.log").size();  // the log of the daemons before
     StartWatch(args);
@@ -1124,9 +1125,7 @@ TEST_F(IsolateTest, DaemonKilledInAPagesTriesLeavesItOutAfterMaxAttemptsInAll) {
   fs::create_directories(inbox);
   const std::string book = "book__hang_on_p2__.tif";
   ASSERT_TRUE(WriteLineBook(inbox / book, {"Item 21 ready", "Blue house 22", "Green door 23"}));
-  const std::vector<std::string> args = {inbox.string(), "-o", corpus.string(), "--once", "--jobs", "1", "--lang",
-                                         "eng", "--set", "ocr.engine=tesseract", "--settle", "0", "--max-attempts",
-                                         "2", "--page-timeout", "3"};
+  const std::vector<std::string> args = OnceArgs(inbox, corpus, {"--max-attempts", "2", "--page-timeout", "3"});
   StartWatch(args);
   ASSERT_TRUE(WaitForLog("retry " + book + " page 2 (attempt 1 of 2): timed out", 60)) << Slurp(log_);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // its second try starts, and hangs

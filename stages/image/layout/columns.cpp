@@ -117,7 +117,7 @@ void SplitAcrossColumns(PageText& text, const Columns& columns, const Ink& ink) 
       }
       auto hull = [&](TextBlock& t) {
         t.r = cv::Rect();
-        for (int li : t.lines) t.r = t.r.area() > 0 ? Hull(t.r, text.lines[li].r) : text.lines[li].r;
+        for (int li : t.lines) t.r = Hull(t.r, text.lines[li].r);
       };
       hull(left_block);
       hull(right_block);
