@@ -983,7 +983,7 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
   std::vector<Status> status(static_cast<size_t>(pages));
   std::map<int, formats::PdfImage> images;
   std::map<int, std::string> image_errors;
-  int left_out = 0;
+  std::set<int> left_out;  // the pages whose worker died on every try
   // A page that ended, read now (`report`: told to on_page) or before.
   auto take = [&](int number, WorkerPage& w, double seconds, bool report) {
     status[number - 1] = w.status;
@@ -998,7 +998,7 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
       PageRecord& r = it->second;
       if (r.finished && r.left_out) {
         status[number - 1] = r.page.status;
-        ++left_out;
+        left_out.insert(number);
       } else if (r.finished) {
         take(number, r.page, 0, false);
       }
@@ -1030,7 +1030,7 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
         r.finished = r.left_out = true;
         r.page.status = status[number - 1];
         keep(number, r);
-        ++left_out;
+        left_out.insert(number);
         if (on_page) on_page(MakePageEvent(Page{}, status[number - 1], seconds, number));
         break;
       }
@@ -1043,9 +1043,7 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
       break;
     }
   }
-  InputOutcome out = AssembleInput(std::move(read), status, source, options, WorkerPdfImages(images, image_errors));
-  out.left_out_pages = left_out;
-  return out;
+  return AssembleInput(std::move(read), status, left_out, source, options, WorkerPdfImages(images, image_errors));
 }
 
 }  // namespace ocrflow
