@@ -1125,12 +1125,13 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   // The pages not read, each named as `run` names it ("<rel>: page N: ...").
   for (const PageError& e : o.page_errors) line.errors.push_back(rel + ": " + e.message);
   DoneRecord r{rel, sha, output, o.pages, secs, RenderManifestLine(line)};
-  // Pages left out, or timed out inside a stage (their worker alive; no
+  // Pages not read (left out, timed out inside a stage, not decodable; no
   // text of theirs is written): the input is done (its other pages are in
   // the corpus), and a copy of it is kept in failed/ with a note naming
   // them and why, so that the pages not read stay at hand after the inbox
-  // is cleared (issue 16: a page that timed out left no copy).
-  const bool keep = o.left_out_pages > 0 || o.timed_out_pages > 0;
+  // is cleared (issue 16: a page that timed out, or that did not decode,
+  // left no copy).
+  const bool keep = o.failed_pages > 0;
   std::string kept;
   if (keep) kept = KeepLeftOutPages(claim, sha, o.page_errors);
   // The pages not read, counted by why (PageError::reason).

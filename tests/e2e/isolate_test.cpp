@@ -1012,6 +1012,54 @@ TEST_F(IsolateTest, DaemonPageThatTimesOutInAStageIsKeptInFailed) {
   EXPECT_NE(Slurp(dir_ / "out" / (book.substr(0, book.size() - 4) + ".txt")).find("93"), std::string::npos) << r.err;
 }
 
+// A page of a 3-page TIFF that does not decode (over --max-megapixels,
+// found as it is decoded: the pages are checked one at a time) is not
+// read; the book is done with its other pages, and, as for a page left out
+// or timed out, a copy of it is kept in failed/ with a note naming the
+// page and why. Before, only a page left out or timed out kept a copy:
+// clearing the inbox lost the only copy of the page not read.
+TEST_F(IsolateTest, DaemonPageThatDoesNotDecodeIsKeptInFailed) {
+  fs::path inbox = dir_ / "in", corpus = dir_ / "corpus";
+  fs::create_directories(inbox);
+  const std::string book = "book.tif";
+  std::vector<cv::Mat> pages;
+  for (const char* line : {"Item 91 ready", "", "Green door 93"}) {
+    cv::Mat img(70, 400, CV_8UC1, cv::Scalar(255));
+    if (*line == '\0') img = cv::Mat(3000, 3000, CV_8UC1, cv::Scalar(255));
+    cv::putText(img, line, cv::Point(12, 46), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2, cv::LINE_AA);
+    pages.push_back(img);
+  }
+  ASSERT_TRUE(cv::imwritemulti((inbox / book).string(), pages));
+  StartWatch(OnceArgs(inbox, corpus, {"--max-attempts", "2", "--max-megapixels", "4"}));
+  ASSERT_EQ(WaitWatch(120), 0) << Slurp(log_);
+  const std::string log = Slurp(log_);
+  const std::string txt = Slurp(corpus / (book + ".txt"));
+  EXPECT_NE(txt.find("91"), std::string::npos) << txt << log;
+  EXPECT_NE(txt.find("93"), std::string::npos) << txt << log;
+  EXPECT_EQ(CountOf(log, "retry " + book), 0) << "not tried again:\n" << log;
+  const auto lines = ManifestBySource(corpus / "manifest.jsonl");
+  ASSERT_TRUE(lines.count(book)) << Slurp(corpus / "manifest.jsonl");
+  const nlohmann::json& line = lines.at(book);
+  EXPECT_EQ(line["pages"], 2);
+  EXPECT_EQ(line["failed_pages"], 1);
+  EXPECT_FALSE(line.contains("timed_out_pages")) << line.dump();
+  ASSERT_EQ(line["errors"].size(), 1u) << line.dump();
+  EXPECT_EQ(line["errors"][0].get<std::string>().rfind(book + ": page 2: TIFF page 2 is 3000x3000", 0), 0u)
+      << line.dump();
+  // Nothing lost: the input kept whole beside a note naming its page 2 and why.
+  EXPECT_EQ(Slurp(corpus / "failed" / book), Slurp(inbox / book)) << log;
+  const std::string note = Slurp(corpus / "failed" / (book + ".error.txt"));
+  EXPECT_NE(note.find(book + ": done, without these pages:"), std::string::npos) << note;
+  EXPECT_NE(note.find("page 2: TIFF page 2 is 3000x3000"), std::string::npos) << note;
+  EXPECT_NE(log.find("done " + book + " -> " + book + ".txt (2 pages, 1 not read; kept as failed/" + book),
+            std::string::npos)
+      << log;
+  nlohmann::json counts = StatusCounts(corpus);
+  EXPECT_EQ(counts["done"], 1);
+  EXPECT_EQ(counts["failed"], 0);
+  EXPECT_EQ(CountWorkers(), 0);
+}
+
 // A daemon killed (SIGKILL) while page 3 of a 3-page TIFF hangs: the
 // restarted daemon (the shipped binary: no hang) reads page 3 only, pages 1
 // and 2 coming from the state database, and writes exactly the outputs of
