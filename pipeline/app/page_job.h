@@ -47,6 +47,11 @@ struct WorkerHooks {
   // WorkerCpuSeconds(), so that a test sees a worker that spins killed by
   // it before the wall clock's bound.
   double cpu_seconds = 0;
+  // > 0: how long past its page timeout a worker that shows no progress
+  // is given before it is killed (s), in place of WorkerGraceSeconds(), so
+  // that a test of a page that times out inside a stage (its worker alive)
+  // does not race the kill on a loaded machine.
+  double grace_seconds = 0;
 };
 
 struct RunOptions {

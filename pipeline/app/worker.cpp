@@ -232,6 +232,7 @@ WorkerLimits MakeWorkerLimits(double page_timeout, long long memory_limit_mb, co
   WorkerLimits limits{page_timeout, memory_limit_mb};
   if (hooks.startup_timeout > 0) limits.startup_timeout = hooks.startup_timeout;
   limits.cpu_seconds = hooks.cpu_seconds > 0 && page_timeout > 0 ? hooks.cpu_seconds : WorkerCpuSeconds(page_timeout);
+  if (hooks.grace_seconds > 0) limits.grace_seconds = hooks.grace_seconds;
   return limits;
 }
 
@@ -657,7 +658,8 @@ Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
     if (fresh && on_started_) on_started_(*this);
   }
   BoundCpu();
-  const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + WorkerGraceSeconds(limits_.page_timeout) : 0;
+  const double grace = limits_.grace_seconds > 0 ? limits_.grace_seconds : WorkerGraceSeconds(limits_.page_timeout);
+  const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + grace : 0;
   Clock::time_point progress = Clock::now();
   std::string stage;  // the stage running in the child, as it last said
   int& stage_page = last_page_;
@@ -675,7 +677,7 @@ Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
     std::snprintf(msg, sizeof msg,
                   ": no page finished in %.0f s (page timeout %.0f s + %.0f s grace); the worker process (pid "
                   "%d) was killed with SIGKILL",
-                  bound, limits_.page_timeout, WorkerGraceSeconds(limits_.page_timeout), static_cast<int>(pid));
+                  bound, limits_.page_timeout, grace, static_cast<int>(pid));
     return Status(Code::kDeadlineExceeded, "timed out " + where + msg);
   };
   auto cancelled = [&] { return cancel != nullptr && cancel->load(); };

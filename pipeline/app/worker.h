@@ -90,12 +90,14 @@ struct WorkerLimits {
   long long memory_limit_mb = 0;  // RLIMIT_AS; 0 = none
   double startup_timeout = kWorkerStartupSeconds;  // s, from start to "ready"; with a page_timeout only
   double cpu_seconds = 0;  // s of CPU time a page (RLIMIT_CPU, WorkerCpuSeconds); 0 = no bound
+  double grace_seconds = 0;  // s past page_timeout before a child without progress is killed; 0 = WorkerGraceSeconds()
 };
 
 // The limits of `run --isolate`'s and the daemon's worker processes: the
-// start-up bound is kWorkerStartupSeconds and the CPU bound
-// WorkerCpuSeconds() unless the test build's hooks set others
-// (WorkerHooks::startup_timeout, cpu_seconds).
+// start-up bound is kWorkerStartupSeconds, the CPU bound
+// WorkerCpuSeconds() and the grace WorkerGraceSeconds() unless the test
+// build's hooks set others (WorkerHooks::startup_timeout, cpu_seconds,
+// grace_seconds).
 WorkerLimits MakeWorkerLimits(double page_timeout, long long memory_limit_mb, const WorkerHooks& hooks);
 
 // How long past the page timeout a child that shows no progress is given
