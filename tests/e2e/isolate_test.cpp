@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -16,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "stages/ocr/ppocr.h"
 #include "tests/e2e/archive_text.h"
 #include "tests/e2e/cli_harness.h"
 
@@ -491,6 +493,129 @@ TEST_F(IsolateTest, RunIsolateWorkerThatSpinsDiesOfItsCpuBound) {
   EXPECT_NE(txt.find("51"), std::string::npos) << txt << r.err;
   EXPECT_NE(txt.find("53"), std::string::npos) << txt << r.err;
   EXPECT_EQ(txt.find("52"), std::string::npos) << txt;
+}
+
+// The PP-OCR helper (stages/ocr/ppocr_worker.h: a node process a worker
+// starts for its thread, ONNX Runtime in it) and a `node` in front of it
+// on PATH, for the tests of its CPU time bound; empty when the models, ONNX
+// Runtime or node are absent (the tests skip, as the PP-OCR model tests
+// do). `prelude` runs in node before the helper's script (--require).
+std::string PpOcrHelperMissing() {
+  const fs::path d = ocr::DefaultPpOcrDir();
+  if (!ocr::CheckPpOcr(d.string()).ok()) return "PP-OCR models absent (" + d.string() + ")";
+  for (const char* f : {"rec-original.onnx", "ppocr_worker.js", "node_modules/onnxruntime-node/package.json"})
+    if (!fs::exists(d / f)) return "ONNX Runtime route absent: no " + (d / f).string();
+  if (std::system("command -v node >/dev/null 2>&1") != 0) return "node is not on PATH";
+  return "";
+}
+
+// A `node` that is `script` (a shell script's body), first on PATH.
+std::string FakeNodeOnPath(const fs::path& dir, const std::string& script) {
+  fs::create_directories(dir);
+  Spit(dir / "node", "#!/bin/sh\n" + script);
+  fs::permissions(dir / "node", fs::perms::owner_all);
+  return "PATH='" + dir.string() + "':\"$PATH\" ";
+}
+
+// The warnings of every page of a run's JSON output, one string.
+std::string JsonWarnings(const fs::path& json_path) {
+  auto j = nlohmann::json::parse(Slurp(json_path), nullptr, false);
+  if (j.is_discarded()) return "(no JSON at " + json_path.string() + ")";
+  std::string all;
+  for (const auto& p : j["pages"])
+    for (const auto& w : p["warnings"]) all += w.get<std::string>() + "\n";
+  return all;
+}
+
+// A PP-OCR helper that spins on the CPU (a `node` that never reads its
+// requests) dies of the CPU time bound it has from its worker process
+// (RLIMIT_CPU, 4 s a page here by the test build's hook; the page's wall
+// clock bound on every core otherwise), not of the 30 s a line may take
+// (ppocr.h, line_timeout_ms: that one is SIGKILL): the second helper too,
+// and the page is read by OpenCV, the warning naming SIGXCPU. Before this
+// test nothing showed that a helper is bounded at all: a helper that spins
+// outlives its worker (it is in a process group of its own, and a worker
+// killed by SIGKILL cannot end it), and only the CPU bound ends it then.
+TEST_F(IsolateTest, RunIsolatePpOcrHelperThatSpinsDiesOfItsCpuBound) {
+  if (const std::string why = PpOcrHelperMissing(); !why.empty()) GTEST_SKIP() << why;
+  fs::create_directories(dir_ / "in");
+  ASSERT_TRUE(WriteLineBook(dir_ / "in" / "book.tif", {"Item 51 ready"}));
+  const std::string path = FakeNodeOnPath(dir_ / "bin", "while :; do :; done\n");
+  const auto t0 = Clock::now();
+  auto r = CliTest::RunBin(OCRFLOW_FAULTY_BIN,
+                           "run in -o out --isolate -j 1 --lang eng --engine ppocr --page-timeout 60 --format txt,json",
+                           "", Env() + path + "OCRFLOW_FAULT_WORKER_CPU_BOUND=4 ");
+  const double seconds = Since(t0);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_LT(seconds, 60) << r.err;  // under the two helpers' 2 x 30 s of line timeouts
+  const std::string warnings = JsonWarnings(dir_ / "out/book.json");
+  const std::string xcpu = "killed by signal " + std::to_string(SIGXCPU) + " (" + strsignal(SIGXCPU) + ")";
+  EXPECT_NE(warnings.find("the ONNX Runtime worker failed twice"), std::string::npos) << warnings << r.err;
+  EXPECT_NE(warnings.find(xcpu), std::string::npos) << warnings << r.err;
+  EXPECT_EQ(warnings.find("killed by signal " + std::to_string(SIGKILL)), std::string::npos) << warnings;
+  EXPECT_NE(Slurp(dir_ / "out/book.txt").find("51"), std::string::npos) << r.err;
+}
+
+// The helper's bound is set again at each page (WorkerProcess::BoundCpu, on
+// the worker's children): to the CPU it has used plus the bound, so a
+// helper that does a page's work on every page of a book is never killed
+// by the sum. Its `node` here burns 2 s of CPU on each request (a line)
+// before the helper's script reads it, and names itself in a file: 3 pages
+// of a line each, 6 s and more in all (its start too), under a bound of 5 s
+// a page. Without the renewal the helper keeps the bound it inherited from
+// its worker as it started (5 s from then) and dies of SIGXCPU on page 2 or
+// 3; the next helper reads on, so only the second pid in the file shows it.
+TEST_F(IsolateTest, RunIsolatePpOcrHelperCpuBoundIsRenewedAtEachPage) {
+  if (const std::string why = PpOcrHelperMissing(); !why.empty()) GTEST_SKIP() << why;
+  fs::create_directories(dir_ / "in");
+  // Lines without a doubled letter: one request each (ppocr.h reads such a
+  // line a second time).
+  ASSERT_TRUE(WriteLineBook(dir_ / "in" / "book.tif", {"Item 51 ready", "Blue house 52", "Cold river 53"}));
+  // Requests are a little-endian u32 length and that many bytes
+  // (ppocr_worker.js); the listener the helper's script gives stdin gets
+  // each chunk after the burn.
+  const fs::path pids = dir_ / "helper.pids";
+  Spit(dir_ / "burn.js",
+       "const fs = require('fs');\n"
+       "const on = process.stdin.on.bind(process.stdin);\n"
+       "let need = 0, head = [];\n"
+       "process.stdin.on = (ev, fn) => on(ev, ev !== 'data' ? fn : (chunk) => {\n"
+       "  for (let off = 0; off < chunk.length;) {\n"
+       "    if (need > 0) { const take = Math.min(need, chunk.length - off); need -= take; off += take; continue; }\n"
+       "    head.push(chunk[off++]);\n"
+       "    if (head.length < 4) continue;\n"
+       "    need = Buffer.from(head).readUInt32LE(0); head = [];\n"
+       "    fs.appendFileSync('" + pids.string() + "', process.pid + '\\n');\n"
+       "    const t0 = process.cpuUsage();\n"
+       "    for (;;) { const u = process.cpuUsage(t0); if (u.user + u.system >= 2e6) break; }\n"
+       "  }\n"
+       "  fn(chunk);\n"
+       "});\n");
+  int status = 0;
+  std::string node = Command("command -v node", &status);
+  node.erase(node.find_last_not_of('\n') + 1);
+  const std::string path =
+      FakeNodeOnPath(dir_ / "bin", "exec '" + node + "' --require '" + (dir_ / "burn.js").string() + "' \"$@\"\n");
+  auto r = CliTest::RunBin(OCRFLOW_FAULTY_BIN,
+                           "run in -o out --isolate -j 1 --lang eng --engine ppocr --page-timeout 60 --format txt,json",
+                           "", Env() + path + "OCRFLOW_FAULT_WORKER_CPU_BOUND=5 ");
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::string warnings = JsonWarnings(dir_ / "out/book.json");
+  EXPECT_EQ(warnings.find("ONNX Runtime worker failed"), std::string::npos) << warnings << r.err;
+  // One helper served every request: none died.
+  std::istringstream in(Slurp(pids));
+  std::vector<std::string> served;
+  for (std::string pid; std::getline(in, pid);) served.push_back(pid);
+  ASSERT_GE(served.size(), 3u) << Slurp(pids) << r.err;
+  EXPECT_EQ(std::set<std::string>(served.begin(), served.end()).size(), 1u) << Slurp(pids) << warnings << r.err;
+  auto j = nlohmann::json::parse(Slurp(dir_ / "out/book.json"), nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.err;
+  ASSERT_EQ(j["pages"].size(), 3u) << r.err;
+  for (const auto& p : j["pages"]) {
+    int by_ppocr = 0;
+    for (const auto& b : p["blocks"]) by_ppocr += b.value("engine", "") == "ppocr";
+    EXPECT_GT(by_ppocr, 0) << p.dump();
+  }
 }
 
 // A worker process started by exec (the replacement of one that died)
