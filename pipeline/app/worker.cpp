@@ -152,10 +152,11 @@ bool OutOfMemory(const Status& s) {
 // In a worker child right after fork(), before it execs or serves: it dies
 // with its parent, the signals the parent decides on (SIGINT, SIGTERM,
 // SIGHUP) are blocked and every inherited handler reset, its address space
-// is limited (memory_limit_mb; 0: none) and `socket` is its stdin and
-// stdout. False when the parent is already gone or the socket cannot be
-// set up: the child should _exit. Only async-signal-safe calls (the parent
-// may run threads).
+// is limited (memory_limit_mb; 0: none), it is the kernel OOM killer's
+// first choice (kWorkerOomScoreAdj) and `socket` is its stdin and stdout.
+// False when the parent is already gone or the socket cannot be set up:
+// the child should _exit. Only async-signal-safe calls (the parent may run
+// threads).
 bool PrepareWorkerChild(pid_t parent, long long memory_limit_mb, int socket) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) return false;  // the parent died before the line above
@@ -168,6 +169,16 @@ bool PrepareWorkerChild(pid_t parent, long long memory_limit_mb, int socket) {
     const rlim_t limit = static_cast<rlim_t>(memory_limit_mb) << 20;
     struct rlimit rl = {limit, limit};
     setrlimit(RLIMIT_AS, &rl);
+  }
+  // Should the machine run short of memory all the same (no memory limit,
+  // or several workers each under theirs), the kernel kills a worker, the
+  // one using most, and not the daemon or the run that holds every other
+  // page: a worker's death costs one page a retry. Raising one's own score
+  // needs no privilege; where it cannot be written, nothing changes.
+  const int adj = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (adj >= 0) {
+    (void)!::write(adj, kWorkerOomScoreAdj, std::strlen(kWorkerOomScoreAdj));
+    ::close(adj);
   }
   return dup2(socket, STDIN_FILENO) >= 0 && dup2(socket, STDOUT_FILENO) >= 0;
 }

@@ -111,6 +111,12 @@ double WorkerGraceSeconds(double page_timeout);
 // watchdog be missed. 0 (none) when page_timeout is 0.
 double WorkerCpuSeconds(double page_timeout);
 
+// A worker process's /proc/PID/oom_score_adj (-1000..1000): the kernel's
+// OOM killer takes the process with the highest score, so a worker (the one
+// using most memory) goes before the daemon or `run` that started it, and
+// before the machine's other processes; the PP-OCR helper inherits it.
+constexpr const char* kWorkerOomScoreAdj = "1000";
+
 // The default RLIMIT_AS of a worker (MB). Measured VmPeak of a worker on
 // the bundled pages: see docs/watch.md.
 constexpr long long kDefaultWorkerMemoryMb = 4096;

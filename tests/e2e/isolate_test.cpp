@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "pipeline/app/worker.h"
 #include "stages/ocr/ppocr.h"
 #include "tests/e2e/archive_text.h"
 #include "tests/e2e/cli_harness.h"
@@ -815,7 +816,10 @@ std::set<int> ChildrenOf(int pid) {
 // command line, its children), not `ocrflow __worker` exec'd anew, waiting
 // for inputs before any arrives. A reload that changes their memory limit
 // replaces them by exec (the daemon runs threads then). They go with it
-// when it stops.
+// when it stops. Forked or exec'd, each is the kernel OOM killer's first
+// choice (oom_score_adj 1000), the daemon unchanged: short of memory, the
+// machine loses one worker's page, not the daemon (before, the OOM killer
+// chose by size alone, and the daemon shares the workers' pages).
 TEST_F(IsolateTest, DaemonForksItsWorkerProcessesFromItself) {
   if (kAsan) GTEST_SKIP() << "under AddressSanitizer the daemon's workers are exec'd, not forked (worker.cpp)";
   fs::path inbox = dir_ / "in", corpus = dir_ / "corpus", config = dir_ / "watch.toml";
@@ -838,7 +842,10 @@ TEST_F(IsolateTest, DaemonForksItsWorkerProcessesFromItself) {
     EXPECT_EQ(Slurp("/proc/" + std::to_string(worker) + "/cmdline"), daemon_cmdline)
         << "worker " << worker << ": an exec'd worker's command line is `/proc/self/exe __worker`";
     EXPECT_EQ(fs::read_symlink("/proc/" + std::to_string(worker) + "/exe"), fs::canonical(OCRFLOW_FAULTY_BIN));
+    // The kernel's OOM killer takes a worker first, never the daemon.
+    EXPECT_EQ(Slurp("/proc/" + std::to_string(worker) + "/oom_score_adj"), std::string(kWorkerOomScoreAdj) + "\n");
   }
+  EXPECT_EQ(Slurp("/proc/" + std::to_string(pid_) + "/oom_score_adj"), Slurp("/proc/self/oom_score_adj"));
   EXPECT_EQ(CountWorkers(), 2);
   WriteTinyPage(inbox / "a.png", 21);
   ASSERT_TRUE(WaitForLog("done a.png", 60)) << Slurp(log_);
@@ -864,6 +871,7 @@ TEST_F(IsolateTest, DaemonForksItsWorkerProcessesFromItself) {
   const int exec_d = *children.begin();
   EXPECT_FALSE(forked.count(exec_d)) << Slurp(log_);
   EXPECT_EQ(Slurp("/proc/" + std::to_string(exec_d) + "/cmdline"), std::string("/proc/self/exe\0__worker\0", 24));
+  EXPECT_EQ(Slurp("/proc/" + std::to_string(exec_d) + "/oom_score_adj"), std::string(kWorkerOomScoreAdj) + "\n");
   EXPECT_EQ(CountWorkers(), 1);
   kill(pid_, SIGTERM);
   ASSERT_EQ(WaitWatch(60), 0) << Slurp(log_);
