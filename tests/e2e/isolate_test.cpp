@@ -529,26 +529,33 @@ std::string JsonWarnings(const fs::path& json_path) {
 }
 
 // A PP-OCR helper that spins on the CPU (a `node` that never reads its
-// requests) dies of the CPU time bound it has from its worker process
-// (RLIMIT_CPU, 4 s a page here by the test build's hook; the page's wall
-// clock bound on every core otherwise), not of the 30 s a line may take
-// (ppocr.h, line_timeout_ms: that one is SIGKILL): the second helper too,
-// and the page is read by OpenCV, the warning naming SIGXCPU. Before this
-// test nothing showed that a helper is bounded at all: a helper that spins
-// outlives its worker (it is in a process group of its own, and a worker
-// killed by SIGKILL cannot end it), and only the CPU bound ends it then.
+// requests, spinning on three threads) dies of the CPU time bound it has
+// from its worker process (RLIMIT_CPU, 3 s a page here by the test build's
+// hook; the page's wall clock bound on every core otherwise), not of the
+// 30 s a line may take (ppocr.h, line_timeout_ms: that one is SIGKILL):
+// the second helper too, and the page is read by OpenCV, the warning
+// naming SIGXCPU. Before this test nothing showed that a helper is bounded
+// at all: a helper that spins outlives its worker (it is in a process
+// group of its own, and a worker killed by SIGKILL cannot end it), and
+// only the CPU bound ends it then. The signal named is what tells the two
+// apart, not the time taken: three threads reach 3 s of CPU well inside
+// 30 s even with a small share of a loaded machine (one thread at 4 s took
+// 20 s of the 30 in a full suite run).
 TEST_F(IsolateTest, RunIsolatePpOcrHelperThatSpinsDiesOfItsCpuBound) {
   if (const std::string why = PpOcrHelperMissing(); !why.empty()) GTEST_SKIP() << why;
   fs::create_directories(dir_ / "in");
   ASSERT_TRUE(WriteLineBook(dir_ / "in" / "book.tif", {"Item 51 ready"}));
-  const std::string path = FakeNodeOnPath(dir_ / "bin", "while :; do :; done\n");
-  const auto t0 = Clock::now();
+  int status = 0;
+  std::string node = Command("command -v node", &status);
+  node.erase(node.find_last_not_of('\n') + 1);
+  const std::string path = FakeNodeOnPath(
+      dir_ / "bin", "exec '" + node +
+                        "' -e 'const {Worker} = require(\"worker_threads\"); "
+                        "for (let i = 0; i < 2; ++i) new Worker(\"for (;;) {}\", {eval: true}); for (;;) {}'\n");
   auto r = CliTest::RunBin(OCRFLOW_FAULTY_BIN,
                            "run in -o out --isolate -j 1 --lang eng --engine ppocr --page-timeout 60 --format txt,json",
-                           "", Env() + path + "OCRFLOW_FAULT_WORKER_CPU_BOUND=4 ");
-  const double seconds = Since(t0);
+                           "", Env() + path + "OCRFLOW_FAULT_WORKER_CPU_BOUND=3 ");
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_LT(seconds, 60) << r.err;  // under the two helpers' 2 x 30 s of line timeouts
   const std::string warnings = JsonWarnings(dir_ / "out/book.json");
   const std::string xcpu = "killed by signal " + std::to_string(SIGXCPU) + " (" + strsignal(SIGXCPU) + ")";
   EXPECT_NE(warnings.find("the ONNX Runtime worker failed twice"), std::string::npos) << warnings << r.err;
