@@ -679,7 +679,7 @@ InputOutcome ProcessInput(std::string_view bytes, const std::string& source, con
   // The PDF's pages decoded again, from the input opened once more.
   std::unique_ptr<io::PageDecoder> again;
   Status again_status;
-  return AssembleInput(std::move(pages), page_status, source, options, [&](const Page& p) -> Result<formats::PdfImage> {
+  return AssembleInput(std::move(pages), page_status, {}, source, options, [&](const Page& p) -> Result<formats::PdfImage> {
     if (!again && again_status.ok()) {
       auto opened = DecodeGuarded([&] { return io::PageDecoder::Open(bytes, options.load); });
       if (opened.ok()) again = std::move(opened).value();
@@ -707,17 +707,30 @@ PageEvent MakePageEvent(const Page& page, const Status& status, double seconds, 
   return e;
 }
 
-InputOutcome AssembleInput(std::vector<Page> pages, const std::vector<Status>& page_status, const std::string& source,
-                           const RunOptions& options,
+InputOutcome AssembleInput(std::vector<Page> pages, const std::vector<Status>& page_status,
+                           const std::set<int>& left_out, const std::string& source, const RunOptions& options,
                            const std::function<Result<formats::PdfImage>(const Page&)>& image_of) {
   InputOutcome out;
   std::vector<Page> good, timed_out;
-  for (Page& p : pages) (p.info.timed_out_stage.empty() ? good : timed_out).push_back(std::move(p));
+  std::set<int> flagged;  // the pages that timed out inside a stage
+  for (Page& p : pages) {
+    if (!p.info.timed_out_stage.empty()) flagged.insert(p.number);
+    (p.info.timed_out_stage.empty() ? good : timed_out).push_back(std::move(p));
+  }
   for (size_t i = 0; i < page_status.size(); ++i) {
     const Status& s = page_status[i];
-    out.failed_pages += !s.ok();
-    out.timed_out_pages += s.code() == Code::kDeadlineExceeded;
-    if (!s.ok()) out.page_errors.push_back("page " + std::to_string(i + 1) + ": " + s.message());
+    if (s.ok()) continue;
+    const int number = static_cast<int>(i) + 1;
+    PageError e;
+    e.page = number;
+    e.reason = left_out.count(number) ? PageFailure::kLeftOut
+               : flagged.count(number) ? PageFailure::kTimedOut
+                                       : PageFailure::kNotRead;
+    e.message = "page " + std::to_string(number) + ": " + s.message();
+    ++out.failed_pages;
+    out.timed_out_pages += e.reason == PageFailure::kTimedOut;
+    out.left_out_pages += e.reason == PageFailure::kLeftOut;
+    out.page_errors.push_back(std::move(e));
   }
   if (good.empty() && !page_status.empty()) {  // why the input failed: every page did
     out.status = page_status.front();

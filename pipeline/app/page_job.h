@@ -19,6 +19,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ struct WorkerHooks {
   // WorkerCpuSeconds(), so that a test sees a worker that spins killed by
   // it before the wall clock's bound.
   double cpu_seconds = 0;
+  // > 0: how long past its page timeout a worker that shows no progress
+  // is given before it is killed (s), in place of WorkerGraceSeconds(), so
+  // that a test of a page that times out inside a stage (its worker alive)
+  // does not race the kill on a loaded machine.
+  double grace_seconds = 0;
 };
 
 struct RunOptions {
@@ -152,6 +158,22 @@ using PageCallback = std::function<void(const Page& page, const Status& status, 
 Status ProcessInputBytes(std::string_view bytes, const std::string& source, const RunOptions& options,
                          std::vector<Page>* pages_out, const PageCallback& on_page);
 
+// Why a page of an input was not read. Counts, log lines and the daemon's
+// decisions go by it, never by the wording of PageError::message, which is
+// for people.
+enum class PageFailure {
+  kNotRead,   // it could not be decoded (over --max-megapixels, corrupt), or a stage failed on it
+  kTimedOut,  // it ran out of --page-timeout (or ocr.call_timeout) inside a stage, its worker alive:
+              // in the outputs flagged ("timed_out"), without text
+  kLeftOut,   // its worker process died or was killed (a signal, for time, its memory limit) on
+              // every try (ProcessPageByPage): not in the outputs
+};
+struct PageError {
+  int page = 0;  // from 1
+  PageFailure reason = PageFailure::kNotRead;
+  std::string message;  // "page N: why", as `run` names it after the input's name
+};
+
 // One input processed completely and rendered, nothing written: what the
 // watch daemon and a worker process (app/worker.h) produce.
 struct InputOutcome {
@@ -163,16 +185,17 @@ struct InputOutcome {
   // PAGE XML when asked for: (suffix, document) per page, PageXmlFiles().
   std::vector<std::pair<std::string, std::string>> page_xml;
   std::string pdf_error;  // why no PDF was made when one was asked for
-  // "page N: reason" for each page not read (timed out included), in page
-  // order; filled where the pages are assembled (AssembleInput), not sent
-  // back by a worker process's whole-input answer.
-  std::vector<std::string> page_errors;
-  // Pages given up after their worker process died on every try
-  // (ProcessPageByPage): the input is not tried again as a whole.
-  int left_out_pages = 0;
+  // Each page not read (timed out and left out included), in page order;
+  // filled where the pages are assembled (AssembleInput), not sent back by
+  // a worker process's whole-input answer.
+  std::vector<PageError> page_errors;
   int pages = 0;          // pages read
-  int failed_pages = 0;   // timed-out pages included
-  int timed_out_pages = 0;
+  // Pages not read, by PageError::reason: failed_pages counts them all.
+  int failed_pages = 0;
+  int timed_out_pages = 0;  // PageFailure::kTimedOut, as `run` counts them
+  // PageFailure::kLeftOut: given up after their worker process died on
+  // every try (ProcessPageByPage); the input is not tried again as a whole.
+  int left_out_pages = 0;
   size_t characters = 0;  // code points of the paragraphs
   size_t paragraphs = 0;
   double mean_confidence = 0;   // of every line read
@@ -210,11 +233,16 @@ PageEvent MakePageEvent(const Page& page, const Status& status, double seconds, 
 // calling thread: ProcessInput; in worker processes: the watch daemon's
 // multi-page inputs, app/worker.h): `pages` those read and those that timed
 // out (flagged, without text), `page_status` each page's outcome in page
-// order. Repeated running lines dropped, every output RunOptions asks for
-// rendered; the PDF embeds the images `image_of` gives. Not ok when no page
-// was read (the most telling page error: out of memory before the rest).
-InputOutcome AssembleInput(std::vector<Page> pages, const std::vector<Status>& page_status, const std::string& source,
-                           const RunOptions& options,
+// order, `left_out` the numbers of those whose worker died on every try
+// (ProcessPageByPage). Each page not read is named with its PageFailure
+// (InputOutcome::page_errors): a failed page that is in `pages`, flagged
+// (ImageInfo::timed_out_stage), timed out; one in `left_out` was left out;
+// any other was not read. Repeated running lines dropped, every output
+// RunOptions asks for rendered; the PDF embeds the images `image_of`
+// gives. Not ok when no page was read (the most telling page error: out of
+// memory before the rest).
+InputOutcome AssembleInput(std::vector<Page> pages, const std::vector<Status>& page_status,
+                           const std::set<int>& left_out, const std::string& source, const RunOptions& options,
                            const std::function<Result<formats::PdfImage>(const Page&)>& image_of);
 
 // Pages one by one on the calling thread (ProcessInputBytes), repeated

@@ -152,10 +152,11 @@ bool OutOfMemory(const Status& s) {
 // In a worker child right after fork(), before it execs or serves: it dies
 // with its parent, the signals the parent decides on (SIGINT, SIGTERM,
 // SIGHUP) are blocked and every inherited handler reset, its address space
-// is limited (memory_limit_mb; 0: none) and `socket` is its stdin and
-// stdout. False when the parent is already gone or the socket cannot be
-// set up: the child should _exit. Only async-signal-safe calls (the parent
-// may run threads).
+// is limited (memory_limit_mb; 0: none), it is the kernel OOM killer's
+// first choice (kWorkerOomScoreAdj) and `socket` is its stdin and stdout.
+// False when the parent is already gone or the socket cannot be set up:
+// the child should _exit. Only async-signal-safe calls (the parent may run
+// threads).
 bool PrepareWorkerChild(pid_t parent, long long memory_limit_mb, int socket) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) return false;  // the parent died before the line above
@@ -168,6 +169,16 @@ bool PrepareWorkerChild(pid_t parent, long long memory_limit_mb, int socket) {
     const rlim_t limit = static_cast<rlim_t>(memory_limit_mb) << 20;
     struct rlimit rl = {limit, limit};
     setrlimit(RLIMIT_AS, &rl);
+  }
+  // Should the machine run short of memory all the same (no memory limit,
+  // or several workers each under theirs), the kernel kills a worker, the
+  // one using most, and not the daemon or the run that holds every other
+  // page: a worker's death costs one page a retry. Raising one's own score
+  // needs no privilege; where it cannot be written, nothing changes.
+  const int adj = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (adj >= 0) {
+    (void)!::write(adj, kWorkerOomScoreAdj, std::strlen(kWorkerOomScoreAdj));
+    ::close(adj);
   }
   return dup2(socket, STDIN_FILENO) >= 0 && dup2(socket, STDOUT_FILENO) >= 0;
 }
@@ -232,6 +243,7 @@ WorkerLimits MakeWorkerLimits(double page_timeout, long long memory_limit_mb, co
   WorkerLimits limits{page_timeout, memory_limit_mb};
   if (hooks.startup_timeout > 0) limits.startup_timeout = hooks.startup_timeout;
   limits.cpu_seconds = hooks.cpu_seconds > 0 && page_timeout > 0 ? hooks.cpu_seconds : WorkerCpuSeconds(page_timeout);
+  if (hooks.grace_seconds > 0) limits.grace_seconds = hooks.grace_seconds;
   return limits;
 }
 
@@ -657,7 +669,8 @@ Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
     if (fresh && on_started_) on_started_(*this);
   }
   BoundCpu();
-  const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + WorkerGraceSeconds(limits_.page_timeout) : 0;
+  const double grace = limits_.grace_seconds > 0 ? limits_.grace_seconds : WorkerGraceSeconds(limits_.page_timeout);
+  const double bound = limits_.page_timeout > 0 ? limits_.page_timeout + grace : 0;
   Clock::time_point progress = Clock::now();
   std::string stage;  // the stage running in the child, as it last said
   int& stage_page = last_page_;
@@ -675,7 +688,7 @@ Status WorkerProcess::Exchange(const std::string& head, std::string_view bytes,
     std::snprintf(msg, sizeof msg,
                   ": no page finished in %.0f s (page timeout %.0f s + %.0f s grace); the worker process (pid "
                   "%d) was killed with SIGKILL",
-                  bound, limits_.page_timeout, WorkerGraceSeconds(limits_.page_timeout), static_cast<int>(pid));
+                  bound, limits_.page_timeout, grace, static_cast<int>(pid));
     return Status(Code::kDeadlineExceeded, "timed out " + where + msg);
   };
   auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
@@ -983,7 +996,7 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
   std::vector<Status> status(static_cast<size_t>(pages));
   std::map<int, formats::PdfImage> images;
   std::map<int, std::string> image_errors;
-  int left_out = 0;
+  std::set<int> left_out;  // the pages whose worker died on every try
   // A page that ended, read now (`report`: told to on_page) or before.
   auto take = [&](int number, WorkerPage& w, double seconds, bool report) {
     status[number - 1] = w.status;
@@ -998,7 +1011,7 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
       PageRecord& r = it->second;
       if (r.finished && r.left_out) {
         status[number - 1] = r.page.status;
-        ++left_out;
+        left_out.insert(number);
       } else if (r.finished) {
         take(number, r.page, 0, false);
       }
@@ -1030,7 +1043,7 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
         r.finished = r.left_out = true;
         r.page.status = status[number - 1];
         keep(number, r);
-        ++left_out;
+        left_out.insert(number);
         if (on_page) on_page(MakePageEvent(Page{}, status[number - 1], seconds, number));
         break;
       }
@@ -1043,9 +1056,7 @@ Result<InputOutcome> ProcessPageByPage(WorkerProcess& child, std::string_view by
       break;
     }
   }
-  InputOutcome out = AssembleInput(std::move(read), status, source, options, WorkerPdfImages(images, image_errors));
-  out.left_out_pages = left_out;
-  return out;
+  return AssembleInput(std::move(read), status, left_out, source, options, WorkerPdfImages(images, image_errors));
 }
 
 }  // namespace ocrflow

@@ -90,12 +90,14 @@ struct WorkerLimits {
   long long memory_limit_mb = 0;  // RLIMIT_AS; 0 = none
   double startup_timeout = kWorkerStartupSeconds;  // s, from start to "ready"; with a page_timeout only
   double cpu_seconds = 0;  // s of CPU time a page (RLIMIT_CPU, WorkerCpuSeconds); 0 = no bound
+  double grace_seconds = 0;  // s past page_timeout before a child without progress is killed; 0 = WorkerGraceSeconds()
 };
 
 // The limits of `run --isolate`'s and the daemon's worker processes: the
-// start-up bound is kWorkerStartupSeconds and the CPU bound
-// WorkerCpuSeconds() unless the test build's hooks set others
-// (WorkerHooks::startup_timeout, cpu_seconds).
+// start-up bound is kWorkerStartupSeconds, the CPU bound
+// WorkerCpuSeconds() and the grace WorkerGraceSeconds() unless the test
+// build's hooks set others (WorkerHooks::startup_timeout, cpu_seconds,
+// grace_seconds).
 WorkerLimits MakeWorkerLimits(double page_timeout, long long memory_limit_mb, const WorkerHooks& hooks);
 
 // How long past the page timeout a child that shows no progress is given
@@ -108,6 +110,12 @@ double WorkerGraceSeconds(double page_timeout);
 // watchdog would; it kills (SIGXCPU) a child that spins should that
 // watchdog be missed. 0 (none) when page_timeout is 0.
 double WorkerCpuSeconds(double page_timeout);
+
+// A worker process's /proc/PID/oom_score_adj (-1000..1000): the kernel's
+// OOM killer takes the process with the highest score, so a worker (the one
+// using most memory) goes before the daemon or `run` that started it, and
+// before the machine's other processes; the PP-OCR helper inherits it.
+constexpr const char* kWorkerOomScoreAdj = "1000";
 
 // The default RLIMIT_AS of a worker (MB). Measured VmPeak of a worker on
 // the bundled pages: see docs/watch.md.

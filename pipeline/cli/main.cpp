@@ -737,12 +737,16 @@ void SlowWorkerStart() {
 
 // OCRFLOW_FAULT_WORKER_CPU_BOUND gives the workers' CPU time bound for a
 // page (WorkerHooks::cpu_seconds), so that one that spins (`__spin_on_p<N>__`)
-// dies by it before the wall clock's bound.
+// dies by it before the wall clock's bound; OCRFLOW_FAULT_WORKER_GRACE their
+// grace past the page timeout (WorkerHooks::grace_seconds), so that a page
+// that times out inside a stage (`__slow_on_p<N>__`) is never raced by the
+// kill on a loaded machine.
 WorkerHooks FaultHooks() {
   WorkerHooks hooks{FaultHook(), StageFaultHook()};
 #ifdef OCRFLOW_FAULT_INJECTION
   if (const char* s = std::getenv("OCRFLOW_FAULT_WORKER_START_BOUND")) hooks.startup_timeout = std::atof(s);
   if (const char* s = std::getenv("OCRFLOW_FAULT_WORKER_CPU_BOUND")) hooks.cpu_seconds = std::atof(s);
+  if (const char* s = std::getenv("OCRFLOW_FAULT_WORKER_GRACE")) hooks.grace_seconds = std::atof(s);
 #endif
   return hooks;
 }

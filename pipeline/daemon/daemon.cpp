@@ -470,7 +470,7 @@ class Daemon {
   // A done input whose `page_errors` pages were not read: a copy of it in
   // failed/ and a note naming those pages beside it (never the input's
   // failure: its other pages are done). What was kept, for the log line.
-  std::string KeepLeftOutPages(const Claim& claim, const std::string& sha, const std::vector<std::string>& page_errors);
+  std::string KeepLeftOutPages(const Claim& claim, const std::string& sha, const std::vector<PageError>& page_errors);
   // The manifest: rewritten atomically, its identity recorded in the state
   // (in the caller's transaction); appended only to that very file.
   Status WriteManifest(StateDb& db, const std::vector<std::string>& lines);
@@ -798,11 +798,11 @@ Status Daemon::CopyToFailed(const std::string& rel, bool* link) {
 }
 
 std::string Daemon::KeepLeftOutPages(const Claim& claim, const std::string& sha,
-                                     const std::vector<std::string>& page_errors) {
+                                     const std::vector<PageError>& page_errors) {
   bool link = false;
   Status copied = CopyToFailed(claim.path, &link);
   std::string note = claim.path + ": done, without these pages:\n";
-  for (const std::string& e : page_errors) note += "  " + e + "\n";
+  for (const PageError& e : page_errors) note += "  " + e.message + "\n";
   note += "done: " + IsoTime(Now(), false) + "\nsha256: " + sha + "\n";
   if (link) note += "(a symbolic link: not copied here; the inbox still has it)\n";
   if (!copied.ok()) note += "(not copied here: " + copied.ToString() + ")\n";
@@ -1059,7 +1059,7 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
     const InputOutcome& o = outcome.value();
     std::string why = o.page_errors.size() == 1 ? fail.message() : "no page could be read";
     if (o.page_errors.size() > 1) {
-      for (const std::string& e : o.page_errors) why += "; " + e;
+      for (const PageError& e : o.page_errors) why += "; " + e.message;
     }
     Quarantine(db, claim, sha, why);
     return;
@@ -1123,27 +1123,28 @@ void Daemon::ProcessOne(StateDb& db, const Claim& claim, const Shared& shared, W
   line.ocrflow = OCRFLOW_VERSION, line.tesseract = ocr::TesseractVersion(), line.lang = cfg.lang;
   line.models = shared.models;
   // The pages not read, each named as `run` names it ("<rel>: page N: ...").
-  for (const std::string& e : o.page_errors) line.errors.push_back(rel + ": " + e);
+  for (const PageError& e : o.page_errors) line.errors.push_back(rel + ": " + e.message);
   DoneRecord r{rel, sha, output, o.pages, secs, RenderManifestLine(line)};
-  // Pages left out, or timed out inside a stage (their worker alive; no
+  // Pages not read (left out, timed out inside a stage, not decodable; no
   // text of theirs is written): the input is done (its other pages are in
   // the corpus), and a copy of it is kept in failed/ with a note naming
   // them and why, so that the pages not read stay at hand after the inbox
-  // is cleared (issue 16: a page that timed out left no copy).
-  const bool keep = o.left_out_pages > 0 || o.timed_out_pages > 0;
-  // For the log: the pages that timed out in a stage, not those left out
-  // after their worker was killed for time (timed_out_pages counts both).
-  int timed_out_in_stage = 0;
-  for (const std::string& e : o.page_errors)
-    timed_out_in_stage += e.find(": left out: ") == std::string::npos && e.find(": timed out ") != std::string::npos;
+  // is cleared (issue 16: a page that timed out, or that did not decode,
+  // left no copy).
+  const bool keep = o.failed_pages > 0;
   std::string kept;
   if (keep) kept = KeepLeftOutPages(claim, sha, o.page_errors);
+  // The pages not read, counted by why (PageError::reason).
+  auto count = [&](PageFailure reason, const char* what) {
+    const auto n = std::count_if(o.page_errors.begin(), o.page_errors.end(),
+                                 [&](const PageError& e) { return e.reason == reason; });
+    return n > 0 ? ", " + std::to_string(n) + " " + what : std::string();
+  };
   if (mark_done(r)) {
     ++done_total_;
     log_(kInfo, "done " + rel + " -> " + output + " (" + std::to_string(o.pages) + " pages" +
-                    (o.left_out_pages > 0 ? ", " + std::to_string(o.left_out_pages) + " left out" : "") +
-                    (timed_out_in_stage > 0 ? ", " + std::to_string(timed_out_in_stage) + " timed out" : "") + kept +
-                    ", " + Fixed(secs, 2) + " s)");
+                    count(PageFailure::kLeftOut, "left out") + count(PageFailure::kTimedOut, "timed out") +
+                    count(PageFailure::kNotRead, "not read") + kept + ", " + Fixed(secs, 2) + " s)");
     // It failed before and was replaced by a good file: the quarantine entry is history.
     if (!keep) {
       fs::remove(fs::path(corpus_) / "failed" / rel, ec);

@@ -152,9 +152,14 @@ Result<std::unique_ptr<StateDb>> StateDb::Open(const std::string& path) {
   return last.WithFile(path);
 }
 
-// WAL: readers (ocrflow status) never block the daemon; NORMAL sync is
-// durable across a process crash, and a power cut can only lose the last
-// transactions (that work is then simply done again).
+// WAL: readers (ocrflow status) never block the daemon. NORMAL sync is
+// durable across a process crash; a power cut can lose the last
+// transactions, whose work is then done again: every file a transaction
+// records is on disk (fsync'd, renamed, its folder fsync'd) before it
+// begins. Those that write the manifest commit FULL (BeginDurable): the
+// manifest's identity they record must not go back to a file replaced on
+// disk, else the next start would not read the manifest (docs/watch.md,
+// *Power cuts*).
 Status StateDb::Init() {
   bool wal = false;
   {
@@ -198,12 +203,37 @@ Status StateDb::Exec(const char* sql) {
 }
 
 Status StateDb::Begin() { return Exec("BEGIN IMMEDIATE"); }
-Status StateDb::Commit() {
-  Status st = Exec("COMMIT");
-  if (!st.ok()) Rollback();
+Status StateDb::BeginDurable() {
+  // The safety level cannot change inside a transaction: set before it,
+  // set back as it ends (Commit, Rollback).
+  if (Status st = Exec("PRAGMA synchronous=FULL"); !st.ok()) return st;
+  durable_ = true;
+  Status st = Begin();
+  if (!st.ok()) {
+    durable_ = false;
+    sqlite3_exec(db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+  }
   return st;
 }
-void StateDb::Rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+Status StateDb::Commit() {
+  Status st = Exec("COMMIT");
+  if (!st.ok()) {
+    Rollback();
+    return st;
+  }
+  if (durable_) {
+    durable_ = false;
+    sqlite3_exec(db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+  }
+  return st;
+}
+void StateDb::Rollback() {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (durable_) {
+    durable_ = false;
+    sqlite3_exec(db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+  }
+}
 
 Result<bool> StateDb::Offer(const std::string& path, long long size, long long mtime_ns, double now) {
   {
@@ -336,7 +366,7 @@ std::vector<std::string> StateDb::ManifestLinesLocked() {
 Status StateDb::MarkDone(const std::string& path, const std::string& owner, const DoneRecord& record, double now,
                          long long size, long long mtime_ns, const std::function<Status(const std::string&)>& append,
                          const std::function<Status(const std::vector<std::string>&)>& rewrite) {
-  if (Status st = Begin(); !st.ok()) return st;
+  if (Status st = BeginDurable(); !st.ok()) return st;
   bool stale = false, had_line = false;
   {
     Stmt q(db_, "SELECT stale, manifest IS NOT NULL FROM inputs WHERE path=? AND owner=? AND status='working'");
@@ -499,7 +529,7 @@ Result<std::optional<DoneRecord>> StateDb::FindDoneBySha(const std::string& sha2
 }
 
 Status StateDb::WithManifestLines(const std::function<Status(const std::vector<std::string>&)>& fn) {
-  if (Status st = Begin(); !st.ok()) return st;
+  if (Status st = BeginDurable(); !st.ok()) return st;
   Status st = fn(ManifestLinesLocked());
   if (!st.ok()) {
     Rollback();
@@ -510,7 +540,7 @@ Status StateDb::WithManifestLines(const std::function<Status(const std::vector<s
 
 Result<int> StateDb::RebuildManifest(const std::function<Result<std::vector<ManifestEntry>>()>& read_existing,
                                      const std::function<Status(const std::vector<std::string>&)>& rewrite) {
-  if (Status st = Begin(); !st.ok()) return st;
+  if (Status st = BeginDurable(); !st.ok()) return st;
   auto fail = [this](Status st) {
     Rollback();
     return st;

@@ -112,7 +112,9 @@ class StateDb {
   // line appended, `rewrite` with every line when it must be rewritten (the
   // input was done before). When `append` answers Code::kNotFound (the
   // manifest is gone, or is not the file the daemon wrote), `rewrite` is
-  // called instead. A row marked stale meanwhile is queued again.
+  // called instead. A row marked stale meanwhile is queued again. Durable
+  // when it returns (BeginDurable), as RebuildManifest and
+  // WithManifestLines are: a rewrite records the new manifest's identity.
   Status MarkDone(const std::string& path, const std::string& owner, const DoneRecord& record, double now,
                   long long size, long long mtime_ns, const std::function<Status(const std::string&)>& append,
                   const std::function<Status(const std::vector<std::string>&)>& rewrite);
@@ -196,11 +198,16 @@ class StateDb {
   Status Init();  // WAL, schema
   Status Exec(const char* sql);
   Status Begin();  // BEGIN IMMEDIATE, waiting out other writers
+  // Begin() for a transaction that writes the manifest: its COMMIT is on
+  // disk when it returns (synchronous=FULL for it: the WAL fsync'd), where
+  // every other one is NORMAL (docs/watch.md, *Power cuts*).
+  Status BeginDurable();
   Status Commit();
   void Rollback();
   std::vector<std::string> ManifestLinesLocked();
 
   sqlite3* db_ = nullptr;
+  bool durable_ = false;  // in a BeginDurable() transaction
 };
 
 }  // namespace ocrflow::daemon

@@ -1255,6 +1255,28 @@ TEST_F(WatchTest, ANameThatIsNotUtf8IsKeptExactlyAndItsContentReused) {
   EXPECT_EQ(sj["failures"][0].value("path_b64", ""), "Y/4ucG5n") << st.out;
 }
 
+// A name with a newline and an ANSI escape cannot forge a line of the
+// daemon's log nor reach a terminal raw, there or in `ocrflow status`
+// (issue 16, item 9: `run` has RunCli.ControlCharactersInFileNamesAreEscapedInMessages).
+TEST_F(WatchTest, ControlCharactersInNamesAreEscapedInTheLogAndStatus) {
+  const std::string name = "bad\n2026-12-06T08:00:00.000Z info done fake\x1b[2J.png";
+  const std::string shown = "bad\\n2026-12-06T08:00:00.000Z info done fake\\x1b[2J.png";
+  WriteFile(inbox_ / name, "not an image at all");
+  size_t d = StartDefault({"--once"});
+  ASSERT_TRUE(WaitExit(d, 120));
+  EXPECT_EQ(daemons_[d].exit_code, 0);
+  const std::string log = Slurp(daemons_[d].log);
+  EXPECT_NE(log.find("failed " + shown + ": "), std::string::npos) << log;
+  EXPECT_EQ(log.find('\x1b'), std::string::npos) << log;
+  EXPECT_EQ(log.find("\n2026-12-06T08"), std::string::npos) << log;
+  CliResult st = Run("status --out '" + corpus_.string() + "'");
+  ASSERT_EQ(st.code, 0) << st.err;
+  EXPECT_NE(st.out.find("  " + shown + ": "), std::string::npos) << st.out;
+  EXPECT_EQ(st.out.find('\x1b'), std::string::npos) << st.out;
+  EXPECT_EQ(st.out.find("\n2026-12-06T08"), std::string::npos) << st.out;
+  EXPECT_EQ(Slurp(corpus_ / "failed" / name), "not an image at all");  // the bytes of the name kept
+}
+
 // Item 4: state.db deleted, or emptied, while the daemon is stopped. The
 // state is rebuilt from manifest.jsonl: done inputs stay done and are not
 // OCR'd again, and the manifest keeps every line.

@@ -46,6 +46,53 @@ TEST(RunningLines, BodyTextAndShortDocumentsAreKept) {
   EXPECT_EQ(DropRepeatedRunningLines(two), 0);
 }
 
+// Why each page of an input was not read is a value (PageFailure), set
+// where the pages are assembled from what is known of each (flagged as
+// timed out in a stage, left out by ProcessPageByPage), and counted by it:
+// never by the wording of the message, which may say anything. Before, the
+// daemon's log counted "timed out" pages by matching ": timed out " in the
+// message, and its manifest's timed_out_pages counted every kDeadlineExceeded,
+// a page left out after its worker was killed for time too.
+TEST(AssembleInput, PagesNotReadAreCountedByTheirReasonNotTheirWording) {
+  auto page = [](int number, const std::string& timed_out_stage) {
+    Page p = PageWith({"Text of page " + std::to_string(number) + "."});
+    p.number = number;
+    p.info.timed_out_stage = timed_out_stage;
+    if (!timed_out_stage.empty()) p.paragraphs.clear();
+    return p;
+  };
+  std::vector<Page> pages;
+  pages.push_back(page(1, ""));
+  pages.push_back(page(3, "ocr"));  // timed out inside a stage, flagged, its worker alive
+  pages.push_back(page(5, ""));
+  const std::vector<Status> status = {
+      Status::Ok(),
+      // Left out after its worker was killed for time: not a page timed out in a stage.
+      Status(Code::kDeadlineExceeded, "left out: timed out in stage ocr (page 2): no page finished in 4 s"),
+      Status(Code::kDeadlineExceeded, "timed out after 3 s (--page-timeout) in stage ocr"),
+      // Not decodable, its message worded like a timeout.
+      Status(Code::kBadInput, "TIFF page 4: timed out reading the strip: left out: of the file"),
+      Status::Ok()};
+  RunOptions options;
+  options.write_txt = true;
+  InputOutcome o = AssembleInput(std::move(pages), status, {2}, "book.tif", options, nullptr);
+  ASSERT_TRUE(o.status.ok()) << o.status.ToString();
+  EXPECT_EQ(o.pages, 2);
+  EXPECT_EQ(o.failed_pages, 3);
+  EXPECT_EQ(o.timed_out_pages, 1);
+  EXPECT_EQ(o.left_out_pages, 1);
+  ASSERT_EQ(o.page_errors.size(), 3u);
+  EXPECT_EQ(o.page_errors[0].page, 2);
+  EXPECT_EQ(o.page_errors[0].reason, PageFailure::kLeftOut);
+  EXPECT_EQ(o.page_errors[0].message, "page 2: left out: timed out in stage ocr (page 2): no page finished in 4 s");
+  EXPECT_EQ(o.page_errors[1].page, 3);
+  EXPECT_EQ(o.page_errors[1].reason, PageFailure::kTimedOut);
+  EXPECT_EQ(o.page_errors[2].page, 4);
+  EXPECT_EQ(o.page_errors[2].reason, PageFailure::kNotRead);
+  EXPECT_NE(o.txt.find("Text of page 1."), std::string::npos) << o.txt;
+  EXPECT_NE(o.txt.find("Text of page 5."), std::string::npos) << o.txt;
+}
+
 TEST(OcrGlyphs, RepairsWhatTheImageCannotSettle) {
   EXPECT_EQ(text::FixOcrGlyphsInLine("一一老旧小区改造侧记"), "——老旧小区改造侧记");
   EXPECT_EQ(text::FixOcrGlyphsInLine("口本报记者 林青"), "□本报记者 林青");

@@ -177,6 +177,121 @@ TEST_F(StateDbTest, DoneContentIsFoundByHash) {
 // Issue 16, item 4: the manifest's lines come back into a state that lost
 // them; an input the state knows keeps its own line; nothing is dropped,
 // and an imported input is not OCR'd again (its hash and output are known).
+// SQLite's default VFS with every fsync of a WAL file counted: what a
+// commit under synchronous=FULL does that one under NORMAL does not (the
+// WAL is fsync'd as it commits). The default VFS while it lives.
+class WalSyncCounter {
+ public:
+  WalSyncCounter() {
+    real_ = sqlite3_vfs_find(nullptr);
+    vfs_ = *real_;
+    vfs_.zName = "ocrflow-wal-sync-counter";
+    vfs_.szOsFile = static_cast<int>(sizeof(File)) + real_->szOsFile;
+    vfs_.pNext = nullptr;
+    vfs_.xOpen = &Open;
+    methods_ = {};
+    methods_.iVersion = 3;
+    methods_.xClose = [](sqlite3_file* f) { return Real(f)->pMethods->xClose(Real(f)); };
+    methods_.xRead = [](sqlite3_file* f, void* b, int n, sqlite3_int64 o) { return Real(f)->pMethods->xRead(Real(f), b, n, o); };
+    methods_.xWrite = [](sqlite3_file* f, const void* b, int n, sqlite3_int64 o) {
+      return Real(f)->pMethods->xWrite(Real(f), b, n, o);
+    };
+    methods_.xTruncate = [](sqlite3_file* f, sqlite3_int64 n) { return Real(f)->pMethods->xTruncate(Real(f), n); };
+    methods_.xSync = [](sqlite3_file* f, int flags) {
+      if (reinterpret_cast<File*>(f)->wal) ++wal_syncs_;
+      return Real(f)->pMethods->xSync(Real(f), flags);
+    };
+    methods_.xFileSize = [](sqlite3_file* f, sqlite3_int64* n) { return Real(f)->pMethods->xFileSize(Real(f), n); };
+    methods_.xLock = [](sqlite3_file* f, int l) { return Real(f)->pMethods->xLock(Real(f), l); };
+    methods_.xUnlock = [](sqlite3_file* f, int l) { return Real(f)->pMethods->xUnlock(Real(f), l); };
+    methods_.xCheckReservedLock = [](sqlite3_file* f, int* r) { return Real(f)->pMethods->xCheckReservedLock(Real(f), r); };
+    methods_.xFileControl = [](sqlite3_file* f, int op, void* a) { return Real(f)->pMethods->xFileControl(Real(f), op, a); };
+    methods_.xSectorSize = [](sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); };
+    methods_.xDeviceCharacteristics = [](sqlite3_file* f) { return Real(f)->pMethods->xDeviceCharacteristics(Real(f)); };
+    methods_.xShmMap = [](sqlite3_file* f, int i, int n, int w, void volatile** p) {
+      return Real(f)->pMethods->xShmMap(Real(f), i, n, w, p);
+    };
+    methods_.xShmLock = [](sqlite3_file* f, int o, int n, int fl) { return Real(f)->pMethods->xShmLock(Real(f), o, n, fl); };
+    methods_.xShmBarrier = [](sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); };
+    methods_.xShmUnmap = [](sqlite3_file* f, int d) { return Real(f)->pMethods->xShmUnmap(Real(f), d); };
+    methods_.xFetch = [](sqlite3_file* f, sqlite3_int64 o, int n, void** p) { return Real(f)->pMethods->xFetch(Real(f), o, n, p); };
+    methods_.xUnfetch = [](sqlite3_file* f, sqlite3_int64 o, void* p) { return Real(f)->pMethods->xUnfetch(Real(f), o, p); };
+    sqlite3_vfs_register(&vfs_, 1);
+  }
+  ~WalSyncCounter() { sqlite3_vfs_unregister(&vfs_); }
+  int wal_syncs() const { return wal_syncs_.load(); }
+
+ private:
+  struct File {
+    sqlite3_file base;
+    bool wal;
+  };
+  static sqlite3_file* Real(sqlite3_file* f) {
+    return reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(File));
+  }
+  static int Open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out) {
+    sqlite3_file* real = Real(f);
+    const int rc = real_->xOpen(real_, name, real, flags, out);
+    reinterpret_cast<File*>(f)->wal = (flags & SQLITE_OPEN_WAL) != 0;
+    f->pMethods = real->pMethods != nullptr ? &methods_ : nullptr;
+    return rc;
+  }
+  static inline sqlite3_vfs* real_ = nullptr;
+  static inline sqlite3_vfs vfs_{};
+  static inline sqlite3_io_methods methods_{};
+  static inline std::atomic<int> wal_syncs_{0};
+};
+
+// A power cut may take back the last commits made under synchronous=NORMAL
+// (the WAL is fsync'd only at checkpoints). That costs only work done again
+// (every file a commit records is on disk before it begins), except for a
+// commit that writes the manifest: it records the identity of the manifest
+// (device:inode), and a rewrite taken back would leave the state naming the
+// file it replaced, so the next start would not read the manifest on disk
+// and drop the lines appended since (docs/watch.md, *Power cuts*). So
+// MarkDone, RebuildManifest and WithManifestLines commit with the WAL
+// fsync'd, and the other commits (an Offer, a claim, a lease, a page kept)
+// stay NORMAL. Before, every commit was NORMAL.
+TEST_F(StateDbTest, CommitsThatWriteTheManifestAreOnDiskWhenTheyReturn) {
+  WalSyncCounter counter;
+  auto db = Open();
+  // As the daemon's: the new manifest's identity recorded (Daemon::WriteManifest).
+  int manifests = 0;
+  auto rewrite = [&](const std::vector<std::string>&) { return db->SetMeta("manifest_file", std::to_string(++manifests)); };
+  int before = counter.wal_syncs();
+  ASSERT_TRUE(db->Offer("a.png", 1, 1, 1).value());
+  ASSERT_TRUE(db->ClaimNext("me", 2, 62).value());
+  ASSERT_TRUE(db->RenewLeases("me", 70).ok());
+  EXPECT_EQ(counter.wal_syncs(), before) << "NORMAL: the WAL is not fsync'd as these commit";
+  ASSERT_TRUE(db->MarkDone("a.png", "me", Record("a.png", "h1"), 3, 1, 1, NoManifest, rewrite).ok());
+  EXPECT_GT(counter.wal_syncs(), before) << "an append: the done input and its line on disk as MarkDone returns";
+  before = counter.wal_syncs();
+  ASSERT_TRUE(db->Offer("a.png", 2, 2, 4).value());  // changed: NORMAL again after a durable commit
+  ASSERT_TRUE(db->ClaimNext("me", 5, 65).value());
+  EXPECT_EQ(counter.wal_syncs(), before);
+  ASSERT_TRUE(db->MarkDone("a.png", "me", Record("a.png", "h2"), 6, 2, 2, NoManifest, rewrite).ok());
+  EXPECT_GT(counter.wal_syncs(), before) << "a rewrite";
+  before = counter.wal_syncs();
+  ASSERT_TRUE(db->WithManifestLines(rewrite).ok());
+  EXPECT_GT(counter.wal_syncs(), before);
+  before = counter.wal_syncs();
+  ASSERT_TRUE(db->RebuildManifest([] { return Result<std::vector<ManifestEntry>>(std::vector<ManifestEntry>{}); },
+                                  rewrite)
+                  .ok());
+  EXPECT_GT(counter.wal_syncs(), before);
+  before = counter.wal_syncs();
+  ASSERT_TRUE(db->Offer("b.png", 1, 1, 7).value());
+  EXPECT_EQ(counter.wal_syncs(), before);
+  // A durable transaction that fails leaves the next ones NORMAL too.
+  ASSERT_TRUE(db->ClaimNext("me", 8, 68).value());
+  EXPECT_FALSE(db->MarkDone("b.png", "me", Record("b.png", "h3"), 9, 1, 1,
+                            [](const std::string&) { return Status(Code::kUnavailable, "disk full"); }, rewrite)
+                   .ok());
+  before = counter.wal_syncs();
+  ASSERT_TRUE(db->Offer("c.png", 1, 1, 10).value());
+  EXPECT_EQ(counter.wal_syncs(), before);
+}
+
 TEST_F(StateDbTest, ManifestLinesTheStateLacksAreTakenIn) {
   auto db = Open();
   ASSERT_TRUE(db->Offer("known.png", 1, 1, 1).value());
