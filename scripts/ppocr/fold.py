@@ -21,6 +21,15 @@ half of the model's time. This rewrite:
      before a padded Conv (the depthwise kxk ones: zero padding would see
      b) t + b/s stays, as a 1x1 depthwise Conv (weight 1, bias b/s), which
      ONNX Runtime keeps in NCHWc.
+  4. Two more outputs after the Softmax (the first output, kept as it
+     was): ctc_best = ArgMax over the classes (the first of equal maxima)
+     and ctc_best_p = ReduceMax over them, one number each a time step.
+     The worker (stages/ocr/ppocr_worker.js) fetches only these when the
+     model has them: greedy CTC needs no more, and the T x 6,625
+     probabilities then stay inside ONNX Runtime instead of being copied
+     to JavaScript and scanned there (~7 % of the worker's CPU on the
+     e-paper page; docs in bench/ppocr/README.md, 2026-12-07). The same
+     readings, bit for bit: the same maximum, the same first index.
 Exact up to float rounding (outputs within ~1e-6 of the original's).
 Prints what it folded on stderr.
 """
@@ -195,6 +204,20 @@ def main(src, dst):
                 bump('scale into the padded conv after, shift kept')
             changed = True
             break
+
+    # 4. ArgMax and ReduceMax of the Softmax over the classes, as outputs.
+    probs = g.output[0].name
+    sm = [n for n in nodes if probs in n.output]
+    if len(sm) == 1 and sm[0].op_type == 'Softmax' and 'ctc_best' not in outputs:
+        axis = attr(sm[0], 'axis', 1)
+        nodes.append(helper.make_node('ArgMax', [probs], ['ctc_best'], axis=axis, keepdims=0, name='ctc_best'))
+        nodes.append(helper.make_node('ReduceMax', [probs], ['ctc_best_p'], axes=[axis], keepdims=0, name='ctc_best_p'))
+        dims = list(g.output[0].type.tensor_type.shape.dim)
+        steps = [d.dim_param or d.dim_value or None for d in dims[:axis % len(dims)] + dims[axis % len(dims) + 1:]]
+        g.output.extend([helper.make_tensor_value_info('ctc_best', onnx.TensorProto.INT64, steps),
+                         helper.make_tensor_value_info('ctc_best_p', onnx.TensorProto.FLOAT, steps)])
+        outputs |= {'ctc_best', 'ctc_best_p'}
+        bump('best class and its probability as outputs')
 
     used = {i for n in nodes for i in n.input} | outputs
     del g.node[:]

@@ -23,6 +23,13 @@
 // a space; a class beyond those emits nothing; confidence = mean of the max
 // probability over the emitting steps (0 for an empty text), printed so that
 // it parses back to the same double.
+// A model with the outputs ctc_best and ctc_best_p (each step's best class,
+// the first of equal maxima, and its probability: scripts/ppocr/fold.py
+// adds them to rec-folded.onnx) is asked for those two only: the decode
+// needs no more, and the steps x 6,625 probabilities are neither copied out
+// of ONNX Runtime nor scanned here. Same replies, bit for bit (checked by
+// tests/unit/ppocr_test.cpp against OCRFLOW_PPOCR_ALL_PROBS=1 in the
+// worker's environment, which takes the probabilities as before).
 // On a bad request it writes "id\t-1\t0\t0\tERROR <message>\n" per image and goes on.
 // It exits when stdin ends (SIGTERM is ignored; SIGKILL ends it); on a
 // start-up failure it says why in one line on stderr and exits 1.
@@ -63,20 +70,35 @@ const kScale = Math.fround(2 / 255);
 const normalised = new Float32Array(256);
 for (let v = 0; v < 256; v++) normalised[v] = Math.fround(Math.fround(v * kScale) - 1);
 
-function decode(data, T, C, base) {
+// Each step's best class and its probability, from the probabilities
+// (steps x C from `base`): the first of equal maxima.
+function argmax(data, T, C, base) {
+  const best = new Int32Array(T);
+  const prob = new Float32Array(T);
+  for (let t = 0; t < T; t++) {
+    const off = base + t * C;
+    let b = 0;
+    let bv = data[off];
+    for (let c = 1; c < C; c++) {
+      const v = data[off + c];
+      if (v > bv) { bv = v; b = c; }
+    }
+    best[t] = b;
+    prob[t] = bv;
+  }
+  return { best, prob };
+}
+
+// Greedy CTC over each step's best class and its probability.
+function decode(bestOf, probOf, T) {
   let text = '';
   let sum = 0;
   let n = 0;
   let prev = -1;
   const chars = [];
   for (let t = 0; t < T; t++) {
-    const off = base + t * C;
-    let best = 0;
-    let bv = data[off];
-    for (let c = 1; c < C; c++) {
-      const v = data[off + c];
-      if (v > bv) { bv = v; best = c; }
-    }
+    const best = bestOf[t];
+    const bv = probOf[t];
     if (best !== prev && best !== 0 && best < classes.length) {
       text += classes[best];
       sum += bv;
@@ -102,6 +124,8 @@ async function main() {
   });
   const inName = session.inputNames[0];
   const outName = session.outputNames[0];
+  const bestOnly = !process.env.OCRFLOW_PPOCR_ALL_PROBS &&
+    session.outputNames.includes('ctc_best') && session.outputNames.includes('ctc_best_p');
 
   let buf = Buffer.alloc(0);
   let busy = false;
@@ -135,14 +159,23 @@ async function main() {
       }
       const t0 = process.hrtime.bigint();
       const c0 = process.cpuUsage();
-      const res = await session.run({ [inName]: new ort.Tensor('float32', data, [count, 3, h, padw]) });
+      const feeds = { [inName]: new ort.Tensor('float32', data, [count, 3, h, padw]) };
+      const res = bestOnly ? await session.run(feeds, ['ctc_best', 'ctc_best_p']) : await session.run(feeds);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6 / count;
       const cu = process.cpuUsage(c0);
       const cpu = (cu.user + cu.system) / 1e3 / count;
-      const o = res[outName];
-      const [N, T, C] = o.dims;
+      const o = bestOnly ? res.ctc_best : res[outName];
+      const [N, T] = o.dims;
       for (let n = 0; n < N; n++) {
-        const r = decode(o.data, T, C, n * T * C);
+        let best, prob;
+        if (bestOnly) {
+          // int64 as BigInt64Array: classes fit an Int32Array.
+          best = Int32Array.from(o.data.subarray(n * T, (n + 1) * T), Number);
+          prob = res.ctc_best_p.data.subarray(n * T, (n + 1) * T);
+        } else {
+          ({ best, prob } = argmax(o.data, T, o.dims[2], n * T * o.dims[2]));
+        }
+        const r = decode(best, prob, T);
         out.push(`${id + n}\t${r.conf}\t${ms.toFixed(2)}\t${cpu.toFixed(2)}\t${r.text.replace(/[\t\n\r]/g, ' ')}\t${r.steps}\n`);
       }
     } catch (e) {

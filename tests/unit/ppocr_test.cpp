@@ -280,6 +280,48 @@ TEST(PpOcr, TheFoldedModelIsInstalledAndReadsAsTheOriginal) {
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
 }
 
+// rec-folded.onnx also gives each step's best class and its probability
+// (fold.py's ctc_best, ctc_best_p), and the worker then fetches only those
+// instead of the steps x 6,625 probabilities: its replies must be the same
+// bit for bit (text, confidence, each character's steps and probability)
+// as from the probabilities (OCRFLOW_PPOCR_ALL_PROBS=1 in its environment).
+TEST(PpOcr, TheBestClassOutputsReadAsTheProbabilitiesDo) {
+  auto best = OrtRecognizer();
+  if (!best) GTEST_SKIP() << "PP-OCR with ONNX Runtime not installed (scripts/ppocr/fetch-models.sh)";
+  const fs::path model = fs::path(DefaultPpOcrDir()) / "rec-folded.onnx";
+  std::ifstream in(model, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // A model directory folded before fold.py added them (the worker then
+  // reads the probabilities, as before) is stale, not wrong.
+  if (bytes.find("ctc_best_p") == std::string::npos)
+    GTEST_SKIP() << model << " has no ctc_best outputs: run scripts/ppocr/fetch-models.sh to fold it again";
+  auto all = OrtRecognizer();
+  ASSERT_TRUE(all);
+  size_t lines = 0;
+  for (const char* lang : {"zh", "en"}) {
+    for (const TextLine& line : GeneratedLines(lang, 12)) {
+      auto a = best->Read(line.image);
+      if (lines == 0) setenv("OCRFLOW_PPOCR_ALL_PROBS", "1", 1);  // the second worker starts now
+      auto b = all->Read(line.image);
+      if (lines == 0) unsetenv("OCRFLOW_PPOCR_ALL_PROBS");
+      ASSERT_TRUE(a.ok()) << a.status().ToString();
+      ASSERT_TRUE(b.ok()) << b.status().ToString();
+      ++lines;
+      EXPECT_EQ(a->text, b->text) << lang;
+      EXPECT_EQ(a->confidence, b->confidence) << lang << ": " << a->text;
+      EXPECT_EQ(a->steps, b->steps) << lang;
+      ASSERT_EQ(a->chars.size(), b->chars.size()) << lang;
+      for (size_t i = 0; i < a->chars.size(); ++i) {
+        EXPECT_EQ(a->chars[i].first_step, b->chars[i].first_step);
+        EXPECT_EQ(a->chars[i].last_step, b->chars[i].last_step);
+        EXPECT_EQ(a->chars[i].probability, b->chars[i].probability);
+      }
+    }
+  }
+  EXPECT_GE(lines, 16u);
+  EXPECT_NE(best->worker_pid(), all->worker_pid());
+}
+
 // Both backends take any width: a line is padded to a whole CTC step (8
 // columns), at least 160, not to the 160-column buckets of OpenCV's first
 // graphs (~80 columns of model time a line for nothing). A step is still
