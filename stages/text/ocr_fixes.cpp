@@ -180,8 +180,95 @@ void FixOcrGlyphsInBlock(std::vector<std::string>& lines) {
   }
 }
 
-int FixOcrGlyphs(Page& page) {
+namespace {
+
+// A speck in the left margin read as a mark before a line ("- dienen." on a
+// scanned book page, its hyphen a fleck of dirt a third of an em out from
+// the column's edge): the mark lies wholly left of the edge where the lines
+// above or below start, the line's next word starts at that edge, and the
+// mark is small. Bullets (• · * ▪ ●) are left alone: a hanging list sets
+// them out in the margin on purpose; the marks below are the shapes dirt
+// takes. Measured against the nearest line above or below on the page
+// within kSpeckReachEm, in whatever block it is (Tesseract's segmentation
+// puts a line with a speck in a block of its own).
+constexpr double kSpeckReachEm = 2.0;   // how far above/below a reference line may be
+constexpr double kSpeckOutEm = 0.25;    // the mark ends this far left of the edge, at least
+constexpr double kSpeckEdgeEm = 0.4;    // the next word starts this close to the edge
+constexpr double kSpeckSizeEm = 0.5;    // the mark's box is at most this tall and wide
+constexpr double kSpeckListEm = 8.0;    // a mark at the same place on a line this near: a list
+
+bool SpeckMark(std::string_view w) {
+  return w == "-" || w == "." || w == "," || w == "'" || w == "`" || w == "~" || w == "_" || w == ":" || w == ";" ||
+         w == "\u2018" || w == "\u2019";
+}
+
+struct EdgeLine {
+  const Line* line;
+  Box box;
+};
+
+int DropMarginSpecks(Page& page) {
+  std::vector<EdgeLine> all;
+  for (const auto& block : page.blocks)
+    for (const auto& line : block.lines)
+      if (line.box && line.box->h > 0) all.push_back({&line, *line.box});
   int n = 0;
+  for (auto& block : page.blocks) {
+    if (!block.box) continue;
+    for (auto& line : block.lines) {
+      if (!line.box || line.words.size() < 2 || !SpeckMark(line.words[0].text)) continue;
+      const Word& mark = line.words[0];
+      const Word& next = line.words[1];
+      const double em = line.row_height.value_or(static_cast<float>(line.box->h));
+      if (em <= 0 || mark.box.h > kSpeckSizeEm * em || mark.box.w > kSpeckSizeEm * em) continue;
+      if (line.text.rfind(mark.text + " ", 0) != 0) continue;
+      // The nearest line above and below that covers the line's text.
+      const Box& lb = *line.box;
+      const EdgeLine* refs[2] = {nullptr, nullptr};
+      int dist[2] = {0, 0};
+      for (const EdgeLine& e : all) {
+        if (e.line == &line) continue;
+        const int overlap = std::min(e.box.x + e.box.w, lb.x + lb.w) - std::max(e.box.x, next.box.x);
+        if (overlap <= 0) continue;
+        const int above = lb.y - (e.box.y + e.box.h), below = e.box.y - (lb.y + lb.h);
+        const int side = above >= below ? 0 : 1;
+        const int d = std::max(above, below);
+        if (d < -0.5 * em || d > kSpeckReachEm * em) continue;
+        if (refs[side] == nullptr || d < dist[side]) refs[side] = &e, dist[side] = d;
+      }
+      bool speck = false;
+      for (const EdgeLine* r : refs) {
+        if (r == nullptr) continue;
+        const int edge = r->box.x;
+        if (mark.box.x + mark.box.w <= edge - kSpeckOutEm * em && std::abs(next.box.x - edge) <= kSpeckEdgeEm * em)
+          speck = true;
+      }
+      // Another line near it that opens with a mark at the same place: a
+      // list whose marks hang in the margin, not dirt.
+      for (const EdgeLine& e : all) {
+        if (!speck) break;
+        if (e.line == &line || e.line->words.size() < 2) continue;
+        const Word& m = e.line->words[0];
+        if (SpeckMark(m.text) && std::abs(m.box.x - mark.box.x) <= kSpeckEdgeEm * em &&
+            std::abs(e.box.y - lb.y) <= kSpeckListEm * em)
+          speck = false;
+      }
+      if (!speck) continue;
+      line.text.erase(0, mark.text.size() + 1);
+      const int x1 = lb.x + lb.w;
+      line.box->x = next.box.x;
+      line.box->w = x1 - next.box.x;
+      line.words.erase(line.words.begin());
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+int FixOcrGlyphs(Page& page) {
+  int n = DropMarginSpecks(page);
   for (auto& block : page.blocks) {
     if (!block.box) continue;  // plain text: not OCR'd here, leave it alone
     std::vector<std::string> texts;
@@ -418,7 +505,8 @@ StageInfo OptionlessStage(std::string name, std::string help, Fn fn) {
 }  // namespace
 
 StageInfo GlyphsStageInfo() {
-  return OptionlessStage("glyphs", "repairs OCR glyph confusions: 一一 -> —— before a sub-headline, 口 -> □ in bylines, 〈…） -> （…）",
+  return OptionlessStage("glyphs", "repairs OCR glyph confusions: 一一 -> —— before a sub-headline, 口 -> □ in bylines, 〈…） -> （…）; "
+                         "drops a speck in the left margin read as a mark before a line (- word)",
                          [](Page& page) { FixOcrGlyphs(page); });
 }
 

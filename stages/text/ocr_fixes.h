@@ -5,7 +5,10 @@
 //                                  Chinese is a dash ——; 口 opening a byline
 //                                  (口本报记者) is □; a bracket pair read as
 //                                  〈…） or 《记者…》 is （…）, within a line
-//                                  or across a line end.
+//                                  or across a line end. A speck in the
+//                                  left margin read as a mark before a line
+//                                  ("- word", the mark out of the column,
+//                                  the word at its edge) is taken off.
 //   quotes   paragraphs -> paragraphs  a ” the OCR lost or misread is put
 //                                  back (CloseOpenQuotes below).
 //   layout_roles  lines -> lines   after classify: the page layout has the

@@ -126,6 +126,77 @@ TEST(OcrGlyphs, AParenthesisOpenedAtALineEndIsPairedOnTheNextLine) {
   EXPECT_EQ(keep, want);
 }
 
+// A line of an OCR'd page from its words, each "text@x,width"; one line
+// box over them, rows 40 px apart, row height 38.
+Line WordsLine(int y, std::vector<std::pair<std::string, Box>> words) {
+  Line l;
+  int x0 = 1 << 30, x1 = 0;
+  for (auto& [t, b] : words) {
+    l.text += (l.text.empty() ? "" : " ") + t;
+    l.words.push_back(Word{t, b, 80});
+    x0 = std::min(x0, b.x), x1 = std::max(x1, b.x + b.w);
+  }
+  l.box = Box{x0, y, x1 - x0, 38};
+  l.row_height = 38;
+  return l;
+}
+
+TEST(OcrGlyphs, ASpeckInTheMarginBeforeALineGoes) {
+  // A column whose text starts at x = 500; a fleck of dirt 30 px out in the
+  // margin read as "-" before the last line of a paragraph.
+  Page page;
+  Block a;
+  a.box = Box{500, 100, 800, 80};
+  a.lines.push_back(WordsLine(100, {{"the", {500, 105, 60, 30}}, {"council", {575, 100, 150, 38}}, {"met", {740, 105, 560, 30}}}));
+  a.lines.push_back(WordsLine(140, {{"and", {500, 145, 60, 30}}, {"voted", {575, 140, 725, 38}}}));
+  Block b;
+  b.box = Box{458, 180, 180, 38};
+  b.lines.push_back(WordsLine(180, {{"-", {458, 196, 12, 4}}, {"again.", {500, 180, 138, 38}}}));
+  Block c;
+  c.box = Box{540, 220, 760, 38};
+  c.lines.push_back(WordsLine(220, {{"Then", {540, 220, 90, 38}}, {"came", {645, 225, 655, 30}}}));
+  page.blocks = {a, b, c};
+  text::FixOcrGlyphs(page);
+  ASSERT_EQ(page.blocks.size(), 3u);
+  EXPECT_EQ(page.blocks[1].lines[0].text, "again.");
+  EXPECT_EQ(page.blocks[1].lines[0].box->x, 500);
+  EXPECT_EQ(page.blocks[1].lines[0].words.size(), 1u);
+
+  // Not dirt: a list whose marks all hang in the margin; a mark at the
+  // column's own edge ("- item" set flush); a mark as big as a letter; a
+  // mark whose next word does not start at the edge.
+  auto one = [](std::vector<Line> lines) {
+    Page p;
+    for (auto& l : lines) {
+      Block k;
+      k.box = l.box;
+      k.lines.push_back(std::move(l));
+      p.blocks.push_back(std::move(k));
+    }
+    text::FixOcrGlyphs(p);
+    std::vector<std::string> out;
+    for (const auto& k : p.blocks) out.push_back(k.lines[0].text);
+    return out;
+  };
+  const std::vector<std::string> list = {"- first", "point", "- second"};
+  EXPECT_EQ(one({WordsLine(100, {{"-", {458, 116, 12, 4}}, {"first", {500, 100, 200, 38}}}),
+                 WordsLine(140, {{"point", {500, 140, 200, 38}}}),
+                 WordsLine(180, {{"-", {458, 196, 12, 4}}, {"second", {500, 180, 200, 38}}})}),
+            list);
+  const std::vector<std::string> flush = {"the text", "- item"};
+  EXPECT_EQ(one({WordsLine(100, {{"the", {500, 100, 60, 38}}, {"text", {575, 100, 200, 38}}}),
+                 WordsLine(140, {{"-", {500, 156, 12, 4}}, {"item", {530, 140, 200, 38}}})}),
+            flush);
+  const std::vector<std::string> big = {"the text", ". item"};
+  EXPECT_EQ(one({WordsLine(100, {{"the", {500, 100, 60, 38}}, {"text", {575, 100, 200, 38}}}),
+                 WordsLine(140, {{".", {458, 140, 25, 30}}, {"item", {500, 140, 200, 38}}})}),
+            big);
+  const std::vector<std::string> indented = {"the text", "- item"};
+  EXPECT_EQ(one({WordsLine(100, {{"the", {500, 100, 60, 38}}, {"text", {575, 100, 200, 38}}}),
+                 WordsLine(140, {{"-", {458, 156, 12, 4}}, {"item", {540, 140, 200, 38}}})}),
+            indented);
+}
+
 std::vector<Paragraph> Paras(std::vector<std::string> texts) {
   std::vector<Paragraph> out;
   for (auto& t : texts) out.push_back(Paragraph{t});
