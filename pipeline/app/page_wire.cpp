@@ -65,6 +65,7 @@ json BlockJ(const Block& b) {
           {"bl", b.blank_lines_before},
           {"s", json::array({s.estimated, s.wrap, s.wrapped, s.latin, s.tolerance, s.measured})},
           {"lr", b.layout_role ? json(static_cast<int>(*b.layout_role)) : json(nullptr)},
+          {"lrr", b.layout_reason},
           {"col", b.column},
           {"art", b.article},
           {"lang", b.lang},
@@ -85,6 +86,7 @@ Block BlockF(const json& j) {
   b.shape.tolerance = s.at(4).get<double>();
   b.shape.measured = s.at(5).get<bool>();
   if (!j.at("lr").is_null()) b.layout_role = static_cast<Role>(j.at("lr").get<int>());
+  b.layout_reason = j.at("lrr").get<std::string>();
   b.column = j.at("col").get<int>();
   b.article = j.at("art").get<int>();
   b.lang = j.at("lang").get<std::string>();

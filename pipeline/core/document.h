@@ -98,6 +98,7 @@ struct Block {
   ColumnShape shape;
   // From page layout (stages/image/layout.h); absent for plain text.
   std::optional<Role> layout_role;  // headline, caption, running header/footer... as the layout saw it
+  std::string layout_reason;        // why, where the role's name does not say ("ad: ..."); empty otherwise
   int column = -1;                  // 0-based column the block sits in; -1 = spans columns or unknown
   int article = -1;                 // blocks of one article share a number; -1 = unknown
   // From OCR: the Tesseract model that read the block and why it was

@@ -53,6 +53,7 @@ LayoutBlock Output(const TextBlock& b, const std::vector<TextLine>& lines, const
   LayoutBlock out;
   out.box = {r.x, r.y, r.width, r.height};
   out.role = b.role;
+  out.reason = b.reason;
   out.column = b.column;
   out.article = b.article;
   out.lines = static_cast<int>(b.lines.size());
@@ -145,7 +146,7 @@ LayoutResult AnalyzeLayout(const cv::Mat& text_mask, const std::vector<Box>& pho
   const Columns columns = FindColumns(text.blocks);
   SplitAcrossColumns(text, columns, ink);
   FindPullQuotes(text.blocks, text.lines, ink);
-  FindInsets(text.blocks, ink);
+  FindInsets(text.blocks, text.lines, ink);
   FindSubheadlines(text.blocks, text.lines, ink);
   FindBylines(text.blocks, text.lines, columns, ink, options);
   FindCaptions(text.blocks, text.lines, ink, options);
@@ -192,6 +193,7 @@ Status LayoutPage(Page& page, const LayoutOptions& options, const RunContext& ct
       Block b;
       b.box = lb.box;
       b.layout_role = lb.role;
+      b.layout_reason = lb.reason;
       b.column = lb.column;
       b.article = lb.article;
       page.blocks.push_back(std::move(b));

@@ -147,6 +147,7 @@ std::vector<OptionField<LayoutOptions>> LayoutFields();
 struct LayoutBlock {
   Box box;                // with margin, clipped to the page
   Role role = Role::kBody;
+  std::string reason;     // why it has its role, where the role does not say ("ad: ..."); empty otherwise
   int column = -1;        // 0-based page column; -1 = spans columns / none
   int article = -1;       // blocks of one article share it; -1 = none (header, footer, stray)
   int lines = 0;          // text lines found in it

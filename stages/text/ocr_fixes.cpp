@@ -382,7 +382,10 @@ void ApplyLayoutRoles(Page& page) {
     const Role role = *block.layout_role;
     if (IsDroppedRole(role)) {
       for (const auto& line : block.lines) {
-        page.dropped.push_back(Dropped{line.text, std::string(RoleName(role)) + ": layout (position on the page)",
+        page.dropped.push_back(Dropped{line.text,
+                                       block.layout_reason.empty()
+                                           ? std::string(RoleName(role)) + ": layout (position on the page)"
+                                           : std::string(RoleName(role)) + ": " + block.layout_reason,
                                        line.source_line, line.source_line});
       }
       block.lines.clear();

@@ -329,12 +329,44 @@ TEST(LayoutRoles, AFewLinesInADrawnBoxAreAnInset) {
     frame.kind = Kind::kPicture;
     frame.area = c == kPhoto ? box.area() * 9 / 10 : 2 * 3 * (box.width + box.height);
     d.ink.comps.push_back(frame);
-    FindInsets(d.text.blocks, d.ink);
+    FindInsets(d.text.blocks, d.text.lines, d.ink);
     SCOPED_TRACE(Describe(d));
     const Role want = c == kBox ? Role::kInset : Role::kBody;
     EXPECT_EQ(d[items].role, want);
     EXPECT_EQ(d[title].role, c == kBox ? Role::kInset : Role::kHeadline);
     EXPECT_EQ(d[title].large, c != kBox);
+    EXPECT_EQ(d[column].role, Role::kBody);
+  }
+}
+
+// A frame of a few centred lines, the first in display type, is an ad:
+// boilerplate with its reason. The same lines flush left are a fact box; a
+// centred line as large as the body's, with no display type, is one too; and
+// so is a framed paragraph whose lines fill the frame.
+TEST(LayoutRoles, CentredDisplayTypeInADrawnBoxIsAnAd) {
+  enum Case { kAd, kFlushLeft, kNoDisplay, kFullLines };
+  for (Case c : {kAd, kFlushLeft, kNoDisplay, kFullLines}) {
+    SCOPED_TRACE(c);
+    Drawn d;
+    const int column = d.AddBlock(100, 100, 300, 8);
+    const cv::Rect box(110, 410, 280, 150);
+    // Centred on x = 250 unless flush left (from x = 120).
+    auto at = [&](int w) { return c == kFlushLeft ? 120 : 250 - w / 2; };
+    const double big = c == kNoDisplay ? kEm : 1.6 * kEm;
+    const int title = d.AddBlock(at(180), 420, 180, 1, Role::kHeadline, c == kNoDisplay ? kEm : 40, 48, big);
+    const int w2 = c == kFullLines ? 260 : 200, w3 = c == kFullLines ? 262 : 150;
+    const int second = d.AddBlock(at(w2), 475, w2, 1);
+    const int third = d.AddBlock(at(w3), 510, w3, 1);
+    Component frame;
+    frame.r = box;
+    frame.kind = Kind::kPicture;
+    frame.area = 2 * 3 * (box.width + box.height);
+    d.ink.comps.push_back(frame);
+    FindInsets(d.text.blocks, d.text.lines, d.ink);
+    SCOPED_TRACE(Describe(d));
+    const Role want = c == kAd ? Role::kBoilerplate : Role::kInset;
+    for (int b : {title, second, third}) EXPECT_EQ(d[b].role, want);
+    EXPECT_EQ(std::string(d[second].reason).empty(), c != kAd);
     EXPECT_EQ(d[column].role, Role::kBody);
   }
 }

@@ -42,6 +42,7 @@ struct TextBlock {
   Role role = Role::kBody; // kHeadline or kBody from this step; roles.h sets the others
   int column = -1;         // articles.h
   int article = -1;        // articles.h; reading_order.h renumbers
+  const char* reason = ""; // why roles.h gave it its role, where the role's name does not say (a static string)
 };
 
 // The page's text from step 6 on.

@@ -63,6 +63,17 @@ constexpr double kPullQuoteBodyCover = 0.5;   // share of the quote's width that
 constexpr double kInsetInsideEm = 0.5;        // em: a block may reach this far past the frame's box
 constexpr size_t kInsetMaxLines = 12;         // lines in a box that is an inset, not a framed article or page
 constexpr double kInsetMaxPageShare = 0.25;   // share of the page's area a box holding an inset covers at most
+// A display ad: a frame holding a few lines of display type, each centred on
+// the frame, none a full line of prose (an ad is set as a poster is: a large
+// line, smaller lines under it, each centred; the large line may fill the
+// frame). A fact box sets its title and items flush left; a framed
+// paragraph fills its lines.
+constexpr size_t kAdMinLines = 2, kAdMaxLines = 6;
+constexpr double kAdCentreEm = 0.5;       // em: a line's centre lies this near the frame's, at most
+constexpr double kAdCentreShare = 0.03;   // or this share of the frame's width
+constexpr double kAdLineShare = 0.85;     // share of the frame's width a line under display size fills at most
+constexpr double kAdDisplaySize = 1.3;    // x the body's glyph size: a line of display type, one at least
+constexpr double kAdDisplayHeightEm = 1.6; // em: or a line this tall (light type on a dark band measures no core)
 
 double BlockGlyphSize(const std::vector<TextLine>& lines, const TextBlock& b) {
   std::vector<double> v;
@@ -277,7 +288,33 @@ void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& l
   }
 }
 
-void FindInsets(std::vector<TextBlock>& blocks, const Ink& ink) {
+namespace {
+
+// The lines of `inside` are an ad's: centred on `frame`, none full, one of
+// display size (constants above).
+bool CentredDisplayLines(const std::vector<TextBlock*>& inside, const std::vector<TextLine>& lines, const cv::Rect& frame,
+                         const Ink& ink) {
+  size_t n = 0;
+  bool any_display = false;
+  const double centre = frame.x + frame.width / 2.0;
+  const double off = std::max(kAdCentreEm * ink.em, kAdCentreShare * frame.width);
+  for (const TextBlock* b : inside) {
+    for (int li : b->lines) {
+      const cv::Rect& r = lines[li].r;
+      const bool display = (ink.body_size > 0 && lines[li].size >= kAdDisplaySize * ink.body_size) ||
+                           r.height >= kAdDisplayHeightEm * ink.em;
+      if (std::abs(r.x + r.width / 2.0 - centre) > off || (!display && r.width > kAdLineShare * frame.width))
+        return false;
+      any_display |= display;
+      ++n;
+    }
+  }
+  return n >= kAdMinLines && n <= kAdMaxLines && any_display;
+}
+
+}  // namespace
+
+void FindInsets(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines_of, const Ink& ink) {
   const double em = ink.em;
   const double page_area = static_cast<double>(ink.page.width) * ink.page.height;
   for (const Component& c : ink.comps) {
@@ -294,8 +331,10 @@ void FindInsets(std::vector<TextBlock>& blocks, const Ink& ink) {
       lines += b.lines.size();
     }
     if (inside.empty() || lines > kInsetMaxLines) continue;
+    const bool ad = CentredDisplayLines(inside, lines_of, c.r, ink);
     for (TextBlock* b : inside) {
-      b->role = Role::kInset;
+      b->role = ad ? Role::kBoilerplate : Role::kInset;
+      b->reason = ad ? "ad: centred display type in a frame" : "";
       b->large = false;  // its title opens no article
     }
   }

@@ -41,7 +41,10 @@
 //                            most kInsetMaxLines lines: a fact box or a tip
 //                            inside an article, read after its text. Its
 //                            title opens no article. Run with the pull
-//                            quotes.
+//                            quotes. A frame whose 2-6 lines are each
+//                            centred on it, none full, the largest of
+//                            display size, is an ad: boilerplate (dropped
+//                            with its reason), not an inset.
 //
 // Pure; thread-safe.
 #pragma once
@@ -70,7 +73,7 @@ void FindBylines(std::vector<TextBlock>& blocks, const std::vector<TextLine>& li
 void FindCaptions(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink,
                   const LayoutOptions& o);
 void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink);
-void FindInsets(std::vector<TextBlock>& blocks, const Ink& ink);
+void FindInsets(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink);
 
 // The body block right under `h` (a headline or sub-headline), leftmost if
 // several, as an index into `blocks`; -1 for none.
