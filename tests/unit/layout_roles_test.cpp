@@ -311,6 +311,31 @@ TEST(LayoutRoles, AFramedQuotesLastLineJoinsIt) {
   EXPECT_EQ(d[below - 1].role, Role::kBody);
 }
 
+// A quote set just under the headline size: its last line measured over
+// headline_ratio and became a headline block of its own. In the quote's own
+// type it joins the quote; a line a size step larger does not.
+TEST(LayoutRoles, AFramedQuotesLastLineInItsOwnTypeJoinsItThoughLarge) {
+  for (double last : {1.45, 1.9}) {
+    SCOPED_TRACE(last);
+    Drawn d;
+    d.AddBlock(100, 100, 300, 8);
+    const int quote = d.AddBlock(110, 420, 280, 2, Role::kBody, 32, 40, 1.4 * kEm);
+    const int tail = d.AddBlock(200, 500, 100, 1, Role::kHeadline, 32, 40, last * kEm);
+    d.AddBlock(100, 600, 300, 6);
+    d.ink.rules.horizontal = {cv::Rect(105, 395, 290, 3), cv::Rect(105, 560, 290, 3)};
+    FindPullQuotes(d.text.blocks, d.text.lines, d.ink);
+    SCOPED_TRACE(Describe(d));
+    if (last < 1.5) {
+      ASSERT_EQ(d.text.blocks.size(), 3u);
+      EXPECT_EQ(d[quote].role, Role::kPullQuote);
+      EXPECT_EQ(d[quote].lines.size(), 3u);
+    } else {
+      ASSERT_EQ(d.text.blocks.size(), 4u);
+      EXPECT_EQ(d[tail].role, Role::kHeadline);
+    }
+  }
+}
+
 // The few lines inside a frame (a hollow box drawn around them) are an
 // inset, its large title too; the text outside stays body. A dense picture
 // (a photo left in the mask) frames nothing, nor does a box around many

@@ -342,6 +342,8 @@ void FindInsets(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lin
 
 void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>& lines, const Ink& ink) {
   const double em = ink.em;
+  // Two sizes more than a size step (kSizeStep) apart.
+  auto sizes_differ = [](double a, double b) { return std::max(a, b) > kSizeStep * std::min(a, b); };
   std::vector<size_t> joined;  // blocks that joined a quote, erased at the end
   for (size_t qi = 0; qi < blocks.size(); ++qi) {
     TextBlock& q = blocks[qi];
@@ -390,13 +392,21 @@ void FindPullQuotes(std::vector<TextBlock>& blocks, const std::vector<TextLine>&
     }
     // The quote's last line, centred (a word and the closing quote), may
     // stand apart as a block of one line: it joins when it lies right under
-    // the quote (a line's leading) within the upper rule's extent.
+    // the quote (a line's leading) within the upper rule's extent. It is
+    // body text, or in the quote's own type: a quote set just under the
+    // headline size has lines on either side of headline_ratio (1.41,
+    // 1.44 and 1.50 x the body on a tuning page), and its last line became
+    // a headline block of its own.
+    const double q_size = Percentile(sizes, 0.5);
     std::vector<size_t> tail;
     cv::Rect whole = q.r;
     size_t n = q.lines.size();
     for (size_t bi = 0; bi < blocks.size(); ++bi) {
       const TextBlock& b = blocks[bi];
-      if (bi == qi || b.role != Role::kBody || b.large || b.lines.size() != 1) continue;
+      if (bi == qi || b.lines.size() != 1) continue;
+      const double b_size = lines[b.lines[0]].size;
+      const bool same_type = (b.role == Role::kBody || b.role == Role::kHeadline) && !sizes_differ(q_size, b_size);
+      if (!((b.role == Role::kBody && !b.large) || (!body_size && same_type))) continue;
       const int gap = b.r.y - Bottom(whole);
       if (gap < -kBelowSlackEm * em || gap > kHeadlineLeading * lines[b.lines[0]].r.height) continue;
       if (b.r.x < top->x || Right(b.r) > Right(*top)) continue;
