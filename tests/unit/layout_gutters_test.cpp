@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "stages/image/layout/gutters.h"
+#include "stages/image/layout/lines.h"
 
 namespace ocrflow::image::layout {
 namespace {
@@ -208,6 +209,35 @@ TEST(LayoutGutters, PhotosAreObstacles) {
   EXPECT_EQ(Inside(FindGutters(ink, LayoutOptions{}), x0, x1).size(), 1u);
   ink.photos = {cv::Rect(x0 - 10, 0, 2 * kEm + 20, kPage.height)};  // fills the white
   EXPECT_TRUE(Inside(FindGutters(ink, LayoutOptions{}), x0, x1).empty());
+}
+
+// Two articles' headlines set on one row, a column rule between them: the
+// gap is a headline's word gap, which may cross a gutter, but not a rule.
+// Without the rule the headline type joins across the white, and so it does
+// over a bar no taller than the glyphs (a barcode's bars are rules too).
+TEST(LayoutGutters, HeadlineTypeJoinsAcrossAGutterButNotAcrossARule) {
+  enum Case { kNone, kRule, kBar };
+  for (Case c : {kNone, kRule, kBar}) {
+    SCOPED_TRACE(c);
+    std::vector<Component> comps;
+    Text(comps, 300, 100, 10 * kEm, 20);
+    Text(comps, 300 + 12 * kEm, 100, 10 * kEm, 20);
+    // Two headline words of 48 px glyphs on one row above the columns, 1 em
+    // apart over the gutter. The columns: 300-540 and 588-828; the words end
+    // at 546 and start at 570.
+    for (int x : {350, 400, 450, 500}) comps.push_back({cv::Rect(x, 20, 46, 48), 46 * 48, Kind::kText});
+    for (int x : {570, 620, 670}) comps.push_back({cv::Rect(x, 20, 46, 48), 46 * 48, Kind::kText});
+    std::vector<cv::Rect> rules;
+    if (c == kRule) rules.push_back(cv::Rect(557, 20, 2, 900));  // from the headline's top down
+    if (c == kBar) rules.push_back(cv::Rect(557, 20, 2, 48));
+    const GutterMap g(comps, {}, rules, kPage, kEm, LayoutOptions{});
+    const cv::Rect left(500, 20, 46, 48), right(570, 20, 46, 48);
+    EXPECT_EQ(g.RuleBetween(left, right), c == kRule);
+    int headline_lines = 0;
+    for (const TextLine& l : BuildLines(comps, 0.8, &g, kEm, 1.45 * kEm, 1.2))
+      if (l.r.y < 80) ++headline_lines;
+    EXPECT_EQ(headline_lines, c == kRule ? 2 : 1);
+  }
 }
 
 }  // namespace

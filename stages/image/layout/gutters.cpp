@@ -58,6 +58,8 @@ cv::Mat TallRuns(const cv::Mat& cells, int min_run) {
 
 GutterMap::GutterMap(const std::vector<Component>& comps, const std::vector<cv::Rect>& obstacles,
                      const std::vector<cv::Rect>& vertical_rules, cv::Size page, double em, const LayoutOptions& o) {
+  rules_ = vertical_rules;
+  em_ = em;
   cell_ = std::max(1, static_cast<int>(std::lround(em / kCellsPerEm)));
   gw_ = (page.width + cell_ - 1) / cell_;
   gh_ = (page.height + cell_ - 1) / cell_;
@@ -351,6 +353,24 @@ void GutterMap::DropRivers(cv::Mat& gut, const std::vector<Component>& comps, do
     for (int x = 0; x < gw_; ++x)
       if (!keep[lab[x]]) g[x] = 0;
   }
+}
+
+bool GutterMap::RuleBetween(const cv::Rect& a, const cv::Rect& b) const {
+  const int x0 = Right(a), x1 = b.x;
+  if (x1 <= x0 || std::min(Bottom(a), Bottom(b)) <= std::max(a.y, b.y)) return false;
+  // The rule stands beside both glyphs and runs on past them, above or
+  // below (a column rule hangs from the rule under the masthead, level with
+  // a headline's top): a barcode's bars, each a rule to the rule finder,
+  // stand no taller than the bars beside them.
+  const int beyond = static_cast<int>(std::lround(kRuleBeyondEm * em_));
+  const int top = std::min(a.y, b.y), bottom = std::max(Bottom(a), Bottom(b));
+  const int y0 = std::max(a.y, b.y), y1 = std::min(Bottom(a), Bottom(b));
+  for (const cv::Rect& r : rules_) {
+    const int mid = r.x + r.width / 2;
+    if (mid >= x0 && mid < x1 && r.y <= y0 && Bottom(r) >= y1 && (r.y <= top - beyond || Bottom(r) >= bottom + beyond))
+      return true;
+  }
+  return false;
 }
 
 bool GutterMap::Between(const cv::Rect& a, const cv::Rect& b, int reach) const {

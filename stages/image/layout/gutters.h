@@ -44,6 +44,10 @@ constexpr int kCellsPerEm = 8;
 // line). Used by the line finder when it queries the map.
 constexpr double kGutterReachEm = 1.0;
 
+// em: how far a vertical rule runs on above or below two glyphs to part
+// them (GutterMap::RuleBetween).
+constexpr double kRuleBeyondEm = 1.0;
+
 // Gutter map: cells of whitespace that is both tall and wide (see above).
 // Queried through an integral image: does a rectangle touch a gutter?
 class GutterMap {
@@ -63,6 +67,12 @@ class GutterMap {
   // width (a letter gap that touches a gutter's edge is no gutter).
   bool Between(const cv::Rect& a, const cv::Rect& b, int reach = 0) const;
 
+  // Whether a vertical rule (or a frame's side) stands in the horizontal gap
+  // between a (left) and b (right), beside both and running on kRuleBeyondEm
+  // above or below them: nothing joins across it, not even headline type (a
+  // column rule parts two articles' headlines set on one row).
+  bool RuleBetween(const cv::Rect& a, const cv::Rect& b) const;
+
   const cv::Mat& cells() const { return gutter_; }  // CV_8U, 1 = gutter
   // Boxes (pixels) of the 8-connected regions of gutter cells.
   std::vector<Box> Boxes() const;
@@ -77,6 +87,8 @@ class GutterMap {
 
   int cell_ = 1, gw_ = 0, gh_ = 0;
   cv::Mat gutter_, integral_, inner_integral_;  // inner: without the margins
+  std::vector<cv::Rect> rules_;                 // the vertical rules and frame sides given
+  double em_ = 0;
 };
 
 // The page's gutter map: obstacles are the photos and the pictures.

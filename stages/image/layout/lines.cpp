@@ -315,6 +315,7 @@ std::vector<TextLine> BuildLines(const std::vector<Component>& comps, double gap
       if (gap > gap_factor * std::max<double>(hmax, min_h)) continue;
       // Across a gutter only large text joins (a headline's word gap, or the
       // gap after its punctuation, may sit above a gutter); body text never.
+      if (gutters != nullptr && gap > 0 && gutters->RuleBetween(a, b)) continue;
       if (gutters != nullptr && gap > 0 && gutters->Between(a, b, reach)) {
         if (!(mh >= large_h && gap <= large_gap * hmax)) continue;
       }

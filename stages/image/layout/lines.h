@@ -66,7 +66,8 @@ constexpr double kHeadlineRowSizeShare = 0.75;
 // vertically by half the smaller height and are at most gap_factor x the
 // taller height (at least min_h) apart. With a gutter map, a gap that crosses
 // a gutter joins only components at least large_h tall (a headline's word
-// gap) and only if it is at most large_gap x their height. A bridge between
+// gap) and only if it is at most large_gap x their height; a gap with a
+// vertical rule in it (GutterMap::RuleBetween) joins nothing. A bridge between
 // two lines (a glyph run into the line below) belongs to neither line's
 // geometry: it is left out of the lines. `large` is not set.
 std::vector<TextLine> BuildLines(const std::vector<Component>& comps, double gap_factor, const GutterMap* gutters,
