@@ -381,13 +381,10 @@ void ApplyLayoutRoles(Page& page) {
     if (!block.layout_role || *block.layout_role == Role::kBody) continue;
     const Role role = *block.layout_role;
     if (IsDroppedRole(role)) {
-      for (const auto& line : block.lines) {
-        page.dropped.push_back(Dropped{line.text,
-                                       block.layout_reason.empty()
-                                           ? std::string(RoleName(role)) + ": layout (position on the page)"
-                                           : std::string(RoleName(role)) + ": " + block.layout_reason,
-                                       line.source_line, line.source_line});
-      }
+      const std::string why = std::string(RoleName(role)) + ": " +
+                              (block.layout_reason.empty() ? "layout (position on the page)" : block.layout_reason);
+      for (const auto& line : block.lines)
+        page.dropped.push_back(Dropped{line.text, why, line.source_line, line.source_line});
       block.lines.clear();
       continue;
     }

@@ -183,18 +183,21 @@ TEST(OcrGlyphs, ASpeckInTheMarginBeforeALineGoes) {
                  WordsLine(140, {{"point", {500, 140, 200, 38}}}),
                  WordsLine(180, {{"-", {458, 196, 12, 4}}, {"second", {500, 180, 200, 38}}})}),
             list);
-  const std::vector<std::string> flush = {"the text", "- item"};
-  EXPECT_EQ(one({WordsLine(100, {{"the", {500, 100, 60, 38}}, {"text", {575, 100, 200, 38}}}),
-                 WordsLine(140, {{"-", {500, 156, 12, 4}}, {"item", {530, 140, 200, 38}}})}),
-            flush);
-  const std::vector<std::string> big = {"the text", ". item"};
-  EXPECT_EQ(one({WordsLine(100, {{"the", {500, 100, 60, 38}}, {"text", {575, 100, 200, 38}}}),
-                 WordsLine(140, {{".", {458, 140, 25, 30}}, {"item", {500, 140, 200, 38}}})}),
-            big);
-  const std::vector<std::string> indented = {"the text", "- item"};
-  EXPECT_EQ(one({WordsLine(100, {{"the", {500, 100, 60, 38}}, {"text", {575, 100, 200, 38}}}),
-                 WordsLine(140, {{"-", {458, 156, 12, 4}}, {"item", {540, 140, 200, 38}}})}),
-            indented);
+  // Under a line starting at x = 500: the mark, its box, and where "item" starts.
+  struct Kept {
+    const char* mark;
+    Box box;
+    int item_x;
+  };
+  for (const Kept& k : {Kept{"-", {500, 156, 12, 4}, 530},    // flush
+                        Kept{".", {458, 140, 25, 30}, 500},   // big
+                        Kept{"-", {458, 156, 12, 4}, 540}}) {  // indented
+    SCOPED_TRACE(k.item_x);
+    const std::vector<std::string> want = {"the text", std::string(k.mark) + " item"};
+    EXPECT_EQ(one({WordsLine(100, {{"the", {500, 100, 60, 38}}, {"text", {575, 100, 200, 38}}}),
+                   WordsLine(140, {{k.mark, k.box}, {"item", {k.item_x, 140, 200, 38}}})}),
+              want);
+  }
 }
 
 std::vector<Paragraph> Paras(std::vector<std::string> texts) {
